@@ -1,0 +1,92 @@
+package qstcs.crypto.qkd;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * Step 7: privacy amplification by Toeplitz hashing. A random seed {@code s} of
+ * {@code n + ℓ − 1} bits defines the ℓ×n Toeplitz matrix {@code T[i][j] = s[i − j + n − 1]};
+ * the final key is {@code y = T·x} over GF(2). Toeplitz matrices form a 2-universal family,
+ * so by the leftover hash lemma {@code y} is ε-close to uniform for Eve when ℓ is chosen by
+ * {@link FiniteKey}. The seed is public (it is sent over the authenticated channel).
+ *
+ * <p>{@code y[i] = ⊕_j s[i + n − 1 − j]·x[j]} is the middle of the GF(2) convolution
+ * {@code s * x}. Small products use the word-parallel method (64 output bits per XOR);
+ * large ones use {@link ToeplitzNtt}, an integer NTT convolution whose coefficients are
+ * reduced mod 2.
+ */
+final class PrivacyAmplification {
+
+    /** Above this many n·ℓ bit operations the NTT convolution wins (measured on this machine). */
+    static final long NTT_THRESHOLD = 1L << 31;
+
+    private PrivacyAmplification() {
+    }
+
+    /** Hashes {@code key} to {@code outBits} bits with a fresh seed drawn from {@code rng}. */
+    static BitString amplify(BitString key, int outBits, RandomGenerator rng) {
+        BitString seed = BitString.random(seedLength(key.length(), outBits), rng);
+        return toeplitz(key, seed, outBits);
+    }
+
+    static int seedLength(int n, int outBits) {
+        return outBits == 0 ? 0 : n + outBits - 1;
+    }
+
+    /** T(seed)·x with {@code outBits} output bits; picks the faster method. */
+    static BitString toeplitz(BitString x, BitString seed, int outBits) {
+        checkSizes(x, seed, outBits);
+        if ((long) x.length() * outBits >= NTT_THRESHOLD) {
+            return ToeplitzNtt.multiply(x, seed, outBits);
+        }
+        return toeplitzWordParallel(x, seed, outBits);
+    }
+
+    /**
+     * For every set bit {@code j} of x, XOR the ℓ-bit window of the seed starting at
+     * {@code n − 1 − j} into y: 64 output bits per operation, O(n·ℓ/64).
+     */
+    static BitString toeplitzWordParallel(BitString x, BitString seed, int outBits) {
+        checkSizes(x, seed, outBits);
+        int n = x.length();
+        BitString y = new BitString(outBits);
+        if (outBits == 0) {
+            return y;
+        }
+        long[] yw = y.words();
+        int yLen = yw.length;
+        long[] s = java.util.Arrays.copyOf(seed.words(), seed.words().length + 2);
+        long[] xw = x.words();
+        for (int w = 0; w < xw.length; w++) {
+            long bits = xw[w];
+            while (bits != 0) {
+                int j = (w << 6) + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+                int off = n - 1 - j;
+                int base = off >>> 6;
+                int sh = off & 63;
+                if (sh == 0) {
+                    for (int i = 0; i < yLen; i++) {
+                        yw[i] ^= s[base + i];
+                    }
+                } else {
+                    int back = 64 - sh;
+                    for (int i = 0; i < yLen; i++) {
+                        yw[i] ^= (s[base + i] >>> sh) | (s[base + i + 1] << back);
+                    }
+                }
+            }
+        }
+        y.clearTail();
+        return y;
+    }
+
+    private static void checkSizes(BitString x, BitString seed, int outBits) {
+        if (outBits < 0) {
+            throw new IllegalArgumentException("output length must be >= 0, was " + outBits);
+        }
+        if (seed.length() != seedLength(x.length(), outBits)) {
+            throw new IllegalArgumentException("seed must have n + l - 1 = " + seedLength(x.length(), outBits)
+                    + " bits, had " + seed.length());
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package qstcs.crypto.qkd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Test;
+
+/** Both fast Toeplitz methods against the naive O(n·ℓ) definition, bit for bit. */
+class ToeplitzHashTest {
+
+    /** The definition: y[i] = XOR over j of T[i][j]·x[j] with T[i][j] = s[i − j + n − 1]. */
+    static BitString naive(BitString x, BitString s, int outBits) {
+        int n = x.length();
+        BitString y = new BitString(outBits);
+        for (int i = 0; i < outBits; i++) {
+            int acc = 0;
+            for (int j = 0; j < n; j++) {
+                acc ^= s.bit(i - j + n - 1) & x.bit(j);
+            }
+            y.set(i, acc == 1);
+        }
+        return y;
+    }
+
+    @Test
+    void wordParallelAndNttMatchNaiveOnManyRandomSizes() {
+        RandomGenerator rng = QkdRandom.seeded(20240601L);
+        int[] fixed = {1, 2, 63, 64, 65, 127, 128, 129, 191, 1000, 1024, 1500};
+        for (int round = 0; round < 120; round++) {
+            int n = round < fixed.length ? fixed[round] : 1 + rng.nextInt(2500);
+            int l = round < fixed.length ? Math.max(1, fixed[fixed.length - 1 - round] % (n + 1)) : 1 + rng.nextInt(n);
+            BitString x = BitString.random(n, rng);
+            BitString s = BitString.random(n + l - 1, rng);
+            BitString expected = naive(x, s, l);
+            String what = "n=" + n + " l=" + l;
+            assertTrue(expected.contentEquals(PrivacyAmplification.toeplitzWordParallel(x, s, l)), "word-parallel " + what);
+            assertTrue(expected.contentEquals(ToeplitzNtt.multiply(x, s, l)), "NTT " + what);
+        }
+    }
+
+    @Test
+    void largeSizesAgreeBetweenMethods() {
+        RandomGenerator rng = QkdRandom.seeded(7);
+        for (int n : new int[] {70_001, 200_000}) {
+            int l = (int) (n * 0.7) + 3;
+            BitString x = BitString.random(n, rng);
+            BitString s = BitString.random(n + l - 1, rng);
+            BitString wp = PrivacyAmplification.toeplitzWordParallel(x, s, l);
+            assertTrue(wp.contentEquals(ToeplitzNtt.multiply(x, s, l)), "n=" + n);
+            // Spot-check a few output bits against the definition.
+            for (int i : new int[] {0, 1, l / 2, l - 1}) {
+                int acc = 0;
+                for (int j = 0; j < n; j++) {
+                    acc ^= s.bit(i - j + n - 1) & x.bit(j);
+                }
+                assertEquals(acc, wp.bit(i), "bit " + i + " n=" + n);
+            }
+        }
+    }
+
+    @Test
+    void allOnesInputXorsTheWholeWindow() {
+        // x = 1…1: y[i] is the parity of s[i .. i+n-1], an independent check of the indexing.
+        RandomGenerator rng = QkdRandom.seeded(3);
+        int n = 300;
+        int l = 77;
+        BitString x = new BitString(n);
+        for (int j = 0; j < n; j++) {
+            x.set(j, true);
+        }
+        BitString s = BitString.random(n + l - 1, rng);
+        BitString y = PrivacyAmplification.toeplitz(x, s, l);
+        for (int i = 0; i < l; i++) {
+            assertEquals(s.parity(i, i + n), y.bit(i), "bit " + i);
+        }
+    }
+
+    @Test
+    void rejectsWrongSeedLength() {
+        BitString x = new BitString(10);
+        assertThrows(IllegalArgumentException.class, () -> PrivacyAmplification.toeplitz(x, new BitString(10), 5));
+    }
+}
