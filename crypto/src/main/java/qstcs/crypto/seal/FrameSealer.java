@@ -1,0 +1,168 @@
+package qstcs.crypto.seal;
+
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import javax.security.auth.Destroyable;
+import qstcs.crypto.keys.Hkdf;
+import qstcs.crypto.keys.SecretBytes;
+import qstcs.crypto.wire.HeaderFields;
+import qstcs.crypto.wire.MalformedFrameException;
+
+/**
+ * Seals chat messages into {@link SealedFrame}s and opens them, for one session key (one key_id).
+ *
+ * <p>Each frame is AES-256-GCM under the per-direction key
+ * {@link Hkdf#directionKey HKDF(session key, "qstcs/1 " + sender + ">" + recipient)}, with a
+ * fresh 12-byte random nonce made here (never by the caller), a 128-bit tag, and the header bound
+ * as AAD ({@link FrameAad}). {@link #open} fails with one {@link FrameRejectedException} for every
+ * kind of tampering. Random 96-bit nonces are safe for 2^32 frames per key; the
+ * {@link KeyRotationPolicy} keeps every key far below that.
+ *
+ * <p>Thread-safe. {@link #destroy()} wipes the session key this object holds.
+ */
+public final class FrameSealer implements Destroyable {
+
+    public static final int KEY_BYTES = 32;
+    public static final int NONCE_BYTES = 12;
+    public static final int TAG_BYTES = 16;
+    /** Largest message; its frame (hex doubles it) stays well inside the relay's 64 KiB limit. */
+    public static final int MAX_PLAINTEXT_BYTES = 16 * 1024;
+    /** Direction keys kept derived; a pair key needs two, a group key one per sender. */
+    private static final int MAX_CACHED_DIRECTIONS = 64;
+    private static final String TRANSFORMATION = "AES/GCM/NoPadding";
+
+    private final String keyId;
+    private final SecretBytes sessionKey;
+    private final SecureRandom random;
+    private final Map<String, SecretKeySpec> directionKeys = new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, SecretKeySpec> eldest) {
+            return size() > MAX_CACHED_DIRECTIONS;
+        }
+    };
+    private volatile boolean destroyed;
+
+    /** A sealer for {@code keyId} with the platform's default {@link SecureRandom}. */
+    public FrameSealer(String keyId, SecretBytes sessionKey) {
+        this(keyId, sessionKey, new SecureRandom());
+    }
+
+    public FrameSealer(String keyId, SecretBytes sessionKey, SecureRandom random) {
+        HeaderFields.requireTokenId("key_id", keyId);
+        Objects.requireNonNull(sessionKey, "sessionKey");
+        if (sessionKey.size() != KEY_BYTES) {
+            throw new IllegalArgumentException("session key must be " + KEY_BYTES + " bytes, got " + sessionKey.size());
+        }
+        this.keyId = keyId;
+        byte[] raw = sessionKey.toByteArray();
+        this.sessionKey = SecretBytes.copyOf(raw);
+        Arrays.fill(raw, (byte) 0);
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    public String keyId() {
+        return keyId;
+    }
+
+    /**
+     * Seals {@code plaintext} (at most {@value #MAX_PLAINTEXT_BYTES} bytes) from {@code sender} to
+     * {@code recipient}. The caller picks {@code seq} (one counter per key and sender, e.g. from
+     * {@link KeyUsage#nextSeq()}) and {@code timestamp} (Unix seconds).
+     *
+     * @throws MalformedFrameException a header value breaks its rule or the message is too long
+     */
+    public SealedFrame seal(String id, String sender, String recipient, long seq, long timestamp, byte[] plaintext) {
+        Objects.requireNonNull(plaintext, "plaintext");
+        if (plaintext.length > MAX_PLAINTEXT_BYTES) {
+            throw new MalformedFrameException("message is " + plaintext.length + " bytes; at most "
+                    + MAX_PLAINTEXT_BYTES + " fit in one frame");
+        }
+        HeaderFields.requireTokenId("id", id);
+        HeaderFields.requireNonNegative("seq", seq);
+        HeaderFields.requireNonNegative("timestamp", timestamp);
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        byte[] sealed;
+        try {
+            Cipher c = Cipher.getInstance(TRANSFORMATION);
+            c.init(Cipher.ENCRYPT_MODE, directionKey(sender, recipient), new GCMParameterSpec(TAG_BYTES * 8, nonce));
+            c.updateAAD(FrameAad.of(id, sender, recipient, keyId, seq, timestamp));
+            sealed = c.doFinal(plaintext);
+        } catch (GeneralSecurityException e) {
+            // AES-256-GCM is mandatory in every JDK; reaching this is a broken runtime, not bad input.
+            throw new IllegalStateException("AES-256-GCM is unavailable in this JDK", e);
+        }
+        HexFormat hex = HexFormat.of();
+        return new SealedFrame(id, sender, recipient, keyId, seq, timestamp, hex.formatHex(nonce), hex.formatHex(sealed));
+    }
+
+    /**
+     * Authenticates and decrypts a frame sealed under this key. A frame for another key_id, from
+     * a wrong key, or with any edited header, nonce or ciphertext byte is rejected the same way.
+     * Opening does not check replays; see {@link ReplayWindow}.
+     */
+    public byte[] open(SealedFrame frame) throws FrameRejectedException {
+        Objects.requireNonNull(frame, "frame");
+        if (!keyId.equals(frame.keyId())) {
+            throw new FrameRejectedException();
+        }
+        try {
+            Cipher c = Cipher.getInstance(TRANSFORMATION);
+            c.init(Cipher.DECRYPT_MODE, directionKey(frame.sender(), frame.recipient()),
+                    new GCMParameterSpec(TAG_BYTES * 8, frame.nonceBytes()));
+            c.updateAAD(FrameAad.of(frame));
+            return c.doFinal(frame.ciphertextBytes());
+        } catch (GeneralSecurityException e) {
+            // Deliberately no cause and no detail: every failure must look alike to a prober.
+            throw new FrameRejectedException();
+        }
+    }
+
+    @Override
+    public void destroy() {
+        destroyed = true;
+        sessionKey.destroy();
+        synchronized (directionKeys) {
+            // SecretKeySpec cannot be wiped (the JDK refuses destroy()); dropping the references is
+            // the best this layer can do for the derived copies.
+            directionKeys.clear();
+        }
+    }
+
+    @Override
+    public boolean isDestroyed() {
+        return destroyed;
+    }
+
+    @Override
+    public String toString() {
+        return "FrameSealer[key_id=" + keyId + (destroyed ? ", destroyed]" : "]");
+    }
+
+    private SecretKeySpec directionKey(String sender, String recipient) {
+        String direction = sender + ">" + recipient;
+        synchronized (directionKeys) {
+            if (destroyed) {
+                throw new IllegalStateException("sealer for key_id " + keyId + " was destroyed");
+            }
+            SecretKeySpec k = directionKeys.get(direction);
+            if (k == null) {
+                SecretBytes derived = Hkdf.directionKey(sessionKey, sender, recipient);
+                byte[] raw = derived.toByteArray();
+                k = new SecretKeySpec(raw, "AES");
+                Arrays.fill(raw, (byte) 0);
+                derived.destroy();
+                directionKeys.put(direction, k);
+            }
+            return k;
+        }
+    }
+}

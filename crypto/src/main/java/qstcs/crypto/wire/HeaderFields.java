@@ -1,0 +1,102 @@
+package qstcs.crypto.wire;
+
+import java.util.regex.Pattern;
+
+/**
+ * The rules for header fields of every frame, checked when a frame value is created.
+ * Device ids exclude {@code '>'} and spaces, which keeps the per-direction HKDF info
+ * ({@code "qstcs/1 " + sender + ">" + recipient}) unambiguous; the character set matches the
+ * client SDK's device ids.
+ */
+public final class HeaderFields {
+
+    /** Device ids: the same rule as the client SDK and the KMS enrollment. */
+    public static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    /** Frame ids and key ids: UUIDs in practice; any short token of these characters is accepted. */
+    public static final Pattern TOKEN_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    /** The recipient that means "every other device" (group frames). */
+    public static final String EVERYONE = "*";
+
+    private HeaderFields() {
+    }
+
+    public static String requireDeviceId(String field, String value) {
+        if (value == null || !DEVICE_ID.matcher(value).matches()) {
+            throw new MalformedFrameException(field + " must be 1-64 characters of A-Z a-z 0-9 _ . - (got "
+                    + describe(value) + ")");
+        }
+        return value;
+    }
+
+    /** A device id or {@code "*"}. */
+    public static String requireRecipient(String field, String value) {
+        if (EVERYONE.equals(value)) {
+            return value;
+        }
+        if (value == null || !DEVICE_ID.matcher(value).matches()) {
+            throw new MalformedFrameException(field + " must be a device id (1-64 characters of A-Z a-z 0-9 _ . -) or \"*\" (got "
+                    + describe(value) + ")");
+        }
+        return value;
+    }
+
+    public static String requireTokenId(String field, String value) {
+        if (value == null || !TOKEN_ID.matcher(value).matches()) {
+            throw new MalformedFrameException(field + " must be 1-64 characters of A-Z a-z 0-9 _ . : - (got "
+                    + describe(value) + ")");
+        }
+        return value;
+    }
+
+    public static long requireNonNegative(String field, long value) {
+        if (value < 0) {
+            throw new MalformedFrameException(field + " must be >= 0 (got " + value + ")");
+        }
+        return value;
+    }
+
+    /**
+     * Lower-case hex of exactly {@code minBytes..maxBytes} bytes. One spelling per byte string
+     * keeps frames canonical (no two JSON texts carry the same nonce).
+     */
+    public static String requireHex(String field, String value, int minBytes, int maxBytes) {
+        if (value == null) {
+            throw new MalformedFrameException(field + " is missing");
+        }
+        int len = value.length();
+        if (len % 2 != 0 || len / 2 < minBytes || len / 2 > maxBytes) {
+            String size = minBytes == maxBytes ? String.valueOf(minBytes) : minBytes + ".." + maxBytes;
+            throw new MalformedFrameException(field + " must be lower-case hex of " + size + " bytes (got "
+                    + len + " characters)");
+        }
+        for (int i = 0; i < len; i++) {
+            char c = value.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                throw new MalformedFrameException(field + " must be lower-case hex; character " + i + " is not");
+            }
+        }
+        return value;
+    }
+
+    /** A short, printable rendering of a rejected (non-secret) header value for error messages. */
+    static String describe(String value) {
+        if (value == null) {
+            return "nothing";
+        }
+        StringBuilder sb = new StringBuilder("\"");
+        int shown = Math.min(value.length(), 40);
+        for (int i = 0; i < shown; i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        sb.append('"');
+        if (value.length() > shown) {
+            sb.append("… (").append(value.length()).append(" characters)");
+        }
+        return sb.toString();
+    }
+}
