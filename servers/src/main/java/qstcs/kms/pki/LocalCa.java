@@ -43,6 +43,7 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import qstcs.crypto.tls.CaFingerprint;
+import qstcs.server.common.StateHome;
 
 /**
  * The installation's certificate authority: an EC P-256 key and self-signed certificate kept in
@@ -77,8 +78,7 @@ public final class LocalCa {
      * concurrent first starts (KMS and relay on one machine) agree on one CA.
      */
     public static LocalCa loadOrCreate(Path kmsDir, Clock clock) throws IOException {
-        OwnerOnlyFiles.directory(kmsDir);
-        Path lockFile = kmsDir.resolve(LOCK_FILE);
+        Path lockFile = StateHome.privateFile(kmsDir.resolve(LOCK_FILE));
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = channel.lock()) {
             Path certFile = kmsDir.resolve(CERT_FILE);
@@ -87,8 +87,9 @@ public final class LocalCa {
                 return load(kmsDir, clock);
             }
             LocalCa ca = create(clock);
-            OwnerOnlyFiles.write(keyFile, Pem.privateKey(ca.key).getBytes(StandardCharsets.US_ASCII));
-            OwnerOnlyFiles.write(certFile, Pem.certificate(ca.certificate).getBytes(StandardCharsets.US_ASCII));
+            // Key first: a crash in between leaves no certificate, so the next start creates a new CA.
+            Files.writeString(StateHome.privateFile(keyFile), Pem.privateKey(ca.key), StandardCharsets.US_ASCII);
+            Files.writeString(StateHome.privateFile(certFile), Pem.certificate(ca.certificate), StandardCharsets.US_ASCII);
             return ca;
         }
     }

@@ -11,6 +11,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 import qstcs.crypto.tls.CaFingerprint;
+import qstcs.server.common.StateHome;
 
 /**
  * A TLS server's private key and its certificate chain (server certificate first, then the QSTCS
@@ -49,7 +50,7 @@ public record ServerIdentity(PrivateKey privateKey, List<X509Certificate> chain)
     public void writePem(Path file) throws IOException {
         StringBuilder pem = new StringBuilder(Pem.privateKey(privateKey));
         chain.forEach(c -> pem.append(Pem.certificate(c)));
-        OwnerOnlyFiles.write(file, pem.toString().getBytes(StandardCharsets.US_ASCII));
+        Files.writeString(StateHome.privateFile(file.toAbsolutePath()), pem, StandardCharsets.US_ASCII);
     }
 
     /** Reads a file written by {@link #writePem} (or any PKCS#8 EC key plus chain, leaf first). */
