@@ -1,0 +1,207 @@
+package qstcs.kms.identity;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import qstcs.crypto.tls.EnrollmentUri;
+import qstcs.server.common.ApiError;
+import qstcs.server.common.Json;
+import qstcs.server.common.JsonRequest;
+
+/**
+ * The identity routes of DESIGN §7, TLS listener only: enrollment codes and device administration
+ * for the operator, {@code /enroll} for a new device, and token introspection plus the
+ * revocation feed for the relay.
+ */
+public final class IdentityService implements HttpService {
+
+    private static final long MAX_BODY = 4 * 1024;
+    private static final Pattern CODE = Pattern.compile("[A-Za-z0-9 -]{1,64}");
+    private static final Pattern TOKEN_TEXT = Pattern.compile("[\\x21-\\x7e]{1,256}");
+    private static final Pattern DEVICE_ID_TEXT = Pattern.compile(".{1,200}", Pattern.DOTALL);
+    private static final long MAX_WAIT_SECONDS = 60;
+
+    private final Authenticator auth;
+    private final DeviceRegistry devices;
+    private final RevocationFeed revocations;
+    private final AttemptLimiter enrollLimiter;
+    private final EnrollmentSettings settings;
+    private final SecurityAudit audit;
+    private final Consumer<String> onRevoke;
+
+    /**
+     * @param onRevoke called after a device is revoked (the KMS revokes that device's pair keys)
+     */
+    public IdentityService(Authenticator auth, DeviceRegistry devices, RevocationFeed revocations,
+                           AttemptLimiter enrollLimiter, EnrollmentSettings settings, SecurityAudit audit,
+                           Consumer<String> onRevoke) {
+        this.auth = auth;
+        this.devices = devices;
+        this.revocations = revocations;
+        this.enrollLimiter = enrollLimiter;
+        this.settings = settings;
+        this.audit = audit;
+        this.onRevoke = onRevoke;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/admin/enrollments", this::createEnrollment)
+                .get("/admin/devices", this::listDevices)
+                .delete("/admin/devices/{id}", this::revokeDevice)
+                .post("/enroll", this::enroll)
+                .post("/auth/introspect", this::introspect)
+                .get("/auth/revocations", this::revocations);
+    }
+
+    private void createEnrollment(ServerRequest req, ServerResponse res) {
+        auth.require(req, Role.OPERATOR);
+        JsonRequest body = JsonRequest.read(req, MAX_BODY, Set.of("device_id"), false);
+        String deviceId = deviceId(body.requiredText("device_id", DEVICE_ID_TEXT, "a device id"));
+        EnrollmentCode code = devices.createCode(deviceId, settings.codeTtl());
+        audit.record("enrollment_created", "one-time enrollment code for " + deviceId + ", expires " + code.expiresAt());
+        ObjectNode out = Json.object();
+        out.put("device_id", deviceId);
+        out.put("code", code.code());
+        out.put("enrollment_uri", enrollmentUri(code).toUriString());
+        out.put("expires_at", code.expiresAt().toString());
+        Json.send(res, Status.OK_200, out);
+    }
+
+    /** The enrollment string for a freshly created code. */
+    public EnrollmentUri enrollmentUri(EnrollmentCode code) {
+        return new EnrollmentUri(settings.publicHost(), settings.tlsPort(), code.deviceId(), code.code(), settings.ca(),
+                settings.relayUrl());
+    }
+
+    private void listDevices(ServerRequest req, ServerResponse res) {
+        auth.require(req, Role.OPERATOR);
+        ArrayNode list = Json.object().arrayNode();
+        for (DeviceInfo d : devices.list()) {
+            ObjectNode o = list.addObject();
+            o.put("device_id", d.deviceId());
+            o.put("active", d.active());
+            o.put("enrolled_at", d.enrolledAt().toString());
+            d.revokedAt().ifPresentOrElse(t -> o.put("revoked_at", t.toString()), () -> o.putNull("revoked_at"));
+        }
+        ObjectNode out = Json.object();
+        out.set("devices", list);
+        Json.send(res, Status.OK_200, out);
+    }
+
+    private void revokeDevice(ServerRequest req, ServerResponse res) {
+        auth.require(req, Role.OPERATOR);
+        String deviceId = deviceId(req.path().pathParameters().get("id"));
+        if (!devices.exists(deviceId)) {
+            throw ApiError.notFound("unknown_device", "no device " + deviceId + " has been enrolled");
+        }
+        boolean wasActive = devices.revoke(deviceId);
+        if (wasActive) {
+            revocations.publish(deviceId);
+            onRevoke.accept(deviceId);
+            audit.record("device_revoked", deviceId + " revoked by the operator; its relay sessions are being closed");
+        }
+        ObjectNode out = Json.object();
+        out.put("device_id", deviceId);
+        out.put("revoked", true);
+        out.put("was_active", wasActive);
+        Json.send(res, Status.OK_200, out);
+    }
+
+    private void enroll(ServerRequest req, ServerResponse res) {
+        String client = req.remotePeer().host();
+        Optional<Duration> blocked = enrollLimiter.blockedFor(client);
+        if (blocked.isPresent()) {
+            audit.record("enrollment_rate_limited", "enrollment attempt from " + client + " refused: too many wrong codes");
+            res.header(HeaderNames.RETRY_AFTER, String.valueOf(blocked.get().toSeconds()));
+            throw new ApiError(Status.TOO_MANY_REQUESTS_429, "rate_limited",
+                    "too many failed enrollment attempts; try again in " + blocked.get().toSeconds() + " s");
+        }
+        JsonRequest body = JsonRequest.read(req, MAX_BODY, Set.of("device_id", "code"), false);
+        String deviceId = deviceId(body.requiredText("device_id", DEVICE_ID_TEXT, "a device id"));
+        String code = body.requiredText("code", CODE, "an enrollment code (letters and digits)");
+        switch (devices.redeem(deviceId, code)) {
+            case DeviceRegistry.Redemption.Refused refused -> {
+                enrollLimiter.failed(client);
+                audit.record("auth_failure", "POST /enroll from " + client + " for " + deviceId + ": "
+                        + refused.reason().name().toLowerCase().replace('_', ' ') + " code");
+                throw new ApiError(Status.UNAUTHORIZED_401, "enrollment_refused",
+                        "the enrollment code is wrong, already used or expired; ask the operator for a new one");
+            }
+            case DeviceRegistry.Redemption.Enrolled enrolled -> {
+                audit.record("device_enrolled", deviceId + " enrolled from " + client);
+                ObjectNode out = Json.object();
+                out.put("device_id", deviceId);
+                out.put("device_token", enrolled.deviceToken());
+                out.put("relay_url", settings.relayUrl().toString());
+                out.put("ca_fingerprint", settings.ca().toString());
+                Json.send(res, Status.OK_200, out);
+            }
+        }
+    }
+
+    private void introspect(ServerRequest req, ServerResponse res) {
+        auth.require(req, Role.RELAY);
+        JsonRequest body = JsonRequest.read(req, MAX_BODY, Set.of("token"), false);
+        String token = body.requiredText("token", TOKEN_TEXT, "a token");
+        ObjectNode out = Json.object();
+        Optional<String> device = devices.authenticate(token);
+        out.put("active", device.isPresent());
+        device.ifPresent(d -> out.put("device_id", d));
+        Json.send(res, Status.OK_200, out);
+    }
+
+    private void revocations(ServerRequest req, ServerResponse res) {
+        auth.require(req, Role.RELAY);
+        long after = longParam(req, "after", 0, 0, Long.MAX_VALUE);
+        long wait = longParam(req, "wait", 0, 0, MAX_WAIT_SECONDS);
+        RevocationFeed.Batch batch;
+        try {
+            batch = revocations.since(after, Duration.ofSeconds(wait));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiError.unavailable("shutting_down", "the KMS is stopping");
+        }
+        ObjectNode out = Json.object();
+        out.put("epoch", batch.epoch());
+        out.put("seq", batch.seq());
+        ArrayNode ids = out.putArray("revoked");
+        batch.revoked().forEach(ids::add);
+        Json.send(res, Status.OK_200, out);
+    }
+
+    private static String deviceId(String raw) {
+        try {
+            return DeviceRegistry.checkDeviceId(raw);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("invalid_field", "field \"device_id\": " + e.getMessage());
+        }
+    }
+
+    private static long longParam(ServerRequest req, String name, long fallback, long min, long max) {
+        Optional<String> v = req.query().first(name).asOptional();
+        if (v.isEmpty()) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(v.get());
+            if (n < min || n > max) {
+                throw ApiError.badRequest("invalid_parameter", name + " must be between " + min + " and " + max);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("invalid_parameter", name + " must be a whole number");
+        }
+    }
+
+}
