@@ -38,6 +38,19 @@ public final class FrameSealer implements Destroyable {
     /** Direction keys kept derived; a pair key needs two, a group key one per sender. */
     private static final int MAX_CACHED_DIRECTIONS = 64;
     private static final String TRANSFORMATION = "AES/GCM/NoPadding";
+    /**
+     * One GCM cipher per thread: {@code Cipher.getInstance} costs several microseconds, more than
+     * sealing a chat message. Every use starts with {@code init} (fresh key and nonce), so no
+     * state carries over between frames.
+     */
+    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance(TRANSFORMATION);
+        } catch (GeneralSecurityException e) {
+            // AES-GCM is mandatory in every JDK; reaching this is a broken runtime, not bad input.
+            throw new IllegalStateException("AES-256-GCM is unavailable in this JDK", e);
+        }
+    });
 
     private final String keyId;
     private final SecretBytes sessionKey;
@@ -92,13 +105,12 @@ public final class FrameSealer implements Destroyable {
         random.nextBytes(nonce);
         byte[] sealed;
         try {
-            Cipher c = Cipher.getInstance(TRANSFORMATION);
+            Cipher c = CIPHER.get();
             c.init(Cipher.ENCRYPT_MODE, directionKey(sender, recipient), new GCMParameterSpec(TAG_BYTES * 8, nonce));
             c.updateAAD(FrameAad.of(id, sender, recipient, keyId, seq, timestamp));
             sealed = c.doFinal(plaintext);
         } catch (GeneralSecurityException e) {
-            // AES-256-GCM is mandatory in every JDK; reaching this is a broken runtime, not bad input.
-            throw new IllegalStateException("AES-256-GCM is unavailable in this JDK", e);
+            throw new IllegalStateException("AES-256-GCM sealing failed", e);
         }
         HexFormat hex = HexFormat.of();
         return new SealedFrame(id, sender, recipient, keyId, seq, timestamp, hex.formatHex(nonce), hex.formatHex(sealed));
@@ -115,7 +127,7 @@ public final class FrameSealer implements Destroyable {
             throw new FrameRejectedException();
         }
         try {
-            Cipher c = Cipher.getInstance(TRANSFORMATION);
+            Cipher c = CIPHER.get();
             c.init(Cipher.DECRYPT_MODE, directionKey(frame.sender(), frame.recipient()),
                     new GCMParameterSpec(TAG_BYTES * 8, frame.nonceBytes()));
             c.updateAAD(FrameAad.of(frame));

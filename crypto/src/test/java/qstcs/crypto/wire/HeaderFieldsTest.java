@@ -1,0 +1,61 @@
+package qstcs.crypto.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class HeaderFieldsTest {
+
+    @Test
+    void theFastChecksAgreeWithThePublishedPatterns() {
+        SplittableRandom rnd = new SplittableRandom(1);
+        for (int c = 0; c <= 0xffff; c++) {
+            agree(String.valueOf((char) c));
+        }
+        String alphabet = "aZ09_.-:>* /\u00e9";
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder sb = new StringBuilder();
+            int len = rnd.nextInt(70);
+            for (int j = 0; j < len; j++) {
+                sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+            }
+            agree(sb.toString());
+        }
+    }
+
+    @Test
+    void recipientMayBeEveryone() {
+        assertEquals("*", HeaderFields.requireRecipient("recipient", "*"));
+        assertThrows(MalformedFrameException.class, () -> HeaderFields.requireDeviceId("sender", "*"));
+    }
+
+    @Test
+    void messagesNameTheFieldAndShowAShortSafeValue() {
+        MalformedFrameException e = assertThrows(MalformedFrameException.class,
+                () -> HeaderFields.requireDeviceId("sender", "bad\u0000id" + "x".repeat(100)));
+        assertTrue(e.getMessage().startsWith("sender must be"), e.getMessage());
+        assertTrue(e.getMessage().contains("\"bad\\u0000id"), e.getMessage());
+        assertTrue(e.getMessage().contains("(106 characters)"), e.getMessage());
+        e = assertThrows(MalformedFrameException.class, () -> HeaderFields.requireHex("nonce", "ABCD", 2, 2));
+        assertEquals("nonce must be lower-case hex; character 0 is not", e.getMessage());
+        e = assertThrows(MalformedFrameException.class, () -> HeaderFields.requireHex("nonce", "abc", 2, 2));
+        assertEquals("nonce must be lower-case hex of 2 bytes (got 3 characters)", e.getMessage());
+    }
+
+    private static void agree(String v) {
+        assertEquals(HeaderFields.DEVICE_ID.matcher(v).matches(), accepts(() -> HeaderFields.requireDeviceId("f", v)), v);
+        assertEquals(HeaderFields.TOKEN_ID.matcher(v).matches(), accepts(() -> HeaderFields.requireTokenId("f", v)), v);
+    }
+
+    private static boolean accepts(Runnable r) {
+        try {
+            r.run();
+            return true;
+        } catch (MalformedFrameException e) {
+            return false;
+        }
+    }
+}
