@@ -1,0 +1,82 @@
+package qstcs.chat;
+
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import javafx.beans.value.ChangeListener;
+import javafx.css.PseudoClass;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+import qstcs.client.DeliveryState;
+
+/**
+ * A message bubble: text, time and, for outgoing messages, the delivery ticks (… sent, ✓ relayed,
+ * ✓✓ delivered) or "held" while the link is compromised. Outgoing bubbles sit on the right.
+ */
+final class BubbleCell extends ListCell<MessageItem> {
+    private static final PseudoClass OUTGOING = PseudoClass.getPseudoClass("outgoing");
+    private static final PseudoClass HELD = PseudoClass.getPseudoClass("held");
+    private static final PseudoClass DELIVERED = PseudoClass.getPseudoClass("delivered");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
+
+    private final Label text = new Label();
+    private final Label time = new Label();
+    private final Label ticks = new Label();
+    private final VBox bubble;
+    private final HBox row;
+    private final ChangeListener<DeliveryState> delivery = (o, was, now) -> showDelivery(now);
+    private MessageItem shown;
+
+    BubbleCell(ListView<MessageItem> list) {
+        getStyleClass().add("bubble-cell");
+        text.getStyleClass().add("bubble-text");
+        text.setWrapText(true);
+        time.getStyleClass().add("bubble-time");
+        ticks.getStyleClass().add("ticks");
+        HBox meta = new HBox(time, ticks);
+        meta.getStyleClass().add("bubble-meta");
+        meta.setAlignment(Pos.CENTER_RIGHT);
+        bubble = new VBox(text, meta);
+        bubble.getStyleClass().add("bubble");
+        // Bubbles take at most ~70 % of the conversation width, like any messenger.
+        bubble.maxWidthProperty().bind(list.widthProperty().multiply(0.7));
+        bubble.setMaxHeight(USE_PREF_SIZE);
+        row = new HBox(bubble);
+        row.getStyleClass().add("bubble-row");
+        setPrefWidth(0);
+    }
+
+    @Override
+    protected void updateItem(MessageItem m, boolean empty) {
+        super.updateItem(m, empty);
+        if (shown != null) {
+            shown.deliveryProperty().removeListener(delivery);
+            shown = null;
+        }
+        if (empty || m == null) {
+            setGraphic(null);
+            return;
+        }
+        text.setText(m.text());
+        time.setText(TIME.format(m.time()));
+        row.setAlignment(m.outgoing() ? Pos.CENTER_RIGHT : Pos.CENTER_LEFT);
+        pseudoClassStateChanged(OUTGOING, m.outgoing());
+        ticks.setVisible(m.outgoing());
+        ticks.setManaged(m.outgoing());
+        if (m.outgoing()) {
+            shown = m;
+            m.deliveryProperty().addListener(delivery);
+        }
+        showDelivery(m.outgoing() ? m.delivery() : null);
+        setGraphic(row);
+    }
+
+    private void showDelivery(DeliveryState s) {
+        ticks.setText(s == null ? "" : s == DeliveryState.HELD ? "held" : s.ticks());
+        pseudoClassStateChanged(HELD, s == DeliveryState.HELD);
+        pseudoClassStateChanged(DELIVERED, s == DeliveryState.DELIVERED);
+    }
+}

@@ -1,0 +1,69 @@
+package qstcs.chat;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import qstcs.client.ClientConfig;
+
+/**
+ * The command line of {@code ./qstcs chat} (DESIGN.md §2): {@code --device ID [--peer ID]
+ * [--home DIR] [--kms URL] [--relay URL] [--enroll STRING] [--pqc]}. Without {@code --device}
+ * the window opens on its join view; with it, it joins at once (the demo needs no typing).
+ */
+public record ChatOptions(Optional<String> device, Optional<String> peer, Path home, String kmsUrl, String relayUrl,
+                          Optional<String> enroll, boolean pqc) {
+
+    static final String USAGE = """
+            Usage: ./qstcs chat --device ID [--peer ID] [--home DIR] [--kms URL] [--relay URL]
+                                [--enroll STRING] [--pqc]
+
+            Opens the soldier's chat window. End-to-end encrypted with AES-256-GCM keys from the
+            KMS, which draws them from a (classically simulated) BB84 quantum link.
+
+              --device ID       this device's id, e.g. Soldier_Alpha (without it: the join view asks)
+              --peer ID         the contact to open, e.g. Soldier_Bravo
+              --home DIR        state directory (default $QSTCS_HOME or ~/.qstcs)
+              --kms URL         key service (default http://localhost:8000)
+              --relay URL       relay (default ws://localhost:8765)
+              --enroll STRING   enrollment string qstcs://… from the operator (when enrollment is enabled)
+              --pqc             add the ML-KEM-768 hybrid handshake on top of the QKD key
+            Window placement: -Dqstcs.window=X,Y,W,H (set through QSTCS_JAVA_OPTS).
+            """;
+
+    /** Parses the arguments; the exception message says what is wrong in words for the terminal. */
+    public static ChatOptions parse(String... args) {
+        String device = null;
+        String peer = null;
+        String home = null;
+        String kms = ClientConfig.DEFAULT_KMS_URL;
+        String relay = ClientConfig.DEFAULT_RELAY_URL;
+        String enroll = null;
+        boolean pqc = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--device" -> device = ClientConfig.checkDeviceId(value(args, ++i, a));
+                case "--peer" -> peer = ClientConfig.checkDeviceId(value(args, ++i, a));
+                case "--home" -> home = value(args, ++i, a);
+                case "--kms" -> kms = value(args, ++i, a);
+                case "--relay" -> relay = value(args, ++i, a);
+                case "--enroll" -> enroll = value(args, ++i, a);
+                case "--pqc" -> pqc = true;
+                default -> throw new IllegalArgumentException("unknown option '" + a + "' (see --help)");
+            }
+        }
+        ClientConfig.parseKmsUrl(kms);
+        ClientConfig.parseRelayUrl(relay);
+        Path homeDir = home != null ? Path.of(home)
+                : System.getenv("QSTCS_HOME") != null ? Path.of(System.getenv("QSTCS_HOME"))
+                : Path.of(System.getProperty("user.home"), ".qstcs");
+        return new ChatOptions(Optional.ofNullable(device), Optional.ofNullable(peer), homeDir, kms, relay,
+                Optional.ofNullable(enroll), pqc);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length || args[i].startsWith("--")) {
+            throw new IllegalArgumentException(option + " needs a value (see --help)");
+        }
+        return args[i];
+    }
+}

@@ -1,0 +1,62 @@
+package qstcs.chat;
+
+import java.util.Objects;
+import javafx.beans.binding.Bindings;
+import javafx.scene.Scene;
+import javafx.scene.layout.StackPane;
+import javafx.stage.Stage;
+import qstcs.fx.WindowPlacement;
+
+/**
+ * Puts the join view and the chat view in one stage and switches between them as the model says.
+ * The window title carries the device id so that two soldiers' windows on one screen are told apart.
+ */
+public final class ChatWindow {
+    static final String STYLESHEET = "/qstcs/chat/chat.css";
+
+    private final ChatModel model = new ChatModel();
+    private final JoinView join;
+    private final ChatView chat;
+    private final Scene scene;
+
+    public ChatWindow(ChatOptions options) {
+        join = new JoinView(model, options);
+        chat = new ChatView(model);
+        StackPane root = new StackPane();
+        root.getStyleClass().add("chat-root");
+        model.screenProperty().addListener((o, was, now) -> root.getChildren().setAll(now == ChatModel.Screen.JOIN ? join : chat));
+        root.getChildren().setAll(join);
+        scene = new Scene(root, 760, 520);
+        scene.getStylesheets().add(Objects.requireNonNull(ChatWindow.class.getResource(STYLESHEET)).toExternalForm());
+        options.device().ifPresent(d -> model.join(d, options.kmsUrl(), options.relayUrl(),
+                options.peer().orElse(null), options.pqc()));
+    }
+
+    /** Shows the window on {@code stage}, placed where the launcher asked ({@code -Dqstcs.window}). */
+    public void show(Stage stage) {
+        stage.titleProperty().bind(Bindings.createStringBinding(() -> model.deviceIdProperty().get().isEmpty()
+                ? "QSTCS Secure Chat" : "QSTCS Secure Chat — " + model.deviceIdProperty().get(), model.deviceIdProperty()));
+        stage.setScene(scene);
+        stage.setMinWidth(560);
+        stage.setMinHeight(400);
+        WindowPlacement.applyRequested(stage);
+        stage.setOnHidden(e -> model.leave());
+        stage.show();
+        if (model.screenProperty().get() == ChatModel.Screen.CHAT) {
+            chat.composer.requestFocus();
+        }
+        model.screenProperty().addListener((o, was, now) -> {
+            if (now == ChatModel.Screen.CHAT) {
+                chat.composer.requestFocus();
+            }
+        });
+    }
+
+    public ChatModel model() {
+        return model;
+    }
+
+    public Scene scene() {
+        return scene;
+    }
+}

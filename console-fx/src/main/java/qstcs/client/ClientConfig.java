@@ -1,0 +1,112 @@
+package qstcs.client;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Everything a device needs to reach the KMS and the relay. Validated at creation so a wrong URL
+ * or device id is reported in plain words before any connection is tried.
+ *
+ * <p>The device token and the pinned CA fingerprint are optional today and become mandatory once
+ * TLS and enrollment land; they are carried here so that no caller has to change then. The token
+ * is a secret: {@link #toString()} never shows it.
+ */
+public record ClientConfig(String deviceId, URI kmsUrl, URI relayUrl, Optional<String> deviceToken,
+                           Optional<String> caFingerprint, boolean pqc, Duration backoffInitial,
+                           Duration backoffMax) {
+
+    public static final String DEFAULT_KMS_URL = "http://localhost:8000";
+    public static final String DEFAULT_RELAY_URL = "ws://localhost:8765";
+
+    /** Device ids travel in URLs, JSON and HKDF labels: keep them to a safe, readable alphabet. */
+    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    public ClientConfig {
+        deviceId = checkDeviceId(deviceId);
+        Objects.requireNonNull(kmsUrl, "kmsUrl");
+        Objects.requireNonNull(relayUrl, "relayUrl");
+        deviceToken = Objects.requireNonNullElse(deviceToken, Optional.empty());
+        caFingerprint = Objects.requireNonNullElse(caFingerprint, Optional.empty());
+        backoffInitial = Objects.requireNonNullElse(backoffInitial, Duration.ofMillis(200));
+        backoffMax = Objects.requireNonNullElse(backoffMax, Duration.ofSeconds(5));
+        if (backoffInitial.isNegative() || backoffInitial.isZero() || backoffMax.compareTo(backoffInitial) < 0) {
+            throw new IllegalArgumentException("backoff must be positive and capped above its start, got "
+                    + backoffInitial + " .. " + backoffMax);
+        }
+    }
+
+    /** A config with defaults for everything but the identity and the two server addresses. */
+    public static ClientConfig of(String deviceId, String kmsUrl, String relayUrl) {
+        return new ClientConfig(deviceId, parseKmsUrl(kmsUrl), parseRelayUrl(relayUrl), Optional.empty(),
+                Optional.empty(), false, null, null);
+    }
+
+    public ClientConfig withPqc(boolean on) {
+        return new ClientConfig(deviceId, kmsUrl, relayUrl, deviceToken, caFingerprint, on, backoffInitial, backoffMax);
+    }
+
+    public ClientConfig withDeviceToken(String token) {
+        return new ClientConfig(deviceId, kmsUrl, relayUrl, Optional.ofNullable(token), caFingerprint, pqc,
+                backoffInitial, backoffMax);
+    }
+
+    public ClientConfig withCaFingerprint(String sha256Hex) {
+        return new ClientConfig(deviceId, kmsUrl, relayUrl, deviceToken, Optional.ofNullable(sha256Hex), pqc,
+                backoffInitial, backoffMax);
+    }
+
+    public ClientConfig withBackoff(Duration initial, Duration max) {
+        return new ClientConfig(deviceId, kmsUrl, relayUrl, deviceToken, caFingerprint, pqc, initial, max);
+    }
+
+    public static String checkDeviceId(String id) {
+        if (id == null || !DEVICE_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("device id must be 1–64 letters, digits, '_', '.' or '-', got "
+                    + (id == null ? "nothing" : "'" + id + "'"));
+        }
+        return id;
+    }
+
+    /** Parses a KMS address such as {@code http://10.0.0.5:8000}; the message says what is wrong. */
+    public static URI parseKmsUrl(String text) {
+        return parseUrl(text, "KMS", "http", "https");
+    }
+
+    /** Parses a relay address such as {@code ws://10.0.0.5:8765}; the message says what is wrong. */
+    public static URI parseRelayUrl(String text) {
+        return parseUrl(text, "relay", "ws", "wss");
+    }
+
+    private static URI parseUrl(String text, String what, String plain, String secure) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("the " + what + " address is empty (e.g. " + plain + "://localhost)");
+        }
+        URI uri;
+        try {
+            uri = new URI(text.trim());
+        } catch (Exception e) {
+            throw new IllegalArgumentException("'" + text + "' is not a valid " + what + " address (e.g. "
+                    + plain + "://10.0.0.5)");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals(plain) && !scheme.equals(secure)) {
+            throw new IllegalArgumentException("the " + what + " address must start with " + plain + ":// or "
+                    + secure + "://, got '" + text + "'");
+        }
+        if (uri.getHost() == null || uri.getHost().isBlank()) {
+            throw new IllegalArgumentException("the " + what + " address '" + text + "' has no host name");
+        }
+        return uri;
+    }
+
+    @Override
+    public String toString() {
+        return "ClientConfig[device=" + deviceId + ", kms=" + kmsUrl + ", relay=" + relayUrl
+                + ", token=" + (deviceToken.isPresent() ? "(set)" : "(none)")
+                + ", ca=" + caFingerprint.orElse("(system)") + ", pqc=" + pqc + "]";
+    }
+}

@@ -1,0 +1,214 @@
+package qstcs.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.sse.EventSource;
+import okhttp3.sse.EventSourceListener;
+import okhttp3.sse.EventSources;
+
+/**
+ * The KMS routes a device (and the console) uses, over OkHttp: link status with its long-poll
+ * form, pair keys, keys by id, and the Server-Sent-Events stream. Every failure becomes a
+ * {@link ClientException} whose message a soldier can act on. Blocking methods: call them off any
+ * UI thread.
+ */
+public final class KmsClient {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final MediaType JSON_TYPE = MediaType.get("application/json");
+    /** The KMS caps long-polls at 60 s; the read timeout must outlast the wait it asked for. */
+    private static final Duration LONG_POLL_SLACK = Duration.ofSeconds(10);
+
+    private final ClientConfig config;
+    private final OkHttpClient http;
+    private final HttpUrl base;
+
+    public KmsClient(ClientConfig config) {
+        this(config, HttpTransport.forConfig(config));
+    }
+
+    KmsClient(ClientConfig config, OkHttpClient http) {
+        this.config = Objects.requireNonNull(config);
+        this.http = http;
+        this.base = HttpUrl.get(config.kmsUrl().toString());
+    }
+
+    public URI url() {
+        return config.kmsUrl();
+    }
+
+    /** The current link status. */
+    public LinkStatus linkStatus() throws ClientException {
+        return LinkStatus.fromJson(call(http, get(base.newBuilder().addPathSegment("link_status").build()),
+                "/link_status"));
+    }
+
+    /**
+     * Waits until the link status version differs from {@code knownVersion} or {@code wait} has
+     * passed (the KMS long-poll), and returns the status then.
+     */
+    public LinkStatus awaitLinkChange(long knownVersion, Duration wait) throws ClientException {
+        long seconds = Math.clamp(wait.toSeconds(), 1, 60);
+        HttpUrl url = base.newBuilder().addPathSegment("link_status")
+                .addQueryParameter("wait", Long.toString(seconds))
+                .addQueryParameter("version", Long.toString(knownVersion)).build();
+        OkHttpClient patient = http.newBuilder().readTimeout(Duration.ofSeconds(seconds).plus(LONG_POLL_SLACK)).build();
+        return LinkStatus.fromJson(call(patient, get(url), "/link_status"));
+    }
+
+    /**
+     * The pair key shared with {@code peerId}: the first member to ask gets a fresh key, the other
+     * the same one. {@code rotate} asks for a new key (after the message budget is used).
+     *
+     * @throws ClientException {@link ClientException.Problem#LINK_COMPROMISED} while the link is RED
+     */
+    public IssuedKey sessionKey(String peerId, boolean pqc, boolean rotate) throws ClientException {
+        ObjectNode body = JSON.createObjectNode()
+                .put("device_id", config.deviceId())
+                .put("peer_id", peerId)
+                .put("pqc", pqc)
+                .put("rotate", rotate);
+        Request request = authorized(new Request.Builder()
+                .url(base.newBuilder().addPathSegment("get_session_key").build())
+                .post(RequestBody.create(body.toString(), JSON_TYPE))).build();
+        return toKey(call(http, request, "/get_session_key"));
+    }
+
+    /** A key by its id, for a frame that arrived under a key this device does not hold yet. */
+    public IssuedKey key(String keyId) throws ClientException {
+        HttpUrl url = base.newBuilder().addPathSegment("keys").addPathSegment(keyId)
+                // Until device tokens exist the KMS learns who asks from this parameter.
+                .addQueryParameter("device_id", config.deviceId()).build();
+        return toKey(call(http, get(url), "/keys/{key_id}"));
+    }
+
+    /**
+     * Subscribes to the KMS event stream ({@code status}, {@code round}, {@code key}, {@code audit},
+     * {@code router} events). Callbacks run on an OkHttp thread; close the returned handle to stop.
+     */
+    public AutoCloseable events(BiConsumer<String, JsonNode> onEvent, Consumer<ClientException> onFailure) {
+        Request request = get(base.newBuilder().addPathSegment("events").build());
+        OkHttpClient streaming = http.newBuilder().readTimeout(Duration.ZERO).build();
+        EventSource source = EventSources.createFactory(streaming).newEventSource(request, new EventSourceListener() {
+            @Override
+            public void onEvent(EventSource es, String id, String type, String data) {
+                try {
+                    onEvent.accept(type == null ? "message" : type, JSON.readTree(data));
+                } catch (IOException e) {
+                    onFailure.accept(new ClientException(ClientException.Problem.PROTOCOL,
+                            "The key service sent an event this client cannot read."));
+                }
+            }
+
+            @Override
+            public void onFailure(EventSource es, Throwable t, Response response) {
+                onFailure.accept(response != null ? httpProblem(response.code(), "/events", null)
+                        : ioProblem(t instanceof IOException io ? io : new IOException(t)));
+            }
+        });
+        return source::cancel;
+    }
+
+    private IssuedKey toKey(JsonNode n) throws ClientException {
+        if (n.hasNonNull("error") || "RED".equals(n.path("status").asText())) {
+            throw new ClientException(ClientException.Problem.LINK_COMPROMISED,
+                    "The quantum link is compromised: the key service issues no key until the operator resets it.");
+        }
+        String keyId = n.path("key_id").asText("");
+        String hex = n.path("key_hex").asText("");
+        if (keyId.isEmpty() || hex.length() != IssuedKey.KEY_BYTES * 2) {
+            throw new ClientException(ClientException.Problem.PROTOCOL,
+                    "The key service at " + config.kmsUrl() + " sent a key this client cannot use.");
+        }
+        try {
+            return IssuedKey.fromHex(keyId, hex, n.path("pqc").asBoolean(false));
+        } catch (IllegalArgumentException e) {
+            throw new ClientException(ClientException.Problem.PROTOCOL,
+                    "The key service at " + config.kmsUrl() + " sent a malformed key.");
+        }
+    }
+
+    private Request get(HttpUrl url) {
+        return authorized(new Request.Builder().url(url).get()).build();
+    }
+
+    private Request.Builder authorized(Request.Builder b) {
+        config.deviceToken().ifPresent(t -> b.header("Authorization", "Bearer " + t));
+        return b;
+    }
+
+    private JsonNode call(OkHttpClient client, Request request, String route) throws ClientException {
+        try (Response response = client.newCall(request).execute()) {
+            String text = response.body().string();
+            JsonNode json = parse(text);
+            if (!response.isSuccessful()) {
+                throw httpProblem(response.code(), route, json);
+            }
+            if (json == null || !json.isObject()) {
+                throw new ClientException(ClientException.Problem.WRONG_URL, config.kmsUrl()
+                        + " answered, but not like a QSTCS key service. Check the KMS address.");
+            }
+            return json;
+        } catch (IOException e) {
+            throw ioProblem(e);
+        }
+    }
+
+    private static JsonNode parse(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private ClientException httpProblem(int code, String route, JsonNode json) {
+        String said = json == null ? "" : json.path("error").asText("");
+        String detail = json == null ? "" : json.path("detail").asText("");
+        String reason = said.isEmpty() ? "" : ": " + said + (detail.isEmpty() ? "" : " (" + detail + ")");
+        return switch (code) {
+            case 404, 405 -> json != null && !said.isEmpty() && route.startsWith("/keys")
+                    ? new ClientException(ClientException.Problem.KEY_REFUSED,
+                            "The key service does not know that key" + reason)
+                    : new ClientException(ClientException.Problem.WRONG_URL, config.kmsUrl()
+                            + " answered, but it is not a QSTCS key service (HTTP " + code + " on " + route
+                            + "). Check the KMS address.");
+            case 401, 403 -> new ClientException(ClientException.Problem.KEY_REFUSED,
+                    "The key service refused " + config.deviceId() + reason + ".");
+            default -> new ClientException(ClientException.Problem.PROTOCOL,
+                    "The key service answered HTTP " + code + " on " + route + reason + ".");
+        };
+    }
+
+    private ClientException ioProblem(IOException e) {
+        String why = switch (e) {
+            case ConnectException c -> "connection refused";
+            case UnknownHostException u -> "unknown host name";
+            case NoRouteToHostException n -> "no route to host";
+            case SocketTimeoutException t -> "no answer in time";
+            case InterruptedIOException i -> "interrupted";
+            case SSLException s -> "the secure connection failed (" + s.getMessage() + ")";
+            default -> "network error";
+        };
+        return new ClientException(ClientException.Problem.KMS_UNREACHABLE, "Cannot reach the key service at "
+                + config.kmsUrl() + " (" + why + "). Check that the KMS is running and the address is right.");
+    }
+}

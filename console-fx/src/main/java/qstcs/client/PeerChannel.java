@@ -1,0 +1,202 @@
+package qstcs.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.security.GeneralSecurityException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The conversation state of this device with one peer: the pair key in use and older keys still
+ * accepted, the send sequence, the outbox of messages not yet confirmed by a receipt (kept as
+ * plaintext so they can be re-sealed after a reconnect or a re-key), and the ids already shown
+ * (de-duplication of retransmissions). Confined to the session's thread: no locking here.
+ */
+final class PeerChannel {
+    /** Older keys stay readable for frames still in flight after a rotation; a few are enough. */
+    private static final int KEPT_KEYS = 8;
+    /** Ids remembered for de-duplication; a retransmission never lags further behind than this. */
+    private static final int REMEMBERED_IDS = 65_536;
+
+    /** An outgoing message until its receipt arrives. */
+    static final class Outgoing {
+        final String id;
+        final String text;
+        final Instant time;
+        DeliveryState state = DeliveryState.HELD;
+
+        Outgoing(String id, String text, Instant time) {
+            this.id = id;
+            this.text = text;
+            this.time = time;
+        }
+    }
+
+    private final String me;
+    private final String peer;
+    private final LinkedHashMap<String, Outgoing> outbox = new LinkedHashMap<>();
+    private final LinkedHashMap<String, PairCipher> ciphers = new LinkedHashMap<>();
+    private final Map<String, IssuedKey> keys = new HashMap<>();
+    private final Map<String, ReplayGuard> replay = new HashMap<>();
+    private final LinkedHashSet<String> seen = new LinkedHashSet<>();
+    private IssuedKey current;
+    private long sendSeq;
+    private long sentUnderCurrent;
+
+    PeerChannel(String me, String peer) {
+        this.me = me;
+        this.peer = peer;
+    }
+
+    String peer() {
+        return peer;
+    }
+
+    Optional<IssuedKey> currentKey() {
+        return Optional.ofNullable(current);
+    }
+
+    boolean hasKey() {
+        return current != null;
+    }
+
+    /** Makes {@code key} the one used for sending (and accepts frames under it). */
+    void useKey(IssuedKey key) {
+        accept(key);
+        if (current == null || !current.keyId().equals(key.keyId())) {
+            current = key;
+            sendSeq = 0;
+            sentUnderCurrent = 0;
+        }
+    }
+
+    /** Accepts frames under {@code key} without sending with it. */
+    void accept(IssuedKey key) {
+        if (ciphers.containsKey(key.keyId())) {
+            return;
+        }
+        ciphers.put(key.keyId(), new PairCipher(key, me, peer));
+        keys.put(key.keyId(), key);
+        while (ciphers.size() > KEPT_KEYS) {
+            String oldest = ciphers.keySet().iterator().next();
+            if (current != null && oldest.equals(current.keyId())) {
+                break;
+            }
+            forget(oldest);
+        }
+    }
+
+    boolean knows(String keyId) {
+        return ciphers.containsKey(keyId);
+    }
+
+    long sentUnderCurrentKey() {
+        return sentUnderCurrent;
+    }
+
+    /** Wipes every key (a breach): nothing sealed under them is readable by this process any more. */
+    void wipeKeys() {
+        for (String id : new ArrayList<>(ciphers.keySet())) {
+            forget(id);
+        }
+        current = null;
+    }
+
+    private void forget(String keyId) {
+        PairCipher c = ciphers.remove(keyId);
+        if (c != null) {
+            c.destroy();
+        }
+        IssuedKey k = keys.remove(keyId);
+        if (k != null) {
+            k.destroy();
+        }
+        replay.remove(keyId);
+    }
+
+    Outgoing enqueue(String id, String text, Instant time) {
+        Outgoing o = new Outgoing(id, text, time);
+        outbox.put(id, o);
+        return o;
+    }
+
+    Optional<Outgoing> outgoing(String id) {
+        return Optional.ofNullable(outbox.get(id));
+    }
+
+    /** Unconfirmed messages in the order they were typed. */
+    List<Outgoing> unconfirmed() {
+        return new ArrayList<>(outbox.values());
+    }
+
+    /** The receipt arrived: the plaintext is no longer needed here. */
+    Optional<Outgoing> confirm(String id) {
+        return Optional.ofNullable(outbox.remove(id));
+    }
+
+    /** Seals {@code o} under the current key with the next sequence number. */
+    ObjectNode seal(Outgoing o) {
+        sendSeq++;
+        sentUnderCurrent++;
+        return ciphers.get(current.keyId()).seal(o.id, sendSeq, o.time.getEpochSecond(), o.text);
+    }
+
+    boolean alreadyShown(String id) {
+        return seen.contains(id);
+    }
+
+    /**
+     * Opens a frame from the peer under a key this channel holds; empty when it is a replayed
+     * sequence number (an attack or a relay bug, never a legitimate retransmission: those carry a
+     * fresh sequence number and are caught by id before this).
+     */
+    Optional<String> open(JsonNode frame) throws GeneralSecurityException {
+        String keyId = frame.path("key_id").asText("");
+        PairCipher c = ciphers.get(keyId);
+        if (c == null) {
+            throw new GeneralSecurityException("no key " + keyId);
+        }
+        String text = c.open(frame);
+        if (!replay.computeIfAbsent(keyId, k -> new ReplayGuard()).accept(frame.path("seq").asLong(-1))) {
+            return Optional.empty();
+        }
+        seen.add(frame.path("id").asText());
+        if (seen.size() > REMEMBERED_IDS) {
+            seen.removeFirst();
+        }
+        return Optional.of(text);
+    }
+
+    /** Sliding window over sequence numbers of one (key, sender), like IPsec's anti-replay window. */
+    static final class ReplayGuard {
+        private static final int WINDOW = 1024;
+        private long highest;
+        private final java.util.BitSet window = new java.util.BitSet(WINDOW);
+
+        boolean accept(long seq) {
+            if (seq <= 0 || seq <= highest - WINDOW) {
+                return false;
+            }
+            if (seq > highest) {
+                for (long s = highest + 1; s <= seq && s - highest <= WINDOW; s++) {
+                    window.clear((int) (s % WINDOW));
+                }
+                highest = seq;
+                window.set((int) (seq % WINDOW));
+                return true;
+            }
+            int bit = (int) (seq % WINDOW);
+            if (window.get(bit)) {
+                return false;
+            }
+            window.set(bit);
+            return true;
+        }
+    }
+}

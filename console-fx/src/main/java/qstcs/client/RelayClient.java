@@ -1,0 +1,183 @@
+package qstcs.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.WebSocket;
+import okhttp3.WebSocketListener;
+
+/**
+ * The relay's WebSocket protocol (DESIGN.md §5) over OkHttp: connects, registers the device as
+ * its first frame, and turns the relay's frames into typed callbacks. It knows nothing about
+ * encryption: chat frames pass through as JSON. Callbacks run on OkHttp's reader thread.
+ */
+public final class RelayClient {
+    /** Close code the relay uses when it cuts sessions because the quantum link went RED. */
+    public static final int CLOSE_LINK_RED = 4403;
+
+    /** What the relay says, one callback per frame type. */
+    public interface Listener {
+        void onRegistered(Connection c, List<String> online);
+
+        void onPresence(Connection c, String deviceId, boolean online);
+
+        /** The relay took frame {@code id}: {@code delivered} to the recipient, or {@code queued} for later. */
+        void onAck(Connection c, String id, String status);
+
+        /** An {@code error} frame; {@code beforeRegistered} marks a refused registration. */
+        void onError(Connection c, String code, String message, String id, boolean beforeRegistered);
+
+        /** A {@code link} frame: the relay learned the link colour (it closes sessions on RED). */
+        void onLink(Connection c, String status);
+
+        /** A frame routed from another device ({@code chat}, {@code receipt}, {@code kem_init}, {@code kem_resp}). */
+        void onFrame(Connection c, JsonNode frame);
+
+        /** The connection is gone: closed by either side ({@code problem} null) or failed. */
+        void onClosed(Connection c, int code, String reason, ClientException problem);
+    }
+
+    private final ClientConfig config;
+    private final OkHttpClient http;
+
+    public RelayClient(ClientConfig config) {
+        this(config, HttpTransport.forConfig(config));
+    }
+
+    RelayClient(ClientConfig config, OkHttpClient http) {
+        this.config = Objects.requireNonNull(config);
+        this.http = http;
+    }
+
+    /** Opens a connection; it registers by itself once open and reports through {@code listener}. */
+    public Connection connect(Listener listener) {
+        Connection c = new Connection(listener);
+        Request request = new Request.Builder().url(config.relayUrl().toString()).build();
+        c.socket = http.newWebSocket(request, c.new Events());
+        return c;
+    }
+
+    /** One WebSocket session with the relay. */
+    public final class Connection {
+        private final Listener listener;
+        private volatile WebSocket socket;
+        private volatile boolean registered;
+        private volatile boolean ended;
+
+        private Connection(Listener listener) {
+            this.listener = listener;
+        }
+
+        /** Queues a frame for sending; false when the connection is already closing or gone. */
+        public boolean send(ObjectNode frame) {
+            WebSocket ws = socket;
+            return !ended && ws != null && ws.send(frame.toString());
+        }
+
+        public boolean registered() {
+            return registered;
+        }
+
+        public void close() {
+            ended = true;
+            WebSocket ws = socket;
+            if (ws != null && !ws.close(1000, "bye")) {
+                ws.cancel();
+            }
+        }
+
+        private void end(int code, String reason, ClientException problem) {
+            if (!ended || problem != null || code != 0) {
+                boolean first = !ended;
+                ended = true;
+                if (first) {
+                    listener.onClosed(this, code, reason, problem);
+                }
+            }
+        }
+
+        private final class Events extends WebSocketListener {
+            @Override
+            public void onOpen(WebSocket ws, Response response) {
+                ObjectNode register = KmsClient.JSON.createObjectNode()
+                        .put("type", "register").put("device_id", config.deviceId());
+                config.deviceToken().ifPresent(t -> register.put("token", t));
+                ws.send(register.toString());
+            }
+
+            @Override
+            public void onMessage(WebSocket ws, String text) {
+                JsonNode f;
+                try {
+                    f = KmsClient.JSON.readTree(text);
+                } catch (IOException e) {
+                    return; // the relay never sends malformed JSON; a stray frame is not worth a disconnect
+                }
+                if (f == null || !f.isObject()) {
+                    return;
+                }
+                switch (f.path("type").asText("")) {
+                    case "registered" -> {
+                        registered = true;
+                        List<String> online = new ArrayList<>();
+                        f.path("online").forEach(n -> online.add(n.isObject() ? n.path("device_id").asText() : n.asText()));
+                        listener.onRegistered(Connection.this, online);
+                    }
+                    case "presence" -> listener.onPresence(Connection.this, f.path("device_id").asText(""),
+                            f.path("online").asBoolean(false));
+                    case "ack" -> listener.onAck(Connection.this, f.path("id").asText(""), f.path("status").asText(""));
+                    case "error" -> listener.onError(Connection.this, f.path("code").asText(""),
+                            f.path("message").asText(""), f.path("id").asText(null), !registered);
+                    case "link" -> listener.onLink(Connection.this, f.path("status").asText(""));
+                    case "pong" -> { }
+                    default -> listener.onFrame(Connection.this, f);
+                }
+            }
+
+            @Override
+            public void onClosing(WebSocket ws, int code, String reason) {
+                ws.close(1000, null);
+                end(code, reason, null);
+            }
+
+            @Override
+            public void onClosed(WebSocket ws, int code, String reason) {
+                end(code, reason, null);
+            }
+
+            @Override
+            public void onFailure(WebSocket ws, Throwable t, Response response) {
+                if (ended && response == null) {
+                    end(0, "", null);
+                    return;
+                }
+                end(0, "", failure(t, response));
+            }
+        }
+    }
+
+    private ClientException failure(Throwable t, Response response) {
+        if (response != null) {
+            int code = response.code();
+            if (code == 403 || code == 401) {
+                return new ClientException(ClientException.Problem.REGISTRATION_REJECTED,
+                        "The relay at " + config.relayUrl() + " refused the connection (HTTP " + code + ").");
+            }
+            return new ClientException(ClientException.Problem.WRONG_URL, config.relayUrl()
+                    + " answered, but it is not a QSTCS relay (HTTP " + code + "). Check the relay address.");
+        }
+        String why = t instanceof java.net.ConnectException ? "connection refused"
+                : t instanceof java.net.UnknownHostException ? "unknown host name"
+                : t instanceof java.net.SocketTimeoutException ? "no answer in time"
+                : t instanceof java.io.EOFException ? "the connection was cut"
+                : "network error";
+        return new ClientException(ClientException.Problem.RELAY_UNREACHABLE, "Cannot reach the relay at "
+                + config.relayUrl() + " (" + why + "). Check that the relay is running and the address is right.");
+    }
+}

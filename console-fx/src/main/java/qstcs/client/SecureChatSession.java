@@ -1,0 +1,705 @@
+package qstcs.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+
+/**
+ * One device's end-to-end encrypted chat (DESIGN.md §6): fetches pair keys from the KMS, keeps a
+ * registered relay connection, seals and opens frames, tracks receipts, retransmits what is
+ * unconfirmed after a reconnect, and reacts to a breach by wiping its keys, holding what is typed,
+ * and re-keying by itself once the operator resets the link.
+ *
+ * <p>Thread-safe: public methods may be called from any thread. All state lives on one session
+ * thread (an actor), which is also the thread listeners are called on, one event at a time.
+ */
+public final class SecureChatSession implements AutoCloseable {
+    /** Exactly what a soldier sees when the link is breached (the brief's wording). */
+    public static final String COMPROMISED_MESSAGE = "Connection lost — quantum channel compromised. Awaiting re-key.";
+    /** A chat frame must stay well under the relay's 64 KiB limit after hex encoding. */
+    public static final int MAX_TEXT_CHARS = 8_000;
+    private static final Duration LONG_POLL = Duration.ofSeconds(25);
+
+    private final ClientConfig config;
+    private final OkHttpClient http;
+    private final KmsClient kms;
+    private final RelayClient relay;
+    private final ScheduledExecutorService actor;
+    private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, PeerChannel> channels = new LinkedHashMap<>();
+    private final Map<String, PeerChannel> byOutgoingId = new ConcurrentHashMap<>();
+    private final Set<String> online = ConcurrentHashMap.newKeySet();
+    private final Backoff backoff;
+    private final Thread linkWatcher;
+
+    private volatile ConnectionState state = ConnectionState.IDLE;
+    private volatile LinkStatus link = LinkStatus.UNKNOWN;
+    private volatile boolean closed;
+    private RelayClient.Connection connection;
+    private ScheduledFuture<?> pendingRetry;
+    private boolean everOnline;
+    private long messagesPerKey;
+
+    public SecureChatSession(ClientConfig config) {
+        this.config = Objects.requireNonNull(config);
+        this.http = HttpTransport.forConfig(config);
+        this.kms = new KmsClient(config, http);
+        this.relay = new RelayClient(config, http);
+        this.backoff = new Backoff(config.backoffInitial(), config.backoffMax());
+        this.messagesPerKey = KEY_BUDGET_DEFAULT;
+        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1,
+                r -> daemon(r, "qstcs-session-" + config.deviceId()));
+        ex.setRemoveOnCancelPolicy(true);
+        this.actor = ex;
+        this.linkWatcher = daemon(this::watchLink, "qstcs-link-watch-" + config.deviceId());
+    }
+
+    /** Messages sealed under one key before the sender asks the KMS for a fresh one. */
+    static final long KEY_BUDGET_DEFAULT = 10_000;
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    // ---- public API ----------------------------------------------------------------------------
+
+    public String deviceId() {
+        return config.deviceId();
+    }
+
+    public ClientConfig config() {
+        return config;
+    }
+
+    public void addListener(SessionListener l) {
+        listeners.add(Objects.requireNonNull(l));
+    }
+
+    public void removeListener(SessionListener l) {
+        listeners.remove(l);
+    }
+
+    public ConnectionState state() {
+        return state;
+    }
+
+    public LinkStatus link() {
+        return link;
+    }
+
+    /** Devices the relay currently reports online (not including this one). */
+    public Set<String> onlineDevices() {
+        return Set.copyOf(online);
+    }
+
+    /** The KMS client of this session (for callers that also want the event stream). */
+    public KmsClient kms() {
+        return kms;
+    }
+
+    /** Starts connecting; progress and problems arrive through the listeners. */
+    public void start(String... peers) {
+        post(() -> {
+            if (state != ConnectionState.IDLE) {
+                return;
+            }
+            for (String p : peers) {
+                channel(ClientConfig.checkDeviceId(p));
+            }
+            bootstrap();
+        });
+    }
+
+    /** Makes sure a conversation with {@code peer} exists and has a key (e.g. when a contact is opened). */
+    public void open(String peer) {
+        String p = ClientConfig.checkDeviceId(peer);
+        post(() -> {
+            PeerChannel c = channel(p);
+            if (state == ConnectionState.ONLINE) {
+                ensureKey(c);
+            }
+        });
+    }
+
+    /**
+     * Queues {@code text} for {@code peer} and returns the new message's id at once. It is sealed
+     * and sent as soon as there is a key and a relay connection; until then it is held.
+     */
+    public String send(String peer, String text) {
+        String p = ClientConfig.checkDeviceId(peer);
+        if (p.equals(config.deviceId())) {
+            throw new IllegalArgumentException("cannot send a message to yourself (" + p + ")");
+        }
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("message is empty");
+        }
+        if (text.length() > MAX_TEXT_CHARS) {
+            throw new IllegalArgumentException("message is too long: " + text.length() + " characters (at most "
+                    + MAX_TEXT_CHARS + ")");
+        }
+        String id = UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        post(() -> {
+            PeerChannel c = channel(p);
+            PeerChannel.Outgoing o = c.enqueue(id, text, now);
+            byOutgoingId.put(id, c);
+            emit(l -> l.messageAdded(new ChatMessage(id, p, config.deviceId(), text, now, true,
+                    c.currentKey().map(IssuedKey::keyId).orElse(null))));
+            if (state == ConnectionState.ONLINE) {
+                transmit(c, o);
+            }
+            if (o.state == DeliveryState.HELD) {
+                emit(l -> l.deliveryChanged(id, DeliveryState.HELD));
+            }
+        });
+        return id;
+    }
+
+    /** The key id in use with {@code peer}, if a key is held right now. */
+    public Optional<String> keyId(String peer) {
+        return call(() -> Optional.ofNullable(channels.get(peer)).flatMap(PeerChannel::currentKey).map(IssuedKey::keyId));
+    }
+
+    /** Test hook: rotate keys after this many messages (the default is a production budget). */
+    void setMessagesPerKey(long budget) {
+        post(() -> messagesPerKey = budget);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        linkWatcher.interrupt();
+        post(() -> {
+            cancelRetry();
+            if (connection != null) {
+                connection.close();
+                connection = null;
+            }
+            channels.values().forEach(PeerChannel::wipeKeys);
+            setState(ConnectionState.CLOSED, "Closed.");
+        });
+        actor.shutdown();
+        try {
+            actor.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+
+    // ---- the session thread ---------------------------------------------------------------------
+
+    private void post(Runnable task) {
+        if (actor.isShutdown()) {
+            return;
+        }
+        actor.execute(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                // A bug must not kill the session thread; say so without internals.
+                emit(l -> l.problem(new ClientException(ClientException.Problem.PROTOCOL,
+                        "Internal error in the chat session: " + e.getClass().getSimpleName())));
+            }
+        });
+    }
+
+    private <T> T call(java.util.concurrent.Callable<T> query) {
+        try {
+            return actor.submit(query).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("session is not responding", e);
+        }
+    }
+
+    private void bootstrap() {
+        setState(ConnectionState.CONNECTING, "Connecting to the key service at " + config.kmsUrl() + "…");
+        LinkStatus first;
+        try {
+            first = kms.linkStatus();
+        } catch (ClientException e) {
+            fail(e);
+            return;
+        }
+        updateLink(first);
+        linkWatcher.start();
+        if (first.compromised()) {
+            compromise();
+            return;
+        }
+        rekeyAndConnect();
+    }
+
+    /** Gets a key for every conversation, then (re)connects to the relay. */
+    private void rekeyAndConnect() {
+        setState(everOnline ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING,
+                everOnline ? "Re-keying…" : "Fetching keys…");
+        for (PeerChannel c : channels.values()) {
+            try {
+                ensureKey(c);
+            } catch (RuntimeException e) {
+                throw e;
+            }
+            if (state == ConnectionState.COMPROMISED || state == ConnectionState.FAILED) {
+                return;
+            }
+        }
+        connectRelay();
+    }
+
+    /** Fetches the pair key with {@code c}'s peer if none is held; false (and state changed) on failure. */
+    private boolean ensureKey(PeerChannel c) {
+        if (c.hasKey()) {
+            return true;
+        }
+        try {
+            IssuedKey key = kms.sessionKey(c.peer(), config.pqc(), false);
+            c.useKey(key);
+            emit(l -> l.keyChanged(c.peer(), key.keyId(), false));
+            return true;
+        } catch (ClientException e) {
+            onKmsTrouble(e);
+            return false;
+        }
+    }
+
+    private void onKmsTrouble(ClientException e) {
+        if (e.problem() == ClientException.Problem.LINK_COMPROMISED) {
+            compromise();
+        } else if (!everOnline) {
+            fail(e);
+        } else {
+            emit(l -> l.problem(e));
+            retryLater(this::rekeyAndConnect);
+        }
+    }
+
+    private void connectRelay() {
+        if (closed || state == ConnectionState.COMPROMISED || state == ConnectionState.FAILED) {
+            return;
+        }
+        setState(everOnline ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING,
+                "Connecting to the relay at " + config.relayUrl() + "…");
+        if (connection != null) {
+            connection.close();
+        }
+        connection = relay.connect(new RelayEvents());
+    }
+
+    private void onRegistered(List<String> devices) {
+        everOnline = true;
+        backoff.reset();
+        online.clear();
+        devices.stream().filter(d -> !d.equals(config.deviceId())).forEach(online::add);
+        online.forEach(d -> emit(l -> l.presenceChanged(d, true)));
+        setState(ConnectionState.ONLINE, "Online — end-to-end encrypted.");
+        for (PeerChannel c : channels.values()) {
+            flush(c);
+        }
+    }
+
+    /** Sends every unconfirmed message of {@code c}, oldest first (retransmission after reconnect). */
+    private void flush(PeerChannel c) {
+        if (!ensureKey(c)) {
+            return;
+        }
+        for (PeerChannel.Outgoing o : c.unconfirmed()) {
+            if (state != ConnectionState.ONLINE) {
+                return;
+            }
+            transmit(c, o);
+        }
+    }
+
+    private void transmit(PeerChannel c, PeerChannel.Outgoing o) {
+        if (!ensureKey(c) || connection == null) {
+            return;
+        }
+        if (c.sentUnderCurrentKey() >= messagesPerKey) {
+            rotate(c);
+            if (!c.hasKey()) {
+                return;
+            }
+        }
+        ObjectNode frame = c.seal(o);
+        if (connection.send(frame) && o.state == DeliveryState.HELD) {
+            advance(o, DeliveryState.SENT);
+        }
+    }
+
+    private void rotate(PeerChannel c) {
+        try {
+            IssuedKey key = kms.sessionKey(c.peer(), config.pqc(), true);
+            c.useKey(key);
+            emit(l -> l.keyChanged(c.peer(), key.keyId(), false));
+        } catch (ClientException e) {
+            // Keep the old key rather than stall: the budget is a hygiene limit, not a hard stop.
+            if (e.problem() == ClientException.Problem.LINK_COMPROMISED) {
+                compromise();
+            } else {
+                emit(l -> l.problem(e));
+            }
+        }
+    }
+
+    private void advance(PeerChannel.Outgoing o, DeliveryState next) {
+        if (next.compareTo(o.state) > 0) {
+            o.state = next;
+            emit(l -> l.deliveryChanged(o.id, next));
+        }
+    }
+
+    private void onChat(JsonNode f) {
+        String sender = f.path("sender").asText("");
+        if (!config.deviceId().equals(f.path("recipient").asText()) || sender.equals(config.deviceId())) {
+            return;
+        }
+        PeerChannel c;
+        try {
+            c = channel(ClientConfig.checkDeviceId(sender));
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        String id = f.path("id").asText("");
+        if (c.alreadyShown(id)) {
+            sendReceipt(sender, id); // a retransmission: confirm again, show once
+            return;
+        }
+        String keyId = f.path("key_id").asText("");
+        if (!c.knows(keyId)) {
+            try {
+                IssuedKey key = kms.key(keyId);
+                c.useKey(key); // the peer moved to a newer key: follow it
+                emit(l -> l.keyChanged(sender, key.keyId(), false));
+            } catch (ClientException e) {
+                if (e.problem() == ClientException.Problem.LINK_COMPROMISED) {
+                    compromise();
+                } else {
+                    emit(l -> l.problem(e));
+                }
+                return;
+            }
+        }
+        Optional<String> text;
+        try {
+            text = c.open(f);
+        } catch (GeneralSecurityException e) {
+            emit(l -> l.problem(new ClientException(ClientException.Problem.PROTOCOL,
+                    "A message from " + sender + " failed its integrity check and was dropped.")));
+            return;
+        }
+        if (text.isEmpty()) {
+            return;
+        }
+        Instant time = Instant.ofEpochSecond(f.path("timestamp").asLong(Instant.now().getEpochSecond()));
+        ChatMessage m = new ChatMessage(id, sender, sender, text.get(), time, false, keyId);
+        emit(l -> l.messageAdded(m));
+        sendReceipt(sender, id);
+    }
+
+    private void sendReceipt(String peer, String id) {
+        if (connection != null) {
+            connection.send(KmsClient.JSON.createObjectNode().put("type", "receipt").put("id", id)
+                    .put("sender", config.deviceId()).put("recipient", peer));
+        }
+    }
+
+    private void onReceipt(JsonNode f) {
+        String id = f.path("id").asText("");
+        PeerChannel c = byOutgoingId.get(id);
+        if (c == null || !c.peer().equals(f.path("sender").asText())) {
+            return;
+        }
+        c.confirm(id).ifPresent(o -> {
+            byOutgoingId.remove(id);
+            advance(o, DeliveryState.DELIVERED);
+        });
+    }
+
+    private void onAck(String id) {
+        PeerChannel c = byOutgoingId.get(id);
+        if (c != null) {
+            c.outgoing(id).ifPresent(o -> advance(o, DeliveryState.RELAYED));
+        }
+    }
+
+    private void onPresence(String device, boolean isOnline) {
+        if (device.equals(config.deviceId())) {
+            return;
+        }
+        boolean changed = isOnline ? online.add(device) : online.remove(device);
+        if (changed) {
+            emit(l -> l.presenceChanged(device, isOnline));
+        }
+        PeerChannel c = channels.get(device);
+        if (isOnline && c != null && state == ConnectionState.ONLINE) {
+            // The relay's queue for it may have been lost (e.g. a relay restart): resend what is unconfirmed.
+            flush(c);
+        }
+    }
+
+    private void onClosed(int code, ClientException problem) {
+        connection = null;
+        online.forEach(d -> emit(l -> l.presenceChanged(d, false)));
+        online.clear();
+        if (closed || state == ConnectionState.COMPROMISED || state == ConnectionState.FAILED) {
+            return;
+        }
+        if (code == RelayClient.CLOSE_LINK_RED) {
+            compromise();
+            return;
+        }
+        if (problem != null && !everOnline) {
+            fail(problem);
+            return;
+        }
+        // A lost connection while the KMS says RED is a breach, not a network hiccup.
+        try {
+            LinkStatus now = kms.linkStatus();
+            updateLink(now);
+            if (now.compromised()) {
+                compromise();
+                return;
+            }
+        } catch (ClientException e) {
+            emit(l -> l.problem(e));
+        }
+        setState(ConnectionState.RECONNECTING, problem != null ? problem.getMessage()
+                : "Relay connection lost — reconnecting…");
+        retryLater(this::connectRelay);
+    }
+
+    private void onRelayError(String code, String message, boolean beforeRegistered) {
+        if ("replaced".equals(code)) {
+            fail(new ClientException(ClientException.Problem.REGISTRATION_REJECTED,
+                    config.deviceId() + " signed in from another window or machine; this one was disconnected."));
+        } else if (beforeRegistered) {
+            fail(new ClientException(ClientException.Problem.REGISTRATION_REJECTED,
+                    "The relay refused to register " + config.deviceId() + ": "
+                            + (message.isEmpty() ? code : message) + "."));
+        }
+        // Errors about single frames (rate, queue overflow) leave the message unconfirmed:
+        // it is retransmitted on the next reconnect or when the peer comes back online.
+    }
+
+    // ---- breach and recovery --------------------------------------------------------------------
+
+    private void compromise() {
+        if (state == ConnectionState.COMPROMISED || closed) {
+            return;
+        }
+        cancelRetry();
+        if (connection != null) {
+            connection.close();
+            connection = null;
+        }
+        for (PeerChannel c : channels.values()) {
+            boolean had = c.hasKey();
+            c.wipeKeys();
+            if (had) {
+                emit(l -> l.keyChanged(c.peer(), null, false));
+            }
+            for (PeerChannel.Outgoing o : c.unconfirmed()) {
+                if (o.state == DeliveryState.SENT) {
+                    o.state = DeliveryState.HELD;
+                    emit(l -> l.deliveryChanged(o.id, DeliveryState.HELD));
+                }
+            }
+        }
+        setState(ConnectionState.COMPROMISED, COMPROMISED_MESSAGE);
+    }
+
+    private void updateLink(LinkStatus s) {
+        LinkStatus before = link;
+        link = s;
+        emit(l -> l.linkChanged(s));
+        boolean breachedMeanwhile = before.version() >= 0 && s.attacksDetected() > before.attacksDetected();
+        if (state == ConnectionState.IDLE || state == ConnectionState.CLOSED || state == ConnectionState.FAILED) {
+            return;
+        }
+        if (s.compromised() || breachedMeanwhile) {
+            compromise();
+        }
+        if (!s.compromised() && state == ConnectionState.COMPROMISED) {
+            backoff.reset();
+            rekeyAndConnect();
+        }
+    }
+
+    /** Long-polls the KMS for link changes for as long as the session lives (own thread: it blocks). */
+    private void watchLink() {
+        long version = link.version();
+        boolean reportedOutage = false;
+        Backoff retry = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5));
+        while (!closed) {
+            try {
+                LinkStatus s = kms.awaitLinkChange(version, LONG_POLL);
+                retry.reset();
+                reportedOutage = false;
+                if (s.version() != version) {
+                    version = s.version();
+                    post(() -> updateLink(s));
+                }
+            } catch (ClientException e) {
+                if (closed) {
+                    return;
+                }
+                if (!reportedOutage) {
+                    reportedOutage = true;
+                    post(() -> emit(l -> l.problem(e)));
+                }
+                try {
+                    Thread.sleep(retry.nextDelayMillis());
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    // ---- plumbing -------------------------------------------------------------------------------
+
+    private PeerChannel channel(String peer) {
+        return channels.computeIfAbsent(peer, p -> new PeerChannel(config.deviceId(), p));
+    }
+
+    private void fail(ClientException e) {
+        cancelRetry();
+        if (connection != null) {
+            connection.close();
+            connection = null;
+        }
+        emit(l -> l.problem(e));
+        setState(ConnectionState.FAILED, e.getMessage());
+    }
+
+    private void retryLater(Runnable step) {
+        cancelRetry();
+        long delay = backoff.nextDelayMillis();
+        pendingRetry = actor.schedule(() -> post(() -> {
+            pendingRetry = null;
+            if (!closed && state != ConnectionState.COMPROMISED && state != ConnectionState.FAILED) {
+                step.run();
+            }
+        }), delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelRetry() {
+        if (pendingRetry != null) {
+            pendingRetry.cancel(false);
+            pendingRetry = null;
+        }
+    }
+
+    private void setState(ConnectionState s, String message) {
+        state = s;
+        emit(l -> l.connectionChanged(s, message));
+    }
+
+    private void emit(java.util.function.Consumer<SessionListener> event) {
+        for (SessionListener l : listeners) {
+            try {
+                event.accept(l);
+            } catch (RuntimeException e) {
+                // A faulty observer must not break the session for the others.
+            }
+        }
+    }
+
+    /** Adapts relay callbacks (OkHttp threads) onto the session thread, ignoring stale connections. */
+    private final class RelayEvents implements RelayClient.Listener {
+        private boolean current(RelayClient.Connection c) {
+            return c == connection;
+        }
+
+        @Override
+        public void onRegistered(RelayClient.Connection c, List<String> devices) {
+            post(() -> {
+                if (current(c)) {
+                    SecureChatSession.this.onRegistered(devices);
+                }
+            });
+        }
+
+        @Override
+        public void onPresence(RelayClient.Connection c, String deviceId, boolean isOnline) {
+            post(() -> {
+                if (current(c)) {
+                    SecureChatSession.this.onPresence(deviceId, isOnline);
+                }
+            });
+        }
+
+        @Override
+        public void onAck(RelayClient.Connection c, String id, String status) {
+            post(() -> {
+                if (current(c)) {
+                    SecureChatSession.this.onAck(id);
+                }
+            });
+        }
+
+        @Override
+        public void onError(RelayClient.Connection c, String code, String message, String id, boolean before) {
+            post(() -> {
+                if (current(c)) {
+                    onRelayError(code, message, before);
+                }
+            });
+        }
+
+        @Override
+        public void onLink(RelayClient.Connection c, String status) {
+            post(() -> {
+                if (current(c) && "RED".equalsIgnoreCase(status)) {
+                    compromise();
+                }
+            });
+        }
+
+        @Override
+        public void onFrame(RelayClient.Connection c, JsonNode frame) {
+            post(() -> {
+                if (!current(c)) {
+                    return;
+                }
+                switch (frame.path("type").asText("")) {
+                    case "chat" -> onChat(frame);
+                    case "receipt" -> onReceipt(frame);
+                    default -> { }
+                }
+            });
+        }
+
+        @Override
+        public void onClosed(RelayClient.Connection c, int code, String reason, ClientException problem) {
+            post(() -> {
+                if (current(c)) {
+                    SecureChatSession.this.onClosed(code, problem);
+                }
+            });
+        }
+    }
+}
