@@ -1,12 +1,14 @@
 package qstcs.client;
 
 /**
- * How far an outgoing message got. The order is the order of progress; a message only moves
- * forward, except that a breach moves an unconfirmed one back to {@link #HELD}.
+ * How far an outgoing message got. Apart from {@link #HELD}, a message only moves forward; a
+ * breach moves every unconfirmed message back to {@link #HELD} until the re-key.
  */
 public enum DeliveryState {
-    /** Typed, kept as plaintext in memory: no usable key or relay right now (e.g. the link is RED). */
+    /** Kept as plaintext in memory because the link is compromised: sealed only with the next key. */
     HELD,
+    /** Waiting for the relay connection (or for earlier messages to be confirmed) before it is sent. */
+    PENDING,
     /** Sealed and handed to the relay connection; no acknowledgement yet. */
     SENT,
     /** The relay acknowledged it (delivered to the peer's connection or queued for it): ✓. */
@@ -18,6 +20,7 @@ public enum DeliveryState {
     public String ticks() {
         return switch (this) {
             case HELD -> "held";
+            case PENDING -> "waiting";
             case SENT -> "…";
             case RELAYED -> "✓";
             case DELIVERED -> "✓✓";

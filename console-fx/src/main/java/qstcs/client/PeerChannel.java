@@ -29,7 +29,10 @@ final class PeerChannel {
         final String id;
         final String text;
         final Instant time;
-        DeliveryState state = DeliveryState.HELD;
+        DeliveryState state = DeliveryState.PENDING;
+        /** The relay connection (generation) it was last sent on; -1 when it must be (re)sent. */
+        long sentOn = -1;
+        long sentAtNanos;
 
         Outgoing(String id, String text, Instant time) {
             this.id = id;
@@ -133,6 +136,22 @@ final class PeerChannel {
     /** Unconfirmed messages in the order they were typed. */
     List<Outgoing> unconfirmed() {
         return new ArrayList<>(outbox.values());
+    }
+
+    /** Messages sent on connection {@code generation} and not yet confirmed (the flow-control window). */
+    int inFlight(long generation) {
+        int n = 0;
+        for (Outgoing o : outbox.values()) {
+            if (o.sentOn == generation) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Forces every unconfirmed message to be sent again (after a reconnect, or when one went missing). */
+    void resendAll() {
+        outbox.values().forEach(o -> o.sentOn = -1);
     }
 
     /** The receipt arrived: the plaintext is no longer needed here. */

@@ -35,6 +35,14 @@ public final class SecureChatSession implements AutoCloseable {
     /** A chat frame must stay well under the relay's 64 KiB limit after hex encoding. */
     public static final int MAX_TEXT_CHARS = 8_000;
     private static final Duration LONG_POLL = Duration.ofSeconds(25);
+    /**
+     * Unconfirmed messages per peer on the wire at once. Below the relay's offline queue (256
+     * frames) so that a retransmission burst to an offline peer never makes the relay drop the
+     * oldest ones (which would reach the peer out of order).
+     */
+    static final int WINDOW = 128;
+    /** An unconfirmed message this old on a live connection to an online peer is sent again. */
+    private static final long RESEND_AFTER_NANOS = Duration.ofSeconds(8).toNanos();
 
     private final ClientConfig config;
     private final OkHttpClient http;
@@ -52,6 +60,8 @@ public final class SecureChatSession implements AutoCloseable {
     private volatile LinkStatus link = LinkStatus.UNKNOWN;
     private volatile boolean closed;
     private RelayClient.Connection connection;
+    private FramePacer pacer;
+    private long generation;
     private ScheduledFuture<?> pendingRetry;
     private boolean everOnline;
     private long messagesPerKey;
@@ -68,6 +78,7 @@ public final class SecureChatSession implements AutoCloseable {
         ex.setRemoveOnCancelPolicy(true);
         this.actor = ex;
         this.linkWatcher = daemon(this::watchLink, "qstcs-link-watch-" + config.deviceId());
+        actor.scheduleWithFixedDelay(() -> post(this::resendOverdue), 2, 2, TimeUnit.SECONDS);
     }
 
     /** Messages sealed under one key before the sender asks the KMS for a fresh one. */
@@ -163,11 +174,13 @@ public final class SecureChatSession implements AutoCloseable {
             byOutgoingId.put(id, c);
             emit(l -> l.messageAdded(new ChatMessage(id, p, config.deviceId(), text, now, true,
                     c.currentKey().map(IssuedKey::keyId).orElse(null))));
-            if (state == ConnectionState.ONLINE) {
-                transmit(c, o);
+            if (state == ConnectionState.COMPROMISED) {
+                o.state = DeliveryState.HELD;
+            } else if (state == ConnectionState.ONLINE) {
+                flush(c);
             }
-            if (o.state == DeliveryState.HELD) {
-                emit(l -> l.deliveryChanged(id, DeliveryState.HELD));
+            if (o.state == DeliveryState.HELD || o.state == DeliveryState.PENDING) {
+                emit(l -> l.deliveryChanged(id, o.state));
             }
         });
         return id;
@@ -192,10 +205,7 @@ public final class SecureChatSession implements AutoCloseable {
         linkWatcher.interrupt();
         post(() -> {
             cancelRetry();
-            if (connection != null) {
-                connection.close();
-                connection = null;
-            }
+            dropConnection();
             channels.values().forEach(PeerChannel::wipeKeys);
             setState(ConnectionState.CLOSED, "Closed.");
         });
@@ -302,10 +312,21 @@ public final class SecureChatSession implements AutoCloseable {
         }
         setState(everOnline ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING,
                 "Connecting to the relay at " + config.relayUrl() + "…");
+        dropConnection();
+        generation++;
+        connection = relay.connect(new RelayEvents());
+        pacer = new FramePacer(connection, actor);
+    }
+
+    private void dropConnection() {
+        if (pacer != null) {
+            pacer.stop();
+            pacer = null;
+        }
         if (connection != null) {
             connection.close();
+            connection = null;
         }
-        connection = relay.connect(new RelayEvents());
     }
 
     private void onRegistered(List<String> devices) {
@@ -316,27 +337,42 @@ public final class SecureChatSession implements AutoCloseable {
         online.forEach(d -> emit(l -> l.presenceChanged(d, true)));
         setState(ConnectionState.ONLINE, "Online — end-to-end encrypted.");
         for (PeerChannel c : channels.values()) {
+            // A new connection: whatever the old one carried may be lost, so everything unconfirmed goes again.
+            c.resendAll();
             flush(c);
         }
     }
 
-    /** Sends every unconfirmed message of {@code c}, oldest first (retransmission after reconnect). */
+    /**
+     * Sends the unconfirmed messages of {@code c} that this connection has not carried yet, oldest
+     * first, keeping at most {@link #WINDOW} unconfirmed on the wire. The receiver drops the copies
+     * it already has by id, so resending is always safe.
+     */
     private void flush(PeerChannel c) {
-        if (!ensureKey(c)) {
+        if (state != ConnectionState.ONLINE || !ensureKey(c)) {
             return;
         }
+        int inFlight = c.inFlight(generation);
         for (PeerChannel.Outgoing o : c.unconfirmed()) {
-            if (state != ConnectionState.ONLINE) {
+            if (state != ConnectionState.ONLINE || pacer == null) {
                 return;
             }
+            if (o.sentOn == generation) {
+                continue;
+            }
+            if (inFlight >= WINDOW) {
+                if (o.state == DeliveryState.HELD) {
+                    o.state = DeliveryState.PENDING;
+                    emit(l -> l.deliveryChanged(o.id, DeliveryState.PENDING));
+                }
+                continue;
+            }
             transmit(c, o);
+            inFlight++;
         }
     }
 
     private void transmit(PeerChannel c, PeerChannel.Outgoing o) {
-        if (!ensureKey(c) || connection == null) {
-            return;
-        }
         if (c.sentUnderCurrentKey() >= messagesPerKey) {
             rotate(c);
             if (!c.hasKey()) {
@@ -344,8 +380,33 @@ public final class SecureChatSession implements AutoCloseable {
             }
         }
         ObjectNode frame = c.seal(o);
-        if (connection.send(frame) && o.state == DeliveryState.HELD) {
-            advance(o, DeliveryState.SENT);
+        if (pacer.send(frame)) {
+            o.sentOn = generation;
+            o.sentAtNanos = System.nanoTime();
+            if (o.state == DeliveryState.HELD || o.state == DeliveryState.PENDING) {
+                o.state = DeliveryState.SENT;
+                emit(l -> l.deliveryChanged(o.id, DeliveryState.SENT));
+            }
+        }
+    }
+
+    /** Resends to online peers when the oldest unconfirmed message got no receipt in time (a frame went missing). */
+    private void resendOverdue() {
+        if (state != ConnectionState.ONLINE) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (PeerChannel c : channels.values()) {
+            if (!online.contains(c.peer())) {
+                continue;
+            }
+            for (PeerChannel.Outgoing o : c.unconfirmed()) {
+                if (o.sentOn == generation && now - o.sentAtNanos > RESEND_AFTER_NANOS) {
+                    c.resendAll();
+                    flush(c);
+                }
+                break;
+            }
         }
     }
 
@@ -420,8 +481,8 @@ public final class SecureChatSession implements AutoCloseable {
     }
 
     private void sendReceipt(String peer, String id) {
-        if (connection != null) {
-            connection.send(KmsClient.JSON.createObjectNode().put("type", "receipt").put("id", id)
+        if (pacer != null) {
+            pacer.send(KmsClient.JSON.createObjectNode().put("type", "receipt").put("id", id)
                     .put("sender", config.deviceId()).put("recipient", peer));
         }
     }
@@ -435,6 +496,7 @@ public final class SecureChatSession implements AutoCloseable {
         c.confirm(id).ifPresent(o -> {
             byOutgoingId.remove(id);
             advance(o, DeliveryState.DELIVERED);
+            flush(c); // a slot in the window is free
         });
     }
 
@@ -456,12 +518,13 @@ public final class SecureChatSession implements AutoCloseable {
         PeerChannel c = channels.get(device);
         if (isOnline && c != null && state == ConnectionState.ONLINE) {
             // The relay's queue for it may have been lost (e.g. a relay restart): resend what is unconfirmed.
+            c.resendAll();
             flush(c);
         }
     }
 
     private void onClosed(int code, ClientException problem) {
-        connection = null;
+        dropConnection();
         online.forEach(d -> emit(l -> l.presenceChanged(d, false)));
         online.clear();
         if (closed || state == ConnectionState.COMPROMISED || state == ConnectionState.FAILED) {
@@ -511,18 +574,17 @@ public final class SecureChatSession implements AutoCloseable {
             return;
         }
         cancelRetry();
-        if (connection != null) {
-            connection.close();
-            connection = null;
-        }
+        dropConnection();
         for (PeerChannel c : channels.values()) {
             boolean had = c.hasKey();
             c.wipeKeys();
             if (had) {
                 emit(l -> l.keyChanged(c.peer(), null, false));
             }
+            // Everything unconfirmed stays as plaintext here and is sealed again only with the new key.
             for (PeerChannel.Outgoing o : c.unconfirmed()) {
-                if (o.state == DeliveryState.SENT) {
+                o.sentOn = -1;
+                if (o.state != DeliveryState.HELD) {
                     o.state = DeliveryState.HELD;
                     emit(l -> l.deliveryChanged(o.id, DeliveryState.HELD));
                 }
@@ -587,10 +649,7 @@ public final class SecureChatSession implements AutoCloseable {
 
     private void fail(ClientException e) {
         cancelRetry();
-        if (connection != null) {
-            connection.close();
-            connection = null;
-        }
+        dropConnection();
         emit(l -> l.problem(e));
         setState(ConnectionState.FAILED, e.getMessage());
     }
