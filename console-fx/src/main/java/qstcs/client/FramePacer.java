@@ -1,6 +1,5 @@
 package qstcs.client;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +16,7 @@ final class FramePacer {
 
     private final RelayClient.Connection connection;
     private final ScheduledExecutorService thread;
-    private final ArrayDeque<ObjectNode> waiting = new ArrayDeque<>();
+    private final ArrayDeque<String> waiting = new ArrayDeque<>();
     private double tokens = BURST;
     private long lastRefill = System.nanoTime();
     private boolean drainScheduled;
@@ -29,7 +28,7 @@ final class FramePacer {
     }
 
     /** Sends now if the budget allows, else queues behind earlier frames; false once the connection is gone. */
-    boolean send(ObjectNode frame) {
+    boolean send(String frame) {
         if (stopped) {
             return false;
         }

@@ -1,39 +1,31 @@
 package qstcs.client;
 
-import java.security.MessageDigest;
-import java.util.Arrays;
-import java.util.HexFormat;
 import javax.security.auth.Destroyable;
+import qstcs.crypto.keys.SecretBytes;
 
 /**
  * A pair key as the KMS issued it: its public {@code key_id} and the 256 secret bits, held only in
- * memory. {@link #destroy()} overwrites the bits (the session does so on RED); {@link #toString()}
- * shows the id, never the key.
+ * memory as {@link SecretBytes}. {@link #destroy()} wipes them (the session does so on RED);
+ * {@link #toString()} shows the id, never the key.
  */
 public final class IssuedKey implements Destroyable {
     public static final int KEY_BYTES = 32;
 
     private final String keyId;
     private final boolean pqc;
-    private final byte[] key;
-    private volatile boolean destroyed;
+    private final SecretBytes key;
 
-    IssuedKey(String keyId, byte[] key, boolean pqc) {
-        if (key.length != KEY_BYTES) {
-            throw new IllegalArgumentException("a pair key has " + KEY_BYTES + " bytes, got " + key.length);
+    IssuedKey(String keyId, SecretBytes key, boolean pqc) {
+        if (key.size() != KEY_BYTES) {
+            throw new IllegalArgumentException("a pair key has " + KEY_BYTES + " bytes, got " + key.size());
         }
         this.keyId = keyId;
-        this.key = key.clone();
+        this.key = key;
         this.pqc = pqc;
     }
 
     static IssuedKey fromHex(String keyId, String keyHex, boolean pqc) {
-        byte[] raw = HexFormat.of().parseHex(keyHex);
-        try {
-            return new IssuedKey(keyId, raw, pqc);
-        } finally {
-            Arrays.fill(raw, (byte) 0);
-        }
+        return new IssuedKey(keyId, SecretBytes.fromHex(keyHex), pqc);
     }
 
     public String keyId() {
@@ -50,32 +42,28 @@ public final class IssuedKey implements Destroyable {
         return pqc;
     }
 
-    /** A copy of the key bits for the one caller that derives keys from them; wipe it after use. */
-    byte[] copyOfKey() {
-        if (destroyed) {
-            throw new IllegalStateException("key " + keyId + " was wiped");
-        }
-        return key.clone();
+    /** The key bits, for the sealer and the hybrid handshake (both copy what they keep). */
+    SecretBytes secret() {
+        return key;
     }
 
     /** Constant-time comparison of the key bits (tests check both ends hold the same key). */
     boolean sameKeyAs(IssuedKey other) {
-        return MessageDigest.isEqual(key, other.key);
+        return key.equalsSecretBytes(other.key);
     }
 
     @Override
     public void destroy() {
-        Arrays.fill(key, (byte) 0);
-        destroyed = true;
+        key.destroy();
     }
 
     @Override
     public boolean isDestroyed() {
-        return destroyed;
+        return key.isDestroyed();
     }
 
     @Override
     public String toString() {
-        return "IssuedKey[" + keyId + (destroyed ? ", wiped" : "") + "]";
+        return "IssuedKey[" + keyId + (key.isDestroyed() ? ", wiped" : "") + "]";
     }
 }

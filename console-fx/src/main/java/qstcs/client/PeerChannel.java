@@ -1,7 +1,6 @@
 package qstcs.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,6 +10,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import qstcs.crypto.seal.FrameSealer;
+import qstcs.crypto.seal.SealedFrame;
 
 /**
  * The conversation state of this device with one peer: the pair key in use and older keys still
@@ -44,7 +45,7 @@ final class PeerChannel {
     private final String me;
     private final String peer;
     private final LinkedHashMap<String, Outgoing> outbox = new LinkedHashMap<>();
-    private final LinkedHashMap<String, PairCipher> ciphers = new LinkedHashMap<>();
+    private final LinkedHashMap<String, FrameSealer> ciphers = new LinkedHashMap<>();
     private final Map<String, IssuedKey> keys = new HashMap<>();
     private final Map<String, ReplayGuard> replay = new HashMap<>();
     private final LinkedHashSet<String> seen = new LinkedHashSet<>();
@@ -84,7 +85,7 @@ final class PeerChannel {
         if (ciphers.containsKey(key.keyId())) {
             return;
         }
-        ciphers.put(key.keyId(), new PairCipher(key, me, peer));
+        ciphers.put(key.keyId(), new FrameSealer(key.keyId(), key.secret()));
         keys.put(key.keyId(), key);
         while (ciphers.size() > KEPT_KEYS) {
             String oldest = ciphers.keySet().iterator().next();
@@ -112,7 +113,7 @@ final class PeerChannel {
     }
 
     private void forget(String keyId) {
-        PairCipher c = ciphers.remove(keyId);
+        FrameSealer c = ciphers.remove(keyId);
         if (c != null) {
             c.destroy();
         }
@@ -160,10 +161,11 @@ final class PeerChannel {
     }
 
     /** Seals {@code o} under the current key with the next sequence number. */
-    ObjectNode seal(Outgoing o) {
+    String seal(Outgoing o) {
         sendSeq++;
         sentUnderCurrent++;
-        return ciphers.get(current.keyId()).seal(o.id, sendSeq, o.time.getEpochSecond(), o.text);
+        return ciphers.get(current.keyId()).seal(o.id, me, peer, sendSeq, o.time.getEpochSecond(),
+                o.text.getBytes(StandardCharsets.UTF_8)).toJson();
     }
 
     boolean alreadyShown(String id) {
@@ -175,17 +177,16 @@ final class PeerChannel {
      * sequence number (an attack or a relay bug, never a legitimate retransmission: those carry a
      * fresh sequence number and are caught by id before this).
      */
-    Optional<String> open(JsonNode frame) throws GeneralSecurityException {
-        String keyId = frame.path("key_id").asText("");
-        PairCipher c = ciphers.get(keyId);
-        if (c == null) {
-            throw new GeneralSecurityException("no key " + keyId);
+    Optional<String> open(SealedFrame frame) throws GeneralSecurityException {
+        FrameSealer c = ciphers.get(frame.keyId());
+        if (c == null || !frame.recipient().equals(me) || !frame.sender().equals(peer)) {
+            throw new GeneralSecurityException("frame is not for this conversation");
         }
-        String text = c.open(frame);
-        if (!replay.computeIfAbsent(keyId, k -> new ReplayGuard()).accept(frame.path("seq").asLong(-1))) {
+        String text = new String(c.open(frame), StandardCharsets.UTF_8);
+        if (!replay.computeIfAbsent(frame.keyId(), k -> new ReplayGuard()).accept(frame.seq())) {
             return Optional.empty();
         }
-        seen.add(frame.path("id").asText());
+        seen.add(frame.id());
         if (seen.size() > REMEMBERED_IDS) {
             seen.removeFirst();
         }

@@ -37,7 +37,7 @@ public final class RelayClient {
         void onLink(Connection c, String status);
 
         /** A frame routed from another device ({@code chat}, {@code receipt}, {@code kem_init}, {@code kem_resp}). */
-        void onFrame(Connection c, JsonNode frame);
+        void onFrame(Connection c, JsonNode frame, String raw);
 
         /** The connection is gone: closed by either side ({@code problem} null) or failed. */
         void onClosed(Connection c, int code, String reason, ClientException problem);
@@ -75,9 +75,9 @@ public final class RelayClient {
         }
 
         /** Queues a frame for sending; false when the connection is already closing or gone. */
-        public boolean send(ObjectNode frame) {
+        public boolean send(String frame) {
             WebSocket ws = socket;
-            return !ended && ws != null && ws.send(frame.toString());
+            return !ended && ws != null && ws.send(frame);
         }
 
         public boolean registered() {
@@ -136,7 +136,7 @@ public final class RelayClient {
                             f.path("message").asText(""), f.path("id").asText(null), !registered);
                     case "link" -> listener.onLink(Connection.this, f.path("status").asText(""));
                     case "pong" -> { }
-                    default -> listener.onFrame(Connection.this, f);
+                    default -> listener.onFrame(Connection.this, f, text);
                 }
             }
 

@@ -1,7 +1,6 @@
 package qstcs.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +18,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
+import qstcs.crypto.seal.SealedFrame;
 
 /**
  * One device's end-to-end encrypted chat (DESIGN.md §6): fetches pair keys from the KMS, keeps a
@@ -59,6 +59,7 @@ public final class SecureChatSession implements AutoCloseable {
     private volatile ConnectionState state = ConnectionState.IDLE;
     private volatile LinkStatus link = LinkStatus.UNKNOWN;
     private volatile boolean closed;
+    private volatile Thread sessionThread;
     private RelayClient.Connection connection;
     private FramePacer pacer;
     private long generation;
@@ -73,8 +74,10 @@ public final class SecureChatSession implements AutoCloseable {
         this.relay = new RelayClient(config, http);
         this.backoff = new Backoff(config.backoffInitial(), config.backoffMax());
         this.messagesPerKey = KEY_BUDGET_DEFAULT;
-        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1,
-                r -> daemon(r, "qstcs-session-" + config.deviceId()));
+        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
+            sessionThread = daemon(r, "qstcs-session-" + config.deviceId());
+            return sessionThread;
+        });
         ex.setRemoveOnCancelPolicy(true);
         this.actor = ex;
         this.linkWatcher = daemon(this::watchLink, "qstcs-link-watch-" + config.deviceId());
@@ -238,6 +241,9 @@ public final class SecureChatSession implements AutoCloseable {
 
     private <T> T call(java.util.concurrent.Callable<T> query) {
         try {
+            if (Thread.currentThread() == sessionThread) {
+                return query.call(); // a listener asking from inside an event
+            }
             return actor.submit(query).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("session is not responding", e);
@@ -379,7 +385,7 @@ public final class SecureChatSession implements AutoCloseable {
                 return;
             }
         }
-        ObjectNode frame = c.seal(o);
+        String frame = c.seal(o);
         if (pacer.send(frame)) {
             o.sentOn = generation;
             o.sentAtNanos = System.nanoTime();
@@ -432,7 +438,7 @@ public final class SecureChatSession implements AutoCloseable {
         }
     }
 
-    private void onChat(JsonNode f) {
+    private void onChat(JsonNode f, String raw) {
         String sender = f.path("sender").asText("");
         if (!config.deviceId().equals(f.path("recipient").asText()) || sender.equals(config.deviceId())) {
             return;
@@ -465,8 +471,8 @@ public final class SecureChatSession implements AutoCloseable {
         }
         Optional<String> text;
         try {
-            text = c.open(f);
-        } catch (GeneralSecurityException e) {
+            text = c.open(SealedFrame.fromJson(raw));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
             emit(l -> l.problem(new ClientException(ClientException.Problem.PROTOCOL,
                     "A message from " + sender + " failed its integrity check and was dropped.")));
             return;
@@ -483,7 +489,7 @@ public final class SecureChatSession implements AutoCloseable {
     private void sendReceipt(String peer, String id) {
         if (pacer != null) {
             pacer.send(KmsClient.JSON.createObjectNode().put("type", "receipt").put("id", id)
-                    .put("sender", config.deviceId()).put("recipient", peer));
+                    .put("sender", config.deviceId()).put("recipient", peer).toString());
         }
     }
 
@@ -739,13 +745,13 @@ public final class SecureChatSession implements AutoCloseable {
         }
 
         @Override
-        public void onFrame(RelayClient.Connection c, JsonNode frame) {
+        public void onFrame(RelayClient.Connection c, JsonNode frame, String raw) {
             post(() -> {
                 if (!current(c)) {
                     return;
                 }
                 switch (frame.path("type").asText("")) {
-                    case "chat" -> onChat(frame);
+                    case "chat" -> onChat(frame, raw);
                     case "receipt" -> onReceipt(frame);
                     default -> { }
                 }
