@@ -1,0 +1,43 @@
+package qstcs.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ChatOptionsTest {
+    @Test
+    void takesTheFlagsOfTheDesign() {
+        ChatOptions o = ChatOptions.parse("--device", "Soldier_Alpha", "--peer", "Soldier_Bravo", "--home", "/tmp/q",
+                "--kms", "http://10.0.0.5:8000", "--relay", "ws://10.0.0.5:8765", "--enroll", "qstcs://x", "--pqc");
+        assertEquals(Optional.of("Soldier_Alpha"), o.device());
+        assertEquals(Optional.of("Soldier_Bravo"), o.peer());
+        assertEquals(Path.of("/tmp/q"), o.home());
+        assertEquals("http://10.0.0.5:8000", o.kmsUrl());
+        assertEquals("ws://10.0.0.5:8765", o.relayUrl());
+        assertEquals(Optional.of("qstcs://x"), o.enroll());
+        assertTrue(o.pqc());
+    }
+
+    @Test
+    void defaultsToThisMachine() {
+        ChatOptions o = ChatOptions.parse();
+        assertTrue(o.device().isEmpty());
+        assertEquals("http://localhost:8000", o.kmsUrl());
+        assertEquals("ws://localhost:8765", o.relayUrl());
+        assertFalse(o.pqc());
+    }
+
+    @Test
+    void mistakesAreNamed() {
+        assertEquals("unknown option '--devise' (see --help)",
+                assertThrows(IllegalArgumentException.class, () -> ChatOptions.parse("--devise", "x")).getMessage());
+        assertEquals("--device needs a value (see --help)",
+                assertThrows(IllegalArgumentException.class, () -> ChatOptions.parse("--device")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ChatOptions.parse("--relay", "http://x:8765"));
+    }
+}
