@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import qstcs.crypto.tls.CaFingerprint;
 
 /**
  * Everything a device needs to reach the KMS and the relay. Validated at creation so a wrong URL
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
  * is a secret: {@link #toString()} never shows it.
  */
 public record ClientConfig(String deviceId, URI kmsUrl, URI relayUrl, Optional<String> deviceToken,
-                           Optional<String> caFingerprint, boolean pqc, Duration backoffInitial,
+                           Optional<CaFingerprint> caFingerprint, boolean pqc, Duration backoffInitial,
                            Duration backoffMax) {
 
     public static final String DEFAULT_KMS_URL = "http://localhost:8000";
@@ -54,8 +55,9 @@ public record ClientConfig(String deviceId, URI kmsUrl, URI relayUrl, Optional<S
                 backoffInitial, backoffMax);
     }
 
-    public ClientConfig withCaFingerprint(String sha256Hex) {
-        return new ClientConfig(deviceId, kmsUrl, relayUrl, deviceToken, Optional.ofNullable(sha256Hex), pqc,
+    /** Pins the QSTCS CA: TLS connections accept only certificates issued by it. */
+    public ClientConfig withCaFingerprint(CaFingerprint pin) {
+        return new ClientConfig(deviceId, kmsUrl, relayUrl, deviceToken, Optional.ofNullable(pin), pqc,
                 backoffInitial, backoffMax);
     }
 
@@ -107,6 +109,6 @@ public record ClientConfig(String deviceId, URI kmsUrl, URI relayUrl, Optional<S
     public String toString() {
         return "ClientConfig[device=" + deviceId + ", kms=" + kmsUrl + ", relay=" + relayUrl
                 + ", token=" + (deviceToken.isPresent() ? "(set)" : "(none)")
-                + ", ca=" + caFingerprint.orElse("(system)") + ", pqc=" + pqc + "]";
+                + ", ca=" + caFingerprint.map(CaFingerprint::toString).orElse("(system)") + ", pqc=" + pqc + "]";
     }
 }
