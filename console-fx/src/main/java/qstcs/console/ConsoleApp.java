@@ -1,0 +1,63 @@
+package qstcs.console;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import javafx.application.Application;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+import okhttp3.OkHttpClient;
+import qstcs.fx.WindowPlacement;
+
+/**
+ * The JavaFX application behind {@code ./qstcs console}. Kept separate from {@link Main} because a
+ * main class that extends {@code Application} does not start from the plain class path.
+ */
+public final class ConsoleApp extends Application {
+    static final double WIDTH = 1280;
+    static final double HEIGHT = 800;
+    private ConsoleModel model;
+
+    @Override
+    public void start(Stage stage) throws Exception {
+        ConsoleOptions options = ConsoleOptions.parse(getParameters().getRaw(), System.getenv());
+        model = createModel(options, System.getenv());
+        stage.setTitle("QSTCS SOC console — simulated quantum link");
+        stage.setScene(new Scene(new ConsoleView(model, visualiser()), WIDTH, HEIGHT));
+        stage.setMinWidth(1100);
+        stage.setMinHeight(720);
+        WindowPlacement.applyRequested(stage);
+        stage.show();
+        model.start();
+    }
+
+    @Override
+    public void stop() {
+        if (model != null) {
+            model.close();
+        }
+    }
+
+    /** One HTTP client for the KMS and the relay; TLS pinning of the local CA plugs in here (DESIGN §7). */
+    static OkHttpClient httpClient() {
+        return new OkHttpClient.Builder()
+                .connectTimeout(Duration.ofSeconds(2))
+                .readTimeout(Duration.ofSeconds(10))
+                .callTimeout(Duration.ofSeconds(15))
+                .build();
+    }
+
+    static ConsoleModel createModel(ConsoleOptions options, Map<String, String> env) {
+        return new ConsoleModel(httpClient(), options.kmsUrl(), options.relayUrl(),
+                OperatorToken.load(options.home(), env));
+    }
+
+    static Node visualiser() {
+        return new javafx.scene.control.Label("BB84 visualiser");
+    }
+
+    static void launchWith(List<String> args) {
+        Application.launch(ConsoleApp.class, args.toArray(String[]::new));
+    }
+}

@@ -1,0 +1,88 @@
+package qstcs.console;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import okhttp3.HttpUrl;
+
+/**
+ * The console's command line: {@code [--home DIR] [--kms URL] [--relay URL]} (DESIGN §2).
+ * URLs are checked here so a typo fails at start with a clear message instead of an OFFLINE lamp.
+ */
+public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl) {
+    public static final String DEFAULT_KMS = "http://127.0.0.1:8000";
+    public static final String DEFAULT_RELAY = "http://127.0.0.1:8765";
+
+    static final String USAGE = """
+            Usage: ./qstcs console [--home DIR] [--kms URL] [--relay URL]
+
+            SOC console for QSTCS: live link state from the KMS event stream, Force Attack,
+            Reset, the eavesdropper switch, and a BB84 step visualiser.
+            The quantum link is a classical simulation of BB84, not quantum hardware.
+
+              --home DIR    state directory (default $QSTCS_HOME, else ~/.qstcs); the operator
+                            token is read from DIR/kms/operator.token or $QSTCS_OPERATOR_TOKEN
+              --kms URL     KMS base URL (default %s)
+              --relay URL   relay URL for its /stats (default %s; ws:// and wss:// are accepted)
+            """.formatted(DEFAULT_KMS, DEFAULT_RELAY);
+
+    /** Thrown for a bad command line; the message is meant for the person who typed it. */
+    public static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Thrown for {@code --help}: the caller prints {@link #USAGE} and exits 0. */
+    public static final class HelpRequested extends Exception {
+        HelpRequested() {
+            super("help");
+        }
+    }
+
+    static ConsoleOptions parse(List<String> args, Map<String, String> env) throws UsageException, HelpRequested {
+        String home = env.getOrDefault("QSTCS_HOME", System.getProperty("user.home") + "/.qstcs");
+        String kms = DEFAULT_KMS;
+        String relay = DEFAULT_RELAY;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            switch (arg) {
+                case "-h", "--help" -> throw new HelpRequested();
+                case "--home" -> home = valueOf(args, ++i, arg);
+                case "--kms" -> kms = valueOf(args, ++i, arg);
+                case "--relay" -> relay = valueOf(args, ++i, arg);
+                default -> throw new UsageException("unknown option '" + arg + "' (try --help)");
+            }
+        }
+        try {
+            return new ConsoleOptions(Path.of(home), httpUrl(kms, "--kms"), httpUrl(relay, "--relay"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /**
+     * Parses an operator-typed base URL. The relay is usually written as its WebSocket address, so
+     * {@code ws://}/{@code wss://} map to {@code http://}/{@code https://} for the {@code /stats} call.
+     */
+    public static HttpUrl httpUrl(String text, String what) {
+        String t = text == null ? "" : text.strip();
+        if (t.startsWith("ws://")) {
+            t = "http://" + t.substring(5);
+        } else if (t.startsWith("wss://")) {
+            t = "https://" + t.substring(6);
+        }
+        HttpUrl url = HttpUrl.parse(t);
+        if (url == null) {
+            throw new IllegalArgumentException(what + " must be an http(s):// or ws(s):// URL, got '" + text + "'");
+        }
+        return url;
+    }
+
+    private static String valueOf(List<String> args, int i, String option) throws UsageException {
+        if (i >= args.size() || args.get(i).startsWith("--")) {
+            throw new UsageException(option + " needs a value (try --help)");
+        }
+        return args.get(i);
+    }
+}

@@ -1,0 +1,113 @@
+package qstcs.console;
+
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.Slider;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import org.controlsfx.control.ToggleSwitch;
+
+/**
+ * Force Attack, Reset System and the eavesdropper (switch plus intercept-rate slider). Each button
+ * is disabled while its own request runs and while the KMS is offline; the Eve request is sent when
+ * the switch flips or the slider is released, not on every pixel of a drag.
+ */
+final class ControlsPane extends VBox {
+    final Button forceAttack = new Button("FORCE ATTACK");
+    final Button reset = new Button("RESET SYSTEM");
+    final ToggleSwitch eveSwitch = new ToggleSwitch("Eavesdropper (Eve)");
+    final Slider eveRate = new Slider(0, 1, 0.5);
+    final Label eveHint = new Label();
+    private boolean syncingFromKms;
+
+    ControlsPane(ConsoleModel model) {
+        getStyleClass().add("controls");
+        setSpacing(12);
+        setFillWidth(true);
+
+        BooleanBinding offline = model.streamProperty().isNotEqualTo(ConsoleModel.StreamState.LIVE);
+        forceAttack.setId("forceAttack");
+        forceAttack.getStyleClass().add("danger");
+        forceAttack.setTooltip(new Tooltip("Run one round with full intercept–resend now: QBER ≈ 25 %, link RED, keys revoked."));
+        forceAttack.disableProperty().bind(model.forceAttackRunningProperty().or(offline));
+        forceAttack.setOnAction(e -> model.forceAttack());
+        reset.setId("resetSystem");
+        reset.getStyleClass().add("primary");
+        reset.setTooltip(new Tooltip("Eve off, pool, keys, sessions and counters cleared, link GREEN. The audit log stays."));
+        reset.disableProperty().bind(model.resetRunningProperty().or(offline));
+        reset.setOnAction(e -> model.reset());
+        for (Button b : new Button[] {forceAttack, reset}) {
+            b.setMaxWidth(Double.MAX_VALUE);
+            HBox.setHgrow(b, Priority.ALWAYS);
+        }
+        HBox buttons = new HBox(10, forceAttack, reset);
+
+        eveSwitch.setId("eveSwitch");
+        eveSwitch.getStyleClass().add("eve-switch");
+        eveSwitch.setMaxWidth(Double.MAX_VALUE);
+        eveSwitch.disableProperty().bind(offline);
+        eveRate.setId("eveRate");
+        eveRate.setMajorTickUnit(0.25);
+        eveRate.setMinorTickCount(4);
+        eveRate.setShowTickMarks(true);
+        eveRate.setBlockIncrement(0.05);
+        eveRate.disableProperty().bind(offline);
+        eveHint.getStyleClass().add("hint");
+        eveHint.setWrapText(true);
+        eveHint.setMinHeight(34);
+        eveHint.textProperty().bind(Bindings.createStringBinding(() -> String.format(
+                "Intercepts %.0f %% of qubits ⇒ expected QBER ≈ %.1f %%", eveRate.getValue() * 100,
+                100 * expectedQber(eveRate.getValue())), eveRate.valueProperty()));
+        Label rateLabel = new Label("Intercept rate");
+        rateLabel.getStyleClass().add("field-label");
+        VBox eveBox = new VBox(6, eveSwitch, rateLabel, eveRate, eveHint);
+        eveBox.getStyleClass().add("eve-box");
+        eveBox.setAlignment(Pos.TOP_LEFT);
+
+        eveSwitch.selectedProperty().addListener((obs, was, on) -> {
+            if (!syncingFromKms) {
+                model.applyEve(on, eveRate.getValue());
+            }
+        });
+        eveRate.valueChangingProperty().addListener((obs, was, changing) -> {
+            if (!changing && eveSwitch.isSelected()) {
+                model.applyEve(true, eveRate.getValue());
+            }
+        });
+        eveRate.valueProperty().addListener((obs, old, v) -> {
+            // Keyboard, clicks on the track and programmatic changes do not go through "valueChanging".
+            if (!eveRate.isValueChanging() && eveSwitch.isSelected()) {
+                model.applyEve(true, v.doubleValue());
+            }
+        });
+        model.eveActiveProperty().addListener((obs, was, on) -> showKmsEve(model));
+        // After every Eve request (also a failed one) the switch shows what the KMS says.
+        model.eveRunningProperty().addListener((obs, was, running) -> {
+            if (!running) {
+                showKmsEve(model);
+            }
+        });
+
+        getChildren().addAll(buttons, eveBox);
+    }
+
+    private void showKmsEve(ConsoleModel model) {
+        syncingFromKms = true;
+        try {
+            eveSwitch.setSelected(model.eveActiveProperty().get());
+        } finally {
+            syncingFromKms = false;
+        }
+    }
+
+    /** DESIGN §3: QBER ≈ e + p·(1−2e)/4 with the KMS default channel noise e = 1 %. */
+    static double expectedQber(double interceptRate) {
+        double noise = 0.01;
+        return noise + interceptRate * (1 - 2 * noise) / 4;
+    }
+}

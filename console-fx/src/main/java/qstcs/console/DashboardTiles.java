@@ -1,0 +1,185 @@
+package qstcs.console;
+
+import eu.hansolo.tilesfx.Section;
+import eu.hansolo.tilesfx.Tile;
+import eu.hansolo.tilesfx.Tile.SkinType;
+import eu.hansolo.tilesfx.TileBuilder;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.paint.Color;
+import javafx.scene.paint.Stop;
+import javafx.scene.text.TextAlignment;
+
+/**
+ * One factory method per dashboard tile, each a single {@link TileBuilder} chain. Alert bands
+ * follow the link state machine (DESIGN §4): GREEN below 5 % QBER, YELLOW to 11 %, RED above.
+ * Values are pushed in by {@link DashboardView}; nothing here knows about the network.
+ */
+final class DashboardTiles {
+    static final double YELLOW_FROM_PERCENT = 5;
+    static final double RED_FROM_PERCENT = 11;
+    static final double GAUGE_MAX_PERCENT = 30;
+    /** Rounds run every 500 ms: 360 points are the last three minutes. */
+    static final int HISTORY_POINTS = 360;
+
+    static final Color GREEN = Color.web("#2ecc71");
+    static final Color YELLOW = Color.web("#f4c430");
+    static final Color RED = Color.web("#ff4d4d");
+    static final Color OFFLINE = Color.web("#7f8c8d");
+    static final Color BACKGROUND = Color.web("#161d27");
+    static final Color TEXT = Color.web("#dfe6ee");
+    static final Color MUTED = Color.web("#8a9bb0");
+
+    private DashboardTiles() {
+    }
+
+    static Color colorOf(LinkState state) {
+        return switch (state) {
+            case GREEN -> GREEN;
+            case YELLOW -> YELLOW;
+            case RED -> RED;
+            case OFFLINE -> OFFLINE;
+        };
+    }
+
+    static Tile linkLamp() {
+        Tile lamp = TileBuilder.create()
+                .skinType(SkinType.LED)
+                .title("QUANTUM LINK")
+                .description("OFFLINE")
+                .descriptionColor(OFFLINE)
+                .text("simulated BB84 link")
+                .textVisible(true)
+                .activeColor(OFFLINE)
+                .backgroundColor(BACKGROUND)
+                .build();
+        lamp.setActive(true); // the lamp is always lit; its colour carries the state
+        return lamp;
+    }
+
+    static Tile qberGauge() {
+        return TileBuilder.create()
+                .skinType(SkinType.GAUGE)
+                .title("QBER")
+                .unit("%")
+                .minValue(0)
+                .maxValue(GAUGE_MAX_PERCENT)
+                .decimals(1)
+                .tickLabelDecimals(0)
+                .threshold(RED_FROM_PERCENT)
+                .thresholdVisible(true)
+                .sections(new Section(0, YELLOW_FROM_PERCENT, GREEN),
+                          new Section(YELLOW_FROM_PERCENT, RED_FROM_PERCENT, YELLOW),
+                          new Section(RED_FROM_PERCENT, GAUGE_MAX_PERCENT, RED))
+                .sectionsVisible(true)
+                .highlightSections(false)
+                .animated(true)
+                .animationDuration(400)
+                .backgroundColor(BACKGROUND)
+                .build();
+    }
+
+    static Tile qberHistory() {
+        return TileBuilder.create()
+                .skinType(SkinType.SPARK_LINE)
+                .title("QBER HISTORY · last 3 min")
+                .unit("%")
+                .decimals(1)
+                .minValue(0)
+                .maxValue(GAUGE_MAX_PERCENT)
+                .averagingPeriod(HISTORY_POINTS)
+                .gradientStops(new Stop(0, GREEN), new Stop(YELLOW_FROM_PERCENT / GAUGE_MAX_PERCENT, GREEN),
+                               new Stop(RED_FROM_PERCENT / GAUGE_MAX_PERCENT, YELLOW), new Stop(1, RED))
+                .strokeWithGradient(true)
+                .textVisible(false)
+                .backgroundColor(BACKGROUND)
+                .build();
+    }
+
+    static Tile keyRateHistory() {
+        return TileBuilder.create()
+                .skinType(SkinType.SPARK_LINE)
+                .title("SECRET KEY RATE · last 3 min")
+                .unit("kbit/s")
+                .decimals(1)
+                .averagingPeriod(HISTORY_POINTS)
+                .barColor(Color.web("#4fc3f7"))
+                .textVisible(false)
+                .backgroundColor(BACKGROUND)
+                .build();
+    }
+
+    static Tile counter(String title, String unit, String description) {
+        return TileBuilder.create()
+                .skinType(SkinType.NUMBER)
+                .title(title)
+                .unit(unit)
+                .description(description)
+                .descriptionAlignment(Pos.BASELINE_LEFT)
+                .decimals(0)
+                .textVisible(false)
+                .backgroundColor(BACKGROUND)
+                .build();
+    }
+
+    static Tile keyPool() {
+        return TileBuilder.create()
+                .skinType(SkinType.NUMBER)
+                .title("KEY POOL")
+                .unit("kbit")
+                .decimals(1)
+                .description("secret bits ready for keys")
+                .descriptionAlignment(Pos.BASELINE_LEFT)
+                .textVisible(false)
+                .backgroundColor(BACKGROUND)
+                .build();
+    }
+
+    static Tile relay() {
+        return TileBuilder.create()
+                .skinType(SkinType.NUMBER)
+                .title("RELAY")
+                .unit("online")
+                .decimals(0)
+                .description("messages relayed: –")
+                .descriptionAlignment(Pos.BASELINE_LEFT)
+                .text("polling /stats")
+                .textVisible(true)
+                .backgroundColor(BACKGROUND)
+                .build();
+    }
+
+    /** The router guard shows a word (BLOCKING / ALLOWING / NO SIGNAL), so it carries its own labels. */
+    static Tile routerGuard(Node content) {
+        return TileBuilder.create()
+                .skinType(SkinType.CUSTOM)
+                .title("ROUTER GUARD")
+                .graphic(content)
+                .textVisible(false)
+                .backgroundColor(BACKGROUND)
+                .build();
+    }
+
+    static Tile controls(Node content) {
+        return TileBuilder.create()
+                .skinType(SkinType.CUSTOM)
+                .title("OPERATOR CONTROLS")
+                .textSize(Tile.TextSize.SMALLER)
+                .graphic(content)
+                .textVisible(false)
+                .backgroundColor(BACKGROUND)
+                .build();
+    }
+
+    static Tile eventTimeline(Node list) {
+        return TileBuilder.create()
+                .skinType(SkinType.CUSTOM)
+                .title("EVENT TIMELINE · audit log, newest first")
+                .titleAlignment(TextAlignment.LEFT)
+                .textSize(Tile.TextSize.SMALLER)
+                .graphic(list)
+                .textVisible(false)
+                .backgroundColor(BACKGROUND)
+                .build();
+    }
+}

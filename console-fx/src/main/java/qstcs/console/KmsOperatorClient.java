@@ -1,0 +1,149 @@
+package qstcs.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * The operator's side of the KMS HTTP API (DESIGN §4, §7): link status, Force Attack, Reset,
+ * the eavesdropper, and the audit log. Blocking calls; the console runs them in background tasks.
+ * The operator token, when present, goes on every call as a bearer header; TLS pinning lives in
+ * the {@link OkHttpClient} handed in, so this class does not change when the KMS moves to TLS.
+ */
+public final class KmsOperatorClient {
+    private static final MediaType JSON = MediaType.get("application/json");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final OkHttpClient http;
+    private final HttpUrl base;
+    private final Optional<OperatorToken> token;
+
+    public KmsOperatorClient(OkHttpClient http, HttpUrl base, Optional<OperatorToken> token) {
+        this.http = http;
+        this.base = base;
+        this.token = token;
+    }
+
+    public HttpUrl base() {
+        return base;
+    }
+
+    public LinkStatus linkStatus() throws KmsCallException {
+        return LinkStatus.fromJson(call(get("link_status")));
+    }
+
+    /** Runs one full intercept–resend round now; the KMS latches RED. */
+    public JsonNode forceAttack() throws KmsCallException {
+        return call(post("force_attack", Map.of()));
+    }
+
+    public JsonNode reset() throws KmsCallException {
+        return call(post("reset", Map.of()));
+    }
+
+    /** Switches the persistent eavesdropper; {@code interceptRate} is the fraction of qubits Eve measures. */
+    public JsonNode setEve(boolean active, double interceptRate) throws KmsCallException {
+        if (!(interceptRate >= 0 && interceptRate <= 1)) {
+            throw new IllegalArgumentException("intercept rate must be within 0..1, got " + interceptRate);
+        }
+        return call(post("eve", Map.of("active", active, "intercept_rate", interceptRate)));
+    }
+
+    /** The newest audit entries, newest first. */
+    public List<AuditEntry> recentAudit(int limit) throws KmsCallException {
+        HttpUrl url = base.newBuilder().addPathSegments("admin/audit")
+                .addQueryParameter("limit", Integer.toString(limit)).build();
+        JsonNode json = call(authorized(new Request.Builder().url(url).get()).build());
+        JsonNode items = json.isArray() ? json : firstArray(json, "entries", "events", "audit", "items");
+        List<AuditEntry> entries = new ArrayList<>();
+        items.forEach(item -> entries.add(AuditEntry.fromJson(item)));
+        entries.sort((a, b) -> b.id() != a.id() ? Long.compare(b.id(), a.id()) : b.at().compareTo(a.at()));
+        return entries;
+    }
+
+    /** The request for the KMS event stream ({@code GET /events}), with the operator token. */
+    Request eventsRequest() {
+        return authorized(new Request.Builder().url(base.resolve("events")).header("Accept", "text/event-stream"))
+                .build();
+    }
+
+    private static JsonNode firstArray(JsonNode json, String... names) {
+        for (String name : names) {
+            if (json.path(name).isArray()) {
+                return json.get(name);
+            }
+        }
+        return MAPPER.createArrayNode();
+    }
+
+    private Request get(String path) {
+        return authorized(new Request.Builder().url(base.resolve(path)).get()).build();
+    }
+
+    private Request post(String path, Map<String, Object> body) throws KmsCallException {
+        try {
+            return authorized(new Request.Builder().url(base.resolve(path))
+                    .post(RequestBody.create(MAPPER.writeValueAsBytes(body), JSON))).build();
+        } catch (IOException e) {
+            throw new KmsCallException("cannot encode the request to " + path);
+        }
+    }
+
+    private Request.Builder authorized(Request.Builder request) {
+        token.ifPresent(t -> request.header("Authorization", t.authorizationHeader()));
+        return request;
+    }
+
+    private JsonNode call(Request request) throws KmsCallException {
+        String where = request.method() + " " + request.url().encodedPath();
+        try (Response response = http.newCall(request).execute()) {
+            ResponseBody body = response.body();
+            String text = body.string();
+            JsonNode json = text.isBlank() ? MAPPER.createObjectNode() : parse(text, where);
+            if (!response.isSuccessful()) {
+                throw new KmsCallException("The KMS refused " + where + " (HTTP " + response.code() + "): "
+                        + describeError(json, response.message()));
+            }
+            return json;
+        } catch (KmsCallException e) {
+            throw e;
+        } catch (ConnectException | UnknownHostException e) {
+            throw new KmsCallException("The KMS at " + base + " cannot be reached. Is it running?");
+        } catch (SocketTimeoutException e) {
+            throw new KmsCallException("The KMS at " + base + " did not answer " + where + " in time.");
+        } catch (IOException e) {
+            throw new KmsCallException("The call " + where + " to " + base + " failed: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static JsonNode parse(String text, String where) throws KmsCallException {
+        try {
+            return MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new KmsCallException("The KMS answered " + where + " with something that is not JSON.");
+        }
+    }
+
+    private static String describeError(JsonNode json, String fallback) {
+        String error = json.path("error").asText("");
+        String detail = json.path("detail").asText("");
+        if (error.isEmpty()) {
+            return fallback.isEmpty() ? "no reason given" : fallback;
+        }
+        return detail.isEmpty() ? error : error + " — " + detail;
+    }
+}

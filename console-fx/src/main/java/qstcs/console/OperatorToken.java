@@ -1,0 +1,49 @@
+package qstcs.console;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The operator credential the console sends on operator routes (DESIGN §7): taken from
+ * {@code QSTCS_OPERATOR_TOKEN} if set, else from {@code $QSTCS_HOME/kms/operator.token}.
+ * Until the KMS enforces it an absent token is fine. The value is never printed.
+ */
+public final class OperatorToken {
+    static final String ENV = "QSTCS_OPERATOR_TOKEN";
+    private final String value;
+
+    private OperatorToken(String value) {
+        this.value = value;
+    }
+
+    static Optional<OperatorToken> load(Path home, Map<String, String> env) {
+        String fromEnv = env.get(ENV);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Optional.of(new OperatorToken(fromEnv.strip()));
+        }
+        Path file = home.resolve("kms").resolve("operator.token");
+        try {
+            if (Files.isReadable(file)) {
+                String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+                return text.isEmpty() ? Optional.empty() : Optional.of(new OperatorToken(text));
+            }
+        } catch (IOException e) {
+            System.err.println("console: cannot read " + file + " (" + e.getClass().getSimpleName()
+                    + "); operator actions will be sent without a token");
+        }
+        return Optional.empty();
+    }
+
+    String authorizationHeader() {
+        return "Bearer " + value;
+    }
+
+    @Override
+    public String toString() {
+        return "OperatorToken[redacted]";
+    }
+}

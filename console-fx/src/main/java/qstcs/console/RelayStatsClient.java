@@ -1,0 +1,41 @@
+package qstcs.console;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * Reads the relay's public {@code GET /stats}. The relay has no event stream, so the console asks
+ * every few seconds; this is the only polled source (the KMS data comes from {@code /events}).
+ */
+final class RelayStatsClient {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final OkHttpClient http;
+    private final HttpUrl base;
+
+    RelayStatsClient(OkHttpClient http, HttpUrl base) {
+        this.http = http;
+        this.base = base;
+    }
+
+    HttpUrl base() {
+        return base;
+    }
+
+    RelayStats stats() throws KmsCallException {
+        Request request = new Request.Builder().url(base.resolve("stats")).get().build();
+        try (Response response = http.newCall(request).execute()) {
+            if (!response.isSuccessful()) {
+                throw new KmsCallException("The relay answered /stats with HTTP " + response.code());
+            }
+            return RelayStats.fromJson(MAPPER.readTree(response.body().string()));
+        } catch (KmsCallException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new KmsCallException("The relay at " + base + " cannot be reached.");
+        }
+    }
+}
