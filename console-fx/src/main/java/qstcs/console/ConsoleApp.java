@@ -8,6 +8,8 @@ import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 import okhttp3.OkHttpClient;
+import qstcs.console.visualiser.VisualiserModel;
+import qstcs.console.visualiser.VisualiserView;
 import qstcs.fx.WindowPlacement;
 
 /**
@@ -53,9 +55,17 @@ public final class ConsoleApp extends Application {
                 OperatorToken.load(options.home(), env));
     }
 
+    /** The BB84 tab: each round gets a fresh random seed; the at-scale round runs on a daemon thread. */
     static Node visualiser() {
-        return new javafx.scene.control.Label("BB84 visualiser");
+        java.util.random.RandomGenerator seeds = new java.security.SecureRandom();
+        return new VisualiserView(new VisualiserModel(seeds::nextLong, VISUALISER_WORKER));
     }
+
+    private static final java.util.concurrent.Executor VISUALISER_WORKER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "bb84-visualiser");
+        t.setDaemon(true);
+        return t;
+    });
 
     static void launchWith(List<String> args) {
         Application.launch(ConsoleApp.class, args.toArray(String[]::new));
