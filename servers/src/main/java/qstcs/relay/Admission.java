@@ -1,0 +1,20 @@
+package qstcs.relay;
+
+/**
+ * Decides whether a connection may register as a device id. Today every id is admitted; the
+ * identity issue replaces {@link #OPEN} with a check of the register frame's device token against
+ * the KMS (token introspection, cached briefly).
+ */
+@FunctionalInterface
+public interface Admission {
+
+    /** Admits every id and ignores the token (no enrollment exists yet). */
+    Admission OPEN = (deviceId, token) -> true;
+
+    /**
+     * @param deviceId the id the connection asks for (already well-formed)
+     * @param token    the register frame's token, or null; never log it
+     * @return whether the connection may register as {@code deviceId}
+     */
+    boolean admits(String deviceId, String token);
+}

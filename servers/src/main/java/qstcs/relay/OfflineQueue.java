@@ -1,0 +1,79 @@
+package qstcs.relay;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Frames waiting for one offline recipient, oldest first, bounded by count and size. Not
+ * thread-safe: its {@link Mailbox}'s lock guards it.
+ */
+final class OfflineQueue {
+
+    /** A frame held for later delivery: the original text, unchanged, plus what routing needs. */
+    record Queued(String id, String sender, String text, Instant enqueuedAt) {
+        int size() {
+            return text.length();
+        }
+    }
+
+    private final ArrayDeque<Queued> frames = new ArrayDeque<>();
+    private long size;
+
+    /** Appends {@code frame}, then drops oldest frames until the bounds hold; returns those dropped. */
+    List<Queued> add(Queued frame, int maxFrames, long maxSize) {
+        frames.addLast(frame);
+        size += frame.size();
+        List<Queued> dropped = List.of();
+        while (frames.size() > maxFrames || size > maxSize) {
+            if (dropped.isEmpty()) {
+                dropped = new ArrayList<>();
+            }
+            dropped.add(poll());
+        }
+        return dropped;
+    }
+
+    /** Removes and returns frames older than {@code ttl} (they sit at the head: time order). */
+    List<Queued> expire(Instant now, Duration ttl) {
+        List<Queued> expired = List.of();
+        Instant cutoff = now.minus(ttl);
+        while (!frames.isEmpty() && frames.peekFirst().enqueuedAt().isBefore(cutoff)) {
+            if (expired.isEmpty()) {
+                expired = new ArrayList<>();
+            }
+            expired.add(poll());
+        }
+        return expired;
+    }
+
+    Queued peek() {
+        return frames.peekFirst();
+    }
+
+    Queued poll() {
+        Queued q = frames.pollFirst();
+        if (q != null) {
+            size -= q.size();
+        }
+        return q;
+    }
+
+    /** Removes everything (the RED flush); returns what was removed. */
+    List<Queued> clear() {
+        List<Queued> all = new ArrayList<>(frames);
+        frames.clear();
+        size = 0;
+        return all;
+    }
+
+    boolean isEmpty() {
+        return frames.isEmpty();
+    }
+
+    long size() {
+        return size;
+    }
+}

@@ -1,0 +1,177 @@
+package qstcs.relay;
+
+import java.lang.System.Logger.Level;
+import java.util.Optional;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.helidon.websocket.WsUpgradeException;
+
+/**
+ * The listener of one WebSocket connection (a fresh instance per connection). It enforces the
+ * per-connection limits (frame size, rate, text only), reads the frame header and hands the frame
+ * to the shared {@link Switchboard}. Whatever a client sends, it gets an error frame or, when it
+ * floods, a close; the relay itself never fails because of input.
+ */
+final class RelayEndpoint implements WsListener {
+
+    private static final System.Logger LOG = System.getLogger(RelayEndpoint.class.getName());
+
+    private final Switchboard switchboard;
+    private final RelayLimits limits;
+    private final FrameRate rate;
+    private ClientConnection connection;
+    /** A text message arriving in several WebSocket fragments; null when none is pending. */
+    private StringBuilder fragments;
+    private boolean fragmentsTooLarge;
+
+    RelayEndpoint(Switchboard switchboard) {
+        this.switchboard = switchboard;
+        this.limits = switchboard.limits();
+        this.rate = new FrameRate(limits.ratePerSecond(), limits.rateBurst(), System::nanoTime);
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        if (!switchboard.acceptsNewSessions()) {
+            switchboard.stats().refused.increment();
+            // Helidon then routes the request as plain HTTP, where StatsService answers 403.
+            throw new WsUpgradeException("quantum link RED: relay refuses new sessions until reset");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void onOpen(WsSession session) {
+        // Helidon calls onOpen on the thread that then reads this connection until it ends.
+        connection = new ClientConnection(session, Thread.currentThread());
+        switchboard.opened(connection);
+    }
+
+    @Override
+    public void onMessage(WsSession session, String text, boolean last) {
+        if (!last || fragments != null) {
+            text = assemble(text, last);
+            if (text == null) {
+                return;
+            }
+        }
+        if (!admitted()) {
+            return;
+        }
+        if (text.length() > limits.maxFrameBytes()) {
+            switchboard.reject(connection, ErrorCode.FRAME_TOO_LARGE,
+                    "frame exceeds " + limits.maxFrameBytes() + " bytes", null);
+            return;
+        }
+        try {
+            handle(text);
+        } catch (RuntimeException e) {
+            // Never echo the exception: its message could quote the frame.
+            LOG.log(Level.WARNING, "frame handling failed on {0}: {1}", connection, e.getClass().getName());
+            switchboard.reject(connection, ErrorCode.INTERNAL, "the relay could not handle this frame", null);
+        }
+    }
+
+    @Override
+    public void onMessage(WsSession session, BufferData buffer, boolean last) {
+        if (!last || !admitted()) {
+            return;
+        }
+        switchboard.reject(connection, ErrorCode.BINARY_UNSUPPORTED, "send frames as JSON text messages", null);
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        if (connection != null) {
+            switchboard.closed(connection);
+        }
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable t) {
+        if (connection != null) {
+            switchboard.closed(connection);
+        }
+    }
+
+    private void handle(String text) {
+        switch (FrameReader.read(text)) {
+            case FrameReader.Rejected r -> switchboard.reject(connection, r.code(), r.message(), r.id());
+            case FrameReader.Header(FrameHeader h) -> {
+                switch (h.type()) {
+                    case "ping" -> connection.send(RelayFrames.PONG);
+                    case "register" -> switchboard.register(connection, h);
+                    default -> {
+                        if (connection.deviceId() == null) {
+                            switchboard.reject(connection, ErrorCode.NOT_REGISTERED,
+                                    "send register with your device_id first", h.id());
+                        } else {
+                            switchboard.route(connection, h, text);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Counts a message against the rate; false when it must not be processed. */
+    private boolean admitted() {
+        switchboard.stats().framesIn.increment();
+        if (!connection.isOpen()) {
+            // Replaced or cut: whatever is still in flight from this client is dropped.
+            return false;
+        }
+        switch (rate.admit()) {
+            case ACCEPT -> {
+                return true;
+            }
+            case REJECT -> {
+                switchboard.reject(connection, ErrorCode.RATE_LIMITED, "more than " + limits.ratePerSecond()
+                        + " frames per second; this frame was dropped", null);
+                return false;
+            }
+            default -> {
+                LOG.log(Level.INFO, "closing {0}: it keeps sending far above the rate limit", connection);
+                connection.closeWith(RelayFrames.error(ErrorCode.RATE_LIMITED,
+                        "flooding: connection closed", null), ClientConnection.CLOSE_POLICY, "rate limit exceeded");
+                switchboard.closed(connection);
+                return false;
+            }
+        }
+    }
+
+    /** Collects fragments; returns the whole message at the last one, or null (pending or too large). */
+    private String assemble(String part, boolean last) {
+        if (fragments == null) {
+            fragments = new StringBuilder();
+            fragmentsTooLarge = false;
+        }
+        if (!fragmentsTooLarge) {
+            if (fragments.length() + part.length() > limits.maxFrameBytes()) {
+                // Keep counting nothing more: the message is rejected as a whole at its end.
+                fragmentsTooLarge = true;
+                fragments.setLength(0);
+            } else {
+                fragments.append(part);
+            }
+        }
+        if (!last) {
+            return null;
+        }
+        String whole = fragments.toString();
+        boolean tooLarge = fragmentsTooLarge;
+        fragments = null;
+        if (tooLarge) {
+            if (admitted()) {
+                switchboard.reject(connection, ErrorCode.FRAME_TOO_LARGE,
+                        "frame exceeds " + limits.maxFrameBytes() + " bytes", null);
+            }
+            return null;
+        }
+        return whole;
+    }
+}

@@ -1,0 +1,66 @@
+package qstcs.relay;
+
+import java.time.Duration;
+
+import io.helidon.config.Config;
+
+/**
+ * The relay's resource limits. A frame is counted in characters, which equals bytes for the ASCII
+ * JSON the clients send (hex ciphertext, ids).
+ *
+ * @param maxFrameBytes   largest frame accepted (DESIGN: 64 KiB)
+ * @param ratePerSecond   sustained frames per second per connection
+ * @param rateBurst       frames a connection may send at once before the rate applies
+ * @param queueFrames     offline queue length per recipient
+ * @param queueBytes      offline queue size per recipient
+ * @param queueTtl        how long a queued frame waits for its recipient
+ * @param totalQueueBytes offline storage of the whole relay
+ */
+public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, int queueFrames,
+                          long queueBytes, Duration queueTtl, long totalQueueBytes) {
+
+    /** The defaults, also written in {@code relay/application.yaml}. */
+    public static final RelayLimits DEFAULT = new RelayLimits(
+            64 * 1024, 500, 1000, 256, 1024 * 1024, Duration.ofMinutes(10), 64L * 1024 * 1024);
+
+    public RelayLimits {
+        positive("max-frame-bytes", maxFrameBytes);
+        positive("rate-per-second", ratePerSecond);
+        positive("rate-burst", rateBurst);
+        positive("queue-frames", queueFrames);
+        positive("queue-bytes", queueBytes);
+        positive("total-queue-bytes", totalQueueBytes);
+        if (queueTtl == null || queueTtl.isNegative() || queueTtl.isZero()) {
+            throw new IllegalArgumentException("queue-ttl must be a positive duration, was " + queueTtl);
+        }
+    }
+
+    /** Reads {@code app.limits} (any key missing keeps its default). */
+    static RelayLimits from(Config limits) {
+        RelayLimits d = DEFAULT;
+        return new RelayLimits(
+                limits.get("max-frame-bytes").asInt().orElse(d.maxFrameBytes),
+                limits.get("rate-per-second").asInt().orElse(d.ratePerSecond),
+                limits.get("rate-burst").asInt().orElse(d.rateBurst),
+                limits.get("queue-frames").asInt().orElse(d.queueFrames),
+                limits.get("queue-bytes").asLong().orElse(d.queueBytes),
+                limits.get("queue-ttl").as(Duration.class).orElse(d.queueTtl),
+                limits.get("total-queue-bytes").asLong().orElse(d.totalQueueBytes));
+    }
+
+    /** The same limits with another per-connection rate (benchmarks drive one connection hard). */
+    public RelayLimits withRate(int perSecond, int burst) {
+        return new RelayLimits(maxFrameBytes, perSecond, burst, queueFrames, queueBytes, queueTtl, totalQueueBytes);
+    }
+
+    /** The same limits with another offline queue bound. */
+    public RelayLimits withQueue(int frames, long bytes, Duration ttl) {
+        return new RelayLimits(maxFrameBytes, ratePerSecond, rateBurst, frames, bytes, ttl, totalQueueBytes);
+    }
+
+    private static void positive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package qstcs.relay;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters shown by {@code GET /stats} and {@code /observe/metrics}; they only ever grow. */
+final class RelayStats {
+    /** WebSocket connections accepted. */
+    final LongAdder connections = new LongAdder();
+    /** Text and binary messages received from clients. */
+    final LongAdder framesIn = new LongAdder();
+    /** Client frames written to a recipient (a frame to everyone counts once per recipient). */
+    final LongAdder framesRelayed = new LongAdder();
+    /** Client frames put into an offline queue. */
+    final LongAdder framesQueued = new LongAdder();
+    /** Queued frames lost: queue overflow, TTL, relay storage full, or flushed on RED. */
+    final LongAdder framesDropped = new LongAdder();
+    /** Error frames sent to clients. */
+    final LongAdder errors = new LongAdder();
+    /** Registrations that replaced an older connection with the same id. */
+    final LongAdder replaced = new LongAdder();
+    /** Times the relay cut every session because the link turned RED. */
+    final LongAdder linkCuts = new LongAdder();
+    /** Upgrades refused while the link was RED. */
+    final LongAdder refused = new LongAdder();
+}

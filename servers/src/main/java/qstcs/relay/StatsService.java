@@ -1,0 +1,81 @@
+package qstcs.relay;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * Plain HTTP on the relay's port: {@code GET /stats} (read-only figures for the SOC console) and
+ * an explanation at {@code /} for requests that are not WebSocket upgrades, including upgrades
+ * refused while the link is RED.
+ */
+final class StatsService implements HttpService {
+
+    private final Switchboard switchboard;
+    private final Instant started;
+
+    StatsService(Switchboard switchboard, Instant started) {
+        this.switchboard = switchboard;
+        this.started = started;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/stats", this::stats)
+                .get("/", this::root);
+    }
+
+    private void stats(ServerRequest req, ServerResponse res) {
+        json(res, Status.OK_200, statsJson());
+    }
+
+    private void root(ServerRequest req, ServerResponse res) {
+        if (!switchboard.acceptsNewSessions()) {
+            json(res, Status.FORBIDDEN_403, "{\"error\":\"link_red\",\"detail\":\"the quantum link is RED; the relay"
+                    + " refuses new sessions until the operator resets the link\"}");
+        } else {
+            res.header(HeaderNames.UPGRADE, "websocket");
+            json(res, Status.UPGRADE_REQUIRED_426, "{\"error\":\"websocket_required\",\"detail\":\"this is the QSTCS"
+                    + " relay; connect with a WebSocket client, or GET /stats\"}");
+        }
+    }
+
+    /** Compact JSON, link status first (the same convention as the KMS status objects). */
+    String statsJson() {
+        RelayStats s = switchboard.stats();
+        var online = switchboard.online();
+        StringBuilder sb = new StringBuilder(256)
+                .append("{\"link_status\":").append(RelayFrames.quote(switchboard.linkStatus()))
+                .append(",\"online\":[");
+        boolean first = true;
+        for (String id : online) {
+            sb.append(first ? "" : ",").append(RelayFrames.quote(id));
+            first = false;
+        }
+        return sb.append("],\"online_count\":").append(online.size())
+                .append(",\"connections\":").append(switchboard.openConnections())
+                .append(",\"queued_frames\":").append(switchboard.queuedFrames())
+                .append(",\"queued_bytes\":").append(switchboard.queuedBytes())
+                .append(",\"connections_total\":").append(s.connections.sum())
+                .append(",\"frames_in\":").append(s.framesIn.sum())
+                .append(",\"frames_relayed\":").append(s.framesRelayed.sum())
+                .append(",\"frames_queued\":").append(s.framesQueued.sum())
+                .append(",\"frames_dropped\":").append(s.framesDropped.sum())
+                .append(",\"errors\":").append(s.errors.sum())
+                .append(",\"replaced\":").append(s.replaced.sum())
+                .append(",\"link_cuts\":").append(s.linkCuts.sum())
+                .append(",\"refused\":").append(s.refused.sum())
+                .append(",\"uptime_s\":").append(Duration.between(started, Instant.now()).toSeconds())
+                .append('}').toString();
+    }
+
+    private static void json(ServerResponse res, Status status, String body) {
+        res.status(status).header(HeaderNames.CONTENT_TYPE, "application/json").send(body);
+    }
+}

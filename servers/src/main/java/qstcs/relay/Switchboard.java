@@ -1,0 +1,413 @@
+package qstcs.relay;
+
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import qstcs.relay.OfflineQueue.Queued;
+
+/**
+ * The relay's shared state: every open connection, one {@link Mailbox} per device id, the link
+ * status from the KMS. Each connection's listener calls in from its own thread; no lock is held
+ * across two mailboxes, and frame text is never logged or kept once delivered.
+ */
+final class Switchboard {
+
+    private static final System.Logger LOG = System.getLogger(Switchboard.class.getName());
+
+    /** Link status the relay assumes until the KMS says otherwise (or when it follows no KMS). */
+    static final String LINK_UNKNOWN = "UNKNOWN";
+    static final String LINK_RED = "RED";
+
+    private final RelayLimits limits;
+    private final Admission admission;
+    private final InstantSource clock;
+    private final RelayStats stats = new RelayStats();
+    private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicLong queuedFrames = new AtomicLong();
+    private volatile String linkStatus = LINK_UNKNOWN;
+
+    Switchboard(RelayLimits limits, Admission admission, InstantSource clock) {
+        this.limits = limits;
+        this.admission = admission;
+        this.clock = clock;
+    }
+
+    RelayLimits limits() {
+        return limits;
+    }
+
+    RelayStats stats() {
+        return stats;
+    }
+
+    // --- connections -------------------------------------------------------------------------
+
+    /** New sessions are refused while the link is RED (until the KMS reports it reset). */
+    boolean acceptsNewSessions() {
+        return !LINK_RED.equals(linkStatus);
+    }
+
+    void opened(ClientConnection c) {
+        connections.add(c);
+        stats.connections.increment();
+        // The link may have turned RED between the upgrade check and now.
+        if (!acceptsNewSessions()) {
+            cut(c);
+        }
+    }
+
+    /** The connection ended (close frame, failed write, or its reader thread is gone). */
+    void closed(ClientConnection c) {
+        if (!connections.remove(c)) {
+            return;
+        }
+        String id = c.deviceId();
+        if (id == null) {
+            return;
+        }
+        Mailbox box = mailboxes.get(id);
+        boolean wasCurrent = false;
+        if (box != null) {
+            box.lock.lock();
+            try {
+                if (box.connection == c) {
+                    box.connection = null;
+                    wasCurrent = true;
+                }
+            } finally {
+                box.lock.unlock();
+            }
+        }
+        if (wasCurrent) {
+            LOG.log(Level.DEBUG, "device {0} went offline", id);
+            if (acceptsNewSessions()) {
+                announce(id, RelayFrames.presence(id, false));
+            }
+        }
+    }
+
+    /** Sends an error frame to {@code c}. */
+    void reject(ClientConnection c, ErrorCode code, String message, String id) {
+        stats.errors.increment();
+        c.send(RelayFrames.error(code, message, id));
+    }
+
+    // --- register ------------------------------------------------------------------------------
+
+    void register(ClientConnection c, FrameHeader h) {
+        String id = h.deviceId();
+        if (c.deviceId() != null) {
+            if (c.deviceId().equals(id)) {
+                c.send(RelayFrames.registered(id, online()));
+            } else {
+                reject(c, ErrorCode.ALREADY_REGISTERED,
+                        "this connection is registered as " + c.deviceId() + "; open a new one for " + id, null);
+            }
+            return;
+        }
+        if (!admission.admits(id, h.token())) {
+            reject(c, ErrorCode.UNAUTHORIZED, "registration as " + id + " was refused", null);
+            return;
+        }
+        ClientConnection old;
+        List<Queued> expired;
+        List<Queued> delivered = new ArrayList<>();
+        while (true) {
+            Mailbox box = mailboxes.computeIfAbsent(id, Mailbox::new);
+            box.lock.lock();
+            try {
+                if (box.retired) {
+                    continue;
+                }
+                old = box.connection;
+                box.connection = c;
+                c.bind(id);
+                c.send(RelayFrames.registered(id, online()));
+                // Queued frames go out before anything sent from now on: senders need this lock.
+                expired = box.queue.expire(clock.instant(), limits.queueTtl());
+                Queued q;
+                while ((q = box.queue.peek()) != null && c.send(q.text())) {
+                    box.queue.poll();
+                    delivered.add(q);
+                }
+                break;
+            } finally {
+                box.lock.unlock();
+            }
+        }
+        LOG.log(Level.DEBUG, "device {0} registered", id);
+        release(expired);
+        release(delivered);
+        stats.framesRelayed.add(delivered.size());
+        stats.framesDropped.add(expired.size());
+        for (Queued q : expired) {
+            notifySender(q.sender(), RelayFrames.error(ErrorCode.EXPIRED,
+                    "frame waited longer than the queue TTL for " + id + " and was dropped", q.id()));
+        }
+        for (Queued q : delivered) {
+            notifySender(q.sender(), RelayFrames.ack(q.id(), true));
+        }
+        if (old != null && old != c) {
+            stats.replaced.increment();
+            stats.errors.increment();
+            old.closeWith(RelayFrames.error(ErrorCode.REPLACED,
+                    "another connection registered as " + id, null), ClientConnection.CLOSE_REPLACED, "replaced");
+            connections.remove(old);
+        } else {
+            announce(id, RelayFrames.presence(id, true));
+        }
+    }
+
+    // --- routing -----------------------------------------------------------------------------
+
+    /** Routes a validated routable frame from the registered connection {@code from}. */
+    void route(ClientConnection from, FrameHeader h, String text) {
+        if (!h.sender().equals(from.deviceId())) {
+            reject(from, ErrorCode.SENDER_MISMATCH,
+                    "sender must be " + from.deviceId() + ", the id this connection registered", h.id());
+            return;
+        }
+        if (FrameHeader.EVERYONE.equals(h.recipient())) {
+            int count = 0;
+            for (Mailbox box : mailboxes.values()) {
+                if (!box.deviceId.equals(h.sender()) && sendLive(box, text)) {
+                    count++;
+                }
+            }
+            stats.framesRelayed.add(count);
+            from.send(RelayFrames.broadcastAck(h.id(), count));
+            return;
+        }
+        deliver(from, h, text);
+    }
+
+    private void deliver(ClientConnection from, FrameHeader h, String text) {
+        while (true) {
+            Mailbox box = mailboxes.computeIfAbsent(h.recipient(), Mailbox::new);
+            ClientConnection lost = null;
+            boolean delivered = false;
+            boolean full = false;
+            List<Queued> dropped = List.of();
+            box.lock.lock();
+            try {
+                if (box.retired) {
+                    continue;
+                }
+                ClientConnection to = box.connection;
+                if (to != null) {
+                    delivered = to.send(text);
+                    lost = delivered ? null : to;
+                } else {
+                    Queued q = new Queued(h.id(), h.sender(), text, clock.instant());
+                    full = queuedBytes.addAndGet(q.size()) > limits.totalQueueBytes();
+                    if (full) {
+                        queuedBytes.addAndGet(-q.size());
+                    } else {
+                        queuedFrames.incrementAndGet();
+                        dropped = box.queue.add(q, limits.queueFrames(), limits.queueBytes());
+                    }
+                }
+            } finally {
+                box.lock.unlock();
+            }
+            if (lost != null) {
+                // The recipient vanished mid-write: forget it, then queue the frame on the next pass.
+                closed(lost);
+                continue;
+            }
+            if (delivered) {
+                stats.framesRelayed.increment();
+                from.send(RelayFrames.ack(h.id(), true));
+            } else if (full) {
+                stats.framesDropped.increment();
+                reject(from, ErrorCode.QUEUE_FULL,
+                        "the relay holds too much for offline devices; " + h.recipient() + " is offline", h.id());
+            } else {
+                stats.framesQueued.increment();
+                from.send(RelayFrames.ack(h.id(), false));
+                release(dropped);
+                stats.framesDropped.add(dropped.size());
+                for (Queued d : dropped) {
+                    notifySender(d.sender(), RelayFrames.error(ErrorCode.QUEUE_OVERFLOW,
+                            "offline queue for " + h.recipient() + " is full; this older frame was dropped", d.id()));
+                }
+            }
+            return;
+        }
+    }
+
+    /** Sends to the mailbox's live connection, if any, in order with queue draining. */
+    private boolean sendLive(Mailbox box, String text) {
+        ClientConnection to;
+        boolean sent;
+        box.lock.lock();
+        try {
+            to = box.connection;
+            sent = to != null && to.send(text);
+        } finally {
+            box.lock.unlock();
+        }
+        if (to != null && !sent) {
+            closed(to);
+        }
+        return sent;
+    }
+
+    private void notifySender(String sender, String frame) {
+        Mailbox box = mailboxes.get(sender);
+        ClientConnection c = box == null ? null : box.connection;
+        if (c != null) {
+            if (frame.startsWith("{\"type\":\"error\"")) {
+                stats.errors.increment();
+            }
+            c.send(frame);
+        }
+    }
+
+    /** Tells every registered device except {@code subject} about it. */
+    private void announce(String subject, String frame) {
+        for (ClientConnection c : connections) {
+            String id = c.deviceId();
+            if (id != null && !id.equals(subject)) {
+                c.send(frame);
+            }
+        }
+    }
+
+    /** Accounts for frames that left the offline queues (delivered, dropped or flushed). */
+    private void release(List<Queued> frames) {
+        if (frames.isEmpty()) {
+            return;
+        }
+        long size = 0;
+        for (Queued q : frames) {
+            size += q.size();
+        }
+        queuedBytes.addAndGet(-size);
+        queuedFrames.addAndGet(-frames.size());
+    }
+
+    // --- link status -------------------------------------------------------------------------
+
+    String linkStatus() {
+        return linkStatus;
+    }
+
+    /**
+     * Follows the KMS link status. On the change to RED every session gets a {@code link} frame
+     * and is closed with 4403, and queued frames are flushed: they are sealed under keys the KMS
+     * has just revoked.
+     */
+    void linkStatus(String status) {
+        String previous = linkStatus;
+        linkStatus = status;
+        if (status.equals(previous)) {
+            return;
+        }
+        LOG.log(Level.INFO, "quantum link status {0} (was {1})", status, previous);
+        if (LINK_RED.equals(status)) {
+            stats.linkCuts.increment();
+            int sessions = 0;
+            for (ClientConnection c : connections) {
+                cut(c);
+                sessions++;
+            }
+            int flushed = 0;
+            for (Mailbox box : mailboxes.values()) {
+                box.lock.lock();
+                try {
+                    List<Queued> gone = box.queue.clear();
+                    release(gone);
+                    flushed += gone.size();
+                } finally {
+                    box.lock.unlock();
+                }
+            }
+            stats.framesDropped.add(flushed);
+            LOG.log(Level.WARNING, "link RED: closed {0} sessions with 4403, flushed {1} queued frames;"
+                    + " refusing new sessions until the link is reset", sessions, flushed);
+        }
+    }
+
+    private void cut(ClientConnection c) {
+        c.closeWith(RelayFrames.link(LINK_RED), ClientConnection.CLOSE_LINK_RED, "quantum link compromised");
+        closed(c);
+    }
+
+    // --- housekeeping ------------------------------------------------------------------------
+
+    /**
+     * Periodic work: forgets connections whose reader thread has ended (Helidon does not report a
+     * socket that vanished without a close frame), expires queued frames past their TTL, and
+     * removes empty mailboxes of offline devices.
+     */
+    void sweep() {
+        for (ClientConnection c : connections) {
+            if (!c.isOpen()) {
+                closed(c);
+            }
+        }
+        Instant now = clock.instant();
+        for (Mailbox box : mailboxes.values()) {
+            List<Queued> expired;
+            box.lock.lock();
+            try {
+                expired = box.queue.expire(now, limits.queueTtl());
+                if (box.connection == null && box.queue.isEmpty()) {
+                    box.retired = true;
+                    mailboxes.remove(box.deviceId, box);
+                }
+            } finally {
+                box.lock.unlock();
+            }
+            release(expired);
+            stats.framesDropped.add(expired.size());
+            for (Queued q : expired) {
+                notifySender(q.sender(), RelayFrames.error(ErrorCode.EXPIRED, "frame waited longer than the queue"
+                        + " TTL for " + box.deviceId + " and was dropped", q.id()));
+            }
+        }
+    }
+
+    /** Closes every session (server shutdown). */
+    void shutdown() {
+        for (ClientConnection c : connections) {
+            c.closeWith(null, 1001, "relay shutting down");
+        }
+        connections.clear();
+    }
+
+    // --- snapshots ---------------------------------------------------------------------------
+
+    /** Registered device ids, sorted. */
+    Set<String> online() {
+        Set<String> ids = new TreeSet<>();
+        for (Mailbox box : mailboxes.values()) {
+            if (box.connection != null) {
+                ids.add(box.deviceId);
+            }
+        }
+        return ids;
+    }
+
+    int openConnections() {
+        return connections.size();
+    }
+
+    long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    long queuedFrames() {
+        return queuedFrames.get();
+    }
+}
