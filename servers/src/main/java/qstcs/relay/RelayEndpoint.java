@@ -1,14 +1,10 @@
 package qstcs.relay;
 
 import java.lang.System.Logger.Level;
-import java.util.Optional;
 
 import io.helidon.common.buffers.BufferData;
-import io.helidon.http.Headers;
-import io.helidon.http.HttpPrologue;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
-import io.helidon.websocket.WsUpgradeException;
 
 /**
  * The listener of one WebSocket connection (a fresh instance per connection). It enforces the
@@ -35,19 +31,11 @@ final class RelayEndpoint implements WsListener {
     }
 
     @Override
-    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
-        if (!switchboard.acceptsNewSessions()) {
-            switchboard.stats().refused.increment();
-            // Helidon then routes the request as plain HTTP, where StatsService answers 403.
-            throw new WsUpgradeException("quantum link RED: relay refuses new sessions until reset");
-        }
-        return Optional.empty();
-    }
-
-    @Override
     public void onOpen(WsSession session) {
         // Helidon calls onOpen on the thread that then reads this connection until it ends.
         connection = new ClientConnection(session, Thread.currentThread());
+        // While the link is RED the switchboard answers with a link frame and close 4403 right
+        // away. (Refusing the HTTP upgrade instead leaves the client a bare 400 from Helidon.)
         switchboard.opened(connection);
     }
 

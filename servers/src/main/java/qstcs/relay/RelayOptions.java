@@ -122,7 +122,8 @@ final class RelayOptions {
     }
 
     private static Optional<URI> kmsUri(String s) throws UsageException {
-        if (s.isBlank() || s.equals("off")) {
+        // YAML reads a bare off as the boolean false.
+        if (s.isBlank() || s.equals("off") || s.equals("false")) {
             return Optional.empty();
         }
         try {

@@ -20,6 +20,6 @@ final class RelayStats {
     final LongAdder replaced = new LongAdder();
     /** Times the relay cut every session because the link turned RED. */
     final LongAdder linkCuts = new LongAdder();
-    /** Upgrades refused while the link was RED. */
+    /** Sessions refused (link frame, close 4403) because the link was RED when they opened. */
     final LongAdder refused = new LongAdder();
 }

@@ -12,8 +12,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * Plain HTTP on the relay's port: {@code GET /stats} (read-only figures for the SOC console) and
- * an explanation at {@code /} for requests that are not WebSocket upgrades, including upgrades
- * refused while the link is RED.
+ * an explanation at {@code /} for requests that are not WebSocket upgrades.
  */
 final class StatsService implements HttpService {
 

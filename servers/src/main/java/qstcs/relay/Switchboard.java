@@ -59,8 +59,8 @@ final class Switchboard {
     void opened(ClientConnection c) {
         connections.add(c);
         stats.connections.increment();
-        // The link may have turned RED between the upgrade check and now.
         if (!acceptsNewSessions()) {
+            stats.refused.increment();
             cut(c);
         }
     }

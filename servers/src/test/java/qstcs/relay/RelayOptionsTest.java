@@ -1,0 +1,97 @@
+package qstcs.relay;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line over the YAML settings: flags win. */
+class RelayOptionsTest {
+
+    @TempDir
+    Path home;
+
+    private RelaySettings parse(String... args) throws RelayOptions.UsageException {
+        return RelayOptions.parse(args, Map.of("QSTCS_HOME", home.toString())).settings();
+    }
+
+    @Test
+    void defaultsComeFromTheBundledYaml() throws Exception {
+        RelaySettings s = parse();
+        assertEquals(8765, s.port());
+        assertEquals("127.0.0.1", s.effectiveBind());
+        assertEquals(Optional.of(URI.create("http://127.0.0.1:8000")), s.kms());
+        assertEquals(RelayLimits.DEFAULT, s.limits());
+    }
+
+    @Test
+    void homeYamlOverridesDefaultsAndFlagsOverrideBoth() throws Exception {
+        Path dir = Files.createDirectories(home.resolve("relay"));
+        Files.writeString(dir.resolve("application.yaml"), """
+                server:
+                  port: 9999
+                app:
+                  kms-url: off
+                  limits:
+                    queue-frames: 7
+                    queue-ttl: PT30S
+                """);
+        RelaySettings fromYaml = parse();
+        assertEquals(9999, fromYaml.port());
+        assertEquals(Optional.empty(), fromYaml.kms());
+        assertEquals(7, fromYaml.limits().queueFrames());
+        assertEquals(Duration.ofSeconds(30), fromYaml.limits().queueTtl());
+        assertEquals(RelayLimits.DEFAULT.maxFrameBytes(), fromYaml.limits().maxFrameBytes());
+
+        RelaySettings flags = parse("--port", "0", "--kms=http://kms.example:8000", "--insecure", "--bind", "10.0.0.2");
+        assertEquals(0, flags.port());
+        assertEquals(Optional.of(URI.create("http://kms.example:8000")), flags.kms());
+        assertEquals("10.0.0.2", flags.effectiveBind());
+        assertTrue(flags.insecure());
+        assertEquals("0.0.0.0", parse("--insecure").effectiveBind());
+    }
+
+    @Test
+    void homeFlagPicksTheSettingsDirectory(@TempDir Path other) throws Exception {
+        Files.createDirectories(other.resolve("relay"));
+        Files.writeString(other.resolve("relay/application.yaml"), "server:\n  port: 7000\n");
+        assertEquals(7000, parse("--home", other.toString()).port());
+    }
+
+    @Test
+    void badCommandLinesSayWhatIsWrong() {
+        assertTrue(assertThrows(RelayOptions.UsageException.class, () -> parse("--port", "eighty"))
+                .getMessage().contains("--port"));
+        assertTrue(assertThrows(RelayOptions.UsageException.class, () -> parse("--port", "70000"))
+                .getMessage().contains("port"));
+        assertTrue(assertThrows(RelayOptions.UsageException.class, () -> parse("--kms", "ftp://x"))
+                .getMessage().contains("--kms"));
+        assertTrue(assertThrows(RelayOptions.UsageException.class, () -> parse("--bogus"))
+                .getMessage().contains("--bogus"));
+        assertTrue(assertThrows(RelayOptions.UsageException.class, () -> parse("--home"))
+                .getMessage().contains("--home"));
+    }
+
+    @Test
+    void helpIsRecognised() throws IOException, RelayOptions.UsageException {
+        assertTrue(RelayOptions.parse(new String[] {"--help"}, Map.of()).help());
+        assertTrue(RelayOptions.USAGE.contains("--kms URL"));
+    }
+
+    @Test
+    void plainWsBeyondLoopbackNeedsInsecure() throws Exception {
+        RelaySettings s = parse("--bind", "0.0.0.0", "--port", "0", "--kms", "off");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RelayServer.start(s));
+        assertTrue(e.getMessage().contains("--insecure"));
+    }
+}
