@@ -1,19 +1,16 @@
 package qstcs.relay;
 
 import java.io.PrintStream;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
+import qstcs.server.common.CommandLine;
+import qstcs.server.common.JsonErrors;
+import qstcs.server.common.ListenBanner;
 
 /**
  * {@code ./qstcs relay}: parses the command line, starts the relay and prints where to reach it.
@@ -35,8 +32,8 @@ public final class Main {
     public static void main(String[] args) {
         RelayOptions.Parsed parsed;
         try {
-            parsed = RelayOptions.parse(args, System.getenv());
-        } catch (RelayOptions.UsageException e) {
+            parsed = RelayOptions.parse(args);
+        } catch (CommandLine.UsageException e) {
             System.err.println("relay: " + e.getMessage());
             System.err.print(RelayOptions.USAGE);
             System.exit(2);
@@ -68,55 +65,29 @@ public final class Main {
 
     /** Wires the relay into a server: WebSocket endpoint, plain HTTP routes, frame size. */
     static void setup(WebServerConfig.Builder server, Switchboard switchboard, Instant started) {
-        server.addProtocol(WsConfig.builder().name("websocket").maxFrameLength(MAX_WIRE_FRAME).build())
+        server.directHandlers(JsonErrors.directHandlers())
+                .addProtocol(WsConfig.builder().name("websocket").maxFrameLength(MAX_WIRE_FRAME).build())
                 .routing(routing -> routing(routing, switchboard, started))
                 .addRouting(WsRouting.builder().endpoint(ENDPOINT, () -> new RelayEndpoint(switchboard)));
     }
 
     static void routing(HttpRouting.Builder routing, Switchboard switchboard, Instant started) {
+        JsonErrors.register(routing);
         routing.register(new StatsService(switchboard, started));
     }
 
     private static void printBanner(PrintStream out, RelayServer relay) {
         RelaySettings s = relay.settings();
         String bind = s.effectiveBind();
-        boolean wildcard = bind.equals("0.0.0.0") || bind.equals("::");
-        String host = wildcard ? "127.0.0.1" : bind;
         int port = relay.port();
         out.println("QSTCS relay — zero-knowledge WebSocket relay (reads only type, id, sender, recipient)");
-        out.printf("  chat clients  ws://%s:%d/%n", host, port);
-        if (wildcard) {
-            for (String lan : lanAddresses()) {
-                out.printf("  on the LAN    ws://%s:%d/%n", lan, port);
-            }
-        }
-        out.printf("  stats         http://%s:%d/stats%n", host, port);
-        out.printf("  health        http://%s:%d/observe/health   metrics: /observe/metrics%n", host, port);
-        out.println(s.kms().map(k -> "  link status   following " + k + "/link_status (RED closes every session)")
-                .orElse("  link status   not following a KMS (--kms URL to enable)"));
+        ListenBanner.printListener(out, "ws", bind, port, "chat clients (WebSocket, path /)");
+        ListenBanner.printListener(out, "http", bind, port, "GET /stats, /observe/health, /observe/metrics");
+        out.println(s.kms().map(k -> "  link status: following " + k + "/link_status (RED closes every session)")
+                .orElse("  link status: not following a KMS (--kms URL to enable)"));
         if (!s.insecure()) {
             out.println("  plain ws on loopback only (TLS arrives with device identity; --insecure for other machines)");
         }
         out.println("Ctrl+C stops the relay.");
-    }
-
-    /** Non-loopback IPv4 addresses of interfaces that are up: what other machines dial. */
-    static List<String> lanAddresses() {
-        List<String> out = new ArrayList<>();
-        try {
-            for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
-                if (!nic.isUp() || nic.isLoopback()) {
-                    continue;
-                }
-                for (InetAddress a : nic.inetAddresses().toList()) {
-                    if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
-                        out.add(a.getHostAddress());
-                    }
-                }
-            }
-        } catch (SocketException e) {
-            // No interface list: the loopback URL printed above still works.
-        }
-        return out;
     }
 }

@@ -3,12 +3,14 @@ package qstcs.relay;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import qstcs.server.common.CommandLine;
+import qstcs.server.common.CommandLine.UsageException;
+import qstcs.server.common.StateHome;
 
 /**
  * The command line of {@code ./qstcs relay}, merged over the YAML settings: flags win over
@@ -38,54 +40,26 @@ final class RelayOptions {
             HTTP on the same port: GET /stats, /observe/health, /observe/metrics.
             """;
 
-    /** A command line the relay cannot run with; the message says why. */
-    static final class UsageException extends Exception {
-        UsageException(String message) {
-            super(message);
-        }
-    }
-
     /** What the command line asked for: settings, or the help text. */
-    record Parsed(RelaySettings settings, boolean help, Path home) {
+    record Parsed(RelaySettings settings, boolean help) {
     }
 
     private RelayOptions() {
     }
 
-    static Parsed parse(String[] args, Map<String, String> env) throws UsageException {
-        Map<String, String> flags = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            String name = arg;
-            String value = null;
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                name = arg.substring(0, eq);
-                value = arg.substring(eq + 1);
-            }
-            switch (name) {
-                case "-h", "--help" -> {
-                    return new Parsed(null, true, null);
-                }
-                case "--insecure" -> flags.put(name, "true");
-                case "--home", "--bind", "--port", "--kms" -> {
-                    if (value == null) {
-                        if (i + 1 >= args.length) {
-                            throw new UsageException(name + " needs a value");
-                        }
-                        value = args[++i];
-                    }
-                    flags.put(name, value);
-                }
-                default -> throw new UsageException("unknown option '" + arg + "'");
-            }
+    /**
+     * @throws UsageException for a flag or setting the relay cannot run with; the message says which
+     */
+    static Parsed parse(String[] args) {
+        CommandLine flags = CommandLine.parse(args, Set.of("home", "bind", "port", "kms"), Set.of("insecure"));
+        if (flags.help()) {
+            return new Parsed(null, true);
         }
-        Path home = Path.of(flags.getOrDefault("--home",
-                env.getOrDefault("QSTCS_HOME", System.getProperty("user.home") + "/.qstcs")));
-        Config config = load(home);
+        StateHome home = StateHome.resolve(flags.string("home"));
+        Config config = load(home.root());
         try {
-            return new Parsed(settings(flags, config), false, home);
-        } catch (RuntimeException e) {
+            return new Parsed(settings(flags, config), false);
+        } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
     }
@@ -101,27 +75,18 @@ final class RelayOptions {
         return builder.addSource(ConfigSources.classpath("relay/application.yaml")).build();
     }
 
-    private static RelaySettings settings(Map<String, String> flags, Config config) throws UsageException {
+    private static RelaySettings settings(CommandLine flags, Config config) {
         Config app = config.get("app");
-        String bind = flags.getOrDefault("--bind", config.get("server.host").asString().orElse(null));
-        int port = flags.containsKey("--port")
-                ? parsePort(flags.get("--port"))
-                : config.get("server.port").asInt().orElse(RelaySettings.DEFAULT_PORT);
-        String kms = flags.getOrDefault("--kms", app.get("kms-url").asString().orElse("off"));
-        boolean insecure = flags.containsKey("--insecure") || app.get("insecure").asBoolean().orElse(false);
+        String bind = flags.string("bind").orElse(config.get("server.host").asString().orElse(null));
+        int port = flags.integer("port", 0, 65535)
+                .orElse(config.get("server.port").asInt().orElse(RelaySettings.DEFAULT_PORT));
+        String kms = flags.string("kms").orElse(app.get("kms-url").asString().orElse("off"));
+        boolean insecure = flags.isSet("insecure") || app.get("insecure").asBoolean().orElse(false);
         return new RelaySettings(bind, port, kmsUri(kms), insecure, RelayLimits.from(app.get("limits")),
                 app.get("link-wait-seconds").asInt().orElse(25));
     }
 
-    private static int parsePort(String s) throws UsageException {
-        try {
-            return Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            throw new UsageException("--port must be a number, was '" + s + "'");
-        }
-    }
-
-    private static Optional<URI> kmsUri(String s) throws UsageException {
+    private static Optional<URI> kmsUri(String s) {
         // YAML reads a bare off as the boolean false.
         if (s.isBlank() || s.equals("off") || s.equals("false")) {
             return Optional.empty();

@@ -1,5 +1,6 @@
 package qstcs.relay;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -9,6 +10,8 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import qstcs.server.common.Json;
+import qstcs.server.common.JsonErrors;
 
 /**
  * Plain HTTP on the relay's port: {@code GET /stats} (read-only figures for the SOC console) and
@@ -31,17 +34,17 @@ final class StatsService implements HttpService {
     }
 
     private void stats(ServerRequest req, ServerResponse res) {
-        json(res, Status.OK_200, statsJson());
+        Json.send(res, Status.OK_200, statsJson().getBytes(StandardCharsets.UTF_8));
     }
 
     private void root(ServerRequest req, ServerResponse res) {
         if (!switchboard.acceptsNewSessions()) {
-            json(res, Status.FORBIDDEN_403, "{\"error\":\"link_red\",\"detail\":\"the quantum link is RED; the relay"
-                    + " refuses new sessions until the operator resets the link\"}");
+            Json.send(res, Status.FORBIDDEN_403, JsonErrors.body("link_red",
+                    "the quantum link is RED; the relay refuses new sessions until the operator resets the link"));
         } else {
             res.header(HeaderNames.UPGRADE, "websocket");
-            json(res, Status.UPGRADE_REQUIRED_426, "{\"error\":\"websocket_required\",\"detail\":\"this is the QSTCS"
-                    + " relay; connect with a WebSocket client, or GET /stats\"}");
+            Json.send(res, Status.UPGRADE_REQUIRED_426, JsonErrors.body("websocket_required",
+                    "this is the QSTCS relay; connect with a WebSocket client, or GET /stats"));
         }
     }
 
@@ -72,9 +75,5 @@ final class StatsService implements HttpService {
                 .append(",\"refused\":").append(s.refused.sum())
                 .append(",\"uptime_s\":").append(Duration.between(started, Instant.now()).toSeconds())
                 .append('}').toString();
-    }
-
-    private static void json(ServerResponse res, Status status, String body) {
-        res.status(status).header(HeaderNames.CONTENT_TYPE, "application/json").send(body);
     }
 }
