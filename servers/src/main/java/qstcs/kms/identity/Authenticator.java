@@ -4,6 +4,7 @@ import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
+import java.net.InetSocketAddress;
 import java.util.Optional;
 import qstcs.server.common.ApiError;
 
@@ -41,19 +42,19 @@ public final class Authenticator {
         String route = req.prologue().method().text() + " " + req.path().path();
         Optional<String> token = presented(req, role);
         if (token.isEmpty()) {
-            throw refuse(route, req, Status.UNAUTHORIZED_401, "unauthorized",
+            throw refuse(route, req, null, Status.UNAUTHORIZED_401, "unauthorized",
                     "no credential presented", "this route needs the " + describe(role)
                             + "; send it as 'Authorization: Bearer <token>'");
         }
         Optional<Caller> caller = identify(token.get());
         if (caller.isEmpty()) {
-            throw refuse(route, req, Status.UNAUTHORIZED_401, "unauthorized",
+            throw refuse(route, req, null, Status.UNAUTHORIZED_401, "unauthorized",
                     "unknown or revoked token", "the token is unknown or has been revoked");
         }
         if (caller.get().role() != role) {
-            throw refuse(route, req, Status.FORBIDDEN_403, "forbidden",
-                    "a " + caller.get().role().name().toLowerCase() + " credential (" + caller.get().name()
-                            + ") on a " + role.name().toLowerCase() + " route",
+            throw refuse(route, req, caller.get(), Status.FORBIDDEN_403, "forbidden",
+                    "a " + caller.get().role().name().toLowerCase() + " credential on a "
+                            + role.name().toLowerCase() + " route",
                     "this route needs the " + describe(role) + ", not a " + caller.get().role().name().toLowerCase()
                             + " credential");
         }
@@ -80,13 +81,29 @@ public final class Authenticator {
      */
     public ApiError forbid(ServerRequest req, Caller caller, String reason, String detail) {
         String route = req.prologue().method().text() + " " + req.path().path();
-        return refuse(route, req, Status.FORBIDDEN_403, "forbidden", caller.role().name().toLowerCase() + " "
-                + caller.name() + ": " + reason, detail);
+        return refuse(route, req, caller, Status.FORBIDDEN_403, "forbidden", reason, detail);
     }
 
-    private ApiError refuse(String route, ServerRequest req, Status status, String error, String auditReason,
-                            String detail) {
-        audit.record("auth_failure", route + " from " + req.remotePeer().host() + ": " + auditReason);
+    /** The audit log's actor label: {@code operator@ADDR}, {@code device:ID@ADDR} or {@code anonymous@ADDR}. */
+    public static String actor(Caller caller, ServerRequest req) {
+        String peer = peerAddress(req);
+        if (caller == null) {
+            return "anonymous@" + peer;
+        }
+        return caller.role() == Role.DEVICE ? "device:" + caller.name() + "@" + peer : caller.name() + "@" + peer;
+    }
+
+    /** The client's IP address as text (never a reverse-resolved name: that is slow and spoofable). */
+    public static String peerAddress(ServerRequest req) {
+        if (req.remotePeer().address() instanceof InetSocketAddress a && a.getAddress() != null) {
+            return a.getAddress().getHostAddress();
+        }
+        return req.remotePeer().host();
+    }
+
+    private ApiError refuse(String route, ServerRequest req, Caller caller, Status status, String error,
+                            String auditReason, String detail) {
+        audit.record("auth_failure", actor(caller, req), route + " refused (" + status.code() + "): " + auditReason);
         return new ApiError(status, error, detail);
     }
 

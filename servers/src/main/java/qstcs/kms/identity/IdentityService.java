@@ -65,11 +65,12 @@ public final class IdentityService implements HttpService {
     }
 
     private void createEnrollment(ServerRequest req, ServerResponse res) {
-        auth.require(req, Role.OPERATOR);
+        Caller operator = auth.require(req, Role.OPERATOR);
         JsonRequest body = JsonRequest.read(req, MAX_BODY, Set.of("device_id"), false);
         String deviceId = deviceId(body.requiredText("device_id", DEVICE_ID_TEXT, "a device id"));
         EnrollmentCode code = devices.createCode(deviceId, settings.codeTtl());
-        audit.record("enrollment_created", "one-time enrollment code for " + deviceId + ", expires " + code.expiresAt());
+        audit.record("enrollment_created", Authenticator.actor(operator, req),
+                "one-time enrollment code for " + deviceId + ", expires " + code.expiresAt());
         ObjectNode out = Json.object();
         out.put("device_id", deviceId);
         out.put("code", code.code());
@@ -100,7 +101,7 @@ public final class IdentityService implements HttpService {
     }
 
     private void revokeDevice(ServerRequest req, ServerResponse res) {
-        auth.require(req, Role.OPERATOR);
+        Caller operator = auth.require(req, Role.OPERATOR);
         String deviceId = deviceId(req.path().pathParameters().get("id"));
         if (!devices.exists(deviceId)) {
             throw ApiError.notFound("unknown_device", "no device " + deviceId + " has been enrolled");
@@ -109,7 +110,8 @@ public final class IdentityService implements HttpService {
         if (wasActive) {
             revocations.publish(deviceId);
             onRevoke.accept(deviceId);
-            audit.record("device_revoked", deviceId + " revoked by the operator; its relay sessions are being closed");
+            audit.record("device_revoked", Authenticator.actor(operator, req),
+                    deviceId + " revoked; its token no longer works and its relay sessions are closed");
         }
         ObjectNode out = Json.object();
         out.put("device_id", deviceId);
@@ -119,10 +121,11 @@ public final class IdentityService implements HttpService {
     }
 
     private void enroll(ServerRequest req, ServerResponse res) {
-        String client = req.remotePeer().host();
+        String client = Authenticator.peerAddress(req);
         Optional<Duration> blocked = enrollLimiter.blockedFor(client);
         if (blocked.isPresent()) {
-            audit.record("enrollment_rate_limited", "enrollment attempt from " + client + " refused: too many wrong codes");
+            audit.record("auth_failure", "anonymous@" + client,
+                    "POST /enroll refused (429): too many wrong enrollment codes from this address");
             res.header(HeaderNames.RETRY_AFTER, String.valueOf(blocked.get().toSeconds()));
             throw new ApiError(Status.TOO_MANY_REQUESTS_429, "rate_limited",
                     "too many failed enrollment attempts; try again in " + blocked.get().toSeconds() + " s");
@@ -133,13 +136,14 @@ public final class IdentityService implements HttpService {
         switch (devices.redeem(deviceId, code)) {
             case DeviceRegistry.Redemption.Refused refused -> {
                 enrollLimiter.failed(client);
-                audit.record("auth_failure", "POST /enroll from " + client + " for " + deviceId + ": "
+                audit.record("auth_failure", "anonymous@" + client, "POST /enroll refused (401) for " + deviceId + ": "
                         + refused.reason().name().toLowerCase().replace('_', ' ') + " code");
                 throw new ApiError(Status.UNAUTHORIZED_401, "enrollment_refused",
                         "the enrollment code is wrong, already used or expired; ask the operator for a new one");
             }
             case DeviceRegistry.Redemption.Enrolled enrolled -> {
-                audit.record("device_enrolled", deviceId + " enrolled from " + client);
+                audit.record("device_enrolled", "device:" + deviceId + "@" + client,
+                        deviceId + " enrolled with a one-time code and received a device token");
                 ObjectNode out = Json.object();
                 out.put("device_id", deviceId);
                 out.put("device_token", enrolled.deviceToken());

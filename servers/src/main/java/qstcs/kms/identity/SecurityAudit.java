@@ -11,10 +11,12 @@ public interface SecurityAudit {
      * Records one event.
      *
      * @param event short event type, e.g. {@code auth_failure}, {@code device_enrolled}
+     * @param actor who did it, e.g. {@code operator@10.0.0.5}, {@code device:Soldier_Alpha@10.0.0.7},
+     *              {@code anonymous@10.0.0.9}
      * @param detail a human sentence without secrets
      */
-    void record(String event, String detail);
+    void record(String event, String actor, String detail);
 
     /** Drops events (for code paths that have no audit log, e.g. an offline command). */
-    SecurityAudit NONE = (event, detail) -> { };
+    SecurityAudit NONE = (event, actor, detail) -> { };
 }

@@ -55,7 +55,7 @@ class IdentityServiceTest {
     void start() throws Exception {
         ca = LocalCa.create(Clock.systemUTC());
         devices = DeviceRegistry.open(kms, clock);
-        SecurityAudit sink = (event, detail) -> audit.add(event + ": " + detail);
+        SecurityAudit sink = (event, actor, detail) -> audit.add(event + ": " + actor + " " + detail);
         Authenticator auth = new Authenticator(ServiceToken.of(Role.OPERATOR, OPERATOR), ServiceToken.of(Role.ROUTER, ROUTER),
                 ServiceToken.of(Role.RELAY, RELAY), devices, sink);
         IdentityService service = new IdentityService(auth, devices, new RevocationFeed(),
@@ -146,7 +146,7 @@ class IdentityServiceTest {
 
         assertEquals("{\"active\":false}", call("POST", "/auth/introspect", RELAY, "{\"token\":\"" + token + "\"}").raw());
         assertEquals(404, call("DELETE", "/admin/devices/Nobody", OPERATOR, null).status());
-        assertTrue(audit.stream().anyMatch(a -> a.startsWith("device_revoked: Soldier_Charlie")), audit.toString());
+        assertTrue(audit.stream().anyMatch(a -> a.startsWith("device_revoked: operator@127.0.0.1 Soldier_Charlie revoked")), audit.toString());
     }
 
     @Test
@@ -176,7 +176,7 @@ class IdentityServiceTest {
         Reply limited = enroll("d1", uri.code());
         assertEquals(429, limited.status(), limited.raw());
         assertTrue(limited.retryAfter().isPresent());
-        assertTrue(audit.stream().anyMatch(a -> a.startsWith("enrollment_rate_limited")), audit.toString());
+        assertTrue(audit.stream().anyMatch(a -> a.startsWith("auth_failure") && a.contains("(429)")), audit.toString());
         clock.advance(Duration.ofMinutes(10));
         assertEquals(429, enroll("d1", uri.code()).status(), "still inside the 15-minute window");
         clock.advance(Duration.ofMinutes(5).plusSeconds(1));
