@@ -11,7 +11,8 @@ import java.util.Set;
  * Values are strings, integers (they fit a {@code long}), {@code true}, {@code false} or
  * {@code null}; nested objects, arrays, fractions and exponents are refused, as are duplicate
  * names, raw control characters, unpaired surrogates and trailing text. Refusals are
- * {@link MalformedFrameException}s naming the position or field, never echoing values.
+ * {@link MalformedFrameException}s naming the position (or, for the typed accessors, the field the
+ * caller asked for) and never repeating any input text: frames carry key material and ciphertext.
  *
  * <p>Strictness matters here because frames cross a relay we do not trust: two parsers that
  * disagree about a duplicate field would let a relay show one value and authenticate another.
@@ -203,10 +204,9 @@ public final class FlatJson {
                     skipWs();
                     expect(':', "':'");
                     skipWs();
-                    Object value = value(name);
+                    Object value = value();
                     if (out.containsKey(name)) {
-                        throw new MalformedFrameException("malformed JSON: field '" + HeaderFields.describe(name)
-                                + "' appears twice");
+                        throw error("a field name appears twice");
                     }
                     out.put(name, value);
                     skipWs();
@@ -228,7 +228,7 @@ public final class FlatJson {
             return out;
         }
 
-        private Object value(String name) {
+        private Object value() {
             char c = peek();
             switch (c) {
                 case '"':
@@ -244,17 +244,16 @@ public final class FlatJson {
                     return null;
                 case '{':
                 case '[':
-                    throw new MalformedFrameException("malformed JSON: field '" + HeaderFields.describe(name)
-                            + "' is a nested object or array; only flat objects are accepted");
+                    throw error("nested objects and arrays are not accepted");
                 default:
                     if (c == '-' || c >= '0' && c <= '9') {
-                        return integer(name);
+                        return integer();
                     }
                     throw error("expected a value");
             }
         }
 
-        private Long integer(String name) {
+        private Long integer() {
             int start = pos;
             if (peek() == '-') {
                 pos++;
@@ -271,14 +270,13 @@ public final class FlatJson {
                 throw error("leading zeros are not allowed");
             }
             if (pos < s.length() && (s.charAt(pos) == '.' || s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
-                throw new MalformedFrameException("malformed JSON: field '" + HeaderFields.describe(name)
-                        + "' must be an integer (no fraction or exponent)");
+                throw error("numbers must be integers (no fraction or exponent)");
             }
             try {
                 return Long.parseLong(s, start, pos, 10);
             } catch (NumberFormatException e) {
-                throw new MalformedFrameException("malformed JSON: field '" + HeaderFields.describe(name)
-                        + "' is outside the 64-bit integer range");
+                pos = start;
+                throw error("number outside the 64-bit integer range");
             }
         }
 
@@ -354,8 +352,7 @@ public final class FlatJson {
                 if (Character.isHighSurrogate(c) && i + 1 < str.length() && Character.isLowSurrogate(str.charAt(i + 1))) {
                     i++;
                 } else if (Character.isSurrogate(c)) {
-                    throw new MalformedFrameException("malformed JSON: string ending before position " + pos
-                            + " contains an unpaired surrogate");
+                    throw error("the string before this position contains an unpaired surrogate");
                 }
             }
         }

@@ -22,7 +22,7 @@ public final class HeaderFields {
 
     public static String requireDeviceId(String field, String value) {
         if (!matches(value, false)) {
-            throw new MalformedFrameException(field + " must be 1-64 characters of A-Z a-z 0-9 _ . - (got "
+            throw new MalformedFrameException(field + " must be 1-64 characters of A-Z a-z 0-9 _ . - ("
                     + describe(value) + ")");
         }
         return value;
@@ -34,7 +34,7 @@ public final class HeaderFields {
             return value;
         }
         if (!matches(value, false)) {
-            throw new MalformedFrameException(field + " must be a device id (1-64 characters of A-Z a-z 0-9 _ . -) or \"*\" (got "
+            throw new MalformedFrameException(field + " must be a device id (1-64 characters of A-Z a-z 0-9 _ . -) or \"*\" ("
                     + describe(value) + ")");
         }
         return value;
@@ -42,7 +42,7 @@ public final class HeaderFields {
 
     public static String requireTokenId(String field, String value) {
         if (!matches(value, true)) {
-            throw new MalformedFrameException(field + " must be 1-64 characters of A-Z a-z 0-9 _ . : - (got "
+            throw new MalformedFrameException(field + " must be 1-64 characters of A-Z a-z 0-9 _ . : - ("
                     + describe(value) + ")");
         }
         return value;
@@ -97,25 +97,26 @@ public final class HeaderFields {
         return true;
     }
 
-    /** A short, printable rendering of a rejected (non-secret) header value for error messages. */
+    /**
+     * Says what is wrong with a rejected string without repeating it: a header value may be
+     * anything a confused caller put there, a key included, so messages give lengths and the
+     * position of the first bad character, never the text.
+     */
     static String describe(String value) {
         if (value == null) {
-            return "nothing";
+            return "missing";
         }
-        StringBuilder sb = new StringBuilder("\"");
-        int shown = Math.min(value.length(), 40);
-        for (int i = 0; i < shown; i++) {
+        if (value.isEmpty() || value.length() > 64) {
+            return "got " + value.length() + " characters";
+        }
+        for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || c == '_' || c == '.' || c == '-' || c == ':';
+            if (!ok) {
+                return "character " + i + " is not allowed";
             }
         }
-        sb.append('"');
-        if (value.length() > shown) {
-            sb.append("… (").append(value.length()).append(" characters)");
-        }
-        return sb.toString();
+        return "':' is not allowed here";
     }
 }

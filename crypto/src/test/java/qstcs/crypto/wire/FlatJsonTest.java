@@ -61,9 +61,11 @@ class FlatJsonTest {
     void namesThePositionOrFieldWithoutEchoingValues() {
         MalformedFrameException e = assertThrows(MalformedFrameException.class,
                 () -> FlatJson.parse("{\"seq\":1.5,\"ciphertext\":\"c0ffee\"}"));
-        assertEquals("malformed JSON: field '\"seq\"' must be an integer (no fraction or exponent)", e.getMessage());
+        assertEquals("malformed JSON at position 8: numbers must be integers (no fraction or exponent)", e.getMessage());
         e = assertThrows(MalformedFrameException.class, () -> FlatJson.parse("{\"secret\":\"c0ffee\" x}"));
         assertEquals("malformed JSON at position 19: expected ',' or '}'", e.getMessage());
+        e = assertThrows(MalformedFrameException.class, () -> FlatJson.parse("{\"c0ffee\":1,\"c0ffee\":2}"));
+        assertEquals("malformed JSON at position 22: a field name appears twice", e.getMessage());
         assertThrows(MalformedFrameException.class, () -> FlatJson.parse(null));
         assertThrows(MalformedFrameException.class, () -> FlatJson.parse("{\"a\":\"" + "x".repeat(FlatJson.MAX_CHARS) + "\"}"));
     }

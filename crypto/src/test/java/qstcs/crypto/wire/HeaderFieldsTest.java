@@ -33,12 +33,17 @@ class HeaderFieldsTest {
     }
 
     @Test
-    void messagesNameTheFieldAndShowAShortSafeValue() {
+    void messagesNameTheFieldAndSayWhatIsWrongWithoutRepeatingTheValue() {
         MalformedFrameException e = assertThrows(MalformedFrameException.class,
                 () -> HeaderFields.requireDeviceId("sender", "bad\u0000id" + "x".repeat(100)));
-        assertTrue(e.getMessage().startsWith("sender must be"), e.getMessage());
-        assertTrue(e.getMessage().contains("\"bad\\u0000id"), e.getMessage());
-        assertTrue(e.getMessage().contains("(106 characters)"), e.getMessage());
+        assertEquals("sender must be 1-64 characters of A-Z a-z 0-9 _ . - (got 106 characters)", e.getMessage());
+        e = assertThrows(MalformedFrameException.class, () -> HeaderFields.requireDeviceId("sender", "secret key"));
+        assertEquals("sender must be 1-64 characters of A-Z a-z 0-9 _ . - (character 6 is not allowed)", e.getMessage());
+        e = assertThrows(MalformedFrameException.class, () -> HeaderFields.requireRecipient("recipient", "a:b"));
+        assertEquals("recipient must be a device id (1-64 characters of A-Z a-z 0-9 _ . -) or \"*\" (':' is not allowed here)",
+                e.getMessage());
+        e = assertThrows(MalformedFrameException.class, () -> HeaderFields.requireTokenId("id", null));
+        assertEquals("id must be 1-64 characters of A-Z a-z 0-9 _ . : - (missing)", e.getMessage());
         e = assertThrows(MalformedFrameException.class, () -> HeaderFields.requireHex("nonce", "ABCD", 2, 2));
         assertEquals("nonce must be lower-case hex; character 0 is not", e.getMessage());
         e = assertThrows(MalformedFrameException.class, () -> HeaderFields.requireHex("nonce", "abc", 2, 2));
