@@ -10,6 +10,7 @@ import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerResponse;
 
 /**
  * Maps failures to the JSON error body {@code {"error","detail"}} in one place, for routed
@@ -30,9 +31,14 @@ public final class JsonErrors {
         return o;
     }
 
+    /** Sends {@code e} as the JSON error body (for error handlers that map their own exceptions). */
+    public static void send(ServerResponse res, ApiError e) {
+        Json.send(res, e.status(), body(e.error(), e.detail()));
+    }
+
     /** Registers the error mapping on a routing; call once per routing. */
     public static void register(HttpRouting.Builder routing) {
-        routing.error(ApiError.class, (req, res, e) -> Json.send(res, e.status(), body(e.error(), e.detail())))
+        routing.error(ApiError.class, (req, res, e) -> send(res, e))
                 .error(RequestException.class, (req, res, e) -> {
                     Status status = e.status().code() >= 500 ? Status.BAD_REQUEST_400 : e.status();
                     Json.send(res, status, body("bad_request", "the request could not be processed"));

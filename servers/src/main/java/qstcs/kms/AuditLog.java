@@ -1,0 +1,189 @@
+package qstcs.kms;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+
+import qstcs.server.common.StateHome;
+
+/**
+ * Security events (breaches, resets, keys created and revoked, Eve toggles, router changes…)
+ * appended to an embedded SQLite database. {@link #append} only enqueues, so request threads
+ * and the link lock never wait for the disk; a single writer thread inserts in batches. Reads
+ * first write whatever is pending, so a reader always sees its own earlier events. The caller
+ * must never pass key material: entries describe events, with key ids at most.
+ */
+final class AuditLog implements AutoCloseable {
+    /** One row; {@code id} orders entries and is the paging cursor. */
+    record Entry(long id, Instant at, String kind, String actor, String detail) {
+    }
+
+    private static final System.Logger LOG = System.getLogger(AuditLog.class.getName());
+    private static final int MAX_DETAIL = 500;
+
+    private record Pending(Instant at, String kind, String actor, String detail) {
+    }
+
+    private final Connection db;
+    private final InstantSource clock;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
+    private final Consumer<Entry> onWritten;
+    private final Thread writer;
+    private volatile boolean closed;
+
+    /**
+     * Opens (creating 0600 if needed) {@code file}.
+     *
+     * @param onWritten called on the writer thread for each stored entry (SSE {@code audit} events)
+     */
+    AuditLog(Path file, InstantSource clock, Consumer<Entry> onWritten) {
+        this.clock = clock;
+        this.onWritten = onWritten;
+        StateHome.privateFile(file);
+        try {
+            db = DriverManager.getConnection("jdbc:sqlite:" + file);
+            try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=NORMAL");
+                s.execute("CREATE TABLE IF NOT EXISTS audit ("
+                        + "id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, kind TEXT NOT NULL, "
+                        + "actor TEXT NOT NULL, detail TEXT NOT NULL)");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the audit database " + file + ": " + e.getMessage(), e);
+        }
+        writer = Thread.ofPlatform().name("kms-audit-writer").daemon(true).start(this::writeLoop);
+    }
+
+    /** Enqueues an event; never blocks. If the queue is full (disk stalled) the event is logged instead. */
+    void append(String kind, String actor, String detail) {
+        String d = detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) + "…" : detail;
+        if (closed || !queue.offer(new Pending(clock.instant(), kind, actor, d))) {
+            LOG.log(System.Logger.Level.WARNING, "audit queue unavailable; dropped event " + kind + ": " + d);
+        }
+    }
+
+    /** Newest first; {@code before} is an exclusive id cursor ({@code Long.MAX_VALUE} for the newest page). */
+    List<Entry> page(int limit, long before) {
+        synchronized (db) {
+            writePending();
+            try (PreparedStatement q = db.prepareStatement(
+                    "SELECT id, at_ms, kind, actor, detail FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?")) {
+                q.setLong(1, before);
+                q.setInt(2, limit);
+                List<Entry> out = new ArrayList<>();
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Entry(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
+                                rs.getString(4), rs.getString(5)));
+                    }
+                }
+                return out;
+            } catch (SQLException e) {
+                throw new IllegalStateException("audit query failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** True when the database answers a trivial query (health check). */
+    boolean healthy() {
+        synchronized (db) {
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+                return rs.next() && writer.isAlive();
+            } catch (SQLException e) {
+                return false;
+            }
+        }
+    }
+
+    private void writeLoop() {
+        while (!closed) {
+            try {
+                Pending first = queue.take();
+                synchronized (db) {
+                    List<Pending> batch = new ArrayList<>();
+                    batch.add(first);
+                    queue.drainTo(batch, 999);
+                    insert(batch);
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** AccessGrant holds the db monitor. */
+    private void writePending() {
+        List<Pending> batch = new ArrayList<>();
+        queue.drainTo(batch);
+        if (!batch.isEmpty()) {
+            insert(batch);
+        }
+    }
+
+    private void insert(List<Pending> batch) {
+        List<Entry> written = new ArrayList<>(batch.size());
+        try {
+            db.setAutoCommit(false);
+            try (PreparedStatement ins = db.prepareStatement(
+                    "INSERT INTO audit(at_ms, kind, actor, detail) VALUES (?, ?, ?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                for (Pending p : batch) {
+                    ins.setLong(1, p.at().toEpochMilli());
+                    ins.setString(2, p.kind());
+                    ins.setString(3, p.actor());
+                    ins.setString(4, p.detail());
+                    ins.executeUpdate();
+                    try (ResultSet keys = ins.getGeneratedKeys()) {
+                        long id = keys.next() ? keys.getLong(1) : -1;
+                        written.add(new Entry(id, Instant.ofEpochMilli(p.at().toEpochMilli()), p.kind(), p.actor(),
+                                p.detail()));
+                    }
+                }
+            }
+            db.commit();
+            db.setAutoCommit(true);
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.ERROR, "audit write failed, " + batch.size() + " event(s) lost: " + e.getMessage());
+            try {
+                db.rollback();
+                db.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the connection is broken; health reports it
+            }
+            return;
+        }
+        for (Entry e : written) {
+            onWritten.accept(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        writer.interrupt();
+        try {
+            writer.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (db) {
+            writePending();
+            try {
+                db.close();
+            } catch (SQLException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the audit database: " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package qstcs.kms;
+
+import java.time.Instant;
+
+/**
+ * What a key response carries: a snapshot taken under the link lock, so a concurrent breach
+ * cannot wipe the bytes between the decision and the reply. Not a record, so the key hex cannot
+ * leak through a generated {@code toString()}.
+ */
+final class IssuedKey {
+    private final String keyId;
+    private final String keyHex;
+    private final DevicePair pair;
+    private final Instant createdAt;
+    private final int messageBudget;
+    private final PairKey.State state;
+    private final double qber;
+    private final LinkStatus status;
+    private final boolean fresh;
+
+    IssuedKey(PairKey key, double qber, LinkStatus status, boolean fresh) {
+        this.keyId = key.id().toString();
+        this.keyHex = key.keyHex();
+        this.pair = key.pair();
+        this.createdAt = key.createdAt();
+        this.messageBudget = key.messageBudget();
+        this.state = key.state();
+        this.qber = qber;
+        this.status = status;
+        this.fresh = fresh;
+    }
+
+    String keyId() {
+        return keyId;
+    }
+
+    String keyHex() {
+        return keyHex;
+    }
+
+    DevicePair pair() {
+        return pair;
+    }
+
+    Instant createdAt() {
+        return createdAt;
+    }
+
+    int messageBudget() {
+        return messageBudget;
+    }
+
+    PairKey.State state() {
+        return state;
+    }
+
+    double qber() {
+        return qber;
+    }
+
+    LinkStatus status() {
+        return status;
+    }
+
+    /** True when this request drew a new key from the pool (rather than joining the pair's key). */
+    boolean fresh() {
+        return fresh;
+    }
+
+    @Override
+    public String toString() {
+        return "IssuedKey[" + keyId + ", " + pair.label() + "]";
+    }
+}

@@ -1,0 +1,69 @@
+package qstcs.kms;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Optional;
+
+import qstcs.crypto.keys.SecretBytes;
+
+/**
+ * Final key bits from completed rounds, cut into 256-bit session keys, bounded by a cap in bits.
+ * When full, the oldest keys are wiped and dropped so the pool always holds the freshest
+ * material. Not thread-safe: {@link LinkState} guards it with its lock.
+ */
+final class KeyPool {
+    /** A session key: 256 bits. */
+    static final int KEY_BYTES = 32;
+    static final int KEY_BITS = KEY_BYTES * 8;
+
+    private final ArrayDeque<SecretBytes> keys = new ArrayDeque<>();
+    private final int capKeys;
+
+    KeyPool(long capBits) {
+        if (capBits < KEY_BITS) {
+            throw new IllegalArgumentException("pool cap must hold at least one 256-bit key, got " + capBits + " bits");
+        }
+        this.capKeys = (int) Math.min(Integer.MAX_VALUE, capBits / KEY_BITS);
+    }
+
+    /**
+     * Adds the whole 256-bit blocks of {@code bits} (big-endian bit order, {@code bitLength} valid
+     * bits) and wipes {@code bits}. A trailing partial block is discarded.
+     */
+    void deposit(byte[] bits, int bitLength) {
+        try {
+            int blocks = Math.min(bitLength, bits.length * 8) / KEY_BITS;
+            byte[] block = new byte[KEY_BYTES];
+            for (int i = 0; i < blocks; i++) {
+                System.arraycopy(bits, i * KEY_BYTES, block, 0, KEY_BYTES);
+                keys.addLast(SecretBytes.copyOf(block));
+                if (keys.size() > capKeys) {
+                    keys.removeFirst().destroy();
+                }
+            }
+            Arrays.fill(block, (byte) 0);
+        } finally {
+            Arrays.fill(bits, (byte) 0);
+        }
+    }
+
+    Optional<SecretBytes> draw() {
+        return Optional.ofNullable(keys.pollFirst());
+    }
+
+    long bits() {
+        return (long) keys.size() * KEY_BITS;
+    }
+
+    long capBits() {
+        return (long) capKeys * KEY_BITS;
+    }
+
+    /** Wipes everything (breach or reset). */
+    void flush() {
+        SecretBytes k;
+        while ((k = keys.pollFirst()) != null) {
+            k.destroy();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package qstcs.kms;
+
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.random.RandomGenerator;
+
+import io.helidon.metrics.api.MeterRegistry;
+
+import qstcs.crypto.qkd.RoundConfig;
+
+/**
+ * One KMS instance with all its collaborators, wired once: the link state, the BB84 loop, the
+ * audit log, the event hub, router heartbeats, metrics and the access policy. Tests create one
+ * per server on a temporary home; {@link #close()} stops the loop and closes the database.
+ */
+final class Kms implements AutoCloseable {
+    private final KmsSettings settings;
+    private final AuditLog audit;
+    private final EventHub events;
+    private final LinkState link;
+    private final QuantumLink quantumLink;
+    private final RouterRegistry routers;
+    private final KmsMetrics metrics;
+    private final AccessPolicy access;
+
+    private Kms(KmsSettings settings, AuditLog audit, EventHub events, LinkState link, QuantumLink quantumLink,
+                RouterRegistry routers, KmsMetrics metrics, AccessPolicy access) {
+        this.settings = settings;
+        this.audit = audit;
+        this.events = events;
+        this.link = link;
+        this.quantumLink = quantumLink;
+        this.routers = routers;
+        this.metrics = metrics;
+        this.access = access;
+    }
+
+    /**
+     * Opens the audit log under {@code <home>/kms/} and builds everything; the link loop is not
+     * started yet ({@link #start()}), so a server can be bound first.
+     */
+    static Kms open(KmsSettings settings, InstantSource clock, RandomGenerator rng) {
+        Path dir = settings.home().directory("kms");
+        EventHub events = new EventHub();
+        AuditLog audit = new AuditLog(dir.resolve("audit.db"), clock, e -> events.publish("audit", KmsJson.audit(e)));
+        KmsMetrics metrics = new KmsMetrics(MeterRegistry.create());
+        LinkState link = new LinkState(
+                new LinkState.Limits(settings.poolCapBits(), settings.messageBudget(), settings.keyMaxAge()),
+                clock, LinkListener.all(metrics, new LinkEvents(events, audit)));
+        metrics.watch(link::snapshot);
+        RoundConfig round = RoundConfig.defaults()
+                .withQubits(settings.qubits())
+                .withNoise(settings.noise())
+                .withSampleFraction(settings.sampleFraction());
+        LinkLoop loop = new LinkLoop(round, settings.roundInterval(), link, rng);
+        RouterRegistry routers = new RouterRegistry(events, audit, clock);
+        AccessPolicy access = new OpenAccess(settings.insecurePlainRoutes(), settings.tlsPort());
+        return new Kms(settings, audit, events, link, loop, routers, metrics, access);
+    }
+
+    void start() {
+        audit.append("server_started", LinkEvents.SYSTEM, "KMS started; " + settings.qubits() + " qubits per round every "
+                + settings.roundInterval().toMillis() + " ms, noise " + settings.noise());
+        quantumLink.start();
+    }
+
+    KmsSettings settings() {
+        return settings;
+    }
+
+    AuditLog audit() {
+        return audit;
+    }
+
+    EventHub events() {
+        return events;
+    }
+
+    LinkState link() {
+        return link;
+    }
+
+    QuantumLink quantumLink() {
+        return quantumLink;
+    }
+
+    RouterRegistry routers() {
+        return routers;
+    }
+
+    KmsMetrics metrics() {
+        return metrics;
+    }
+
+    AccessPolicy access() {
+        return access;
+    }
+
+    @Override
+    public void close() {
+        quantumLink.close();
+        events.closeAll();
+        link.close();
+        audit.append("server_stopped", LinkEvents.SYSTEM, "KMS stopped");
+        audit.close();
+    }
+}

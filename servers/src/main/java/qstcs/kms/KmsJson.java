@@ -1,0 +1,107 @@
+package qstcs.kms;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import qstcs.server.common.Json;
+
+/**
+ * The JSON shapes of the KMS API in one place, field order as in DESIGN.md §4 ({@code status}
+ * first in status objects, so the router guard's {@code grep -o '"status":"[^"]*"'} works).
+ */
+final class KmsJson {
+    /** The RED reply to a key request; the brief asks for 200 so clients handle it gracefully. */
+    static final String COMPROMISED = "QKD link compromised — key not issued";
+
+    private KmsJson() {
+    }
+
+    /** QBER and rates are estimates; six decimals keep the JSON short without losing meaning. */
+    static double round6(double v) {
+        return Double.isFinite(v) ? Math.round(v * 1e6) / 1e6 : 0.0;
+    }
+
+    static ObjectNode status(LinkSnapshot s) {
+        ObjectNode o = Json.object();
+        o.put("status", s.status().name());
+        o.put("qber", round6(s.qber()));
+        o.put("total_keys_issued", s.totalKeysIssued());
+        o.put("total_sessions", s.totalSessions());
+        o.put("attacks_detected", s.attacksDetected());
+        o.put("active_sessions", s.activeSessions());
+        o.put("eve_active", s.eveActive());
+        o.put("version", s.version());
+        o.put("round", s.round());
+        o.put("last_round_qber", round6(s.lastRoundQber()));
+        o.put("key_rate_bps", Math.round(s.keyRateBps()));
+        o.put("pool_bits", s.poolBits());
+        o.put("changed_at", s.changedAt().toString());
+        o.put("eve_intercept_rate", round6(s.eveRate()));
+        return o;
+    }
+
+    static ObjectNode key(IssuedKey k, boolean pqc) {
+        ObjectNode o = Json.object();
+        o.put("key_id", k.keyId());
+        o.put("key_hex", k.keyHex());
+        o.put("qber", round6(k.qber()));
+        o.put("status", k.status().name());
+        o.put("pqc", pqc);
+        o.put("state", k.state().name().toLowerCase(java.util.Locale.ROOT));
+        o.put("message_budget", k.messageBudget());
+        o.put("created_at", k.createdAt().toString());
+        return o;
+    }
+
+    static ObjectNode compromised(double qber) {
+        ObjectNode o = Json.object();
+        o.put("error", COMPROMISED);
+        o.put("qber", round6(qber));
+        o.put("status", LinkStatus.RED.name());
+        return o;
+    }
+
+    static ObjectNode round(RoundReport r) {
+        ObjectNode o = Json.object();
+        o.put("round", r.round());
+        o.put("qubits", r.qubits());
+        o.put("sifted", r.sifted());
+        o.put("sample_size", r.sampleSize());
+        o.put("qber", round6(r.estimatedQber()));
+        o.put("true_qber", round6(r.trueQber()));
+        o.put("leak_ec", r.leakEc());
+        o.put("efficiency", round6(r.efficiency()));
+        o.put("final_bits", r.finalBits());
+        o.put("duration_ms", round6(r.durationMs()));
+        o.put("abort_reason", r.abortReason());
+        o.put("breach", r.breach());
+        o.put("eve_active", r.eveActive());
+        o.put("eve_intercept_rate", round6(r.eveRate()));
+        o.put("forced", r.forced());
+        return o;
+    }
+
+    /** Key metadata for events: never the key itself. */
+    static ObjectNode keyEvent(String action, String keyId, DevicePair pair, String requester, String replaced) {
+        ObjectNode o = Json.object();
+        o.put("action", action);
+        o.put("key_id", keyId);
+        o.putArray("pair").add(pair.first()).add(pair.second());
+        if (requester != null) {
+            o.put("requested_by", requester);
+        }
+        if (replaced != null) {
+            o.put("replaced_key_id", replaced);
+        }
+        return o;
+    }
+
+    static ObjectNode audit(AuditLog.Entry e) {
+        ObjectNode o = Json.object();
+        o.put("id", e.id());
+        o.put("at", e.at().toString());
+        o.put("kind", e.kind());
+        o.put("actor", e.actor());
+        o.put("detail", e.detail());
+        return o;
+    }
+}

@@ -1,0 +1,48 @@
+package qstcs.kms;
+
+import java.time.Duration;
+
+import io.helidon.config.Config;
+
+import qstcs.server.common.CommandLine;
+import qstcs.server.common.StateHome;
+
+/**
+ * Every setting of the KMS, from {@code application.yaml} ({@code server:} for listeners,
+ * {@code app:} for the rest) with command-line flags winning.
+ */
+record KmsSettings(StateHome home, String bind, int port, int tlsPort, Duration roundInterval, int qubits,
+                   double noise, double sampleFraction, long poolCapBits, int messageBudget, Duration keyMaxAge,
+                   long maxBodyBytes, boolean insecurePlainRoutes) {
+
+    static KmsSettings from(Config config, CommandLine flags) {
+        Config app = config.get("app");
+        Config server = config.get("server");
+        String bind = flags.string("bind").orElseGet(() -> server.get("host").asString().orElse("0.0.0.0"));
+        int port = flags.integer("port", 0, 65535).orElseGet(() -> server.get("port").asInt().orElse(8000));
+        int tlsPort = flags.integer("tls-port", 0, 65535).orElseGet(() -> tlsSocket(server).get("port").asInt().orElse(8443));
+        int roundMs = flags.integer("round-ms", 1, 3_600_000).orElseGet(() -> app.get("round-ms").asInt().orElse(500));
+        int qubits = flags.integer("qubits", 64, 1 << 26).orElseGet(() -> app.get("qubits").asInt().orElse(65_536));
+        double noise = flags.decimal("noise", 0.0, 0.5).orElseGet(() -> app.get("noise").asDouble().orElse(0.01));
+        Config keys = app.get("keys");
+        return new KmsSettings(
+                StateHome.resolve(flags.string("home").or(() -> app.get("home").asString().asOptional())),
+                bind, port, tlsPort, Duration.ofMillis(roundMs), qubits, noise,
+                app.get("sample-fraction").asDouble().orElse(0.10),
+                app.get("pool-cap-bits").asLong().orElse(1L << 20),
+                keys.get("message-budget").asInt().orElse(1000),
+                keys.get("max-age").as(Duration.class).orElse(Duration.ofHours(1)),
+                app.get("max-body-bytes").asLong().orElse(1L << 20),
+                app.get("insecure-plain-routes").asBoolean().orElse(false));
+    }
+
+    /** The named TLS listener's node under {@code server.sockets}. */
+    static Config tlsSocket(Config server) {
+        for (Config socket : server.get("sockets").asNodeList().orElse(java.util.List.of())) {
+            if (socket.get("name").asString().orElse("").equals(Main.TLS_SOCKET)) {
+                return socket;
+            }
+        }
+        return Config.empty();
+    }
+}

@@ -1,0 +1,85 @@
+package qstcs.kms;
+
+/**
+ * Observers of the link (event stream, audit log, metrics). Called by {@link LinkState} while it
+ * holds its lock, so every observer sees events in the order they happened; implementations must
+ * therefore only enqueue or count, never block.
+ */
+interface LinkListener {
+    default void roundCompleted(RoundReport round, LinkSnapshot after) {
+    }
+
+    default void statusChanged(LinkSnapshot now, LinkStatus before, String cause) {
+    }
+
+    default void breach(double qber, boolean forced, int keysRevoked) {
+    }
+
+    /** A new key was drawn for a pair; {@code replaced} is the id of the key it rotated, or null. */
+    default void keyCreated(IssuedKey key, String requester, String replaced) {
+    }
+
+    /** Every successful key response, fresh or shared. */
+    default void keyDelivered() {
+    }
+
+    default void eveChanged(boolean active, double rate, String actor) {
+    }
+
+    default void linkReset(String actor, LinkSnapshot now) {
+    }
+
+    /** Composes listeners; the order given is the order they are called. */
+    static LinkListener all(LinkListener... listeners) {
+        return new LinkListener() {
+            @Override
+            public void roundCompleted(RoundReport round, LinkSnapshot after) {
+                for (LinkListener l : listeners) {
+                    l.roundCompleted(round, after);
+                }
+            }
+
+            @Override
+            public void statusChanged(LinkSnapshot now, LinkStatus before, String cause) {
+                for (LinkListener l : listeners) {
+                    l.statusChanged(now, before, cause);
+                }
+            }
+
+            @Override
+            public void breach(double qber, boolean forced, int keysRevoked) {
+                for (LinkListener l : listeners) {
+                    l.breach(qber, forced, keysRevoked);
+                }
+            }
+
+            @Override
+            public void keyCreated(IssuedKey key, String requester, String replaced) {
+                for (LinkListener l : listeners) {
+                    l.keyCreated(key, requester, replaced);
+                }
+            }
+
+            @Override
+            public void keyDelivered() {
+                for (LinkListener l : listeners) {
+                    l.keyDelivered();
+                }
+            }
+
+            @Override
+            public void eveChanged(boolean active, double rate, String actor) {
+                for (LinkListener l : listeners) {
+                    l.eveChanged(active, rate, actor);
+                }
+            }
+
+            @Override
+            public void linkReset(String actor, LinkSnapshot now) {
+                for (LinkListener l : listeners) {
+                    l.linkReset(actor, now);
+                }
+            }
+        };
+    }
+}

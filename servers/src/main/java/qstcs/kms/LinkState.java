@@ -1,0 +1,332 @@
+package qstcs.kms;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import qstcs.crypto.keys.SecretBytes;
+
+/**
+ * The link state machine, the key pool and the issued pair keys, behind one lock so that a key
+ * can never be issued after a breach has been decided (the breach and the issue decision are
+ * serialised). GREEN/YELLOW follow each round's QBER; RED is latched until {@link #reset}.
+ * {@code version} grows on every status change and reset, and long-pollers wait for it.
+ */
+final class LinkState {
+    /** Knobs of the key side of the link. */
+    record Limits(long poolCapBits, int messageBudget, Duration keyMaxAge) {
+    }
+
+    private final Object lock = new Object();
+    private final Limits limits;
+    private final InstantSource clock;
+    private final LinkListener listener;
+    private final KeyPool pool;
+    private final Map<DevicePair, PairKey> currentByPair = new HashMap<>();
+    private final Map<UUID, PairKey> byId = new HashMap<>();
+
+    // Guarded by lock.
+    private LinkStatus status = LinkStatus.GREEN;
+    private double qber;
+    private double lastRoundQber;
+    private long version = 1;
+    private long round;
+    private double keyRateBps;
+    private long lastRoundNanos;
+    private Instant changedAt;
+    private boolean eveActive;
+    private double eveRate;
+    private long keysIssued;
+    private long sessions;
+    private long attacks;
+    private long activeKeys;
+
+    /** Rebuilt lazily after each change; written only under lock. */
+    private volatile LinkSnapshot cached;
+    /** Completed (with the new snapshot) at the next version change. */
+    private volatile CompletableFuture<LinkSnapshot> nextChange = new CompletableFuture<>();
+
+    LinkState(Limits limits, InstantSource clock, LinkListener listener) {
+        this.limits = limits;
+        this.clock = clock;
+        this.listener = listener;
+        this.pool = new KeyPool(limits.poolCapBits());
+        this.changedAt = clock.instant();
+    }
+
+    LinkSnapshot snapshot() {
+        LinkSnapshot s = cached;
+        if (s != null) {
+            return s;
+        }
+        synchronized (lock) {
+            return snapshotLocked();
+        }
+    }
+
+    private LinkSnapshot snapshotLocked() {
+        LinkSnapshot s = cached;
+        if (s == null) {
+            s = new LinkSnapshot(status, qber, keysIssued, sessions, attacks, activeKeys, eveActive, eveRate,
+                    version, round, lastRoundQber, keyRateBps, pool.bits(), changedAt);
+            cached = s;
+        }
+        return s;
+    }
+
+    /**
+     * Returns at once when the current version differs from {@code knownVersion}, otherwise waits
+     * until the next change or the timeout and returns the snapshot of that moment.
+     */
+    LinkSnapshot awaitChange(long knownVersion, Duration timeout) throws InterruptedException {
+        CompletableFuture<LinkSnapshot> next = nextChange; // read before the snapshot: see class comment
+        LinkSnapshot now = snapshot();
+        if (now.version() != knownVersion) {
+            return now;
+        }
+        try {
+            return next.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return snapshot();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("link change signal failed", e.getCause());
+        }
+    }
+
+    /** The intercept rate the next background round should use (0 when Eve is off). */
+    double eveRateForNextRound() {
+        synchronized (lock) {
+            return eveActive ? eveRate : 0.0;
+        }
+    }
+
+    /**
+     * Applies a finished round: updates QBER and status, deposits its key bits into the pool
+     * (unless RED), and wipes {@code keyBits} in every case.
+     */
+    void applyRound(RoundReport report, byte[] keyBits, int keyBitLength) {
+        synchronized (lock) {
+            try {
+                long now = System.nanoTime();
+                round = Math.max(round, report.round());
+                double seconds = lastRoundNanos == 0 ? 0 : (now - lastRoundNanos) / 1e9;
+                lastRoundNanos = now;
+                boolean measured = Double.isFinite(report.estimatedQber());
+                if (measured) {
+                    lastRoundQber = report.estimatedQber();
+                }
+                boolean keep = status != LinkStatus.RED && !report.breach();
+                if (keep && keyBits != null && keyBitLength > 0) {
+                    pool.deposit(keyBits, keyBitLength);
+                }
+                // Rounds keep running while RED so the console sees live QBER, but nothing is kept.
+                keyRateBps = keep && seconds > 0 ? report.finalBits() / seconds : 0;
+                cached = null;
+                // The round event goes out before any status change it causes, so subscribers see cause then effect.
+                listener.roundCompleted(report, snapshotLocked());
+                if (status == LinkStatus.RED) {
+                    return;
+                }
+                if (report.breach()) {
+                    breachLocked(report.estimatedQber(), report.forced(), "QBER " + percent(report.estimatedQber())
+                            + " at or above " + percent(LinkStatus.RED_QBER) + " in round " + report.round());
+                } else if (measured) {
+                    qber = report.estimatedQber();
+                    cached = null;
+                    LinkStatus next = LinkStatus.forQber(qber);
+                    if (next != status) {
+                        changeStatusLocked(next, "round " + report.round() + " QBER " + percent(qber));
+                    }
+                }
+            } finally {
+                if (keyBits != null) {
+                    java.util.Arrays.fill(keyBits, (byte) 0);
+                }
+            }
+        }
+    }
+
+    /**
+     * Latches RED with {@code breachQber} (used by force_attack when a small test round happened
+     * to stay under the threshold, and by rounds that cross it). No effect beyond the qber if
+     * already RED.
+     */
+    void breach(double breachQber, boolean forced, String cause) {
+        synchronized (lock) {
+            if (status != LinkStatus.RED) {
+                breachLocked(breachQber, forced, cause);
+            }
+        }
+    }
+
+    private void breachLocked(double breachQber, boolean forced, String cause) {
+        qber = breachQber;
+        attacks++;
+        pool.flush();
+        int revoked = 0;
+        for (PairKey k : byId.values()) {
+            if (k.state() != PairKey.State.REVOKED) {
+                k.revoke();
+                revoked++;
+            }
+        }
+        currentByPair.clear();
+        activeKeys = 0;
+        changeStatusLocked(LinkStatus.RED, (forced ? "forced attack: " : "breach: ") + cause);
+        listener.breach(breachQber, forced, revoked);
+    }
+
+    private void changeStatusLocked(LinkStatus next, String cause) {
+        LinkStatus before = status;
+        status = next;
+        changedAt = clock.instant();
+        bumpVersionLocked();
+        listener.statusChanged(snapshotLocked(), before, cause);
+    }
+
+    private void bumpVersionLocked() {
+        version++;
+        cached = null;
+        CompletableFuture<LinkSnapshot> done = nextChange;
+        nextChange = new CompletableFuture<>();
+        done.complete(snapshotLocked());
+    }
+
+    /**
+     * The pair key for {@code device} and {@code peer}: the pair's current key if it is still
+     * servable and no rotation is asked for, else a fresh key from the pool.
+     */
+    KeyRequest request(String device, String peer, boolean rotate) {
+        DevicePair pair = DevicePair.of(device, peer);
+        synchronized (lock) {
+            if (status == LinkStatus.RED) {
+                return new KeyRequest.Compromised(qber);
+            }
+            Instant now = clock.instant();
+            PairKey current = currentByPair.get(pair);
+            if (current != null && !rotate && current.servable(now, limits.keyMaxAge())) {
+                return grantLocked(current, false);
+            }
+            Optional<SecretBytes> drawn = pool.draw();
+            if (drawn.isEmpty()) {
+                return new KeyRequest.PoolEmpty();
+            }
+            PairKey fresh = new PairKey(UUID.randomUUID(), pair, now, limits.messageBudget(), drawn.get());
+            String replaced = null;
+            if (current != null) {
+                if (current.state() == PairKey.State.ACTIVE) {
+                    activeKeys--;
+                }
+                current.rotate();
+                replaced = current.id().toString();
+            }
+            currentByPair.put(pair, fresh);
+            byId.put(fresh.id(), fresh);
+            if ((sessions & 1023) == 1023) {
+                forgetOldRotatedLocked(now);
+            }
+            sessions++;
+            activeKeys++;
+            KeyRequest.Granted granted = grantLocked(fresh, true);
+            listener.keyCreated(granted.key(), device, replaced);
+            return granted;
+        }
+    }
+
+    /**
+     * Rotated keys stay readable for late frames, but not forever: after twice the key lifetime
+     * no honest frame can still need them, and the map must not grow without bound.
+     */
+    private void forgetOldRotatedLocked(Instant now) {
+        Instant horizon = now.minus(limits.keyMaxAge().multipliedBy(2));
+        byId.values().removeIf(k -> {
+            if (k.state() == PairKey.State.ROTATED && k.createdAt().isBefore(horizon)) {
+                k.revoke();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private KeyRequest.Granted grantLocked(PairKey key, boolean fresh) {
+        keysIssued++;
+        cached = null;
+        listener.keyDelivered();
+        return new KeyRequest.Granted(new IssuedKey(key, qber, status, fresh));
+    }
+
+    /** A key by id for a member of its pair (active or rotated). */
+    IssuedKey lookup(UUID keyId, String device) {
+        synchronized (lock) {
+            PairKey k = byId.get(keyId);
+            if (k == null) {
+                throw new KeyAccessException(KeyAccessException.Reason.UNKNOWN, "no key with this key_id");
+            }
+            if (!k.pair().hasMember(device)) {
+                throw new KeyAccessException(KeyAccessException.Reason.NOT_A_MEMBER,
+                        "device \"" + device + "\" is not a member of this key's pair");
+            }
+            if (k.state() == PairKey.State.REVOKED) {
+                throw new KeyAccessException(KeyAccessException.Reason.REVOKED,
+                        "this key was revoked when the link went RED; request a new key after reset");
+            }
+            return new IssuedKey(k, qber, status, false);
+        }
+    }
+
+    void setEve(boolean active, double rate, String actor) {
+        synchronized (lock) {
+            eveActive = active;
+            eveRate = active ? rate : 0.0;
+            cached = null;
+            listener.eveChanged(eveActive, eveRate, actor);
+        }
+    }
+
+    /** Eve off; pool, keys and counters cleared; GREEN. The audit log keeps the history. */
+    void reset(String actor) {
+        synchronized (lock) {
+            eveActive = false;
+            eveRate = 0;
+            pool.flush();
+            for (PairKey k : byId.values()) {
+                k.revoke();
+            }
+            byId.clear();
+            currentByPair.clear();
+            keysIssued = 0;
+            sessions = 0;
+            attacks = 0;
+            activeKeys = 0;
+            keyRateBps = 0;
+            qber = 0;
+            status = LinkStatus.GREEN;
+            changedAt = clock.instant();
+            bumpVersionLocked();
+            listener.linkReset(actor, snapshotLocked());
+        }
+    }
+
+    /** Releases long-pollers (server shutdown) and wipes all key material. */
+    void close() {
+        synchronized (lock) {
+            pool.flush();
+            for (PairKey k : byId.values()) {
+                k.revoke();
+            }
+            nextChange.complete(snapshotLocked());
+        }
+    }
+
+    static String percent(double q) {
+        return String.format(java.util.Locale.ROOT, "%.2f %%", q * 100);
+    }
+}

@@ -1,0 +1,251 @@
+package qstcs.kms;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+import io.helidon.common.tls.Tls;
+import io.helidon.config.Config;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.logging.common.LogConfig;
+import io.helidon.webserver.ListenerConfig;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+
+import qstcs.crypto.qkd.QkdRandom;
+import qstcs.kms.pki.HostNames;
+import qstcs.kms.pki.LocalCa;
+import qstcs.kms.pki.ServerIdentity;
+import qstcs.server.common.ApiError;
+import qstcs.server.common.CommandLine;
+import qstcs.server.common.JsonErrors;
+import qstcs.server.common.ListenBanner;
+
+/**
+ * {@code ./qstcs kms}: the key management service. The server is wired only here:
+ * {@link #setup} (both listeners, observability) and {@link #routing} (every route), which
+ * tests call with their own configuration.
+ */
+public final class Main {
+    /** Name of the TLS listener in {@code server.sockets}. */
+    static final String TLS_SOCKET = "tls";
+
+    private static final Duration SERVER_CERT_VALIDITY = Duration.ofDays(397);
+    private static final Set<String> VALUE_FLAGS = Set.of("home", "bind", "port", "tls-port", "round-ms", "qubits", "noise");
+
+    /** Every route path and its methods, for 405 (known path) versus 404 (unknown path). */
+    private static final Map<String, String> ROUTES = Map.ofEntries(
+            Map.entry("/link_status", "GET"),
+            Map.entry("/get_session_key", "POST"),
+            Map.entry("/force_attack", "POST"),
+            Map.entry("/reset", "POST"),
+            Map.entry("/eve", "POST"),
+            Map.entry("/events", "GET"),
+            Map.entry("/router/heartbeat", "POST"),
+            Map.entry("/admin/audit", "GET"));
+
+    private Main() {
+    }
+
+    /** The flags that take a value (DESIGN.md §2). */
+    static Set<String> valueFlags() {
+        return VALUE_FLAGS;
+    }
+
+    static final String USAGE = """
+            Usage: ./qstcs kms [--home DIR] [--bind ADDR] [--port 8000] [--tls-port 8443]
+                               [--round-ms 500] [--qubits 65536] [--noise 0.01]
+
+            QSTCS key management service. Runs a SIMULATED BB84 quantum link (a classical
+            simulation, not quantum hardware) in rounds, pools the final key bits, and hands
+            256-bit pair keys to devices over HTTP. The link turns RED (all keys revoked) when
+            the estimated QBER reaches 11 %, until an operator resets it.
+
+              --home DIR       state directory (default $QSTCS_HOME or ~/.qstcs); audit log and
+                               TLS certificate live in DIR/kms/
+              --bind ADDR      listen address (default 0.0.0.0: every interface)
+              --port N         plain HTTP port, public read-only routes (default 8000)
+              --tls-port N     HTTPS port, every route (default 8443)
+              --round-ms N     pause between link rounds in milliseconds (default 500)
+              --qubits N       qubits sent per round (default 65536)
+              --noise E        channel bit-flip probability, 0..0.5 (default 0.01)
+
+            Defaults come from application.yaml (server: and app:); flags win.
+            Stop with Ctrl-C or SIGTERM.
+            """;
+
+    public static void main(String[] args) {
+        CommandLine flags;
+        try {
+            flags = CommandLine.parse(args, VALUE_FLAGS, Set.of());
+            if (flags.help()) {
+                System.out.print(USAGE);
+                return;
+            }
+            // Validate every flag before starting anything.
+            KmsSettings.from(Config.empty(), flags);
+        } catch (CommandLine.UsageException e) {
+            System.err.println("qstcs kms: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        LogConfig.configureRuntime();
+        Config config = Config.create();
+        KmsSettings settings = KmsSettings.from(config, flags);
+
+        Kms kms = Kms.open(settings, InstantSource.system(), QkdRandom.secure());
+        ServerIdentity identity = serverIdentity(settings.home().directory("kms"));
+        WebServerConfig.Builder builder = WebServer.builder().config(config.get("server")).shutdownHook(false);
+        setup(builder, kms, identity.tls());
+        WebServer server;
+        try {
+            server = builder.build().start();
+        } catch (RuntimeException e) {
+            kms.close();
+            System.err.println("qstcs kms: cannot start: " + e.getMessage()
+                    + " (is another KMS already running on port " + settings.port() + " or " + settings.tlsPort() + "?)");
+            System.exit(1);
+            return;
+        }
+        kms.start();
+        printBanner(System.out, settings, server, identity);
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("qstcs kms: stopping…");
+            server.stop();
+            kms.close();
+            System.out.println("qstcs kms: stopped");
+            stopped.countDown();
+        }, "kms-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The TLS identity of this start: a server certificate (for localhost, the host name and
+     * LAN addresses) issued by the local CA in {@code kmsDir}, which is created on first start.
+     */
+    static ServerIdentity serverIdentity(Path kmsDir) {
+        try {
+            return LocalCa.loadOrCreate(kmsDir, Clock.systemUTC())
+                    .issueServer("QSTCS KMS", HostNames.localSans(List.of()), SERVER_CERT_VALIDITY);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load or create the local CA in " + kmsDir, e);
+        }
+    }
+
+    /**
+     * Both listeners on the settings' address and ports: plain {@code @default} and the named
+     * TLS socket. Routes are the same on both; {@link AccessPolicy} decides what the plain
+     * listener may serve. Observability ({@code /observe/health}, {@code /observe/metrics}) is on both.
+     */
+    static void setup(WebServerConfig.Builder server, Kms kms, Tls tls) {
+        KmsSettings s = kms.settings();
+        ListenerConfig.Builder tlsListener = ListenerConfig.builder();
+        ListenerConfig configured = server.sockets().get(TLS_SOCKET);
+        if (configured != null) {
+            tlsListener.from(configured);
+        }
+        tlsListener.name(TLS_SOCKET).host(s.bind()).port(s.tlsPort()).tls(tls)
+                .directHandlers(JsonErrors.directHandlers());
+        server.host(s.bind())
+                .port(s.port())
+                .directHandlers(JsonErrors.directHandlers())
+                .putSocket(TLS_SOCKET, tlsListener.build())
+                .routing(r -> routing(r, kms))
+                .routing(TLS_SOCKET, r -> routing(r, kms))
+                .addFeature(ObserveFeature.builder()
+                        .sockets(List.of(WebServer.DEFAULT_SOCKET_NAME, TLS_SOCKET))
+                        .addObserver(HealthObserver.builder()
+                                .details(true)
+                                .useSystemServices(false)
+                                .addCheck(() -> HealthCheckResponse.builder()
+                                        .status(kms.quantumLink().running())
+                                        .detail("round", kms.link().snapshot().round())
+                                        .build(), HealthCheckType.LIVENESS, "link-loop")
+                                .addCheck(() -> HealthCheckResponse.builder()
+                                        .status(kms.audit().healthy())
+                                        .build(), HealthCheckType.READINESS, "audit-log")
+                                .build())
+                        .addObserver(MetricsObserver.builder().meterRegistry(kms.metrics().registry()).build())
+                        .build());
+    }
+
+    /** Every KMS route, then JSON 405/404 for the rest, and the error mapping. */
+    static void routing(HttpRouting.Builder routing, Kms kms) {
+        RouteGuard guard = new RouteGuard(kms.access(), kms.metrics());
+        long maxBody = kms.settings().maxBodyBytes();
+        routing.register(new LinkStatusService(kms.link(), guard))
+                .register(new SessionKeyService(kms.link(), kms.quantumLink(), guard, maxBody))
+                .register(new OperatorService(kms.link(), kms.quantumLink(), kms.audit(), guard, maxBody))
+                .register(new EventStreamService(kms.events(), kms.link(), kms.routers(), guard))
+                .register(new RouterService(kms.routers(), kms.link(), guard, maxBody))
+                .any(Main::fallback);
+        JsonErrors.register(routing);
+        routing.error(KeyAccessException.class, (req, res, e) -> {
+            ApiError mapped = switch (e.reason()) {
+                case UNKNOWN -> ApiError.notFound("unknown_key", e.getMessage());
+                case NOT_A_MEMBER -> ApiError.forbidden(e.getMessage());
+                case REVOKED -> new ApiError(Status.GONE_410, "key_revoked", e.getMessage());
+            };
+            JsonErrors.send(res, mapped);
+        });
+    }
+
+    private static void fallback(io.helidon.webserver.http.ServerRequest req, io.helidon.webserver.http.ServerResponse res) {
+        String path = req.path().path();
+        if (path.startsWith("/observe")) {
+            res.next(); // served by the observe feature
+            return;
+        }
+        String allowed = path.startsWith("/keys/") ? "GET" : ROUTES.get(path);
+        if (allowed != null) {
+            res.header(HeaderNames.ALLOW, allowed);
+            throw new ApiError(Status.METHOD_NOT_ALLOWED_405, "method_not_allowed",
+                    req.prologue().method().text() + " is not supported on " + path + "; use " + allowed);
+        }
+        throw ApiError.notFound("not_found", "no such route; see the KMS section of README.md for the API");
+    }
+
+    static void printBanner(PrintStream out, KmsSettings s, WebServer server, ServerIdentity identity) {
+        out.println("QSTCS KMS — simulated BB84 quantum link (classical simulation, not quantum hardware)");
+        out.println("Listening:");
+        ListenBanner.printListener(out, "http", s.bind(), server.port(), "public: /link_status, /observe/*, /router/heartbeat");
+        ListenBanner.printListener(out, "https", s.bind(), server.port(TLS_SOCKET), "all routes");
+        out.println("TLS: certificate issued by the local CA " + identity.caFingerprint()
+                + " (" + s.home().root().resolve("kms").resolve(LocalCa.CERT_FILE) + ")");
+        out.println("State: " + s.home().root().resolve("kms") + "  (audit log audit.db)");
+        out.printf("Link: %d qubits per round every %d ms, channel noise %.3f%n",
+                s.qubits(), s.roundInterval().toMillis(), s.noise());
+        if (s.insecurePlainRoutes()) {
+            out.println("""
+                    ************************************************************************
+                    WARNING: app.insecure-plain-routes is ON. Device and operator routes
+                    (/get_session_key, /keys, /force_attack, /reset, /eve, /events, /admin)
+                    are reachable WITHOUT TLS and WITHOUT credentials on the plain port.
+                    Keys cross the network in clear text. Demo/LAN use only; the identity
+                    issue removes this switch.
+                    ************************************************************************""");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package qstcs.kms;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import qstcs.crypto.keys.SecretBytes;
+
+/**
+ * One issued session key: its id, the pair it belongs to, when it was made, the message budget
+ * clients should respect, and its lifecycle state. Mutable only under {@link LinkState}'s lock.
+ */
+final class PairKey {
+    enum State { ACTIVE, ROTATED, REVOKED }
+
+    private final UUID id;
+    private final DevicePair pair;
+    private final Instant createdAt;
+    private final int messageBudget;
+    private final SecretBytes key;
+    private State state = State.ACTIVE;
+
+    PairKey(UUID id, DevicePair pair, Instant createdAt, int messageBudget, SecretBytes key) {
+        this.id = id;
+        this.pair = pair;
+        this.createdAt = createdAt;
+        this.messageBudget = messageBudget;
+        this.key = key;
+    }
+
+    UUID id() {
+        return id;
+    }
+
+    DevicePair pair() {
+        return pair;
+    }
+
+    Instant createdAt() {
+        return createdAt;
+    }
+
+    int messageBudget() {
+        return messageBudget;
+    }
+
+    State state() {
+        return state;
+    }
+
+    /** An active key is handed to the next member who asks, unless it is older than {@code maxAge}. */
+    boolean servable(Instant now, Duration maxAge) {
+        return state == State.ACTIVE && createdAt.plus(maxAge).isAfter(now);
+    }
+
+    /** Superseded by a newer key: still readable so frames in flight can be decrypted. */
+    void rotate() {
+        if (state == State.ACTIVE) {
+            state = State.ROTATED;
+        }
+    }
+
+    /** Revoked keys are wiped at once; only their metadata stays until reset. */
+    void revoke() {
+        state = State.REVOKED;
+        key.destroy();
+    }
+
+    String keyHex() {
+        return key.toHex();
+    }
+
+    @Override
+    public String toString() {
+        return "PairKey[" + id + ", " + pair.label() + ", " + state + "]";
+    }
+}

@@ -1,0 +1,30 @@
+package qstcs.kms;
+
+/**
+ * The running quantum link as the HTTP layer sees it: extra rounds on demand. Implemented by
+ * {@link LinkLoop} over the BB84 engine.
+ */
+interface QuantumLink extends AutoCloseable {
+    /** Starts the background rounds. */
+    void start();
+
+    /**
+     * Runs a round with full intercept–resend now and latches RED (even if a tiny test round
+     * happened to stay under the threshold). Eve's persistent setting is not changed.
+     *
+     * @return the link state afterwards
+     */
+    LinkSnapshot forceAttack(String actor);
+
+    /**
+     * Runs one extra round synchronously because the pool ran dry. Concurrent callers share a
+     * round rather than each running one.
+     */
+    void refill();
+
+    /** True while the background loop is alive (health check). */
+    boolean running();
+
+    @Override
+    void close();
+}
