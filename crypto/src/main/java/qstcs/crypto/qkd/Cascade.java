@@ -65,24 +65,41 @@ final class Cascade {
     private void run(double qber, RandomGenerator rng) {
         for (int p = 0; p < passes.length; p++) {
             int k = variant.blockSizeFor(p + 1, qber, n);
-            Pass pass = p == 0 ? Pass.identity(alice, bob, k) : Pass.shuffled(alice, bob, k, rng);
+            Pass pass;
+            if (p > 0 && n >= 2 && k >= n / 2) {
+                pass = Pass.halves(n, rng);
+            } else {
+                pass = p == 0 ? Pass.identity(alice, bob, k) : Pass.shuffled(alice, bob, k, rng);
+            }
             passes[p] = pass;
             started = p + 1;
             for (int blk = 0; blk < pass.blocks; blk++) {
                 int lo = blk * pass.blockSize;
                 int hi = Math.min(lo + pass.blockSize, n);
-                int a = aliceParity(pass, lo, hi);
-                pass.known[pass.nodeIndex(blk, 1)] = a == 0 ? EVEN : ODD;
-                if (a != pass.bobBits.parity(lo, hi)) {
+                int a;
+                if (pass.isLazy()) {
+                    leak++;
+                    a = pass.lazyParity(alice, blk);
+                    pass.lazyAlice[blk] = (byte) a;
+                    pass.lazyBob[blk] = (byte) pass.lazyParity(bob, blk);
+                } else {
+                    a = aliceParity(pass, lo, hi);
+                    pass.known[pass.nodeIndex(blk, 1)] = a == 0 ? EVEN : ODD;
+                }
+                if (a != bobParity(pass, blk, lo, hi)) {
                     queue.push(hi - lo, p, blk, 1, lo);
                 }
             }
-            drainQueue();
+            drainQueue(rng);
         }
     }
 
+    private int bobParity(Pass pass, int blk, int lo, int hi) {
+        return pass.isLazy() ? pass.lazyBob[blk] : pass.bobBits.parity(lo, hi);
+    }
+
     /** Searches mismatching blocks, smallest first, until every known parity matches. */
-    private void drainQueue() {
+    private void drainQueue(RandomGenerator rng) {
         while (!queue.isEmpty()) {
             int pass = queue.pass();
             int blk = queue.block();
@@ -91,6 +108,12 @@ final class Cascade {
             int size = queue.size();
             queue.pop();
             Pass ps = passes[pass];
+            if (ps.isLazy()) {
+                if (ps.lazyAlice[blk] == ps.lazyBob[blk]) {
+                    continue;
+                }
+                ps.materialize(alice, bob, rng);
+            }
             byte known = ps.known[ps.nodeIndex(blk, heap)];
             if ((known == ODD ? 1 : 0) == ps.bobBits.parity(lo, lo + size)) {
                 continue;  // fixed meanwhile by another correction
@@ -141,6 +164,14 @@ final class Cascade {
         bob.flip(j);
         for (int q = 0; q < started; q++) {
             Pass ps = passes[q];
+            if (ps.isLazy()) {
+                int blk = ps.halfOf(j);
+                ps.lazyBob[blk] ^= 1;
+                if (ps.lazyBob[blk] != ps.lazyAlice[blk]) {
+                    queue.push(ps.blockSize, q, blk, 1, blk * ps.blockSize);
+                }
+                continue;
+            }
             int t = ps.position(j);
             if (ps.bobBits != bob) {
                 ps.bobBits.flip(t);
@@ -172,16 +203,28 @@ final class Cascade {
         }
     }
 
-    /** One pass: its permutation, both parties' bits in that order, and known Alice parities. */
+    /**
+     * One pass: its permutation, both parties' bits in that order, and known Alice parities.
+     *
+     * <p>A pass whose blocks are halves of the key starts <em>lazy</em>: a uniformly random
+     * balanced mask says which half each bit is in, and block parities are popcounts of the
+     * masked key, so no permutation is built. Only if a half ever needs BINARY is the pass
+     * materialized with a uniform order inside each half, which makes it the same as a
+     * uniformly shuffled pass with blocks of ⌈n/2⌉. Most such passes never need it, which
+     * saves a shuffle and two bit gathers per pass.
+     */
     private static final class Pass {
         final int blockSize;
         final int blocks;
-        final int[] order;     // pass position -> key index (null: identity)
-        final int[] position;  // key index -> pass position (null: identity)
-        final BitString aliceBits;
-        final BitString bobBits;
-        final byte[] known;    // per block, a heap-indexed tree of disclosed Alice parities
+        int[] order;     // pass position -> key index (null: identity)
+        int[] position;  // key index -> pass position (null: identity)
+        BitString aliceBits;
+        BitString bobBits;
+        byte[] known;    // per block, a heap-indexed tree of disclosed Alice parities
         final int span;
+        long[] half;            // lazy pass: 1 = first half; null once materialized or for other passes
+        final byte[] lazyAlice; // lazy pass: Alice's disclosed parity of each half
+        final byte[] lazyBob;   // lazy pass: Bob's current parity of each half, kept up to date
 
         private Pass(int blockSize, int n, int[] order, int[] position, BitString a, BitString b) {
             this.blockSize = blockSize;
@@ -191,7 +234,83 @@ final class Cascade {
             this.aliceBits = a;
             this.bobBits = b;
             this.span = 2 * Integer.highestOneBit(Math.max(1, blockSize - 1)) * 2;
-            this.known = new byte[blocks * span];
+            this.known = a == null ? null : new byte[blocks * span];
+            this.lazyAlice = a == null ? new byte[blocks] : null;
+            this.lazyBob = a == null ? new byte[blocks] : null;
+        }
+
+        /** A lazy pass splitting the key into a random half of ⌈n/2⌉ bits and the rest. */
+        static Pass halves(int n, RandomGenerator rng) {
+            int first = (n + 1) / 2;
+            Pass p = new Pass(first, n, null, null, null, null);
+            p.half = balancedMask(n, first, rng);
+            return p;
+        }
+
+        boolean isLazy() {
+            return half != null;
+        }
+
+        int halfOf(int keyIndex) {
+            return ((half[keyIndex >>> 6] >>> keyIndex) & 1L) != 0 ? 0 : 1;
+        }
+
+        /** Parity of {@code key} over half {@code blk} of a lazy pass. */
+        int lazyParity(BitString key, int blk) {
+            long[] w = key.words();
+            long acc = 0;
+            if (blk == 0) {
+                for (int i = 0; i < w.length; i++) {
+                    acc ^= w[i] & half[i];
+                }
+            } else {
+                for (int i = 0; i < w.length; i++) {
+                    acc ^= w[i] & ~half[i];  // bits past the key length are zero in w
+                }
+            }
+            return Long.bitCount(acc) & 1;
+        }
+
+        /** Turns a lazy pass into an ordinary one: a uniform order inside each half. */
+        void materialize(BitString a, BitString b, RandomGenerator rng) {
+            int n = a.length();
+            int[] ord = new int[n];
+            int front = 0;
+            int back = blockSize;
+            for (int j = 0; j < n; j++) {
+                if (halfOf(j) == 0) {
+                    ord[front++] = j;
+                } else {
+                    ord[back++] = j;
+                }
+            }
+            shuffle(ord, 0, blockSize, rng);
+            shuffle(ord, blockSize, n, rng);
+            gather(a, b, ord);
+            known = new byte[blocks * span];
+            for (int blk = 0; blk < blocks; blk++) {
+                known[nodeIndex(blk, 1)] = lazyAlice[blk] == 0 ? EVEN : ODD;
+            }
+            half = null;
+        }
+
+        private void gather(BitString a, BitString b, int[] ord) {
+            int n = a.length();
+            int[] pos = new int[n];
+            BitString pa = new BitString(n);
+            BitString pb = new BitString(n);
+            long[] wa = pa.words();
+            long[] wb = pb.words();
+            for (int t = 0; t < n; t++) {
+                int j = ord[t];
+                pos[j] = t;
+                wa[t >>> 6] |= (long) a.bit(j) << t;
+                wb[t >>> 6] |= (long) b.bit(j) << t;
+            }
+            order = ord;
+            position = pos;
+            aliceBits = pa;
+            bobBits = pb;
         }
 
         static Pass identity(BitString a, BitString b, int k) {
@@ -204,24 +323,10 @@ final class Cascade {
             for (int i = 0; i < n; i++) {
                 order[i] = i;
             }
-            for (int i = n - 1; i > 0; i--) {
-                int r = rng.nextInt(i + 1);
-                int tmp = order[i];
-                order[i] = order[r];
-                order[r] = tmp;
-            }
-            int[] position = new int[n];
-            BitString pa = new BitString(n);
-            BitString pb = new BitString(n);
-            long[] wa = pa.words();
-            long[] wb = pb.words();
-            for (int t = 0; t < n; t++) {
-                int j = order[t];
-                position[j] = t;
-                wa[t >>> 6] |= (long) a.bit(j) << t;
-                wb[t >>> 6] |= (long) b.bit(j) << t;
-            }
-            return new Pass(k, n, order, position, pa, pb);
+            shuffle(order, 0, n, rng);
+            Pass p = new Pass(k, n, null, null, a, b);
+            p.gather(a, b, order);
+            return p;
         }
 
         int position(int keyIndex) {
@@ -235,6 +340,65 @@ final class Cascade {
         int nodeIndex(int blk, int heap) {
             return blk * span + heap;
         }
+    }
+
+    /** Fisher–Yates on {@code a[from, to)}. */
+    static void shuffle(int[] a, int from, int to, RandomGenerator rng) {
+        for (int i = to - 1; i > from; i--) {
+            int r = from + boundedInt(rng, i - from + 1);
+            int tmp = a[i];
+            a[i] = a[r];
+            a[r] = tmp;
+        }
+    }
+
+    /**
+     * Uniform integer in [0, bound) by Lemire's multiply-and-shift with rejection: one 32-bit
+     * draw and a multiplication instead of the division {@code nextInt(bound)} uses.
+     */
+    static int boundedInt(RandomGenerator rng, int bound) {
+        long m = (rng.nextInt() & 0xFFFF_FFFFL) * bound;
+        long low = m & 0xFFFF_FFFFL;
+        if (low < bound) {
+            long threshold = (0x1_0000_0000L - bound) % bound;
+            while (low < threshold) {
+                m = (rng.nextInt() & 0xFFFF_FFFFL) * bound;
+                low = m & 0xFFFF_FFFFL;
+            }
+        }
+        return (int) (m >>> 32);
+    }
+
+    /**
+     * A uniformly random subset of exactly {@code ones} of {@code n} positions: fair coins for
+     * every bit (one random word per 64), then random single positions are cleared or set
+     * until the count is right. By symmetry every subset of that size is equally likely.
+     */
+    static long[] balancedMask(int n, int ones, RandomGenerator rng) {
+        long[] m = new long[BitString.wordsFor(n)];
+        int count = 0;
+        for (int i = 0; i < m.length; i++) {
+            m[i] = rng.nextLong();
+        }
+        if ((n & 63) != 0) {
+            m[m.length - 1] &= (1L << (n & 63)) - 1;
+        }
+        for (long w : m) {
+            count += Long.bitCount(w);
+        }
+        while (count != ones) {
+            int i = boundedInt(rng, n);
+            long bit = 1L << i;
+            boolean set = (m[i >>> 6] & bit) != 0;
+            if (count > ones && set) {
+                m[i >>> 6] &= ~bit;
+                count--;
+            } else if (count < ones && !set) {
+                m[i >>> 6] |= bit;
+                count++;
+            }
+        }
+        return m;
     }
 
     /** A min-heap of blocks to search, ordered by size (smaller blocks cost fewer parities). */

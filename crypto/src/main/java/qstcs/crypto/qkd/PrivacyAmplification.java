@@ -43,36 +43,55 @@ final class PrivacyAmplification {
 
     /**
      * For every set bit {@code j} of x, XOR the ℓ-bit window of the seed starting at
-     * {@code n − 1 − j} into y: 64 output bits per operation, O(n·ℓ/64).
+     * {@code n − 1 − j} into y: 64 output bits per operation, O(n·ℓ/64). Set bits are taken in
+     * 64 classes by the window's offset modulo 64; for each class the seed is shifted once,
+     * so the inner loop is a plain aligned XOR of two arrays (which the JIT vectorizes).
      */
     static BitString toeplitzWordParallel(BitString x, BitString seed, int outBits) {
         checkSizes(x, seed, outBits);
         int n = x.length();
         BitString y = new BitString(outBits);
-        if (outBits == 0) {
+        if (outBits == 0 || n == 0) {
             return y;
         }
         long[] yw = y.words();
         int yLen = yw.length;
-        long[] s = java.util.Arrays.copyOf(seed.words(), seed.words().length + 2);
         long[] xw = x.words();
-        for (int w = 0; w < xw.length; w++) {
-            long bits = xw[w];
-            while (bits != 0) {
-                int j = (w << 6) + Long.numberOfTrailingZeros(bits);
-                bits &= bits - 1;
-                int off = n - 1 - j;
-                int base = off >>> 6;
-                int sh = off & 63;
-                if (sh == 0) {
-                    for (int i = 0; i < yLen; i++) {
-                        yw[i] ^= s[base + i];
-                    }
-                } else {
-                    int back = 64 - sh;
-                    for (int i = 0; i < yLen; i++) {
-                        yw[i] ^= (s[base + i] >>> sh) | (s[base + i + 1] << back);
-                    }
+        if (yLen == 1) {
+            // Short tags (verification): one unaligned window per set bit beats shifting the seed 64 times.
+            for (int w = 0; w < xw.length; w++) {
+                for (long bits = xw[w]; bits != 0; bits &= bits - 1) {
+                    int j = (w << 6) + Long.numberOfTrailingZeros(bits);
+                    yw[0] ^= seed.window64(n - 1 - j);
+                }
+            }
+            y.clearTail();
+            return y;
+        }
+        long[] shifted = new long[seed.words().length + 1];
+        for (int sh = 0; sh < 64; sh++) {
+            int c = (n - 1 - sh) & 63;                 // bit position inside x's words for this class
+            if (c > n - 1) {
+                continue;
+            }
+            boolean any = false;
+            for (long w : xw) {
+                any |= ((w >>> c) & 1L) != 0;
+            }
+            if (!any) {
+                continue;
+            }
+            for (int i = 0; i < shifted.length; i++) {
+                shifted[i] = seed.window64(sh + 64 * i);
+            }
+            int top = (n - 1 - c) >>> 6;               // word offset of the window for j = c
+            for (int m = 0; m < xw.length; m++) {
+                if (((xw[m] >>> c) & 1L) == 0 || c + 64 * m > n - 1) {
+                    continue;
+                }
+                int base = top - m;
+                for (int i = 0; i < yLen; i++) {
+                    yw[i] ^= shifted[base + i];
                 }
             }
         }

@@ -79,53 +79,81 @@ final class ToeplitzNtt {
         return (int) ((long) x * w - q * P);
     }
 
+    /** Sub-transforms up to this many values (64 KiB) run to completion while cache-resident. */
+    private static final int CACHE_BLOCK = 1 << 14;
+
     /** Decimation in frequency; input values in [0, p), output in [0, 2p), bit-reversed order. */
     static void forward(int[] a, Twiddles tw) {
-        int size = a.length;
+        forward(a, 0, a.length, tw);
+    }
+
+    /**
+     * DIF on {@code a[from, from + size)}: one butterfly stage over the whole range, then each
+     * half is an independent DIF of half the size. Large ranges recurse (depth first, so the
+     * halves are finished while they fit in cache); small ones run the stages in place.
+     */
+    private static void forward(int[] a, int from, int size, Twiddles tw) {
+        int[] w = tw.fwd;
+        int[] ws = tw.fwdShoup;
+        if (size > CACHE_BLOCK) {
+            int half = size >>> 1;
+            difStage(a, from, from + size, half, w, ws);
+            forward(a, from, half, tw);
+            forward(a, from + half, half, tw);
+            return;
+        }
         for (int half = size >>> 1; half >= 1; half >>>= 1) {
-            int[] w = tw.fwd;
-            int[] ws = tw.fwdShoup;
-            for (int start = 0; start < size; start += 2 * half) {
-                for (int j = 0; j < half; j++) {
-                    int u = a[start + j];
-                    int v = a[start + j + half];
-                    int sum = u + v;
-                    if (sum >= TWO_P) {
-                        sum -= TWO_P;
-                    }
-                    a[start + j] = sum;
-                    a[start + j + half] = mulShoup(u - v + TWO_P, w[half + j], ws[half + j]);
-                }
+            difStage(a, from, from + size, half, w, ws);
+        }
+    }
+
+    private static void difStage(int[] a, int from, int to, int half, int[] w, int[] ws) {
+        for (int start = from; start < to; start += 2 * half) {
+            for (int j = 0; j < half; j++) {
+                int u = a[start + j];
+                int v = a[start + j + half];
+                int sum = u + v - TWO_P;
+                sum += (sum >> 31) & TWO_P;
+                a[start + j] = sum;
+                a[start + j + half] = mulShoup(u - v + TWO_P, w[half + j], ws[half + j]);
             }
         }
     }
 
     /** Decimation in time; bit-reversed input in [0, 2p), natural-order output in [0, p), unscaled. */
     static void inverse(int[] a, Twiddles tw) {
-        int size = a.length;
-        for (int half = 1; half < size; half <<= 1) {
-            int[] w = tw.inv;
-            int[] ws = tw.invShoup;
-            for (int start = 0; start < size; start += 2 * half) {
-                for (int j = 0; j < half; j++) {
-                    int u = a[start + j];
-                    if (u >= TWO_P) {
-                        u -= TWO_P;
-                    }
-                    int v = mulShoup(a[start + j + half], w[half + j], ws[half + j]);
-                    int s = u + v;
-                    int d = u - v + TWO_P;
-                    a[start + j] = s >= TWO_P ? s - TWO_P : s;
-                    a[start + j + half] = d >= TWO_P ? d - TWO_P : d;
-                }
-            }
+        inverse(a, 0, a.length, tw);
+        for (int i = 0; i < a.length; i++) {
+            int v = a[i] - P;
+            a[i] = v + ((v >> 31) & P);
         }
-        for (int i = 0; i < size; i++) {
-            int v = a[i];
-            if (v >= P) {
-                v -= P;
+    }
+
+    private static void inverse(int[] a, int from, int size, Twiddles tw) {
+        int[] w = tw.inv;
+        int[] ws = tw.invShoup;
+        if (size > CACHE_BLOCK) {
+            int half = size >>> 1;
+            inverse(a, from, half, tw);
+            inverse(a, from + half, half, tw);
+            ditStage(a, from, from + size, half, w, ws);
+            return;
+        }
+        for (int half = 1; half < size; half <<= 1) {
+            ditStage(a, from, from + size, half, w, ws);
+        }
+    }
+
+    private static void ditStage(int[] a, int from, int to, int half, int[] w, int[] ws) {
+        for (int start = from; start < to; start += 2 * half) {
+            for (int j = 0; j < half; j++) {
+                int u = a[start + j];
+                int v = mulShoup(a[start + j + half], w[half + j], ws[half + j]);
+                int s = u + v - TWO_P;
+                int d = u - v;
+                a[start + j] = s + ((s >> 31) & TWO_P);
+                a[start + j + half] = d + ((d >> 31) & TWO_P);
             }
-            a[i] = v;
         }
     }
 

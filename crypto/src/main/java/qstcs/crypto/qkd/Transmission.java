@@ -28,28 +28,29 @@ final class Transmission {
         long[] eBases = new long[words];
         long[] bBases = new long[words];
         long[] bResults = new long[words];
-        BernoulliMask noiseMask = new BernoulliMask(noise);
-        BernoulliMask eveMask = new BernoulliMask(eveRate);
+        SplitMix64 rnd = SplitMix64.from(rng);
+        BernoulliMask noiseMask = new BernoulliMask(noise, rnd);
+        BernoulliMask eveMask = new BernoulliMask(eveRate, rnd);
         boolean eve = !eveMask.never();
         for (int w = 0; w < words; w++) {
-            long a = rng.nextLong();
-            long alpha = rng.nextLong();
-            long beta = rng.nextLong();
+            long a = rnd.nextLong();
+            long alpha = rnd.nextLong();
+            long beta = rnd.nextLong();
             // The state arriving at Bob: bit and preparation basis.
             long inBit = a;
             long inBasis = alpha;
             if (eve) {
-                long acted = eveMask.next(rng);
-                long epsilon = rng.nextLong();
-                long eveRead = (a & ~(epsilon ^ alpha)) | (rng.nextLong() & (epsilon ^ alpha));
+                long acted = eveMask.next();
+                long epsilon = rnd.nextLong();
+                long eveRead = (a & ~(epsilon ^ alpha)) | (rnd.nextLong() & (epsilon ^ alpha));
                 inBit = (a & ~acted) | (eveRead & acted);
                 inBasis = (alpha & ~acted) | (epsilon & acted);
                 eActed[w] = acted;
                 eBases[w] = epsilon & acted;
             }
-            inBit ^= noiseMask.next(rng);
+            inBit ^= noiseMask.next();
             long mismatch = beta ^ inBasis;
-            long bob = (inBit & ~mismatch) | (rng.nextLong() & mismatch);
+            long bob = (inBit & ~mismatch) | (rnd.nextLong() & mismatch);
             aBits[w] = a;
             aBases[w] = alpha;
             bBases[w] = beta;

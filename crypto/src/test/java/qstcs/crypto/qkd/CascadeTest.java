@@ -11,10 +11,10 @@ class CascadeTest {
     /** Bob's key = Alice's with each bit flipped with probability q. */
     static BitString noisyCopy(BitString alice, double q, RandomGenerator rng) {
         BitString bob = alice.copy();
-        BernoulliMask mask = new BernoulliMask(q);
+        BernoulliMask mask = new BernoulliMask(q, SplitMix64.from(rng));
         long[] w = bob.words();
         for (int i = 0; i < w.length; i++) {
-            w[i] ^= mask.next(rng);
+            w[i] ^= mask.next();
         }
         bob.clearTail();
         return bob;

@@ -1,0 +1,151 @@
+package qstcs.crypto.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+import qstcs.crypto.qkd.CascadeVariant;
+import qstcs.crypto.qkd.EngineProbe;
+import qstcs.crypto.qkd.FiniteKey;
+import qstcs.crypto.qkd.LinkRound;
+import qstcs.crypto.qkd.QkdRandom;
+import qstcs.crypto.qkd.RoundConfig;
+
+/**
+ * {@code ./qstcs bench engine [--quick]}: times each engine step on one thread with warm-up
+ * and reports the median of several timed repetitions. {@code --quick} shortens everything
+ * for a smoke run (figures are then rough).
+ */
+public final class EngineBench {
+
+    private final boolean quick;
+    private final RandomGenerator rng = QkdRandom.seeded(0xBEEFL);
+    private final List<String[]> rows = new ArrayList<>();
+
+    private EngineBench(boolean quick) {
+        this.quick = quick;
+    }
+
+    public static void main(String[] args) {
+        boolean quick = Arrays.asList(args).contains("--quick");
+        EngineBench b = new EngineBench(quick);
+        System.out.printf("QSTCS engine benchmark (%s, %d CPUs visible, Java %s)%n",
+                quick ? "quick" : "full", Runtime.getRuntime().availableProcessors(), Runtime.version());
+        b.transmission();
+        b.cascadeSpeed();
+        b.efficiency();
+        b.privacyAmplification();
+        b.wholeRound();
+        b.print();
+    }
+
+    /** Median nanoseconds of {@code task} after warm-up. */
+    private long median(int warmups, int reps, LongSupplier task) {
+        long sink = 0;
+        for (int i = 0; i < warmups; i++) {
+            sink += task.getAsLong();
+        }
+        long[] t = new long[reps];
+        for (int i = 0; i < reps; i++) {
+            long s = System.nanoTime();
+            sink += task.getAsLong();
+            t[i] = System.nanoTime() - s;
+        }
+        if (sink == 42) {
+            System.out.print("");
+        }
+        Arrays.sort(t);
+        return t[reps / 2];
+    }
+
+    private void transmission() {
+        int qubits = 1 << 20;
+        for (double[] c : new double[][] {{0.01, 0.0}, {0.01, 0.25}}) {
+            long ns = median(quick ? 20 : 200, quick ? 11 : 51,
+                    () -> EngineProbe.transmitAndSift(qubits, c[0], c[1], rng));
+            double gq = qubits / (double) ns;
+            row(String.format(Locale.ROOT, "transmission+sifting, noise %.0f %%, Eve %.2f", 100 * c[0], c[1]),
+                    fmt(gq, 2) + " Gqubit/s", "≥ 1", gq >= 1.0);
+        }
+    }
+
+    private void cascadeSpeed() {
+        int n = 10_000;
+        double q = 0.02;
+        int frames = 64;
+        Object[][] pool = new Object[frames][];
+        for (int i = 0; i < frames; i++) {
+            pool[i] = EngineProbe.frame(n, q, rng);
+        }
+        for (CascadeVariant v : CascadeVariant.values()) {
+            int[] next = {0};
+            long ns = median(quick ? 200 : 2000, quick ? 51 : 501,
+                    () -> EngineProbe.reconcile(pool[next[0]++ % frames], q, v, rng)[0]);
+            double mbit = n * 1e3 / ns;
+            row("Cascade " + v + ", Q 2 %, 10^4-bit frames", fmt(mbit, 1) + " Mbit/s", "≥ 20", mbit >= 20);
+        }
+    }
+
+    private void efficiency() {
+        int n = 10_000;
+        int frames = quick ? 200 : 1000;
+        for (CascadeVariant v : CascadeVariant.values()) {
+            StringBuilder fs = new StringBuilder();
+            boolean ok = true;
+            for (double q : new double[] {0.01, 0.02, 0.05, 0.10}) {
+                double sumLeak = 0;
+                int failures = 0;
+                for (int i = 0; i < frames; i++) {
+                    long[] r = EngineProbe.reconcile(EngineProbe.frame(n, q, rng), q, v, rng);
+                    sumLeak += r[0];
+                    failures += 1 - (int) r[1];
+                }
+                double f = sumLeak / frames / (n * FiniteKey.binaryEntropy(q));
+                ok &= f <= 1.10;
+                fs.append(String.format(Locale.ROOT, "%s%.3f%s", fs.isEmpty() ? "" : " / ", f,
+                        failures > 0 ? "(" + failures + " FER)" : ""));
+            }
+            boolean optimized = v != CascadeVariant.ORIGINAL;
+            row("efficiency f " + v + " at Q 1/2/5/10 %, " + frames + " frames", fs.toString(),
+                    optimized ? "≤ 1.10" : "ref 1.14–1.21", !optimized || ok);
+        }
+    }
+
+    private void privacyAmplification() {
+        int n = 1_000_000;
+        for (int l : new int[] {700_000, n / 70}) {
+            Object[] input = EngineProbe.toeplitzInput(n, l, rng);
+            long ns = median(quick ? 2 : 5, quick ? 3 : 9, () -> EngineProbe.toeplitz(input));
+            double mbit = n * 1e3 / ns;
+            row(String.format(Locale.ROOT, "privacy amplification n=10^6 → ℓ=%d", l), fmt(mbit, 1) + " Mbit/s",
+                    "≥ 20", mbit >= 20);
+        }
+    }
+
+    private void wholeRound() {
+        RoundConfig config = RoundConfig.defaults();
+        long ns = median(quick ? 50 : 300, quick ? 21 : 101, () -> LinkRound.run(config, rng).stats().finalLength());
+        double ms = ns / 1e6;
+        row("whole round, 65,536 qubits, noise 1 %, " + config.cascade(), fmt(ms, 2) + " ms", "≤ 5", ms <= 5);
+    }
+
+    private void row(String what, String value, String goal, boolean met) {
+        rows.add(new String[] {what, value, goal, met ? "yes" : "NO"});
+        System.out.printf("  %-60s %s%n", what, value);
+    }
+
+    private void print() {
+        System.out.println();
+        System.out.println("| measurement | result | goal | met |");
+        System.out.println("|---|---|---|---|");
+        for (String[] r : rows) {
+            System.out.printf("| %s | %s | %s | %s |%n", r[0], r[1], r[2], r[3]);
+        }
+    }
+
+    private static String fmt(double v, int digits) {
+        return String.format(Locale.ROOT, "%." + digits + "f", v);
+    }
+}
