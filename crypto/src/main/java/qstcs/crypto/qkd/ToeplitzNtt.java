@@ -23,6 +23,7 @@ final class ToeplitzNtt {
     private static final int TWO_P = 2 * P;
     private static final int GENERATOR = 3;    // a primitive root modulo P
     static final int MAX_LOG = 26;
+    private static final int CACHED_LOG = 20;
 
     private static final ConcurrentHashMap<Integer, Twiddles> TABLES = new ConcurrentHashMap<>();
 
@@ -41,7 +42,9 @@ final class ToeplitzNtt {
             throw new IllegalArgumentException("Toeplitz product too large for the NTT: n + l - 1 = " + need);
         }
         int size = 1 << log;
-        Twiddles tw = TABLES.computeIfAbsent(log, Twiddles::new);
+        // Tables up to 2^20 entries (16 MiB) are kept; larger ones are built per call rather
+        // than pinned in memory for the life of the process.
+        Twiddles tw = log <= CACHED_LOG ? TABLES.computeIfAbsent(log, Twiddles::new) : new Twiddles(log);
         int[] a = spread(x, size);
         int[] b = spread(seed, size);
         forward(a, tw);

@@ -61,6 +61,24 @@ class ToeplitzHashTest {
     }
 
     @Test
+    void nttHandlesInputsBeyondTwoToTheTwentyFour() {
+        // n + l - 1 > 2^24 needs a 2^25-point transform (the prime supports 2^26). With a short
+        // output the word-parallel method is cheap here, so the two are compared bit for bit.
+        RandomGenerator rng = QkdRandom.seeded(24);
+        int n = (1 << 24) + 17;
+        int l = 130;
+        BitString x = BitString.random(n, rng);
+        BitString s = BitString.random(n + l - 1, rng);
+        BitString ntt = ToeplitzNtt.multiply(x, s, l);
+        assertTrue(PrivacyAmplification.toeplitzWordParallel(x, s, l).contentEquals(ntt));
+        int acc = 0;
+        for (int j = 0; j < n; j++) {
+            acc ^= s.bit(l - 1 - j + n - 1) & x.bit(j);
+        }
+        assertEquals(acc, ntt.bit(l - 1), "last output bit by the definition");
+    }
+
+    @Test
     void allOnesInputXorsTheWholeWindow() {
         // x = 1…1: y[i] is the parity of s[i .. i+n-1], an independent check of the indexing.
         RandomGenerator rng = QkdRandom.seeded(3);
