@@ -11,12 +11,12 @@ import okhttp3.Response;
  * Reads the relay's public {@code GET /stats}. The relay has no event stream, so the console asks
  * every few seconds; this is the only polled source (the KMS data comes from {@code /events}).
  */
-final class RelayStatsClient {
+public final class RelayStatsClient {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final OkHttpClient http;
     private final HttpUrl base;
 
-    RelayStatsClient(OkHttpClient http, HttpUrl base) {
+    public RelayStatsClient(OkHttpClient http, HttpUrl base) {
         this.http = http;
         this.base = base;
     }
@@ -25,7 +25,7 @@ final class RelayStatsClient {
         return base;
     }
 
-    RelayStats stats() throws KmsCallException {
+    public RelayStats stats() throws KmsCallException {
         Request request = new Request.Builder().url(base.resolve("stats")).get().build();
         try (Response response = http.newCall(request).execute()) {
             if (!response.isSuccessful()) {
