@@ -45,6 +45,7 @@ public final class Main {
     /** Name of the TLS listener in {@code server.sockets}. */
     static final String TLS_SOCKET = "tls";
 
+    static final String EXAMPLE_KEY_ID = "123e4567-e89b-12d3-a456-426614174000";
     private static final Duration SERVER_CERT_VALIDITY = Duration.ofDays(397);
     private static final Set<String> VALUE_FLAGS = Set.of("home", "bind", "port", "tls-port", "round-ms", "qubits", "noise");
 
@@ -219,6 +220,10 @@ public final class Main {
             return;
         }
         String allowed = path.startsWith("/keys/") ? "GET" : ROUTES.get(path);
+        if ("GET".equals(allowed) && path.startsWith("/keys/") && req.prologue().method().text().equals("GET")) {
+            // A key id that spans segments once decoded (e.g. ..%2F..%2Fetc) is not a key id.
+            throw ApiError.badRequest("invalid_key_id", "key_id must be a UUID such as " + EXAMPLE_KEY_ID);
+        }
         if (allowed != null) {
             res.header(HeaderNames.ALLOW, allowed);
             throw new ApiError(Status.METHOD_NOT_ALLOWED_405, "method_not_allowed",

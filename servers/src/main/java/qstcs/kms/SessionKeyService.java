@@ -84,7 +84,7 @@ final class SessionKeyService implements HttpService {
     private void getKey(AccessGrant grant, ServerRequest req, ServerResponse res) {
         String raw = req.path().pathParameters().get("key_id");
         if (!KEY_ID.matcher(raw).matches()) {
-            throw ApiError.badRequest("invalid_key_id", "key_id must be a UUID such as 123e4567-e89b-12d3-a456-426614174000");
+            throw ApiError.badRequest("invalid_key_id", "key_id must be a UUID such as " + Main.EXAMPLE_KEY_ID);
         }
         String device = grant.deviceId().orElseGet(() -> claimedDevice(req));
         IssuedKey key = link.lookup(UUID.fromString(raw), device);

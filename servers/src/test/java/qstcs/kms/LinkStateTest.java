@@ -1,0 +1,173 @@
+package qstcs.kms;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The state machine and key bookkeeping without HTTP, fed with round reports as the loop would. */
+class LinkStateTest {
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+    private final List<String> events = new ArrayList<>();
+    private final LinkState link = new LinkState(new LinkState.Limits(256 * 8, 100, Duration.ofMinutes(10)),
+            now::get, recorder());
+    private long round;
+
+    private LinkListener recorder() {
+        return new LinkListener() {
+            @Override
+            public void roundCompleted(RoundReport r, LinkSnapshot after) {
+                events.add("round " + r.round());
+            }
+
+            @Override
+            public void statusChanged(LinkSnapshot s, LinkStatus before, String cause) {
+                events.add("status " + before + "->" + s.status());
+            }
+
+            @Override
+            public void keyCreated(IssuedKey key, String requester, String replaced) {
+                events.add("key " + (replaced == null ? "issued" : "rotated"));
+            }
+        };
+    }
+
+    /** A round with this QBER yielding {@code keys} whole 256-bit keys (distinct bytes each time). */
+    private void round(double qber, int keys) {
+        round++;
+        byte[] bits = new byte[keys * 32];
+        for (int i = 0; i < bits.length; i++) {
+            bits[i] = (byte) (i * 31 + round * 7);
+        }
+        boolean breach = qber >= LinkStatus.RED_QBER;
+        link.applyRound(new RoundReport(round, 1024, 512, 51, qber, qber, 10, 1.1, bits.length * 8, 1.0,
+                breach ? "QBER_ABOVE_THRESHOLD" : "NONE", breach, false, 0, false), bits, bits.length * 8);
+    }
+
+    private IssuedKey grant(String a, String b, boolean rotate) {
+        return assertInstanceOf(KeyRequest.Granted.class, link.request(a, b, rotate)).key();
+    }
+
+    @Test
+    void statusFollowsQberAndRedIsLatched() {
+        assertEquals(LinkStatus.GREEN, link.snapshot().status());
+        long v = link.snapshot().version();
+        round(0.01, 1);
+        assertEquals(v, link.snapshot().version(), "no status change, no new version");
+        round(0.07, 1);
+        assertEquals(LinkStatus.YELLOW, link.snapshot().status());
+        assertEquals(v + 1, link.snapshot().version());
+        round(0.02, 1);
+        assertEquals(LinkStatus.GREEN, link.snapshot().status());
+        round(0.25, 1);
+        LinkSnapshot red = link.snapshot();
+        assertEquals(LinkStatus.RED, red.status());
+        assertEquals(0.25, red.qber());
+        assertEquals(1, red.attacksDetected());
+        assertEquals(0, red.poolBits(), "pool flushed on breach");
+        round(0.01, 4);
+        LinkSnapshot still = link.snapshot();
+        assertEquals(LinkStatus.RED, still.status(), "latched");
+        assertEquals(0.25, still.qber(), "qber holds the breach value");
+        assertEquals(0.01, still.lastRoundQber(), "last_round_qber is live");
+        assertEquals(0, still.poolBits(), "no key kept while RED");
+        assertEquals(red.version(), still.version());
+        assertEquals(List.of("round 1", "round 2", "status GREEN->YELLOW", "round 3", "status YELLOW->GREEN",
+                "round 4", "status GREEN->RED", "round 5"), events);
+        link.reset("test");
+        assertEquals(LinkStatus.GREEN, link.snapshot().status());
+        assertEquals(0, link.snapshot().attacksDetected());
+        assertEquals(red.version() + 1, link.snapshot().version());
+    }
+
+    @Test
+    void pairMembersShareOneKeyAndOthersCannotReadIt() {
+        round(0.01, 4);
+        IssuedKey a = grant("Alpha", "Bravo", false);
+        IssuedKey b = grant("Bravo", "Alpha", false);
+        assertEquals(a.keyId(), b.keyId());
+        assertEquals(a.keyHex(), b.keyHex());
+        assertTrue(a.fresh());
+        assertFalse(b.fresh());
+        IssuedKey other = grant("Alpha", "Charlie", false);
+        assertNotEquals(a.keyHex(), other.keyHex());
+        UUID id = UUID.fromString(a.keyId());
+        assertEquals(a.keyHex(), link.lookup(id, "Bravo").keyHex());
+        var e = assertThrows(KeyAccessException.class, () -> link.lookup(id, "Charlie"));
+        assertEquals(KeyAccessException.Reason.NOT_A_MEMBER, e.reason());
+        assertEquals(KeyAccessException.Reason.UNKNOWN,
+                assertThrows(KeyAccessException.class, () -> link.lookup(UUID.randomUUID(), "Alpha")).reason());
+        LinkSnapshot s = link.snapshot();
+        assertEquals(3, s.totalKeysIssued());
+        assertEquals(2, s.totalSessions());
+        assertEquals(2, s.activeSessions());
+        assertEquals(2 * 256, s.poolBits());
+        assertFalse(a.toString().contains(a.keyHex()));
+    }
+
+    @Test
+    void rotationKeepsTheOldKeyReadableAndExpiryRotatesByItself() {
+        round(0.01, 4);
+        IssuedKey first = grant("Alpha", "Bravo", false);
+        IssuedKey second = grant("Bravo", "Alpha", true);
+        assertNotEquals(first.keyId(), second.keyId());
+        assertEquals(second.keyId(), grant("Alpha", "Bravo", false).keyId(), "the rotated-to key is the pair's key now");
+        IssuedKey old = link.lookup(UUID.fromString(first.keyId()), "Alpha");
+        assertEquals(PairKey.State.ROTATED, old.state());
+        assertEquals(first.keyHex(), old.keyHex());
+        assertEquals(1, link.snapshot().activeSessions());
+        now.set(now.get().plus(Duration.ofMinutes(11)));
+        assertNotEquals(second.keyId(), grant("Alpha", "Bravo", false).keyId(), "expired keys are replaced");
+    }
+
+    @Test
+    void breachRevokesEveryKeyAndEmptyPoolIsReported() {
+        assertInstanceOf(KeyRequest.PoolEmpty.class, link.request("Alpha", "Bravo", false));
+        round(0.01, 2);
+        IssuedKey k = grant("Alpha", "Bravo", false);
+        link.breach(0.3, true, "test");
+        assertEquals(0.3, assertInstanceOf(KeyRequest.Compromised.class, link.request("Alpha", "Bravo", false)).qber());
+        assertEquals(KeyAccessException.Reason.REVOKED, assertThrows(KeyAccessException.class,
+                () -> link.lookup(UUID.fromString(k.keyId()), "Alpha")).reason());
+        assertEquals(0, link.snapshot().activeSessions());
+        link.reset("test");
+        assertEquals(KeyAccessException.Reason.UNKNOWN, assertThrows(KeyAccessException.class,
+                () -> link.lookup(UUID.fromString(k.keyId()), "Alpha")).reason());
+    }
+
+    @Test
+    void poolIsCappedAndKeepsTheFreshestKeys() {
+        round(0.01, 20); // cap is 8 keys
+        assertEquals(8 * 256, link.snapshot().poolBits());
+    }
+
+    @Test
+    void awaitChangeAnswersAtOnceForAStaleVersionAndWakesOnChange() throws Exception {
+        long v = link.snapshot().version();
+        assertEquals(v, link.awaitChange(v - 1, Duration.ofSeconds(30)).version());
+        Thread waker = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException ignored) {
+                return;
+            }
+            link.breach(0.2, true, "test");
+        });
+        LinkSnapshot after = link.awaitChange(v, Duration.ofSeconds(30));
+        assertEquals(LinkStatus.RED, after.status());
+        assertEquals(v + 1, after.version());
+        waker.join();
+        assertEquals(v + 1, link.awaitChange(v + 1, Duration.ofMillis(50)).version(), "timeout returns the current state");
+    }
+}
