@@ -15,6 +15,8 @@ final class ClientConnection {
     static final int CLOSE_LINK_RED = 4403;
     /** Close code for a connection replaced by a newer one with the same device id. */
     static final int CLOSE_REPLACED = 4409;
+    /** Close code for a device the operator revoked (its token no longer works). */
+    static final int CLOSE_REVOKED = 4401;
     /** Close code for a client that floods the relay (RFC 6455 policy violation). */
     static final int CLOSE_POLICY = 1008;
 

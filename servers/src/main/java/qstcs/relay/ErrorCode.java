@@ -21,6 +21,7 @@ public enum ErrorCode {
     QUEUE_FULL("queue_full", "the relay's offline storage is exhausted; this frame was not queued"),
     EXPIRED("expired", "a queued frame (id named) outlived the queue TTL before its recipient came online"),
     REPLACED("replaced", "another connection registered with this device id; this one is closed"),
+    REVOKED("revoked", "the operator revoked this device; the connection is closed and its token no longer works"),
     INTERNAL("internal", "the relay failed to handle the frame; nothing was relayed");
 
     private final String wire;

@@ -8,6 +8,7 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
+import qstcs.relay.auth.RelayIdentity;
 import qstcs.server.common.CommandLine;
 import qstcs.server.common.JsonErrors;
 import qstcs.server.common.ListenBanner;
@@ -46,7 +47,16 @@ public final class Main {
         LogConfig.configureRuntime();
         RelayServer relay;
         try {
-            relay = RelayServer.start(parsed.settings());
+            if (parsed.settings().insecure()) {
+                relay = RelayServer.start(parsed.settings());
+            } else {
+                relay = RelayServer.start(parsed.settings(), RelayIdentity.load(parsed.home(), parsed.tlsCert(),
+                        parsed.kmsTls().orElseThrow(), parsed.sans()));
+            }
+        } catch (java.io.IOException e) {
+            System.err.println("relay: " + e.getMessage());
+            System.exit(1);
+            return;
         } catch (IllegalArgumentException e) {
             System.err.println("relay: " + e.getMessage());
             System.exit(2);
@@ -78,15 +88,22 @@ public final class Main {
 
     private static void printBanner(PrintStream out, RelayServer relay) {
         RelaySettings s = relay.settings();
-        String bind = s.effectiveBind();
+        String bind = s.effectiveBind(relay.secure());
         int port = relay.port();
         out.println("QSTCS relay — zero-knowledge WebSocket relay (reads only type, id, sender, recipient)");
-        ListenBanner.printListener(out, "ws", bind, port, "chat clients (WebSocket, path /)");
-        ListenBanner.printListener(out, "http", bind, port, "GET /stats, /observe/health, /observe/metrics");
+        ListenBanner.printListener(out, relay.secure() ? "wss" : "ws", bind, port, "chat clients (WebSocket, path /)");
+        ListenBanner.printListener(out, relay.secure() ? "https" : "http", bind, port,
+                "GET /stats, /observe/health, /observe/metrics");
         out.println(s.kms().map(k -> "  link status: following " + k + "/link_status (RED closes every session)")
                 .orElse("  link status: not following a KMS (--kms URL to enable)"));
-        if (!s.insecure()) {
-            out.println("  plain ws on loopback only (TLS arrives with device identity; --insecure for other machines)");
+        if (relay.secure()) {
+            out.println("  device tokens checked with the KMS; revoked devices are disconnected at once");
+        } else {
+            out.println("""
+                    ************************************************************************
+                    WARNING: --insecure: plain ws:// WITHOUT device tokens. Anyone who can
+                    reach this port may register as any device. Lab use only.
+                    ************************************************************************""");
         }
         out.println("Ctrl+C stops the relay.");
     }

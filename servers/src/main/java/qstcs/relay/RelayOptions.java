@@ -3,6 +3,7 @@ package qstcs.relay;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -10,6 +11,7 @@ import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import qstcs.server.common.CommandLine;
 import qstcs.server.common.CommandLine.UsageException;
+import qstcs.relay.auth.RelayIdentity;
 import qstcs.server.common.StateHome;
 
 /**
@@ -19,10 +21,11 @@ import qstcs.server.common.StateHome;
 final class RelayOptions {
 
     static final String USAGE = """
-            Usage: ./qstcs relay [--home DIR] [--bind ADDR] [--port 8765] [--kms URL] [--insecure]
+            Usage: ./qstcs relay [--home DIR] [--bind ADDR] [--port 8765] [--kms URL] [--kms-tls URL]
+                                 [--tls-cert FILE] [--san NAME[,NAME...]] [--insecure]
 
-            Zero-knowledge WebSocket relay of QSTCS. Chat clients connect to ws://HOST:PORT/ and
-            register a device id; the relay routes their sealed frames by recipient, reading only
+            Zero-knowledge WebSocket relay of QSTCS. Chat clients connect to wss://HOST:PORT/ and
+            register a device id with their device token (checked with the KMS); the relay routes their sealed frames by recipient, reading only
             type, id, sender and recipient (never nonce, ciphertext, ek or ct), queues frames for
             offline devices, and closes every session (code 4403) when the KMS reports the quantum
             link RED. The link itself is a classical simulation of BB84; AES-GCM, HKDF and ML-KEM
@@ -30,18 +33,28 @@ final class RelayOptions {
 
               --home DIR     state and settings directory (default $QSTCS_HOME or ~/.qstcs);
                              reads DIR/relay/application.yaml when present
-              --bind ADDR    address to listen on (default 127.0.0.1; 0.0.0.0 with --insecure)
+              --bind ADDR    address to listen on (default 0.0.0.0; 127.0.0.1 for plain ws
+                             without --insecure)
               --port N       WebSocket and HTTP port (default 8765; 0 picks a free one)
               --kms URL      KMS whose link status to follow (default http://127.0.0.1:8000;
-                             "off" follows none)
-              --insecure     allow plain ws:// on a non-loopback address (TLS comes later)
+                             "off" follows none, which needs --insecure)
+              --kms-tls URL  the KMS TLS URL for device-token checks (default: --kms host, port 8443)
+              --tls-cert F   key + certificate PEM from ./qstcs kms issue-cert (relay on another
+                             machine); default: issued at start by the CA in DIR/kms/
+              --san NAMES    more host names/addresses for the certificate issued at start
+              --insecure     plain ws:// on any address WITHOUT device tokens (lab use only)
               --help         show this text
 
-            HTTP on the same port: GET /stats, /observe/health, /observe/metrics.
+            Needs the relay token: DIR/kms/relay.token (the KMS writes it) or QSTCS_RELAY_TOKEN.
+            HTTPS on the same port: GET /stats, /observe/health, /observe/metrics.
             """;
 
-    /** What the command line asked for: settings, or the help text. */
-    record Parsed(RelaySettings settings, boolean help) {
+    /**
+     * What the command line asked for: settings, or the help text; and where the relay's TLS and
+     * token material comes from (unused with {@code --insecure}).
+     */
+    record Parsed(RelaySettings settings, boolean help, Path home, Optional<Path> tlsCert, Optional<URI> kmsTls,
+                  List<String> sans) {
     }
 
     private RelayOptions() {
@@ -51,17 +64,28 @@ final class RelayOptions {
      * @throws UsageException for a flag or setting the relay cannot run with; the message says which
      */
     static Parsed parse(String[] args) {
-        CommandLine flags = CommandLine.parse(args, Set.of("home", "bind", "port", "kms"), Set.of("insecure"));
-        if (flags.help()) {
-            return new Parsed(null, true);
-        }
+        CommandLine flags = CommandLine.parse(args, Set.of("home", "bind", "port", "kms", "kms-tls", "tls-cert", "san"),
+                Set.of("insecure"));
         StateHome home = StateHome.resolve(flags.string("home"));
+        if (flags.help()) {
+            return new Parsed(null, true, home.root(), Optional.empty(), Optional.empty(), List.of());
+        }
         Config config = load(home.root());
+        RelaySettings settings;
         try {
-            return new Parsed(settings(flags, config), false);
+            settings = settings(flags, config);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        if (!settings.insecure() && settings.kms().isEmpty()) {
+            throw new UsageException("device tokens are checked with the KMS: give --kms URL (or --insecure for a"
+                    + " plain ws relay without tokens)");
+        }
+        Optional<URI> kmsTls = flags.string("kms-tls").map(RelayOptions::kmsTlsUri)
+                .or(() -> settings.kms().map(RelayIdentity::tlsUrlFor));
+        List<String> sans = flags.string("san").map(v -> List.of(v.split(","))).orElse(List.of()).stream()
+                .map(String::strip).filter(x -> !x.isEmpty()).toList();
+        return new Parsed(settings, false, home.root(), flags.string("tls-cert").map(Path::of), kmsTls, sans);
     }
 
     private static Config load(Path home) {
@@ -84,6 +108,18 @@ final class RelayOptions {
         boolean insecure = flags.isSet("insecure") || app.get("insecure").asBoolean().orElse(false);
         return new RelaySettings(bind, port, kmsUri(kms), insecure, RelayLimits.from(app.get("limits")),
                 app.get("link-wait-seconds").asInt().orElse(25));
+    }
+
+    private static URI kmsTlsUri(String s) {
+        try {
+            URI uri = URI.create(s);
+            if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException();
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--kms-tls must be an https URL like https://127.0.0.1:8443, was '" + s + "'");
+        }
     }
 
     private static Optional<URI> kmsUri(String s) {

@@ -7,12 +7,19 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import qstcs.relay.auth.KmsAdmission;
+import qstcs.relay.auth.KmsIdentityClient;
+import qstcs.relay.auth.RelayIdentity;
+import qstcs.relay.auth.RevocationWatch;
 
 /**
  * A running relay: the Helidon server, its switchboard, the KMS link watch and the periodic
@@ -29,9 +36,12 @@ public final class RelayServer implements AutoCloseable {
     private final RelayMetrics metrics;
     private final ScheduledExecutorService sweeper;
     private final LinkWatch linkWatch;
+    private final boolean secure;
 
-    private RelayServer(RelaySettings settings, Switchboard switchboard, WebServer server, LinkWatch linkWatch) {
+    private RelayServer(RelaySettings settings, Switchboard switchboard, WebServer server, LinkWatch linkWatch,
+                        boolean secure) {
         this.settings = settings;
+        this.secure = secure;
         this.switchboard = switchboard;
         this.server = server;
         this.linkWatch = linkWatch;
@@ -42,9 +52,30 @@ public final class RelayServer implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** Starts a relay that admits every device id (no enrollment exists yet). */
+    private final List<AutoCloseable> identityParts = new ArrayList<>();
+
+    /** Starts a plain-ws relay that admits every device id (tests, and {@code --insecure}). */
     public static RelayServer start(RelaySettings settings) {
         return start(settings, Admission.OPEN);
+    }
+
+    /**
+     * Starts a {@code wss://} relay that admits a device only with its own device token (checked
+     * with the KMS) and closes a device's sessions as soon as the KMS revokes it.
+     */
+    public static RelayServer start(RelaySettings settings, RelayIdentity identity) {
+        KmsIdentityClient kms = new KmsIdentityClient(identity.kmsTls(), identity.kmsCa(), identity.relayToken());
+        KmsAdmission admission = new KmsAdmission(kms, InstantSource.system());
+        RelayServer relay;
+        try {
+            relay = start(settings, admission, identity.tls().tls());
+        } catch (RuntimeException e) {
+            kms.close();
+            throw e;
+        }
+        relay.identityParts.add(new RevocationWatch(kms, admission, relay.switchboard::revoke).start());
+        relay.identityParts.add(kms);
+        return relay;
     }
 
     /**
@@ -54,10 +85,13 @@ public final class RelayServer implements AutoCloseable {
      *                                  {@code insecure}
      */
     public static RelayServer start(RelaySettings settings, Admission admission) {
-        String bind = settings.effectiveBind();
-        if (!settings.insecure() && !isLoopback(bind)) {
-            // TLS (wss) arrives with the identity issue; until then plain ws stays on this machine
-            // unless the operator says otherwise.
+        return start(settings, admission, null);
+    }
+
+    private static RelayServer start(RelaySettings settings, Admission admission, Tls tls) {
+        String bind = settings.effectiveBind(tls != null);
+        if (tls == null && !settings.insecure() && !isLoopback(bind)) {
+            // DESIGN §2: plain ws only on loopback, or when the operator explicitly says --insecure.
             throw new IllegalArgumentException("refusing plain ws:// on " + bind + ": chat frames would cross the"
                     + " network without TLS. Bind to 127.0.0.1, or pass --insecure to accept other machines.");
         }
@@ -66,13 +100,16 @@ public final class RelayServer implements AutoCloseable {
                 .host(bind)
                 .port(settings.port())
                 .shutdownHook(false);
+        if (tls != null) {
+            builder.tls(tls);
+        }
         Main.setup(builder, switchboard, Instant.now());
         WebServer server = builder.build().start();
         LinkWatch watch = settings.kms()
                 .map(uri -> new LinkWatch(uri, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(),
                         switchboard, settings.linkWaitSeconds()).start())
                 .orElse(null);
-        return new RelayServer(settings, switchboard, server, watch);
+        return new RelayServer(settings, switchboard, server, watch, tls != null);
     }
 
     /** The port the relay listens on (useful when started on port 0). */
@@ -82,6 +119,11 @@ public final class RelayServer implements AutoCloseable {
 
     public RelaySettings settings() {
         return settings;
+    }
+
+    /** True when the relay serves wss:// and checks device tokens. */
+    public boolean secure() {
+        return secure;
     }
 
     /** The link status the relay currently acts on: GREEN, YELLOW, RED or UNKNOWN. */
@@ -105,6 +147,13 @@ public final class RelayServer implements AutoCloseable {
     /** Closes every session (1001 going away) and stops the server. */
     @Override
     public void close() {
+        for (AutoCloseable part : identityParts) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.log(Level.DEBUG, "closing {0} failed", part);
+            }
+        }
         if (linkWatch != null) {
             linkWatch.close();
         }

@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param bind             address to bind (null: {@code 0.0.0.0} with {@code insecure}, else loopback)
  * @param port             WebSocket and HTTP port (0: any free port)
  * @param kms              KMS base URL whose link status the relay follows, if any
- * @param insecure         allow plain {@code ws://} on a non-loopback address (until TLS lands)
+ * @param insecure         serve plain {@code ws://} without device tokens, on any address (no TLS)
  * @param limits           resource limits
  * @param linkWaitSeconds  long-poll duration asked of the KMS
  */
@@ -43,8 +43,8 @@ public record RelaySettings(String bind, int port, Optional<URI> kms, boolean in
         return new RelaySettings(bind, port, kms, insecure, newLimits, linkWaitSeconds);
     }
 
-    /** The address actually bound: plain ws stays on loopback unless {@code --insecure}. */
-    String effectiveBind() {
-        return bind != null ? bind : insecure ? "0.0.0.0" : "127.0.0.1";
+    /** The address actually bound: plain ws stays on loopback unless {@code --insecure}; wss listens everywhere. */
+    String effectiveBind(boolean tls) {
+        return bind != null ? bind : insecure || tls ? "0.0.0.0" : "127.0.0.1";
     }
 }

@@ -338,6 +338,34 @@ final class Switchboard {
         }
     }
 
+    /**
+     * Ends a revoked device's sessions (error frame {@code revoked}, close 4401) and drops the
+     * frames queued for it: it will never register again with its old token.
+     */
+    void revoke(String deviceId) {
+        int sessions = 0;
+        for (ClientConnection c : connections) {
+            if (deviceId.equals(c.deviceId())) {
+                c.closeWith(RelayFrames.error(ErrorCode.REVOKED, "device " + deviceId + " was revoked by the operator",
+                        null), ClientConnection.CLOSE_REVOKED, "device revoked");
+                closed(c);
+                sessions++;
+            }
+        }
+        Mailbox box = mailboxes.get(deviceId);
+        if (box != null) {
+            box.lock.lock();
+            try {
+                List<Queued> gone = box.queue.clear();
+                release(gone);
+                stats.framesDropped.add(gone.size());
+            } finally {
+                box.lock.unlock();
+            }
+        }
+        LOG.log(Level.INFO, "device {0} revoked: closed {1} session(s)", deviceId, sessions);
+    }
+
     private void cut(ClientConnection c) {
         c.closeWith(RelayFrames.link(LINK_RED), ClientConnection.CLOSE_LINK_RED, "quantum link compromised");
         closed(c);

@@ -33,7 +33,8 @@ class RelayOptionsTest {
     void defaultsComeFromTheBundledYaml() {
         RelaySettings s = parse();
         assertEquals(8765, s.port());
-        assertEquals("127.0.0.1", s.effectiveBind());
+        assertEquals("127.0.0.1", s.effectiveBind(false));
+        assertEquals("0.0.0.0", s.effectiveBind(true), "wss listens on every interface by default");
         assertEquals(Optional.of(URI.create("http://127.0.0.1:8000")), s.kms());
         assertEquals(RelayLimits.DEFAULT, s.limits());
     }
@@ -50,7 +51,7 @@ class RelayOptionsTest {
                     queue-frames: 7
                     queue-ttl: PT30S
                 """);
-        RelaySettings fromYaml = parse();
+        RelaySettings fromYaml = parse("--insecure");
         assertEquals(9999, fromYaml.port());
         assertEquals(Optional.empty(), fromYaml.kms());
         assertEquals(7, fromYaml.limits().queueFrames());
@@ -60,9 +61,9 @@ class RelayOptionsTest {
         RelaySettings flags = parse("--port", "0", "--kms=http://kms.example:8000", "--insecure", "--bind", "10.0.0.2");
         assertEquals(0, flags.port());
         assertEquals(Optional.of(URI.create("http://kms.example:8000")), flags.kms());
-        assertEquals("10.0.0.2", flags.effectiveBind());
+        assertEquals("10.0.0.2", flags.effectiveBind(false));
         assertTrue(flags.insecure());
-        assertEquals("0.0.0.0", parse("--insecure").effectiveBind());
+        assertEquals("0.0.0.0", parse("--insecure").effectiveBind(false));
     }
 
     @Test
@@ -70,6 +71,7 @@ class RelayOptionsTest {
         Files.createDirectories(other.resolve("relay"));
         Files.writeString(other.resolve("relay/application.yaml"), "server:\n  port: 7000\n");
         assertEquals(7000, parse("--home", other.toString()).port());
+        assertEquals(other.toAbsolutePath().normalize(), RelayOptions.parse(new String[] {"--home", other.toString()}).home());
     }
 
     @Test
@@ -87,6 +89,21 @@ class RelayOptionsTest {
     }
 
     @Test
+    void tokenChecksNeedAKmsAndTheTlsUrlFollowsIt() {
+        assertTrue(assertThrows(UsageException.class, () -> parse("--kms", "off"))
+                .getMessage().contains("--insecure"));
+        RelayOptions.Parsed p = RelayOptions.parse(new String[] {"--home", home.toString(), "--kms", "http://10.0.0.5:8000",
+                "--san", "relay.lan, 10.0.0.6", "--tls-cert", "relay.pem"});
+        assertEquals(Optional.of(URI.create("https://10.0.0.5:8443")), p.kmsTls());
+        assertEquals(java.util.List.of("relay.lan", "10.0.0.6"), p.sans());
+        assertEquals(Optional.of(Path.of("relay.pem")), p.tlsCert());
+        assertEquals(Optional.of(URI.create("https://kms.lan:9443")), RelayOptions.parse(new String[] {"--home",
+                home.toString(), "--kms-tls", "https://kms.lan:9443"}).kmsTls());
+        assertTrue(assertThrows(UsageException.class, () -> parse("--kms-tls", "http://kms.lan:8000"))
+                .getMessage().contains("--kms-tls"));
+    }
+
+    @Test
     void helpIsRecognised() {
         assertTrue(RelayOptions.parse(new String[] {"--help"}).help());
         assertTrue(RelayOptions.USAGE.contains("--kms URL"));
@@ -94,7 +111,7 @@ class RelayOptionsTest {
 
     @Test
     void plainWsBeyondLoopbackNeedsInsecure() throws Exception {
-        RelaySettings s = parse("--bind", "0.0.0.0", "--port", "0", "--kms", "off");
+        RelaySettings s = new RelaySettings("0.0.0.0", 0, Optional.empty(), false, RelayLimits.DEFAULT, 25);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RelayServer.start(s));
         assertTrue(e.getMessage().contains("--insecure"));
     }

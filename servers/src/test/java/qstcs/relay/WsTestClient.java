@@ -65,9 +65,19 @@ final class WsTestClient implements AutoCloseable {
 
     /** Connects and waits for the upgrade. */
     static WsTestClient connect(OkHttpClient http, int port) {
-        WsTestClient c = new WsTestClient(http, "ws://127.0.0.1:" + port + "/");
+        return connect(http, "ws://127.0.0.1:" + port + "/");
+    }
+
+    /** Connects to {@code url} (ws:// or wss://) and waits for the upgrade. */
+    static WsTestClient connect(OkHttpClient http, String url) {
+        WsTestClient c = new WsTestClient(http, url);
         c.opened.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
         return c;
+    }
+
+    /** Starts connecting without waiting (for tests that expect the upgrade to fail). */
+    static WsTestClient attempt(OkHttpClient http, String url) {
+        return new WsTestClient(http, url);
     }
 
     /** Connects, registers and waits for {@code registered}. */

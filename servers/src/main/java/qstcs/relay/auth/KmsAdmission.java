@@ -1,0 +1,96 @@
+package qstcs.relay.auth;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import qstcs.relay.Admission;
+
+/**
+ * Admits a register frame only if its token is an active device token for exactly the device id
+ * it registers as, according to the KMS. Answers are cached briefly (by the token's hash, never
+ * the token), so a reconnect storm does not become an introspection storm; the revocation feed
+ * drops a device's entries at once. Fails closed: with the KMS unreachable and nothing cached,
+ * registration is refused.
+ */
+public final class KmsAdmission implements Admission {
+
+    private static final System.Logger LOG = System.getLogger(KmsAdmission.class.getName());
+    /** How long a positive answer is reused; revocation is pushed separately, so this may be longer than a blink. */
+    static final Duration ACTIVE_TTL = Duration.ofSeconds(30);
+    /** Unknown tokens are asked again soon: the device may be enrolling right now. */
+    static final Duration INACTIVE_TTL = Duration.ofSeconds(2);
+    private static final int MAX_ENTRIES = 50_000;
+
+    private record Answer(Optional<String> deviceId, long expiresAtMillis) {
+    }
+
+    private final KmsIdentityClient kms;
+    private final InstantSource clock;
+    private final Map<String, Answer> cache = new ConcurrentHashMap<>();
+
+    public KmsAdmission(KmsIdentityClient kms, InstantSource clock) {
+        this.kms = kms;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean admits(String deviceId, String token) {
+        if (token == null || token.isEmpty() || token.length() > 256) {
+            return false;
+        }
+        return device(token).map(deviceId::equals).orElse(false);
+    }
+
+    /** The device a token belongs to, from the cache or the KMS; empty if inactive or the KMS is unreachable. */
+    Optional<String> device(String token) {
+        String key = hash(token);
+        long now = clock.millis();
+        Answer cached = cache.get(key);
+        if (cached != null && cached.expiresAtMillis() > now) {
+            return cached.deviceId();
+        }
+        try {
+            Optional<String> device = kms.introspect(token);
+            if (cache.size() >= MAX_ENTRIES) {
+                cache.values().removeIf(a -> a.expiresAtMillis() <= now);
+                if (cache.size() >= MAX_ENTRIES) {
+                    cache.clear();
+                }
+            }
+            cache.put(key, new Answer(device, now + (device.isPresent() ? ACTIVE_TTL : INACTIVE_TTL).toMillis()));
+            return device;
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot check a device token with the KMS at {0}: {1}", kms.kmsTls(), e.getMessage());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** Forgets every cached answer for {@code deviceId} (it was revoked). */
+    public void forget(String deviceId) {
+        cache.values().removeIf(a -> a.deviceId().map(deviceId::equals).orElse(false));
+    }
+
+    /** Forgets everything (the KMS restarted). */
+    public void forgetAll() {
+        cache.clear();
+    }
+
+    private static String hash(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
