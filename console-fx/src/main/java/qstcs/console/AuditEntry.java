@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.Locale;
 
 /** One line of the KMS audit log as the event timeline shows it. */
-public record AuditEntry(long id, Instant at, String type, Severity severity, String detail) {
+public record AuditEntry(long id, Instant at, String type, String actor, Severity severity, String detail) {
 
     /** How loudly the timeline shows an entry; drives its colour through a CSS pseudo-class. */
     public enum Severity { INFO, WARNING, CRITICAL }
@@ -13,11 +13,14 @@ public record AuditEntry(long id, Instant at, String type, Severity severity, St
     static AuditEntry fromJson(JsonNode json) {
         String type = firstText(json, "type", "event", "kind");
         String detail = firstText(json, "detail", "message", "description");
-        return new AuditEntry(json.path("id").asLong(0), parseTime(json), type,
-                severityOf(json.path("severity").asText(""), type), detail);
+        return new AuditEntry(json.path("id").asLong(0), parseTime(json), type, firstText(json, "actor"),
+                severityOf(json.path("severity").asText(""), type + " " + detail), detail);
     }
 
-    /** Uses the KMS severity when it sends one, else infers it from the event type. */
+    /**
+     * Uses the KMS severity when it sends one, else infers it from the event kind and detail
+     * (a status change "GREEN -> RED" is critical, "-> YELLOW" a warning, "-> GREEN" news).
+     */
     static Severity severityOf(String declared, String type) {
         switch (declared.toLowerCase(Locale.ROOT)) {
             case "critical", "error", "alert", "high" -> { return Severity.CRITICAL; }
@@ -27,10 +30,10 @@ public record AuditEntry(long id, Instant at, String type, Severity severity, St
         }
         String t = type.toLowerCase(Locale.ROOT);
         if (t.contains("breach") || t.contains("attack") || t.contains("revok") || t.contains("fail")
-                || t.contains("red")) {
+                || t.contains("denied") || t.contains("-> red")) {
             return Severity.CRITICAL;
         }
-        if (t.contains("eve") || t.contains("yellow") || t.contains("warn")) {
+        if (t.contains("eve") || t.contains("-> yellow") || t.contains("warn")) {
             return Severity.WARNING;
         }
         return Severity.INFO;

@@ -3,11 +3,13 @@ package qstcs.console;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javafx.application.Application;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 import okhttp3.OkHttpClient;
+import qstcs.crypto.tls.PinnedCaTrust;
 import qstcs.console.visualiser.VisualiserModel;
 import qstcs.console.visualiser.VisualiserView;
 import qstcs.fx.WindowPlacement;
@@ -41,17 +43,21 @@ public final class ConsoleApp extends Application {
         }
     }
 
-    /** One HTTP client for the KMS and the relay; TLS pinning of the local CA plugs in here (DESIGN §7). */
-    static OkHttpClient httpClient() {
-        return new OkHttpClient.Builder()
+    /**
+     * One HTTP client for the KMS and the relay, so transport security is decided in one place:
+     * https:// trusts exactly the pinned QSTCS CA, never the system's public CAs (DESIGN §7).
+     */
+    static OkHttpClient httpClient(Optional<PinnedCaTrust> trust) {
+        OkHttpClient.Builder b = new OkHttpClient.Builder()
                 .connectTimeout(Duration.ofSeconds(2))
                 .readTimeout(Duration.ofSeconds(10))
-                .callTimeout(Duration.ofSeconds(15))
-                .build();
+                .callTimeout(Duration.ofSeconds(15));
+        trust.ifPresent(t -> b.sslSocketFactory(t.sslContext().getSocketFactory(), t.trustManager()));
+        return b.build();
     }
 
     static ConsoleModel createModel(ConsoleOptions options, Map<String, String> env) {
-        return new ConsoleModel(httpClient(), options.kmsUrl(), options.relayUrl(),
+        return new ConsoleModel(httpClient(KmsTrust.load(options.home(), env)), options.kmsUrl(), options.relayUrl(),
                 OperatorToken.load(options.home(), env));
     }
 

@@ -50,6 +50,8 @@ public final class ConsoleModel implements AutoCloseable {
     private boolean haveStatus;
     private boolean statusRefreshPending;
     private double[] pendingEve;
+    private long lastStatusRead = System.nanoTime();
+    private static final long STATUS_REFRESH_NANOS = 2_000_000_000L;
 
     private final ReadOnlyObjectWrapper<HttpUrl> kmsUrl = new ReadOnlyObjectWrapper<>(this, "kmsUrl");
     private final ReadOnlyObjectWrapper<HttpUrl> relayUrl = new ReadOnlyObjectWrapper<>(this, "relayUrl");
@@ -66,6 +68,7 @@ public final class ConsoleModel implements AutoCloseable {
     private final ReadOnlyLongWrapper poolBits = new ReadOnlyLongWrapper(this, "poolBits");
     private final ReadOnlyLongWrapper round = new ReadOnlyLongWrapper(this, "round");
     private final ReadOnlyBooleanWrapper eveActive = new ReadOnlyBooleanWrapper(this, "eveActive");
+    private final ReadOnlyDoubleWrapper eveRate = new ReadOnlyDoubleWrapper(this, "eveRate");
     private final ReadOnlyObjectWrapper<RoundSample> latestRound = new ReadOnlyObjectWrapper<>(this, "latestRound");
     private final ReadOnlyObjectWrapper<RouterHeartbeat> routerHeartbeat = new ReadOnlyObjectWrapper<>(this, "routerHeartbeat");
     private final ReadOnlyStringWrapper routerSignal = new ReadOnlyStringWrapper(this, "routerSignal", "NO SIGNAL");
@@ -327,6 +330,10 @@ public final class ConsoleModel implements AutoCloseable {
             }
             case "round" -> onRound(data);
             case "key" -> refreshStatusSoon();
+            case "eve" -> {
+                eveRate.set(data.path("eve_intercept_rate").asDouble(eveRate.get()));
+                eveActive.set(data.path("eve_active").asBoolean(eveActive.get()));
+            }
             case "audit" -> addAudit(AuditEntry.fromJson(data));
             case "router" -> {
                 routerHeartbeat.set(RouterHeartbeat.fromJson(data, Instant.now()));
@@ -343,6 +350,9 @@ public final class ConsoleModel implements AutoCloseable {
         keyRateBps.set(sample.keyRateBps());
         if (data.has("pool_bits")) {
             poolBits.set(data.path("pool_bits").asLong());
+        } else if (System.nanoTime() - lastStatusRead > STATUS_REFRESH_NANOS) {
+            // Round events carry no pool size or key rate; those come with a status read, at most every 2 s.
+            refreshStatusSoon();
         }
         // A latched RED keeps showing the breach QBER on the gauge (DESIGN §4); history stays live.
         if (kmsState.get() != LinkState.RED) {
@@ -353,6 +363,7 @@ public final class ConsoleModel implements AutoCloseable {
 
     private void applyStatus(LinkStatus status) {
         haveStatus = true;
+        lastStatusRead = System.nanoTime();
         kmsState.set(status.state());
         qber.set(status.qber());
         lastRoundQber.set(status.lastRoundQber());
@@ -362,6 +373,7 @@ public final class ConsoleModel implements AutoCloseable {
         poolBits.set(status.poolBits());
         keyRateBps.set(status.keyRateBps());
         round.set(status.round());
+        eveRate.set(status.eveRate());
         eveActive.set(status.eveActive());
         refreshLamp();
     }
@@ -441,6 +453,8 @@ public final class ConsoleModel implements AutoCloseable {
     public ReadOnlyLongProperty poolBitsProperty() { return poolBits.getReadOnlyProperty(); }
     public ReadOnlyLongProperty roundProperty() { return round.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty eveActiveProperty() { return eveActive.getReadOnlyProperty(); }
+    /** The eavesdropper's intercept rate as the KMS reports it (0 when off). */
+    public ReadOnlyDoubleProperty eveRateProperty() { return eveRate.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<RoundSample> latestRoundProperty() { return latestRound.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<RouterHeartbeat> routerHeartbeatProperty() { return routerHeartbeat.getReadOnlyProperty(); }
     /** BLOCKING, ALLOWING or NO SIGNAL (no heartbeat within {@link #ROUTER_STALE_AFTER}). */

@@ -10,7 +10,7 @@ import okhttp3.HttpUrl;
  * URLs are checked here so a typo fails at start with a clear message instead of an OFFLINE lamp.
  */
 public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl) {
-    public static final String DEFAULT_KMS = "http://127.0.0.1:8000";
+    public static final String DEFAULT_KMS = "https://127.0.0.1:8443";
     public static final String DEFAULT_RELAY = "http://127.0.0.1:8765";
 
     static final String USAGE = """
@@ -21,8 +21,10 @@ public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl) {
             The quantum link is a classical simulation of BB84, not quantum hardware.
 
               --home DIR    state directory (default $QSTCS_HOME, else ~/.qstcs); the operator
-                            token is read from DIR/kms/operator.token or $QSTCS_OPERATOR_TOKEN
-              --kms URL     KMS base URL (default %s)
+                            token is read from DIR/kms/operator.token or $QSTCS_OPERATOR_TOKEN,
+                            the KMS's CA from DIR/kms/ca.crt or $QSTCS_CA_FINGERPRINT (sha256:HEX)
+              --kms URL     KMS base URL (default %s; operator routes are served over TLS
+                            only, so an http:// address works only with a KMS that allows it)
               --relay URL   relay URL for its /stats (default %s; ws:// and wss:// are accepted)
             """.formatted(DEFAULT_KMS, DEFAULT_RELAY);
 

@@ -81,11 +81,12 @@ final class ControlsPane extends VBox {
         });
         eveRate.valueProperty().addListener((obs, old, v) -> {
             // Keyboard, clicks on the track and programmatic changes do not go through "valueChanging".
-            if (!eveRate.isValueChanging() && eveSwitch.isSelected()) {
+            if (!syncingFromKms && !eveRate.isValueChanging() && eveSwitch.isSelected()) {
                 model.applyEve(true, v.doubleValue());
             }
         });
         model.eveActiveProperty().addListener((obs, was, on) -> showKmsEve(model));
+        model.eveRateProperty().addListener((obs, was, rate) -> showKmsEve(model));
         // After every Eve request (also a failed one) the switch shows what the KMS says.
         model.eveRunningProperty().addListener((obs, was, running) -> {
             if (!running) {
@@ -100,6 +101,10 @@ final class ControlsPane extends VBox {
         syncingFromKms = true;
         try {
             eveSwitch.setSelected(model.eveActiveProperty().get());
+            // Follow a rate set elsewhere (another console), unless the operator is dragging the slider.
+            if (model.eveActiveProperty().get() && !eveRate.isValueChanging() && !model.eveRunningProperty().get()) {
+                eveRate.setValue(model.eveRateProperty().get());
+            }
         } finally {
             syncingFromKms = false;
         }

@@ -146,8 +146,8 @@ final class DashboardView extends HBox {
         if (!model.relayReachableProperty().get()) {
             relay.setText("relay unreachable");
             relay.setTextColor(DashboardTiles.RED);
-        } else {
-            relay.setText("relay up");
+        } else if (stats != null) {
+            relay.setText("relay sees link " + stats.linkStatus() + " · " + stats.queuedFrames() + " queued");
             relay.setTextColor(DashboardTiles.MUTED);
         }
         if (stats != null) {

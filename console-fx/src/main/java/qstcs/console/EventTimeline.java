@@ -59,7 +59,7 @@ final class EventTimeline extends ListView<AuditEntry> {
                 return;
             }
             time.setText(TIME.format(entry.at()));
-            type.setText(entry.type());
+            type.setText(entry.actor().isEmpty() ? entry.type() : entry.type() + " · " + entry.actor());
             detail.setText(entry.detail());
             detail.setManaged(!entry.detail().isEmpty());
             detail.setVisible(!entry.detail().isEmpty());

@@ -88,6 +88,17 @@ final class KmsEventStream implements AutoCloseable {
         return !closed && source == current;
     }
 
+    /** The KMS's own explanation of a refusal (its JSON {@code detail}), e.g. which TLS port to use. */
+    private static String kmsSays(Response response) {
+        try {
+            JsonNode json = MAPPER.readTree(response.peekBody(4096).string());
+            String detail = json.path("detail").asText(json.path("error").asText(""));
+            return detail.isEmpty() ? "" : ": " + detail;
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
     private final class Listener extends EventSourceListener {
         @Override
         public void onOpen(EventSource source, Response response) {
@@ -121,7 +132,9 @@ final class KmsEventStream implements AutoCloseable {
         public void onFailure(EventSource source, Throwable error, Response response) {
             String reason;
             if (response != null && !response.isSuccessful()) {
-                reason = "the KMS refused the event stream (HTTP " + response.code() + ")";
+                reason = "the KMS refused the event stream (HTTP " + response.code() + kmsSays(response) + ")";
+            } else if (error instanceof javax.net.ssl.SSLException ssl) {
+                reason = "the KMS at " + kms.base() + " is not trusted: " + KmsOperatorClient.tlsProblem(ssl);
             } else if (error instanceof java.net.SocketTimeoutException) {
                 reason = "no events from the KMS for " + SILENCE_LIMIT.toSeconds() + " s";
             } else {

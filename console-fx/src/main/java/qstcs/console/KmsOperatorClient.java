@@ -123,11 +123,19 @@ public final class KmsOperatorClient {
             throw e;
         } catch (ConnectException | UnknownHostException e) {
             throw new KmsCallException("The KMS at " + base + " cannot be reached. Is it running?");
+        } catch (javax.net.ssl.SSLException e) {
+            throw new KmsCallException("The KMS at " + base + " is not trusted: " + KmsOperatorClient.tlsProblem(e));
         } catch (SocketTimeoutException e) {
             throw new KmsCallException("The KMS at " + base + " did not answer " + where + " in time.");
         } catch (IOException e) {
             throw new KmsCallException("The call " + where + " to " + base + " failed: " + e.getClass().getSimpleName());
         }
+    }
+
+    /** A TLS failure in operator words: the pin comes from the KMS's CA (DESIGN §7). */
+    static String tlsProblem(javax.net.ssl.SSLException e) {
+        return "its certificate does not chain to the pinned QSTCS CA (" + KmsTrust.caFile(java.nio.file.Path.of("$QSTCS_HOME"))
+                + " or $" + KmsTrust.ENV + ")" + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     private static JsonNode parse(String text, String where) throws KmsCallException {

@@ -2,15 +2,17 @@ package qstcs.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** What the relay's read-only {@code /stats} reports that the console shows. */
-public record RelayStats(int onlineDevices, long messagesRelayed) {
+/**
+ * What the relay's read-only {@code /stats} reports that the console shows: who is online, how many
+ * frames it relayed, how many wait for offline recipients, and the link state the relay acts on.
+ */
+public record RelayStats(int onlineDevices, long messagesRelayed, long queuedFrames, String linkStatus) {
 
     static RelayStats fromJson(JsonNode json) {
-        JsonNode online = json.has("online_devices") ? json.get("online_devices") : json.path("online");
-        int count = online.isArray() ? online.size() : online.asInt(0);
-        JsonNode counters = json.has("counters") ? json.get("counters") : json;
-        long relayed = counters.has("messages_relayed") ? counters.path("messages_relayed").asLong()
-                : counters.path("relayed").asLong(counters.path("frames_relayed").asLong(0));
-        return new RelayStats(count, relayed);
+        JsonNode online = json.path("online");
+        int count = json.has("online_count") ? json.path("online_count").asInt()
+                : online.isArray() ? online.size() : online.asInt(0);
+        return new RelayStats(count, json.path("frames_relayed").asLong(0), json.path("queued_frames").asLong(0),
+                json.path("link_status").asText("?"));
     }
 }

@@ -26,7 +26,7 @@ class ConsoleOptionsTest {
     void defaultsComeFromTheEnvironmentAndTheDesign() throws Exception {
         ConsoleOptions o = ConsoleOptions.parse(List.of(), Map.of("QSTCS_HOME", "/srv/qstcs"));
         assertEquals(Path.of("/srv/qstcs"), o.home());
-        assertEquals("http://127.0.0.1:8000/", o.kmsUrl().toString());
+        assertEquals("https://127.0.0.1:8443/", o.kmsUrl().toString(), "operator routes are TLS-only");
         assertEquals("http://127.0.0.1:8765/", o.relayUrl().toString());
     }
 
