@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
@@ -86,11 +88,12 @@ public final class ConsoleModel implements AutoCloseable {
     public ConsoleModel(OkHttpClient http, HttpUrl kmsBase, HttpUrl relayBase, Optional<OperatorToken> token) {
         this.http = http;
         this.token = token;
-        this.background = Executors.newCachedThreadPool(r -> {
+        // Work handed in after close() (e.g. a relay poll already scheduled) is dropped, not an error.
+        this.background = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "console-operator");
             t.setDaemon(true);
             return t;
-        });
+        }, new ThreadPoolExecutor.DiscardPolicy());
         kmsUrl.set(kmsBase);
         relayUrl.set(relayBase);
         relayService = new RelayStatsService(new RelayStatsClient(http, relayBase));
