@@ -1,0 +1,163 @@
+package qstcs.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eu.hansolo.tilesfx.Tile;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.Slider;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+import qstcs.kms.RunningKms;
+import qstcs.relay.RelayServer;
+import qstcs.relay.RelaySettings;
+
+/**
+ * The console against the real KMS (TLS with the pinned local CA, operator routes) and the real
+ * relay, driven through its buttons headless: the acceptance checks of issue 7.
+ */
+@ExtendWith(ApplicationExtension.class)
+class ConsoleLiveTest {
+    private static RunningKms kms;
+    private static RelayServer relay;
+    private ConsoleModel model;
+    private ConsoleView view;
+
+    @BeforeAll
+    static void servers() {
+        kms = RunningKms.start(RunningKms.tempHome(), 300);
+        relay = RelayServer.start(RelaySettings.loopbackForTests().withKms(URI.create(kms.plainUrl())));
+    }
+
+    @AfterAll
+    static void stopServers() {
+        relay.close();
+        kms.close();
+    }
+
+    @Start
+    void start(Stage stage) throws Exception {
+        ConsoleOptions options = ConsoleOptions.parse(List.of("--home", kms.home().toString(), "--kms", kms.tlsUrl(),
+                "--relay", "ws://127.0.0.1:" + relay.port()), Map.of());
+        model = ConsoleApp.createModel(options, Map.of());
+        view = new ConsoleView(model, new Label("visualiser"));
+        stage.setScene(new Scene(view, 1280, 800));
+        stage.show();
+        model.start();
+    }
+
+    @AfterEach
+    void resetTheLink() throws Exception {
+        WaitForAsyncUtils.asyncFx(model::close).get(5, TimeUnit.SECONDS);
+        // Leave the shared KMS GREEN for the next test, whatever this one did.
+        new KmsOperatorClient(ConsoleApp.httpClient(KmsTrust.load(kms.home(), Map.of())),
+                okhttp3.HttpUrl.get(kms.tlsUrl()), java.util.Optional.empty()).reset();
+    }
+
+    @Test
+    void startsGreenWithAboutOnePercentQber(FxRobot robot) throws Exception {
+        await(10, () -> lamp(robot).equals("GREEN"));
+        await(5, () -> gauge(robot) > 0);
+        double qber = fx(() -> gauge(robot));
+        assertTrue(qber > 0.3 && qber < 2.0, "QBER ≈ 1 % with the default channel noise, was " + qber);
+        assertFalse(fx(() -> view.offlineBanner.isVisible()));
+        assertTrue(fx(() -> robot.from(view).lookup("#simulatedCaption").queryAs(Label.class).getText())
+                .startsWith("Simulated quantum link"));
+        await(5, () -> robot.from(view).lookup("#relayTile").queryAs(Tile.class).getText().contains("relay sees link"));
+    }
+
+    @Test
+    void forceAttackTurnsTheLinkRedWithinTwoSecondsAndIsAudited(FxRobot robot) throws Exception {
+        await(10, () -> lamp(robot).equals("GREEN"));
+        int auditBefore = fx(() -> audit(robot).getItems().size());
+        robot.clickOn("#forceAttack");
+        long clicked = System.nanoTime();
+        await(2, () -> lamp(robot).equals("RED") && gauge(robot) > 20);
+        double seconds = (System.nanoTime() - clicked) / 1e9;
+        double attacked = fx(() -> gauge(robot));
+        assertTrue(attacked < 30, "intercept-resend gives ≈ 25 %, was " + attacked);
+        await(2, () -> audit(robot).getItems().stream().anyMatch(e -> e.type().contains("forced_attack")));
+        assertTrue(fx(() -> audit(robot).getItems().size()) > auditBefore);
+        assertEquals(AuditEntry.Severity.CRITICAL, fx(() -> audit(robot).getItems().stream()
+                .filter(e -> e.type().contains("forced_attack")).findFirst().orElseThrow().severity()));
+        assertTrue(fx(() -> view.dashboard.attacks.getValue()) >= 1);
+        System.out.printf("force attack → RED on screen in %.2f s%n", seconds);
+
+        robot.clickOn("#resetSystem");
+        await(5, () -> lamp(robot).equals("GREEN"));
+        await(5, () -> gauge(robot) < 3);
+    }
+
+    @Test
+    void theEveSliderAtSixtyPercentTurnsTheLinkRed(FxRobot robot) throws Exception {
+        await(10, () -> lamp(robot).equals("GREEN"));
+        Slider rate = robot.from(view).lookup("#eveRate").queryAs(Slider.class);
+        robot.interact(() -> rate.setValue(0.6)); // Eve still off: nothing is sent yet
+        assertFalse(fx(() -> model.eveActiveProperty().get()));
+        robot.clickOn("#eveSwitch .thumb-area");
+        await(5, () -> lamp(robot).equals("RED"));
+        assertTrue(fx(() -> model.eveActiveProperty().get()));
+        assertEquals(0.6, fx(() -> model.eveRateProperty().get()), 1e-9, "the KMS runs Eve at the slider's rate");
+        double qber = fx(() -> gauge(robot));
+        assertTrue(qber > 11, "QBER ≈ 0.6/4 + 1 % crossed the abort line, was " + qber);
+    }
+
+    @Test
+    void showsOfflineWhileTheKmsIsDownAndRecoversByItself(FxRobot robot) throws Exception {
+        await(10, () -> lamp(robot).equals("GREEN"));
+        kms.stop();
+        try {
+            await(5, () -> lamp(robot).equals("OFFLINE"));
+            assertTrue(fx(() -> view.offlineBanner.isVisible()));
+            assertTrue(fx(() -> view.controls.forceAttack.isDisabled()), "no operator action against a KMS that is gone");
+        } finally {
+            kms.start();
+        }
+        await(10, () -> !lamp(robot).equals("OFFLINE"));
+        assertEquals(ConsoleModel.StreamState.LIVE, fx(() -> model.streamProperty().get()));
+        assertFalse(fx(() -> view.offlineBanner.isVisible()));
+        assertFalse(fx(() -> view.controls.forceAttack.isDisabled()));
+    }
+
+    private String lamp(FxRobot robot) {
+        return robot.from(view).lookup("#linkLamp").queryAs(Tile.class).getDescription();
+    }
+
+    private double gauge(FxRobot robot) {
+        return robot.from(view).lookup("#qberGauge").queryAs(Tile.class).getValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private ListView<AuditEntry> audit(FxRobot robot) {
+        return robot.from(view).lookup("#auditList").queryAs(ListView.class);
+    }
+
+    /**
+     * Reads UI state on the FX thread: evaluating bindings from the test thread races with the FX
+     * thread and can cache a stale value.
+     */
+    private static <T> T fx(Callable<T> read) throws Exception {
+        return WaitForAsyncUtils.asyncFx(read).get(5, TimeUnit.SECONDS);
+    }
+
+    private static void await(int seconds, Callable<Boolean> condition) throws TimeoutException {
+        WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, () -> fx(condition));
+    }
+}
