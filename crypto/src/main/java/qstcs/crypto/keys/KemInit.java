@@ -1,8 +1,8 @@
 package qstcs.crypto.keys;
 
-import java.util.HexFormat;
 import qstcs.crypto.wire.FlatJson;
 import qstcs.crypto.wire.HeaderFields;
+import qstcs.crypto.wire.LowerHex;
 import qstcs.crypto.wire.MalformedFrameException;
 
 /**
@@ -31,11 +31,11 @@ public record KemInit(String id, String sender, String recipient, String keyId, 
     }
 
     public byte[] ekBytes() {
-        return HexFormat.of().parseHex(ek);
+        return LowerHex.decode(ek);
     }
 
     public byte[] macBytes() {
-        return HexFormat.of().parseHex(mac);
+        return LowerHex.decode(mac);
     }
 
     public String toJson() {

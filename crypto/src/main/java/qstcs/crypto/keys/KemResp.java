@@ -1,8 +1,8 @@
 package qstcs.crypto.keys;
 
-import java.util.HexFormat;
 import qstcs.crypto.wire.FlatJson;
 import qstcs.crypto.wire.HeaderFields;
+import qstcs.crypto.wire.LowerHex;
 import qstcs.crypto.wire.MalformedFrameException;
 
 /**
@@ -29,11 +29,11 @@ public record KemResp(String id, String sender, String recipient, String keyId, 
     }
 
     public byte[] ctBytes() {
-        return HexFormat.of().parseHex(ct);
+        return LowerHex.decode(ct);
     }
 
     public byte[] macBytes() {
-        return HexFormat.of().parseHex(mac);
+        return LowerHex.decode(mac);
     }
 
     public String toJson() {

@@ -1,8 +1,8 @@
 package qstcs.crypto.seal;
 
-import java.util.HexFormat;
 import qstcs.crypto.wire.FlatJson;
 import qstcs.crypto.wire.HeaderFields;
+import qstcs.crypto.wire.LowerHex;
 import qstcs.crypto.wire.MalformedFrameException;
 
 /**
@@ -40,12 +40,12 @@ public record SealedFrame(String id, String sender, String recipient, String key
     }
 
     public byte[] nonceBytes() {
-        return HexFormat.of().parseHex(nonce);
+        return LowerHex.decode(nonce);
     }
 
     /** Ciphertext followed by the 16-byte GCM tag. */
     public byte[] ciphertextBytes() {
-        return HexFormat.of().parseHex(ciphertext);
+        return LowerHex.decode(ciphertext);
     }
 
     /** Compact JSON with the field names and order of DESIGN.md §6. */

@@ -69,13 +69,18 @@ public final class HeaderFields {
             throw new MalformedFrameException(field + " must be lower-case hex of " + size + " bytes (got "
                     + len + " characters)");
         }
-        for (int i = 0; i < len; i++) {
-            char c = value.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                throw new MalformedFrameException(field + " must be lower-case hex; character " + i + " is not");
+        if (!LowerHex.isLowerHex(value)) {
+            int i = 0;
+            while (isLowerHexDigit(value.charAt(i))) {
+                i++;
             }
+            throw new MalformedFrameException(field + " must be lower-case hex; character " + i + " is not");
         }
         return value;
+    }
+
+    private static boolean isLowerHexDigit(char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f';
     }
 
     /**
