@@ -106,7 +106,7 @@ public final class FlatJson {
 
     /** Compact JSON writer ({@code {"a":"b","n":1}}, no spaces), the form the KMS and relay use. */
     public static final class Writer {
-        private final StringBuilder sb = new StringBuilder(256).append('{');
+        private final StringBuilder sb = new StringBuilder(1024).append('{');
         private final java.util.HashSet<String> names = new java.util.HashSet<>();
 
         private Writer() {
@@ -146,27 +146,37 @@ public final class FlatJson {
             sb.append(':');
         }
 
+        /** Copies runs of plain characters in one append; only the rare special ones are escaped. */
         private void quote(String s) {
             sb.append('"');
+            int run = 0;
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
-                switch (c) {
-                    case '"' -> sb.append("\\\"");
-                    case '\\' -> sb.append("\\\\");
-                    case '\n' -> sb.append("\\n");
-                    case '\r' -> sb.append("\\r");
-                    case '\t' -> sb.append("\\t");
-                    default -> {
-                        if (c < 0x20 || Character.isSurrogate(c) && !validSurrogateAt(s, i)) {
-                            // Unpaired surrogates are escaped so the output stays valid UTF-8 text.
-                            sb.append(String.format("\\u%04x", (int) c));
-                        } else {
-                            sb.append(c);
-                        }
-                    }
+                if (c >= 0x20 && c != '"' && c != '\\' && !Character.isSurrogate(c)) {
+                    continue;
+                }
+                String escaped = escape(s, i, c);
+                if (escaped != null) {
+                    sb.append(s, run, i).append(escaped);
+                    run = i + 1;
                 }
             }
-            sb.append('"');
+            sb.append(s, run, s.length()).append('"');
+        }
+
+        /** The escape for {@code c} at {@code i}, or null when it may stay (a valid surrogate pair). */
+        private static String escape(String s, int i, char c) {
+            return switch (c) {
+                case '"' -> "\\\"";
+                case '\\' -> "\\\\";
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                case '\t' -> "\\t";
+                default -> c < 0x20 || !validSurrogateAt(s, i)
+                        // Unpaired surrogates are escaped so the output stays valid UTF-8 text.
+                        ? String.format("\\u%04x", (int) c)
+                        : null;
+            };
         }
 
         private static boolean validSurrogateAt(String s, int i) {
