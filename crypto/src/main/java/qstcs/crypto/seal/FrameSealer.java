@@ -39,18 +39,13 @@ public final class FrameSealer implements Destroyable {
     private static final int MAX_CACHED_DIRECTIONS = 64;
     private static final String TRANSFORMATION = "AES/GCM/NoPadding";
     /**
-     * One GCM cipher per thread: {@code Cipher.getInstance} costs several microseconds, more than
-     * sealing a chat message. Every use starts with {@code init} (fresh key and nonce), so no
-     * state carries over between frames.
+     * GCM ciphers per thread, one for sealing and one for opening: {@code Cipher.getInstance}
+     * costs several microseconds, more than sealing a chat message, and keeping the two modes
+     * apart avoids rebuilding the mode's engine on every switch. Every use starts with
+     * {@code init} (key and nonce), so no state carries over between frames.
      */
-    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
-        try {
-            return Cipher.getInstance(TRANSFORMATION);
-        } catch (GeneralSecurityException e) {
-            // AES-GCM is mandatory in every JDK; reaching this is a broken runtime, not bad input.
-            throw new IllegalStateException("AES-256-GCM is unavailable in this JDK", e);
-        }
-    });
+    private static final ThreadLocal<Cipher> SEALING = ThreadLocal.withInitial(FrameSealer::newCipher);
+    private static final ThreadLocal<Cipher> OPENING = ThreadLocal.withInitial(FrameSealer::newCipher);
 
     private final String keyId;
     private final SecretBytes sessionKey;
@@ -105,7 +100,7 @@ public final class FrameSealer implements Destroyable {
         random.nextBytes(nonce);
         byte[] sealed;
         try {
-            Cipher c = CIPHER.get();
+            Cipher c = SEALING.get();
             c.init(Cipher.ENCRYPT_MODE, directionKey(sender, recipient), new GCMParameterSpec(TAG_BYTES * 8, nonce));
             c.updateAAD(FrameAad.of(id, sender, recipient, keyId, seq, timestamp));
             sealed = c.doFinal(plaintext);
@@ -127,7 +122,7 @@ public final class FrameSealer implements Destroyable {
             throw new FrameRejectedException();
         }
         try {
-            Cipher c = CIPHER.get();
+            Cipher c = OPENING.get();
             c.init(Cipher.DECRYPT_MODE, directionKey(frame.sender(), frame.recipient()),
                     new GCMParameterSpec(TAG_BYTES * 8, frame.nonceBytes()));
             c.updateAAD(FrameAad.of(frame));
@@ -157,6 +152,15 @@ public final class FrameSealer implements Destroyable {
     @Override
     public String toString() {
         return "FrameSealer[key_id=" + keyId + (destroyed ? ", destroyed]" : "]");
+    }
+
+    private static Cipher newCipher() {
+        try {
+            return Cipher.getInstance(TRANSFORMATION);
+        } catch (GeneralSecurityException e) {
+            // AES-GCM is mandatory in every JDK; reaching this is a broken runtime, not bad input.
+            throw new IllegalStateException("AES-256-GCM is unavailable in this JDK", e);
+        }
     }
 
     private SecretKeySpec directionKey(String sender, String recipient) {
