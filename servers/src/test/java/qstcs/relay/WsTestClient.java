@@ -34,6 +34,7 @@ final class WsTestClient implements AutoCloseable {
     /** Completes with the close code the server sent (onClosing), or -1 when the socket failed. */
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
     final CompletableFuture<Response> failure = new CompletableFuture<>();
+    private volatile long closedAt;
     private final WebSocket socket;
 
     private WsTestClient(OkHttpClient http, String url) {
@@ -50,6 +51,7 @@ final class WsTestClient implements AutoCloseable {
 
             @Override
             public void onClosing(WebSocket webSocket, int code, String reason) {
+                closedAt = System.nanoTime();
                 closed.complete(code);
                 webSocket.close(1000, null);
             }
@@ -177,6 +179,12 @@ final class WsTestClient implements AutoCloseable {
     void assertAlive() {
         send("{\"type\":\"ping\"}");
         next("pong");
+    }
+
+    /** {@link System#nanoTime()} when the server's close frame arrived. */
+    long closedAtNanos() {
+        closeCode();
+        return closedAt;
     }
 
     int closeCode() {

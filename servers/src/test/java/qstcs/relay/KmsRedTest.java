@@ -1,0 +1,145 @@
+package qstcs.relay;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The relay following a real KMS ({@code qstcs.kms.Main} as its own process on ephemeral ports,
+ * real BB84 rounds): {@code force_attack} ⇒ within 200 ms every session has received
+ * {@code link} RED and is closed with 4403; new sessions are refused the same way until
+ * {@code reset}, after which clients register again.
+ */
+class KmsRedTest {
+
+    private static final Pattern PLAIN_URL = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)\\s+public");
+    private static final MediaType JSON = MediaType.get("application/json");
+    private static final long LINK_BOUND_MS = 200;
+
+    @TempDir
+    Path home;
+    private Process kms;
+    private final StringBuffer kmsOutput = new StringBuffer();
+    private int kmsPort;
+    private OkHttpClient http;
+
+    @BeforeEach
+    void startKms() throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        kms = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), "qstcs.kms.Main",
+                "--home", home.toString(), "--bind", "127.0.0.1", "--port", "0", "--tls-port", "0",
+                "--round-ms", "200", "--qubits", "16384")
+                .redirectErrorStream(true)
+                .start();
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("kms-output").start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(kms.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    kmsOutput.append(line).append('\n');
+                    Matcher m = PLAIN_URL.matcher(line);
+                    if (m.find()) {
+                        port.complete(Integer.parseInt(m.group(1)));
+                    }
+                }
+            } catch (IOException e) {
+                port.completeExceptionally(e);
+            }
+            port.completeExceptionally(new IllegalStateException("KMS exited:\n" + kmsOutput));
+        });
+        kmsPort = port.get(90, TimeUnit.SECONDS);
+        http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    @AfterEach
+    void stopKms() throws Exception {
+        kms.destroy();
+        kms.waitFor(20, TimeUnit.SECONDS);
+        http.dispatcher().executorService().shutdown();
+    }
+
+    @Test
+    void forceAttackCutsEverySessionWithin200msAndResetReopens() throws Exception {
+        try (RelayServer relay = RelayServer.start(RelaySettings.loopbackForTests()
+                .withKms(URI.create("http://127.0.0.1:" + kmsPort)))) {
+            awaitLink(relay, "GREEN");
+            List<WsTestClient> clients = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                clients.add(WsTestClient.register(http, relay.port(), "Soldier_" + i));
+            }
+            clients.add(WsTestClient.connect(http, relay.port()));
+            clients.getFirst().send(WsTestClient.chat("before", "Soldier_0", "Soldier_1", "00"));
+            clients.get(1).nextWithId("before");
+
+            String attack = post("/force_attack");
+            long redAt = System.nanoTime();
+            assertTrue(attack.contains("\"status\":\"RED\""), attack);
+
+            long worstMs = Long.MIN_VALUE;
+            for (WsTestClient c : clients) {
+                assertEquals("RED", c.next("link").get("status").asText());
+                assertEquals(ClientConnection.CLOSE_LINK_RED, c.closeCode());
+                // Both may even arrive before the KMS's reply reaches us: it notifies its waiters first.
+                long lateMs = (c.closedAtNanos() - redAt) / 1_000_000;
+                assertTrue(lateMs <= LINK_BOUND_MS, "session closed " + lateMs + " ms after the KMS reported RED");
+                worstMs = Math.max(worstMs, lateMs);
+                c.close();
+            }
+            System.out.println("last of " + clients.size() + " sessions closed " + worstMs
+                    + " ms after the force_attack reply (negative: before it)");
+            assertEquals("RED", relay.linkStatus());
+            try (WsTestClient refused = WsTestClient.connect(http, relay.port())) {
+                assertEquals("RED", refused.next("link").get("status").asText());
+                assertEquals(ClientConnection.CLOSE_LINK_RED, refused.closeCode());
+            }
+
+            assertTrue(post("/reset").contains("reset_complete"));
+            awaitLink(relay, "GREEN");
+            try (WsTestClient a = WsTestClient.register(http, relay.port(), "Soldier_0");
+                 WsTestClient b = WsTestClient.register(http, relay.port(), "Soldier_1")) {
+                a.send(WsTestClient.chat("after", "Soldier_0", "Soldier_1", "01"));
+                b.nextWithId("after");
+            }
+        }
+    }
+
+    private String post(String path) throws IOException {
+        try (Response r = http.newCall(new Request.Builder().url("http://127.0.0.1:" + kmsPort + path)
+                .post(RequestBody.create("{}", JSON)).build()).execute()) {
+            String body = r.body().string();
+            assertEquals(200, r.code(), path + " → " + body);
+            return body;
+        }
+    }
+
+    private static void awaitLink(RelayServer relay, String status) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!status.equals(relay.linkStatus())) {
+            assertTrue(System.nanoTime() < deadline, "relay link status stayed " + relay.linkStatus());
+            Thread.sleep(50);
+        }
+    }
+}
