@@ -24,6 +24,7 @@ ROUTER_TOKEN="${ROUTER_TOKEN:-}"             # router token for /router/heartbea
 ROUTER_TOKEN_FILE="${ROUTER_TOKEN_FILE:-/etc/qstcs/router.token}"
 CHAIN="${CHAIN:-QSTCS_GUARD}"                # iptables chain owned by this guard
 NFT_TABLE="${NFT_TABLE:-qstcs_guard}"        # nft table (family inet) owned by this guard
+SYSLOG="${SYSLOG:-1}"                        # 1 = also log to syslog with logger (when present)
 FETCH_SLACK=5                                # seconds a request may take beyond its long-poll wait
 
 # --- state ---------------------------------------------------------------------------------------
@@ -62,6 +63,7 @@ Options (environment variables of the same name work too):
   --router-id ID            router name reported to the KMS      [host name]
   --token-file FILE         file holding the router token        [$ROUTER_TOKEN_FILE]
                             (or set ROUTER_TOKEN in the environment)
+  --no-syslog               log to stderr only, not also to syslog (SYSLOG=0)
   --once                    poll once, apply the result, exit (for cron; rules stay as applied)
   --dry-run                 print firewall commands instead of running them; no heartbeats
   -h, --help                show this help
@@ -76,7 +78,7 @@ EOF
 
 log() {
 	printf '[GUARD] %s | %s\n' "$(date '+%Y-%m-%d %H:%M:%S')" "$*" >&2
-	if command -v logger >/dev/null 2>&1; then
+	if [ "$SYSLOG" = 1 ] && command -v logger >/dev/null 2>&1; then
 		logger -t qstcs-guard -- "$*" 2>/dev/null || :
 	fi
 }
@@ -238,7 +240,10 @@ ipt_any_present() {
 # Adds only the pieces that are missing, so a restart or a firewall reload never duplicates one.
 ipt_block() {
 	for _t in $IPT_TOOLS; do
-		ipt "$_t" -S "$CHAIN" >/dev/null 2>&1 || ipt_change "$_t" -N "$CHAIN"
+		if ! ipt "$_t" -S "$CHAIN" >/dev/null 2>&1; then
+			ipt_block_new "$_t" && continue
+			ipt_change "$_t" -N "$CHAIN"
+		fi
 		ipt "$_t" -C "$CHAIN" -p tcp --dport "$CHAT_PORT" -j DROP 2>/dev/null ||
 			ipt_change "$_t" -A "$CHAIN" -p tcp --dport "$CHAT_PORT" -j DROP
 		ipt "$_t" -C "$CHAIN" -p tcp --sport "$CHAT_PORT" -j DROP 2>/dev/null ||
@@ -246,6 +251,26 @@ ipt_block() {
 		# First in FORWARD: ahead of any "ESTABLISHED -j ACCEPT", so live chats are cut too.
 		ipt "$_t" -C FORWARD -j "$CHAIN" 2>/dev/null || ipt_change "$_t" -I FORWARD 1 -j "$CHAIN"
 	done
+}
+
+# ipt_block_new TOOL — the whole block in one atomic iptables-restore when our chain does not
+# exist yet (the common case): one process instead of five is what keeps breach-to-block short
+# on a slow router CPU. Returns 1 when iptables-restore is missing or fails.
+ipt_block_new() {
+	command -v "$1-restore" >/dev/null 2>&1 || return 1
+	log "Executing: $1 -N $CHAIN"
+	log "Executing: $1 -A $CHAIN -p tcp --dport $CHAT_PORT -j DROP"
+	log "Executing: $1 -A $CHAIN -p tcp --sport $CHAT_PORT -j DROP"
+	log "Executing: $1 -I FORWARD 1 -j $CHAIN"
+	[ "$DRY_RUN" = 1 ] && return 0
+	"$1-restore" --noflush <<EOF_RULES
+*filter
+:$CHAIN - [0:0]
+-A $CHAIN -p tcp --dport $CHAT_PORT -j DROP
+-A $CHAIN -p tcp --sport $CHAT_PORT -j DROP
+-I FORWARD 1 -j $CHAIN
+COMMIT
+EOF_RULES
 }
 
 ipt_unblock() {
@@ -284,10 +309,25 @@ nft_any_present() {
 }
 
 nft_block() {
-	nft_any_present || run nft add table inet "$NFT_TABLE"
 	# Priority -10 runs before fw4's forward chain (priority 0); a drop in any base chain is final.
-	_rules=$(nft_chain) ||
-		{ run nft add chain inet "$NFT_TABLE" forward '{ type filter hook forward priority -10; policy accept; }' && _rules=''; }
+	_hook='{ type filter hook forward priority -10; policy accept; }'
+	if ! nft_any_present; then
+		# The whole block as one atomic nft transaction: one process, no half-built state.
+		log "Executing: nft add table inet $NFT_TABLE"
+		log "Executing: nft add chain inet $NFT_TABLE forward $_hook"
+		log "Executing: nft add rule inet $NFT_TABLE forward tcp dport $CHAT_PORT counter drop"
+		log "Executing: nft add rule inet $NFT_TABLE forward tcp sport $CHAT_PORT counter drop"
+		[ "$DRY_RUN" = 1 ] && return 0
+		nft -f - <<EOF_RULES
+add table inet $NFT_TABLE
+add chain inet $NFT_TABLE forward $_hook
+add rule inet $NFT_TABLE forward tcp dport $CHAT_PORT counter drop
+add rule inet $NFT_TABLE forward tcp sport $CHAT_PORT counter drop
+EOF_RULES
+		return
+	fi
+	# Repair what is missing (someone deleted a rule), never duplicating what is there.
+	_rules=$(nft_chain) || { run nft add chain inet "$NFT_TABLE" forward "$_hook" && _rules=''; }
 	printf '%s\n' "$_rules" | grep -q "tcp dport $CHAT_PORT .*drop" ||
 		run nft add rule inet "$NFT_TABLE" forward tcp dport "$CHAT_PORT" counter drop
 	printf '%s\n' "$_rules" | grep -q "tcp sport $CHAT_PORT .*drop" ||
@@ -502,6 +542,7 @@ parse_args() {
 		case $1 in
 		--once) ONCE=1 ;;
 		--dry-run) DRY_RUN=1 ;;
+		--no-syslog) SYSLOG=0 ;;
 		-h | --help)
 			usage
 			exit 0

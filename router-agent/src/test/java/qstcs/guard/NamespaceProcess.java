@@ -1,0 +1,165 @@
+package qstcs.guard;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A long-running program started inside a network namespace with {@code ip netns exec} (which
+ * execs, so the process id is the program's own). Every output line is kept with the
+ * {@link System#nanoTime()} at which it was read, copied to a log file for post-mortems, and can
+ * be awaited; {@link #stop()} sends SIGTERM like procd or Ctrl-C would.
+ */
+final class NamespaceProcess implements AutoCloseable {
+    /** One output line and when the harness read it. */
+    record Line(String text, long nanos) {
+    }
+
+    private final String label;
+    private final Process process;
+    private final List<Line> lines = new ArrayList<>();
+    private final Thread reader;
+
+    private NamespaceProcess(String label, Process process, Path log) {
+        this.label = label;
+        this.process = process;
+        this.reader = Thread.ofPlatform().daemon().name("out-" + label).start(() -> pump(log));
+    }
+
+    static NamespaceProcess start(String label, String namespace, Map<String, String> env, Path logDir,
+            List<String> command) {
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+        argv.addAll(command);
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        pb.environment().putAll(env);
+        try {
+            Files.createDirectories(logDir);
+            return new NamespaceProcess(label, pb.start(), logDir.resolve(label + ".log"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + label + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void pump(Path log) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                PrintWriter out = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
+            String text;
+            while ((text = in.readLine()) != null) {
+                long now = System.nanoTime();
+                out.println(text);
+                synchronized (lines) {
+                    lines.add(new Line(text, now));
+                    lines.notifyAll();
+                }
+            }
+        } catch (IOException e) {
+            // the process went away; what was read stays available
+        }
+    }
+
+    /** Number of lines read so far: pass it to {@link #await} to wait only for newer lines. */
+    int mark() {
+        synchronized (lines) {
+            return lines.size();
+        }
+    }
+
+    /** The first line at index {@code from} or later that matches, waiting up to {@code timeout}. */
+    Line await(int from, Predicate<String> match, Duration timeout, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lines) {
+            int i = from;
+            while (true) {
+                for (; i < lines.size(); i++) {
+                    if (match.test(lines.get(i).text())) {
+                        return lines.get(i);
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || (!process.isAlive() && !reader.isAlive())) {
+                    throw new AssertionError(label + ": no line with " + what + " within " + timeout.toMillis()
+                            + " ms (alive=" + process.isAlive() + "). Output:\n" + output());
+                }
+                try {
+                    lines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError("interrupted", e);
+                }
+            }
+        }
+    }
+
+    Line awaitContaining(int from, String text, Duration timeout) {
+        return await(from, l -> l.contains(text), timeout, "\"" + text + "\"");
+    }
+
+    String output() {
+        StringBuilder b = new StringBuilder();
+        synchronized (lines) {
+            for (Line l : lines) {
+                b.append(l.text()).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGTERM, then SIGKILL after a grace period; returns the exit code. */
+    int stop() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+            reader.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return process.isAlive() ? -1 : process.exitValue();
+    }
+
+    /** Waits for the process to end by itself; returns its exit code. */
+    int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(label + " still running after " + timeout.toMillis() + " ms. Output:\n" + output());
+            }
+            reader.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            stop();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return label + "(pid " + process.pid() + ")";
+    }
+}
