@@ -393,14 +393,19 @@ unblock() {
 
 heartbeat() {
 	[ "$DRY_RUN" = 1 ] && return 0
-	[ -n "$ROUTER_TOKEN" ] || return 0
 	_state=ALLOWING
 	[ -n "$BLOCK_REASON" ] && _state=BLOCKING
 	_present=false
 	rules_present && _present=true
 	_body=$(printf '{"router_id":"%s","state":"%s","rule_present":%s}' "$ROUTER_ID" "$_state" "$_present")
-	if http "$FETCH_SLACK" "$WORK_DIR/heartbeat" \
-		--header 'Content-Type: application/json' --header "X-Router-Token: $ROUTER_TOKEN" \
+	# The KMS takes the router token as X-Router-Token (BusyBox wget can add a header but has no
+	# Authorization helper); it is passed on wget's command line, so keep the router single-user.
+	if [ -n "$ROUTER_TOKEN" ]; then
+		set -- --header "X-Router-Token: $ROUTER_TOKEN"
+	else
+		set --
+	fi
+	if http "$FETCH_SLACK" "$WORK_DIR/heartbeat" --header 'Content-Type: application/json' "$@" \
 		--post-data "$_body" "$(kms_url /router/heartbeat)"; then
 		[ "$HB_FAILING" = 1 ] && log "Heartbeats reach the KMS again"
 		HB_FAILING=0
@@ -488,7 +493,7 @@ watch() {
 		_wait=0
 		if [ "$_long_poll" = 1 ] && [ -n "$_version" ]; then
 			_wait=$LONG_POLL_WAIT
-			[ -z "$ROUTER_TOKEN" ] || [ $((_next_hb - _now)) -ge "$_wait" ] || _wait=$((_next_hb - _now))
+			[ $((_next_hb - _now)) -ge "$_wait" ] || _wait=$((_next_hb - _now))
 			[ "$_wait" -ge 1 ] || _wait=1
 		fi
 		if ! poll "$_wait" "$_version"; then
@@ -584,7 +589,7 @@ main() {
 
 	log "Polling KMS at $KMS_HOST:$KMS_PORT... (firewall: $BACKEND, chat port $CHAT_PORT, fail-closed after $FAIL_CLOSED_AFTER failed polls)"
 	[ "$DRY_RUN" = 1 ] && log "dry run: firewall commands are printed, not run; no heartbeats"
-	[ -n "$ROUTER_TOKEN" ] || log "no router token (ROUTER_TOKEN or $ROUTER_TOKEN_FILE): heartbeats disabled"
+	[ -n "$ROUTER_TOKEN" ] || log "no router token (ROUTER_TOKEN or $ROUTER_TOKEN_FILE): heartbeats go without one and a KMS with identities refuses them"
 
 	# Rules left by an earlier run (it exited while RED) stay until the KMS says otherwise.
 	if [ "$DRY_RUN" = 0 ] && rules_any_present; then

@@ -44,6 +44,17 @@ final class GuardFirewall {
                 && lab.exec(lab.router, "iptables", "-C", CHAIN, "-p", "tcp", "--sport", "" + chatPort, "-j", "DROP").ok();
     }
 
+    /**
+     * One cheap check that the block is in force, for timing: the FORWARD hook (iptables) or the
+     * guard's chain (nft). Both are added last / atomically, so they stand for the whole block.
+     */
+    boolean hooked() {
+        if (backend.equals("nft")) {
+            return lab.exec(lab.router, "nft", "list", "chain", "inet", NFT_TABLE, "forward").ok();
+        }
+        return lab.exec(lab.router, "iptables", "-C", "FORWARD", "-j", CHAIN).ok();
+    }
+
     /** Nothing of the guard is left: no chain, no hook, no table. */
     boolean clean() {
         String all = dump();

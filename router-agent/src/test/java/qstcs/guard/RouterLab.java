@@ -42,7 +42,7 @@ final class RouterLab implements AutoCloseable {
     final String server;
     final Path logDir;
     private final List<NamespaceProcess> processes = new ArrayList<>();
-    private NamespaceThread clientThread;
+    private final Map<String, NamespaceThread> threads = new java.util.HashMap<>();
     private boolean closed;
 
     private RouterLab(String base, Path logDir) {
@@ -107,12 +107,9 @@ final class RouterLab implements AutoCloseable {
         return p;
     }
 
-    /** A thread inside the client namespace, for the test's own sockets and HTTP clients. */
-    synchronized NamespaceThread clientThread() {
-        if (clientThread == null) {
-            clientThread = new NamespaceThread(client);
-        }
-        return clientThread;
+    /** A thread inside namespace {@code ns}, for the test's own sockets and HTTP clients there. */
+    synchronized NamespaceThread thread(String ns) {
+        return threads.computeIfAbsent(ns, NamespaceThread::new);
     }
 
     @Override
@@ -124,9 +121,7 @@ final class RouterLab implements AutoCloseable {
         for (NamespaceProcess p : processes) {
             p.close();
         }
-        if (clientThread != null) {
-            clientThread.close();
-        }
+        threads.values().forEach(NamespaceThread::close);
         for (String ns : List.of(client, router, server)) {
             delete(ns);
         }
