@@ -445,11 +445,15 @@ poll_failed() {
 	elif [ $((FAILS % 20)) = 0 ]; then
 		log "KMS still unreachable ($FAILS failed polls in a row)"  # a reminder, not a flood
 	fi
-	if [ "$FAILS" -ge "$FAIL_CLOSED_AFTER" ] && [ "$BLOCK_REASON" != fail-closed ] && [ "$BLOCK_REASON" != breach ]; then
+	[ "$FAILS" -ge "$FAIL_CLOSED_AFTER" ] || return 0
+	case $BLOCK_REASON in
+	breach | fail-closed) block "$BLOCK_REASON" ;;  # already blocking: only repair if need be
+	*)
 		log "FAIL-CLOSED: no valid answer from the KMS in $FAILS polls — blocking chat traffic"
 		LAST_STATUS=UNKNOWN
 		block fail-closed
-	fi
+		;;
+	esac
 }
 
 # poll WAIT VERSION — one request; sets STATUS and VERSION, returns 1 on failure.
