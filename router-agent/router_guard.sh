@@ -24,6 +24,7 @@ ROUTER_TOKEN="${ROUTER_TOKEN:-}"             # router token for /router/heartbea
 ROUTER_TOKEN_FILE="${ROUTER_TOKEN_FILE:-/etc/qstcs/router.token}"
 CHAIN="${CHAIN:-QSTCS_GUARD}"                # iptables chain owned by this guard
 NFT_TABLE="${NFT_TABLE:-qstcs_guard}"        # nft table (family inet) owned by this guard
+VERBOSE="${VERBOSE:-0}"                      # 1 = also log every request to the KMS (troubleshooting)
 SYSLOG="${SYSLOG:-1}"                        # 1 = also log to syslog with logger (when present)
 FETCH_SLACK=5                                # seconds a request may take beyond its long-poll wait
 
@@ -63,6 +64,7 @@ Options (environment variables of the same name work too):
   --router-id ID            router name reported to the KMS      [host name]
   --token-file FILE         file holding the router token        [$ROUTER_TOKEN_FILE]
                             (or set ROUTER_TOKEN in the environment)
+  --verbose                 also log every request to the KMS and its answer
   --no-syslog               log to stderr only, not also to syslog (SYSLOG=0)
   --once                    poll once, apply the result, exit (for cron; rules stay as applied)
   --dry-run                 print firewall commands instead of running them; no heartbeats
@@ -81,6 +83,12 @@ log() {
 	if [ "$SYSLOG" = 1 ] && command -v logger >/dev/null 2>&1; then
 		logger -t qstcs-guard -- "$*" 2>/dev/null || :
 	fi
+}
+
+# debug MESSAGE — only with --verbose, and to stderr only (never to syslog: one line per poll).
+debug() {
+	[ "$VERBOSE" = 1 ] || return 0
+	printf '[GUARD] %s | debug: %s\n' "$(date '+%Y-%m-%d %H:%M:%S')" "$*" >&2
 }
 
 die() {
@@ -359,6 +367,10 @@ detect_backend() {
 
 rules_present() {
 	if [ "$DRY_RUN" = 1 ]; then [ "$DRY_BLOCKING" = 1 ]; return; fi
+	firewall_blocking
+}
+
+firewall_blocking() {
 	case $BACKEND in iptables) ipt_present ;; nft) nft_present ;; esac
 }
 
@@ -405,6 +417,7 @@ heartbeat() {
 	else
 		set --
 	fi
+	debug "POST /router/heartbeat $_body"
 	if http "$FETCH_SLACK" "$WORK_DIR/heartbeat" --header 'Content-Type: application/json' "$@" \
 		--post-data "$_body" "$(kms_url /router/heartbeat)"; then
 		[ "$HB_FAILING" = 1 ] && log "Heartbeats reach the KMS again"
@@ -464,12 +477,14 @@ poll() {
 		_path=/link_status
 	fi
 	rm -f "$WORK_DIR/status"
+	debug "GET $_path"
 	if ! http $(($1 + FETCH_SLACK)) "$WORK_DIR/status" "$(kms_url "$_path")"; then
 		poll_failed "no answer from $KMS_HOST:$KMS_PORT"
 		return 1
 	fi
 	STATUS=$(json_status "$WORK_DIR/status")
 	VERSION=$(json_version "$WORK_DIR/status")
+	debug "answer: status ${STATUS:-?} version ${VERSION:-?}"
 	case $STATUS in
 	GREEN | YELLOW | RED)
 		[ "$FAILS" -lt "$FAIL_CLOSED_AFTER" ] || log "KMS reachable again after $FAILS failed polls"
@@ -552,6 +567,7 @@ parse_args() {
 		--once) ONCE=1 ;;
 		--dry-run) DRY_RUN=1 ;;
 		--no-syslog) SYSLOG=0 ;;
+		--verbose) VERBOSE=1 ;;
 		-h | --help)
 			usage
 			exit 0
@@ -592,7 +608,10 @@ main() {
 	WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/qstcs-guard.XXXXXX") || die "cannot create a temporary directory"
 
 	log "Polling KMS at $KMS_HOST:$KMS_PORT... (firewall: $BACKEND, chat port $CHAT_PORT, fail-closed after $FAIL_CLOSED_AFTER failed polls)"
-	[ "$DRY_RUN" = 1 ] && log "dry run: firewall commands are printed, not run; no heartbeats"
+	if [ "$DRY_RUN" = 1 ]; then
+		log "dry run: firewall commands are printed, not run; no heartbeats"
+		firewall_blocking && DRY_BLOCKING=1  # pretend from the firewall's real state
+	fi
 	[ -n "$ROUTER_TOKEN" ] || log "no router token (ROUTER_TOKEN or $ROUTER_TOKEN_FILE): heartbeats go without one and a KMS with identities refuses them"
 
 	# Rules left by an earlier run (it exited while RED) stay until the KMS says otherwise.

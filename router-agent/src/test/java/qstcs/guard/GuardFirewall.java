@@ -76,6 +76,15 @@ final class GuardFirewall {
                 + count(v4, "--sport " + chatPort + " -j DROP");
     }
 
+    /** Removes whatever a (failed) test left in the router namespace's firewall; that namespace is ours. */
+    static void wipe(RouterLab lab) {
+        for (String tool : new String[] {"iptables", "ip6tables"}) {
+            lab.exec(lab.router, tool, "-F");
+            lab.exec(lab.router, tool, "-X");
+        }
+        lab.exec(lab.router, "nft", "delete", "table", "inet", NFT_TABLE);
+    }
+
     /** Packets the guard's DROP rules have caught so far. */
     long droppedPackets() {
         long sum = 0;
@@ -91,6 +100,11 @@ final class GuardFirewall {
             }
         }
         return sum;
+    }
+
+    @Override
+    public String toString() {
+        return backend;
     }
 
     private static int count(String text, String part) {

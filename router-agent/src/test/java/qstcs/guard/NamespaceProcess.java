@@ -1,9 +1,8 @@
 package qstcs.guard;
 
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +16,9 @@ import java.util.function.Predicate;
 /**
  * A long-running program started inside a network namespace with {@code ip netns exec} (which
  * execs, so the process id is the program's own). Every output line is kept with the
- * {@link System#nanoTime()} at which it was read, copied to a log file for post-mortems, and can
- * be awaited; {@link #stop()} sends SIGTERM like procd or Ctrl-C would.
+ * {@link System#nanoTime()} at which it was read (a few milliseconds after it was written), stays
+ * in a log file for post-mortems, and can be awaited; {@link #stop()} sends SIGTERM like procd or
+ * Ctrl-C would.
  */
 final class NamespaceProcess implements AutoCloseable {
     /** One output line and when the harness read it. */
@@ -33,38 +33,63 @@ final class NamespaceProcess implements AutoCloseable {
     private NamespaceProcess(String label, Process process, Path log) {
         this.label = label;
         this.process = process;
-        this.reader = Thread.ofPlatform().daemon().name("out-" + label).start(() -> pump(log));
+        this.reader = Thread.ofPlatform().daemon().name("out-" + label).start(() -> follow(log));
     }
 
     static NamespaceProcess start(String label, String namespace, Map<String, String> env, Path logDir,
             List<String> command) {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
         argv.addAll(command);
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        pb.environment().putAll(env);
         try {
             Files.createDirectories(logDir);
-            return new NamespaceProcess(label, pb.start(), logDir.resolve(label + ".log"));
+            Path log = Files.createTempFile(logDir, label + "-", ".log");
+            // Output goes to a file that is followed, not to a pipe: the JDK drains a child's pipe
+            // when the child exits and can lose its last lines (the guard's exit message).
+            ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+            pb.environment().putAll(env);
+            return new NamespaceProcess(label, pb.start(), log);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + label + ": " + e.getMessage(), e);
         }
     }
 
-    private void pump(Path log) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                PrintWriter out = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
-            String text;
-            while ((text = in.readLine()) != null) {
-                long now = System.nanoTime();
-                out.println(text);
-                synchronized (lines) {
-                    lines.add(new Line(text, now));
-                    lines.notifyAll();
+    /** Reads new lines from the log as they are written, until the process has ended and all is read. */
+    private void follow(Path log) {
+        try (InputStream in = Files.newInputStream(log)) {
+            ByteArrayOutputStream partial = new ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            while (true) {
+                boolean ended = !process.isAlive();
+                int n = in.read(buf);
+                if (n > 0) {
+                    long now = System.nanoTime();
+                    for (int i = 0; i < n; i++) {
+                        if (buf[i] == '\n') {
+                            add(new Line(partial.toString(StandardCharsets.UTF_8), now));
+                            partial.reset();
+                        } else {
+                            partial.write(buf[i]);
+                        }
+                    }
+                } else if (ended) {
+                    if (partial.size() > 0) {
+                        add(new Line(partial.toString(StandardCharsets.UTF_8), System.nanoTime()));
+                    }
+                    return;
+                } else {
+                    Thread.sleep(3);
                 }
             }
-        } catch (IOException e) {
-            // the process went away; what was read stays available
+        } catch (IOException | InterruptedException e) {
+            // the harness is shutting down; what was read stays available
+        }
+    }
+
+    private void add(Line line) {
+        synchronized (lines) {
+            lines.add(line);
+            lines.notifyAll();
         }
     }
 
@@ -113,6 +138,10 @@ final class NamespaceProcess implements AutoCloseable {
             }
         }
         return b.toString();
+    }
+
+    String label() {
+        return label;
     }
 
     long pid() {

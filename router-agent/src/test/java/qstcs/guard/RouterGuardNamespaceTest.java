@@ -10,13 +10,17 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -51,6 +55,16 @@ class RouterGuardNamespaceTest {
         servers.startRelay();
         operator = new KmsOperator(lab, servers.home);
         operator.reset();
+    }
+
+    /** Each test starts from a GREEN link and an untouched router, whatever the last one left. */
+    @AfterEach
+    void backToGreen() {
+        lab.stopAll("guard-");
+        GuardFirewall.wipe(lab);
+        if (servers.kmsProcess().isAlive()) {
+            operator.reset();
+        }
     }
 
     @AfterAll
@@ -132,7 +146,12 @@ class RouterGuardNamespaceTest {
     private double forceAttackUntilBlocked(NamespaceProcess guard, GuardFirewall fw) {
         int mark = guard.mark();
         long start = System.nanoTime();
-        CompletableFuture<String> attack = CompletableFuture.supplyAsync(operator::forceAttack);
+        long[] answered = new long[1];
+        CompletableFuture<String> attack = CompletableFuture.supplyAsync(() -> {
+            String body = operator.forceAttack();
+            answered[0] = System.nanoTime();
+            return body;
+        });
         long seenByPolling = -1;
         long deadline = start + QUICK.toNanos();
         while (System.nanoTime() < deadline) {
@@ -147,7 +166,10 @@ class RouterGuardNamespaceTest {
         long logged = guard.awaitContaining(mark, "Chat traffic BLOCKED", QUICK).nanos();
         assertContains(attack.join(), "\"status\":\"RED\"");
         assertTrue(fw.blocking(), fw.dump());
-        return (Math.min(seenByPolling, logged) - start) / 1e6;
+        double millis = (Math.min(seenByPolling, logged) - start) / 1e6;
+        System.out.printf(java.util.Locale.ROOT, "[router-agent] breach-to-block %s: %.0f ms (force_attack answered after %.0f ms)%n",
+                fw, millis, (answered[0] - start) / 1e6);
+        return millis;
     }
 
     @ParameterizedTest
@@ -242,12 +264,11 @@ class RouterGuardNamespaceTest {
     }
 
     private String httpGetFromClient(int port, String path) throws IOException {
-        try (Socket s = lab.thread(lab.client).newSocket()) {
-            s.connect(new InetSocketAddress(RouterLab.SERVER_IP, port), 3_000);
-            s.setSoTimeout(5_000);
-            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: kms\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        OkHttpClient http = new OkHttpClient.Builder().socketFactory(new NamespaceSocketFactory(lab.thread(lab.client)))
+                .connectTimeout(3, TimeUnit.SECONDS).readTimeout(5, TimeUnit.SECONDS).build();
+        try (Response r = http.newCall(new Request.Builder().url("http://" + RouterLab.SERVER_IP + ":" + port + path).build())
+                .execute()) {
+            return r.body().string();
         }
     }
 

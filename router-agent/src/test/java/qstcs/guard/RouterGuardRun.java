@@ -33,6 +33,7 @@ final class RouterGuardRun {
         env.put("POLL_INTERVAL", "1");
         env.put("FAIL_CLOSED_AFTER", "2");
         env.put("SYSLOG", "0");  // the test reads stderr; keep the host's syslog quiet
+        env.put("VERBOSE", "1");  // every request in the log, to explain any slow reaction
         env.put("ROUTER_TOKEN_FILE", "/nonexistent");
         if (routerToken != null) {
             env.put("ROUTER_TOKEN", routerToken);

@@ -54,6 +54,7 @@ final class RouterLab implements AutoCloseable {
 
     static RouterLab create(Path logDir) {
         removeStale();
+        deleteTree(logDir);  // logs and KMS state of the previous run
         String base = PREFIX + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
         RouterLab lab = new RouterLab(base, logDir);
         OPEN.add(lab);
@@ -107,6 +108,11 @@ final class RouterLab implements AutoCloseable {
         return p;
     }
 
+    /** Stops every process whose label starts with {@code prefix} (e.g. the guards of a test). */
+    synchronized void stopAll(String prefix) {
+        processes.stream().filter(p -> p.label().startsWith(prefix)).forEach(NamespaceProcess::close);
+    }
+
     /** A thread inside namespace {@code ns}, for the test's own sockets and HTTP clients there. */
     synchronized NamespaceThread thread(String ns) {
         return threads.computeIfAbsent(ns, NamespaceThread::new);
@@ -139,6 +145,17 @@ final class RouterLab implements AutoCloseable {
             }
         }
         Command.of("ip", "netns", "delete", ns).run(10);
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return;
+        }
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot clear " + dir, e);
+        }
     }
 
     /** Namespaces of earlier test JVMs that died before their cleanup ran. */
