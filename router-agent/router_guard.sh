@@ -42,6 +42,7 @@ WGET_TIMEOUT=none     # how a request gets a deadline: opt (wget -T), timeout, t
 IPT_TOOLS=''          # iptables, plus ip6tables where it works
 IPT_LOCK=0            # 1 when iptables understands -w (wait for the xtables lock)
 HB_FAILING=0          # 1 while heartbeats fail, so a failure is logged once, not every 10 s
+HEADLINE=''           # status line to print before the first firewall command it causes
 FIREWALL_READY=0      # 1 once a backend is set up: only then may the exit handler touch rules
 
 usage() {
@@ -98,6 +99,7 @@ die() {
 
 # run CMD ARGS... — a firewall change: logged like the brief's demo, skipped by --dry-run.
 run() {
+	headline
 	log "Executing: $*"
 	[ "$DRY_RUN" = 1 ] && return 0
 	"$@"
@@ -197,8 +199,15 @@ json_status() {
 	grep -o '"status":"[^"]*"' "$1" | head -n 1 | cut -d'"' -f4
 }
 
-json_version() {
-	grep -o '"version":[0-9][0-9]*' "$1" | head -n 1 | cut -d: -f2
+# read_version FILE — sets VERSION (empty when absent) without a fork: the answer is one short
+# line, and every process counts on a router CPU.
+read_version() {
+	VERSION=''
+	_json=''
+	IFS= read -r _json <"$1" || :
+	case $_json in *'"version":'[0-9]*) ;; *) return 0 ;; esac
+	_json=${_json#*\"version\":}
+	VERSION=${_json%%[!0-9]*}
 }
 
 # --- firewall: iptables backend ------------------------------------------------------------------
@@ -213,6 +222,7 @@ ipt() {  # TOOL ARGS...
 ipt_change() {
 	_tool=$1
 	shift
+	headline
 	log "Executing: $_tool $*"
 	[ "$DRY_RUN" = 1 ] && return 0
 	ipt "$_tool" "$@"
@@ -266,12 +276,9 @@ ipt_block() {
 # on a slow router CPU. Returns 1 when iptables-restore is missing or fails.
 ipt_block_new() {
 	command -v "$1-restore" >/dev/null 2>&1 || return 1
-	log "Executing: $1 -N $CHAIN"
-	log "Executing: $1 -A $CHAIN -p tcp --dport $CHAT_PORT -j DROP"
-	log "Executing: $1 -A $CHAIN -p tcp --sport $CHAT_PORT -j DROP"
-	log "Executing: $1 -I FORWARD 1 -j $CHAIN"
-	[ "$DRY_RUN" = 1 ] && return 0
-	"$1-restore" --noflush <<EOF_RULES
+	# Rules first, log lines after: every log line costs a fork of date on the router.
+	if [ "$DRY_RUN" = 0 ]; then
+		"$1-restore" --noflush <<EOF_RULES || return 1
 *filter
 :$CHAIN - [0:0]
 -A $CHAIN -p tcp --dport $CHAT_PORT -j DROP
@@ -279,6 +286,12 @@ ipt_block_new() {
 -I FORWARD 1 -j $CHAIN
 COMMIT
 EOF_RULES
+	fi
+	headline
+	log "Executing: $1 -N $CHAIN"
+	log "Executing: $1 -A $CHAIN -p tcp --dport $CHAT_PORT -j DROP"
+	log "Executing: $1 -A $CHAIN -p tcp --sport $CHAT_PORT -j DROP"
+	log "Executing: $1 -I FORWARD 1 -j $CHAIN"
 }
 
 ipt_unblock() {
@@ -321,18 +334,21 @@ nft_block() {
 	_hook='{ type filter hook forward priority -10; policy accept; }'
 	if ! nft_any_present; then
 		# The whole block as one atomic nft transaction: one process, no half-built state.
-		log "Executing: nft add table inet $NFT_TABLE"
-		log "Executing: nft add chain inet $NFT_TABLE forward $_hook"
-		log "Executing: nft add rule inet $NFT_TABLE forward tcp dport $CHAT_PORT counter drop"
-		log "Executing: nft add rule inet $NFT_TABLE forward tcp sport $CHAT_PORT counter drop"
-		[ "$DRY_RUN" = 1 ] && return 0
-		nft -f - <<EOF_RULES
+		# Rules first, log lines after: every log line costs a fork of date on the router.
+		if [ "$DRY_RUN" = 0 ]; then
+			nft -f - <<EOF_RULES
 add table inet $NFT_TABLE
 add chain inet $NFT_TABLE forward $_hook
 add rule inet $NFT_TABLE forward tcp dport $CHAT_PORT counter drop
 add rule inet $NFT_TABLE forward tcp sport $CHAT_PORT counter drop
 EOF_RULES
-		return
+		fi
+		headline
+		log "Executing: nft add table inet $NFT_TABLE"
+		log "Executing: nft add chain inet $NFT_TABLE forward $_hook"
+		log "Executing: nft add rule inet $NFT_TABLE forward tcp dport $CHAT_PORT counter drop"
+		log "Executing: nft add rule inet $NFT_TABLE forward tcp sport $CHAT_PORT counter drop"
+		return 0
 	fi
 	# Repair what is missing (someone deleted a rule), never duplicating what is there.
 	_rules=$(nft_chain) || { run nft add chain inet "$NFT_TABLE" forward "$_hook" && _rules=''; }
@@ -379,11 +395,26 @@ rules_any_present() {
 	case $BACKEND in iptables) ipt_any_present ;; nft) nft_any_present ;; esac
 }
 
-# block REASON — makes sure the DROP rules are in place; says so only when something changed.
+# headline — logs the pending HEADLINE (the status line) once, ahead of the commands it caused.
+headline() {
+	[ -n "$HEADLINE" ] || return 0
+	log "$HEADLINE"
+	HEADLINE=''
+}
+
+# block REASON [HEADLINE] — makes sure the DROP rules are in place; says so only when something
+# changed. While allowing, the backend is called straight away (it checks each piece itself):
+# on a breach, the time to the rule matters more than the order of log lines.
 block() {
+	HEADLINE=${2:-}
+	_was=$BLOCK_REASON
 	BLOCK_REASON=$1
-	rules_present && return 0
+	if [ -n "$_was" ] && rules_present; then
+		headline
+		return 0
+	fi
 	case $BACKEND in iptables) ipt_block ;; nft) nft_block ;; esac
+	headline
 	DRY_BLOCKING=1
 	case $1 in
 	fail-closed) log "Chat traffic BLOCKED at network layer (fail-closed: KMS unreachable; tcp port $CHAT_PORT, $BACKEND)" ;;
@@ -433,9 +464,10 @@ heartbeat() {
 apply_status() {
 	case $1 in
 	RED)
-		[ "$LAST_STATUS" = RED ] || log "Status: RED — QUANTUM BREACH DETECTED!"
+		_headline=''
+		[ "$LAST_STATUS" = RED ] || _headline="Status: RED — QUANTUM BREACH DETECTED!"
 		LAST_STATUS=RED
-		block breach
+		block breach "$_headline"
 		;;
 	GREEN | YELLOW)
 		if [ "$LAST_STATUS" != "$1" ]; then
@@ -483,7 +515,7 @@ poll() {
 		return 1
 	fi
 	STATUS=$(json_status "$WORK_DIR/status")
-	VERSION=$(json_version "$WORK_DIR/status")
+	read_version "$WORK_DIR/status"
 	debug "answer: status ${STATUS:-?} version ${VERSION:-?}"
 	case $STATUS in
 	GREEN | YELLOW | RED)
