@@ -59,7 +59,7 @@ class ZeroKnowledgeTest {
         String java = ProcessHandle.current().info().command().orElseThrow();
         relay = new ProcessBuilder(java, "-Xmx128m", "-Djava.util.logging.config.file=" + logging,
                 "-cp", System.getProperty("java.class.path"), "qstcs.relay.Main",
-                "--home", dir.toString(), "--port", "0", "--kms", "off")
+                "--home", dir.toString(), "--bind", "127.0.0.1", "--port", "0", "--kms", "off", "--insecure")
                 .redirectErrorStream(true)
                 .start();
         CompletableFuture<Integer> port = new CompletableFuture<>();
