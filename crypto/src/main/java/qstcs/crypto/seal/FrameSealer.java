@@ -26,7 +26,9 @@ import qstcs.crypto.wire.MalformedFrameException;
  * kind of tampering. Random 96-bit nonces are safe for 2^32 frames per key; the
  * {@link KeyRotationPolicy} keeps every key far below that.
  *
- * <p>Thread-safe. {@link #destroy()} wipes the session key this object holds.
+ * <p>Thread-safe. {@link #destroy()} wipes the session key this object holds; derived direction
+ * keys live in {@code SecretKeySpec}s and the JDK's cipher state, which the JDK cannot wipe, so
+ * they are dropped and left to the garbage collector.
  */
 public final class FrameSealer implements Destroyable {
 

@@ -9,11 +9,23 @@ import org.junit.jupiter.api.Test;
 
 class HeaderFieldsTest {
 
+    /** Every char up to U+03FF plus look-alikes further out: other digits, fullwidth forms, surrogates. */
+    static final String SAMPLE_CHARS;
+
+    static {
+        StringBuilder sb = new StringBuilder();
+        for (char c = 0; c < 0x400; c++) {
+            sb.append(c);
+        }
+        sb.append("\u0660\u06f1\u0966\u2024\u2212\u2010\u02d0\ud800\udfff\uff10\uff21\uff41\uff3f\ufe58\ufffd\uffff");
+        SAMPLE_CHARS = sb.toString();
+    }
+
     @Test
     void theFastChecksAgreeWithThePublishedPatterns() {
         SplittableRandom rnd = new SplittableRandom(1);
-        for (int c = 0; c <= 0xffff; c++) {
-            agree(String.valueOf((char) c));
+        for (char c : SAMPLE_CHARS.toCharArray()) {
+            agree(String.valueOf(c));
         }
         String alphabet = "aZ09_.-:>* /\u00e9";
         for (int i = 0; i < 5_000; i++) {
