@@ -32,6 +32,7 @@ final class Cascade {
     private final Pass[] passes;
     private int started;
     private long leak;
+    private int keyParity;   // parity of Alice's whole key, public after pass 1
     private int corrected;
     private final int[] trace;
     private final NodeQueue queue = new NodeQueue();
@@ -73,22 +74,34 @@ final class Cascade {
             }
             passes[p] = pass;
             started = p + 1;
+            int othersParity = 0;   // XOR of this pass's disclosed block parities so far
             for (int blk = 0; blk < pass.blocks; blk++) {
                 int lo = blk * pass.blockSize;
                 int hi = Math.min(lo + pass.blockSize, n);
+                // With inference, the last block's parity is the key parity (known since
+                // pass 1) minus the others: Bob can compute it, so Alice does not send it.
+                boolean inferred = p > 0 && variant.parityInference() && blk == pass.blocks - 1;
                 int a;
                 if (pass.isLazy()) {
-                    leak++;
-                    a = pass.lazyParity(alice, blk);
+                    if (inferred) {
+                        a = keyParity ^ othersParity;
+                    } else {
+                        leak++;
+                        a = pass.lazyParity(alice, blk);
+                    }
                     pass.lazyAlice[blk] = (byte) a;
                     pass.lazyBob[blk] = (byte) pass.lazyParity(bob, blk);
                 } else {
-                    a = aliceParity(pass, lo, hi);
+                    a = inferred ? keyParity ^ othersParity : aliceParity(pass, lo, hi);
                     pass.known[pass.nodeIndex(blk, 1)] = a == 0 ? EVEN : ODD;
                 }
+                othersParity ^= a;
                 if (a != bobParity(pass, blk, lo, hi)) {
                     queue.push(hi - lo, p, blk, 1, lo);
                 }
+            }
+            if (p == 0) {
+                keyParity = othersParity;   // every pass-1 block was disclosed
             }
             drainQueue(rng);
         }

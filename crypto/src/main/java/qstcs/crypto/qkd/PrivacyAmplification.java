@@ -10,23 +10,34 @@ import java.util.random.RandomGenerator;
  * {@link FiniteKey}. The seed is public (it is sent over the authenticated channel).
  *
  * <p>{@code y[i] = ⊕_j s[i + n − 1 − j]·x[j]} is the middle of the GF(2) convolution
- * {@code s * x}. Small products use the word-parallel method (64 output bits per XOR);
- * large ones use {@link ToeplitzNtt}, an integer NTT convolution whose coefficients are
- * reduced mod 2.
+ * {@code s * x}. Small products (and short outputs) use the word-parallel method (64 output
+ * bits per XOR); large ones an integer convolution reduced mod 2, by {@link ToeplitzFft}
+ * (double-precision FFT, checked to round exactly) or, beyond its size limit,
+ * {@link ToeplitzNtt} (exact modular arithmetic).
  */
 final class PrivacyAmplification {
 
+    /** The three ways to compute the product, cheapest first for large inputs. */
+    enum Method { WORD_PARALLEL, FFT, NTT }
+
+    /** Largest transform the FFT is used for (2^22 points, 64 MiB of doubles); beyond, the NTT. */
+    static final int FFT_MAX_LOG = 22;
+
     /**
      * Cost model (nanoseconds, measured on the project machine): the word-parallel method does
-     * about n/2 · ℓ/64 word XORs at ~0.5 ns; the NTT does three transforms of N/2 · log2 N
-     * butterflies at ~4.5 ns plus O(N) set-up. The cheaper estimate wins.
+     * about n/2 · ℓ/64 word XORs at ~0.5 ns; the FFT two complex transforms of N/2 · log2 N
+     * butterflies at ~2 ns; the NTT three modular transforms at ~4.5 ns. Each transform method
+     * also pays O(N) set-up. The cheapest estimate wins.
      */
-    static boolean nttIsCheaper(int n, int outBits) {
+    static Method cheapest(int n, int outBits) {
         double wordParallel = 0.5 * (n / 2.0) * Math.ceil(outBits / 64.0);
         int log = 64 - Long.numberOfLeadingZeros(Math.max(1L, (long) n + outBits - 2));
         double size = Math.pow(2, log);
-        double ntt = 4.5 * 3 * (size / 2) * log + 20 * size;
-        return ntt < wordParallel;
+        double transform = (log <= FFT_MAX_LOG ? 2.0 * 2 : 4.5 * 3) * (size / 2) * log + 30 * size;
+        if (transform >= wordParallel) {
+            return Method.WORD_PARALLEL;
+        }
+        return log <= FFT_MAX_LOG ? Method.FFT : Method.NTT;
     }
 
     private PrivacyAmplification() {
@@ -45,10 +56,11 @@ final class PrivacyAmplification {
     /** T(seed)·x with {@code outBits} output bits; picks the faster method. */
     static BitString toeplitz(BitString x, BitString seed, int outBits) {
         checkSizes(x, seed, outBits);
-        if (nttIsCheaper(x.length(), outBits)) {
-            return ToeplitzNtt.multiply(x, seed, outBits);
-        }
-        return toeplitzWordParallel(x, seed, outBits);
+        return switch (cheapest(x.length(), outBits)) {
+            case WORD_PARALLEL -> toeplitzWordParallel(x, seed, outBits);
+            case FFT -> ToeplitzFft.multiply(x, seed, outBits);
+            case NTT -> ToeplitzNtt.multiply(x, seed, outBits);
+        };
     }
 
     /**

@@ -46,6 +46,21 @@ class CascadeTest {
     }
 
     @Test
+    void parityInferenceSkipsTheLastBlockOfEveryLaterPass() {
+        RandomGenerator rng = QkdRandom.seeded(4);
+        BitString alice = BitString.random(10_000, rng);
+        Reconciliation r = Cascade.reconcile(alice, alice, 0.02, CascadeVariant.OPTION8_INFERRED, rng, false);
+        // k1 = 64 → 157 blocks, all disclosed; k2 = 512 → 20 blocks, k3 = 4096 → 3 blocks, then
+        // 16 halves: each later pass keeps its last parity to itself.
+        long expected = 157 + (20 - 1) + (3 - 1) + 16L * (2 - 1);
+        assertEquals(19, CascadeVariant.OPTION8_INFERRED.passes());
+        assertEquals(expected, r.leakedBits());
+        BitString bob = noisyCopy(alice, 0.02, rng);
+        Reconciliation fixed = Cascade.reconcile(alice, bob, 0.02, CascadeVariant.OPTION8_INFERRED, rng, false);
+        assertTrue(alice.contentEquals(fixed.bob()), "inferred parities are Alice's real parities");
+    }
+
+    @Test
     void singleErrorCostsItsBinarySearch() {
         RandomGenerator rng = QkdRandom.seeded(3);
         BitString alice = BitString.random(4_096, rng);

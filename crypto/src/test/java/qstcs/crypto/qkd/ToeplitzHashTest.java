@@ -37,6 +37,7 @@ class ToeplitzHashTest {
             String what = "n=" + n + " l=" + l;
             assertTrue(expected.contentEquals(PrivacyAmplification.toeplitzWordParallel(x, s, l)), "word-parallel " + what);
             assertTrue(expected.contentEquals(ToeplitzNtt.multiply(x, s, l)), "NTT " + what);
+            assertTrue(expected.contentEquals(ToeplitzFft.tryMultiply(x, s, l)), "FFT " + what);
         }
     }
 
@@ -48,7 +49,8 @@ class ToeplitzHashTest {
             BitString x = BitString.random(n, rng);
             BitString s = BitString.random(n + l - 1, rng);
             BitString wp = PrivacyAmplification.toeplitzWordParallel(x, s, l);
-            assertTrue(wp.contentEquals(ToeplitzNtt.multiply(x, s, l)), "n=" + n);
+            assertTrue(wp.contentEquals(ToeplitzNtt.multiply(x, s, l)), "NTT n=" + n);
+            assertTrue(wp.contentEquals(ToeplitzFft.tryMultiply(x, s, l)), "FFT n=" + n);
             // Spot-check a few output bits against the definition.
             for (int i : new int[] {0, 1, l / 2, l - 1}) {
                 int acc = 0;
@@ -76,6 +78,34 @@ class ToeplitzHashTest {
             acc ^= s.bit(l - 1 - j + n - 1) & x.bit(j);
         }
         assertEquals(acc, ntt.bit(l - 1), "last output bit by the definition");
+    }
+
+    @Test
+    void fftIsExactAtAMillionBitsAgainstTheNtt() {
+        // The benchmark's size: n = 10^6, l = 0.7·n; the FFT must round every coefficient exactly.
+        RandomGenerator rng = QkdRandom.seeded(1_000_000);
+        int n = 1_000_000;
+        int l = 700_000;
+        BitString x = BitString.random(n, rng);
+        BitString s = BitString.random(n + l - 1, rng);
+        assertTrue(ToeplitzNtt.multiply(x, s, l).contentEquals(ToeplitzFft.tryMultiply(x, s, l)));
+        // All-ones input maximises every coefficient (up to n): the worst case for rounding.
+        BitString ones = new BitString(n);
+        for (int j = 0; j < n; j++) {
+            ones.set(j, true);
+        }
+        BitString y = ToeplitzFft.tryMultiply(ones, s, l);
+        for (int i = 0; i < l; i += 9_973) {
+            assertEquals(s.parity(i, i + n), y.bit(i), "bit " + i);
+        }
+    }
+
+    @Test
+    void methodChoiceFollowsTheCostModel() {
+        assertEquals(PrivacyAmplification.Method.WORD_PARALLEL, PrivacyAmplification.cheapest(29_000, 13_000));
+        assertEquals(PrivacyAmplification.Method.WORD_PARALLEL, PrivacyAmplification.cheapest(1 << 24, 130));
+        assertEquals(PrivacyAmplification.Method.FFT, PrivacyAmplification.cheapest(1_000_000, 700_000));
+        assertEquals(PrivacyAmplification.Method.NTT, PrivacyAmplification.cheapest(8_000_000, 5_000_000));
     }
 
     @Test
