@@ -78,12 +78,9 @@ final class BernoulliMask {
         long equal = -1L; // lanes whose uniform number equals the threshold so far
         for (int b = 31; b >= lowestSetBit; b--) {
             long r = rnd.nextLong();
-            if (((threshold >>> b) & 1L) != 0) {
-                less |= equal & ~r;
-                equal &= r;
-            } else {
-                equal &= ~r;
-            }
+            long t = -((threshold >>> b) & 1L);   // all ones where the threshold bit is 1
+            less |= equal & ~r & t;                // lane's bit 0 under a threshold bit 1: below
+            equal &= ~(r ^ t);                     // still tied only where the bits agree
             if (equal == 0L) {
                 break;
             }

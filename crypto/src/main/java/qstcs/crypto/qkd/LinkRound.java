@@ -45,7 +45,6 @@ public final class LinkRound {
         double hq = FiniteKey.binaryEntropy(trueQber);
         double efficiency = hq > 0 ? rec.leakedBits() / (n * hq) : Double.NaN;
         boolean verified = Verification.keysMatch(estimate.alice(), rec.bob(), config.epsilonCor(), rng);
-        rec.bob().wipe();
         if (!verified) {
             RoundStats stats = new RoundStats(config.qubits(), sifted.length(), estimate.sampleSize(), estimate.qber(),
                     trueQber, rec.leakedBits(), efficiency, 0, since(start), AbortReason.VERIFICATION_FAILED, eveActive);
@@ -62,10 +61,7 @@ public final class LinkRound {
         KeyBits key = KeyBits.of(finalBits);
         RoundStats stats = new RoundStats(config.qubits(), sifted.length(), estimate.sampleSize(), estimate.qber(),
                 trueQber, rec.leakedBits(), efficiency, length, since(start), AbortReason.NONE, eveActive);
-        RoundResult result = finish(config, stats, key, exchange, sifted, estimate, rec, finalBits);
-        finalBits.wipe();
-        estimate.alice().wipe();
-        return result;
+        return finish(config, stats, key, exchange, sifted, estimate, rec, finalBits);
     }
 
     private static RoundResult finish(RoundConfig config, RoundStats stats, KeyBits key, QubitExchange exchange,
@@ -74,6 +70,20 @@ public final class LinkRound {
         Optional<RoundTrace> trace = config.traced()
                 ? Optional.of(trace(exchange, sifted, estimate, rec, finalBits))
                 : Optional.empty();
+        // Key material of this round now lives only in `key` (and a traced round's display copy).
+        wipe(exchange.aliceBits(), exchange.bobResults());
+        sifted.alice().wipe();
+        sifted.bob().wipe();
+        if (estimate != null) {
+            estimate.alice().wipe();
+            estimate.bob().wipe();
+        }
+        if (rec != null) {
+            rec.bob().wipe();
+        }
+        if (finalBits != null) {
+            finalBits.wipe();
+        }
         return new RoundResult(stats, key, trace);
     }
 
@@ -112,6 +122,12 @@ public final class LinkRound {
         List<Integer> finalKey = finalBits == null ? List.of() : bitsOf(finalBits);
         return new RoundTrace(records, siftedPositions, samplePositions, keyPositions, corrections, reconciled,
                 finalKey);
+    }
+
+    private static void wipe(long[]... arrays) {
+        for (long[] a : arrays) {
+            java.util.Arrays.fill(a, 0L);
+        }
     }
 
     private static List<Integer> setBits(long[] mask, int limit) {
