@@ -33,7 +33,7 @@ public record AuditEntry(long id, Instant at, String type, String actor, Severit
                 || t.contains("denied") || t.contains("-> red")) {
             return Severity.CRITICAL;
         }
-        if (t.contains("eve") || t.contains("-> yellow") || t.contains("warn")) {
+        if (t.matches("(?s).*\\beve\\b.*|.*eve_.*") || t.contains("-> yellow") || t.contains("warn")) {
             return Severity.WARNING;
         }
         return Severity.INFO;

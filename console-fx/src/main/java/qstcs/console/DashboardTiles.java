@@ -7,7 +7,11 @@ import eu.hansolo.tilesfx.TileBuilder;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.paint.Color;
+import javafx.scene.paint.CycleMethod;
+import javafx.scene.paint.LinearGradient;
 import javafx.scene.paint.Stop;
+import javafx.scene.chart.XYChart;
+import eu.hansolo.tilesfx.chart.TilesFXSeries;
 import javafx.scene.text.TextAlignment;
 
 /**
@@ -73,38 +77,29 @@ final class DashboardTiles {
                           new Section(RED_FROM_PERCENT, GAUGE_MAX_PERCENT, RED))
                 .sectionsVisible(true)
                 .highlightSections(false)
-                .animated(true)
-                .animationDuration(400)
+                // No needle animation: an interrupted TilesFX animation can leave the needle at an old
+                // value, and an operator must never see 1 % while the link is RED at 25 %.
+                .animated(false)
                 .backgroundColor(BACKGROUND)
                 .build();
     }
 
-    static Tile qberHistory() {
+    /**
+     * A history chart of real points only (a SparkLine pads its window with its first value, which
+     * reads like history that never happened). The title carries the current value.
+     */
+    static Tile history(String title, XYChart.Series<String, Number> series, Color stroke) {
         return TileBuilder.create()
-                .skinType(SkinType.SPARK_LINE)
-                .title("QBER HISTORY · last 3 min")
-                .unit("%")
-                .decimals(1)
-                .minValue(0)
-                .maxValue(GAUGE_MAX_PERCENT)
-                .averagingPeriod(HISTORY_POINTS)
-                .gradientStops(new Stop(0, GREEN), new Stop(YELLOW_FROM_PERCENT / GAUGE_MAX_PERCENT, GREEN),
-                               new Stop(RED_FROM_PERCENT / GAUGE_MAX_PERCENT, YELLOW), new Stop(1, RED))
-                .strokeWithGradient(true)
-                .textVisible(false)
-                .backgroundColor(BACKGROUND)
-                .build();
-    }
-
-    static Tile keyRateHistory() {
-        return TileBuilder.create()
-                .skinType(SkinType.SPARK_LINE)
-                .title("SECRET KEY RATE · last 3 min")
-                .unit("kbit/s")
-                .decimals(1)
-                .averagingPeriod(HISTORY_POINTS)
-                .barColor(Color.web("#4fc3f7"))
-                .textVisible(false)
+                .skinType(SkinType.SMOOTHED_CHART)
+                .title(title)
+                .chartType(Tile.ChartType.AREA)
+                .smoothing(false)
+                .animated(false)
+                .tickLabelsXVisible(false)
+                .tilesFxSeries(new TilesFXSeries<>(series, stroke,
+                        new LinearGradient(0, 0, 0, 1, true, CycleMethod.NO_CYCLE,
+                                new Stop(0, Color.color(stroke.getRed(), stroke.getGreen(), stroke.getBlue(), 0.45)),
+                                new Stop(1, Color.TRANSPARENT))))
                 .backgroundColor(BACKGROUND)
                 .build();
     }

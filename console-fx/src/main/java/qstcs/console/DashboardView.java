@@ -3,7 +3,9 @@ package qstcs.console;
 import eu.hansolo.tilesfx.Tile;
 import javafx.css.PseudoClass;
 import javafx.geometry.Insets;
+import javafx.scene.chart.XYChart;
 import javafx.scene.control.Label;
+import javafx.scene.paint.Color;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
@@ -19,11 +21,15 @@ import javafx.scene.layout.VBox;
 final class DashboardView extends HBox {
     private static final PseudoClass OFFLINE = PseudoClass.getPseudoClass("offline");
     static final double SIDE_WIDTH = 340;
+    private static final String QBER_TITLE = "QBER HISTORY · last 3 min (%)";
+    private static final String KEY_RATE_TITLE = "SECRET KEY RATE · last 3 min (kbit/s)";
 
     final Tile lamp = DashboardTiles.linkLamp();
     final Tile gauge = DashboardTiles.qberGauge();
-    final Tile qberHistory = DashboardTiles.qberHistory();
-    final Tile keyRateHistory = DashboardTiles.keyRateHistory();
+    final XYChart.Series<String, Number> qberSeries = new XYChart.Series<>();
+    final XYChart.Series<String, Number> keyRateSeries = new XYChart.Series<>();
+    final Tile qberHistory = DashboardTiles.history(QBER_TITLE, qberSeries, DashboardTiles.GREEN);
+    final Tile keyRateHistory = DashboardTiles.history(KEY_RATE_TITLE, keyRateSeries, Color.web("#4fc3f7"));
     final Tile keysIssued = DashboardTiles.counter("KEYS ISSUED", "keys", "since the last reset");
     final Tile attacks = DashboardTiles.counter("ATTACKS DETECTED", "breaches", "QBER ≥ 11 % or forced");
     final Tile sessions = DashboardTiles.counter("ACTIVE SESSIONS", "pairs", "device pairs holding a key");
@@ -113,8 +119,11 @@ final class DashboardView extends HBox {
         });
         model.latestRoundProperty().addListener((obs, old, round) -> {
             if (round != null) {
-                qberHistory.setValue(round.qber() * 100);
-                keyRateHistory.setValue(round.keyRateBps() / 1000);
+                String x = Long.toString(round.round());
+                append(qberSeries, x, round.qber() * 100);
+                append(keyRateSeries, x, round.keyRateBps() / 1000);
+                qberHistory.setTitle(String.format("%s · now %.1f %%", QBER_TITLE, round.qber() * 100));
+                keyRateHistory.setTitle(String.format("%s · now %.1f", KEY_RATE_TITLE, round.keyRateBps() / 1000));
             }
         });
         model.keysIssuedProperty().addListener((obs, old, n) -> keysIssued.setValue(n.doubleValue()));
@@ -131,6 +140,13 @@ final class DashboardView extends HBox {
                 grid.pseudoClassStateChanged(OFFLINE, s != ConsoleModel.StreamState.LIVE));
         grid.pseudoClassStateChanged(OFFLINE, true);
         showLamp(model, model.lampProperty().get());
+    }
+
+    private static void append(XYChart.Series<String, Number> series, String x, double y) {
+        series.getData().add(new XYChart.Data<>(x, y));
+        if (series.getData().size() > DashboardTiles.HISTORY_POINTS) {
+            series.getData().remove(0, series.getData().size() - DashboardTiles.HISTORY_POINTS);
+        }
     }
 
     private void showLamp(ConsoleModel model, LinkState state) {

@@ -34,6 +34,7 @@ final class EventTimeline extends ListView<AuditEntry> {
 
         EntryCell() {
             time.getStyleClass().add("event-time");
+            time.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
             type.getStyleClass().add("event-type");
             detail.getStyleClass().add("event-detail");
             detail.setWrapText(true);

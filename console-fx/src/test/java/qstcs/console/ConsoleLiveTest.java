@@ -141,7 +141,8 @@ class ConsoleLiveTest {
     }
 
     private double gauge(FxRobot robot) {
-        return robot.from(view).lookup("#qberGauge").queryAs(Tile.class).getValue();
+        // The value the gauge displays, not only the one it was given.
+        return robot.from(view).lookup("#qberGauge").queryAs(Tile.class).getCurrentValue();
     }
 
     @SuppressWarnings("unchecked")

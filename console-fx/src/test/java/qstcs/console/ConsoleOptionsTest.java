@@ -58,7 +58,9 @@ class ConsoleOptionsTest {
     void auditSeverityFollowsTheKmsOrTheEventType() {
         assertEquals(AuditEntry.Severity.CRITICAL, AuditEntry.severityOf("", "breach"));
         assertEquals(AuditEntry.Severity.CRITICAL, AuditEntry.severityOf("", "key_revoked"));
-        assertEquals(AuditEntry.Severity.WARNING, AuditEntry.severityOf("", "eve_on"));
+        assertEquals(AuditEntry.Severity.WARNING, AuditEntry.severityOf("", "eve_changed eavesdropper ON"));
+        assertEquals(AuditEntry.Severity.INFO, AuditEntry.severityOf("", "server_started rounds every 500 ms"));
+        assertEquals(AuditEntry.Severity.CRITICAL, AuditEntry.severityOf("", "status_changed GREEN -> RED (forced)"));
         assertEquals(AuditEntry.Severity.INFO, AuditEntry.severityOf("", "key_issued"));
         assertEquals(AuditEntry.Severity.WARNING, AuditEntry.severityOf("warning", "key_issued"));
     }

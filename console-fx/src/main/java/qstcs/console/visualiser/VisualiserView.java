@@ -104,6 +104,9 @@ public final class VisualiserView extends BorderPane {
                 model.noiseProperty().set(noiseSlider.getValue());
             }
         });
+        // The model may change from elsewhere (a test, a future preset): the controls follow it.
+        model.noiseProperty().addListener((obs, old, e) -> noiseSlider.setValue(e.doubleValue()));
+        model.qubitsProperty().addListener((obs, old, n) -> qubitSpinner.getValueFactory().setValue(n.intValue()));
         Label noiseValue = new Label();
         noiseValue.setMinWidth(Region.USE_PREF_SIZE);
         noiseValue.textProperty().bind(Bindings.createStringBinding(
