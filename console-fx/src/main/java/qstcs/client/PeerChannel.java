@@ -10,6 +10,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import qstcs.crypto.keys.HybridHandshake;
+import qstcs.crypto.keys.KemResp;
+import qstcs.crypto.keys.SecretBytes;
 import qstcs.crypto.seal.FrameSealer;
 import qstcs.crypto.seal.SealedFrame;
 
@@ -44,18 +47,31 @@ final class PeerChannel {
 
     private final String me;
     private final String peer;
+    private final boolean hybrid;
     private final LinkedHashMap<String, Outgoing> outbox = new LinkedHashMap<>();
-    private final LinkedHashMap<String, FrameSealer> ciphers = new LinkedHashMap<>();
-    private final Map<String, IssuedKey> keys = new HashMap<>();
+    /** QKD pair keys held, oldest first. */
+    private final LinkedHashMap<String, IssuedKey> keys = new LinkedHashMap<>();
+    /** Sealers ready for use: from the QKD key itself, or (hybrid) from the finished handshake's key. */
+    private final Map<String, FrameSealer> sealers = new HashMap<>();
     private final Map<String, ReplayGuard> replay = new HashMap<>();
     private final LinkedHashSet<String> seen = new LinkedHashSet<>();
+    /** Hybrid: our pending handshake for the current key, and the answers we gave (by key_id). */
+    private HybridHandshake.Initiator initiator;
+    private final Map<String, Answer> answers = new HashMap<>();
     private IssuedKey current;
+    /** The connection generation our {@code kem_init} was last sent on (-1: send it again). */
+    long kemInitSentOn = -1;
     private long sendSeq;
     private long sentUnderCurrent;
 
-    PeerChannel(String me, String peer) {
+    /** A {@code kem_resp} we sent, kept so that a re-delivered {@code kem_init} gets the same answer. */
+    record Answer(String initId, KemResp resp) {
+    }
+
+    PeerChannel(String me, String peer, boolean hybrid) {
         this.me = me;
         this.peer = peer;
+        this.hybrid = hybrid;
     }
 
     String peer() {
@@ -70,25 +86,34 @@ final class PeerChannel {
         return current != null;
     }
 
+    /** A key is held and (hybrid) its handshake is done: messages can be sealed. */
+    boolean ready() {
+        return current != null && sealers.containsKey(current.keyId());
+    }
+
     /** Makes {@code key} the one used for sending (and accepts frames under it). */
     void useKey(IssuedKey key) {
         accept(key);
         if (current == null || !current.keyId().equals(key.keyId())) {
-            current = key;
+            current = keys.get(key.keyId());
             sendSeq = 0;
             sentUnderCurrent = 0;
+            abandonInitiator();
         }
     }
 
-    /** Accepts frames under {@code key} without sending with it. */
+    /** Holds {@code key}; without the hybrid handshake its sealer is ready at once. */
     void accept(IssuedKey key) {
-        if (ciphers.containsKey(key.keyId())) {
+        if (keys.containsKey(key.keyId())) {
+            key.destroy(); // a second copy of a key already held
             return;
         }
-        ciphers.put(key.keyId(), new FrameSealer(key.keyId(), key.secret()));
         keys.put(key.keyId(), key);
-        while (ciphers.size() > KEPT_KEYS) {
-            String oldest = ciphers.keySet().iterator().next();
+        if (!hybrid) {
+            sealers.put(key.keyId(), new FrameSealer(key.keyId(), key.secret()));
+        }
+        while (keys.size() > KEPT_KEYS) {
+            String oldest = keys.keySet().iterator().next();
             if (current != null && oldest.equals(current.keyId())) {
                 break;
             }
@@ -97,23 +122,73 @@ final class PeerChannel {
     }
 
     boolean knows(String keyId) {
-        return ciphers.containsKey(keyId);
+        return keys.containsKey(keyId);
+    }
+
+    Optional<IssuedKey> key(String keyId) {
+        return Optional.ofNullable(keys.get(keyId));
     }
 
     long sentUnderCurrentKey() {
         return sentUnderCurrent;
     }
 
+    // ---- hybrid handshake state --------------------------------------------------------------------
+
+    /** Our pending handshake for the current key, started on first need. */
+    HybridHandshake.Initiator initiator() {
+        if (initiator == null && current != null && !ready()) {
+            initiator = HybridHandshake.initiate(current.secret(), current.keyId(), me, peer);
+        }
+        return initiator;
+    }
+
+    Optional<HybridHandshake.Initiator> pendingInitiator(String keyId) {
+        return initiator != null && current != null && current.keyId().equals(keyId)
+                ? Optional.of(initiator) : Optional.empty();
+    }
+
+    void abandonInitiator() {
+        if (initiator != null) {
+            initiator.destroy();
+            initiator = null;
+        }
+    }
+
+    Optional<Answer> answer(String keyId) {
+        return Optional.ofNullable(answers.get(keyId));
+    }
+
+    /** The handshake for {@code keyId} finished: seal and open with the hybrid session key from now on. */
+    void installHybrid(String keyId, SecretBytes sessionKey, Answer answer) {
+        FrameSealer old = sealers.put(keyId, new FrameSealer(keyId, sessionKey));
+        if (old != null) {
+            old.destroy();
+        }
+        sessionKey.destroy();
+        replay.remove(keyId);
+        if (answer != null) {
+            answers.put(keyId, answer);
+        }
+        if (current != null && current.keyId().equals(keyId)) {
+            abandonInitiator();
+        }
+    }
+
     /** Wipes every key (a breach): nothing sealed under them is readable by this process any more. */
     void wipeKeys() {
-        for (String id : new ArrayList<>(ciphers.keySet())) {
+        for (String id : new ArrayList<>(keys.keySet())) {
             forget(id);
         }
+        sealers.values().forEach(FrameSealer::destroy);
+        sealers.clear();
+        abandonInitiator();
+        answers.clear();
         current = null;
     }
 
     private void forget(String keyId) {
-        FrameSealer c = ciphers.remove(keyId);
+        FrameSealer c = sealers.remove(keyId);
         if (c != null) {
             c.destroy();
         }
@@ -122,6 +197,7 @@ final class PeerChannel {
             k.destroy();
         }
         replay.remove(keyId);
+        answers.remove(keyId);
     }
 
     Outgoing enqueue(String id, String text, Instant time) {
@@ -153,6 +229,7 @@ final class PeerChannel {
     /** Forces every unconfirmed message to be sent again (after a reconnect, or when one went missing). */
     void resendAll() {
         outbox.values().forEach(o -> o.sentOn = -1);
+        kemInitSentOn = -1;
     }
 
     /** The receipt arrived: the plaintext is no longer needed here. */
@@ -164,7 +241,7 @@ final class PeerChannel {
     String seal(Outgoing o) {
         sendSeq++;
         sentUnderCurrent++;
-        return ciphers.get(current.keyId()).seal(o.id, me, peer, sendSeq, o.time.getEpochSecond(),
+        return sealers.get(current.keyId()).seal(o.id, me, peer, sendSeq, o.time.getEpochSecond(),
                 o.text.getBytes(StandardCharsets.UTF_8)).toJson();
     }
 
@@ -178,7 +255,7 @@ final class PeerChannel {
      * fresh sequence number and are caught by id before this).
      */
     Optional<String> open(SealedFrame frame) throws GeneralSecurityException {
-        FrameSealer c = ciphers.get(frame.keyId());
+        FrameSealer c = sealers.get(frame.keyId());
         if (c == null || !frame.recipient().equals(me) || !frame.sender().equals(peer)) {
             throw new GeneralSecurityException("frame is not for this conversation");
         }

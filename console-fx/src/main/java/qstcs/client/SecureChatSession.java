@@ -18,6 +18,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
+import qstcs.crypto.keys.HandshakeFailedException;
+import qstcs.crypto.keys.HybridHandshake;
+import qstcs.crypto.keys.KemInit;
+import qstcs.crypto.keys.KemResp;
+import qstcs.crypto.keys.SecretBytes;
 import qstcs.crypto.seal.SealedFrame;
 
 /**
@@ -293,7 +298,7 @@ public final class SecureChatSession implements AutoCloseable {
         try {
             IssuedKey key = kms.sessionKey(c.peer(), config.pqc(), false);
             c.useKey(key);
-            emit(l -> l.keyChanged(c.peer(), key.keyId(), false));
+            announceKey(c);
             return true;
         } catch (ClientException e) {
             onKmsTrouble(e);
@@ -358,6 +363,10 @@ public final class SecureChatSession implements AutoCloseable {
         if (state != ConnectionState.ONLINE || !ensureKey(c)) {
             return;
         }
+        if (!c.ready()) {
+            offerHandshake(c); // hybrid: nothing is sealed before the ML-KEM exchange completes
+            return;
+        }
         int inFlight = c.inFlight(generation);
         for (PeerChannel.Outgoing o : c.unconfirmed()) {
             if (state != ConnectionState.ONLINE || pacer == null) {
@@ -381,7 +390,8 @@ public final class SecureChatSession implements AutoCloseable {
     private void transmit(PeerChannel c, PeerChannel.Outgoing o) {
         if (c.sentUnderCurrentKey() >= messagesPerKey) {
             rotate(c);
-            if (!c.hasKey()) {
+            if (!c.ready()) {
+                offerHandshake(c);
                 return;
             }
         }
@@ -420,7 +430,7 @@ public final class SecureChatSession implements AutoCloseable {
         try {
             IssuedKey key = kms.sessionKey(c.peer(), config.pqc(), true);
             c.useKey(key);
-            emit(l -> l.keyChanged(c.peer(), key.keyId(), false));
+            announceKey(c);
         } catch (ClientException e) {
             // Keep the old key rather than stall: the budget is a hygiene limit, not a hard stop.
             if (e.problem() == ClientException.Problem.LINK_COMPROMISED) {
@@ -459,7 +469,7 @@ public final class SecureChatSession implements AutoCloseable {
             try {
                 IssuedKey key = kms.key(keyId);
                 c.useKey(key); // the peer moved to a newer key: follow it
-                emit(l -> l.keyChanged(sender, key.keyId(), false));
+                announceKey(c);
             } catch (ClientException e) {
                 if (e.problem() == ClientException.Problem.LINK_COMPROMISED) {
                     compromise();
@@ -484,6 +494,125 @@ public final class SecureChatSession implements AutoCloseable {
         ChatMessage m = new ChatMessage(id, sender, sender, text.get(), time, false, keyId);
         emit(l -> l.messageAdded(m));
         sendReceipt(sender, id);
+    }
+
+    /** Tells listeners which key is in use with {@code c}'s peer once it can seal with it. */
+    private void announceKey(PeerChannel c) {
+        if (c.ready()) {
+            String id = c.currentKey().map(IssuedKey::keyId).orElse(null);
+            emit(l -> l.keyChanged(c.peer(), id, config.pqc()));
+        }
+    }
+
+    /** Sends our {@code kem_init} for the current key once per connection (hybrid sessions only). */
+    private void offerHandshake(PeerChannel c) {
+        if (!config.pqc() || pacer == null || !c.hasKey() || c.ready() || c.kemInitSentOn == generation) {
+            return;
+        }
+        HybridHandshake.Initiator i = c.initiator();
+        if (i != null && pacer.send(i.kemInit().toJson())) {
+            c.kemInitSentOn = generation;
+        }
+    }
+
+    private final HybridSteps handshake = new HybridSteps();
+
+    /** The responder and initiator steps of the hybrid ML-KEM handshake, on the session thread. */
+    private final class HybridSteps {
+        void onKemInit(String raw) {
+            KemInit init;
+            try {
+                init = KemInit.fromJson(raw);
+            } catch (IllegalArgumentException e) {
+                return;
+            }
+            if (!config.pqc() || !init.recipient().equals(config.deviceId())) {
+                return;
+            }
+            PeerChannel c = channel(init.sender());
+            if (!c.knows(init.keyId()) && !follow(c, init.keyId())) {
+                return;
+            }
+            Optional<PeerChannel.Answer> given = c.answer(init.keyId());
+            if (given.isPresent() && given.get().initId().equals(init.id())) {
+                sendFrame(given.get().resp().toJson()); // the same kem_init again: the same answer
+                return;
+            }
+            boolean oursWins = c.pendingInitiator(init.keyId()).isPresent()
+                    && config.deviceId().compareTo(init.sender()) < 0;
+            HybridHandshake.Response r;
+            try {
+                r = HybridHandshake.respond(c.key(init.keyId()).orElseThrow().secret(), init.keyId(),
+                        config.deviceId(), init);
+            } catch (HandshakeFailedException e) {
+                tampered(init.sender());
+                return;
+            }
+            if (oursWins) {
+                // Both sides started at once; the smaller device id's handshake is the one both finish.
+                r.sessionKey().destroy();
+                return;
+            }
+            c.abandonInitiator();
+            c.installHybrid(init.keyId(), r.sessionKey(), new PeerChannel.Answer(init.id(), r.kemResp()));
+            sendFrame(r.kemResp().toJson());
+            announceKey(c);
+            flush(c);
+        }
+
+        void onKemResp(String raw) {
+            KemResp resp;
+            try {
+                resp = KemResp.fromJson(raw);
+            } catch (IllegalArgumentException e) {
+                return;
+            }
+            PeerChannel c = channels.get(resp.sender());
+            if (c == null || !resp.recipient().equals(config.deviceId())) {
+                return;
+            }
+            Optional<HybridHandshake.Initiator> pending = c.pendingInitiator(resp.keyId());
+            if (pending.isEmpty()) {
+                return; // an answer to a handshake already finished or abandoned
+            }
+            try {
+                SecretBytes session = pending.get().complete(resp);
+                c.installHybrid(resp.keyId(), session, null);
+            } catch (HandshakeFailedException e) {
+                tampered(resp.sender());
+                return;
+            } catch (IllegalStateException e) {
+                return;
+            }
+            announceKey(c);
+            flush(c);
+        }
+
+        private boolean follow(PeerChannel c, String keyId) {
+            try {
+                c.useKey(kms.key(keyId));
+                return true;
+            } catch (ClientException e) {
+                if (e.problem() == ClientException.Problem.LINK_COMPROMISED) {
+                    compromise();
+                } else {
+                    emit(l -> l.problem(e));
+                }
+                return false;
+            }
+        }
+
+        private void tampered(String peer) {
+            emit(l -> l.problem(new ClientException(ClientException.Problem.HANDSHAKE_TAMPERED,
+                    "The post-quantum key exchange with " + peer + " failed its authentication check: someone on"
+                            + " the path tampered with it. Messages to " + peer + " stay unsent.")));
+        }
+    }
+
+    private void sendFrame(String frame) {
+        if (pacer != null) {
+            pacer.send(frame);
+        }
     }
 
     private void sendReceipt(String peer, String id) {
@@ -650,7 +779,7 @@ public final class SecureChatSession implements AutoCloseable {
     // ---- plumbing -------------------------------------------------------------------------------
 
     private PeerChannel channel(String peer) {
-        return channels.computeIfAbsent(peer, p -> new PeerChannel(config.deviceId(), p));
+        return channels.computeIfAbsent(peer, p -> new PeerChannel(config.deviceId(), p, config.pqc()));
     }
 
     private void fail(ClientException e) {
@@ -753,6 +882,8 @@ public final class SecureChatSession implements AutoCloseable {
                 switch (frame.path("type").asText("")) {
                     case "chat" -> onChat(frame, raw);
                     case "receipt" -> onReceipt(frame);
+                    case "kem_init" -> handshake.onKemInit(raw);
+                    case "kem_resp" -> handshake.onKemResp(raw);
                     default -> { }
                 }
             });
