@@ -665,28 +665,32 @@ public final class SecureChatSession implements AutoCloseable {
         if (closed || state == ConnectionState.COMPROMISED || state == ConnectionState.FAILED) {
             return;
         }
-        if (code == RelayClient.CLOSE_LINK_RED) {
-            compromise();
-            return;
-        }
         if (problem != null && !everOnline) {
             fail(problem);
             return;
         }
-        // A lost connection while the KMS says RED is a breach, not a network hiccup.
-        try {
-            LinkStatus now = kms.linkStatus();
-            updateLink(now);
-            if (now.compromised()) {
-                compromise();
-                return;
-            }
-        } catch (ClientException e) {
-            emit(l -> l.problem(e));
+        // A lost connection while the KMS says RED is a breach, not a network hiccup. The relay's
+        // own RED (close code 4403) is confirmed with the KMS too: right after a reset the relay may
+        // still refuse for a moment, and that must not send the session back to waiting for a reset.
+        if (kmsSaysRed(code == RelayClient.CLOSE_LINK_RED)) {
+            compromise();
+            return;
         }
         setState(ConnectionState.RECONNECTING, problem != null ? problem.getMessage()
                 : "Relay connection lost — reconnecting…");
         retryLater(this::connectRelay);
+    }
+
+    /** Asks the KMS whether the link is RED; {@code ifUnknown} decides when the KMS cannot answer. */
+    private boolean kmsSaysRed(boolean ifUnknown) {
+        try {
+            LinkStatus now = kms.linkStatus();
+            updateLink(now);
+            return now.compromised() || state == ConnectionState.COMPROMISED;
+        } catch (ClientException e) {
+            emit(l -> l.problem(e));
+            return ifUnknown;
+        }
     }
 
     private void onRelayError(String code, String message, boolean beforeRegistered) {
@@ -867,7 +871,8 @@ public final class SecureChatSession implements AutoCloseable {
         @Override
         public void onLink(RelayClient.Connection c, String status) {
             post(() -> {
-                if (current(c) && "RED".equalsIgnoreCase(status)) {
+                // Fail closed unless the KMS itself says the link is fine (the relay may lag behind a reset).
+                if (current(c) && "RED".equalsIgnoreCase(status) && kmsSaysRed(true)) {
                     compromise();
                 }
             });

@@ -1,0 +1,56 @@
+package qstcs.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The relay goes away mid-stream and comes back on the same port: nothing lost, nothing twice. */
+class RelayRestartTest {
+    private static LiveServers servers;
+
+    @BeforeAll
+    static void start() {
+        servers = LiveServers.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        servers.close();
+    }
+
+    @Test
+    void messagesSurviveARelayRestart() throws Exception {
+        SessionRecorder a = new SessionRecorder();
+        SessionRecorder b = new SessionRecorder();
+        try (SecureChatSession alpha = servers.session("Soldier_Alpha", a, "Soldier_Bravo");
+             SecureChatSession bravo = servers.session("Soldier_Bravo", b, "Soldier_Alpha")) {
+            servers.awaitOnline(alpha, bravo);
+            int n = 600;
+            Thread stream = Thread.ofPlatform().start(() -> {
+                for (int i = 1; i <= n; i++) {
+                    alpha.send("Soldier_Bravo", "M" + i);
+                    bravo.send("Soldier_Alpha", "N" + i);
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            SessionRecorder.await(Duration.ofSeconds(10), "the stream is flowing", () -> b.received().size() >= 100);
+            servers.restartRelay();
+            stream.join();
+            SessionRecorder.await(Duration.ofSeconds(60), "everything arrived after the restart",
+                    () -> b.received().size() >= n && a.received().size() >= n);
+            Thread.sleep(500);
+            assertEquals(ExactlyOnceDeliveryTest.expected("M", n), b.receivedTexts());
+            assertEquals(ExactlyOnceDeliveryTest.expected("N", n), a.receivedTexts());
+            assertTrue(a.states().stream().anyMatch(s -> s.state() == ConnectionState.RECONNECTING),
+                    "alpha noticed the outage");
+        }
+    }
+}
