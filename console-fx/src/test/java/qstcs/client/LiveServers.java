@@ -1,0 +1,125 @@
+package qstcs.client;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import qstcs.kms.LiveKms;
+import qstcs.relay.RelayLimits;
+import qstcs.relay.RelayServer;
+import qstcs.relay.RelaySettings;
+
+/**
+ * The real KMS and the real relay (following that KMS) on ephemeral loopback ports, plus the
+ * operator actions the tests need (force attack, reset) over the KMS's HTTP API.
+ */
+public final class LiveServers implements AutoCloseable {
+    private final LiveKms kms;
+    private final OkHttpClient http = new OkHttpClient();
+    private volatile RelayServer relay;
+    private final int relayPort;
+
+    private LiveServers() {
+        kms = LiveKms.start();
+        relay = RelayServer.start(relaySettings(0));
+        relayPort = relay.port();
+    }
+
+    public static LiveServers start() {
+        return new LiveServers();
+    }
+
+    private RelaySettings relaySettings(int port) {
+        return new RelaySettings("127.0.0.1", port, Optional.of(URI.create(kms.url())), false,
+                RelayLimits.DEFAULT, 25);
+    }
+
+    public String kmsUrl() {
+        return kms.url();
+    }
+
+    public String relayUrl() {
+        return "ws://127.0.0.1:" + relayPort;
+    }
+
+    public ClientConfig config(String device) {
+        return ClientConfig.of(device, kmsUrl(), relayUrl()).withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1));
+    }
+
+    /** A started session for {@code device} that opens a conversation with {@code peer}. */
+    public SecureChatSession session(String device, SessionListener listener, String peer) {
+        return session(config(device), listener, peer);
+    }
+
+    public SecureChatSession session(ClientConfig config, SessionListener listener, String peer) {
+        SecureChatSession s = new SecureChatSession(config);
+        s.addListener(listener);
+        s.start(peer);
+        return s;
+    }
+
+    public void awaitOnline(SecureChatSession... sessions) {
+        SessionRecorder.await(Duration.ofSeconds(20), "sessions online", () -> {
+            for (SecureChatSession s : sessions) {
+                if (s.state() != ConnectionState.ONLINE) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    public void forceAttack() {
+        post("/force_attack");
+    }
+
+    public void reset() {
+        post("/reset");
+    }
+
+    /** Stops the relay (every session is cut) and starts a fresh one on the same port. */
+    public void restartRelay() {
+        relay.close();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                relay = RelayServer.start(relaySettings(relayPort));
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= 50) {
+                    throw e; // the port did not come free
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void post(String path) {
+        Request r = new Request.Builder().url(kmsUrl() + path).post(RequestBody.create("{}", MediaType.get("application/json"))).build();
+        try (Response response = http.newCall(r).execute()) {
+            if (!response.isSuccessful()) {
+                throw new AssertionError(path + " answered " + response.code() + ": " + response.body().string());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        relay.close();
+        kms.close();
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+}
