@@ -223,6 +223,8 @@ public final class SecureChatSession implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // Cancels the blocked long-poll too: a KMS shutting down would otherwise wait for it.
+        http.dispatcher().cancelAll();
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
     }

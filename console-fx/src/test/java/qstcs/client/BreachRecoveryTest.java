@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,27 +21,22 @@ class BreachRecoveryTest {
 
     @BeforeAll
     static void start() {
-        servers = LiveServers.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        servers.close();
+        servers = LiveServers.shared();
     }
 
     @Test
     void breachHoldsMessagesAndResetRekeysByItself() throws Exception {
         SessionRecorder a = new SessionRecorder();
         SessionRecorder b = new SessionRecorder();
-        try (SecureChatSession alpha = servers.session("Soldier_Alpha", a, "Soldier_Bravo");
-             SecureChatSession bravo = servers.session("Soldier_Bravo", b, "Soldier_Alpha")) {
+        try (SecureChatSession alpha = servers.session("Breach_Alpha", a, "Breach_Bravo");
+             SecureChatSession bravo = servers.session("Breach_Bravo", b, "Breach_Alpha")) {
             servers.awaitOnline(alpha, bravo);
-            String keyBefore = alpha.keyId("Soldier_Bravo").orElseThrow();
+            String keyBefore = alpha.keyId("Breach_Bravo").orElseThrow();
 
             // Mid-stream: Alpha is sending while the operator forces the attack.
             Thread stream = Thread.ofPlatform().start(() -> {
                 for (int i = 1; i <= 200; i++) {
-                    alpha.send("Soldier_Bravo", "before-" + i);
+                    alpha.send("Breach_Bravo", "before-" + i);
                     sleep(2);
                 }
             });
@@ -56,12 +50,12 @@ class BreachRecoveryTest {
             assertTrue(alphaMs <= 1_000 && bravoMs <= 1_000, "breach noticed after " + alphaMs + " / " + bravoMs + " ms");
             assertEquals(SecureChatSession.COMPROMISED_MESSAGE, lastMessage(a));
             assertEquals(SecureChatSession.COMPROMISED_MESSAGE, lastMessage(b));
-            assertTrue(alpha.keyId("Soldier_Bravo").isEmpty(), "keys wiped on RED");
+            assertTrue(alpha.keyId("Breach_Bravo").isEmpty(), "keys wiped on RED");
             stream.join();
 
             // Typed while RED: held, not delivered.
-            String heldA = alpha.send("Soldier_Bravo", "held from Alpha");
-            String heldB = bravo.send("Soldier_Alpha", "held from Bravo");
+            String heldA = alpha.send("Breach_Bravo", "held from Alpha");
+            String heldB = bravo.send("Breach_Alpha", "held from Bravo");
             Thread.sleep(500);
             SessionRecorder.await(Duration.ofSeconds(2), "typed messages are held",
                     () -> a.delivery(heldA) == DeliveryState.HELD && b.delivery(heldB) == DeliveryState.HELD);
@@ -77,7 +71,7 @@ class BreachRecoveryTest {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - resetAt));
             ChatMessage atBravo = b.received().stream().filter(m -> m.text().equals("held from Alpha")).findFirst().orElseThrow();
             assertNotEquals(keyBefore, atBravo.keyId(), "held messages go out under the new key");
-            assertEquals(alpha.keyId("Soldier_Bravo").orElseThrow(), atBravo.keyId());
+            assertEquals(alpha.keyId("Breach_Bravo").orElseThrow(), atBravo.keyId());
             SessionRecorder.await(Duration.ofSeconds(10), "receipts for the held messages",
                     () -> a.delivery(heldA) == DeliveryState.DELIVERED && b.delivery(heldB) == DeliveryState.DELIVERED);
             // Nothing of the interrupted stream is lost or shown twice.

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -18,12 +17,7 @@ class ExactlyOnceDeliveryTest {
 
     @BeforeAll
     static void start() {
-        servers = LiveServers.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        servers.close();
+        servers = LiveServers.shared();
     }
 
     @Test

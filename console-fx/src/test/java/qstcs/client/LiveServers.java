@@ -35,6 +35,22 @@ public final class LiveServers implements AutoCloseable {
         return new LiveServers();
     }
 
+    private static LiveServers shared;
+
+    /**
+     * One KMS and relay for every test class of this JVM: starting a KMS (CA, SQLite, first rounds)
+     * costs seconds on a busy machine. Test classes run one after another and each leaves the link
+     * GREEN; they use their own device ids so their pair keys never mix. Stopped when the JVM exits.
+     */
+    public static synchronized LiveServers shared() {
+        if (shared == null) {
+            shared = new LiveServers();
+            LiveServers s = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(s::close, "live-servers-stop"));
+        }
+        return shared;
+    }
+
     private RelaySettings relaySettings(int port) {
         return new RelaySettings("127.0.0.1", port, Optional.of(URI.create(kms.url())), false,
                 RelayLimits.DEFAULT, 25);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -14,26 +13,21 @@ class RelayRestartTest {
 
     @BeforeAll
     static void start() {
-        servers = LiveServers.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        servers.close();
+        servers = LiveServers.shared();
     }
 
     @Test
     void messagesSurviveARelayRestart() throws Exception {
         SessionRecorder a = new SessionRecorder();
         SessionRecorder b = new SessionRecorder();
-        try (SecureChatSession alpha = servers.session("Soldier_Alpha", a, "Soldier_Bravo");
-             SecureChatSession bravo = servers.session("Soldier_Bravo", b, "Soldier_Alpha")) {
+        try (SecureChatSession alpha = servers.session("Restart_Alpha", a, "Restart_Bravo");
+             SecureChatSession bravo = servers.session("Restart_Bravo", b, "Restart_Alpha")) {
             servers.awaitOnline(alpha, bravo);
             int n = 600;
             Thread stream = Thread.ofPlatform().start(() -> {
                 for (int i = 1; i <= n; i++) {
-                    alpha.send("Soldier_Bravo", "M" + i);
-                    bravo.send("Soldier_Alpha", "N" + i);
+                    alpha.send("Restart_Bravo", "M" + i);
+                    bravo.send("Restart_Alpha", "N" + i);
                     try {
                         Thread.sleep(1);
                     } catch (InterruptedException e) {

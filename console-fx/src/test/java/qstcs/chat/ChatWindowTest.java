@@ -1,0 +1,135 @@
+package qstcs.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+import qstcs.client.ConnectionState;
+import qstcs.client.DeliveryState;
+import qstcs.client.LiveServers;
+import qstcs.client.SecureChatSession;
+import qstcs.client.SessionListener;
+
+/**
+ * The chat window against the real KMS and relay, driven like a soldier would: type, Enter, see
+ * the bubble and its ticks, get a reply; see the red banner during an attack and watch it go away
+ * after the reset, with the held message delivered. The peer is a headless SDK session.
+ */
+@ExtendWith(ApplicationExtension.class)
+class ChatWindowTest {
+    private static final String ME = "Window_Alpha";
+    private static final String PEER = "Window_Bravo";
+    private static LiveServers servers;
+    private ChatWindow window;
+    private SecureChatSession peer;
+    private final java.util.List<String> peerInbox = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void servers() {
+        servers = LiveServers.shared();
+    }
+
+    @Start
+    void start(Stage stage) {
+        peer = new SecureChatSession(servers.config(PEER));
+        peer.addListener(new SessionListener() {
+            @Override
+            public void messageAdded(qstcs.client.ChatMessage m) {
+                if (!m.outgoing()) {
+                    peerInbox.add(m.text());
+                }
+            }
+        });
+        peer.start(ME);
+        window = new ChatWindow(ChatOptions.parse("--device", ME, "--peer", PEER, "--kms", servers.kmsUrl(),
+                "--relay", servers.relayUrl()));
+        window.show(stage);
+    }
+
+    @AfterEach
+    void stop() {
+        window.model().leave();
+        peer.close();
+    }
+
+    @Test
+    void typeSendSeeTicksAndReceiveAReply(FxRobot robot) throws Exception {
+        awaitOnline();
+        assertTrue(robot.lookup(".chat").query().getScene().getWindow() instanceof Stage s
+                && s.getTitle().contains(ME), "the title names the device");
+        robot.clickOn("#composer").write("Alpha to Bravo, radio check").type(javafx.scene.input.KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> peerInbox.contains("Alpha to Bravo, radio check"));
+        MessageItem sent = messages(robot).getItems().getFirst();
+        assertTrue(sent.outgoing());
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> sent.delivery() == DeliveryState.DELIVERED);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup(".ticks").queryAllAs(Label.class).stream().anyMatch(l -> l.getText().equals("✓✓")),
+                "the bubble shows ✓✓");
+        assertEquals("", robot.lookup("#composer").queryTextInputControl().getText(), "Enter sent and cleared");
+
+        peer.send(ME, "Bravo here, loud and clear");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> messages(robot).getItems().size() == 2);
+        MessageItem reply = messages(robot).getItems().get(1);
+        assertFalse(reply.outgoing());
+        assertEquals("Bravo here, loud and clear", reply.text());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup(".bubble-text").queryAllAs(Label.class).stream()
+                .anyMatch(l -> l.getText().equals("Bravo here, loud and clear")), "the reply is a bubble");
+        assertTrue(robot.lookup("#key-id").queryAs(Label.class).getText().startsWith("key "));
+        assertEquals("Link GREEN", robot.lookup("#link-text").queryAs(Label.class).getText());
+    }
+
+    @Test
+    void redBannerDuringAttackAndGoneAfterReset(FxRobot robot) throws Exception {
+        awaitOnline();
+        Node banner = robot.lookup("#banner").query();
+        assertFalse(banner.isVisible());
+        servers.forceAttack();
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, banner::isVisible);
+        assertTrue(robot.lookup("#banner .label").queryAllAs(Label.class).stream()
+                .anyMatch(l -> l.getText().equals(SecureChatSession.COMPROMISED_MESSAGE)));
+        assertEquals("Link RED", robot.lookup("#link-text").queryAs(Label.class).getText());
+        assertEquals("no key", robot.lookup("#key-id").queryAs(Label.class).getText());
+
+        robot.clickOn("#composer").write("holding position").type(javafx.scene.input.KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !messages(robot).getItems().isEmpty()
+                && messages(robot).getItems().getLast().delivery() == DeliveryState.HELD);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup(".ticks").queryAllAs(Label.class).stream().anyMatch(l -> l.getText().equals("held")),
+                "the held message is marked");
+        Thread.sleep(300);
+        assertFalse(peerInbox.contains("holding position"), "nothing crosses the network while RED");
+
+        servers.reset();
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> !banner.isVisible());
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> peerInbox.contains("holding position"));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> messages(robot).getItems().getLast().delivery() == DeliveryState.DELIVERED);
+        assertEquals("Link GREEN", robot.lookup("#link-text").queryAs(Label.class).getText());
+    }
+
+    private void awaitOnline() throws Exception {
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
+                () -> window.model().connectionProperty().get() == ConnectionState.ONLINE
+                        && peer.state() == ConnectionState.ONLINE);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ListView<MessageItem> messages(FxRobot robot) {
+        return (ListView<MessageItem>) robot.lookup("#messages").queryAs(ListView.class);
+    }
+
+}
