@@ -21,7 +21,8 @@ import qstcs.relay.RelaySettings;
  */
 public final class LiveServers implements AutoCloseable {
     private final LiveKms kms;
-    private final OkHttpClient http = new OkHttpClient();
+    /** Operator actions run a BB84 round; on a machine shared by many builds that can take seconds. */
+    private final OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(60)).build();
     private volatile RelayServer relay;
     private final int relayPort;
 
@@ -122,13 +123,36 @@ public final class LiveServers implements AutoCloseable {
 
     private void post(String path) {
         Request r = new Request.Builder().url(kmsUrl() + path).post(RequestBody.create("{}", MediaType.get("application/json"))).build();
+        // Seen once on a machine at load 20: force_attack not answering for a minute. If it happens
+        // again, the test output shows where the KMS threads were.
+        java.util.concurrent.ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> dumpThreads(path), 15,
+                java.util.concurrent.TimeUnit.SECONDS);
         try (Response response = http.newCall(r).execute()) {
             if (!response.isSuccessful()) {
                 throw new AssertionError(path + " answered " + response.code() + ": " + response.body().string());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            watchdog.cancel(false);
         }
+    }
+
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "live-servers-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+
+    private static void dumpThreads(String path) {
+        System.out.println("KMS " + path + " has not answered for 15 s; threads:");
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            System.out.println("\"" + t.getName() + "\" " + t.getState());
+            for (StackTraceElement e : stack) {
+                System.out.println("    at " + e);
+            }
+        });
     }
 
     @Override
