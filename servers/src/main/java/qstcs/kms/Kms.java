@@ -51,7 +51,8 @@ final class Kms implements AutoCloseable {
         RoundConfig round = RoundConfig.defaults()
                 .withQubits(settings.qubits())
                 .withNoise(settings.noise())
-                .withSampleFraction(settings.sampleFraction());
+                .withSampleFraction(settings.sampleFraction())
+                .withCascade(settings.cascade());
         LinkLoop loop = new LinkLoop(round, settings.roundInterval(), link, rng);
         RouterRegistry routers = new RouterRegistry(events, audit, clock);
         AccessPolicy access = new OpenAccess(settings.insecurePlainRoutes(), settings.tlsPort());

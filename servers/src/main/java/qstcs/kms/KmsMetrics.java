@@ -1,5 +1,6 @@
 package qstcs.kms;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,9 @@ import io.helidon.metrics.api.Timer;
  * several servers in one JVM, as in tests, do not share counters.
  */
 final class KmsMetrics implements LinkListener {
+    private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(5),
+        Duration.ofMillis(25), Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(10)};
+
     private final MeterRegistry registry;
     private final Counter rounds;
     private final Counter breaches;
@@ -54,6 +58,10 @@ final class KmsMetrics implements LinkListener {
     void recordRequest(String route, long nanos) {
         requestTimers.computeIfAbsent(route, r -> registry.getOrCreate(Timer.builder("qstcs.kms.request")
                         .description("time to answer an API request")
+                        // Fixed buckets, no client-side percentiles: those cost more than the request itself.
+                        .publishPercentileHistogram(false)
+                        .percentiles(new double[0])
+                        .buckets(LATENCY_BUCKETS)
                         .addTag(Tag.create("route", r))))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.helidon.config.Config;
 
+import qstcs.crypto.qkd.CascadeVariant;
 import qstcs.server.common.CommandLine;
 import qstcs.server.common.StateHome;
 
@@ -12,8 +13,16 @@ import qstcs.server.common.StateHome;
  * {@code app:} for the rest) with command-line flags winning.
  */
 record KmsSettings(StateHome home, String bind, int port, int tlsPort, Duration roundInterval, int qubits,
-                   double noise, double sampleFraction, long poolCapBits, int messageBudget, Duration keyMaxAge,
-                   long maxBodyBytes, boolean insecurePlainRoutes) {
+                   double noise, double sampleFraction, CascadeVariant cascade, long poolCapBits, int messageBudget,
+                   Duration keyMaxAge, long maxBodyBytes, boolean insecurePlainRoutes) {
+
+    /**
+     * The KMS's reconciliation variant unless {@code app.cascade} says otherwise. Not the engine's
+     * {@code fastest()} (OPTION8): its sub-block reuse never returned on some rounds (about one in
+     * 150 at 16,384 qubits, e.g. seed 152), which would freeze the link loop. YAN_OPTION2 is an
+     * optimized Martinez-Mateo variant without sub-block reuse and takes ≈ 16 ms per 65,536-qubit round.
+     */
+    static final CascadeVariant DEFAULT_CASCADE = CascadeVariant.YAN_OPTION2;
 
     static KmsSettings from(Config config, CommandLine flags) {
         Config app = config.get("app");
@@ -29,11 +38,21 @@ record KmsSettings(StateHome home, String bind, int port, int tlsPort, Duration 
                 StateHome.resolve(flags.string("home").or(() -> app.get("home").asString().asOptional())),
                 bind, port, tlsPort, Duration.ofMillis(roundMs), qubits, noise,
                 app.get("sample-fraction").asDouble().orElse(0.10),
+                cascade(app.get("cascade").asString().orElse(DEFAULT_CASCADE.name())),
                 app.get("pool-cap-bits").asLong().orElse(1L << 20),
                 keys.get("message-budget").asInt().orElse(1000),
                 keys.get("max-age").as(Duration.class).orElse(Duration.ofHours(1)),
                 app.get("max-body-bytes").asLong().orElse(1L << 20),
                 app.get("insecure-plain-routes").asBoolean().orElse(false));
+    }
+
+    private static CascadeVariant cascade(String name) {
+        try {
+            return CascadeVariant.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.UsageException("app.cascade must be one of "
+                    + java.util.Arrays.toString(CascadeVariant.values()) + ", got '" + name + "'");
+        }
     }
 
     /** The named TLS listener's node under {@code server.sockets}. */

@@ -23,6 +23,7 @@ final class LinkLoop implements QuantumLink {
     private static final System.Logger LOG = System.getLogger(LinkLoop.class.getName());
     /** Full intercept–resend, as in the brief's "force attack". */
     static final double FULL_INTERCEPT = 1.0;
+    private static final Duration STALL_FLOOR = Duration.ofSeconds(10);
 
     private final RoundConfig base;
     private final Duration interval;
@@ -33,6 +34,8 @@ final class LinkLoop implements QuantumLink {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("qkd-link-loop").daemon(true).unstarted(r));
     private volatile boolean started;
+    /** System.nanoTime() when the round now running began, or 0 between rounds. */
+    private volatile long roundStartedAt;
 
     /**
      * @param base     qubits, noise and post-processing settings of every round (Eve is set per round)
@@ -97,7 +100,13 @@ final class LinkLoop implements QuantumLink {
     }
 
     private RoundReport runRoundLocked(double eveRate, boolean forced) {
-        RoundResult result = LinkRound.run(base.withEve(eveRate), rng);
+        roundStartedAt = System.nanoTime();
+        RoundResult result;
+        try {
+            result = LinkRound.run(base.withEve(eveRate), rng);
+        } finally {
+            roundStartedAt = 0;
+        }
         KeyBits key = result.key();
         try {
             RoundReport report = report(rounds.incrementAndGet(), result.stats(), eveRate, forced);
@@ -117,7 +126,22 @@ final class LinkLoop implements QuantumLink {
 
     @Override
     public boolean running() {
-        return started && !scheduler.isShutdown();
+        return started && !scheduler.isShutdown() && stalledFor().isZero();
+    }
+
+    /**
+     * How long the current round has run beyond any plausible duration (20 intervals, at least
+     * 10 s), or zero. A stalled round means no new key and no live QBER: health reports it.
+     */
+    @Override
+    public Duration stalledFor() {
+        long startedAt = roundStartedAt;
+        if (startedAt == 0) {
+            return Duration.ZERO;
+        }
+        Duration running = Duration.ofNanos(System.nanoTime() - startedAt);
+        Duration limit = interval.multipliedBy(20).compareTo(STALL_FLOOR) > 0 ? interval.multipliedBy(20) : STALL_FLOOR;
+        return running.compareTo(limit) > 0 ? running : Duration.ZERO;
     }
 
     @Override

@@ -183,6 +183,7 @@ public final class Main {
                                 .addCheck(() -> HealthCheckResponse.builder()
                                         .status(kms.quantumLink().running())
                                         .detail("round", kms.link().snapshot().round())
+                                        .detail("stalled_seconds", kms.quantumLink().stalledFor().toSeconds())
                                         .build(), HealthCheckType.LIVENESS, "link-loop")
                                 .addCheck(() -> HealthCheckResponse.builder()
                                         .status(kms.audit().healthy())

@@ -22,8 +22,11 @@ interface QuantumLink extends AutoCloseable {
      */
     void refill();
 
-    /** True while the background loop is alive (health check). */
+    /** True while the background loop is alive and not stalled (health check). */
     boolean running();
+
+    /** How long the current round has been stuck beyond a plausible duration, or zero. */
+    java.time.Duration stalledFor();
 
     @Override
     void close();

@@ -156,7 +156,16 @@ final class KmsTestServer implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (kms.link().snapshot().poolBits() < bits) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("pool did not reach " + bits + " bits: " + kms.link().snapshot());
+                StringBuilder dump = new StringBuilder();
+                Thread.getAllStackTraces().forEach((t, st) -> {
+                    if (t.getName().startsWith("qkd") || t.getName().startsWith("kms")) {
+                        dump.append(t.getName()).append(' ').append(t.getState()).append('\n');
+                        for (StackTraceElement e : st) {
+                            dump.append("    ").append(e).append('\n');
+                        }
+                    }
+                });
+                throw new AssertionError("pool did not reach " + bits + " bits: " + kms.link().snapshot() + "\n" + dump);
             }
             Thread.sleep(20);
         }

@@ -74,7 +74,14 @@ public final class JsonRequest {
             return new byte[0];
         }
         try (InputStream in = req.content().inputStream()) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 256);
+            if (declared >= 0) {
+                byte[] body = in.readNBytes((int) declared); // within the limit, checked above
+                if (in.read() >= 0) {
+                    throw ApiError.badRequest("bad_request", "request body is longer than its Content-Length");
+                }
+                return body;
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
             byte[] buf = new byte[8192];
             long total = 0;
             int n;

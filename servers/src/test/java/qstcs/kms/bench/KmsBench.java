@@ -1,0 +1,309 @@
+package qstcs.kms.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code ./qstcs bench kms [--seconds 10] [--connections 16] [--warmup 5]}: starts the real KMS
+ * ({@code qstcs.kms.Main}, default link settings) as a child process on loopback, then drives it
+ * with N keep-alive connections, each a closed loop (send, read the whole reply, repeat):
+ * <ol>
+ *   <li>key issuance: {@code POST /get_session_key} for 8 device pairs (both members of each pair,
+ *       so after the first draw every request returns the pair's current key, as in a chat);</li>
+ *   <li>{@code GET /link_status}.</li>
+ * </ol>
+ * Server CPU comes from {@code /proc/<pid>/stat} (the link loop's idle CPU, measured first, is
+ * subtracted), memory from {@code /proc/<pid>/status}.
+ */
+public final class KmsBench {
+    private static final Pattern PORT = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)");
+    private static final long CLK_TCK = 100; // Linux USER_HZ
+
+    private KmsBench() {
+    }
+
+    /** One phase's numbers. */
+    record Result(String name, long requests, long errors, double seconds, double p50Ms, double p99Ms,
+                  double maxMs, double serverCpuSeconds) {
+        double perSecond() {
+            return requests / seconds;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = intFlag(args, "--seconds", 10);
+        int connections = intFlag(args, "--connections", 16);
+        int warmup = intFlag(args, "--warmup", 5);
+        Path home = Files.createTempDirectory("qstcs-kms-bench");
+        Process server = startServer(home);
+        try {
+            int port = awaitPort(server);
+            long pid = server.pid();
+            System.out.printf(Locale.ROOT, "KMS bench: server pid %d on 127.0.0.1:%d, %d connections, %d s per phase%n",
+                    pid, port, connections, seconds);
+            System.out.printf(Locale.ROOT, "machine: %d cores, load average %s%n",
+                    Runtime.getRuntime().availableProcessors(), loadAverage());
+
+            run(port, connections, warmup, KmsBench::keyRequest, pid); // JIT warm-up of both paths
+            run(port, connections, warmup, c -> STATUS_REQUEST, pid);
+
+            double idleCpuPerSecond = idleCpu(pid, 3);
+            List<Result> results = new ArrayList<>();
+            results.add(run(port, connections, seconds, KmsBench::keyRequest, pid).named("POST /get_session_key"));
+            results.add(run(port, connections, seconds, c -> STATUS_REQUEST, pid).named("GET /link_status"));
+
+            System.out.println();
+            System.out.println("| route | req/s | p50 ms | p99 ms | max ms | errors | server CPU µs/req |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+            for (Result r : results) {
+                double busyCpu = Math.max(0, r.serverCpuSeconds() - idleCpuPerSecond * r.seconds());
+                System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f | %.1f | %d | %.1f |%n", r.name(),
+                        r.perSecond(), r.p50Ms(), r.p99Ms(), r.maxMs(), r.errors(), busyCpu / r.requests() * 1e6);
+            }
+            System.out.println();
+            System.out.printf(Locale.ROOT, "server idle CPU (link loop, 65,536 qubits every 500 ms): %.1f %% of one core%n",
+                    idleCpuPerSecond * 100);
+            System.out.printf(Locale.ROOT, "server memory: RSS %s, peak %s%n", procStatus(pid, "VmRSS"), procStatus(pid, "VmHWM"));
+            System.out.printf(Locale.ROOT, "load average after: %s%n", loadAverage());
+        } finally {
+            server.destroy(); // SIGTERM: the KMS stops cleanly
+            if (!server.waitFor(10, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+    }
+
+    private static final byte[] STATUS_REQUEST = ("GET /link_status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+
+    private static byte[] keyRequest(int connection) {
+        int pair = connection % 16 / 2;
+        String me = "Bench" + pair + (connection % 2 == 0 ? "a" : "b");
+        String peer = "Bench" + pair + (connection % 2 == 0 ? "b" : "a");
+        String body = "{\"device_id\":\"" + me + "\",\"peer_id\":\"" + peer + "\"}";
+        return ("POST /get_session_key HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The request a connection sends, over and over. */
+    @FunctionalInterface
+    interface RequestFor {
+        byte[] request(int connection);
+    }
+
+    /** Result builder that remembers the phase name. */
+    private record Raw(long requests, long errors, double seconds, long[] latencies, double cpu) {
+        Result named(String name) {
+            Arrays.sort(latencies);
+            return new Result(name, requests, errors, seconds, pct(latencies, 0.50), pct(latencies, 0.99),
+                    latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6, cpu);
+        }
+    }
+
+    private static double pct(long[] sorted, double p) {
+        return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))] / 1e6;
+    }
+
+    private static Raw run(int port, int connections, int seconds, RequestFor requestFor, long pid) throws Exception {
+        long[][] latencies = new long[connections][];
+        long[] counts = new long[connections];
+        long[] errors = new long[connections];
+        CountDownLatch ready = new CountDownLatch(connections);
+        CountDownLatch go = new CountDownLatch(1);
+        long[] window = new long[2];
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            int conn = c;
+            threads.add(Thread.ofPlatform().name("bench-" + c).start(() -> {
+                long[] lat = new long[1 << 16];
+                int n = 0;
+                long err = 0;
+                byte[] request = requestFor.request(conn);
+                try (Socket s = new Socket("127.0.0.1", port)) {
+                    s.setTcpNoDelay(true);
+                    OutputStream out = s.getOutputStream();
+                    InputStream in = new java.io.BufferedInputStream(s.getInputStream(), 16 * 1024);
+                    ready.countDown();
+                    go.await();
+                    long end = window[1];
+                    while (true) {
+                        long t0 = System.nanoTime();
+                        if (t0 >= end) {
+                            break;
+                        }
+                        out.write(request);
+                        out.flush();
+                        int status = readResponse(in);
+                        long t1 = System.nanoTime();
+                        if (status != 200) {
+                            err++;
+                        }
+                        if (n == lat.length) {
+                            lat = Arrays.copyOf(lat, lat.length * 2);
+                        }
+                        lat[n++] = t1 - t0;
+                    }
+                } catch (Exception e) {
+                    err++;
+                    ready.countDown();
+                }
+                latencies[conn] = Arrays.copyOf(lat, n);
+                counts[conn] = n;
+                errors[conn] = err;
+            }));
+        }
+        ready.await();
+        long cpu0 = cpuTicks(pid);
+        window[0] = System.nanoTime();
+        window[1] = window[0] + TimeUnit.SECONDS.toNanos(seconds);
+        go.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        double elapsed = (System.nanoTime() - window[0]) / 1e9;
+        long cpu1 = cpuTicks(pid);
+        long total = Arrays.stream(counts).sum();
+        long[] all = new long[(int) total];
+        int i = 0;
+        for (long[] l : latencies) {
+            System.arraycopy(l, 0, all, i, l.length);
+            i += l.length;
+        }
+        return new Raw(total, Arrays.stream(errors).sum(), elapsed, all, (cpu1 - cpu0) / (double) CLK_TCK);
+    }
+
+    /** Reads one HTTP/1.1 response with a Content-Length body; returns its status code. */
+    private static int readResponse(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int status = -1;
+        int contentLength = 0;
+        boolean first = true;
+        while (true) {
+            line.setLength(0);
+            int b;
+            while ((b = in.read()) != '\n') {
+                if (b < 0) {
+                    throw new IOException("connection closed");
+                }
+                if (b != '\r') {
+                    line.append((char) b);
+                }
+            }
+            if (line.isEmpty()) {
+                break;
+            }
+            if (first) {
+                status = Integer.parseInt(line.substring(9, 12));
+                first = false;
+            } else if (line.length() > 15 && line.substring(0, 15).equalsIgnoreCase("content-length:")) {
+                contentLength = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        long skipped = 0;
+        while (skipped < contentLength) {
+            long k = in.skip(contentLength - skipped);
+            if (k <= 0) {
+                if (in.read() < 0) {
+                    throw new IOException("connection closed in body");
+                }
+                k = 1;
+            }
+            skipped += k;
+        }
+        return status;
+    }
+
+    private static Process startServer(Path home) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        // Extra server JVM options, e.g. a flight recording while profiling.
+        String extra = System.getenv("QSTCS_BENCH_SERVER_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                "qstcs.kms.Main", "--home", home.toString(), "--bind", "127.0.0.1", "--port", "0", "--tls-port", "0"));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    /** Reads the server's banner until it prints its plain URL; keeps draining its output afterwards. */
+    private static int awaitPort(Process server) throws IOException {
+        BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = r.readLine()) != null) {
+            Matcher m = PORT.matcher(line);
+            if (m.find()) {
+                Thread.ofPlatform().daemon(true).start(() -> {
+                    try {
+                        while (r.readLine() != null) {
+                            // discard: the server's log must not block on a full pipe
+                        }
+                    } catch (IOException ignored) {
+                        // server gone
+                    }
+                });
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        throw new IOException("the KMS exited before printing its URL");
+    }
+
+    private static double idleCpu(long pid, int seconds) throws Exception {
+        long t0 = cpuTicks(pid);
+        long n0 = System.nanoTime();
+        Thread.sleep(Duration.ofSeconds(seconds));
+        return (cpuTicks(pid) - t0) / (double) CLK_TCK / ((System.nanoTime() - n0) / 1e9);
+    }
+
+    /** utime + stime of a process, in clock ticks. */
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    private static String procStatus(long pid, String key) throws IOException {
+        for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (l.startsWith(key + ":")) {
+                long kb = Long.parseLong(l.substring(key.length() + 1).trim().split("\\s+")[0]);
+                return String.format(Locale.ROOT, "%.0f MiB", kb / 1024.0);
+            }
+        }
+        return "?";
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim().split(" ", 4)[0]
+                    + " " + Files.readString(Path.of("/proc/loadavg")).trim().split(" ")[1]
+                    + " " + Files.readString(Path.of("/proc/loadavg")).trim().split(" ")[2];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static int intFlag(String[] args, String name, int fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return fallback;
+    }
+}
