@@ -68,7 +68,7 @@ class ConsoleLiveTest {
         WaitForAsyncUtils.asyncFx(model::close).get(5, TimeUnit.SECONDS);
         // Leave the shared KMS GREEN for the next test, whatever this one did.
         new KmsOperatorClient(ConsoleApp.httpClient(KmsTrust.load(kms.home(), Map.of())),
-                okhttp3.HttpUrl.get(kms.tlsUrl()), java.util.Optional.empty()).reset();
+                okhttp3.HttpUrl.get(kms.tlsUrl()), OperatorToken.load(kms.home(), Map.of())).reset();
     }
 
     @Test
