@@ -55,11 +55,16 @@ final class ToeplitzFft {
         spread(seed, im);
         forward(re, im, 0, size, tw);
         multiplySpectra(re, im, log);
-        inverse(re, im, 0, size, tw);
+        int half = size >>> 1;
+        if (half >= 1) {
+            foldRealOutput(re, im, log, tw);
+            inverse(re, im, 0, half, tw);
+        }
         long[] yw = y.words();
         double scale = 1.0 / size;
         for (int i = 0; i < outBits; i++) {
-            double v = re[i + n - 1] * scale;
+            int c = i + n - 1;                     // c[2m] = Re z[m], c[2m+1] = Im z[m]
+            double v = ((c & 1) == 0 ? re[c >>> 1] : im[c >>> 1]) * scale;
             double r = Math.rint(v);
             if (Math.abs(v - r) > 0.25) {
                 return null;
@@ -77,31 +82,67 @@ final class ToeplitzFft {
         }
     }
 
-    /** Z (bit-reversed) → X·S (bit-reversed), using X[N−k] = conj X[k] and likewise for S. */
+    /**
+     * Z (bit-reversed) → X·S (bit-reversed), using X[N−k] = conj X[k] and likewise for S. In
+     * bit-reversed order the partner of position p in [2^m, 2^(m+1)) is 3·2^m − 1 − p, so
+     * both ends of each octave are walked towards the middle: sequential memory access.
+     */
     private static void multiplySpectra(double[] re, double[] im, int log) {
         int size = re.length;
-        int shift = 32 - log;
-        for (int pos = 0; pos < size; pos++) {
-            int k = Integer.reverse(pos) >>> shift;
-            int m = (size - k) & (size - 1);
-            int pos2 = Integer.reverse(m) >>> shift;
-            if (pos2 < pos) {
-                continue;   // the pair was handled from its other end
+        pairProduct(re, im, 0, 0);
+        if (size > 1) {
+            pairProduct(re, im, 1, 1);
+        }
+        for (int lo = 2; lo < size; lo <<= 1) {
+            for (int pos = lo, pos2 = 2 * lo - 1; pos < pos2; pos++, pos2--) {
+                pairProduct(re, im, pos, pos2);
             }
-            double ar = re[pos];
-            double ai = im[pos];
-            double br = re[pos2];
-            double bi = im[pos2];
-            double xr = 0.5 * (ar + br);
-            double xi = 0.5 * (ai - bi);
-            double sr = 0.5 * (ai + bi);
-            double si = -0.5 * (ar - br);
-            double pr = xr * sr - xi * si;
-            double pi = xr * si + xi * sr;
-            re[pos] = pr;
-            im[pos] = pi;
-            re[pos2] = pr;
-            im[pos2] = -pi;
+        }
+    }
+
+    private static void pairProduct(double[] re, double[] im, int pos, int pos2) {
+        double ar = re[pos];
+        double ai = im[pos];
+        double br = re[pos2];
+        double bi = im[pos2];
+        double xr = 0.5 * (ar + br);
+        double xi = 0.5 * (ai - bi);
+        double sr = 0.5 * (ai + bi);
+        double si = -0.5 * (ar - br);
+        double pr = xr * sr - xi * si;
+        double pi = xr * si + xi * sr;
+        re[pos] = pr;
+        im[pos] = pi;
+        re[pos2] = pr;
+        im[pos2] = -pi;
+    }
+
+    /**
+     * The product's inverse transform is real, so it is done at half size: with
+     * {@code E[k] = P[k] + P[k+N/2]} and {@code O[k] = (P[k] − P[k+N/2])·e^{2πik/N}}, the
+     * size-N/2 inverse of {@code Z = E + i·O} is {@code z[m] = c[2m] + i·c[2m+1]}. In
+     * bit-reversed order P[k] and P[k+N/2] are neighbours (positions 2j, 2j+1 with
+     * j = rev_{N/2}(k)) and Z[k] belongs at j, so this runs in place, front to back.
+     */
+    private static void foldRealOutput(double[] re, double[] im, int log, Twiddles tw) {
+        int half = 1 << (log - 1);
+        double[] fr = tw.foldRe;
+        double[] fi = tw.foldIm;
+        for (int j = 0; j < half; j++) {
+            double ur = re[2 * j];
+            double ui = im[2 * j];
+            double vr = re[2 * j + 1];
+            double vi = im[2 * j + 1];
+            double er = ur + vr;
+            double ei = ui + vi;
+            double dr = ur - vr;
+            double di = ui - vi;
+            double cr = fr[j];                     // e^{+2πik/N}, k = rev(j), stored in j order
+            double ci = fi[j];
+            double or = dr * cr - di * ci;
+            double oi = dr * ci + di * cr;
+            re[j] = er - oi;                       // Z = E + i·O
+            im[j] = ei + or;
         }
     }
 
@@ -180,6 +221,8 @@ final class ToeplitzFft {
         final int log;
         final double[] re;
         final double[] im;
+        final double[] foldRe;   // e^{+2πi·rev(j)/N} for j < N/2, so the fold reads it in order
+        final double[] foldIm;
 
         Twiddles(int log) {
             this.log = log;
@@ -213,6 +256,14 @@ final class ToeplitzFft {
                     re[half + j] = c[j * stride];
                     im[half + j] = -s[j * stride];
                 }
+            }
+            foldRe = new double[Math.max(1, top)];
+            foldIm = new double[foldRe.length];
+            int shift = 33 - log;
+            for (int j = 0; j < top; j++) {
+                int k = log == 1 ? 0 : Integer.reverse(j) >>> shift;
+                foldRe[j] = c[k];
+                foldIm[j] = s[k];
             }
         }
     }
