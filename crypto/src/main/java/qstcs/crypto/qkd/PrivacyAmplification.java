@@ -25,15 +25,15 @@ final class PrivacyAmplification {
 
     /**
      * Cost model (nanoseconds, measured on the project machine): the word-parallel method does
-     * about n/2 · ℓ/64 word XORs at ~0.5 ns; the FFT two complex transforms of N/2 · log2 N
-     * butterflies at ~2 ns; the NTT three modular transforms at ~4.5 ns. Each transform method
-     * also pays O(N) set-up. The cheapest estimate wins.
+     * about n/2 · ℓ/64 word XORs at ~0.5 ns; the FFT one and a half complex transforms of
+     * N/2 · log2 N butterflies at ~2 ns; the NTT three modular transforms at ~4.5 ns. Each
+     * transform method also pays O(N) set-up. The cheapest estimate wins.
      */
     static Method cheapest(int n, int outBits) {
         double wordParallel = 0.5 * (n / 2.0) * Math.ceil(outBits / 64.0);
         int log = 64 - Long.numberOfLeadingZeros(Math.max(1L, (long) n + outBits - 2));
         double size = Math.pow(2, log);
-        double transform = (log <= FFT_MAX_LOG ? 2.0 * 2 : 4.5 * 3) * (size / 2) * log + 30 * size;
+        double transform = (log <= FFT_MAX_LOG ? 2.0 * 1.5 : 4.5 * 3) * (size / 2) * log + 20 * size;
         if (transform >= wordParallel) {
             return Method.WORD_PARALLEL;
         }

@@ -10,8 +10,9 @@ package qstcs.crypto.qkd;
  *
  * <p>Both real inputs ride in one complex transform ({@code z = x + i·s}); their spectra are
  * separated with {@code X[k] = (Z[k] + conj Z[N−k])/2}, {@code S[k] = (Z[k] − conj Z[N−k])/2i},
- * multiplied, and transformed back. That is two complex transforms instead of the NTT's three,
- * each butterfly cheaper than a modular one. As in the NTT, the forward transform is
+ * multiplied, and transformed back; the real result needs only a half-size inverse. That is
+ * one and a half complex transforms instead of the NTT's three, each butterfly cheaper than a
+ * modular one. As in the NTT, the forward transform is
  * decimation in frequency (bit-reversed output) and the inverse decimation in time, so no
  * permutation pass is needed, and large transforms recurse depth-first to stay in cache.
  */
