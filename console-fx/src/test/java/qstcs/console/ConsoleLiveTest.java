@@ -106,12 +106,17 @@ class ConsoleLiveTest {
     }
 
     @Test
-    void theEveSliderAtSixtyPercentTurnsTheLinkRed(FxRobot robot) throws Exception {
+    void theEveSliderMovesTheLinkThroughYellowToRed(FxRobot robot) throws Exception {
         await(10, () -> lamp(robot).equals("GREEN"));
         Slider rate = robot.from(view).lookup("#eveRate").queryAs(Slider.class);
-        robot.interact(() -> rate.setValue(0.6)); // Eve still off: nothing is sent yet
+        robot.interact(() -> rate.setValue(0.2)); // Eve still off: nothing is sent yet
         assertFalse(fx(() -> model.eveActiveProperty().get()));
         robot.clickOn("#eveSwitch .thumb-area");
+        // 1 % + 0.2 x 0.98 / 4 ≈ 5.9 %: between the 5 % and 11 % bands.
+        await(5, () -> lamp(robot).equals("YELLOW"));
+        assertEquals(0.2, fx(() -> model.eveRateProperty().get()), 1e-9);
+
+        robot.interact(() -> rate.setValue(0.6)); // moving the slider with Eve on re-sends the rate
         await(5, () -> lamp(robot).equals("RED"));
         assertTrue(fx(() -> model.eveActiveProperty().get()));
         assertEquals(0.6, fx(() -> model.eveRateProperty().get()), 1e-9, "the KMS runs Eve at the slider's rate");
