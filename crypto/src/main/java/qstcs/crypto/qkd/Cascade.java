@@ -43,7 +43,7 @@ final class Cascade {
         this.variant = variant;
         this.n = alice.length();
         this.passes = new Pass[variant.passes()];
-        this.trace = traced ? new int[Math.max(16, n)] : null;
+        this.trace = traced ? new int[n + 2] : null;   // at most n + 1 flips (see drainQueue)
     }
 
     /**
@@ -111,9 +111,13 @@ final class Cascade {
         return pass.isLazy() ? pass.lazyBob[blk] : pass.bobBits.parity(lo, hi);
     }
 
-    /** Searches mismatching blocks, smallest first, until every known parity matches. */
+    /**
+     * Searches mismatching blocks, smallest first, until every known parity matches. Every
+     * correct BINARY fixes one error, so more flips than key bits would mean a defect; the
+     * loop then stops rather than spin, and verification discards the round.
+     */
     private void drainQueue(RandomGenerator rng) {
-        while (!queue.isEmpty()) {
+        while (!queue.isEmpty() && corrected <= n) {
             int pass = queue.pass();
             int blk = queue.block();
             int heap = queue.heap();
@@ -181,7 +185,8 @@ final class Cascade {
                 int blk = ps.halfOf(j);
                 ps.lazyBob[blk] ^= 1;
                 if (ps.lazyBob[blk] != ps.lazyAlice[blk]) {
-                    queue.push(ps.blockSize, q, blk, 1, blk * ps.blockSize);
+                    int lo = blk * ps.blockSize;   // the second half is one shorter when n is odd
+                    queue.push(Math.min(ps.blockSize, n - lo), q, blk, 1, lo);
                 }
                 continue;
             }
