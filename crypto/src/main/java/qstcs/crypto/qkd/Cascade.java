@@ -17,7 +17,10 @@ import java.util.random.RandomGenerator;
  *
  * <p>Each pass shuffles the key with a fresh uniform permutation (pass 1 keeps the sifted
  * order, which is already random) and keeps Alice's and Bob's bits in that order packed 64
- * to a word, so the parity of a block is a popcount over a few words.
+ * to a word, so the parity of a block is a popcount over a few words. Passes whose blocks are
+ * halves of the key stay lazy until BINARY needs them (see {@code Pass}). With block-parity
+ * inference the last block's parity of every later pass is derived from the key parity that
+ * pass 1 made public, and is not counted as leaked because it reveals nothing new.
  */
 final class Cascade {
 
