@@ -37,6 +37,8 @@ final class ContactCell extends ListCell<Contact> {
         text.setMinWidth(0);
         row = new HBox(face, text, unread);
         row.getStyleClass().add("contact-row");
+        // Let the list decide the width: long last lines are cut with an ellipsis, not scrolled.
+        setPrefWidth(0);
     }
 
     @Override

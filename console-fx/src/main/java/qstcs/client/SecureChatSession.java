@@ -332,6 +332,9 @@ public final class SecureChatSession implements AutoCloseable {
     }
 
     private void dropConnection() {
+        // Without a connection nobody is known to be online (the next "registered" says who is).
+        online.forEach(d -> emit(l -> l.presenceChanged(d, false)));
+        online.clear();
         if (pacer != null) {
             pacer.stop();
             pacer = null;
@@ -662,8 +665,6 @@ public final class SecureChatSession implements AutoCloseable {
 
     private void onClosed(int code, ClientException problem) {
         dropConnection();
-        online.forEach(d -> emit(l -> l.presenceChanged(d, false)));
-        online.clear();
         if (closed || state == ConnectionState.COMPROMISED || state == ConnectionState.FAILED) {
             return;
         }

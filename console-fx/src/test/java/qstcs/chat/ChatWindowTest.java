@@ -122,7 +122,7 @@ class ChatWindowTest {
     }
 
     private void awaitOnline() throws Exception {
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
                 () -> window.model().connectionProperty().get() == ConnectionState.ONLINE
                         && peer.state() == ConnectionState.ONLINE);
     }
