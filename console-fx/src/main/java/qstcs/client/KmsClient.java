@@ -184,7 +184,15 @@ public final class KmsClient {
         String said = json == null ? "" : json.path("error").asText("");
         String detail = json == null ? "" : json.path("detail").asText("");
         String reason = said.isEmpty() ? "" : ": " + said + (detail.isEmpty() ? "" : " (" + detail + ")");
+        if (route.equals("/link_status") && code >= 400 && code < 500 && code != 401 && code != 403 && code != 429) {
+            // Every QSTCS key service answers /link_status; whatever refuses it is something else.
+            return new ClientException(ClientException.Problem.WRONG_URL, config.kmsUrl()
+                    + " answered, but it is not a QSTCS key service (HTTP " + code + " on " + route
+                    + "). Check the KMS address.");
+        }
         return switch (code) {
+            case 410 -> new ClientException(ClientException.Problem.KEY_REFUSED,
+                    "The key service revoked that key" + reason + ".");
             case 404, 405 -> json != null && !said.isEmpty() && route.startsWith("/keys")
                     ? new ClientException(ClientException.Problem.KEY_REFUSED,
                             "The key service does not know that key" + reason)

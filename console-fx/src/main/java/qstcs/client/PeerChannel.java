@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +13,8 @@ import qstcs.crypto.keys.HybridHandshake;
 import qstcs.crypto.keys.KemResp;
 import qstcs.crypto.keys.SecretBytes;
 import qstcs.crypto.seal.FrameSealer;
+import qstcs.crypto.seal.KeyRotationPolicy;
+import qstcs.crypto.seal.ReplayWindow;
 import qstcs.crypto.seal.SealedFrame;
 
 /**
@@ -25,7 +26,11 @@ import qstcs.crypto.seal.SealedFrame;
 final class PeerChannel {
     /** Older keys stay readable for frames still in flight after a rotation; a few are enough. */
     private static final int KEPT_KEYS = 8;
-    /** Ids remembered for de-duplication; a retransmission never lags further behind than this. */
+    /**
+     * Ids remembered for de-duplication. A retransmission lags at most the flow-control window
+     * behind, but ids are kept across a breach (the replay window is never cleared) so that a
+     * message received just before RED and re-sent under the new key is still shown once.
+     */
     private static final int REMEMBERED_IDS = 65_536;
 
     /** An outgoing message until its receipt arrives. */
@@ -53,8 +58,7 @@ final class PeerChannel {
     private final LinkedHashMap<String, IssuedKey> keys = new LinkedHashMap<>();
     /** Sealers ready for use: from the QKD key itself, or (hybrid) from the finished handshake's key. */
     private final Map<String, FrameSealer> sealers = new HashMap<>();
-    private final Map<String, ReplayGuard> replay = new HashMap<>();
-    private final LinkedHashSet<String> seen = new LinkedHashSet<>();
+    private final ReplayWindow replay = new ReplayWindow(ReplayWindow.DEFAULT_WINDOW, 64, REMEMBERED_IDS);
     /** Hybrid: our pending handshake for the current key, and the answers we gave (by key_id). */
     private HybridHandshake.Initiator initiator;
     private final Map<String, Answer> answers = new HashMap<>();
@@ -63,6 +67,7 @@ final class PeerChannel {
     long kemInitSentOn = -1;
     private long sendSeq;
     private long sentUnderCurrent;
+    private Instant currentSince = Instant.now();
 
     /** A {@code kem_resp} we sent, kept so that a re-delivered {@code kem_init} gets the same answer. */
     record Answer(String initId, KemResp resp) {
@@ -98,6 +103,7 @@ final class PeerChannel {
             current = keys.get(key.keyId());
             sendSeq = 0;
             sentUnderCurrent = 0;
+            currentSince = Instant.now();
             abandonInitiator();
         }
     }
@@ -129,8 +135,9 @@ final class PeerChannel {
         return Optional.ofNullable(keys.get(keyId));
     }
 
-    long sentUnderCurrentKey() {
-        return sentUnderCurrent;
+    /** Whether the sending key is used up under {@code policy} (message budget or age). */
+    boolean mustRotate(KeyRotationPolicy policy) {
+        return current != null && policy.mustRotate(sentUnderCurrent, currentSince, Instant.now());
     }
 
     // ---- hybrid handshake state --------------------------------------------------------------------
@@ -166,7 +173,6 @@ final class PeerChannel {
             old.destroy();
         }
         sessionKey.destroy();
-        replay.remove(keyId);
         if (answer != null) {
             answers.put(keyId, answer);
         }
@@ -196,7 +202,6 @@ final class PeerChannel {
         if (k != null) {
             k.destroy();
         }
-        replay.remove(keyId);
         answers.remove(keyId);
     }
 
@@ -245,14 +250,14 @@ final class PeerChannel {
                 o.text.getBytes(StandardCharsets.UTF_8)).toJson();
     }
 
-    boolean alreadyShown(String id) {
-        return seen.contains(id);
+    /** What the replay window says of {@code frame} before it is opened (changes nothing). */
+    ReplayWindow.Verdict screen(SealedFrame frame) {
+        return replay.check(frame);
     }
 
     /**
-     * Opens a frame from the peer under a key this channel holds; empty when it is a replayed
-     * sequence number (an attack or a relay bug, never a legitimate retransmission: those carry a
-     * fresh sequence number and are caught by id before this).
+     * Opens a frame from the peer under a key this channel holds; empty when the replay window has
+     * seen it already (same id, or same key and seq). Only authenticated frames move the window.
      */
     Optional<String> open(SealedFrame frame) throws GeneralSecurityException {
         FrameSealer c = sealers.get(frame.keyId());
@@ -260,40 +265,6 @@ final class PeerChannel {
             throw new GeneralSecurityException("frame is not for this conversation");
         }
         String text = new String(c.open(frame), StandardCharsets.UTF_8);
-        if (!replay.computeIfAbsent(frame.keyId(), k -> new ReplayGuard()).accept(frame.seq())) {
-            return Optional.empty();
-        }
-        seen.add(frame.id());
-        if (seen.size() > REMEMBERED_IDS) {
-            seen.removeFirst();
-        }
-        return Optional.of(text);
-    }
-
-    /** Sliding window over sequence numbers of one (key, sender), like IPsec's anti-replay window. */
-    static final class ReplayGuard {
-        private static final int WINDOW = 1024;
-        private long highest;
-        private final java.util.BitSet window = new java.util.BitSet(WINDOW);
-
-        boolean accept(long seq) {
-            if (seq <= 0 || seq <= highest - WINDOW) {
-                return false;
-            }
-            if (seq > highest) {
-                for (long s = highest + 1; s <= seq && s - highest <= WINDOW; s++) {
-                    window.clear((int) (s % WINDOW));
-                }
-                highest = seq;
-                window.set((int) (seq % WINDOW));
-                return true;
-            }
-            int bit = (int) (seq % WINDOW);
-            if (window.get(bit)) {
-                return false;
-            }
-            window.set(bit);
-            return true;
-        }
+        return replay.accept(frame) == ReplayWindow.Verdict.FRESH ? Optional.of(text) : Optional.empty();
     }
 }

@@ -23,6 +23,7 @@ import qstcs.crypto.keys.HybridHandshake;
 import qstcs.crypto.keys.KemInit;
 import qstcs.crypto.keys.KemResp;
 import qstcs.crypto.keys.SecretBytes;
+import qstcs.crypto.seal.KeyRotationPolicy;
 import qstcs.crypto.seal.SealedFrame;
 
 /**
@@ -70,7 +71,7 @@ public final class SecureChatSession implements AutoCloseable {
     private long generation;
     private ScheduledFuture<?> pendingRetry;
     private boolean everOnline;
-    private long messagesPerKey;
+    private KeyRotationPolicy rotation = KeyRotationPolicy.defaults();
 
     public SecureChatSession(ClientConfig config) {
         this.config = Objects.requireNonNull(config);
@@ -78,7 +79,6 @@ public final class SecureChatSession implements AutoCloseable {
         this.kms = new KmsClient(config, http);
         this.relay = new RelayClient(config, http);
         this.backoff = new Backoff(config.backoffInitial(), config.backoffMax());
-        this.messagesPerKey = KEY_BUDGET_DEFAULT;
         ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
             sessionThread = daemon(r, "qstcs-session-" + config.deviceId());
             return sessionThread;
@@ -88,9 +88,6 @@ public final class SecureChatSession implements AutoCloseable {
         this.linkWatcher = daemon(this::watchLink, "qstcs-link-watch-" + config.deviceId());
         actor.scheduleWithFixedDelay(() -> post(this::resendOverdue), 2, 2, TimeUnit.SECONDS);
     }
-
-    /** Messages sealed under one key before the sender asks the KMS for a fresh one. */
-    static final long KEY_BUDGET_DEFAULT = 10_000;
 
     private static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
@@ -201,7 +198,7 @@ public final class SecureChatSession implements AutoCloseable {
 
     /** Test hook: rotate keys after this many messages (the default is a production budget). */
     void setMessagesPerKey(long budget) {
-        post(() -> messagesPerKey = budget);
+        post(() -> rotation = new KeyRotationPolicy(budget, rotation.maxAge()));
     }
 
     @Override
@@ -393,7 +390,7 @@ public final class SecureChatSession implements AutoCloseable {
     }
 
     private void transmit(PeerChannel c, PeerChannel.Outgoing o) {
-        if (c.sentUnderCurrentKey() >= messagesPerKey) {
+        if (c.mustRotate(rotation)) {
             rotate(c);
             if (!c.ready()) {
                 offerHandshake(c);
@@ -454,22 +451,29 @@ public final class SecureChatSession implements AutoCloseable {
     }
 
     private void onChat(JsonNode f, String raw) {
-        String sender = f.path("sender").asText("");
-        if (!config.deviceId().equals(f.path("recipient").asText()) || sender.equals(config.deviceId())) {
-            return;
-        }
-        PeerChannel c;
+        SealedFrame frame;
         try {
-            c = channel(ClientConfig.checkDeviceId(sender));
+            frame = SealedFrame.fromJson(raw);
         } catch (IllegalArgumentException e) {
+            return; // not a well-formed chat frame: nothing to show, nothing to confirm
+        }
+        String sender = frame.sender();
+        if (!config.deviceId().equals(frame.recipient()) || sender.equals(config.deviceId())) {
             return;
         }
-        String id = f.path("id").asText("");
-        if (c.alreadyShown(id)) {
-            sendReceipt(sender, id); // a retransmission: confirm again, show once
-            return;
+        PeerChannel c = channel(sender);
+        String id = frame.id();
+        String keyId = frame.keyId();
+        switch (c.screen(frame)) {
+            case DUPLICATE -> {
+                sendReceipt(sender, id); // a retransmission: confirm again, show once
+                return;
+            }
+            case TOO_OLD -> {
+                return;
+            }
+            case FRESH -> { }
         }
-        String keyId = f.path("key_id").asText("");
         if (!c.knows(keyId)) {
             try {
                 IssuedKey key = kms.key(keyId);
@@ -486,16 +490,17 @@ public final class SecureChatSession implements AutoCloseable {
         }
         Optional<String> text;
         try {
-            text = c.open(SealedFrame.fromJson(raw));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            text = c.open(frame);
+        } catch (GeneralSecurityException e) {
             emit(l -> l.problem(new ClientException(ClientException.Problem.PROTOCOL,
                     "A message from " + sender + " failed its integrity check and was dropped.")));
             return;
         }
         if (text.isEmpty()) {
+            sendReceipt(sender, id);
             return;
         }
-        Instant time = Instant.ofEpochSecond(f.path("timestamp").asLong(Instant.now().getEpochSecond()));
+        Instant time = Instant.ofEpochSecond(frame.timestamp());
         ChatMessage m = new ChatMessage(id, sender, sender, text.get(), time, false, keyId);
         emit(l -> l.messageAdded(m));
         sendReceipt(sender, id);

@@ -1,0 +1,75 @@
+package qstcs.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** What a soldier reads when an address is wrong or the relay turns the device away: words, not traces. */
+class PlainWordsErrorsTest {
+    private static LiveServers servers;
+
+    @BeforeAll
+    static void start() {
+        servers = LiveServers.shared();
+    }
+
+    @Test
+    void aKmsAddressThatIsSomethingElseIsCalledWrong() {
+        // A path typo: the host answers, but there is no key service there.
+        String notAKms = servers.kmsUrl() + "/kms";
+        ClientException e = failure(ClientConfig.of("Errors_Alpha", notAKms, servers.relayUrl()));
+        assertEquals(ClientException.Problem.WRONG_URL, e.problem(), e.getMessage());
+        assertTrue(e.getMessage().startsWith(notAKms + " answered, but it is not a QSTCS key service"), e.getMessage());
+    }
+
+    @Test
+    void anUnreachableRelayIsNamed() {
+        String relay = "ws://127.0.0.1:" + freePort();
+        ClientException e = failure(ClientConfig.of("Errors_Bravo", servers.kmsUrl(), relay));
+        assertEquals(ClientException.Problem.RELAY_UNREACHABLE, e.problem());
+        assertEquals("Cannot reach the relay at " + relay + " (connection refused). Check that the relay is running"
+                + " and the address is right.", e.getMessage());
+    }
+
+    @Test
+    void aSecondWindowWithTheSameIdEndsTheFirstWithAnExplanation() {
+        SessionRecorder first = new SessionRecorder();
+        try (SecureChatSession a = servers.session("Errors_Twin", first, "Errors_Peer")) {
+            servers.awaitOnline(a);
+            try (SecureChatSession b = servers.session("Errors_Twin", new SessionRecorder(), "Errors_Peer")) {
+                SessionRecorder.await(Duration.ofSeconds(10), "the first one is turned away",
+                        () -> a.state() == ConnectionState.FAILED);
+                ClientException e = first.problems().getLast();
+                assertEquals(ClientException.Problem.REGISTRATION_REJECTED, e.problem());
+                assertEquals("Errors_Twin signed in from another window or machine; this one was disconnected.",
+                        e.getMessage());
+                servers.awaitOnline(b);
+            }
+        }
+    }
+
+    private static ClientException failure(ClientConfig config) {
+        SessionRecorder r = new SessionRecorder();
+        try (SecureChatSession s = servers.session(config, r, "Errors_Peer")) {
+            SessionRecorder.await(Duration.ofSeconds(20), "the session gives up", () -> s.state() == ConnectionState.FAILED);
+            ClientException e = r.problems().getLast();
+            assertFalse(e.getMessage().contains("Exception"), e.getMessage());
+            assertEquals(e.getMessage(), r.states().getLast().message(), "the state line says the same");
+            return e;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
