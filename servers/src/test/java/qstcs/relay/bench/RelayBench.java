@@ -1,0 +1,129 @@
+package qstcs.relay.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+import qstcs.server.common.CommandLine;
+
+/**
+ * {@code ./qstcs bench relay [--pairs 100] [--window 8] [--seconds 10] [--rate 10000] [--idle 10000]
+ * [--only throughput|steady|idle] [--relay-jvm "OPTIONS"]}.
+ *
+ * <p>The relay runs as {@code qstcs.relay.Main} in its own JVM (as {@code ./qstcs relay} does), so
+ * its CPU time and memory are its own; the load generator runs here. Both share the machine, so
+ * client work limits the figures too. The per-connection rate limit is lifted for the run: one
+ * benchmark connection sends far more than a person can type.
+ */
+public final class RelayBench {
+
+    private static final String SETTINGS = """
+            app:
+              limits:
+                rate-per-second: 10000000
+                rate-burst: 10000000
+            """;
+
+    private RelayBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        CommandLine flags = CommandLine.parse(args,
+                Set.of("pairs", "window", "seconds", "rate", "idle", "only", "relay-jvm", "hold"), Set.of());
+        if (flags.help()) {
+            System.out.println("Usage: ./qstcs bench relay [--pairs 100] [--window 8] [--seconds 10] [--rate 10000]"
+                    + " [--idle 10000] [--only throughput|steady|idle] [--relay-jvm \"OPTIONS\"]");
+            return;
+        }
+        int pairs = flags.integer("pairs", 1, 5000).orElse(100);
+        int window = flags.integer("window", 1, 1000).orElse(8);
+        Duration seconds = Duration.ofSeconds(flags.integer("seconds", 1, 600).orElse(10));
+        int rate = flags.integer("rate", 1, 1_000_000).orElse(10_000);
+        int idle = flags.integer("idle", 0, 60_000).orElse(10_000);
+        String only = flags.string("only").orElse("all");
+        List<String> relayJvm = flags.string("relay-jvm").map(s -> Arrays.asList(s.trim().split("\\s+")))
+                .filter(l -> !l.getFirst().isEmpty()).orElse(List.of());
+
+        System.out.printf("Relay benchmark — %d cores, load average %s at start, relay JVM options %s%n",
+                Runtime.getRuntime().availableProcessors(), loadAverage(), relayJvm.isEmpty() ? "(none)" : relayJvm);
+        System.out.println("(relay in its own JVM; this JVM generates the load over real WebSockets on loopback)");
+        System.out.println();
+
+        if (only.equals("all") || only.equals("throughput") || only.equals("steady")) {
+            try (RelayProcess relay = new RelayProcess(SETTINGS, relayJvm);
+                 PairLoad load = new PairLoad(relay.port(), pairs)) {
+                // Warm-up: let the JIT compile both sides before anything is measured.
+                load.closedLoop(window, Duration.ofSeconds(3));
+                if (only.equals("all") || only.equals("throughput")) {
+                    long cpu0 = relay.cpuNanos();
+                    PairLoad.Run run = load.closedLoop(window, seconds);
+                    long cpu = relay.cpuNanos() - cpu0;
+                    System.out.printf("throughput  %d pairs, %d in flight each, %d s%n", pairs, window, seconds.toSeconds());
+                    System.out.printf("  relayed          %,.0f msgs/s   (sent %,d, received %,d, lost %,d, out of order %,d)%n",
+                            run.perSecond(), run.sent(), run.received(), run.sent() - run.received(), run.outOfOrder());
+                    System.out.printf("  latency          p50 %.2f ms   p99 %.2f ms   p99.9 %.2f ms%n",
+                            ms(run, 50), ms(run, 99), ms(run, 99.9));
+                    System.out.printf("  relay CPU        %.1f µs per message (user+system, whole relay process)%n",
+                            cpu / 1000.0 / Math.max(1, run.received()));
+                    System.out.println();
+                }
+                if (only.equals("all") || only.equals("steady")) {
+                    long cpu0 = relay.cpuNanos();
+                    PairLoad.Run run = load.paced(rate, seconds);
+                    long cpu = relay.cpuNanos() - cpu0;
+                    System.out.printf("steady      %,d msgs/s spread over %d pairs, %d s%n", rate, pairs, seconds.toSeconds());
+                    System.out.printf("  delivered        %,d of %,d (lost %,d, out of order %,d)%n",
+                            run.received(), run.sent(), run.sent() - run.received(), run.outOfOrder());
+                    System.out.printf("  latency          p50 %.2f ms   p99 %.2f ms   p99.9 %.2f ms   max %.2f ms%n",
+                            ms(run, 50), ms(run, 99), ms(run, 99.9), ms(run, 100));
+                    System.out.printf("  relay CPU        %.1f µs per message, %.0f %% of one core%n",
+                            cpu / 1000.0 / Math.max(1, run.received()), cpu * 100.0 / run.elapsed().toNanos());
+                    System.out.println();
+                }
+            }
+        }
+        if ((only.equals("all") || only.equals("idle")) && idle > 0) {
+            try (RelayProcess relay = new RelayProcess(SETTINGS, relayJvm)) {
+                Thread.sleep(2000);
+                long baseline = relay.rssBytes();
+                long start = System.nanoTime();
+                try (IdleConnections conns = new IdleConnections(relay.port(), idle)) {
+                    double openSeconds = (System.nanoTime() - start) / 1e9;
+                    Thread.sleep(5000); // let the relay settle (GC, lazily touched memory)
+                    long rss = relay.rssBytes();
+                    System.out.printf("idle        %,d registered connections (opened in %.1f s)%n", conns.count(), openSeconds);
+                    System.out.printf("  relay RSS        %,d MB   (%,d MB before; %.1f KB per connection)%n",
+                            rss >> 20, baseline >> 20, (rss - baseline) / 1024.0 / conns.count());
+                    // Heap the first burst of work left committed is returned after a full GC.
+                    String heap = relay.fullGc();
+                    Thread.sleep(2000);
+                    System.out.printf("  after a full GC  %,d MB RSS; live heap %s%n", relay.rssBytes() >> 20, heap);
+                    int hold = flags.integer("hold", 0, 3600).orElse(0);
+                    if (hold > 0) {
+                        // For inspecting the loaded relay (jcmd PID GC.class_histogram, pmap).
+                        System.out.printf("  holding %d s; relay pid %d%n", hold, relay.pid());
+                        Thread.sleep(hold * 1000L);
+                    }
+                }
+            }
+        }
+        System.out.printf("%nload average at end: %s%n", loadAverage());
+        System.exit(0); // OkHttp and HttpClient keep non-daemon threads for a while
+    }
+
+    private static double ms(PairLoad.Run run, double percentile) {
+        return run.latencies().percentileMicros(percentile) / 1000.0;
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+}

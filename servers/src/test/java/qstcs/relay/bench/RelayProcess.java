@@ -1,0 +1,113 @@
+package qstcs.relay.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The relay under test: {@code qstcs.relay.Main} in its own JVM on a free loopback port, with a
+ * settings file in a temporary home. CPU time and resident memory come from {@code /proc/PID}.
+ */
+final class RelayProcess implements AutoCloseable {
+
+    private static final Pattern WS_URL = Pattern.compile("ws://127\\.0\\.0\\.1:(\\d+)");
+    private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+    private final Process process;
+    private final Path home;
+    private final int port;
+    private final StringBuffer output = new StringBuffer();
+
+    /** @param yaml the relay's {@code application.yaml} for this run (limits) */
+    RelayProcess(String yaml, List<String> jvmOptions) throws Exception {
+        home = Files.createTempDirectory("qstcs-relay-bench");
+        Files.createDirectories(home.resolve("relay"));
+        Files.writeString(home.resolve("relay/application.yaml"), yaml);
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        List<String> cmd = new java.util.ArrayList<>(List.of(java));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "qstcs.relay.Main",
+                "--home", home.toString(), "--bind", "127.0.0.1", "--port", "0", "--kms", "off", "--insecure"));
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        CompletableFuture<Integer> found = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("relay-output").start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    output.append(line).append('\n');
+                    Matcher m = WS_URL.matcher(line);
+                    if (m.find()) {
+                        found.complete(Integer.parseInt(m.group(1)));
+                    }
+                }
+            } catch (IOException e) {
+                found.completeExceptionally(e);
+            }
+            found.completeExceptionally(new IllegalStateException("relay exited:\n" + output));
+        });
+        port = found.get(120, TimeUnit.SECONDS);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** User plus system CPU time of the relay process so far, in nanoseconds. */
+    long cpuNanos() throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+        // Fields after the command name (which may contain spaces) start after the last ')'.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+        return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+    }
+
+    /** Runs a full GC in the relay (jcmd) and returns its heap use afterwards, e.g. "93 MB". */
+    String fullGc() throws Exception {
+        Path jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
+        run(jcmd.toString(), Long.toString(process.pid()), "GC.run");
+        String info = run(jcmd.toString(), Long.toString(process.pid()), "GC.heap_info");
+        Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
+        return m.find() ? (Long.parseLong(m.group(1)) >> 10) + " MB" : "unknown";
+    }
+
+    private static String run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(60, TimeUnit.SECONDS);
+        return out;
+    }
+
+    /** Resident set size of the relay process, in bytes. */
+    long rssBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS for the relay process");
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        try (var files = Files.walk(home)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
