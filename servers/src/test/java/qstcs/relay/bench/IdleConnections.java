@@ -11,7 +11,10 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Thousands of registered, silent connections. They use the JDK's asynchronous WebSocket client:
+ * Thousands of silent connections, each proven served by one ping/pong. They do not register:
+ * every register is announced to every registered device and answered with the full online
+ * list, so registering 10,000 devices is 10^8 presence frames, which measures the protocol's
+ * fan-out, not what an idle connection costs. They use the JDK's asynchronous WebSocket client:
  * one selector thread for all of them, where OkHttp would hold a thread per connection.
  */
 final class IdleConnections implements AutoCloseable {
@@ -19,32 +22,31 @@ final class IdleConnections implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<WebSocket> sockets = new ArrayList<>();
 
-    /** Opens {@code count} connections and registers each under a unique id; returns when all are. */
+    /** Opens {@code count} connections and waits until each has answered a ping. */
     IdleConnections(int port, int count) throws Exception {
         URI uri = URI.create("ws://127.0.0.1:" + port + "/");
         Semaphore opening = new Semaphore(256);
         List<CompletableFuture<WebSocket>> all = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             opening.acquire();
-            String id = "idle_" + i;
-            CompletableFuture<WebSocket> registered = new CompletableFuture<>();
+            CompletableFuture<WebSocket> answered = new CompletableFuture<>();
             http.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
                 @Override
                 public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                    if (data.toString().startsWith("{\"type\":\"registered\"")) {
-                        registered.complete(ws);
+                    if (data.toString().startsWith("{\"type\":\"pong\"")) {
+                        answered.complete(ws);
                     }
                     ws.request(1);
                     return null;
                 }
-            }).thenCompose(ws -> ws.sendText("{\"type\":\"register\",\"device_id\":\"" + id + "\"}", true))
+            }).thenCompose(ws -> ws.sendText("{\"type\":\"ping\"}", true))
                     .whenComplete((ws, e) -> {
                         if (e != null) {
-                            registered.completeExceptionally(e);
+                            answered.completeExceptionally(e);
                         }
                     });
-            registered.whenComplete((ws, e) -> opening.release());
-            all.add(registered);
+            answered.whenComplete((ws, e) -> opening.release());
+            all.add(answered);
         }
         for (CompletableFuture<WebSocket> f : all) {
             sockets.add(f.get(60, TimeUnit.SECONDS));

@@ -94,7 +94,7 @@ public final class RelayBench {
                     double openSeconds = (System.nanoTime() - start) / 1e9;
                     Thread.sleep(5000); // let the relay settle (GC, lazily touched memory)
                     long rss = relay.rssBytes();
-                    System.out.printf("idle        %,d registered connections (opened in %.1f s)%n", conns.count(), openSeconds);
+                    System.out.printf("idle        %,d open connections, each answered a ping (opened in %.1f s)%n", conns.count(), openSeconds);
                     System.out.printf("  relay RSS        %,d MB   (%,d MB before; %.1f KB per connection)%n",
                             rss >> 20, baseline >> 20, (rss - baseline) / 1024.0 / conns.count());
                     // Heap the first burst of work left committed is returned after a full GC.
