@@ -32,7 +32,9 @@ final class JoinView extends StackPane {
         peer.setText(options.peer().orElse(""));
         kms.setText(options.kmsUrl());
         relay.setText(options.relayUrl());
-        // Enrollment over TLS is not part of this build yet: show where it will go, but keep it inert.
+        // Enrollment over TLS is not part of this build yet: show where it goes (and any --enroll
+        // string given) but keep it inert, so nobody believes a device token was obtained.
+        enroll.setText(options.enroll().orElse(""));
         enroll.setDisable(true);
         pqc.setSelected(options.pqc());
         pqc.setId("pqc");
