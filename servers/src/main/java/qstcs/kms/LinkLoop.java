@@ -24,6 +24,8 @@ final class LinkLoop implements QuantumLink {
     /** Full intercept–resend, as in the brief's "force attack". */
     static final double FULL_INTERCEPT = 1.0;
     private static final Duration STALL_FLOOR = Duration.ofSeconds(10);
+    /** Extra rounds an empty pool may run before the request is answered 503. */
+    static final int REFILL_ATTEMPTS = 3;
 
     private final RoundConfig base;
     private final Duration interval;
@@ -81,13 +83,22 @@ final class LinkLoop implements QuantumLink {
         long before = rounds.get();
         roundLock.lock();
         try {
-            if (rounds.get() != before) {
-                return; // someone completed a round while we waited; the caller retries the pool
+            if (rounds.get() != before && hasKey()) {
+                return; // a round completed while we waited for the lock and left key material
             }
-            runRoundLocked(link.eveRateForNextRound(), false);
+            // A single round may legitimately yield nothing (e.g. verification failed after
+            // reconciliation, about one round in 300), so try a few before giving up.
+            for (int i = 0; i < REFILL_ATTEMPTS && !hasKey(); i++) {
+                runRoundLocked(link.eveRateForNextRound(), false);
+            }
         } finally {
             roundLock.unlock();
         }
+    }
+
+    private boolean hasKey() {
+        LinkSnapshot s = link.snapshot();
+        return s.poolBits() > 0 || s.status() == LinkStatus.RED;
     }
 
     private RoundReport runRound(double eveRate, boolean forced) {

@@ -17,8 +17,8 @@ interface QuantumLink extends AutoCloseable {
     LinkSnapshot forceAttack(String actor);
 
     /**
-     * Runs one extra round synchronously because the pool ran dry. Concurrent callers share a
-     * round rather than each running one.
+     * Runs extra rounds synchronously (at most a few) because the pool ran dry. Concurrent
+     * callers share rounds rather than each running their own.
      */
     void refill();
 

@@ -77,7 +77,7 @@ final class SessionKeyService implements HttpService {
             case KeyRequest.Granted g -> Json.send(res, Status.OK_200, KmsJson.key(g.key(), pqc));
             case KeyRequest.Compromised c -> Json.send(res, Status.OK_200, KmsJson.compromised(c.qber()));
             case KeyRequest.PoolEmpty p -> throw ApiError.unavailable("key_pool_empty",
-                    "the quantum link has produced no key material yet (the extra round yielded none); retry shortly");
+                    "the quantum link produced no key material (the extra rounds yielded none); retry shortly");
         }
     }
 
