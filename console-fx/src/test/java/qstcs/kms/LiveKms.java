@@ -36,9 +36,9 @@ public final class LiveKms implements AutoCloseable {
                 "server.sockets.0.port", "0",
                 // Until device tokens exist (issue 9) the device and operator routes are served on the plain port.
                 "app.insecure-plain-routes", "true")));
-        // Production round size and pace: smaller rounds (16,384 or 4,096 qubits) hit a Cascade
-        // that never ends for some seeds (e.g. LinkRound.run(defaults().withQubits(16384), seeded(152))),
-        // which holds the round lock and stalls force_attack; 65,536 showed no such seed in 400 tries.
+        // Production round size and pace, so these tests see what the demo sees. (Smaller rounds
+        // once exposed a Cascade livelock that held the round lock and stalled force_attack; fixed
+        // in b161034, but the production size keeps the tests honest about timing.)
         List<String> args = List.of("--home", home.toString(), "--bind", "127.0.0.1", "--port", "0",
                 "--tls-port", "0");
         KmsSettings settings = KmsSettings.from(config, CommandLine.parse(args.toArray(String[]::new),
