@@ -16,13 +16,8 @@ record KmsSettings(StateHome home, String bind, int port, int tlsPort, Duration 
                    double noise, double sampleFraction, CascadeVariant cascade, long poolCapBits, int messageBudget,
                    Duration keyMaxAge, long maxBodyBytes, boolean insecurePlainRoutes) {
 
-    /**
-     * The KMS's reconciliation variant unless {@code app.cascade} says otherwise. Not the engine's
-     * {@code fastest()} (OPTION8): its sub-block reuse never returned on some rounds (about one in
-     * 150 at 16,384 qubits, e.g. seed 152), which would freeze the link loop. YAN_OPTION2 is an
-     * optimized Martinez-Mateo variant without sub-block reuse and takes ≈ 16 ms per 65,536-qubit round.
-     */
-    static final CascadeVariant DEFAULT_CASCADE = CascadeVariant.YAN_OPTION2;
+    /** The engine's recommended variant unless {@code app.cascade} names another. */
+    static final CascadeVariant DEFAULT_CASCADE = CascadeVariant.fastest();
 
     static KmsSettings from(Config config, CommandLine flags) {
         Config app = config.get("app");

@@ -77,8 +77,8 @@ public final class Main {
             256-bit pair keys to devices over HTTP. The link turns RED (all keys revoked) when
             the estimated QBER reaches 11 %, until an operator resets it.
 
-              --home DIR       state directory (default $QSTCS_HOME or ~/.qstcs); audit log and
-                               TLS certificate live in DIR/kms/
+              --home DIR       state directory (default $QSTCS_HOME or ~/.qstcs); the audit log
+                               and the local CA that issues the TLS certificate live in DIR/kms/
               --bind ADDR      listen address (default 0.0.0.0: every interface)
               --port N         plain HTTP port, public read-only routes (default 8000)
               --tls-port N     HTTPS port, every route (default 8443)
@@ -86,7 +86,9 @@ public final class Main {
               --qubits N       qubits sent per round (default 65536)
               --noise E        channel bit-flip probability, 0..0.5 (default 0.01)
 
-            Defaults come from application.yaml (server: and app:); flags win.
+            Defaults come from application.yaml (server: and app:); flags win. Until device
+            and operator credentials exist, app.insecure-plain-routes (on by default) also
+            serves device and operator routes on the plain port, with a warning at start.
             Stop with Ctrl-C or SIGTERM.
             """;
 
