@@ -1,5 +1,7 @@
 package qstcs.kms;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.random.RandomGenerator;
@@ -7,6 +9,9 @@ import java.util.random.RandomGenerator;
 import io.helidon.metrics.api.MeterRegistry;
 
 import qstcs.crypto.qkd.RoundConfig;
+import qstcs.kms.identity.IdentityService;
+import qstcs.kms.identity.KmsIdentity;
+import qstcs.kms.identity.SecurityAudit;
 
 /**
  * One KMS instance with all its collaborators, wired once: the link state, the BB84 loop, the
@@ -22,9 +27,11 @@ final class Kms implements AutoCloseable {
     private final RouterRegistry routers;
     private final KmsMetrics metrics;
     private final AccessPolicy access;
+    private final KmsIdentity identity;
 
     private Kms(KmsSettings settings, AuditLog audit, EventHub events, LinkState link, QuantumLink quantumLink,
-                RouterRegistry routers, KmsMetrics metrics, AccessPolicy access) {
+                RouterRegistry routers, KmsMetrics metrics, AccessPolicy access, KmsIdentity identity) {
+        this.identity = identity;
         this.settings = settings;
         this.audit = audit;
         this.events = events;
@@ -55,8 +62,17 @@ final class Kms implements AutoCloseable {
                 .withCascade(settings.cascade());
         LinkLoop loop = new LinkLoop(round, settings.roundInterval(), link, rng);
         RouterRegistry routers = new RouterRegistry(events, audit, clock);
-        AccessPolicy access = new OpenAccess(settings.insecurePlainRoutes(), settings.tlsPort());
-        return new Kms(settings, audit, events, link, loop, routers, metrics, access);
+        SecurityAudit securityAudit = audit::append;
+        KmsIdentity identity;
+        try {
+            identity = KmsIdentity.open(settings.home(), settings.identity(), clock, securityAudit);
+        } catch (IOException e) {
+            audit.close();
+            throw new UncheckedIOException("cannot load or create the KMS identity state in " + dir + ": "
+                    + e.getMessage(), e);
+        }
+        AccessPolicy access = new TokenAccess(identity.authenticator(), securityAudit, settings.tlsPort());
+        return new Kms(settings, audit, events, link, loop, routers, metrics, access, identity);
     }
 
     void start() {
@@ -97,6 +113,20 @@ final class Kms implements AutoCloseable {
         return access;
     }
 
+    /** CA, TLS certificate, tokens, device registry and the identity routes. */
+    KmsIdentity identity() {
+        return identity;
+    }
+
+    /** The identity routes, wired so that revoking a device also revokes every key it could read. */
+    IdentityService identityService() {
+        return identity.service(device -> {
+            int keys = link.revokeDevice(device);
+            audit.append("keys_revoked", LinkEvents.SYSTEM, keys + " key(s) readable by revoked device " + device
+                    + " revoked; its peers get fresh keys");
+        });
+    }
+
     @Override
     public void close() {
         quantumLink.close();
@@ -104,5 +134,6 @@ final class Kms implements AutoCloseable {
         link.close();
         audit.append("server_stopped", LinkEvents.SYSTEM, "KMS stopped");
         audit.close();
+        identity.close();
     }
 }

@@ -1,10 +1,15 @@
 package qstcs.kms;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 import io.helidon.config.Config;
 
 import qstcs.crypto.qkd.CascadeVariant;
+import qstcs.kms.identity.KmsIdentity;
 import qstcs.server.common.CommandLine;
 import qstcs.server.common.StateHome;
 
@@ -14,7 +19,7 @@ import qstcs.server.common.StateHome;
  */
 record KmsSettings(StateHome home, String bind, int port, int tlsPort, Duration roundInterval, int qubits,
                    double noise, double sampleFraction, CascadeVariant cascade, long poolCapBits, int messageBudget,
-                   Duration keyMaxAge, long maxBodyBytes, boolean insecurePlainRoutes) {
+                   Duration keyMaxAge, long maxBodyBytes, KmsIdentity.Options identity) {
 
     /** The engine's recommended variant unless {@code app.cascade} names another. */
     static final CascadeVariant DEFAULT_CASCADE = CascadeVariant.fastest();
@@ -38,7 +43,27 @@ record KmsSettings(StateHome home, String bind, int port, int tlsPort, Duration 
                 keys.get("message-budget").asInt().orElse(1000),
                 keys.get("max-age").as(Duration.class).orElse(Duration.ofHours(1)),
                 app.get("max-body-bytes").asLong().orElse(1L << 20),
-                app.get("insecure-plain-routes").asBoolean().orElse(false));
+                new KmsIdentity.Options(tlsPort,
+                        flags.string("public-host").or(() -> app.get("public-host").asString().asOptional()),
+                        flags.string("relay-url").or(() -> app.get("relay-url").asString().asOptional()).map(KmsSettings::relayUrl),
+                        flags.string("san").map(KmsSettings::names).orElse(List.of()),
+                        flags.isSet("provision-demo")));
+    }
+
+    private static List<String> names(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static URI relayUrl(String text) {
+        try {
+            URI uri = new URI(text.strip());
+            if (!("wss".equals(uri.getScheme()) || "ws".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new URISyntaxException(text, "not a ws:// or wss:// URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new CommandLine.UsageException("--relay-url must look like wss://HOST:8765, was '" + text + "'");
+        }
     }
 
     private static CascadeVariant cascade(String name) {

@@ -282,6 +282,29 @@ final class LinkState {
         }
     }
 
+    /**
+     * Revokes every key a device could read (its pairs and the broadcast group) after the
+     * operator revoked the device: it must not read traffic sealed after its removal. The other
+     * members get fresh keys on their next request.
+     */
+    int revokeDevice(String deviceId) {
+        synchronized (lock) {
+            int revoked = 0;
+            for (PairKey k : byId.values()) {
+                if (k.pair().hasMember(deviceId) && k.state() != PairKey.State.REVOKED) {
+                    if (k.state() == PairKey.State.ACTIVE) {
+                        activeKeys--;
+                    }
+                    k.revoke();
+                    revoked++;
+                }
+            }
+            currentByPair.keySet().removeIf(p -> p.hasMember(deviceId));
+            cached = null;
+            return revoked;
+        }
+    }
+
     void setEve(boolean active, double rate, String actor) {
         synchronized (lock) {
             eveActive = active;

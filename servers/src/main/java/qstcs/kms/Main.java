@@ -28,7 +28,7 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 import qstcs.crypto.qkd.QkdRandom;
-import qstcs.kms.pki.HostNames;
+import qstcs.kms.pki.IssueCertCommand;
 import qstcs.kms.pki.LocalCa;
 import qstcs.kms.pki.ServerIdentity;
 import qstcs.server.common.ApiError;
@@ -47,7 +47,9 @@ public final class Main {
 
     static final String EXAMPLE_KEY_ID = "123e4567-e89b-12d3-a456-426614174000";
     private static final Duration SERVER_CERT_VALIDITY = Duration.ofDays(397);
-    private static final Set<String> VALUE_FLAGS = Set.of("home", "bind", "port", "tls-port", "round-ms", "qubits", "noise");
+    private static final Set<String> VALUE_FLAGS = Set.of("home", "bind", "port", "tls-port", "round-ms", "qubits", "noise",
+            "san", "public-host", "relay-url");
+    private static final Set<String> SWITCHES = Set.of("provision-demo");
 
     /** Every route path and its methods, for 405 (known path) versus 404 (unknown path). */
     private static final Map<String, String> ROUTES = Map.ofEntries(
@@ -58,7 +60,12 @@ public final class Main {
             Map.entry("/eve", "POST"),
             Map.entry("/events", "GET"),
             Map.entry("/router/heartbeat", "POST"),
-            Map.entry("/admin/audit", "GET"));
+            Map.entry("/admin/audit", "GET"),
+            Map.entry("/admin/enrollments", "POST"),
+            Map.entry("/admin/devices", "GET"),
+            Map.entry("/enroll", "POST"),
+            Map.entry("/auth/introspect", "POST"),
+            Map.entry("/auth/revocations", "GET"));
 
     private Main() {
     }
@@ -68,9 +75,17 @@ public final class Main {
         return VALUE_FLAGS;
     }
 
+    /** The flags that take none. */
+    static Set<String> switches() {
+        return SWITCHES;
+    }
+
     static final String USAGE = """
             Usage: ./qstcs kms [--home DIR] [--bind ADDR] [--port 8000] [--tls-port 8443]
                                [--round-ms 500] [--qubits 65536] [--noise 0.01]
+                               [--san NAME[,NAME...]] [--public-host HOST] [--relay-url URL]
+                               [--provision-demo]
+                   ./qstcs kms issue-cert --for relay --san HOST[,HOST...] --out FILE [--home DIR]
 
             QSTCS key management service. Runs a SIMULATED BB84 quantum link (a classical
             simulation, not quantum hardware) in rounds, pools the final key bits, and hands
@@ -85,6 +100,17 @@ public final class Main {
               --round-ms N     pause between link rounds in milliseconds (default 500)
               --qubits N       qubits sent per round (default 65536)
               --noise E        channel bit-flip probability, 0..0.5 (default 0.01)
+              --san NAMES      extra host names/addresses for the TLS certificate (localhost,
+                               127.0.0.1, the host name and LAN addresses are always in it)
+              --public-host H  host devices use in enrollment strings (default: first LAN address)
+              --relay-url URL  relay put in enrollment strings (default wss://PUBLIC-HOST:8765)
+              --provision-demo give Soldier_Alpha and Soldier_Bravo device tokens now and write
+                               DIR/devices/<id>.json, which ./qstcs chat --device ID reads
+
+            Identity (DIR/kms/): local CA ca.crt/ca.key (clients pin its SHA-256 fingerprint),
+            operator.token, router.token, relay.token (0600; QSTCS_OPERATOR_TOKEN,
+            QSTCS_ROUTER_TOKEN, QSTCS_RELAY_TOKEN override), identity.db (hashed device tokens).
+            Device and operator routes need TLS and a token; the plain port answers them 403.
 
             Defaults come from application.yaml (server: and app:); flags win. Until device
             and operator credentials exist, app.insecure-plain-routes (on by default) also
@@ -93,9 +119,13 @@ public final class Main {
             """;
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("issue-cert")) {
+            System.exit(IssueCertCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+            return;
+        }
         CommandLine flags;
         try {
-            flags = CommandLine.parse(args, VALUE_FLAGS, Set.of());
+            flags = CommandLine.parse(args, VALUE_FLAGS, SWITCHES);
             if (flags.help()) {
                 System.out.print(USAGE);
                 return;
@@ -112,8 +142,15 @@ public final class Main {
         Config config = Config.create();
         KmsSettings settings = KmsSettings.from(config, flags);
 
-        Kms kms = Kms.open(settings, InstantSource.system(), QkdRandom.secure());
-        ServerIdentity identity = serverIdentity(settings.home().directory("kms"));
+        Kms kms;
+        try {
+            kms = Kms.open(settings, InstantSource.system(), QkdRandom.secure());
+        } catch (UncheckedIOException e) {
+            System.err.println("qstcs kms: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        ServerIdentity identity = kms.identity().serverIdentity();
         WebServerConfig.Builder builder = WebServer.builder().config(config.get("server")).shutdownHook(false);
         setup(builder, kms, identity.tls());
         WebServer server;
@@ -128,6 +165,7 @@ public final class Main {
         }
         kms.start();
         printBanner(System.out, settings, server, identity);
+        printIdentity(System.out, kms);
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -141,19 +179,6 @@ public final class Main {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * The TLS identity of this start: a server certificate (for localhost, the host name and
-     * LAN addresses) issued by the local CA in {@code kmsDir}, which is created on first start.
-     */
-    static ServerIdentity serverIdentity(Path kmsDir) {
-        try {
-            return LocalCa.loadOrCreate(kmsDir, Clock.systemUTC())
-                    .issueServer("QSTCS KMS", HostNames.localSans(List.of()), SERVER_CERT_VALIDITY);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot load or create the local CA in " + kmsDir, e);
         }
     }
 
@@ -204,6 +229,7 @@ public final class Main {
                 .register(new OperatorService(kms.link(), kms.quantumLink(), kms.audit(), guard, maxBody))
                 .register(new EventStreamService(kms.events(), kms.link(), kms.routers(), guard))
                 .register(new RouterService(kms.routers(), kms.link(), guard, maxBody))
+                .register(kms.identityService())
                 .any(Main::fallback);
         JsonErrors.register(routing);
         routing.error(KeyAccessException.class, (req, res, e) -> {
@@ -222,7 +248,8 @@ public final class Main {
             res.next(); // served by the observe feature
             return;
         }
-        String allowed = path.startsWith("/keys/") ? "GET" : ROUTES.get(path);
+        String allowed = path.startsWith("/keys/") ? "GET"
+                : path.startsWith("/admin/devices/") ? "DELETE" : ROUTES.get(path);
         if ("GET".equals(allowed) && path.startsWith("/keys/") && req.prologue().method().text().equals("GET")) {
             // A key id that spans segments once decoded (e.g. ..%2F..%2Fetc) is not a key id.
             throw ApiError.badRequest("invalid_key_id", "key_id must be a UUID such as " + EXAMPLE_KEY_ID);
@@ -245,15 +272,17 @@ public final class Main {
         out.println("State: " + s.home().root().resolve("kms") + "  (audit log audit.db)");
         out.printf("Link: %d qubits per round every %d ms, channel noise %.3f%n",
                 s.qubits(), s.roundInterval().toMillis(), s.noise());
-        if (s.insecurePlainRoutes()) {
-            out.println("""
-                    ************************************************************************
-                    WARNING: app.insecure-plain-routes is ON. Device and operator routes
-                    (/get_session_key, /keys, /force_attack, /reset, /eve, /events, /admin)
-                    are reachable WITHOUT TLS and WITHOUT credentials on the plain port.
-                    Keys cross the network in clear text. Demo/LAN use only; the identity
-                    issue removes this switch.
-                    ************************************************************************""");
+    }
+
+    static void printIdentity(PrintStream out, Kms kms) {
+        Path kmsDir = kms.settings().home().root().resolve("kms");
+        out.println("Identity: operator token in " + kmsDir.resolve("operator.token") + "; router token in "
+                + kmsDir.resolve("router.token") + "; relay token in " + kmsDir.resolve("relay.token"));
+        out.println("  device and operator routes: TLS port only, with a token (the plain port answers 403)");
+        out.println("  new device: ./qstcs enroll DEVICE_ID   (enrollment strings name " + kms.identity().enrollment().publicHost()
+                + ":" + kms.identity().enrollment().tlsPort() + " and relay " + kms.identity().enrollment().relayUrl() + ")");
+        for (Path device : kms.identity().provisioned()) {
+            out.println("  provisioned " + device);
         }
     }
 }

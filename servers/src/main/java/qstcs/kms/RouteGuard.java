@@ -34,6 +34,11 @@ final class RouteGuard {
         };
     }
 
+    /** A 403 for this object (not this route), audited; see {@link AccessPolicy#refuse}. */
+    qstcs.server.common.ApiError refuse(AccessGrant grant, ServerRequest req, String auditReason, String detail) {
+        return policy.refuse(grant, req, auditReason, detail);
+    }
+
     /** For a handler that needs a second, stricter check (a device asking for force_attack). */
     AccessGrant authorize(RouteClass routeClass, ServerRequest req) {
         return policy.authorize(routeClass, req);

@@ -18,9 +18,9 @@ import qstcs.server.common.JsonRequest;
 
 /**
  * The device routes: {@code POST /get_session_key} (the brief's request still works) and
- * {@code GET /keys/{key_id}} for a member of the key's pair. Until device tokens exist, a device
- * names itself: {@code device_id} in the body, or for {@code /keys} the {@code device_id} query
- * parameter or the {@code X-Device-Id} header.
+ * {@code GET /keys/{key_id}} for a member of the key's pair. The device is the one its token
+ * names (DESIGN §7); a {@code device_id} in the body, the {@code device_id} query parameter or
+ * the {@code X-Device-Id} header, when given, must name that same device (else 403).
  */
 final class SessionKeyService implements HttpService {
     static final HeaderName DEVICE_HEADER = HeaderNames.create("X-Device-Id");
@@ -59,14 +59,12 @@ final class SessionKeyService implements HttpService {
         if (peer.equals(device)) {
             throw ApiError.badRequest("invalid_field", "peer_id must differ from device_id");
         }
-        requireSameDevice(grant, device);
+        requireSameDevice(grant, req, device);
         if (forceAttack) {
-            // An operator action kept in this route for the brief's clients; the operator check
-            // is what turns it into a 403 for devices once tokens exist.
-            AccessGrant operator = guard.authorize(RouteClass.OPERATOR, req);
-            LinkSnapshot after = quantumLink.forceAttack(operator.actor() + " via get_session_key");
-            Json.send(res, Status.OK_200, KmsJson.compromised(after.qber()));
-            return;
+            // The brief let any client force an attack here; with identities it is an operator
+            // action (POST /force_attack with the operator token), and this route admits devices only.
+            throw guard.refuse(grant, req, "asked for force_attack",
+                    "force_attack is an operator action: the operator uses POST /force_attack");
         }
         KeyRequest result = link.request(device, peer, rotate);
         if (result instanceof KeyRequest.PoolEmpty) {
@@ -86,26 +84,35 @@ final class SessionKeyService implements HttpService {
         if (!KEY_ID.matcher(raw).matches()) {
             throw ApiError.badRequest("invalid_key_id", "key_id must be a UUID such as " + Main.EXAMPLE_KEY_ID);
         }
-        String device = grant.deviceId().orElseGet(() -> claimedDevice(req));
-        IssuedKey key = link.lookup(UUID.fromString(raw), device);
+        String device = grant.deviceId().orElseThrow(() -> ApiError.forbidden("keys are served to devices only"));
+        claimedDevice(req).ifPresent(claimed -> requireSameDevice(grant, req, claimed));
+        IssuedKey key;
+        try {
+            key = link.lookup(UUID.fromString(raw), device);
+        } catch (KeyAccessException e) {
+            if (e.reason() == KeyAccessException.Reason.NOT_A_MEMBER) {
+                throw guard.refuse(grant, req, "asked for another pair's key", e.getMessage());
+            }
+            throw e;
+        }
         Json.send(res, Status.OK_200, KmsJson.key(key, false));
     }
 
-    private static String claimedDevice(ServerRequest req) {
-        String device = req.query().first("device_id").asOptional()
-                .or(() -> req.headers().first(DEVICE_HEADER))
-                .orElseThrow(() -> ApiError.badRequest("missing_parameter",
-                        "name the requesting device with ?device_id=ID or the X-Device-Id header"));
-        if (!DevicePair.DEVICE_ID.matcher(device).matches()) {
+    /** The device a request names besides its token (older clients send it), validated. */
+    private static java.util.Optional<String> claimedDevice(ServerRequest req) {
+        java.util.Optional<String> device = req.query().first("device_id").asOptional()
+                .or(() -> req.headers().first(DEVICE_HEADER));
+        if (device.isPresent() && !DevicePair.DEVICE_ID.matcher(device.get()).matches()) {
             throw ApiError.badRequest("invalid_parameter", "device_id must be " + DevicePair.DEVICE_ID_RULE);
         }
         return device;
     }
 
-    /** With device tokens, a device may only ask for its own keys. */
-    private static void requireSameDevice(AccessGrant grant, String device) {
-        if (grant.deviceId().isPresent() && !grant.deviceId().get().equals(device)) {
-            throw ApiError.forbidden("device_id does not match the authenticated device");
+    /** A device may only ask for its own keys: the id it names must be the one its token belongs to. */
+    private void requireSameDevice(AccessGrant grant, ServerRequest req, String device) {
+        if (grant.deviceId().isEmpty() || !grant.deviceId().get().equals(device)) {
+            throw guard.refuse(grant, req, "named device " + device + " with another device's token",
+                    "device_id does not match the device this token belongs to");
         }
     }
 }

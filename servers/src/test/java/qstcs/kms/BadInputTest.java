@@ -126,7 +126,7 @@ class BadInputTest {
                 new Case("encoded traversal in key id", "GET", "/keys/..%2F..%2Fetc%2Fpasswd?device_id=A", null, 400),
                 new Case("encoded backslashes in key id", "GET", "/keys/..%5C..%5Cwin.ini?device_id=A", null, 400),
                 new Case("key id with NUL", "GET", "/keys/" + UUID + "%00?device_id=A", null, 400),
-                new Case("no device named", "GET", "/keys/" + UUID, null, 400),
+                new Case("no device named (its token names it)", "GET", "/keys/" + UUID, null, 404),
                 new Case("traversal in device_id", "GET", "/keys/" + UUID + "?device_id=..%2Fx", null, 400),
                 new Case("unknown key id", "GET", "/keys/" + UUID + "?device_id=A", null, 404),
                 // audit paging
@@ -150,8 +150,8 @@ class BadInputTest {
     @MethodSource("cases")
     void answersWithAClearClientError(Case c) {
         RequestBody body = c.body() == null ? null : RequestBody.create(c.body(), KmsTestServer.JSON);
-        KmsTestServer.Reply r = KmsTestServer.call(kms.http,
-                new Request.Builder().url(kms.url(c.path())).method(c.method(), body).build());
+        Request request = kms.asLegitimateCaller(c.method(), c.path(), body, c.body()).build();
+        KmsTestServer.Reply r = KmsTestServer.call(request.isHttps() ? kms.https : kms.http, request);
         assertJsonError(c.expected(), r);
     }
 
@@ -178,8 +178,8 @@ class BadInputTest {
                 sink.writeUtf8("\"}");
             }
         };
-        KmsTestServer.Reply r = KmsTestServer.call(kms.http,
-                new Request.Builder().url(kms.url("/get_session_key")).post(streamed).build());
+        KmsTestServer.Reply r = KmsTestServer.call(kms.https,
+                kms.asLegitimateCaller("POST", "/get_session_key", streamed, null).build());
         assertJsonError(413, r);
     }
 

@@ -89,10 +89,11 @@ class BriefStoryTest {
         assertEquals(0, later.json().get("pool_bits").asLong());
         assertEquals("RED", kms.key("Soldier_Bravo", "Soldier_Alpha").text("status"));
 
-        // The brief's force_attack flag on get_session_key answers the RED body too.
+        // The brief's force_attack flag on get_session_key is an operator action now (DESIGN §4, §7):
+        // a device asking for it gets 403, and the operator uses POST /force_attack.
         var briefAttack = kms.post("/get_session_key", "{\"device_id\":\"Soldier_Alpha\",\"force_attack\":true}");
-        assertEquals(200, briefAttack.code());
-        assertEquals("RED", briefAttack.text("status"));
+        assertEquals(403, briefAttack.code(), briefAttack.body());
+        assertEquals("forbidden", briefAttack.text("error"));
 
         // Act 3: reset, GREEN again, fresh keys.
         var reset = kms.post("/reset", "");

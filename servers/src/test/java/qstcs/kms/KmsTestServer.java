@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -13,9 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +26,7 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 
 import qstcs.crypto.qkd.QkdRandom;
+import qstcs.crypto.tls.PinnedCaTrust;
 import qstcs.kms.pki.ServerIdentity;
 import qstcs.server.common.CommandLine;
 
@@ -48,6 +44,9 @@ final class KmsTestServer implements AutoCloseable {
     final OkHttpClient http;
     final OkHttpClient https;
     final ServerIdentity identity;
+    /** The device a request acts as when it names none (or names it unreadably). */
+    static final String DEFAULT_DEVICE = "A";
+    private final Map<String, String> deviceTokens = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A reply: status code, body text and the parsed JSON (null if the body is not JSON). */
     record Reply(int code, String body, JsonNode json, String contentType) {
@@ -61,51 +60,105 @@ final class KmsTestServer implements AutoCloseable {
     }
 
     /**
-     * @param app   extra {@code app.*} settings (e.g. {@code insecure-plain-routes=false})
+     * @param app   extra {@code app.*} settings (e.g. {@code cascade=ORIGINAL})
      * @param flags command-line flags as the launcher would pass them
      */
     KmsTestServer(Path home, Map<String, String> app, String... flags) {
+        this(home, InstantSource.system(), app, flags);
+    }
+
+    /** @param clock the KMS's clock (a settable one expires enrollment codes without waiting) */
+    KmsTestServer(Path home, InstantSource clock, Map<String, String> app, String... flags) {
         this.home = home;
         Map<String, String> props = new java.util.HashMap<>(Map.of(
                 "server.host", "127.0.0.1",
                 "server.port", "0",
                 "server.sockets.0.name", Main.TLS_SOCKET,
                 "server.sockets.0.host", "127.0.0.1",
-                "server.sockets.0.port", "0",
-                "app.insecure-plain-routes", "true"));
+                "server.sockets.0.port", "0"));
         app.forEach((k, v) -> props.put("app." + k, v));
         Config config = Config.just(ConfigSources.create(props));
         List<String> args = new ArrayList<>(List.of("--home", home.toString(), "--bind", "127.0.0.1",
                 "--port", "0", "--tls-port", "0", "--round-ms", "200", "--qubits", "16384"));
         args.addAll(List.of(flags));
         KmsSettings settings = KmsSettings.from(config, CommandLine.parse(args.toArray(String[]::new),
-                Main.valueFlags(), java.util.Set.of()));
-        kms = Kms.open(settings, InstantSource.system(), QkdRandom.secure());
-        identity = Main.serverIdentity(settings.home().directory("kms"));
+                Main.valueFlags(), Main.switches()));
+        kms = Kms.open(settings, clock, QkdRandom.secure());
+        identity = kms.identity().serverIdentity();
         WebServerConfig.Builder b = WebServer.builder().config(config.get("server")).shutdownHook(false);
         Main.setup(b, kms, identity.tls());
         server = b.build().start();
         kms.start();
         http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(70)).build();
-        https = trusting(identity.chain().getLast());
+        PinnedCaTrust trust = PinnedCaTrust.of(identity.caFingerprint());
+        https = new OkHttpClient.Builder().sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager())
+                .readTimeout(Duration.ofSeconds(70)).build();
     }
 
-    /** A client that trusts exactly the local CA of this server's home. */
-    private static OkHttpClient trusting(X509Certificate ca) {
+    /** A service token the KMS created in this server's home (operator.token, router.token, relay.token). */
+    String serviceToken(String file) {
         try {
-            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-            ks.load(null, null);
-            ks.setCertificateEntry("qstcs-ca", ca);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ks);
-            X509TrustManager tm = (X509TrustManager) tmf.getTrustManagers()[0];
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new javax.net.ssl.TrustManager[] {tm}, null);
-            return new OkHttpClient.Builder().sslSocketFactory(ctx.getSocketFactory(), tm)
-                    .readTimeout(Duration.ofSeconds(70)).build();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+            return Files.readString(home.resolve("kms").resolve(file)).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+    }
+
+    /** The device token of {@code deviceId}, issued by the KMS on first use in this test. */
+    String deviceToken(String deviceId) {
+        return deviceTokens.computeIfAbsent(deviceId, id -> kms.identity().devices().issueToken(id));
+    }
+
+    /**
+     * A request as the route's legitimate caller would send it (DESIGN §7): public routes over
+     * plain HTTP without a token; router heartbeats over plain HTTP with the router token;
+     * device routes over TLS with the token of the device the request names (body or query
+     * {@code device_id}, else {@value #DEFAULT_DEVICE}); {@code /auth/*} with the relay token;
+     * every other route over TLS with the operator token. Tests of authorization itself build
+     * their requests by hand instead.
+     */
+    Request.Builder asLegitimateCaller(String method, String path, RequestBody body, String bodyText) {
+        Request.Builder b = new Request.Builder().method(method, body);
+        String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        if (bare.equals("/link_status") || bare.startsWith("/observe")) {
+            return b.url(url(path));
+        }
+        if (bare.equals("/router/heartbeat")) {
+            return b.url(url(path)).header("X-Router-Token", serviceToken("router.token"));
+        }
+        b.url(tlsUrl(path));
+        if (bare.equals("/get_session_key") || bare.startsWith("/keys/")) {
+            return b.header("Authorization", "Bearer " + deviceToken(namedDevice(path, bodyText)));
+        }
+        if (bare.equals("/enroll")) {
+            return b;
+        }
+        String token = bare.startsWith("/auth/") ? serviceToken("relay.token") : serviceToken("operator.token");
+        return b.header("Authorization", "Bearer " + token);
+    }
+
+    private static String namedDevice(String path, String bodyText) {
+        java.util.regex.Matcher q = java.util.regex.Pattern.compile("[?&]device_id=([A-Za-z0-9_.-]{1,64})(&|$)").matcher(path);
+        if (q.find()) {
+            return q.group(1);
+        }
+        if (bodyText != null) {
+            try {
+                JsonNode id = MAPPER.readTree(bodyText).path("device_id");
+                if (id.isTextual() && id.asText().matches("[A-Za-z0-9_.-]{1,64}")) {
+                    return id.asText();
+                }
+            } catch (IOException | RuntimeException notJson) {
+                // fall through: bad bodies are sent with the default device's token
+            }
+        }
+        return DEFAULT_DEVICE;
+    }
+
+    Reply request(String method, String path, String json) {
+        RequestBody body = json == null ? null : RequestBody.create(json, JSON);
+        Request request = asLegitimateCaller(method, path, body, json).build();
+        return call(request.isHttps() ? https : http, request);
     }
 
     String url(String path) {
@@ -116,20 +169,25 @@ final class KmsTestServer implements AutoCloseable {
         return "https://localhost:" + server.port(Main.TLS_SOCKET) + path;
     }
 
+    /** GET as the route's legitimate caller ({@link #asLegitimateCaller}). */
     Reply get(String path) {
-        return call(http, new Request.Builder().url(url(path)).build());
+        return request("GET", path, null);
     }
 
+    /** POST as the route's legitimate caller ({@link #asLegitimateCaller}). */
     Reply post(String path, String json) {
-        return call(http, new Request.Builder().url(url(path)).post(RequestBody.create(json, JSON)).build());
+        return request("POST", path, json);
     }
 
+    /** Over TLS whatever the route, as its legitimate caller. */
     Reply tlsPost(String path, String json) {
-        return call(https, new Request.Builder().url(tlsUrl(path)).post(RequestBody.create(json, JSON)).build());
+        Request r = asLegitimateCaller("POST", path, RequestBody.create(json, JSON), json).url(tlsUrl(path)).build();
+        return call(https, r);
     }
 
+    /** Over TLS whatever the route, as its legitimate caller. */
     Reply tlsGet(String path) {
-        return call(https, new Request.Builder().url(tlsUrl(path)).build());
+        return call(https, asLegitimateCaller("GET", path, null, null).url(tlsUrl(path)).build());
     }
 
     static Reply call(OkHttpClient client, Request request) {

@@ -84,8 +84,8 @@ class LinkEventsTest {
     @Test
     void subscriberSeesStatusAndRoundEventsInOrder() throws Exception {
         BlockingQueue<Sse> events = new LinkedBlockingQueue<>();
-        EventSource source = EventSources.createFactory(kms.http).newEventSource(
-                new Request.Builder().url(kms.url("/events")).build(), new EventSourceListener() {
+        EventSource source = EventSources.createFactory(kms.https).newEventSource(
+                kms.asLegitimateCaller("GET", "/events", null, null).build(), new EventSourceListener() {
                     @Override
                     public void onEvent(EventSource es, String id, String type, String data) {
                         try {

@@ -1,6 +1,6 @@
 package qstcs.kms.identity;
 
-import java.time.Clock;
+import java.time.InstantSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -21,13 +21,13 @@ public final class AttemptLimiter {
     public static final String EVERYONE = "*";
     private static final int MAX_TRACKED_KEYS = 10_000;
 
-    private final Clock clock;
+    private final InstantSource clock;
     private final Duration window;
     private final int perKey;
     private final int overall;
     private final Map<String, Deque<Instant>> failures = new HashMap<>();
 
-    public AttemptLimiter(Clock clock, Duration window, int perKey, int overall) {
+    public AttemptLimiter(InstantSource clock, Duration window, int perKey, int overall) {
         this.clock = clock;
         this.window = window;
         this.perKey = perKey;

@@ -8,7 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
+import java.time.InstantSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,11 +55,11 @@ public final class DeviceRegistry implements AutoCloseable {
     }
 
     private final Connection db;
-    private final Clock clock;
+    private final InstantSource clock;
     /** hex(SHA-256(token)) → device, for active devices only. */
     private final Map<String, Active> activeByTokenHash = new ConcurrentHashMap<>();
 
-    private DeviceRegistry(Connection db, Clock clock) throws SQLException {
+    private DeviceRegistry(Connection db, InstantSource clock) throws SQLException {
         this.db = db;
         this.clock = clock;
         try (Statement s = db.createStatement()) {
@@ -78,7 +78,7 @@ public final class DeviceRegistry implements AutoCloseable {
     }
 
     /** Opens (creating if needed) the registry in {@code kmsDir}. */
-    public static DeviceRegistry open(Path kmsDir, Clock clock) throws IOException {
+    public static DeviceRegistry open(Path kmsDir, InstantSource clock) throws IOException {
         Path file = StateHome.privateFile(kmsDir.resolve(DB_FILE).toAbsolutePath());
         try {
             return new DeviceRegistry(DriverManager.getConnection("jdbc:sqlite:" + file), clock);

@@ -65,6 +65,7 @@ public final class IdentityService implements HttpService {
     }
 
     private void createEnrollment(ServerRequest req, ServerResponse res) {
+        requireTls(req);
         Caller operator = auth.require(req, Role.OPERATOR);
         JsonRequest body = JsonRequest.read(req, MAX_BODY, Set.of("device_id"), false);
         String deviceId = deviceId(body.requiredText("device_id", DEVICE_ID_TEXT, "a device id"));
@@ -74,18 +75,23 @@ public final class IdentityService implements HttpService {
         ObjectNode out = Json.object();
         out.put("device_id", deviceId);
         out.put("code", code.code());
-        out.put("enrollment_uri", enrollmentUri(code).toUriString());
+        out.put("enrollment_uri", enrollmentUri(code, req.localPeer().port()).toUriString());
         out.put("expires_at", code.expiresAt().toString());
         Json.send(res, Status.OK_200, out);
     }
 
-    /** The enrollment string for a freshly created code. */
-    public EnrollmentUri enrollmentUri(EnrollmentCode code) {
-        return new EnrollmentUri(settings.publicHost(), settings.tlsPort(), code.deviceId(), code.code(), settings.ca(),
+    /**
+     * The enrollment string for a freshly created code; {@code arrivedOnPort} (the TLS port the
+     * operator's request came in on) stands in when the KMS was started on an ephemeral port.
+     */
+    EnrollmentUri enrollmentUri(EnrollmentCode code, int arrivedOnPort) {
+        int port = settings.tlsPort() > 0 ? settings.tlsPort() : arrivedOnPort;
+        return new EnrollmentUri(settings.publicHost(), port, code.deviceId(), code.code(), settings.ca(),
                 settings.relayUrl());
     }
 
     private void listDevices(ServerRequest req, ServerResponse res) {
+        requireTls(req);
         auth.require(req, Role.OPERATOR);
         ArrayNode list = Json.object().arrayNode();
         for (DeviceInfo d : devices.list()) {
@@ -101,6 +107,7 @@ public final class IdentityService implements HttpService {
     }
 
     private void revokeDevice(ServerRequest req, ServerResponse res) {
+        requireTls(req);
         Caller operator = auth.require(req, Role.OPERATOR);
         String deviceId = deviceId(req.path().pathParameters().get("id"));
         if (!devices.exists(deviceId)) {
@@ -121,6 +128,7 @@ public final class IdentityService implements HttpService {
     }
 
     private void enroll(ServerRequest req, ServerResponse res) {
+        requireTls(req);
         String client = Authenticator.peerAddress(req);
         Optional<Duration> blocked = enrollLimiter.blockedFor(client);
         if (blocked.isPresent()) {
@@ -155,6 +163,7 @@ public final class IdentityService implements HttpService {
     }
 
     private void introspect(ServerRequest req, ServerResponse res) {
+        requireTls(req);
         auth.require(req, Role.RELAY);
         JsonRequest body = JsonRequest.read(req, MAX_BODY, Set.of("token"), false);
         String token = body.requiredText("token", TOKEN_TEXT, "a token");
@@ -166,6 +175,7 @@ public final class IdentityService implements HttpService {
     }
 
     private void revocations(ServerRequest req, ServerResponse res) {
+        requireTls(req);
         auth.require(req, Role.RELAY);
         long after = longParam(req, "after", 0, 0, Long.MAX_VALUE);
         long wait = longParam(req, "wait", 0, 0, MAX_WAIT_SECONDS);
@@ -182,6 +192,16 @@ public final class IdentityService implements HttpService {
         ArrayNode ids = out.putArray("revoked");
         batch.revoked().forEach(ids::add);
         Json.send(res, Status.OK_200, out);
+    }
+
+    /** Tokens and codes never cross the plain port: 403 naming the TLS port, audited. */
+    private void requireTls(ServerRequest req) {
+        if (!req.isSecure()) {
+            audit.record("auth_failure", "anonymous@" + Authenticator.peerAddress(req), req.prologue().method().text()
+                    + " " + req.path().path() + " refused (403): attempted on the plain HTTP port");
+            throw new ApiError(Status.FORBIDDEN_403, "tls_required",
+                    "this route is served only over TLS: use https://<kms-host>:" + settings.tlsPort() + req.path().path());
+        }
     }
 
     private static String deviceId(String raw) {

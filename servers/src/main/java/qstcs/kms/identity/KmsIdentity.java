@@ -6,7 +6,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.InstantSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +72,7 @@ public final class KmsIdentity implements AutoCloseable {
     }
 
     /** Opens (creating on first start) the identity state of the KMS whose state home is {@code home}. */
-    public static KmsIdentity open(StateHome home, Options options, Clock clock, SecurityAudit audit) throws IOException {
+    public static KmsIdentity open(StateHome home, Options options, InstantSource clock, SecurityAudit audit) throws IOException {
         Path kmsDir = home.directory("kms");
         LocalCa ca = LocalCa.loadOrCreate(kmsDir, clock);
         ServerIdentity tls = ca.issueServer("QSTCS KMS", HostNames.localSans(options.extraSans()), SERVER_CERT_VALIDITY);

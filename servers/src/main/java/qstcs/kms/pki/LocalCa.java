@@ -16,7 +16,7 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Clock;
+import java.time.InstantSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,10 +64,10 @@ public final class LocalCa {
 
     private final PrivateKey key;
     private final X509Certificate certificate;
-    private final Clock clock;
+    private final InstantSource clock;
     private final SecureRandom random = new SecureRandom();
 
-    private LocalCa(PrivateKey key, X509Certificate certificate, Clock clock) {
+    private LocalCa(PrivateKey key, X509Certificate certificate, InstantSource clock) {
         this.key = key;
         this.certificate = certificate;
         this.clock = clock;
@@ -77,7 +77,7 @@ public final class LocalCa {
      * Loads the CA from {@code kmsDir}, creating it there first if absent. A file lock makes
      * concurrent first starts (KMS and relay on one machine) agree on one CA.
      */
-    public static LocalCa loadOrCreate(Path kmsDir, Clock clock) throws IOException {
+    public static LocalCa loadOrCreate(Path kmsDir, InstantSource clock) throws IOException {
         Path lockFile = StateHome.privateFile(kmsDir.resolve(LOCK_FILE));
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = channel.lock()) {
@@ -95,7 +95,7 @@ public final class LocalCa {
     }
 
     /** Loads an existing CA; fails with a clear message if the files are missing or unreadable. */
-    public static LocalCa load(Path kmsDir, Clock clock) throws IOException {
+    public static LocalCa load(Path kmsDir, InstantSource clock) throws IOException {
         Path certFile = kmsDir.resolve(CERT_FILE);
         Path keyFile = kmsDir.resolve(KEY_FILE);
         if (!Files.exists(certFile) || !Files.exists(keyFile)) {
@@ -128,7 +128,7 @@ public final class LocalCa {
     }
 
     /** A fresh CA held in memory only (tests; {@link #loadOrCreate} persists one). */
-    public static LocalCa create(Clock clock) {
+    public static LocalCa create(InstantSource clock) {
         try {
             KeyPair pair = newKeyPair();
             Instant now = clock.instant();
