@@ -15,8 +15,12 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import qstcs.client.ChatMessage;
+import java.nio.file.Path;
 import qstcs.client.ClientConfig;
 import qstcs.client.ClientException;
+import qstcs.client.DeviceCredentials;
+import qstcs.client.Enrollment;
+import qstcs.crypto.tls.EnrollmentUri;
 import qstcs.client.ConnectionState;
 import qstcs.client.DeliveryState;
 import qstcs.client.LinkStatus;
@@ -71,17 +75,61 @@ public final class ChatModel {
      * Joins as {@code device}: validates the input (errors go to {@link #joinErrorProperty()}),
      * then starts the session, whose network work runs on its own threads.
      */
+    private Path home = Path.of(System.getProperty("user.home"), ".qstcs");
+
     public boolean join(String device, String kmsUrl, String relayUrl, String peer, boolean withPqc) {
         ClientConfig config;
         try {
-            config = ClientConfig.of(device == null ? null : device.trim(), kmsUrl, relayUrl).withPqc(withPqc);
+            String id = device == null ? null : device.trim();
+            // An enrolled device (DIR/devices/<id>.json) brings its own KMS, relay, token and pinned CA.
+            Optional<DeviceCredentials> saved = id == null || id.isEmpty() ? Optional.empty()
+                    : DeviceCredentials.load(home, ClientConfig.checkDeviceId(id));
+            config = saved.map(DeviceCredentials::toConfig).orElseGet(() -> ClientConfig.of(id, kmsUrl, relayUrl))
+                    .withPqc(withPqc);
             if (peer != null && !peer.isBlank()) {
                 ClientConfig.checkDeviceId(peer.trim());
             }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | java.io.IOException e) {
             joinError.set(capitalized(e.getMessage()) + ".");
             return false;
         }
+        return start(config, peer, withPqc);
+    }
+
+    /** Where enrolled devices keep their credentials ({@code $QSTCS_HOME}). */
+    public void useHome(Path stateHome) {
+        this.home = stateHome;
+    }
+
+    /**
+     * Enrolls with an enrollment string ({@code qstcs://…}) from the operator, off the FX thread,
+     * saves the device's credentials under the state home and joins with them.
+     */
+    public void joinWithEnrollment(String enrollmentString, String peer, boolean withPqc) {
+        EnrollmentUri uri;
+        try {
+            uri = EnrollmentUri.parse(enrollmentString == null ? "" : enrollmentString);
+        } catch (IllegalArgumentException e) {
+            joinError.set(capitalized(e.getMessage()) + ".");
+            return;
+        }
+        joinError.set("Enrolling " + uri.deviceId() + " with the key service at " + uri.kmsUrl() + "…");
+        Path target = home;
+        Thread.ofVirtual().name("chat-enroll").start(() -> {
+            try {
+                DeviceCredentials credentials = Enrollment.enroll(uri);
+                credentials.save(target);
+                Platform.runLater(() -> {
+                    joinError.set("");
+                    start(credentials.toConfig().withPqc(withPqc), peer, withPqc);
+                });
+            } catch (ClientException | java.io.IOException e) {
+                Platform.runLater(() -> joinError.set(e.getMessage()));
+            }
+        });
+    }
+
+    private boolean start(ClientConfig config, String peer, boolean withPqc) {
         leave();
         joinError.set("");
         deviceId.set(config.deviceId());

@@ -28,8 +28,13 @@ public final class ChatWindow {
         root.getChildren().setAll(join);
         scene = new Scene(root, 760, 520);
         scene.getStylesheets().add(Objects.requireNonNull(ChatWindow.class.getResource(STYLESHEET)).toExternalForm());
-        options.device().ifPresent(d -> model.join(d, options.kmsUrl(), options.relayUrl(),
-                options.peer().orElse(null), options.pqc()));
+        model.useHome(options.home());
+        if (options.enroll().isPresent()) {
+            model.joinWithEnrollment(options.enroll().get(), options.peer().orElse(null), options.pqc());
+        } else {
+            options.device().ifPresent(d -> model.join(d, options.kmsUrl(), options.relayUrl(),
+                    options.peer().orElse(null), options.pqc()));
+        }
     }
 
     /** Shows the window on {@code stage}, placed where the launcher asked ({@code -Dqstcs.window}). */

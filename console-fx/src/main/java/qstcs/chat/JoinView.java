@@ -22,7 +22,7 @@ final class JoinView extends StackPane {
     final TextField peer = field("peer", "e.g. Soldier_Bravo (optional)");
     final TextField kms = field("kms", "http://HOST:8000");
     final TextField relay = field("relay", "ws://HOST:8765");
-    final TextField enroll = field("enroll", "qstcs://… — arrives with device enrollment");
+    final TextField enroll = field("enroll", "qstcs://… from the operator (./qstcs enroll ID or the console)");
     final CheckBox pqc = new CheckBox("Hybrid post-quantum handshake (ML-KEM-768)");
     final Button join = new Button("Join");
 
@@ -32,10 +32,8 @@ final class JoinView extends StackPane {
         peer.setText(options.peer().orElse(""));
         kms.setText(options.kmsUrl());
         relay.setText(options.relayUrl());
-        // Enrollment over TLS is not part of this build yet: show where it goes (and any --enroll
-        // string given) but keep it inert, so nobody believes a device token was obtained.
+        // An enrollment string (from --enroll or pasted) is redeemed over TLS when Join is pressed.
         enroll.setText(options.enroll().orElse(""));
-        enroll.setDisable(true);
         pqc.setSelected(options.pqc());
         pqc.setId("pqc");
 
@@ -71,8 +69,14 @@ final class JoinView extends StackPane {
         join.setDefaultButton(true);
         join.getStyleClass().add("primary");
         join.setMaxWidth(Double.MAX_VALUE);
-        join.setOnAction(e -> model.join(device.getText(), kms.getText(), relay.getText(), peer.getText(),
-                pqc.isSelected()));
+        // An enrollment string wins: it names the device, the KMS, the relay and the CA to pin.
+        join.setOnAction(e -> {
+            if (!enroll.getText().isBlank()) {
+                model.joinWithEnrollment(enroll.getText(), peer.getText(), pqc.isSelected());
+            } else {
+                model.join(device.getText(), kms.getText(), relay.getText(), peer.getText(), pqc.isSelected());
+            }
+        });
 
         VBox card = new VBox(title, subtitle, form, error, join);
         card.getStyleClass().add("join-card");

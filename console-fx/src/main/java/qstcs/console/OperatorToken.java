@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * The operator credential the console sends on operator routes (DESIGN §7): taken from
  * {@code QSTCS_OPERATOR_TOKEN} if set, else from {@code $QSTCS_HOME/kms/operator.token}.
- * Until the KMS enforces it an absent token is fine. The value is never printed.
+ * The KMS refuses operator routes without it (401). The value is never printed.
  */
 public final class OperatorToken {
     static final String ENV = "QSTCS_OPERATOR_TOKEN";
@@ -20,7 +20,8 @@ public final class OperatorToken {
         this.value = value;
     }
 
-    static Optional<OperatorToken> load(Path home, Map<String, String> env) {
+    /** The operator token from {@code env} or {@code home/kms/operator.token}, if either has one. */
+    public static Optional<OperatorToken> load(Path home, Map<String, String> env) {
         String fromEnv = env.get(ENV);
         if (fromEnv != null && !fromEnv.isBlank()) {
             return Optional.of(new OperatorToken(fromEnv.strip()));

@@ -1,10 +1,14 @@
 package qstcs.demo;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import qstcs.client.ClientConfig;
+import qstcs.client.DeviceCredentials;
+import qstcs.console.OperatorToken;
+import qstcs.crypto.tls.PinnedCaTrust;
 import qstcs.console.KmsOperatorClient;
 import qstcs.console.RelayStatsClient;
 
@@ -17,40 +21,49 @@ public final class HeadlessDemo {
     }
 
     public static void main(String[] args) {
-        String kms = "http://127.0.0.1:8000";
-        String relay = "ws://127.0.0.1:8765";
+        String home = System.getenv("QSTCS_HOME");
         boolean pqc = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--kms" -> kms = value(args, ++i);
-                case "--relay" -> relay = value(args, ++i);
+                case "--home" -> home = value(args, ++i);
                 case "--pqc" -> pqc = true;
                 case "-h", "--help" -> {
-                    System.out.println("Usage: HeadlessDemo [--kms URL] [--relay URL] [--pqc]  (normally: ./qstcs demo --headless)");
+                    System.out.println("Usage: HeadlessDemo [--home DIR] [--pqc]  (normally: ./qstcs demo --headless)\n"
+                            + "Uses the soldiers' credentials DIR/devices/<id>.json (written by ./qstcs kms --provision-demo)\n"
+                            + "and the operator token DIR/kms/operator.token; every call goes over TLS pinned to the QSTCS CA.");
                     return;
                 }
                 default -> usage("unknown option '" + args[i] + "'");
             }
         }
+        Path homeDir = home == null || home.isBlank() ? Path.of(System.getProperty("user.home"), ".qstcs") : Path.of(home);
         ClientConfig alpha;
         ClientConfig bravo;
         try {
-            alpha = ClientConfig.of(ThreeActDemo.ALPHA, kms, relay).withPqc(pqc)
+            alpha = credentials(homeDir, ThreeActDemo.ALPHA).toConfig().withPqc(pqc)
                     .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1));
-            bravo = ClientConfig.of(ThreeActDemo.BRAVO, kms, relay).withPqc(pqc)
+            bravo = credentials(homeDir, ThreeActDemo.BRAVO).toConfig().withPqc(pqc)
                     .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1));
-        } catch (IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
             usage(e.getMessage());
             return;
         }
-        OkHttpClient http = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(10)).build();
+        // The operator's calls and the relay's /stats go over TLS pinned to the same QSTCS CA.
+        PinnedCaTrust trust = PinnedCaTrust.of(alpha.caFingerprint().orElseThrow());
+        OkHttpClient http = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(10))
+                .sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager()).build();
         HttpUrl kmsBase = HttpUrl.get(alpha.kmsUrl().toString().replaceAll("/*$", "/"));
         HttpUrl relayBase = HttpUrl.get(alpha.relayUrl().toString().replaceFirst("^ws", "http").replaceAll("/*$", "/"));
-        boolean passed = new ThreeActDemo(alpha, bravo, new KmsOperatorClient(http, kmsBase, Optional.empty()),
-                new RelayStatsClient(http, relayBase), System.out).run();
+        boolean passed = new ThreeActDemo(alpha, bravo, new KmsOperatorClient(http, kmsBase,
+                OperatorToken.load(homeDir, System.getenv())), new RelayStatsClient(http, relayBase), System.out).run();
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
         System.exit(passed ? 0 : 1);
+    }
+
+    private static DeviceCredentials credentials(Path home, String device) throws IOException {
+        return DeviceCredentials.load(home, device).orElseThrow(() -> new IOException("no credentials for " + device
+                + " in " + DeviceCredentials.path(home, device) + " (start the KMS with --provision-demo)"));
     }
 
     private static String value(String[] args, int i) {

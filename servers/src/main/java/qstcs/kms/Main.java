@@ -28,6 +28,7 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 import qstcs.crypto.qkd.QkdRandom;
+import qstcs.kms.pki.HostNames;
 import qstcs.kms.pki.IssueCertCommand;
 import qstcs.kms.pki.LocalCa;
 import qstcs.kms.pki.ServerIdentity;
@@ -179,6 +180,20 @@ public final class Main {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A server certificate issued by the local CA in {@code kmsDir} (created on first use), for
+     * tests that wire {@link #setup} themselves; {@code ./qstcs kms} uses the one its
+     * {@link Kms#identity()} issued at start, from the same CA.
+     */
+    static ServerIdentity serverIdentity(Path kmsDir) {
+        try {
+            return LocalCa.loadOrCreate(kmsDir, Clock.systemUTC())
+                    .issueServer("QSTCS KMS", HostNames.localSans(List.of()), Duration.ofDays(90));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load or create the local CA in " + kmsDir, e);
         }
     }
 
