@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,9 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
+import qstcs.crypto.tls.CaFingerprint;
+import qstcs.crypto.tls.PinnedCaTrust;
+import qstcs.kms.pki.LocalCa;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KmsRedTest {
 
     private static final Pattern PLAIN_URL = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)\\s+public");
+    private static final Pattern TLS_URL = Pattern.compile("https://127\\.0\\.0\\.1:(\\d+)\\s");
     private static final MediaType JSON = MediaType.get("application/json");
     private static final long LINK_BOUND_MS = 200;
 
@@ -44,7 +49,10 @@ class KmsRedTest {
     private Process kms;
     private final StringBuffer kmsOutput = new StringBuffer();
     private int kmsPort;
+    private final CompletableFuture<Integer> kmsTlsPort = new CompletableFuture<>();
     private OkHttpClient http;
+    /** The operator's client: TLS pinned to the KMS's CA (operator routes are TLS-only, DESIGN §7). */
+    private OkHttpClient operator;
 
     @BeforeEach
     void startKms() throws Exception {
@@ -64,6 +72,10 @@ class KmsRedTest {
                     if (m.find()) {
                         port.complete(Integer.parseInt(m.group(1)));
                     }
+                    Matcher t = TLS_URL.matcher(line);
+                    if (t.find()) {
+                        kmsTlsPort.complete(Integer.parseInt(t.group(1)));
+                    }
                 }
             } catch (IOException e) {
                 port.completeExceptionally(e);
@@ -72,6 +84,8 @@ class KmsRedTest {
         });
         kmsPort = port.get(90, TimeUnit.SECONDS);
         http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
+        PinnedCaTrust trust = PinnedCaTrust.of(CaFingerprint.of(LocalCa.readCertificate(home.resolve("kms"))));
+        operator = http.newBuilder().sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager()).build();
     }
 
     @AfterEach
@@ -127,7 +141,15 @@ class KmsRedTest {
     }
 
     private String post(String path) throws IOException {
-        try (Response r = http.newCall(new Request.Builder().url("http://127.0.0.1:" + kmsPort + path)
+        String token = Files.readString(home.resolve("kms").resolve("operator.token")).strip();
+        int tlsPort;
+        try {
+            tlsPort = kmsTlsPort.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IOException("no TLS URL in the KMS banner:\n" + kmsOutput, e);
+        }
+        try (Response r = operator.newCall(new Request.Builder().url("https://127.0.0.1:" + tlsPort + path)
+                .header("Authorization", "Bearer " + token)
                 .post(RequestBody.create("{}", JSON)).build()).execute()) {
             String body = r.body().string();
             assertEquals(200, r.code(), path + " → " + body);
