@@ -54,8 +54,8 @@ class ChatWindowTest {
             }
         });
         peer.start(ME);
-        window = new ChatWindow(ChatOptions.parse("--device", ME, "--peer", PEER, "--kms", servers.kmsUrl(),
-                "--relay", servers.relayUrl()));
+        window = new ChatWindow(ChatOptions.parse("--device", ME, "--peer", PEER, "--home",
+                servers.homeWith(ME).toString()));
         window.show(stage);
     }
 

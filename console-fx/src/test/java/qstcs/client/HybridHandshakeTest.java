@@ -48,8 +48,8 @@ class HybridHandshakeTest {
         try (InterceptingRelayProxy mitm = new InterceptingRelayProxy(servers.relayUrl(), frame -> swapKemKey(frame, swapped))) {
             SessionRecorder a = new SessionRecorder();
             SessionRecorder b = new SessionRecorder();
-            ClientConfig alphaConfig = ClientConfig.of("Mitm_Alpha", servers.kmsUrl(), mitm.url()).withPqc(true);
-            ClientConfig bravoConfig = ClientConfig.of("Mitm_Bravo", servers.kmsUrl(), mitm.url()).withPqc(true);
+            ClientConfig alphaConfig = servers.config("Mitm_Alpha", mitm.url()).withPqc(true);
+            ClientConfig bravoConfig = servers.config("Mitm_Bravo", mitm.url()).withPqc(true);
             try (SecureChatSession alpha = servers.session(alphaConfig, a, "Mitm_Bravo");
                  SecureChatSession bravo = servers.session(bravoConfig, b, "Mitm_Alpha")) {
                 servers.awaitOnline(alpha, bravo);

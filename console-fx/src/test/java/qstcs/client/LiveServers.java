@@ -3,9 +3,12 @@ package qstcs.client;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import okhttp3.MediaType;
+import qstcs.crypto.tls.PinnedCaTrust;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -22,12 +25,15 @@ import qstcs.relay.RelaySettings;
 public final class LiveServers implements AutoCloseable {
     private final LiveKms kms;
     /** Operator actions run a BB84 round; on a machine shared by many builds that can take seconds. */
-    private final OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(60)).build();
+    private final OkHttpClient http;
     private volatile RelayServer relay;
     private final int relayPort;
 
     private LiveServers() {
         kms = LiveKms.start();
+        PinnedCaTrust trust = PinnedCaTrust.of(kms.ca());
+        http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(60))
+                .sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager()).build();
         relay = RelayServer.start(relaySettings(0));
         relayPort = relay.port();
     }
@@ -57,16 +63,40 @@ public final class LiveServers implements AutoCloseable {
                 RelayLimits.DEFAULT, 25);
     }
 
+    /** The KMS TLS URL (device and operator routes need TLS, DESIGN §7). */
     public String kmsUrl() {
-        return kms.url();
+        return kms.tlsUrl();
     }
 
     public String relayUrl() {
         return "ws://127.0.0.1:" + relayPort;
     }
 
+    /**
+     * The configuration of an enrolled device: KMS over TLS pinned to its CA, the device's token.
+     * The relay here is plain ws on loopback (DESIGN §2 allows it there) so that tests can put a
+     * man-in-the-middle proxy in front of it.
+     */
     public ClientConfig config(String device) {
-        return ClientConfig.of(device, kmsUrl(), relayUrl()).withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1));
+        return config(device, relayUrl());
+    }
+
+    public ClientConfig config(String device, String relay) {
+        return ClientConfig.of(device, kmsUrl(), relay).withCaFingerprint(kms.ca())
+                .withDeviceToken(kms.deviceToken(device)).withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1));
+    }
+
+    /** A state home holding enrolled-device credentials for {@code devices}, as the chat window reads them. */
+    public Path homeWith(String... devices) {
+        try {
+            Path home = Files.createTempDirectory("qstcs-chat-home");
+            for (String d : devices) {
+                new DeviceCredentials(d, kms.deviceToken(d), URI.create(kmsUrl()), URI.create(relayUrl()), kms.ca()).save(home);
+            }
+            return home;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A started session for {@code device} that opens a conversation with {@code peer}. */
@@ -122,7 +152,8 @@ public final class LiveServers implements AutoCloseable {
     }
 
     private void post(String path) {
-        Request r = new Request.Builder().url(kmsUrl() + path).post(RequestBody.create("{}", MediaType.get("application/json"))).build();
+        Request r = new Request.Builder().url(kmsUrl() + path).header("Authorization", "Bearer " + kms.operatorToken())
+                .post(RequestBody.create("{}", MediaType.get("application/json"))).build();
         // Seen once on a machine at load 20: force_attack not answering for a minute. If it happens
         // again, the test output shows where the KMS threads were.
         java.util.concurrent.ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> dumpThreads(path), 15,

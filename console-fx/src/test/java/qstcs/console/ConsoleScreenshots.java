@@ -46,8 +46,10 @@ public final class ConsoleScreenshots {
             OkHttpClient http = ConsoleApp.httpClient(KmsTrust.load(home, Map.of()));
             String relayUrl = "ws://127.0.0.1:" + relay.port();
             CaFingerprint pin = KmsTrust.load(home, Map.of()).orElseThrow().pin();
-            SecureChatSession alpha = new SecureChatSession(ClientConfig.of("Soldier_Alpha", kms.tlsUrl(), relayUrl).withCaFingerprint(pin));
-            SecureChatSession bravo = new SecureChatSession(ClientConfig.of("Soldier_Bravo", kms.tlsUrl(), relayUrl).withCaFingerprint(pin));
+            SecureChatSession alpha = new SecureChatSession(ClientConfig.of("Soldier_Alpha", kms.tlsUrl(), relayUrl).withCaFingerprint(pin)
+                    .withDeviceToken(kms.deviceToken("Soldier_Alpha")));
+            SecureChatSession bravo = new SecureChatSession(ClientConfig.of("Soldier_Bravo", kms.tlsUrl(), relayUrl).withCaFingerprint(pin)
+                    .withDeviceToken(kms.deviceToken("Soldier_Bravo")));
             alpha.start("Soldier_Bravo");
             bravo.start("Soldier_Alpha");
 
@@ -124,8 +126,9 @@ public final class ConsoleScreenshots {
 
     private static void heartbeat(OkHttpClient http, RunningKms kms, String state, boolean rule) throws Exception {
         String body = "{\"router_id\":\"dsl-2750u\",\"state\":\"" + state + "\",\"rule_present\":" + rule + "}";
+        String token = java.nio.file.Files.readString(kms.home().resolve("kms/router.token")).strip();
         try (var r = http.newCall(new Request.Builder().url(kms.tlsUrl() + "/router/heartbeat")
-                .post(RequestBody.create(body, JSON)).build()).execute()) {
+                .header("X-Router-Token", token).post(RequestBody.create(body, JSON)).build()).execute()) {
             if (!r.isSuccessful()) {
                 System.err.println("heartbeat refused: " + r.code() + " " + r.body().string());
             }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import qstcs.crypto.qkd.QkdRandom;
+import qstcs.crypto.tls.CaFingerprint;
 import qstcs.server.common.CommandLine;
 
 /**
@@ -25,6 +26,7 @@ public final class LiveKms implements AutoCloseable {
     private final Kms kms;
     private final WebServer server;
     private final Path home;
+    private final Map<String, String> deviceTokens = new java.util.HashMap<>();
 
     private LiveKms(Path home) {
         this.home = home;
@@ -33,9 +35,7 @@ public final class LiveKms implements AutoCloseable {
                 "server.port", "0",
                 "server.sockets.0.name", Main.TLS_SOCKET,
                 "server.sockets.0.host", "127.0.0.1",
-                "server.sockets.0.port", "0",
-                // Until device tokens exist (issue 9) the device and operator routes are served on the plain port.
-                "app.insecure-plain-routes", "true")));
+                "server.sockets.0.port", "0")));
         // Production round size and pace, so these tests see what the demo sees. (Smaller rounds
         // once exposed a Cascade livelock that held the round lock and stalled force_attack; fixed
         // in b161034, but the production size keeps the tests honest about timing.)
@@ -58,9 +58,33 @@ public final class LiveKms implements AutoCloseable {
         }
     }
 
-    /** The plain-HTTP base URL, e.g. {@code http://127.0.0.1:41234}. */
+    /** The plain-HTTP base URL (public routes only), e.g. {@code http://127.0.0.1:41234}. */
     public String url() {
         return "http://127.0.0.1:" + server.port();
+    }
+
+    /** The TLS base URL: device and operator routes (DESIGN §7). */
+    public String tlsUrl() {
+        return "https://127.0.0.1:" + server.port(Main.TLS_SOCKET);
+    }
+
+    /** The CA a client pins for {@link #tlsUrl()}. */
+    public CaFingerprint ca() {
+        return kms.identity().ca().fingerprint();
+    }
+
+    /** A device token for {@code deviceId}, issued once per id (as enrollment would). */
+    public synchronized String deviceToken(String deviceId) {
+        return deviceTokens.computeIfAbsent(deviceId, id -> kms.identity().devices().issueToken(id));
+    }
+
+    /** The operator token the KMS created in its home. */
+    public String operatorToken() {
+        try {
+            return Files.readString(home.resolve("kms").resolve("operator.token")).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public Path home() {

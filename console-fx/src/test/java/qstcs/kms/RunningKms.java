@@ -87,6 +87,11 @@ public final class RunningKms implements AutoCloseable {
         return home;
     }
 
+    /** A fresh device token for {@code deviceId} (as enrollment would give it); replaces any earlier one. */
+    public synchronized String deviceToken(String deviceId) {
+        return kms.identity().devices().issueToken(deviceId);
+    }
+
     @Override
     public void close() {
         stop();
