@@ -184,6 +184,24 @@ public final class ConsoleModel implements AutoCloseable {
         });
     }
 
+    /**
+     * Asks the KMS for an enrollment string for {@code deviceId}, off the FX thread; exactly one of
+     * the callbacks runs on the FX thread. The string holds a one-time code: it is shown, never logged.
+     */
+    public void createEnrollment(String deviceId, java.util.function.Consumer<JsonNode> shown,
+                                 java.util.function.Consumer<String> failed) {
+        KmsOperatorClient client = kms;
+        Task<JsonNode> task = new Task<>() {
+            @Override
+            protected JsonNode call() throws KmsCallException {
+                return client.createEnrollment(deviceId);
+            }
+        };
+        task.setOnSucceeded(e -> shown.accept(task.getValue()));
+        task.setOnFailed(e -> failed.accept(describe(task.getException())));
+        background.execute(task);
+    }
+
     @FunctionalInterface
     private interface KmsWork {
         LinkStatus run(KmsOperatorClient client) throws KmsCallException;

@@ -20,6 +20,7 @@ import org.controlsfx.control.ToggleSwitch;
 final class ControlsPane extends VBox {
     final Button forceAttack = new Button("FORCE ATTACK");
     final Button reset = new Button("RESET SYSTEM");
+    final Button enroll = new Button("Enroll device…");
     final ToggleSwitch eveSwitch = new ToggleSwitch("Eavesdropper (Eve)");
     final Slider eveRate = new Slider(0, 1, 0.5);
     final Label eveHint = new Label();
@@ -94,7 +95,15 @@ final class ControlsPane extends VBox {
             }
         });
 
-        getChildren().addAll(buttons, eveBox);
+        enroll.setId("enroll");
+        enroll.setTooltip(new Tooltip("Create a one-time enrollment string (and QR code) for a new soldier device."));
+        enroll.disableProperty().bind(offline);
+        enroll.setOnAction(e -> {
+            EnrollmentDialog dialog = new EnrollmentDialog(model);
+            dialog.initOwner(getScene() == null ? null : getScene().getWindow());
+            dialog.show();
+        });
+        getChildren().addAll(buttons, eveBox, enroll);
     }
 
     private void showKmsEve(ConsoleModel model) {

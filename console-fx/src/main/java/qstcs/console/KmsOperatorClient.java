@@ -63,6 +63,14 @@ public final class KmsOperatorClient {
         return call(post("eve", Map.of("active", active, "intercept_rate", interceptRate)));
     }
 
+    /**
+     * Creates a one-time enrollment code for {@code deviceId} ({@code POST /admin/enrollments});
+     * the answer carries {@code enrollment_uri} and {@code expires_at}.
+     */
+    public JsonNode createEnrollment(String deviceId) throws KmsCallException {
+        return call(post("admin/enrollments", Map.of("device_id", deviceId)));
+    }
+
     /** The newest audit entries, newest first. */
     public List<AuditEntry> recentAudit(int limit) throws KmsCallException {
         HttpUrl url = base.newBuilder().addPathSegments("admin/audit")

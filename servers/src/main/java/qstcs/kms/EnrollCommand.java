@@ -135,7 +135,7 @@ public final class EnrollCommand {
     private static Optional<String> askKms(URI kms, CaFingerprint ca, String operatorToken, String deviceId,
                                            PrintStream err) throws IOException, InterruptedException {
         try (HttpClient http = HttpClient.newBuilder().sslContext(PinnedCaTrust.of(ca).sslContext())
-                .connectTimeout(Duration.ofSeconds(2)).build()) {
+                .connectTimeout(Duration.ofSeconds(10)).build()) {
             HttpResponse<String> res = http.send(HttpRequest.newBuilder(kms.resolve("/admin/enrollments"))
                     .timeout(Duration.ofSeconds(10))
                     .header("Authorization", "Bearer " + operatorToken)
@@ -150,8 +150,11 @@ public final class EnrollCommand {
             err.println("qstcs enroll: code for " + deviceId + " created by the KMS at " + kms + ", valid until "
                     + body.path("expires_at").asText());
             return Optional.of(body.path("enrollment_uri").asText());
-        } catch (ConnectException | HttpConnectTimeoutException e) {
+        } catch (ConnectException e) {
+            // Nothing listens there (connection refused): the KMS is not running.
             return Optional.empty();
+        } catch (HttpConnectTimeoutException e) {
+            throw new IOException("the KMS at " + kms + " did not answer within 10 s; is it overloaded or firewalled?");
         }
     }
 }

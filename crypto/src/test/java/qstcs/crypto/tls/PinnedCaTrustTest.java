@@ -47,7 +47,7 @@ class PinnedCaTrustTest {
 
     private static String get(URI uri, CaFingerprint pin) throws IOException, InterruptedException {
         try (HttpClient client = HttpClient.newBuilder().sslContext(PinnedCaTrust.of(pin).sslContext())
-                .connectTimeout(Duration.ofSeconds(5)).build()) {
+                .connectTimeout(Duration.ofSeconds(30)).build()) {
             return client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
         }
     }

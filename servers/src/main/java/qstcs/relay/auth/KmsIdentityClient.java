@@ -41,7 +41,7 @@ public final class KmsIdentityClient implements AutoCloseable {
         this.kmsTls = Objects.requireNonNull(kmsTls, "kmsTls");
         this.relayToken = Objects.requireNonNull(relayToken, "relayToken");
         this.http = HttpClient.newBuilder().sslContext(PinnedCaTrust.of(ca).sslContext())
-                .connectTimeout(Duration.ofSeconds(3)).build();
+                .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     public URI kmsTls() {
