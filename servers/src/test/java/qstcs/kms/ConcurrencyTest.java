@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.sse.EventSource;
 import okhttp3.sse.EventSourceListener;
@@ -136,8 +135,8 @@ class ConcurrencyTest {
         kms.post("/reset", "");
         kms.awaitPool(16 * 256);
         List<String> stream = new CopyOnWriteArrayList<>();
-        EventSource events = EventSources.createFactory(kms.http).newEventSource(
-                new Request.Builder().url(kms.url("/events")).build(), new EventSourceListener() {
+        EventSource events = EventSources.createFactory(kms.https).newEventSource(
+                kms.asLegitimateCaller("GET", "/events", null, null).build(), new EventSourceListener() {
                     @Override
                     public void onEvent(EventSource es, String id, String type, String data) {
                         if (type.equals("status")) {
