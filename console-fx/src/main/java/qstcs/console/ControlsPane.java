@@ -20,11 +20,12 @@ import org.controlsfx.control.ToggleSwitch;
 final class ControlsPane extends VBox {
     final Button forceAttack = new Button("FORCE ATTACK");
     final Button reset = new Button("RESET SYSTEM");
-    final Button enroll = new Button("Enroll device…");
     final ToggleSwitch eveSwitch = new ToggleSwitch("Eavesdropper (Eve)");
     final Slider eveRate = new Slider(0, 1, 0.5);
     final Label eveHint = new Label();
     private boolean syncingFromKms;
+    /** Opens the "Enroll a device" dialog (enrollment string and QR code). */
+    static final javafx.scene.input.KeyCombination ENROLL_SHORTCUT = javafx.scene.input.KeyCombination.keyCombination("Shortcut+E");
 
     ControlsPane(ConsoleModel model) {
         getStyleClass().add("controls");
@@ -95,15 +96,17 @@ final class ControlsPane extends VBox {
             }
         });
 
-        enroll.setId("enroll");
-        enroll.setTooltip(new Tooltip("Create a one-time enrollment string (and QR code) for a new soldier device."));
-        enroll.disableProperty().bind(offline);
-        enroll.setOnAction(e -> {
-            EnrollmentDialog dialog = new EnrollmentDialog(model);
-            dialog.initOwner(getScene() == null ? null : getScene().getWindow());
-            dialog.show();
+        // Ctrl+E (Cmd+E) opens device enrollment; a shortcut keeps the dashboard's layout as it is.
+        sceneProperty().addListener((obs, was, scene) -> {
+            if (scene != null) {
+                scene.getAccelerators().put(ENROLL_SHORTCUT, () -> {
+                    EnrollmentDialog dialog = new EnrollmentDialog(model);
+                    dialog.initOwner(scene.getWindow());
+                    dialog.show();
+                });
+            }
         });
-        getChildren().addAll(buttons, eveBox, enroll);
+        getChildren().addAll(buttons, eveBox);
     }
 
     private void showKmsEve(ConsoleModel model) {
