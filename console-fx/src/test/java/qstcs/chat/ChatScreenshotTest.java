@@ -56,7 +56,7 @@ class ChatScreenshotTest {
     }
 
     private ChatOptions options(String me, String peer) {
-        return ChatOptions.parse("--device", me, "--peer", peer, "--kms", servers.kmsUrl(), "--relay", servers.relayUrl());
+        return ChatOptions.parse("--device", me, "--peer", peer, "--home", servers.homeWith(me).toString());
     }
 
     @AfterEach

@@ -82,7 +82,12 @@ public final class LiveServers implements AutoCloseable {
     }
 
     public ClientConfig config(String device, String relay) {
-        return ClientConfig.of(device, kmsUrl(), relay).withCaFingerprint(kms.ca())
+        return configAt(device, kmsUrl(), relay);
+    }
+
+    /** An enrolled device's configuration pointed at other addresses (for tests of wrong addresses). */
+    public ClientConfig configAt(String device, String kmsAddress, String relay) {
+        return ClientConfig.of(device, kmsAddress, relay).withCaFingerprint(kms.ca())
                 .withDeviceToken(kms.deviceToken(device)).withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1));
     }
 

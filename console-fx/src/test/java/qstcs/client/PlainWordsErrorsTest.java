@@ -23,7 +23,7 @@ class PlainWordsErrorsTest {
     void aKmsAddressThatIsSomethingElseIsCalledWrong() {
         // A path typo: the host answers, but there is no key service there.
         String notAKms = servers.kmsUrl() + "/kms";
-        ClientException e = failure(ClientConfig.of("Errors_Alpha", notAKms, servers.relayUrl()));
+        ClientException e = failure(servers.configAt("Errors_Alpha", notAKms, servers.relayUrl()));
         assertEquals(ClientException.Problem.WRONG_URL, e.problem(), e.getMessage());
         assertTrue(e.getMessage().startsWith(notAKms + " answered, but it is not a QSTCS key service"), e.getMessage());
     }
@@ -31,7 +31,7 @@ class PlainWordsErrorsTest {
     @Test
     void anUnreachableRelayIsNamed() {
         String relay = "ws://127.0.0.1:" + freePort();
-        ClientException e = failure(ClientConfig.of("Errors_Bravo", servers.kmsUrl(), relay));
+        ClientException e = failure(servers.config("Errors_Bravo", relay));
         assertEquals(ClientException.Problem.RELAY_UNREACHABLE, e.problem());
         assertEquals("Cannot reach the relay at " + relay + " (connection refused). Check that the relay is running"
                 + " and the address is right.", e.getMessage());
