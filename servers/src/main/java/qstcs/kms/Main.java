@@ -113,9 +113,7 @@ public final class Main {
             QSTCS_ROUTER_TOKEN, QSTCS_RELAY_TOKEN override), identity.db (hashed device tokens).
             Device and operator routes need TLS and a token; the plain port answers them 403.
 
-            Defaults come from application.yaml (server: and app:); flags win. Until device
-            and operator credentials exist, app.insecure-plain-routes (on by default) also
-            serves device and operator routes on the plain port, with a warning at start.
+            Defaults come from application.yaml (server: and app:); flags win.
             Stop with Ctrl-C or SIGTERM.
             """;
 
