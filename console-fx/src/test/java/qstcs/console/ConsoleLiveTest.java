@@ -59,6 +59,10 @@ class ConsoleLiveTest {
         model = ConsoleApp.createModel(options, Map.of());
         view = new ConsoleView(model, new Label("visualiser"));
         stage.setScene(new Scene(view, 1280, 800));
+        // The primary stage is shared by every test class in this JVM: an earlier class (a chat
+        // window) may have left it smaller, and a new scene would shrink to it, pushing controls
+        // outside the scene where TestFX cannot click them.
+        stage.sizeToScene();
         stage.show();
         model.start();
     }

@@ -37,6 +37,10 @@ class VisualiserViewTest {
         model = new VisualiserModel(() -> next[0]++, Runnable::run, Duration.millis(40));
         view = new VisualiserView(model);
         stage.setScene(new Scene(view, 1280, 800));
+        // The primary stage is shared by every test class in this JVM: an earlier class (a chat
+        // window) may have left it smaller, and a new scene would shrink to it, pushing controls
+        // outside the scene where TestFX cannot click them.
+        stage.sizeToScene();
         stage.show();
     }
 
