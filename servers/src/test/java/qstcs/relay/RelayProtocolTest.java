@@ -238,4 +238,16 @@ class RelayProtocolTest {
             }
         }
     }
+
+    @Test
+    void unknownHttpRoutesAnswerAJson404NotA500() throws Exception {
+        // e.g. a soldier who typed the relay's address into the KMS field
+        for (String path : List.of("/link_status", "/get_session_key", "/keys/abc")) {
+            try (var res = http.newCall(new okhttp3.Request.Builder()
+                    .url("http://127.0.0.1:" + port + path).build()).execute()) {
+                assertEquals(404, res.code(), path);
+                assertEquals("not_found", WsTestClient.JSON.readTree(res.body().string()).get("error").asText(), path);
+            }
+        }
+    }
 }

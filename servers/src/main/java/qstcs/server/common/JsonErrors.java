@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpException;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
@@ -42,6 +43,20 @@ public final class JsonErrors {
                 .error(RequestException.class, (req, res, e) -> {
                     Status status = e.status().code() >= 500 ? Status.BAD_REQUEST_400 : e.status();
                     Json.send(res, status, body("bad_request", "the request could not be processed"));
+                })
+                .error(HttpException.class, (req, res, e) -> {
+                    // Helidon's own refusals (no route: NotFoundException, …) keep their 4xx status;
+                    // without this they would fall through to the generic 500 below.
+                    if (e.status().code() >= 500) {
+                        LOG.log(Level.ERROR, "server failure on " + req.prologue().method().text() + " "
+                                + req.path().path() + ": " + e.getClass().getName(), e);
+                        Json.send(res, Status.INTERNAL_SERVER_ERROR_500,
+                                body("internal_error", "the server failed to handle this request; see the server log"));
+                    } else {
+                        String error = e.status().code() == 404 ? "not_found" : "bad_request";
+                        Json.send(res, e.status(), body(error, "no such route or method: "
+                                + req.prologue().method().text() + " " + req.path().path()));
+                    }
                 })
                 .error(Exception.class, (req, res, e) -> {
                     LOG.log(Level.ERROR, "unexpected failure on " + req.prologue().method().text() + " "
