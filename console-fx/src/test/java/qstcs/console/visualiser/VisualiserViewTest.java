@@ -38,9 +38,12 @@ class VisualiserViewTest {
         view = new VisualiserView(model);
         stage.setScene(new Scene(view, 1280, 800));
         // The primary stage is shared by every test class in this JVM: an earlier class (a chat
-        // window) may have left it smaller, and a new scene would shrink to it, pushing controls
-        // outside the scene where TestFX cannot click them.
+        // window) may have left it smaller and off-centre; a new scene would shrink to it, and
+        // controls would lie outside the scene or the 1280x800 headless screen, where TestFX
+        // cannot click them.
         stage.sizeToScene();
+        stage.setX(0);
+        stage.setY(0);
         stage.show();
     }
 
