@@ -6,6 +6,13 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import qstcs.crypto.tls.CaFingerprint;
+import qstcs.crypto.tls.PinnedCaTrust;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +40,9 @@ import java.util.regex.Pattern;
  */
 public final class KmsBench {
     private static final Pattern PORT = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern TLS_PORT = Pattern.compile("https://127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern TOKEN = Pattern.compile("\"device_token\"\\s*:\\s*\"([0-9a-f]+)\"");
+    private static final String[] DEVICES = {"Soldier_Alpha", "Soldier_Bravo"};
     private static final long CLK_TCK = 100; // Linux USER_HZ
 
     private KmsBench() {
@@ -53,20 +63,35 @@ public final class KmsBench {
         Path home = Files.createTempDirectory("qstcs-kms-bench");
         Process server = startServer(home);
         try {
-            int port = awaitPort(server);
+            int[] ports = awaitPorts(server);
+            int port = ports[0];
             long pid = server.pid();
+            // Key routes need TLS (pinned to the KMS's own CA) and a device token: the two soldiers
+            // that --provision-demo enrolls take turns, one per connection.
+            SSLSocketFactory tls = PinnedCaTrust.of(CaFingerprint.of(caCertificate(home))).sslContext().getSocketFactory();
+            String[] tokens = new String[DEVICES.length];
+            for (int d = 0; d < DEVICES.length; d++) {
+                Matcher m = TOKEN.matcher(Files.readString(home.resolve("devices").resolve(DEVICES[d] + ".json")));
+                if (!m.find()) {
+                    throw new IllegalStateException("no device token for " + DEVICES[d] + " in " + home);
+                }
+                tokens[d] = m.group(1);
+            }
+            RequestFor keyRequest = c -> keyRequest(c, tokens);
+            Endpoint plain = new Endpoint(port, null);
+            Endpoint secure = new Endpoint(ports[1], tls);
             System.out.printf(Locale.ROOT, "KMS bench: server pid %d on 127.0.0.1:%d, %d connections, %d s per phase%n",
                     pid, port, connections, seconds);
             System.out.printf(Locale.ROOT, "machine: %d cores, load average %s%n",
                     Runtime.getRuntime().availableProcessors(), loadAverage());
 
-            run(port, connections, warmup, KmsBench::keyRequest, pid); // JIT warm-up of both paths
-            run(port, connections, warmup, c -> STATUS_REQUEST, pid);
+            run(secure, connections, warmup, keyRequest, pid); // JIT warm-up of both paths
+            run(plain, connections, warmup, c -> STATUS_REQUEST, pid);
 
             double idleCpuPerSecond = idleCpu(pid, 3);
             List<Result> results = new ArrayList<>();
-            results.add(run(port, connections, seconds, KmsBench::keyRequest, pid).named("POST /get_session_key"));
-            results.add(run(port, connections, seconds, c -> STATUS_REQUEST, pid).named("GET /link_status"));
+            results.add(run(secure, connections, seconds, keyRequest, pid).named("POST /get_session_key (TLS, token)"));
+            results.add(run(plain, connections, seconds, c -> STATUS_REQUEST, pid).named("GET /link_status"));
 
             System.out.println();
             System.out.println("| route | req/s | p50 ms | p99 ms | max ms | errors | server CPU µs/req |");
@@ -92,13 +117,33 @@ public final class KmsBench {
     private static final byte[] STATUS_REQUEST = ("GET /link_status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII);
 
-    private static byte[] keyRequest(int connection) {
-        int pair = connection % 16 / 2;
-        String me = "Bench" + pair + (connection % 2 == 0 ? "a" : "b");
-        String peer = "Bench" + pair + (connection % 2 == 0 ? "b" : "a");
-        String body = "{\"device_id\":\"" + me + "\",\"peer_id\":\"" + peer + "\"}";
+    private static byte[] keyRequest(int connection, String[] tokens) {
+        int me = connection % DEVICES.length;
+        String body = "{\"device_id\":\"" + DEVICES[me] + "\",\"peer_id\":\"" + DEVICES[(me + 1) % DEVICES.length] + "\"}";
         return ("POST /get_session_key HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Authorization: Bearer " + tokens[me] + "\r\n"
                 + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Where a phase connects: the plain port, or the TLS port with the pinned CA. */
+    private record Endpoint(int port, SSLSocketFactory tls) {
+        Socket open() throws IOException {
+            if (tls == null) {
+                return new Socket("127.0.0.1", port);
+            }
+            SSLSocket s = (SSLSocket) tls.createSocket("127.0.0.1", port);
+            SSLParameters p = s.getSSLParameters();
+            p.setEndpointIdentificationAlgorithm("HTTPS");
+            s.setSSLParameters(p);
+            s.startHandshake();
+            return s;
+        }
+    }
+
+    private static X509Certificate caCertificate(Path home) throws Exception {
+        try (InputStream in = Files.newInputStream(home.resolve("kms").resolve("ca.crt"))) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
     }
 
     /** The request a connection sends, over and over. */
@@ -120,7 +165,7 @@ public final class KmsBench {
         return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))] / 1e6;
     }
 
-    private static Raw run(int port, int connections, int seconds, RequestFor requestFor, long pid) throws Exception {
+    private static Raw run(Endpoint endpoint, int connections, int seconds, RequestFor requestFor, long pid) throws Exception {
         long[][] latencies = new long[connections][];
         long[] counts = new long[connections];
         long[] errors = new long[connections];
@@ -135,7 +180,7 @@ public final class KmsBench {
                 int n = 0;
                 long err = 0;
                 byte[] request = requestFor.request(conn);
-                try (Socket s = new Socket("127.0.0.1", port)) {
+                try (Socket s = endpoint.open()) {
                     s.setTcpNoDelay(true);
                     OutputStream out = s.getOutputStream();
                     InputStream in = new java.io.BufferedInputStream(s.getInputStream(), 16 * 1024);
@@ -238,17 +283,25 @@ public final class KmsBench {
             cmd.addAll(List.of(extra.trim().split("\\s+")));
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                "qstcs.kms.Main", "--home", home.toString(), "--bind", "127.0.0.1", "--port", "0", "--tls-port", "0"));
+                "qstcs.kms.Main", "--home", home.toString(), "--bind", "127.0.0.1", "--port", "0", "--tls-port", "0",
+                "--provision-demo"));
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
 
-    /** Reads the server's banner until it prints its plain URL; keeps draining its output afterwards. */
-    private static int awaitPort(Process server) throws IOException {
+    /** Reads the server's banner until it prints its plain and TLS URLs; keeps draining its output afterwards. */
+    private static int[] awaitPorts(Process server) throws IOException {
         BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        int[] ports = {-1, -1};
         String line;
         while ((line = r.readLine()) != null) {
-            Matcher m = PORT.matcher(line);
-            if (m.find()) {
+            Matcher plain = PORT.matcher(line);
+            Matcher tls = TLS_PORT.matcher(line);
+            if (plain.find() && ports[0] < 0) {
+                ports[0] = Integer.parseInt(plain.group(1));
+            } else if (tls.find() && ports[1] < 0) {
+                ports[1] = Integer.parseInt(tls.group(1));
+            }
+            if (ports[0] > 0 && ports[1] > 0) {
                 Thread.ofPlatform().daemon(true).start(() -> {
                     try {
                         while (r.readLine() != null) {
@@ -258,10 +311,10 @@ public final class KmsBench {
                         // server gone
                     }
                 });
-                return Integer.parseInt(m.group(1));
+                return ports;
             }
         }
-        throw new IOException("the KMS exited before printing its URL");
+        throw new IOException("the KMS exited before printing its URLs");
     }
 
     private static double idleCpu(long pid, int seconds) throws Exception {
