@@ -435,11 +435,16 @@ public final class SecureChatSession implements AutoCloseable {
             announceKey(c);
         } catch (ClientException e) {
             // Keep the old key rather than stall: the budget is a hygiene limit, not a hard stop.
-            if (e.problem() == ClientException.Problem.LINK_COMPROMISED) {
-                compromise();
-            } else {
-                emit(l -> l.problem(e));
-            }
+            keyCallFailed(e);
+        }
+    }
+
+    /** A key call to the KMS failed after start-up: a RED link is a breach, anything else is reported. */
+    private void keyCallFailed(ClientException e) {
+        if (e.problem() == ClientException.Problem.LINK_COMPROMISED) {
+            compromise();
+        } else {
+            emit(l -> l.problem(e));
         }
     }
 
@@ -480,11 +485,7 @@ public final class SecureChatSession implements AutoCloseable {
                 c.useKey(key); // the peer moved to a newer key: follow it
                 announceKey(c);
             } catch (ClientException e) {
-                if (e.problem() == ClientException.Problem.LINK_COMPROMISED) {
-                    compromise();
-                } else {
-                    emit(l -> l.problem(e));
-                }
+                keyCallFailed(e);
                 return;
             }
         }
@@ -603,11 +604,7 @@ public final class SecureChatSession implements AutoCloseable {
                 c.useKey(kms.key(keyId));
                 return true;
             } catch (ClientException e) {
-                if (e.problem() == ClientException.Problem.LINK_COMPROMISED) {
-                    compromise();
-                } else {
-                    emit(l -> l.problem(e));
-                }
+                keyCallFailed(e);
                 return false;
             }
         }
