@@ -82,13 +82,22 @@ public final class ChatModel {
         try {
             String id = device == null ? null : device.trim();
             // An enrolled device (DIR/devices/<id>.json) brings its own KMS, relay, token and pinned CA.
-            Optional<DeviceCredentials> saved = id == null || id.isEmpty() ? Optional.empty()
-                    : DeviceCredentials.load(home, ClientConfig.checkDeviceId(id));
-            config = saved.map(DeviceCredentials::toConfig).orElseGet(() -> ClientConfig.of(id, kmsUrl, relayUrl))
-                    .withPqc(withPqc);
+            // The addresses are checked even when saved credentials will override them: a typo is
+            // reported rather than silently ignored.
+            ClientConfig typed = ClientConfig.of(id, kmsUrl, relayUrl);
             if (peer != null && !peer.isBlank()) {
                 ClientConfig.checkDeviceId(peer.trim());
             }
+            Optional<DeviceCredentials> saved = DeviceCredentials.load(home, typed.deviceId());
+            if (saved.isEmpty()) {
+                // The KMS hands keys only to enrolled devices (a token over TLS with a pinned CA), so
+                // connecting without credentials could only fail later with a vaguer message.
+                joinError.set(typed.deviceId() + " is not enrolled on this computer. Paste the enrollment string"
+                        + " (qstcs://…) from the operator: ./qstcs enroll " + typed.deviceId()
+                        + " on the key service's machine, or Ctrl+E in the SOC console.");
+                return false;
+            }
+            config = saved.get().toConfig().withPqc(withPqc);
         } catch (IllegalArgumentException | java.io.IOException e) {
             joinError.set(capitalized(e.getMessage()) + ".");
             return false;

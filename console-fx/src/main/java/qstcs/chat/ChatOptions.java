@@ -22,8 +22,9 @@ public record ChatOptions(Optional<String> device, Optional<String> peer, Path h
               --device ID       this device's id, e.g. Soldier_Alpha (without it: the join view asks)
               --peer ID         the contact to open, e.g. Soldier_Bravo
               --home DIR        state directory (default $QSTCS_HOME or ~/.qstcs)
-              --kms URL         key service (default http://localhost:8000)
-              --relay URL       relay (default ws://localhost:8765)
+              --kms URL         key service (default https://localhost:8443); an enrolled
+                                device uses the address saved at enrollment
+              --relay URL       relay (default wss://localhost:8765); likewise
               --enroll STRING   enrollment string qstcs://… from the operator (when enrollment is enabled)
               --pqc             add the ML-KEM-768 hybrid handshake on top of the QKD key
             Window placement: -Dqstcs.window=X,Y,W,H (set through QSTCS_JAVA_OPTS).

@@ -20,8 +20,8 @@ import javafx.scene.layout.VBox;
 final class JoinView extends StackPane {
     final TextField device = field("device", "e.g. Soldier_Alpha");
     final TextField peer = field("peer", "e.g. Soldier_Bravo (optional)");
-    final TextField kms = field("kms", "http://HOST:8000");
-    final TextField relay = field("relay", "ws://HOST:8765");
+    final TextField kms = field("kms", "https://HOST:8443");
+    final TextField relay = field("relay", "wss://HOST:8765");
     final TextField enroll = field("enroll", "qstcs://… from the operator (./qstcs enroll ID or the console)");
     final CheckBox pqc = new CheckBox("Hybrid post-quantum handshake (ML-KEM-768)");
     final Button join = new Button("Join");

@@ -20,8 +20,9 @@ public record ClientConfig(String deviceId, URI kmsUrl, URI relayUrl, Optional<S
                            Optional<CaFingerprint> caFingerprint, boolean pqc, Duration backoffInitial,
                            Duration backoffMax) {
 
-    public static final String DEFAULT_KMS_URL = "http://localhost:8000";
-    public static final String DEFAULT_RELAY_URL = "ws://localhost:8765";
+    /** Device routes answer only over TLS (DESIGN.md §2); the plain port 8000 refuses them. */
+    public static final String DEFAULT_KMS_URL = "https://localhost:8443";
+    public static final String DEFAULT_RELAY_URL = "wss://localhost:8765";
 
     /** Device ids travel in URLs, JSON and HKDF labels: keep them to a safe, readable alphabet. */
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");

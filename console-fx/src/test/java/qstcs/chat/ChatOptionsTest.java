@@ -27,8 +27,8 @@ class ChatOptionsTest {
     void defaultsToThisMachine() {
         ChatOptions o = ChatOptions.parse();
         assertTrue(o.device().isEmpty());
-        assertEquals("http://localhost:8000", o.kmsUrl());
-        assertEquals("ws://localhost:8765", o.relayUrl());
+        assertEquals("https://localhost:8443", o.kmsUrl());
+        assertEquals("wss://localhost:8765", o.relayUrl());
         assertFalse(o.pqc());
     }
 

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
@@ -15,17 +19,42 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
+import qstcs.client.DeviceCredentials;
+import qstcs.crypto.tls.CaFingerprint;
 
 /** The join view: plain-words errors for what a soldier can get wrong before any server answers. */
 @ExtendWith(ApplicationExtension.class)
 class JoinViewTest {
     private ChatWindow window;
+    private int kmsPort;
 
     @Start
-    void start(Stage stage) {
-        window = new ChatWindow(ChatOptions.parse("--kms", "http://127.0.0.1:" + freePort(), "--relay",
-                "ws://127.0.0.1:" + freePort()));
+    void start(Stage stage) throws IOException {
+        Path home = Files.createTempDirectory("qstcs-join");
+        kmsPort = freePort();
+        // Soldier_Alpha enrolled earlier on this computer; its key service is now down.
+        new DeviceCredentials("Soldier_Alpha", "not-a-real-token", URI.create("https://127.0.0.1:" + kmsPort),
+                URI.create("wss://127.0.0.1:" + freePort()), CaFingerprint.parse("sha256:" + "ab".repeat(32)))
+                .save(home);
+        window = new ChatWindow(ChatOptions.parse("--home", home.toString()));
         window.show(stage);
+    }
+
+    @Test
+    void defaultsPointAtTheTlsPorts(FxRobot robot) {
+        assertEquals("https://localhost:8443", robot.lookup("#kms").queryAs(javafx.scene.control.TextField.class).getText());
+        assertEquals("wss://localhost:8765", robot.lookup("#relay").queryAs(javafx.scene.control.TextField.class).getText());
+    }
+
+    @Test
+    void aDeviceWithoutCredentialsIsToldHowToEnroll(FxRobot robot) {
+        robot.clickOn("#device").write("Soldier_Bravo");
+        robot.clickOn("#join");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("Soldier_Bravo is not enrolled on this computer. Paste the enrollment string (qstcs://…) from"
+                        + " the operator: ./qstcs enroll Soldier_Bravo on the key service's machine, or Ctrl+E in the"
+                        + " SOC console.", robot.lookup("#join-error").queryAs(Label.class).getText());
+        assertEquals(ChatModel.Screen.JOIN, window.model().screenProperty().get());
     }
 
     @Test
@@ -35,7 +64,7 @@ class JoinViewTest {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
                 () -> !robot.lookup("#join-error").queryAs(Label.class).getText().isEmpty());
         String error = robot.lookup("#join-error").queryAs(Label.class).getText();
-        assertTrue(error.startsWith("Cannot reach the key service at http://127.0.0.1:"), error);
+        assertTrue(error.startsWith("Cannot reach the key service at https://127.0.0.1:" + kmsPort), error);
         assertTrue(error.contains("connection refused"), error);
         assertFalse(error.contains("Exception"), error);
         assertEquals(ChatModel.Screen.JOIN, window.model().screenProperty().get());
@@ -61,7 +90,7 @@ class JoinViewTest {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }
