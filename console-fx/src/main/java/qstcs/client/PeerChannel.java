@@ -237,6 +237,21 @@ final class PeerChannel {
         kemInitSentOn = -1;
     }
 
+    /**
+     * The tag for our receipt of frame {@code id}, made with the key the frame came under; empty
+     * when that key is no longer held (the peer will retransmit under a newer one).
+     */
+    Optional<String> receiptTag(String id, String keyId) {
+        FrameSealer c = sealers.get(keyId);
+        return c == null ? Optional.empty() : Optional.of(c.receiptTag(id, me, peer));
+    }
+
+    /** Whether the peer's receipt for our frame {@code id} carries a valid tag under a key we hold. */
+    boolean receiptGenuine(String id, String keyId, String tag) {
+        FrameSealer c = keyId == null ? null : sealers.get(keyId);
+        return c != null && c.receiptValid(id, peer, me, tag);
+    }
+
     /** The receipt arrived: the plaintext is no longer needed here. */
     Optional<Outgoing> confirm(String id) {
         return Optional.ofNullable(outbox.remove(id));

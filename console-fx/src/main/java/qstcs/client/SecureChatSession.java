@@ -471,8 +471,10 @@ public final class SecureChatSession implements AutoCloseable {
         String keyId = frame.keyId();
         switch (c.screen(frame)) {
             case DUPLICATE -> {
-                sendReceipt(sender, id); // a retransmission: confirm again, show once
-                return;
+                if (c.knows(keyId)) {
+                    sendReceipt(c, id, keyId); // a retransmission: confirm again, show once
+                    return;
+                } // under a key we do not hold yet: fetch it below, then confirm
             }
             case TOO_OLD -> {
                 return;
@@ -498,13 +500,13 @@ public final class SecureChatSession implements AutoCloseable {
             return;
         }
         if (text.isEmpty()) {
-            sendReceipt(sender, id);
+            sendReceipt(c, id, keyId);
             return;
         }
         Instant time = Instant.ofEpochSecond(frame.timestamp());
         ChatMessage m = new ChatMessage(id, sender, sender, text.get(), time, false, keyId);
         emit(l -> l.messageAdded(m));
-        sendReceipt(sender, id);
+        sendReceipt(c, id, keyId);
     }
 
     /** Tells listeners which key is in use with {@code c}'s peer once it can seal with it. */
@@ -622,18 +624,25 @@ public final class SecureChatSession implements AutoCloseable {
         }
     }
 
-    private void sendReceipt(String peer, String id) {
+    /**
+     * Confirms frame {@code id} to the peer: {@code {"type":"receipt","id","sender","recipient",
+     * "key_id","mac"}}, the mac made with the key the frame came under, so that the relay cannot
+     * fake a ✓✓.
+     */
+    private void sendReceipt(PeerChannel c, String id, String keyId) {
         if (pacer != null) {
-            pacer.send(KmsClient.JSON.createObjectNode().put("type", "receipt").put("id", id)
-                    .put("sender", config.deviceId()).put("recipient", peer).toString());
+            c.receiptTag(id, keyId).ifPresent(mac -> pacer.send(KmsClient.JSON.createObjectNode()
+                    .put("type", "receipt").put("id", id).put("sender", config.deviceId()).put("recipient", c.peer())
+                    .put("key_id", keyId).put("mac", mac).toString()));
         }
     }
 
     private void onReceipt(JsonNode f) {
         String id = f.path("id").asText("");
         PeerChannel c = byOutgoingId.get(id);
-        if (c == null || !c.peer().equals(f.path("sender").asText())) {
-            return;
+        if (c == null || !c.peer().equals(f.path("sender").asText())
+                || !c.receiptGenuine(id, f.path("key_id").asText(null), f.path("mac").asText(null))) {
+            return; // not ours, or not made with our pair key: the message stays unconfirmed
         }
         c.confirm(id).ifPresent(o -> {
             byOutgoingId.remove(id);

@@ -7,13 +7,18 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import javax.security.auth.Destroyable;
 import qstcs.crypto.keys.Hkdf;
 import qstcs.crypto.keys.SecretBytes;
+import qstcs.crypto.wire.CanonicalEncoding;
 import qstcs.crypto.wire.HeaderFields;
+import qstcs.crypto.wire.LowerHex;
 import qstcs.crypto.wire.MalformedFrameException;
 
 /**
@@ -25,6 +30,10 @@ import qstcs.crypto.wire.MalformedFrameException;
  * as AAD ({@link FrameAad}). {@link #open} fails with one {@link FrameRejectedException} for every
  * kind of tampering. Random 96-bit nonces are safe for 2^32 frames per key; the
  * {@link KeyRotationPolicy} keeps every key far below that.
+ *
+ * <p>Receipts (✓✓) are authenticated too: {@link #receiptTag} is an HMAC-SHA256 under
+ * {@code HKDF(session key, "qstcs/1 receipt " + sender + ">" + recipient)}, so only the holder of
+ * the pair key can confirm that a message was decrypted; a relay can drop receipts but not forge them.
  *
  * <p>Thread-safe. {@link #destroy()} wipes the session key this object holds; derived direction
  * keys live in {@code SecretKeySpec}s and the JDK's cipher state, which the JDK cannot wipe, so
@@ -40,6 +49,8 @@ public final class FrameSealer implements Destroyable {
     /** Direction keys kept derived; a pair key needs two, a group key one per sender. */
     private static final int MAX_CACHED_DIRECTIONS = 64;
     private static final String TRANSFORMATION = "AES/GCM/NoPadding";
+    private static final String RECEIPT_INFO_PREFIX = Hkdf.DIRECTION_INFO_PREFIX + "receipt ";
+    private static final String RECEIPT_VERSION = "qstcs/1 receipt";
     /**
      * GCM ciphers per thread, one for sealing and one for opening: {@code Cipher.getInstance}
      * costs several microseconds, more than sealing a chat message, and keeping the two modes
@@ -132,6 +143,55 @@ public final class FrameSealer implements Destroyable {
         } catch (GeneralSecurityException e) {
             // Deliberately no cause and no detail: every failure must look alike to a prober.
             throw new FrameRejectedException();
+        }
+    }
+
+    /**
+     * The tag of a receipt from {@code sender} (who decrypted frame {@code id}) to {@code recipient}
+     * (who sent it): 64 lower-case hex characters, HMAC-SHA256 over the canonical encoding of
+     * {@code "qstcs/1 receipt", id, sender, recipient, key_id}. Device ids contain no spaces, so
+     * the receipt key's info string never equals a direction key's.
+     */
+    public String receiptTag(String id, String sender, String recipient) {
+        HeaderFields.requireTokenId("id", id);
+        return LowerHex.encode(receiptMac(id, sender, recipient));
+    }
+
+    /**
+     * Whether {@code tag} is the {@link #receiptTag} of this receipt (constant-time comparison).
+     * False, never an exception, for malformed input or after {@link #destroy()}.
+     */
+    public boolean receiptValid(String id, String sender, String recipient, String tag) {
+        if (destroyed || tag == null || tag.length() != 2 * Hkdf.KEY_BYTES) {
+            return false;
+        }
+        try {
+            HeaderFields.requireTokenId("id", id);
+            return MessageDigest.isEqual(receiptMac(id, sender, recipient), LowerHex.decode(tag));
+        } catch (IllegalArgumentException e) {
+            return false; // a malformed id, device id or tag is simply not a valid receipt
+        }
+    }
+
+    private byte[] receiptMac(String id, String sender, String recipient) {
+        HeaderFields.requireDeviceId("sender", sender);
+        HeaderFields.requireDeviceId("recipient", recipient);
+        if (destroyed) {
+            throw new IllegalStateException("sealer for key_id " + keyId + " was destroyed");
+        }
+        byte[] info = (RECEIPT_INFO_PREFIX + sender + ">" + recipient).getBytes(StandardCharsets.UTF_8);
+        SecretBytes macKey = Hkdf.derive(sessionKey, null, info, Hkdf.KEY_BYTES);
+        byte[] raw = macKey.toByteArray();
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(raw, "HmacSHA256"));
+            return mac.doFinal(new CanonicalEncoding(64 + id.length() + sender.length() + recipient.length() + keyId.length())
+                    .string(RECEIPT_VERSION).string(id).string(sender).string(recipient).string(keyId).toByteArray());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is unavailable in this JDK", e);
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+            macKey.destroy();
         }
     }
 
