@@ -44,10 +44,22 @@ record KmsSettings(StateHome home, String bind, int port, int tlsPort, Duration 
                 keys.get("max-age").as(Duration.class).orElse(Duration.ofHours(1)),
                 app.get("max-body-bytes").asLong().orElse(1L << 20),
                 new KmsIdentity.Options(tlsPort,
-                        flags.string("public-host").or(() -> app.get("public-host").asString().asOptional()),
+                        flags.string("public-host").or(() -> app.get("public-host").asString().asOptional())
+                                .or(() -> boundToOneAddress(bind)),
                         flags.string("relay-url").or(() -> app.get("relay-url").asString().asOptional()).map(KmsSettings::relayUrl),
                         flags.string("san").map(KmsSettings::names).orElse(List.of()),
                         flags.isSet("provision-demo")));
+    }
+
+    /**
+     * A KMS bound to one address (e.g. {@code --bind 127.0.0.1}) is reachable only there, so
+     * enrollment strings must name it rather than the first LAN address.
+     */
+    private static java.util.Optional<String> boundToOneAddress(String bind) {
+        return switch (bind) {
+            case "0.0.0.0", "::", "[::]", "" -> java.util.Optional.empty();
+            default -> java.util.Optional.of(bind);
+        };
     }
 
     private static List<String> names(String commaSeparated) {

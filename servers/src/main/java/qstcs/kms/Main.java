@@ -103,7 +103,8 @@ public final class Main {
               --noise E        channel bit-flip probability, 0..0.5 (default 0.01)
               --san NAMES      extra host names/addresses for the TLS certificate (localhost,
                                127.0.0.1, the host name and LAN addresses are always in it)
-              --public-host H  host devices use in enrollment strings (default: first LAN address)
+              --public-host H  host devices use in enrollment strings (default: the --bind
+                               address, or the first LAN address when binding every interface)
               --relay-url URL  relay put in enrollment strings (default wss://PUBLIC-HOST:8765)
               --provision-demo give Soldier_Alpha and Soldier_Bravo device tokens now and write
                                DIR/devices/<id>.json, which ./qstcs chat --device ID reads
