@@ -10,11 +10,11 @@ import qstcs.client.ClientConfig;
  * the window opens on its join view; with it, it joins at once (the demo needs no typing).
  */
 public record ChatOptions(Optional<String> device, Optional<String> peer, Path home, String kmsUrl, String relayUrl,
-                          Optional<String> enroll, boolean pqc) {
+                          Optional<String> enroll, boolean pqc, boolean enrollOnly) {
 
     static final String USAGE = """
             Usage: ./qstcs chat --device ID [--peer ID] [--home DIR] [--kms URL] [--relay URL]
-                                [--enroll STRING] [--pqc]
+                                [--enroll STRING [--enroll-only]] [--pqc]
 
             Opens the soldier's chat window. End-to-end encrypted with AES-256-GCM keys from the
             KMS, which draws them from a (classically simulated) BB84 quantum link.
@@ -25,7 +25,9 @@ public record ChatOptions(Optional<String> device, Optional<String> peer, Path h
               --kms URL         key service (default https://localhost:8443); an enrolled
                                 device uses the address saved at enrollment
               --relay URL       relay (default wss://localhost:8765); likewise
-              --enroll STRING   enrollment string qstcs://… from the operator (when enrollment is enabled)
+              --enroll STRING   enrollment string qstcs://… from the operator (./qstcs enroll ID)
+              --enroll-only     with --enroll: save the device's credentials and exit without a
+                                window (to prepare a machine before handing it over)
               --pqc             add the ML-KEM-768 hybrid handshake on top of the QKD key
             Window placement: -Dqstcs.window=X,Y,W,H (set through QSTCS_JAVA_OPTS).
             """;
@@ -39,6 +41,7 @@ public record ChatOptions(Optional<String> device, Optional<String> peer, Path h
         String relay = ClientConfig.DEFAULT_RELAY_URL;
         String enroll = null;
         boolean pqc = false;
+        boolean enrollOnly = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -49,8 +52,12 @@ public record ChatOptions(Optional<String> device, Optional<String> peer, Path h
                 case "--relay" -> relay = value(args, ++i, a);
                 case "--enroll" -> enroll = value(args, ++i, a);
                 case "--pqc" -> pqc = true;
+                case "--enroll-only" -> enrollOnly = true;
                 default -> throw new IllegalArgumentException("unknown option '" + a + "' (see --help)");
             }
+        }
+        if (enrollOnly && enroll == null) {
+            throw new IllegalArgumentException("--enroll-only needs --enroll STRING");
         }
         ClientConfig.parseKmsUrl(kms);
         ClientConfig.parseRelayUrl(relay);
@@ -58,7 +65,7 @@ public record ChatOptions(Optional<String> device, Optional<String> peer, Path h
                 : System.getenv("QSTCS_HOME") != null ? Path.of(System.getenv("QSTCS_HOME"))
                 : Path.of(System.getProperty("user.home"), ".qstcs");
         return new ChatOptions(Optional.ofNullable(device), Optional.ofNullable(peer), homeDir, kms, relay,
-                Optional.ofNullable(enroll), pqc);
+                Optional.ofNullable(enroll), pqc, enrollOnly);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -1,7 +1,13 @@
 package qstcs.chat;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import javafx.application.Platform;
 import javafx.stage.Stage;
+import qstcs.client.ClientException;
+import qstcs.client.DeviceCredentials;
+import qstcs.client.Enrollment;
+import qstcs.crypto.tls.EnrollmentUri;
 
 /**
  * {@code ./qstcs chat}: parses the command line, then opens the chat window. Deliberately not a
@@ -27,10 +33,29 @@ public final class Main {
             System.exit(2);
             return;
         }
+        if (options.enrollOnly()) {
+            System.exit(enrollOnly(options.enroll().orElseThrow(), options.home()));
+            return;
+        }
         Platform.setImplicitExit(true);
         Platform.startup(() -> {
             Stage stage = new Stage();
             new ChatWindow(options).show(stage);
         });
+    }
+
+    /** {@code --enroll STRING --enroll-only}: redeems the string, saves the credentials, opens no window. */
+    static int enrollOnly(String enrollment, Path home) {
+        try {
+            EnrollmentUri uri = EnrollmentUri.parse(enrollment);
+            DeviceCredentials credentials = Enrollment.enroll(uri);
+            Path file = credentials.save(home);
+            System.out.println(uri.deviceId() + " is enrolled: credentials saved to " + file
+                    + "\nStart its chat with: ./qstcs chat --device " + uri.deviceId() + " --home " + home);
+            return 0;
+        } catch (IllegalArgumentException | ClientException | IOException e) {
+            System.err.println("qstcs chat: " + e.getMessage());
+            return 1;
+        }
     }
 }

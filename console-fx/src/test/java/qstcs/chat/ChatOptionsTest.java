@@ -39,5 +39,13 @@ class ChatOptionsTest {
         assertEquals("--device needs a value (see --help)",
                 assertThrows(IllegalArgumentException.class, () -> ChatOptions.parse("--device")).getMessage());
         assertThrows(IllegalArgumentException.class, () -> ChatOptions.parse("--relay", "http://x:8765"));
+        assertEquals("--enroll-only needs --enroll STRING",
+                assertThrows(IllegalArgumentException.class, () -> ChatOptions.parse("--enroll-only")).getMessage());
+    }
+
+    @Test
+    void enrollOnlyGoesWithAnEnrollmentString() {
+        assertTrue(ChatOptions.parse("--enroll", "qstcs://x", "--enroll-only").enrollOnly());
+        assertFalse(ChatOptions.parse("--enroll", "qstcs://x").enrollOnly());
     }
 }
