@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# The README's "Running on several machines", followed step by step on four network namespaces
+# that stand for four machines joined by a router:
+#
+#   server 10.78.1.2 (KMS) ─┐
+#   soldiers 10.78.2.2 ─────┼─ router (10.78.x.1, forwards) ─ relay machine 10.78.3.2 (relay)
+#
+# The KMS issues the remote relay's certificate (./qstcs kms issue-cert), the operator makes
+# enrollment strings (./qstcs enroll), the soldiers' machine redeems them over the network
+# (./qstcs chat --enroll … --enroll-only) and then runs the brief's three acts against the
+# remote servers. No name server is reachable in the namespaces, as on a field network without
+# DNS: a server that asked DNS for a peer's name would stall every connection.
+#
+# Needs root (ip netns). Run by ./qstcs test after mvn verify; alone: sudo bash THIS_FILE.
+# Prints the servers' logs when a step fails; leaves nothing behind.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)"
+QSTCS="$ROOT/qstcs"
+JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
+P="qsm$$"
+WORK="$(mktemp -d)"
+PIDS=()
+
+say() { printf 'several-machines: %s\n' "$*" >&2; }
+
+if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then
+  say "skipped: needs root and iproute2 (network namespaces)"
+  exit 0
+fi
+
+cleanup() {
+  local rc=$?
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "$rc" != 0 ]; then
+    for log in "$WORK"/*.log; do
+      [ -f "$log" ] || continue
+      say "---- $(basename "$log") (last 40 lines) ----"
+      tail -n 40 "$log" >&2
+    done
+  fi
+  for n in srv rly sol rtr; do ip netns del "$P-$n" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail() { say "FAILED: $*"; exit 1; }
+
+on() { local machine="$1"; shift; ip netns exec "$P-$machine" "$@"; }
+
+# wait_port MACHINE PORT WHAT PID — until something listens there, or the process died.
+wait_port() {
+  local i
+  for i in $(seq 1 180); do
+    if on "$1" bash -c "exec 3<>/dev/tcp/127.0.0.1/$2" 2>/dev/null; then return 0; fi
+    kill -0 "$4" 2>/dev/null || fail "$3 exited before listening on port $2"
+    sleep 0.5
+  done
+  fail "$3 did not listen on port $2 within 90 s"
+}
+
+# --- the network ---------------------------------------------------------------------------------
+for n in srv rly sol rtr; do
+  ip netns add "$P-$n"
+  ip -n "$P-$n" link set lo up
+done
+i=1
+for n in srv sol rly; do
+  ip link add "$P-$n" netns "$P-rtr" type veth peer name eth0 netns "$P-$n"
+  ip -n "$P-rtr" addr add "10.78.$i.1/24" dev "$P-$n"
+  ip -n "$P-rtr" link set "$P-$n" up
+  ip -n "$P-$n" addr add "10.78.$i.2/24" dev eth0
+  ip -n "$P-$n" link set eth0 up
+  ip -n "$P-$n" route add default via "10.78.$i.1"
+  i=$((i + 1))
+done
+on rtr sysctl -qw net.ipv4.ip_forward=1
+KMS_HOST=10.78.1.2
+RELAY_HOST=10.78.3.2
+mkdir -p "$WORK/server" "$WORK/relay/kms" "$WORK/soldiers"
+
+# --- 1. server machine: the KMS ------------------------------------------------------------------
+say "server: ./qstcs kms (relay on another machine: wss://$RELAY_HOST:8765)"
+on srv "$QSTCS" kms --home "$WORK/server" --relay-url "wss://$RELAY_HOST:8765" >"$WORK/kms.log" 2>&1 &
+PIDS+=($!)
+wait_port srv 8443 "the KMS" "${PIDS[-1]}"
+grep -q "https://$KMS_HOST:8443" "$WORK/kms.log" || fail "the KMS did not print its LAN URL https://$KMS_HOST:8443"
+
+# --- a relay on another machine ------------------------------------------------------------------
+say "server: ./qstcs kms issue-cert --for relay --san $RELAY_HOST; copy it and the relay token over"
+on srv "$QSTCS" kms issue-cert --for relay --san "$RELAY_HOST" --out "$WORK/server/relay.pem" \
+  --home "$WORK/server" >"$WORK/issue-cert.log" 2>&1 || fail "issue-cert"
+cp "$WORK/server/relay.pem" "$WORK/relay/relay.pem"
+cp "$WORK/server/kms/relay.token" "$WORK/relay/kms/relay.token"
+say "relay machine: ./qstcs relay --tls-cert relay.pem --kms http://$KMS_HOST:8000"
+on rly "$QSTCS" relay --home "$WORK/relay" --tls-cert "$WORK/relay/relay.pem" --kms "http://$KMS_HOST:8000" \
+  >"$WORK/relay.log" 2>&1 &
+PIDS+=($!)
+wait_port rly 8765 "the relay" "${PIDS[-1]}"
+
+# --- 2./3. enroll each soldier, redeem on the soldiers' machine ----------------------------------
+for soldier in Soldier_Alpha Soldier_Bravo; do
+  enrollment="$(on srv "$QSTCS" enroll "$soldier" --home "$WORK/server" 2>>"$WORK/enroll.log" | grep '^qstcs://')" \
+    || fail "./qstcs enroll $soldier printed no enrollment string"
+  case "$enrollment" in
+    "qstcs://$KMS_HOST:8443/?device=$soldier&"*"relay=wss%3A%2F%2F$RELAY_HOST%3A8765"*) ;;
+    *) fail "enrollment string names the wrong KMS or relay: ${enrollment%%code=*}…" ;;
+  esac
+  say "soldiers: ./qstcs chat --enroll 'qstcs://$KMS_HOST:8443/?device=$soldier&…' --enroll-only"
+  on sol "$QSTCS" chat --enroll "$enrollment" --enroll-only --home "$WORK/soldiers" >>"$WORK/redeem.log" 2>&1 \
+    || fail "redeeming the enrollment of $soldier"
+  [ "$(stat -c %a "$WORK/soldiers/devices/$soldier.json")" = 600 ] || fail "$soldier's credentials are not 0600"
+done
+
+# --- the three acts from the soldiers' machine ---------------------------------------------------
+# The headless demo plays both soldiers and, with the operator token, the operator.
+say "soldiers: the three acts against the remote KMS and relay"
+QSTCS_OPERATOR_TOKEN="$(cat "$WORK/server/kms/operator.token")" \
+  on sol "$JAVA" --enable-native-access=ALL-UNNAMED \
+    -cp "$ROOT/console-fx/target/classes:$(cat "$ROOT/console-fx/target/classpath.txt")" \
+    qstcs.demo.HeadlessDemo --home "$WORK/soldiers" 2>&1 | tee "$WORK/demo.log" >&2
+grep -q "RESULT: all three acts passed" "$WORK/demo.log" || fail "the three acts did not pass"
+grep -q "both online, shared key id" "$WORK/demo.log" || fail "the soldiers never came online"
+# A few hundred ms here; a server stalled on DNS for each new connection takes seconds.
+ms="$(sed -n 's/.*reset → first delivery: \([0-9]*\) ms.*/\1/p' "$WORK/demo.log")"
+if [ -z "$ms" ] || [ "$ms" -ge 3000 ]; then
+  fail "reset → first delivery took ${ms:-?} ms (expected well under 3 s)"
+fi
+if grep -q "cannot check a device token" "$WORK/relay.log"; then
+  fail "the relay could not reach the KMS for a token check"
+fi
+say "passed: KMS, relay and soldiers on three machines, enrolled over the network"
