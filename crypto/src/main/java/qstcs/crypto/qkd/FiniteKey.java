@@ -7,7 +7,7 @@ package qstcs.crypto.qkd;
  *
  * <pre>
  *   ℓ = ⌊ n·(1 − h(Q + μ)) − leak_EC − log2(2 / (ε_sec²·ε_cor)) ⌋,   ℓ &lt; 0 ⇒ 0
- *   μ = sqrt( (n + k)/(n·k) · (k + 1)/k · ln(2/ε_sec) )
+ *   μ = sqrt( (n + k)/(n·k) · (k + 1)/k · ln(4/ε_sec) )
  * </pre>
  *
  * where n is the number of key bits entering reconciliation (sifted minus sample), k the
@@ -15,6 +15,11 @@ package qstcs.crypto.qkd;
  * binary entropy. μ is the statistical margin by which the true phase-error rate of the key
  * may exceed the sample's Q except with probability ≈ ε_sec. The verification tag (at most
  * log2(1/ε_cor) bits) is covered by the last term.
+ *
+ * <p>Checked against the paper: Eq. (2) has ln(4/ε_sec), not ln(2/ε_sec). It follows from
+ * Supplementary Note 1, where μ(ε) = sqrt((n+k)/(nk)·(k+1)/k·ln(1/ε)) (Lemma 3, Serfling's bound)
+ * and the secrecy budget 2ε + ε̃ ≤ ε_sec is split as ε = ε_sec/4, ε̃ = ε_sec/2 — the same
+ * split turns the hashing term 2·log2(1/(2ε̃)) + log2(2/ε_cor) into log2(2/(ε_sec²·ε_cor)).
  *
  * <p>The bound is applied only below the abort threshold: for Q ≥ 11 % the length is 0.
  */
@@ -41,7 +46,7 @@ public final class FiniteKey {
         }
         double nn = n;
         double kk = k;
-        return Math.sqrt((nn + kk) / (nn * kk) * (kk + 1) / kk * Math.log(2.0 / epsilonSec));
+        return Math.sqrt((nn + kk) / (nn * kk) * (kk + 1) / kk * Math.log(4.0 / epsilonSec));
     }
 
     /** The unrounded, unclamped bound (may be negative); exposed for tests. */

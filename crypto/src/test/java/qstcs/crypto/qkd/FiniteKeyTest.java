@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Pins the finite-key formula of Tomamichel et al. 2012 against values computed by hand
  * (independently, in Python with math.log2/math.log):
- * μ = sqrt((n+k)/(n·k) · (k+1)/k · ln(2/ε_sec)),
+ * μ = sqrt((n+k)/(n·k) · (k+1)/k · ln(4/ε_sec)) (Eq. 2 of the paper: ln 4, not ln 2),
  * ℓ = ⌊n(1 − h(Q+μ)) − leak − log2(2/(ε_sec²·ε_cor))⌋.
  */
 class FiniteKeyTest {
@@ -28,18 +28,18 @@ class FiniteKeyTest {
 
     @Test
     void muMatchesHandComputedValues() {
-        assertEquals(0.16160751473700719, FiniteKey.mu(10_000, 1_000, SEC), 1e-14);
-        assertEquals(0.08969256032900523, FiniteKey.mu(29_491, 3_277, SEC), 1e-14);
-        assertEquals(0.01615275791638371, FiniteKey.mu(1_000_000, 100_000, SEC), 1e-14);
+        assertEquals(0.1639518623864534, FiniteKey.mu(10_000, 1_000, SEC), 1e-14);
+        assertEquals(0.09099367892687676, FiniteKey.mu(29_491, 3_277, SEC), 1e-14);
+        assertEquals(0.016387076723370947, FiniteKey.mu(1_000_000, 100_000, SEC), 1e-14);
     }
 
     @Test
     void lengthMatchesHandComputedValues() {
-        assertEquals(1446.9216306417134, FiniteKey.rawLength(10_000, 1_000, 0.02, 1_600, SEC, COR), 1e-6);
-        assertEquals(1446, FiniteKey.secretLength(10_000, 1_000, 0.02, 1_600, SEC, COR));
-        assertEquals(13571, FiniteKey.secretLength(29_491, 3_277, 0.01, 2_000, SEC, COR));
-        assertEquals(318483, FiniteKey.secretLength(1_000_000, 100_000, 0.05, 330_000, SEC, COR));
-        assertEquals(70785, FiniteKey.secretLength(100_000, 10_000, 0.0, 0, SEC, COR));
+        assertEquals(1396.2689825785815, FiniteKey.rawLength(10_000, 1_000, 0.02, 1_600, SEC, COR), 1e-6);
+        assertEquals(1396, FiniteKey.secretLength(10_000, 1_000, 0.02, 1_600, SEC, COR));
+        assertEquals(13449, FiniteKey.secretLength(29_491, 3_277, 0.01, 2_000, SEC, COR));
+        assertEquals(317588, FiniteKey.secretLength(1_000_000, 100_000, 0.05, 330_000, SEC, COR));
+        assertEquals(70473, FiniteKey.secretLength(100_000, 10_000, 0.0, 0, SEC, COR));
     }
 
     @Test
