@@ -12,8 +12,8 @@ import java.util.random.RandomGenerator;
  * <p>{@code y[i] = ⊕_j s[i + n − 1 − j]·x[j]} is the middle of the GF(2) convolution
  * {@code s * x}. Small products (and short outputs) use the word-parallel method (64 output
  * bits per XOR); large ones an integer convolution reduced mod 2, by {@link ToeplitzFft}
- * (double-precision FFT, checked to round exactly) or, beyond its size limit,
- * {@link ToeplitzNtt} (exact modular arithmetic).
+ * (double-precision FFT, checked to round exactly; short outputs in several cache-sized
+ * blocks) or, beyond its size limit, {@link ToeplitzNtt} (exact modular arithmetic).
  */
 final class PrivacyAmplification {
 
@@ -25,19 +25,20 @@ final class PrivacyAmplification {
 
     /**
      * Cost model (nanoseconds, measured on the project machine): the word-parallel method does
-     * about n/2 · ℓ/64 word XORs at ~0.5 ns; the FFT one and a half complex transforms of
-     * N/2 · log2 N butterflies at ~2 ns; the NTT three modular transforms at ~4.5 ns. Each
-     * transform method also pays O(N) set-up. The cheapest estimate wins.
+     * about n/2 · ℓ/64 word XORs at ~0.5 ns; the FFT is estimated by {@link ToeplitzFft#cost}
+     * at the transform size it would pick (short outputs use several small transforms); the
+     * NTT, ~4.5 ns per modular butterfly, is only needed beyond the FFT's size limit.
      */
     static Method cheapest(int n, int outBits) {
         double wordParallel = 0.5 * (n / 2.0) * Math.ceil(outBits / 64.0);
+        int fftLog = ToeplitzFft.transformLog(n, outBits);
+        if (fftLog <= FFT_MAX_LOG) {
+            return ToeplitzFft.cost(n, outBits, fftLog) < wordParallel ? Method.FFT : Method.WORD_PARALLEL;
+        }
         int log = 64 - Long.numberOfLeadingZeros(Math.max(1L, (long) n + outBits - 2));
         double size = Math.pow(2, log);
-        double transform = (log <= FFT_MAX_LOG ? 2.0 * 1.5 : 4.5 * 3) * (size / 2) * log + 20 * size;
-        if (transform >= wordParallel) {
-            return Method.WORD_PARALLEL;
-        }
-        return log <= FFT_MAX_LOG ? Method.FFT : Method.NTT;
+        double ntt = 4.5 * 3 * (size / 2) * log + 20 * size;
+        return ntt < wordParallel ? Method.NTT : Method.WORD_PARALLEL;
     }
 
     private PrivacyAmplification() {

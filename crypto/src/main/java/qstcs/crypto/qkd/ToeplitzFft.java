@@ -1,28 +1,40 @@
 package qstcs.crypto.qkd;
 
+import java.lang.ref.SoftReference;
+import java.util.Arrays;
+
 /**
  * Toeplitz hashing through a floating-point FFT convolution — the fastest exact method here
- * for large products. With 0/1 inputs {@code c[m] = Σ_j s[m − j]·x[j]} is an integer ≤ n;
- * double-precision FFT convolution computes it with an error far below 1/2 (about
- * 10<sup>−9</sup> at n = 10<sup>6</sup>), so rounding gives it exactly and its parity is the
- * GF(2) product. Every output is checked to lie within 0.25 of an integer; if that ever
- * failed, the product is recomputed with the exact {@link ToeplitzNtt}.
+ * for large products. With 0/1 inputs {@code c[m] = Σ_j s[m − j]·x[j]} is an integer ≤ n, so
+ * rounding the FFT result gives it exactly and its parity is the GF(2) product. Every output
+ * is checked to lie within 0.25 of an integer; if that ever failed, the product is recomputed
+ * with the exact {@link ToeplitzNtt}.
+ *
+ * <p>Why doubles are enough: for a length-N convolution the FFT error is bounded by about
+ * ‖x‖₂·‖s‖₂·u·c·log2 N (u = 2<sup>−53</sup>, c a small constant covering the twiddle-table
+ * error; Percival, Math. Comp. 72, 2003). With 0/1 inputs, ‖x‖₂ ≤ √n and ‖s‖₂ ≤ √(n + ℓ), so
+ * at n = 10<sup>6</sup>, ℓ = 0.7n, N = 2<sup>21</sup>: ≈ 1.3·10<sup>6</sup>·1.1·10<sup>−16</sup>·21·c
+ * ≈ 3·10<sup>−9</sup>·c — many orders of magnitude below 1/4.
+ * When a short output is computed in B blocks (below), the block spectra are summed before one
+ * inverse, so the errors add: by Cauchy–Schwarz Σ‖x_b‖·‖s_b‖ ≤ √(n·B·N), ≈ 10<sup>6</sup> for
+ * n = 10<sup>6</sup>, ℓ = n/70 (B = 9, N = 2<sup>17</sup>) — the same order as one big
+ * transform. The 0.25 check stays as the guard.
  *
  * <p>Both real inputs ride in one complex transform ({@code z = x + i·s}); their spectra are
  * separated with {@code X[k] = (Z[k] + conj Z[N−k])/2}, {@code S[k] = (Z[k] − conj Z[N−k])/2i},
- * multiplied, and transformed back; the real result needs only a half-size inverse. That is
- * one and a half complex transforms instead of the NTT's three, each butterfly cheaper than a
- * modular one. As in the NTT, the forward transform is
- * decimation in frequency (bit-reversed output) and the inverse decimation in time, so no
- * permutation pass is needed, and large transforms recurse depth-first to stay in cache.
+ * multiplied, and transformed back; the real result needs only a half-size inverse. The
+ * forward transform's output is bit-reversed and the inverse takes it so ({@link ComplexFft}),
+ * so no permutation pass is needed. Working arrays are kept per thread between calls.
  */
 final class ToeplitzFft {
 
-    private static final int CACHE_BLOCK = 1 << 13;
     static final int MAX_LOG = 26;
 
-    /** The most recently used twiddle table (one at a time keeps memory bounded). */
-    private static volatile Twiddles cached;
+    /** The largest root table built so far (it serves every smaller size); softly held. */
+    private static volatile SoftReference<ComplexFft> cachedFft = new SoftReference<>(null);
+    /** Per-thread working arrays (re, im and, for blocks, two accumulators), reused across calls. */
+    private static final ThreadLocal<SoftReference<double[][]>> SCRATCH =
+            ThreadLocal.withInitial(() -> new SoftReference<>(null));
 
     private ToeplitzFft() {
     }
@@ -39,33 +51,33 @@ final class ToeplitzFft {
         if (outBits == 0 || n == 0) {
             return y;
         }
-        int need = seed.length();
-        int log = Math.max(1, 32 - Integer.numberOfLeadingZeros(Math.max(1, need - 1)));
+        int log = transformLog(n, outBits);
         if (log > MAX_LOG) {
-            throw new IllegalArgumentException("Toeplitz product too large for the FFT: n + l - 1 = " + need);
+            throw new IllegalArgumentException("Toeplitz product too large for the FFT: n + l - 1 = " + seed.length());
         }
         int size = 1 << log;
-        Twiddles tw = cached;
-        if (tw == null || tw.log != log) {
-            tw = new Twiddles(log);
-            cached = tw;
+        int block = Math.min(n, size - outBits + 1);   // bits of x per block
+        int blocks = (n + block - 1) / block;
+        ComplexFft fft = fftFor(log);
+        double[][] scratch = scratch(size, blocks > 1 ? 4 : 2);
+        double[] re = scratch[0];
+        double[] im = scratch[1];
+        double[] accRe = blocks > 1 ? scratch[2] : re;
+        double[] accIm = blocks > 1 ? scratch[3] : im;
+        for (int b = 0; b < blocks; b++) {
+            int from = b * block;
+            spread(x, from, Math.min(block, n - from), re, size);
+            spread(seed, n - from - block, block + outBits - 1, im, size);
+            fft.forward(re, im, size);
+            multiplySpectra(re, im, accRe, accIm, size, b > 0);
         }
-        double[] re = new double[size];
-        double[] im = new double[size];
-        spread(x, re);
-        spread(seed, im);
-        forward(re, im, 0, size, tw);
-        multiplySpectra(re, im, log);
-        int half = size >>> 1;
-        if (half >= 1) {
-            foldRealOutput(re, im, log, tw);
-            inverse(re, im, 0, half, tw);
-        }
+        foldRealOutput(accRe, accIm, log, fft);
+        fft.inverse(accRe, accIm, size >>> 1);
         long[] yw = y.words();
         double scale = 1.0 / size;
         for (int i = 0; i < outBits; i++) {
-            int c = i + n - 1;                     // c[2m] = Re z[m], c[2m+1] = Im z[m]
-            double v = ((c & 1) == 0 ? re[c >>> 1] : im[c >>> 1]) * scale;
+            int c = i + block - 1;                 // c[2m] = Re z[m], c[2m+1] = Im z[m]
+            double v = ((c & 1) == 0 ? accRe[c >>> 1] : accIm[c >>> 1]) * scale;
             double r = Math.rint(v);
             if (Math.abs(v - r) > 0.25) {
                 return null;
@@ -75,12 +87,82 @@ final class ToeplitzFft {
         return y;
     }
 
-    private static void spread(BitString bits, double[] out) {
-        long[] w = bits.words();
-        int len = bits.length();
-        for (int i = 0; i < len; i++) {
-            out[i] = (w[i >>> 6] >>> i) & 1L;
+    /**
+     * log2 of the transform size: the cheapest by {@link #cost} among sizes from about 2ℓ up to
+     * the one that takes all of x at once. A short output does not need a transform longer
+     * than the input: x is cut into blocks of N − ℓ + 1 bits, each block's product with its
+     * seed window is transformed, the spectra are summed (the transform is linear) and one
+     * inverse gives y. At n = 10^6, ℓ = n/70 that is nine 2^17-point transforms in place of
+     * one 2^20-point transform and a 2^19-point inverse: fewer operations, and each fits in cache.
+     */
+    static int transformLog(int n, int outBits) {
+        int full = Math.max(1, 64 - Long.numberOfLeadingZeros(Math.max(1L, (long) n + outBits - 2)));
+        int best = full;
+        double bestCost = cost(n, outBits, full);
+        for (int log = Math.max(1, 64 - Long.numberOfLeadingZeros(2L * outBits)); log < full; log++) {
+            double c = cost(n, outBits, log);
+            if (c < bestCost) {
+                best = log;
+                bestCost = c;
+            }
         }
+        return best;
+    }
+
+    /**
+     * Estimated nanoseconds with a 2^log-point transform (measured on the project machine):
+     * about 1.6 ns per radix-2 butterfly equivalent, N/2·log2 N of them per forward transform,
+     * N/4·log2(N/2) for the half-size inverse, plus ~12 ns per point per block for spreading
+     * the bits and the spectrum product.
+     */
+    static double cost(int n, int outBits, int log) {
+        double size = Math.pow(2, log);
+        long block = Math.min(n, (long) size - outBits + 1);
+        if (block < 1) {
+            return Double.POSITIVE_INFINITY;
+        }
+        long blocks = (n + block - 1) / block;
+        double forward = 1.6 * size / 2 * log + 12 * size;
+        double inverse = 1.6 * size / 4 * Math.max(0, log - 1) + 6 * size;
+        return blocks * forward + inverse;
+    }
+
+    private static ComplexFft fftFor(int log) {
+        ComplexFft fft = cachedFft.get();
+        if (fft == null || fft.log < log) {
+            fft = new ComplexFft(log);
+            cachedFft = new SoftReference<>(fft);
+        }
+        return fft;
+    }
+
+    private static double[][] scratch(int size, int count) {
+        double[][] s = SCRATCH.get().get();
+        if (s == null || s.length < count || s[0].length < size) {
+            s = new double[count][size];
+            SCRATCH.set(new SoftReference<>(s));
+        }
+        return s;
+    }
+
+    /**
+     * Bits {@code [from, from + count)} of {@code bits} as 0.0/1.0 into {@code out[0, count)},
+     * zero-padded to {@code size}; positions outside the string (from may be negative) are 0.
+     */
+    private static void spread(BitString bits, int from, int count, double[] out, int size) {
+        int m = 0;
+        if (from < 0) {
+            m = Math.min(count, -from);
+            Arrays.fill(out, 0, m, 0.0);
+        }
+        for (; m < count; m += 64) {
+            long w = bits.window64(from + m);      // bits past the end read as 0
+            int end = Math.min(64, count - m);
+            for (int b = 0; b < end; b++) {
+                out[m + b] = (w >>> b) & 1L;
+            }
+        }
+        Arrays.fill(out, count, size, 0.0);
     }
 
     /**
@@ -88,20 +170,21 @@ final class ToeplitzFft {
      * bit-reversed order the partner of position p in [2^m, 2^(m+1)) is 3·2^m − 1 − p, so
      * both ends of each octave are walked towards the middle: sequential memory access.
      */
-    private static void multiplySpectra(double[] re, double[] im, int log) {
-        int size = re.length;
-        pairProduct(re, im, 0, 0);
+    private static void multiplySpectra(double[] re, double[] im, double[] dRe, double[] dIm, int size, boolean add) {
+        pairProduct(re, im, dRe, dIm, 0, 0, add);
         if (size > 1) {
-            pairProduct(re, im, 1, 1);
+            pairProduct(re, im, dRe, dIm, 1, 1, add);
         }
         for (int lo = 2; lo < size; lo <<= 1) {
             for (int pos = lo, pos2 = 2 * lo - 1; pos < pos2; pos++, pos2--) {
-                pairProduct(re, im, pos, pos2);
+                pairProduct(re, im, dRe, dIm, pos, pos2, add);
             }
         }
     }
 
-    private static void pairProduct(double[] re, double[] im, int pos, int pos2) {
+    /** P[pos] and P[pos2] = conj P[pos] into (or, with {@code add}, onto) dRe/dIm; in place is safe. */
+    private static void pairProduct(double[] re, double[] im, double[] dRe, double[] dIm, int pos, int pos2,
+                                    boolean add) {
         double ar = re[pos];
         double ai = im[pos];
         double br = re[pos2];
@@ -112,10 +195,14 @@ final class ToeplitzFft {
         double si = -0.5 * (ar - br);
         double pr = xr * sr - xi * si;
         double pi = xr * si + xi * sr;
-        re[pos] = pr;
-        im[pos] = pi;
-        re[pos2] = pr;
-        im[pos2] = -pi;
+        if (add) {
+            pr += dRe[pos];
+            pi += dIm[pos];
+        }
+        dRe[pos] = pr;
+        dIm[pos] = pi;
+        dRe[pos2] = pr;
+        dIm[pos2] = -pi;
     }
 
     /**
@@ -124,147 +211,46 @@ final class ToeplitzFft {
      * size-N/2 inverse of {@code Z = E + i·O} is {@code z[m] = c[2m] + i·c[2m+1]}. In
      * bit-reversed order P[k] and P[k+N/2] are neighbours (positions 2j, 2j+1 with
      * j = rev_{N/2}(k)) and Z[k] belongs at j, so this runs in place, front to back.
+     *
+     * <p>The root e^{2πi·rev(j)/N} is a product from two small tables: splitting j's bits into
+     * high and low parts, rev(j) = rev(lo)·2^hiBits + rev(hi), so one complex multiplication per
+     * point replaces an N/2-entry table (and its memory traffic).
      */
-    private static void foldRealOutput(double[] re, double[] im, int log, Twiddles tw) {
-        int half = 1 << (log - 1);
-        double[] fr = tw.foldRe;
-        double[] fi = tw.foldIm;
-        for (int j = 0; j < half; j++) {
-            double ur = re[2 * j];
-            double ui = im[2 * j];
-            double vr = re[2 * j + 1];
-            double vi = im[2 * j + 1];
-            double er = ur + vr;
-            double ei = ui + vi;
-            double dr = ur - vr;
-            double di = ui - vi;
-            double cr = fr[j];                     // e^{+2πik/N}, k = rev(j), stored in j order
-            double ci = fi[j];
-            double or = dr * cr - di * ci;
-            double oi = dr * ci + di * cr;
-            re[j] = er - oi;                       // Z = E + i·O
-            im[j] = ei + or;
+    private static void foldRealOutput(double[] re, double[] im, int log, ComplexFft fft) {
+        int bits = log - 1;                        // j ranges over [0, 2^bits)
+        int size = 1 << log;
+        int loBits = bits / 2;
+        int hiBits = bits - loBits;
+        int loCount = 1 << loBits;
+        int hiCount = 1 << hiBits;
+        double[] ar = new double[loCount];         // e^{2πi·rev(lo)·2^hiBits/N}
+        double[] ai = new double[loCount];
+        for (int lo = 0; lo < loCount; lo++) {
+            int m = loBits == 0 ? 0 : (Integer.reverse(lo) >>> (32 - loBits)) << hiBits;
+            ar[lo] = fft.cos(m, size);
+            ai[lo] = fft.sin(m, size);
         }
-    }
-
-    private static void forward(double[] re, double[] im, int from, int size, Twiddles tw) {
-        if (size > CACHE_BLOCK) {
-            int half = size >>> 1;
-            difStage(re, im, from, from + size, half, tw);
-            forward(re, im, from, half, tw);
-            forward(re, im, from + half, half, tw);
-            return;
-        }
-        for (int half = size >>> 1; half >= 1; half >>>= 1) {
-            difStage(re, im, from, from + size, half, tw);
-        }
-    }
-
-    private static void difStage(double[] re, double[] im, int from, int to, int half, Twiddles tw) {
-        double[] wr = tw.re;
-        double[] wi = tw.im;
-        for (int start = from; start < to; start += 2 * half) {
-            for (int j = 0; j < half; j++) {
-                int a = start + j;
-                int b = a + half;
-                double ur = re[a];
-                double ui = im[a];
-                double vr = re[b];
-                double vi = im[b];
-                re[a] = ur + vr;
-                im[a] = ui + vi;
+        for (int hi = 0; hi < hiCount; hi++) {
+            int m = hiBits == 0 ? 0 : Integer.reverse(hi) >>> (32 - hiBits);
+            double br = fft.cos(m, size);
+            double bi = fft.sin(m, size);
+            int base = hi << loBits;
+            for (int lo = 0; lo < loCount; lo++) {
+                int j = base + lo;
+                double cr = ar[lo] * br - ai[lo] * bi;
+                double ci = ar[lo] * bi + ai[lo] * br;
+                double ur = re[2 * j];
+                double ui = im[2 * j];
+                double vr = re[2 * j + 1];
+                double vi = im[2 * j + 1];
+                double er = ur + vr;
+                double ei = ui + vi;
                 double dr = ur - vr;
                 double di = ui - vi;
-                double cr = wr[half + j];
-                double ci = wi[half + j];
-                re[b] = dr * cr - di * ci;
-                im[b] = dr * ci + di * cr;
-            }
-        }
-    }
-
-    private static void inverse(double[] re, double[] im, int from, int size, Twiddles tw) {
-        if (size > CACHE_BLOCK) {
-            int half = size >>> 1;
-            inverse(re, im, from, half, tw);
-            inverse(re, im, from + half, half, tw);
-            ditStage(re, im, from, from + size, half, tw);
-            return;
-        }
-        for (int half = 1; half < size; half <<= 1) {
-            ditStage(re, im, from, from + size, half, tw);
-        }
-    }
-
-    private static void ditStage(double[] re, double[] im, int from, int to, int half, Twiddles tw) {
-        double[] wr = tw.re;
-        double[] wi = tw.im;
-        for (int start = from; start < to; start += 2 * half) {
-            for (int j = 0; j < half; j++) {
-                int a = start + j;
-                int b = a + half;
-                double cr = wr[half + j];
-                double ci = -wi[half + j];   // conjugate root for the inverse
-                double vr = re[b] * cr - im[b] * ci;
-                double vi = re[b] * ci + im[b] * cr;
-                double ur = re[a];
-                double ui = im[a];
-                re[a] = ur + vr;
-                im[a] = ui + vi;
-                re[b] = ur - vr;
-                im[b] = ui - vi;
-            }
-        }
-    }
-
-    /** Entry half + j holds exp(−iπ·j/half), computed directly (no recurrence drift). */
-    static final class Twiddles {
-        final int log;
-        final double[] re;
-        final double[] im;
-        final double[] foldRe;   // e^{+2πi·rev(j)/N} for j < N/2, so the fold reads it in order
-        final double[] foldIm;
-
-        Twiddles(int log) {
-            this.log = log;
-            int size = 1 << log;
-            re = new double[Math.max(2, size)];
-            im = new double[re.length];
-            // The largest stage from cos/sin of one octant and symmetry; smaller stages by stride.
-            int top = size >>> 1;
-            double[] c = new double[top + 1];
-            double[] s = new double[top + 1];
-            int eighth = Math.max(1, top / 4);
-            for (int j = 0; j <= Math.min(eighth, top); j++) {
-                double angle = Math.PI * j / top;
-                c[j] = Math.cos(angle);
-                s[j] = Math.sin(angle);
-            }
-            for (int j = eighth + 1; j <= top; j++) {
-                if (j <= top / 2) {                 // angle in (π/4, π/2]: swap with the mirror
-                    int k = top / 2 - j;
-                    c[j] = s[k];
-                    s[j] = c[k];
-                } else {                            // angle in (π/2, π]: reflect
-                    int k = top - j;
-                    c[j] = -c[k];
-                    s[j] = s[k];
-                }
-            }
-            for (int half = 1; half <= top; half <<= 1) {
-                int stride = top / half;
-                for (int j = 0; j < half; j++) {
-                    re[half + j] = c[j * stride];
-                    im[half + j] = -s[j * stride];
-                }
-            }
-            foldRe = new double[Math.max(1, top)];
-            foldIm = new double[foldRe.length];
-            int shift = 33 - log;
-            for (int j = 0; j < top; j++) {
-                int k = log == 1 ? 0 : Integer.reverse(j) >>> shift;
-                foldRe[j] = c[k];
-                foldIm[j] = s[k];
+                double or = dr * cr - di * ci;
+                double oi = dr * ci + di * cr;
+                re[j] = er - oi;                   // Z = E + i·O
+                im[j] = ei + or;
             }
         }
     }

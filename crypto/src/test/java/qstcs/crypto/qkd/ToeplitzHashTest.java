@@ -101,10 +101,35 @@ class ToeplitzHashTest {
     }
 
     @Test
+    void shortOutputsUseSeveralSmallTransformsAndStayExact() {
+        // n = 10^6, l = n/70: the FFT cuts x into blocks (one small transform each) and sums the
+        // spectra; the last block is short and its seed window starts before the seed.
+        int n = 1_000_000;
+        int l = n / 70;
+        int log = ToeplitzFft.transformLog(n, l);
+        assertTrue(log < 20, "blocks of 2^" + log + " points, not one 2^20-point transform");
+        assertTrue(n % ((1 << log) - l + 1) != 0, "the last block must be partial for this test");
+        RandomGenerator rng = QkdRandom.seeded(70);
+        BitString x = BitString.random(n, rng);
+        BitString s = BitString.random(n + l - 1, rng);
+        BitString fft = ToeplitzFft.tryMultiply(x, s, l);
+        assertTrue(PrivacyAmplification.toeplitzWordParallel(x, s, l).contentEquals(fft));
+        for (int i : new int[] {0, 1, l / 2, l - 1}) {
+            int acc = 0;
+            for (int j = 0; j < n; j++) {
+                acc ^= s.bit(i - j + n - 1) & x.bit(j);
+            }
+            assertEquals(acc, fft.bit(i), "bit " + i + " by the definition");
+        }
+    }
+
+    @Test
     void methodChoiceFollowsTheCostModel() {
         assertEquals(PrivacyAmplification.Method.WORD_PARALLEL, PrivacyAmplification.cheapest(29_000, 13_000));
         assertEquals(PrivacyAmplification.Method.WORD_PARALLEL, PrivacyAmplification.cheapest(1 << 24, 130));
         assertEquals(PrivacyAmplification.Method.FFT, PrivacyAmplification.cheapest(1_000_000, 700_000));
+        assertEquals(PrivacyAmplification.Method.FFT, PrivacyAmplification.cheapest(1_000_000, 1_000_000 / 70));
+        assertEquals(21, ToeplitzFft.transformLog(1_000_000, 700_000), "one transform when the output is long");
         assertEquals(PrivacyAmplification.Method.NTT, PrivacyAmplification.cheapest(8_000_000, 5_000_000));
     }
 
