@@ -1,5 +1,7 @@
 package qstcs.crypto.qkd;
 
+import java.util.Arrays;
+
 /**
  * In-place complex FFT on split real/imaginary {@code double[]} arrays, shaped for convolution:
  * the forward transform is decimation in frequency (natural order in, bit-reversed out) and the
@@ -11,7 +13,8 @@ package qstcs.crypto.qkd;
  * do 3 complex multiplications per 4 points instead of 4 and halve the passes over the data;
  * complex products use {@link Math#fma}; and no stage walks the big arrays with a
  * power-of-two stride any more — large ranges are handled as a matrix whose column stages run
- * on a small padded {@link Tile} (one trip through memory for up to six stages), small ranges
+ * on a padded {@link Tile} of 16 rows × 512 columns (one trip through memory per four stages,
+ * long enough rows for the hardware prefetcher), small ranges
  * (≤ 2^10 points, 16 KiB) in place in L1. One table {@code e^(−iπj/h)} at index h + j serves
  * every size up to 2^log.
  */
@@ -19,16 +22,23 @@ final class ComplexFft {
 
     /** Ranges up to 2^10 points (16 KiB of re + im) run all their stages in place, in L1. */
     private static final int BLOCK_LOG = 10;
-    /** Larger ranges: a column pass does up to this many stages on 2^6-row tiles. */
-    private static final int PASS_LOG = 6;
+    /** Larger ranges: a column pass does up to this many stages on 2^4-row tiles. */
+    private static final int PASS_LOG = 4;
 
     /** log2 of the largest transform this table serves. */
     final int log;
     private final int size;
     private final double[] wr;   // wr[h + j] + i·wi[h + j] = e^(−iπj/h) for h a power of two < size
     private final double[] wi;
+    private final Radix4Butterflies butterflies;
 
+    /** The table for transforms up to 2^log points, with the fastest butterflies available. */
     ComplexFft(int log) {
+        this(log, Radix4Butterflies.fastest());
+    }
+
+    ComplexFft(int log, Radix4Butterflies butterflies) {
+        this.butterflies = butterflies;
         if (log < 0 || log > 30) {
             throw new IllegalArgumentException("transform size 2^" + log + " out of range");
         }
@@ -81,13 +91,57 @@ final class ComplexFft {
     /** Forward DIF transform of {@code re/im[0, n)}, n a power of two ≤ 2^log; output bit-reversed. */
     void forward(double[] re, double[] im, int n) {
         checkSize(n);
-        forward(re, im, 0, n, new Tile());
+        forward(re, im, 0, n, n > 1 << BLOCK_LOG ? new Tile() : null);
+    }
+
+    /**
+     * {@link #forward} of {@code re + i·im} where re[e] = bit {@code xFrom + e} of x for
+     * e &lt; xCount and im[e] = bit {@code sFrom + e} of s for e &lt; sCount, everything else 0
+     * (bits before a string's start or past its end read as 0). Large transforms read the bits
+     * straight into the first column pass, saving a pass that writes and re-reads both arrays.
+     */
+    void forwardFromBits(double[] re, double[] im, int n, BitString x, int xFrom, int xCount,
+                         BitString s, int sFrom, int sCount) {
+        checkSize(n);
+        int lg = Integer.numberOfTrailingZeros(n);
+        if (lg <= BLOCK_LOG) {
+            spreadBits(x, xFrom, xCount, 0, re, 0, n);
+            spreadBits(s, sFrom, sCount, 0, im, 0, n);
+            forward(re, im, 0, n, null);
+            return;
+        }
+        Tile tile = new Tile();
+        int k = Math.min(PASS_LOG, lg - BLOCK_LOG);
+        int cols = n >>> k;
+        for (int c0 = 0; c0 < cols; c0 += Tile.WIDTH) {
+            tile.loadBits(x, xFrom, xCount, s, sFrom, sCount, c0, cols, 1 << k);
+            tile.forwardStages(butterflies, wr, wi, k, cols, c0);
+            tile.store(re, im, c0, cols, 1 << k);
+        }
+        for (int t = 0; t < 1 << k; t++) {
+            forward(re, im, t * cols, cols, tile);
+        }
+    }
+
+    /** out[at + i] = bit from + e0 + i of bits if 0 ≤ that and e0 + i &lt; count, else 0; i &lt; len. */
+    static void spreadBits(BitString bits, int from, int count, int e0, double[] out, int at, int len) {
+        int neg = Math.max(0, Math.min(len, -(from + e0)));
+        int valid = Math.max(neg, Math.min(len, count - e0));
+        Arrays.fill(out, at, at + neg, 0.0);
+        for (int i = neg; i < valid; i += 64) {
+            long w = bits.window64(from + e0 + i);   // bits past the end read as 0
+            int end = Math.min(64, valid - i);
+            for (int b = 0; b < end; b++) {
+                out[at + i + b] = (w >>> b) & 1L;
+            }
+        }
+        Arrays.fill(out, at + valid, at + len, 0.0);
     }
 
     /** Inverse DIT transform of bit-reversed {@code re/im[0, n)}; output natural order, times n. */
     void inverse(double[] re, double[] im, int n) {
         checkSize(n);
-        inverse(re, im, 0, n, new Tile());
+        inverse(re, im, 0, n, n > 1 << BLOCK_LOG ? new Tile() : null);
     }
 
     private void checkSize(int n) {
@@ -98,8 +152,8 @@ final class ComplexFft {
 
     /**
      * DIF on {@code [from, from + n)}. A large range is a matrix of 2^k rows by n/2^k columns:
-     * its first k stages combine only elements of one column, so {@link Tile} copies 16 columns
-     * at a time into a small padded buffer (the rows are 2^j·8 bytes apart in the big array,
+     * its first k stages combine only elements of one column, so {@link Tile} copies 512 columns
+     * at a time into a padded buffer (the rows are 2^j·8 bytes apart in the big array,
      * which would make every row compete for the same cache set), runs the k stages there,
      * and copies them back — one trip through memory for k stages. Each row is then an
      * independent smaller DIF.
@@ -111,7 +165,7 @@ final class ComplexFft {
             int cols = n >>> k;
             for (int c0 = 0; c0 < cols; c0 += Tile.WIDTH) {
                 tile.load(re, im, from + c0, cols, 1 << k);
-                tile.forwardStages(wr, wi, k, cols, c0);
+                tile.forwardStages(butterflies, wr, wi, k, cols, c0);
                 tile.store(re, im, from + c0, cols, 1 << k);
             }
             for (int t = 0; t < 1 << k; t++) {
@@ -141,7 +195,7 @@ final class ComplexFft {
             }
             for (int c0 = 0; c0 < cols; c0 += Tile.WIDTH) {
                 tile.load(re, im, from + c0, cols, 1 << k);
-                tile.inverseStages(wr, wi, k, cols, c0);
+                tile.inverseStages(butterflies, wr, wi, k, cols, c0);
                 tile.store(re, im, from + c0, cols, 1 << k);
             }
             return;
@@ -225,122 +279,26 @@ final class ComplexFft {
         }
     }
 
-    /**
-     * Two DIF radix-2 stages (half 2q, then q) fused: for each j &lt; q with W = e^(−2πij/4q),
-     * t0 = a0 + a2, t1 = a0 − a2, t2 = a1 + a3, t3 = −i(a1 − a3), and
-     * (a0, a1, a2, a3) ← (t0 + t2, (t0 − t2)·W², (t1 + t3)·W, (t1 − t3)·W³) — the same values,
-     * in the same places, as the two radix-2 stages. W = wr/wi[2q + j], W² = [q + j]; W³ is
-     * their product. The inner loop is contiguous in every array, so C2 vectorizes it (AVX2).
-     */
     private void difRadix4(double[] re, double[] im, int from, int to, int q) {
-        double[] tr = wr;
-        double[] ti = wi;
         for (int start = from; start < to; start += 4 * q) {
-            int b1 = start + q;
-            int b2 = b1 + q;
-            int b3 = b2 + q;
-            for (int j = 0; j < q; j++) {
-                double x0r = re[start + j];
-                double x0i = im[start + j];
-                double x1r = re[b1 + j];
-                double x1i = im[b1 + j];
-                double x2r = re[b2 + j];
-                double x2i = im[b2 + j];
-                double x3r = re[b3 + j];
-                double x3i = im[b3 + j];
-                double w1r = tr[2 * q + j];
-                double w1i = ti[2 * q + j];
-                double w2r = tr[q + j];
-                double w2i = ti[q + j];
-                double w3r = Math.fma(w1r, w2r, -(w1i * w2i));
-                double w3i = Math.fma(w1r, w2i, w1i * w2r);
-                double t0r = x0r + x2r;
-                double t0i = x0i + x2i;
-                double t1r = x0r - x2r;
-                double t1i = x0i - x2i;
-                double t2r = x1r + x3r;
-                double t2i = x1i + x3i;
-                double t3r = x1i - x3i;
-                double t3i = x3r - x1r;
-                re[start + j] = t0r + t2r;
-                im[start + j] = t0i + t2i;
-                double br = t0r - t2r;
-                double bi = t0i - t2i;
-                re[b1 + j] = Math.fma(br, w2r, -(bi * w2i));
-                im[b1 + j] = Math.fma(br, w2i, bi * w2r);
-                double cr = t1r + t3r;
-                double ci = t1i + t3i;
-                re[b2 + j] = Math.fma(cr, w1r, -(ci * w1i));
-                im[b2 + j] = Math.fma(cr, w1i, ci * w1r);
-                double dr = t1r - t3r;
-                double di = t1i - t3i;
-                re[b3 + j] = Math.fma(dr, w3r, -(di * w3i));
-                im[b3 + j] = Math.fma(dr, w3i, di * w3r);
-            }
+            butterflies.dif(re, im, wr, wi, start, q, q, 0, q);
         }
     }
 
-    /**
-     * The inverse of {@link #difRadix4} up to the factor 4 (two DIT stages, half q then 2q, with
-     * conjugate roots): p = a1·W̄², u2 = a2·W̄, u3 = a3·W̄³, and
-     * (a0, a1, a2, a3) ← (a0 + p + u2 + u3, a0 − p + i(u2 − u3), a0 + p − u2 − u3, a0 − p − i(u2 − u3)).
-     */
     private void ditRadix4(double[] re, double[] im, int from, int to, int q) {
-        double[] tr = wr;
-        double[] ti = wi;
         for (int start = from; start < to; start += 4 * q) {
-            int b1 = start + q;
-            int b2 = b1 + q;
-            int b3 = b2 + q;
-            for (int j = 0; j < q; j++) {
-                double w1r = tr[2 * q + j];
-                double w1i = -ti[2 * q + j];
-                double w2r = tr[q + j];
-                double w2i = -ti[q + j];
-                double w3r = Math.fma(w1r, w2r, -(w1i * w2i));
-                double w3i = Math.fma(w1r, w2i, w1i * w2r);
-                double x0r = re[start + j];
-                double x0i = im[start + j];
-                double x1r = re[b1 + j];
-                double x1i = im[b1 + j];
-                double x2r = re[b2 + j];
-                double x2i = im[b2 + j];
-                double x3r = re[b3 + j];
-                double x3i = im[b3 + j];
-                double pr = Math.fma(x1r, w2r, -(x1i * w2i));
-                double pi = Math.fma(x1r, w2i, x1i * w2r);
-                double u2r = Math.fma(x2r, w1r, -(x2i * w1i));
-                double u2i = Math.fma(x2r, w1i, x2i * w1r);
-                double u3r = Math.fma(x3r, w3r, -(x3i * w3i));
-                double u3i = Math.fma(x3r, w3i, x3i * w3r);
-                double sr = u2r + u3r;
-                double si = u2i + u3i;
-                double dr = u3i - u2i;             // i·(u2 − u3)
-                double di = u2r - u3r;
-                double er = x0r + pr;
-                double ei = x0i + pi;
-                double fr = x0r - pr;
-                double fi = x0i - pi;
-                re[start + j] = er + sr;
-                im[start + j] = ei + si;
-                re[b2 + j] = er - sr;
-                im[b2 + j] = ei - si;
-                re[b1 + j] = fr + dr;
-                im[b1 + j] = fi + di;
-                re[b3 + j] = fr - dr;
-                im[b3 + j] = fi - di;
-            }
+            butterflies.dit(re, im, wr, wi, start, q, q, 0, q);
         }
     }
 
     /**
-     * A 2^k × 16 block of a large transform (k ≤ {@link #PASS_LOG}), held row by row with a
+     * A 2^k × 512 block of a large transform (k ≤ {@link #PASS_LOG}), held row by row with a
      * padded stride so no two rows share a cache set. In the big range, element (t, c) is at
      * t·cols + c; a DIF stage of half h·cols pairs rows t and t + h with the root index
-     * j = (t mod h)·cols + c — so for a fixed row pair the 16 roots are contiguous in the table.
+     * j = (t mod h)·cols + c — so for a fixed row pair the 512 roots are contiguous in the table.
      */
     static final class Tile {
-        static final int WIDTH = 16;
+        static final int WIDTH = 512;
         private static final int STRIDE = WIDTH + 4;
         private final double[] re = new double[STRIDE << PASS_LOG];
         private final double[] im = new double[STRIDE << PASS_LOG];
@@ -352,6 +310,14 @@ final class ComplexFft {
             }
         }
 
+        void loadBits(BitString x, int xFrom, int xCount, BitString s, int sFrom, int sCount,
+                      int base, int cols, int rows) {
+            for (int t = 0; t < rows; t++) {
+                spreadBits(x, xFrom, xCount, base + t * cols, re, t * STRIDE, WIDTH);
+                spreadBits(s, sFrom, sCount, base + t * cols, im, t * STRIDE, WIDTH);
+            }
+        }
+
         void store(double[] dstRe, double[] dstIm, int base, int cols, int rows) {
             for (int t = 0; t < rows; t++) {
                 System.arraycopy(re, t * STRIDE, dstRe, base + t * cols, WIDTH);
@@ -360,14 +326,14 @@ final class ComplexFft {
         }
 
         /** DIF stages of halves 2^(k−1)·cols … cols: radix-4 pairs, then a radix-2 if k is odd. */
-        void forwardStages(double[] tr, double[] ti, int k, int cols, int c0) {
+        void forwardStages(Radix4Butterflies kernel, double[] tr, double[] ti, int k, int cols, int c0) {
             int rows = 1 << k;
             int qr = rows >>> 2;
             for (; qr >= 1; qr >>>= 2) {
                 int q = qr * cols;
                 for (int tb = 0; tb < rows; tb += 4 * qr) {
                     for (int r = 0; r < qr; r++) {
-                        difRows(tr, ti, (tb + r) * STRIDE, qr * STRIDE, q, r * cols + c0);
+                        kernel.dif(re, im, tr, ti, (tb + r) * STRIDE, qr * STRIDE, q, r * cols + c0, WIDTH);
                     }
                 }
             }
@@ -379,7 +345,7 @@ final class ComplexFft {
         }
 
         /** DIT stages of halves cols … 2^(k−1)·cols: a radix-2 first if k is odd, then radix-4 pairs. */
-        void inverseStages(double[] tr, double[] ti, int k, int cols, int c0) {
+        void inverseStages(Radix4Butterflies kernel, double[] tr, double[] ti, int k, int cols, int c0) {
             int rows = 1 << k;
             int qr = 1;
             if ((k & 1) == 1) {
@@ -392,7 +358,7 @@ final class ComplexFft {
                 int q = qr * cols;
                 for (int tb = 0; tb < rows; tb += 4 * qr) {
                     for (int r = 0; r < qr; r++) {
-                        ditRows(tr, ti, (tb + r) * STRIDE, qr * STRIDE, q, r * cols + c0);
+                        kernel.dit(re, im, tr, ti, (tb + r) * STRIDE, qr * STRIDE, q, r * cols + c0, WIDTH);
                     }
                 }
             }
@@ -423,96 +389,6 @@ final class ComplexFft {
                     re[p1 + b] = ur - xr;
                     im[p1 + b] = ui - xi;
                 }
-            }
-        }
-
-        /** {@link ComplexFft#difRadix4} on rows p0, p0 + d, p0 + 2d, p0 + 3d; roots from j = w. */
-        private void difRows(double[] tr, double[] ti, int p0, int d, int q, int w) {
-            int p1 = p0 + d;
-            int p2 = p1 + d;
-            int p3 = p2 + d;
-            for (int b = 0; b < WIDTH; b++) {
-                double x0r = re[p0 + b];
-                double x0i = im[p0 + b];
-                double x1r = re[p1 + b];
-                double x1i = im[p1 + b];
-                double x2r = re[p2 + b];
-                double x2i = im[p2 + b];
-                double x3r = re[p3 + b];
-                double x3i = im[p3 + b];
-                double w1r = tr[2 * q + w + b];
-                double w1i = ti[2 * q + w + b];
-                double w2r = tr[q + w + b];
-                double w2i = ti[q + w + b];
-                double w3r = Math.fma(w1r, w2r, -(w1i * w2i));
-                double w3i = Math.fma(w1r, w2i, w1i * w2r);
-                double t0r = x0r + x2r;
-                double t0i = x0i + x2i;
-                double t1r = x0r - x2r;
-                double t1i = x0i - x2i;
-                double t2r = x1r + x3r;
-                double t2i = x1i + x3i;
-                double t3r = x1i - x3i;
-                double t3i = x3r - x1r;
-                re[p0 + b] = t0r + t2r;
-                im[p0 + b] = t0i + t2i;
-                double br = t0r - t2r;
-                double bi = t0i - t2i;
-                re[p1 + b] = Math.fma(br, w2r, -(bi * w2i));
-                im[p1 + b] = Math.fma(br, w2i, bi * w2r);
-                double cr = t1r + t3r;
-                double ci = t1i + t3i;
-                re[p2 + b] = Math.fma(cr, w1r, -(ci * w1i));
-                im[p2 + b] = Math.fma(cr, w1i, ci * w1r);
-                double dr = t1r - t3r;
-                double di = t1i - t3i;
-                re[p3 + b] = Math.fma(dr, w3r, -(di * w3i));
-                im[p3 + b] = Math.fma(dr, w3i, di * w3r);
-            }
-        }
-
-        /** {@link ComplexFft#ditRadix4} on rows p0, p0 + d, p0 + 2d, p0 + 3d; roots from j = w. */
-        private void ditRows(double[] tr, double[] ti, int p0, int d, int q, int w) {
-            int p1 = p0 + d;
-            int p2 = p1 + d;
-            int p3 = p2 + d;
-            for (int b = 0; b < WIDTH; b++) {
-                double w1r = tr[2 * q + w + b];
-                double w1i = -ti[2 * q + w + b];
-                double w2r = tr[q + w + b];
-                double w2i = -ti[q + w + b];
-                double w3r = Math.fma(w1r, w2r, -(w1i * w2i));
-                double w3i = Math.fma(w1r, w2i, w1i * w2r);
-                double x0r = re[p0 + b];
-                double x0i = im[p0 + b];
-                double x1r = re[p1 + b];
-                double x1i = im[p1 + b];
-                double x2r = re[p2 + b];
-                double x2i = im[p2 + b];
-                double x3r = re[p3 + b];
-                double x3i = im[p3 + b];
-                double pr = Math.fma(x1r, w2r, -(x1i * w2i));
-                double pi = Math.fma(x1r, w2i, x1i * w2r);
-                double u2r = Math.fma(x2r, w1r, -(x2i * w1i));
-                double u2i = Math.fma(x2r, w1i, x2i * w1r);
-                double u3r = Math.fma(x3r, w3r, -(x3i * w3i));
-                double u3i = Math.fma(x3r, w3i, x3i * w3r);
-                double sr = u2r + u3r;
-                double si = u2i + u3i;
-                double dr = u3i - u2i;
-                double di = u2r - u3r;
-                double er = x0r + pr;
-                double ei = x0i + pi;
-                double fr = x0r - pr;
-                double fi = x0i - pi;
-                re[p0 + b] = er + sr;
-                im[p0 + b] = ei + si;
-                re[p2 + b] = er - sr;
-                im[p2 + b] = ei - si;
-                re[p1 + b] = fr + dr;
-                im[p1 + b] = fi + di;
-                re[p3 + b] = fr - dr;
-                im[p3 + b] = fi - di;
             }
         }
     }

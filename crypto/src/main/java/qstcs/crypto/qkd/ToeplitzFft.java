@@ -1,7 +1,6 @@
 package qstcs.crypto.qkd;
 
 import java.lang.ref.SoftReference;
-import java.util.Arrays;
 
 /**
  * Toeplitz hashing through a floating-point FFT convolution — the fastest exact method here
@@ -66,9 +65,8 @@ final class ToeplitzFft {
         double[] accIm = blocks > 1 ? scratch[3] : im;
         for (int b = 0; b < blocks; b++) {
             int from = b * block;
-            spread(x, from, Math.min(block, n - from), re, size);
-            spread(seed, n - from - block, block + outBits - 1, im, size);
-            fft.forward(re, im, size);
+            fft.forwardFromBits(re, im, size, x, from, Math.min(block, n - from),
+                    seed, n - from - block, block + outBits - 1);
             multiplySpectra(re, im, accRe, accIm, size, b > 0);
         }
         foldRealOutput(accRe, accIm, log, fft);
@@ -143,26 +141,6 @@ final class ToeplitzFft {
             SCRATCH.set(new SoftReference<>(s));
         }
         return s;
-    }
-
-    /**
-     * Bits {@code [from, from + count)} of {@code bits} as 0.0/1.0 into {@code out[0, count)},
-     * zero-padded to {@code size}; positions outside the string (from may be negative) are 0.
-     */
-    private static void spread(BitString bits, int from, int count, double[] out, int size) {
-        int m = 0;
-        if (from < 0) {
-            m = Math.min(count, -from);
-            Arrays.fill(out, 0, m, 0.0);
-        }
-        for (; m < count; m += 64) {
-            long w = bits.window64(from + m);      // bits past the end read as 0
-            int end = Math.min(64, count - m);
-            for (int b = 0; b < end; b++) {
-                out[m + b] = (w >>> b) & 1L;
-            }
-        }
-        Arrays.fill(out, count, size, 0.0);
     }
 
     /**

@@ -38,4 +38,9 @@ public final class EngineProbe {
     public static int toeplitz(Object[] input) {
         return PrivacyAmplification.toeplitz((BitString) input[0], (BitString) input[1], (Integer) input[2]).popCount();
     }
+
+    /** Which FFT butterflies privacy amplification runs with ("vector, 4 doubles" or "scalar"). */
+    public static String fftButterflies() {
+        return Radix4Butterflies.fastest().description();
+    }
 }

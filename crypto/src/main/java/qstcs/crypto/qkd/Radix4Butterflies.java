@@ -1,0 +1,59 @@
+package qstcs.crypto.qkd;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The inner loop of {@link ComplexFft}: {@code count} radix-4 butterflies on the points
+ * {@code a + b, a + d + b, a + 2d + b, a + 3d + b} (b &lt; count) of split re/im arrays, with
+ * roots W = e^(−2πij/4q) read from the table as W = (tr, ti)[2q + w + b], W² = [q + w + b]
+ * and W³ = W·W².
+ *
+ * <p>DIF (forward): t0 = a0 + a2, t1 = a0 − a2, t2 = a1 + a3, t3 = −i(a1 − a3), and
+ * (a0, a1, a2, a3) ← (t0 + t2, (t0 − t2)·W², (t1 + t3)·W, (t1 − t3)·W³) — the same values, in
+ * the same places, as two radix-2 stages of halves 2q and q. DIT (inverse, conjugate roots):
+ * p = a1·W̄², u2 = a2·W̄, u3 = a3·W̄³ and (a0, a1, a2, a3) ←
+ * (a0 + p + u2 + u3, a0 − p + i(u2 − u3), a0 + p − u2 − u3, a0 − p − i(u2 − u3)).
+ *
+ * <p>Two implementations: {@link ScalarRadix4} (plain Java, always there) and
+ * {@code VectorRadix4} (the incubating Vector API, four doubles per AVX2 instruction), used only
+ * when the JVM was started with {@code --add-modules jdk.incubator.vector}. C2 does not
+ * auto-vectorize these loops, and scalar Java is ~3× slower per butterfly here.
+ */
+interface Radix4Butterflies {
+
+    void dif(double[] re, double[] im, double[] tr, double[] ti, int a, int d, int q, int w, int count);
+
+    void dit(double[] re, double[] im, double[] tr, double[] ti, int a, int d, int q, int w, int count);
+
+    /** A short name for benchmark output ("vector, 4 lanes" or "scalar"). */
+    String description();
+
+    /** The vector butterflies when the incubator module is present (and work), else the scalar ones. */
+    static Radix4Butterflies fastest() {
+        return Holder.FASTEST;
+    }
+
+    /** Resolved once: loading {@code VectorRadix4} without the module would fail, so it is loaded by name. */
+    final class Holder {
+        static final Radix4Butterflies FASTEST = load();
+
+        private Holder() {
+        }
+
+        private static Radix4Butterflies load() {
+            if (Boolean.getBoolean("qstcs.fft.scalar")
+                    || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                return ScalarRadix4.INSTANCE;
+            }
+            try {
+                return (Radix4Butterflies) Class.forName("qstcs.crypto.qkd.VectorRadix4")
+                        .getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+                Logger.getLogger(Radix4Butterflies.class.getName()).log(Level.FINE,
+                        "vector FFT butterflies unavailable, using scalar ones", e);
+                return ScalarRadix4.INSTANCE;
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package qstcs.crypto.qkd;
+
+/** {@link Radix4Butterflies} in plain Java; complex products with {@link Math#fma}. */
+final class ScalarRadix4 implements Radix4Butterflies {
+
+    static final ScalarRadix4 INSTANCE = new ScalarRadix4();
+
+    private ScalarRadix4() {
+    }
+
+    @Override
+    public String description() {
+        return "scalar";
+    }
+
+    /**
+     * Scalar butterflies from {@code b = from} on; the vector kernels finish their tails here.
+     */
+    static void difFrom(double[] re, double[] im, double[] tr, double[] ti, int p0, int d, int q, int w,
+                        int from, int count) {
+        INSTANCE.dif(re, im, tr, ti, p0 + from, d, q, w + from, count - from);
+    }
+
+    static void ditFrom(double[] re, double[] im, double[] tr, double[] ti, int p0, int d, int q, int w,
+                        int from, int count) {
+        INSTANCE.dit(re, im, tr, ti, p0 + from, d, q, w + from, count - from);
+    }
+
+    @Override
+    public void dif(double[] re, double[] im, double[] tr, double[] ti, int p0, int d, int q, int w, int count) {
+        int p1 = p0 + d;
+        int p2 = p1 + d;
+        int p3 = p2 + d;
+        for (int b = 0; b < count; b++) {
+            double x0r = re[p0 + b];
+            double x0i = im[p0 + b];
+            double x1r = re[p1 + b];
+            double x1i = im[p1 + b];
+            double x2r = re[p2 + b];
+            double x2i = im[p2 + b];
+            double x3r = re[p3 + b];
+            double x3i = im[p3 + b];
+            double w1r = tr[2 * q + w + b];
+            double w1i = ti[2 * q + w + b];
+            double w2r = tr[q + w + b];
+            double w2i = ti[q + w + b];
+            double w3r = Math.fma(w1r, w2r, -(w1i * w2i));
+            double w3i = Math.fma(w1r, w2i, w1i * w2r);
+            double t0r = x0r + x2r;
+            double t0i = x0i + x2i;
+            double t1r = x0r - x2r;
+            double t1i = x0i - x2i;
+            double t2r = x1r + x3r;
+            double t2i = x1i + x3i;
+            double t3r = x1i - x3i;
+            double t3i = x3r - x1r;
+            re[p0 + b] = t0r + t2r;
+            im[p0 + b] = t0i + t2i;
+            double br = t0r - t2r;
+            double bi = t0i - t2i;
+            re[p1 + b] = Math.fma(br, w2r, -(bi * w2i));
+            im[p1 + b] = Math.fma(br, w2i, bi * w2r);
+            double cr = t1r + t3r;
+            double ci = t1i + t3i;
+            re[p2 + b] = Math.fma(cr, w1r, -(ci * w1i));
+            im[p2 + b] = Math.fma(cr, w1i, ci * w1r);
+            double dr = t1r - t3r;
+            double di = t1i - t3i;
+            re[p3 + b] = Math.fma(dr, w3r, -(di * w3i));
+            im[p3 + b] = Math.fma(dr, w3i, di * w3r);
+        }
+    }
+
+    @Override
+    public void dit(double[] re, double[] im, double[] tr, double[] ti, int p0, int d, int q, int w, int count) {
+        int p1 = p0 + d;
+        int p2 = p1 + d;
+        int p3 = p2 + d;
+        for (int b = 0; b < count; b++) {
+            double w1r = tr[2 * q + w + b];
+            double w1i = -ti[2 * q + w + b];
+            double w2r = tr[q + w + b];
+            double w2i = -ti[q + w + b];
+            double w3r = Math.fma(w1r, w2r, -(w1i * w2i));
+            double w3i = Math.fma(w1r, w2i, w1i * w2r);
+            double x0r = re[p0 + b];
+            double x0i = im[p0 + b];
+            double x1r = re[p1 + b];
+            double x1i = im[p1 + b];
+            double x2r = re[p2 + b];
+            double x2i = im[p2 + b];
+            double x3r = re[p3 + b];
+            double x3i = im[p3 + b];
+            double pr = Math.fma(x1r, w2r, -(x1i * w2i));
+            double pi = Math.fma(x1r, w2i, x1i * w2r);
+            double u2r = Math.fma(x2r, w1r, -(x2i * w1i));
+            double u2i = Math.fma(x2r, w1i, x2i * w1r);
+            double u3r = Math.fma(x3r, w3r, -(x3i * w3i));
+            double u3i = Math.fma(x3r, w3i, x3i * w3r);
+            double sr = u2r + u3r;
+            double si = u2i + u3i;
+            double dr = u3i - u2i;
+            double di = u2r - u3r;
+            double er = x0r + pr;
+            double ei = x0i + pi;
+            double fr = x0r - pr;
+            double fi = x0i - pi;
+            re[p0 + b] = er + sr;
+            im[p0 + b] = ei + si;
+            re[p2 + b] = er - sr;
+            im[p2 + b] = ei - si;
+            re[p1 + b] = fr + dr;
+            im[p1 + b] = fi + di;
+            re[p3 + b] = fr - dr;
+            im[p3 + b] = fi - di;
+        }
+    }
+}
