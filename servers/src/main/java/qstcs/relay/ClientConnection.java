@@ -1,15 +1,20 @@
 package qstcs.relay;
 
+import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.websocket.WsSession;
 
 /**
- * One WebSocket connection as the relay sees it: the session to write to, the device id it
- * registered (null before register), and whether the relay has closed it. Writes from several
- * threads are safe (Helidon serialises them per session).
+ * One WebSocket connection as the relay sees it: where to write (its {@link Outbox}), the device
+ * id it registered (null before register), and whether the relay has closed it. Any thread may
+ * send; sending never waits for the client to read.
  */
 final class ClientConnection {
+
+    private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
 
     /** Close code when the KMS reports the quantum link RED (DESIGN §5). */
     static final int CLOSE_LINK_RED = 4403;
@@ -17,18 +22,36 @@ final class ClientConnection {
     static final int CLOSE_REPLACED = 4409;
     /** Close code for a device the operator revoked (its token no longer works). */
     static final int CLOSE_REVOKED = 4401;
-    /** Close code for a client that floods the relay (RFC 6455 policy violation). */
+    /**
+     * Close code for a client that floods the relay, or reads so slowly that its outbound backlog
+     * passes the limit (RFC 6455 policy violation).
+     */
     static final int CLOSE_POLICY = 1008;
+    /** How long a close may wait behind a socket the client does not read before the socket is cut. */
+    static final long CLOSE_GRACE_NANOS = 2_000_000_000L;
 
     private final WsSession session;
     private final Thread reader;
+    private final Outbox outbox;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Runnable onSlow;
     private volatile String deviceId;
+    /** System.nanoTime() when the relay asked for the close; 0 while open. */
+    private volatile long closingSince;
 
-    /** @param reader the thread that reads this connection; it ends when the socket is gone */
-    ClientConnection(WsSession session, Thread reader) {
+    /**
+     * @param reader        the thread that reads this connection; it ends when the socket is gone
+     * @param outboundBytes most bytes waiting for this client before it counts as too slow
+     * @param onSlow        called once when the client is dropped for reading too slowly
+     */
+    ClientConnection(WsSession session, Thread reader, long outboundBytes, Runnable onSlow) {
         this.session = session;
         this.reader = reader;
+        this.onSlow = onSlow;
+        if (!(session.socketContext() instanceof ConnectionContext ctx)) {
+            throw new IllegalStateException("not a Helidon server WebSocket session");
+        }
+        this.outbox = new Outbox(Outbox.sink(ctx.dataWriter(), session), outboundBytes);
     }
 
     String deviceId() {
@@ -39,38 +62,88 @@ final class ClientConnection {
         this.deviceId = id;
     }
 
+    boolean readerAlive() {
+        return reader.isAlive();
+    }
+
     boolean isOpen() {
         return !closed.get() && reader.isAlive();
     }
 
     /**
-     * Sends one text frame; false when the connection is closed or the write fails (the peer is
-     * gone), in which case the connection counts as closed from now on.
+     * Queues one text frame; false when the connection is closed, its writes failed (the peer is
+     * gone), or the client reads too slowly (it is then closed), i.e. whenever the frame will not
+     * reach it.
      */
     boolean send(String text) {
+        return send(Outbox.encode(text));
+    }
+
+    /** Queues a frame already encoded with {@link Outbox#encode} (one encoding for many recipients). */
+    boolean send(byte[] frame) {
         if (closed.get()) {
             return false;
         }
-        try {
-            session.send(text, true);
-            return true;
-        } catch (RuntimeException e) {
-            closed.set(true);
-            return false;
+        switch (outbox.offer(frame, Thread.currentThread() == reader)) {
+            case QUEUED -> {
+                return true;
+            }
+            case OVER_BUDGET -> {
+                tooSlow();
+                return false;
+            }
+            default -> {
+                closed.set(true);
+                return false;
+            }
         }
     }
 
-    /** Sends a last frame (may be null) and closes with {@code code}; only the first close counts. */
+    /** Queues a last frame (may be null) and a close with {@code code}; only the first close counts. */
     void closeWith(String lastFrame, int code, String reason) {
         if (lastFrame != null) {
             send(lastFrame);
         }
         if (closed.compareAndSet(false, true)) {
-            try {
-                session.close(code, reason);
-            } catch (RuntimeException e) {
-                // The peer is already gone; nothing left to tell it.
-            }
+            closingSince = System.nanoTime();
+            outbox.close(code, reason);
+        }
+    }
+
+    /**
+     * The client let more than its outbound budget pile up: it is not reading. Its backlog is dropped
+     * and it gets a close 1008, which it will see only if it reads again; {@link #cutIfStuck} ends the
+     * socket if it does not.
+     */
+    private void tooSlow() {
+        if (closed.compareAndSet(false, true)) {
+            LOG.log(Level.INFO, "closing {0}: it does not read what is sent to it (outbound backlog over the limit)",
+                    this);
+            closingSince = System.nanoTime();
+            outbox.discard();
+            onSlow.run();
+            // The close frame cannot pass the unread data: try it on the side, and cut the socket
+            // from the sweep if it is still stuck after the grace period.
+            Thread.startVirtualThread(() -> {
+                try {
+                    session.close(CLOSE_POLICY, "reading too slowly: outbound backlog over the limit");
+                } catch (RuntimeException e) {
+                    // The socket was cut meanwhile.
+                }
+            });
+        }
+    }
+
+    /**
+     * Ends the socket of a connection whose close has waited longer than the grace period (a client
+     * that does not read never lets the close frame through). Called by the periodic sweep.
+     */
+    void cutIfStuck(long now) {
+        long since = closingSince;
+        if (since != 0 && now - since > CLOSE_GRACE_NANOS && reader.isAlive()
+                && session instanceof ServerConnection server) {
+            // Interrupting the reader closes the socket, which also fails a write blocked on it.
+            server.close(true);
         }
     }
 

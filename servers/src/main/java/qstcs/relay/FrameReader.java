@@ -1,19 +1,13 @@
 package qstcs.relay;
 
-import java.io.IOException;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
-
 /**
- * Reads the header of a client frame with Jackson's streaming parser: only the top-level fields
+ * Reads the header of a client frame with {@link HeaderScanner}: only the top-level fields
  * {@code type}, {@code id}, {@code sender}, {@code recipient} (and {@code device_id}, {@code token}
  * of a register frame) are decoded; every other value, such as {@code nonce} or {@code ciphertext},
- * is skipped without being decoded or copied. The frame text itself is forwarded unchanged.
+ * is checked for well-formedness and skipped without being decoded or copied. The frame text itself
+ * is forwarded unchanged.
  */
 final class FrameReader {
 
@@ -21,16 +15,6 @@ final class FrameReader {
     static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     /** Frame ids: UUIDs in practice; anything printable without quotes or spaces is accepted. */
     static final Pattern FRAME_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
-
-    private static final JsonFactory JSON = JsonFactory.builder()
-            // A repeated "sender" could make the relay and the recipient read different values.
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            // Parser messages quote the input; they are never shown, but keep them free of it anyway.
-            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-            // The default pool keeps buffers per thread; with one virtual thread per connection that
-            // is ~10 KB held by every idle connection. A shared pool keeps a handful in total.
-            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
-            .build();
 
     /** Outcome of reading one frame: a header, or the error to send back. */
     sealed interface Result {
@@ -50,70 +34,52 @@ final class FrameReader {
 
     /** Reads and validates the header of {@code text}; never throws on bad input. */
     static Result read(String text) {
-        FrameHeader raw;
-        try (JsonParser parser = JSON.createParser(text)) {
-            JsonToken first = parser.nextToken();
-            if (first != JsonToken.START_OBJECT) {
-                return first == null
-                        ? new Rejected(ErrorCode.BAD_JSON, "frame is not valid JSON")
-                        : new Rejected(ErrorCode.NOT_OBJECT, "frame must be a JSON object");
+        HeaderScanner scan = new HeaderScanner(text);
+        switch (scan.scan()) {
+            case MALFORMED -> {
+                return new Rejected(ErrorCode.BAD_JSON, "frame is not valid JSON");
             }
-            raw = readTopLevel(parser);
-            if (raw == null) {
-                return new Rejected(ErrorCode.BAD_FIELD,
-                        "type, id, sender, recipient, device_id and token must be JSON strings");
+            case NOT_OBJECT -> {
+                return new Rejected(ErrorCode.NOT_OBJECT, "frame must be a JSON object");
             }
-            if (parser.nextToken() != null) {
+            case TRAILING -> {
                 return new Rejected(ErrorCode.BAD_JSON, "frame has content after the JSON object");
             }
-        } catch (IOException | RuntimeException e) {
-            // The parser's message quotes the input: never pass it on.
-            return new Rejected(ErrorCode.BAD_JSON, "frame is not valid JSON");
+            default -> {
+                if (scan.wrongType) {
+                    return new Rejected(ErrorCode.BAD_FIELD,
+                            "type, id, sender, recipient, device_id and token must be JSON strings");
+                }
+                return validate(new FrameHeader(scan.type, scan.id, scan.sender, scan.recipient, scan.deviceId,
+                        scan.token));
+            }
         }
-        return validate(raw);
     }
 
-    private static FrameHeader readTopLevel(JsonParser parser) throws IOException {
-        String type = null;
-        String id = null;
-        String sender = null;
-        String recipient = null;
-        String deviceId = null;
-        String token = null;
-        boolean wrongType = false;
-        JsonToken token0;
-        while ((token0 = parser.nextToken()) == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            JsonToken value = parser.nextToken();
-            boolean wanted = switch (name) {
-                case "type", "id", "sender", "recipient", "device_id", "token" -> true;
-                default -> false;
-            };
-            if (!wanted) {
-                // Objects and arrays are skipped as a whole; a scalar (e.g. the ciphertext string)
-                // is left undecoded and skipped by the next nextToken().
-                parser.skipChildren();
-                continue;
-            }
-            if (value != JsonToken.VALUE_STRING) {
-                wrongType = true;
-                parser.skipChildren();
-                continue;
-            }
-            String s = parser.getText();
-            switch (name) {
-                case "type" -> type = s;
-                case "id" -> id = s;
-                case "sender" -> sender = s;
-                case "recipient" -> recipient = s;
-                case "device_id" -> deviceId = s;
-                default -> token = s;
+    /** Same as {@link #DEVICE_ID}, without a matcher per frame. */
+    static boolean isDeviceId(String s) {
+        return matches(s, 64, false);
+    }
+
+    /** Same as {@link #FRAME_ID}, without a matcher per frame. */
+    static boolean isFrameId(String s) {
+        return matches(s, 128, true);
+    }
+
+    private static boolean matches(String s, int max, boolean colon) {
+        int n = s.length();
+        if (n < 1 || n > max) {
+            return false;
+        }
+        for (int k = 0; k < n; k++) {
+            char c = s.charAt(k);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '.' || c == '-' || (colon && c == ':');
+            if (!ok) {
+                return false;
             }
         }
-        if (token0 != JsonToken.END_OBJECT) {
-            throw new IOException("unterminated object");
-        }
-        return wrongType ? null : new FrameHeader(type, id, sender, recipient, deviceId, token);
+        return true;
     }
 
     private static Result validate(FrameHeader h) {
@@ -125,7 +91,7 @@ final class FrameReader {
                 if (h.deviceId() == null) {
                     return new Rejected(ErrorCode.MISSING_FIELD, "register needs 'device_id'");
                 }
-                if (!DEVICE_ID.matcher(h.deviceId()).matches()) {
+                if (!isDeviceId(h.deviceId())) {
                     return new Rejected(ErrorCode.BAD_FIELD,
                             "device_id must be 1-64 characters of A-Z a-z 0-9 _ . -");
                 }
@@ -144,7 +110,7 @@ final class FrameReader {
         if (h.id() == null) {
             return new Rejected(ErrorCode.MISSING_FIELD, "missing field 'id'");
         }
-        if (!FRAME_ID.matcher(h.id()).matches()) {
+        if (!isFrameId(h.id())) {
             return new Rejected(ErrorCode.BAD_FIELD, "id must be 1-128 characters of A-Z a-z 0-9 _ . : -");
         }
         if (h.sender() == null) {
@@ -153,7 +119,7 @@ final class FrameReader {
         if (h.recipient() == null) {
             return new Rejected(ErrorCode.MISSING_FIELD, "missing field 'recipient'", h.id());
         }
-        if (!h.recipient().equals(FrameHeader.EVERYONE) && !DEVICE_ID.matcher(h.recipient()).matches()) {
+        if (!h.recipient().equals(FrameHeader.EVERYONE) && !isDeviceId(h.recipient())) {
             return new Rejected(ErrorCode.BAD_FIELD, "recipient must be a device id or \"*\"", h.id());
         }
         // A token belongs to register only; the header of a routable frame never holds one.
@@ -162,6 +128,6 @@ final class FrameReader {
 
     /** An id is echoed back in an error only when it is well-formed. */
     private static String cleanId(String id) {
-        return id != null && FRAME_ID.matcher(id).matches() ? id : null;
+        return id != null && isFrameId(id) ? id : null;
     }
 }

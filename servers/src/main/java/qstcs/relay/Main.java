@@ -3,6 +3,7 @@ package qstcs.relay;
 import java.io.PrintStream;
 import java.time.Instant;
 
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
@@ -75,7 +76,10 @@ public final class Main {
 
     /** Wires the relay into a server: WebSocket endpoint, plain HTTP routes, frame size. */
     static void setup(WebServerConfig.Builder server, Switchboard switchboard, Instant started) {
-        server.directHandlers(JsonErrors.directHandlers())
+        // Without TCP_NODELAY a small frame written while an earlier one is unacknowledged waits
+        // for the client's delayed ACK (up to 40 ms on Linux): chat frames are small, latency matters.
+        server.connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                .directHandlers(JsonErrors.directHandlers())
                 .addProtocol(WsConfig.builder().name("websocket").maxFrameLength(MAX_WIRE_FRAME).build())
                 .routing(routing -> routing(routing, switchboard, started))
                 .addRouting(WsRouting.builder().endpoint(ENDPOINT, () -> new RelayEndpoint(switchboard)));

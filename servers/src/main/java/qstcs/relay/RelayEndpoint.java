@@ -33,7 +33,8 @@ final class RelayEndpoint implements WsListener {
     @Override
     public void onOpen(WsSession session) {
         // Helidon calls onOpen on the thread that then reads this connection until it ends.
-        connection = new ClientConnection(session, Thread.currentThread());
+        connection = new ClientConnection(session, Thread.currentThread(), limits.outboundBytes(),
+                switchboard.stats().slowClosed::increment);
         // While the link is RED the switchboard answers with a link frame and close 4403 right
         // away. (Refusing the HTTP upgrade instead leaves the client a bare 400 from Helidon.)
         switchboard.opened(connection);

@@ -1,7 +1,5 @@
 package qstcs.relay;
 
-import java.util.Collection;
-
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 /**
@@ -15,12 +13,20 @@ final class RelayFrames {
     private RelayFrames() {
     }
 
-    static String registered(String deviceId, Collection<String> online) {
-        StringBuilder sb = new StringBuilder(64 + online.size() * 24)
+    /**
+     * @param online registered device ids; each matched {@link FrameReader#DEVICE_ID} when it
+     *               registered, so none needs JSON escaping (this runs once per register over every
+     *               online device)
+     */
+    static String registered(String deviceId, Iterable<String> online) {
+        StringBuilder sb = new StringBuilder(256)
                 .append("{\"type\":\"registered\",\"device_id\":").append(quote(deviceId)).append(",\"online\":[");
         boolean first = true;
         for (String id : online) {
-            sb.append(first ? "" : ",").append(quote(id));
+            if (!first) {
+                sb.append(',');
+            }
+            sb.append('"').append(id).append('"');
             first = false;
         }
         return sb.append("]}").toString();

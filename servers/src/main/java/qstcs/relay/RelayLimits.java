@@ -15,13 +15,16 @@ import io.helidon.config.Config;
  * @param queueBytes      offline queue size per recipient
  * @param queueTtl        how long a queued frame waits for its recipient
  * @param totalQueueBytes offline storage of the whole relay
+ * @param outboundBytes   bytes waiting to be written to one connection before the relay drops it as
+ *                        a client that does not read (more than a full offline queue, so delivering
+ *                        a queue on register never trips it)
  */
 public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, int queueFrames,
-                          long queueBytes, Duration queueTtl, long totalQueueBytes) {
+                          long queueBytes, Duration queueTtl, long totalQueueBytes, long outboundBytes) {
 
     /** The defaults, also written in {@code relay/application.yaml}. */
     public static final RelayLimits DEFAULT = new RelayLimits(
-            64 * 1024, 500, 1000, 256, 1024 * 1024, Duration.ofMinutes(10), 64L * 1024 * 1024);
+            64 * 1024, 500, 1000, 256, 1024 * 1024, Duration.ofMinutes(10), 64L * 1024 * 1024, 4L * 1024 * 1024);
 
     public RelayLimits {
         positive("max-frame-bytes", maxFrameBytes);
@@ -30,9 +33,17 @@ public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, i
         positive("queue-frames", queueFrames);
         positive("queue-bytes", queueBytes);
         positive("total-queue-bytes", totalQueueBytes);
+        positive("outbound-bytes", outboundBytes);
         if (queueTtl == null || queueTtl.isNegative() || queueTtl.isZero()) {
             throw new IllegalArgumentException("queue-ttl must be a positive duration, was " + queueTtl);
         }
+    }
+
+    /** Limits with the default outbound budget (the form before that limit existed). */
+    public RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, int queueFrames,
+                       long queueBytes, Duration queueTtl, long totalQueueBytes) {
+        this(maxFrameBytes, ratePerSecond, rateBurst, queueFrames, queueBytes, queueTtl, totalQueueBytes,
+                4L * 1024 * 1024);
     }
 
     /** Reads {@code app.limits} (any key missing keeps its default). */
@@ -45,17 +56,26 @@ public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, i
                 limits.get("queue-frames").asInt().orElse(d.queueFrames),
                 limits.get("queue-bytes").asLong().orElse(d.queueBytes),
                 limits.get("queue-ttl").as(Duration.class).orElse(d.queueTtl),
-                limits.get("total-queue-bytes").asLong().orElse(d.totalQueueBytes));
+                limits.get("total-queue-bytes").asLong().orElse(d.totalQueueBytes),
+                limits.get("outbound-bytes").asLong().orElse(d.outboundBytes));
     }
 
     /** The same limits with another per-connection rate (benchmarks drive one connection hard). */
     public RelayLimits withRate(int perSecond, int burst) {
-        return new RelayLimits(maxFrameBytes, perSecond, burst, queueFrames, queueBytes, queueTtl, totalQueueBytes);
+        return new RelayLimits(maxFrameBytes, perSecond, burst, queueFrames, queueBytes, queueTtl, totalQueueBytes,
+                outboundBytes);
     }
 
     /** The same limits with another offline queue bound. */
     public RelayLimits withQueue(int frames, long bytes, Duration ttl) {
-        return new RelayLimits(maxFrameBytes, ratePerSecond, rateBurst, frames, bytes, ttl, totalQueueBytes);
+        return new RelayLimits(maxFrameBytes, ratePerSecond, rateBurst, frames, bytes, ttl, totalQueueBytes,
+                outboundBytes);
+    }
+
+    /** The same limits with another per-connection outbound budget. */
+    public RelayLimits withOutbound(long bytes) {
+        return new RelayLimits(maxFrameBytes, ratePerSecond, rateBurst, queueFrames, queueBytes, queueTtl,
+                totalQueueBytes, bytes);
     }
 
     private static void positive(String name, long value) {

@@ -20,6 +20,8 @@ final class RelayStats {
     final LongAdder replaced = new LongAdder();
     /** Times the relay cut every session because the link turned RED. */
     final LongAdder linkCuts = new LongAdder();
+    /** Clients closed because they stopped reading (outbound backlog over the limit). */
+    final LongAdder slowClosed = new LongAdder();
     /** Sessions refused (link frame, close 4403) because the link was RED when they opened. */
     final LongAdder refused = new LongAdder();
 }

@@ -51,7 +51,7 @@ final class StatsService implements HttpService {
     /** Compact JSON, link status first (the same convention as the KMS status objects). */
     String statsJson() {
         RelayStats s = switchboard.stats();
-        var online = switchboard.online();
+        var online = java.util.List.copyOf(switchboard.online());
         StringBuilder sb = new StringBuilder(256)
                 .append("{\"link_status\":").append(RelayFrames.quote(switchboard.linkStatus()))
                 .append(",\"online\":[");
@@ -73,6 +73,7 @@ final class StatsService implements HttpService {
                 .append(",\"replaced\":").append(s.replaced.sum())
                 .append(",\"link_cuts\":").append(s.linkCuts.sum())
                 .append(",\"refused\":").append(s.refused.sum())
+                .append(",\"slow_closed\":").append(s.slowClosed.sum())
                 .append(",\"uptime_s\":").append(Duration.between(started, Instant.now()).toSeconds())
                 .append('}').toString();
     }

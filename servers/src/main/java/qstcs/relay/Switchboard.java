@@ -6,8 +6,8 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 import qstcs.relay.OfflineQueue.Queued;
@@ -30,6 +30,13 @@ final class Switchboard {
     private final InstantSource clock;
     private final RelayStats stats = new RelayStats();
     private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
+    /** Connections the relay has closed whose socket may still be open (see {@link #sweep}). */
+    private final Set<ClientConnection> closing = ConcurrentHashMap.newKeySet();
+    /**
+     * Registered device ids, kept sorted as devices come and go: the online list of every
+     * {@code registered} frame is read from here instead of being collected and sorted each time.
+     */
+    private final ConcurrentSkipListSet<String> onlineIds = new ConcurrentSkipListSet<>();
     private final ConcurrentHashMap<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicLong queuedFrames = new AtomicLong();
@@ -70,6 +77,7 @@ final class Switchboard {
         if (!connections.remove(c)) {
             return;
         }
+        closing.add(c);
         String id = c.deviceId();
         if (id == null) {
             return;
@@ -81,6 +89,7 @@ final class Switchboard {
             try {
                 if (box.connection == c) {
                     box.connection = null;
+                    onlineIds.remove(id);
                     wasCurrent = true;
                 }
             } finally {
@@ -130,6 +139,7 @@ final class Switchboard {
                 }
                 old = box.connection;
                 box.connection = c;
+                onlineIds.add(id);
                 c.bind(id);
                 c.send(RelayFrames.registered(id, online()));
                 // Queued frames go out before anything sent from now on: senders need this lock.
@@ -161,7 +171,9 @@ final class Switchboard {
             stats.errors.increment();
             old.closeWith(RelayFrames.error(ErrorCode.REPLACED,
                     "another connection registered as " + id, null), ClientConnection.CLOSE_REPLACED, "replaced");
-            connections.remove(old);
+            if (connections.remove(old)) {
+                closing.add(old);
+            }
         } else {
             announce(id, RelayFrames.presence(id, true));
         }
@@ -178,8 +190,9 @@ final class Switchboard {
         }
         if (FrameHeader.EVERYONE.equals(h.recipient())) {
             int count = 0;
+            byte[] frame = Outbox.encode(text);
             for (Mailbox box : mailboxes.values()) {
-                if (!box.deviceId.equals(h.sender()) && sendLive(box, text)) {
+                if (!box.deviceId.equals(h.sender()) && sendLive(box, frame)) {
                     count++;
                 }
             }
@@ -246,13 +259,13 @@ final class Switchboard {
     }
 
     /** Sends to the mailbox's live connection, if any, in order with queue draining. */
-    private boolean sendLive(Mailbox box, String text) {
+    private boolean sendLive(Mailbox box, byte[] frame) {
         ClientConnection to;
         boolean sent;
         box.lock.lock();
         try {
             to = box.connection;
-            sent = to != null && to.send(text);
+            sent = to != null && to.send(frame);
         } finally {
             box.lock.unlock();
         }
@@ -274,7 +287,8 @@ final class Switchboard {
     }
 
     /** Tells every registered device except {@code subject} about it. */
-    private void announce(String subject, String frame) {
+    private void announce(String subject, String text) {
+        byte[] frame = Outbox.encode(text);
         for (ClientConnection c : connections) {
             String id = c.deviceId();
             if (id != null && !id.equals(subject)) {
@@ -384,6 +398,14 @@ final class Switchboard {
                 closed(c);
             }
         }
+        long nanos = System.nanoTime();
+        for (ClientConnection c : closing) {
+            if (c.readerAlive()) {
+                c.cutIfStuck(nanos);
+            } else {
+                closing.remove(c);
+            }
+        }
         Instant now = clock.instant();
         for (Mailbox box : mailboxes.values()) {
             List<Queued> expired;
@@ -416,15 +438,9 @@ final class Switchboard {
 
     // --- snapshots ---------------------------------------------------------------------------
 
-    /** Registered device ids, sorted. */
+    /** Registered device ids, sorted (a live view: iterate it once). */
     Set<String> online() {
-        Set<String> ids = new TreeSet<>();
-        for (Mailbox box : mailboxes.values()) {
-            if (box.connection != null) {
-                ids.add(box.deviceId);
-            }
-        }
-        return ids;
+        return java.util.Collections.unmodifiableSet(onlineIds);
     }
 
     int openConnections() {

@@ -1,25 +1,26 @@
 package qstcs.relay.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
-import okhttp3.WebSocket;
-import okhttp3.WebSocketListener;
-
 /**
- * Sender/receiver pairs over OkHttp WebSockets (the client the apps use), each with unique device
- * ids. A frame carries its pair's sequence number in its id; the receiver checks order, counts,
- * and records the latency from just before the sender's {@code send} to its arrival.
+ * Sender/receiver pairs with unique device ids over {@link BenchSocket}s, driven by one event-loop
+ * thread (plus a pacing thread in the open-loop run). A frame carries its pair's sequence number in
+ * its id; the receiver checks order and counts, and records the latency from just before the
+ * sender's socket write to the arrival of the frame.
+ *
+ * <p>Why not OkHttp here: it runs a reader thread per socket and does several allocations and
+ * copies per frame; with 200 sockets on the same two cores as the relay, the generator would cost
+ * more CPU per message than the relay itself and the benchmark would measure the client.
  */
 final class PairLoad implements AutoCloseable {
 
@@ -27,22 +28,29 @@ final class PairLoad implements AutoCloseable {
     private static final String NONCE = "0123456789abcdef01234567";
     private static final String CIPHERTEXT = "ab".repeat(116);
     private static final int RING = 1 << 16;
+    private static final byte[] ID_MARK = "\"id\":\"b".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ERROR_MARK = "{\"type\":\"error\"".getBytes(StandardCharsets.US_ASCII);
 
-    private final OkHttpClient http;
+    private final Selector selector;
     private final List<Pair> pairs = new ArrayList<>();
+    private final AtomicLong errors = new AtomicLong();
     private volatile Latencies latencies = new Latencies(0);
+    /** Closed loop: receivers trigger the next send until this time (System.nanoTime()). */
+    private long closedLoopUntil;
+    private boolean closedLoop;
 
     private final class Pair {
         final int index;
         final String sender;
         final String recipient;
         final long[] sentAt = new long[RING];
-        final Semaphore window = new Semaphore(0);
-        final AtomicLong sent = new AtomicLong();
-        final AtomicLong received = new AtomicLong();
-        final AtomicLong outOfOrder = new AtomicLong();
-        WebSocket senderSocket;
-        WebSocket receiverSocket;
+        BenchSocket senderSocket;
+        BenchSocket receiverSocket;
+        /** Written only by the thread that sends (the loop or the pacer), read by the loop. */
+        volatile long sent;
+        long received;
+        long outOfOrder;
+        boolean dirty;
 
         Pair(int index) {
             this.index = index;
@@ -50,69 +58,63 @@ final class PairLoad implements AutoCloseable {
             this.recipient = "bench_r" + index;
         }
 
-        void send() {
-            long seq = sent.getAndIncrement();
+        /** Queues the next frame on the sender socket (the caller flushes). */
+        void queueNext() {
+            long seq = sent;
             String frame = "{\"type\":\"chat\",\"id\":\"b" + index + "-" + seq + "\",\"sender\":\"" + sender
                     + "\",\"recipient\":\"" + recipient + "\",\"key_id\":\"bench\",\"seq\":" + seq
                     + ",\"timestamp\":1700000000,\"nonce\":\"" + NONCE + "\",\"ciphertext\":\"" + CIPHERTEXT + "\"}";
             sentAt[(int) (seq & (RING - 1))] = System.nanoTime();
-            senderSocket.send(frame);
+            senderSocket.queueText(frame.getBytes(StandardCharsets.US_ASCII));
+            sent = seq + 1;
         }
 
-        void onFrame(String text) {
+        /** A frame arrived at the receiver: a relayed chat frame, or registered/presence. */
+        void onReceived(byte[] buf, int off, int len) {
             long now = System.nanoTime();
-            int id = text.indexOf("\"id\":\"b");
+            int id = indexOf(buf, off, len, ID_MARK);
             if (id < 0) {
-                return; // registered, presence
+                return;
             }
-            int dash = text.indexOf('-', id);
-            int end = text.indexOf('"', dash);
-            long seq = Long.parseLong(text, dash + 1, end, 10);
-            long expected = received.getAndIncrement();
-            if (seq != expected) {
-                outOfOrder.incrementAndGet();
+            int i = id + ID_MARK.length;
+            int end = off + len;
+            while (i < end && buf[i] != '-') {
+                i++;
             }
+            long seq = 0;
+            for (i++; i < end && buf[i] != '"'; i++) {
+                seq = seq * 10 + (buf[i] - '0');
+            }
+            if (seq != received) {
+                outOfOrder++;
+            }
+            received++;
             latencies.add(now - sentAt[(int) (seq & (RING - 1))]);
-            window.release();
+            if (closedLoop && now < closedLoopUntil) {
+                queueNext();
+                dirty = true;
+            }
         }
     }
 
-    PairLoad(int port, int count) {
-        // A WebSocket holds its dispatcher slot while open: lift the default 64 / 5 per host.
-        okhttp3.Dispatcher dispatcher = new okhttp3.Dispatcher();
-        dispatcher.setMaxRequests(100_000);
-        dispatcher.setMaxRequestsPerHost(100_000);
-        http = new OkHttpClient.Builder().readTimeout(Duration.ZERO).dispatcher(dispatcher).build();
+    PairLoad(int port, int count) throws IOException {
+        selector = Selector.open();
         for (int i = 0; i < count; i++) {
             Pair p = new Pair(i);
-            p.receiverSocket = open(port, p.recipient, p::onFrame);
-            p.senderSocket = open(port, p.sender, text -> { });
+            p.receiverSocket = register(port, p.recipient);
+            p.senderSocket = register(port, p.sender);
+            p.receiverSocket.channel.register(selector, SelectionKey.OP_READ, p);
+            p.senderSocket.channel.register(selector, SelectionKey.OP_READ, p.senderSocket);
             pairs.add(p);
         }
     }
 
-    private WebSocket open(int port, String id, java.util.function.Consumer<String> onText) {
-        CompletableFuture<Void> registered = new CompletableFuture<>();
-        WebSocket ws = http.newWebSocket(new Request.Builder().url("ws://127.0.0.1:" + port + "/").build(),
-                new WebSocketListener() {
-                    @Override
-                    public void onMessage(WebSocket webSocket, String text) {
-                        if (!registered.isDone() && text.startsWith("{\"type\":\"registered\"")) {
-                            registered.complete(null);
-                        } else if (text.startsWith("{\"type\":\"error\"")) {
-                            System.err.println("relay error for " + id + ": " + text);
-                        }
-                        onText.accept(text);
-                    }
-
-                    @Override
-                    public void onFailure(WebSocket webSocket, Throwable t, Response response) {
-                        registered.completeExceptionally(t);
-                    }
-                });
-        ws.send("{\"type\":\"register\",\"device_id\":\"" + id + "\"}");
-        registered.orTimeout(30, TimeUnit.SECONDS).join();
-        return ws;
+    private static BenchSocket register(int port, String id) throws IOException {
+        BenchSocket s = BenchSocket.open(port);
+        s.queueText(("{\"type\":\"register\",\"device_id\":\"" + id + "\"}").getBytes(StandardCharsets.US_ASCII));
+        s.flushFully();
+        s.awaitText("{\"type\":\"registered\"", TimeUnit.SECONDS.toNanos(30));
+        return s;
     }
 
     /** What one run measured. */
@@ -123,91 +125,143 @@ final class PairLoad implements AutoCloseable {
     }
 
     /** Closed loop: every pair keeps {@code window} frames in flight for {@code duration}. */
-    Run closedLoop(int window, Duration duration) throws InterruptedException {
-        reset((int) Math.min(Integer.MAX_VALUE - 8, 200_000L * duration.toSeconds()));
-        for (Pair p : pairs) {
-            p.window.release(window);
-        }
+    Run closedLoop(int window, Duration duration) throws IOException {
+        reset((int) Math.min(Integer.MAX_VALUE - 8, 300_000L * duration.toSeconds()));
         long start = System.nanoTime();
-        long end = start + duration.toNanos();
-        CountDownLatch done = new CountDownLatch(pairs.size());
+        closedLoop = true;
+        closedLoopUntil = start + duration.toNanos();
         for (Pair p : pairs) {
-            Thread.ofVirtual().start(() -> {
-                try {
-                    while (System.nanoTime() < end) {
-                        if (p.window.tryAcquire(50, TimeUnit.MILLISECONDS)) {
-                            p.send();
-                        }
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    done.countDown();
-                }
-            });
+            for (int i = 0; i < window; i++) {
+                p.queueNext();
+            }
+            p.senderSocket.flushFully();
         }
-        done.await();
+        while (System.nanoTime() < closedLoopUntil) {
+            poll(10);
+        }
+        closedLoop = false;
         return finish(start);
     }
 
     /** Open loop: {@code perSecond} frames spread evenly over all pairs, for {@code duration}. */
-    Run paced(int perSecond, Duration duration) throws InterruptedException {
+    Run paced(int perSecond, Duration duration) throws IOException, InterruptedException {
         reset((int) (perSecond * duration.toSeconds() + 1024));
         long interval = 1_000_000_000L / perSecond;
-        long start = System.nanoTime();
         long total = perSecond * duration.toSeconds();
-        long next = start;
-        for (long i = 0; i < total; i++) {
-            long wait = next - System.nanoTime();
-            if (wait > 20_000) {
-                LockSupport.parkNanos(wait - 10_000);
+        long start = System.nanoTime();
+        // The pacer writes to the sender sockets; this thread only reads, so no socket is shared.
+        Thread pacer = Thread.ofPlatform().name("bench-pacer").start(() -> {
+            long next = start;
+            try {
+                for (long i = 0; i < total; i++) {
+                    long wait = next - System.nanoTime();
+                    if (wait > 20_000) {
+                        LockSupport.parkNanos(wait - 10_000);
+                    }
+                    while (System.nanoTime() < next) {
+                        Thread.onSpinWait();
+                    }
+                    Pair p = pairs.get((int) (i % pairs.size()));
+                    p.queueNext();
+                    p.senderSocket.flushFully();
+                    next += interval;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            while (System.nanoTime() < next) {
-                Thread.onSpinWait();
-            }
-            pairs.get((int) (i % pairs.size())).send();
-            next += interval;
+        });
+        while (pacer.isAlive()) {
+            poll(10);
         }
+        pacer.join();
         return finish(start);
+    }
+
+    /** Waits for readable sockets and handles what arrived; flushes closed-loop sends. */
+    private void poll(long timeoutMillis) throws IOException {
+        if (selector.select(timeoutMillis) > 0) {
+            for (SelectionKey key : selector.selectedKeys()) {
+                BenchSocket s;
+                if (key.attachment() instanceof Pair p) {
+                    s = p.receiverSocket;
+                    s.readFrames((sock, buf, off, len) -> p.onReceived(buf, off, len));
+                } else {
+                    // A sender socket: acks (read and dropped) and, if something is wrong, errors.
+                    s = (BenchSocket) key.attachment();
+                    s.readFrames(this::onSenderFrame);
+                }
+                if (s.closed()) {
+                    key.cancel();
+                }
+            }
+            selector.selectedKeys().clear();
+        }
+        for (Pair p : pairs) {
+            if (p.dirty) {
+                p.dirty = !p.senderSocket.flush();
+            }
+        }
+    }
+
+    private void onSenderFrame(BenchSocket socket, byte[] buf, int off, int len) {
+        if (len >= ERROR_MARK.length && indexOf(buf, off, ERROR_MARK.length, ERROR_MARK) == off
+                && errors.getAndIncrement() < 5) {
+            System.err.println("relay error: " + new String(buf, off, len, StandardCharsets.UTF_8));
+        }
     }
 
     private void reset(int expected) {
         latencies = new Latencies(expected);
         for (Pair p : pairs) {
-            p.window.drainPermits();
-            p.sent.set(0);
-            p.received.set(0);
-            p.outOfOrder.set(0);
+            p.sent = 0;
+            p.received = 0;
+            p.outOfOrder = 0;
         }
     }
 
-    /** Waits (up to 10 s) for frames still in flight, then sums up. */
-    private Run finish(long start) throws InterruptedException {
-        long sendEnd = System.nanoTime();
-        long deadline = sendEnd + TimeUnit.SECONDS.toNanos(10);
+    /** Keeps reading (up to 10 s) until frames still in flight have arrived, then sums up. */
+    private Run finish(long start) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline && received() < sent()) {
-            Thread.sleep(5);
+            poll(5);
         }
-        long ooo = pairs.stream().mapToLong(p -> p.outOfOrder.get()).sum();
+        long ooo = pairs.stream().mapToLong(p -> p.outOfOrder).sum();
         // Up to the last arrival, so frames still in flight at the end count at their true time.
         return new Run(sent(), received(), ooo, Duration.ofNanos(System.nanoTime() - start), latencies);
     }
 
+    long errors() {
+        return errors.get();
+    }
+
     private long sent() {
-        return pairs.stream().mapToLong(p -> p.sent.get()).sum();
+        return pairs.stream().mapToLong(p -> p.sent).sum();
     }
 
     private long received() {
-        return pairs.stream().mapToLong(p -> p.received.get()).sum();
+        return pairs.stream().mapToLong(p -> p.received).sum();
+    }
+
+    private static int indexOf(byte[] buf, int off, int len, byte[] mark) {
+        int last = off + len - mark.length;
+        outer:
+        for (int i = off; i <= last; i++) {
+            for (int j = 0; j < mark.length; j++) {
+                if (buf[i + j] != mark[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Override
-    public void close() {
+    public void close() throws IOException {
         for (Pair p : pairs) {
-            p.senderSocket.close(1000, null);
-            p.receiverSocket.close(1000, null);
+            p.senderSocket.close();
+            p.receiverSocket.close();
         }
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
+        selector.close();
     }
 }

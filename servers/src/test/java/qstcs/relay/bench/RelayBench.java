@@ -59,8 +59,10 @@ public final class RelayBench {
                 load.closedLoop(window, Duration.ofSeconds(3));
                 if (only.equals("all") || only.equals("throughput")) {
                     long cpu0 = relay.cpuNanos();
+                    long gen0 = generatorCpuNanos();
                     PairLoad.Run run = load.closedLoop(window, seconds);
                     long cpu = relay.cpuNanos() - cpu0;
+                    long gen = generatorCpuNanos() - gen0;
                     System.out.printf("throughput  %d pairs, %d in flight each, %d s%n", pairs, window, seconds.toSeconds());
                     System.out.printf("  relayed          %,.0f msgs/s   (sent %,d, received %,d, lost %,d, out of order %,d)%n",
                             run.perSecond(), run.sent(), run.received(), run.sent() - run.received(), run.outOfOrder());
@@ -68,12 +70,16 @@ public final class RelayBench {
                             ms(run, 50), ms(run, 99), ms(run, 99.9));
                     System.out.printf("  relay CPU        %.1f µs per message (user+system, whole relay process)%n",
                             cpu / 1000.0 / Math.max(1, run.received()));
+                    System.out.printf("  generator CPU    %.1f µs per message (this JVM, both clients of a pair)%n",
+                            gen / 1000.0 / Math.max(1, run.received()));
                     System.out.println();
                 }
                 if (only.equals("all") || only.equals("steady")) {
                     long cpu0 = relay.cpuNanos();
+                    long gen0 = generatorCpuNanos();
                     PairLoad.Run run = load.paced(rate, seconds);
                     long cpu = relay.cpuNanos() - cpu0;
+                    long gen = generatorCpuNanos() - gen0;
                     System.out.printf("steady      %,d msgs/s spread over %d pairs, %d s%n", rate, pairs, seconds.toSeconds());
                     System.out.printf("  delivered        %,d of %,d (lost %,d, out of order %,d)%n",
                             run.received(), run.sent(), run.sent() - run.received(), run.outOfOrder());
@@ -81,6 +87,7 @@ public final class RelayBench {
                             ms(run, 50), ms(run, 99), ms(run, 99.9), ms(run, 100));
                     System.out.printf("  relay CPU        %.1f µs per message, %.0f %% of one core%n",
                             cpu / 1000.0 / Math.max(1, run.received()), cpu * 100.0 / run.elapsed().toNanos());
+                    System.out.printf("  generator CPU    %.1f µs per message%n", gen / 1000.0 / Math.max(1, run.received()));
                     System.out.println();
                 }
             }
@@ -112,6 +119,12 @@ public final class RelayBench {
         }
         System.out.printf("%nload average at end: %s%n", loadAverage());
         System.exit(0); // OkHttp and HttpClient keep non-daemon threads for a while
+    }
+
+    /** CPU time of this JVM (the load generator), user plus system. */
+    private static long generatorCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double ms(PairLoad.Run run, double percentile) {

@@ -1,0 +1,228 @@
+package qstcs.relay;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataWriter;
+
+/**
+ * The frames on their way to one connection. Whoever sends (any connection's reader thread) only
+ * appends an encoded WebSocket frame and returns: it never blocks on the recipient's socket. One
+ * short-lived virtual thread per burst writes everything queued so far with a single socket write,
+ * so a busy connection costs one system call per batch rather than one per frame.
+ *
+ * <p>The bytes waiting here are bounded ({@code budget}): a client that stops reading fills its
+ * socket buffer, then its outbox, and is then refused further frames, so the relay's memory does not
+ * grow with it and no sender waits for it. {@link ClientConnection} closes such a client.
+ */
+final class Outbox {
+
+    /** Frames larger than this are written on their own rather than copied into a batch. */
+    private static final int BATCH_BYTES = 64 * 1024;
+
+    /** A close frame to write after everything queued before it. */
+    record Close(int code, String reason) {
+    }
+
+    /** Does the actual writes; separate so tests of the queueing need no socket. */
+    interface Sink {
+        void write(byte[] bytes, int length);
+
+        void close(int code, String reason);
+    }
+
+    private final Sink sink;
+    private final long budget;
+    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final AtomicBoolean writing = new AtomicBoolean();
+    private volatile boolean failed;
+
+    Outbox(Sink sink, long budget) {
+        this.sink = sink;
+        this.budget = budget;
+    }
+
+    /** A sink over Helidon's connection writer (the same socket writer Helidon's own frames use). */
+    static Sink sink(DataWriter writer, io.helidon.websocket.WsSession session) {
+        return new Sink() {
+            @Override
+            public void write(byte[] bytes, int length) {
+                writer.writeNow(BufferData.create(bytes, 0, length));
+            }
+
+            @Override
+            public void close(int code, String reason) {
+                session.close(code, reason);
+            }
+        };
+    }
+
+    /** Result of {@link #offer}. */
+    enum Offer { QUEUED, OVER_BUDGET, FAILED }
+
+    /**
+     * Queues an encoded frame (see {@link #encode}). With {@code inline} false it never blocks: a
+     * writer thread is started if none runs. With {@code inline} true the caller writes the queue
+     * itself when no writer runs, saving a thread hand-off; only the connection's own reader may do
+     * that, since the write may wait for this client to read (and should hold up no one else).
+     */
+    Offer offer(byte[] frame, boolean inline) {
+        if (failed) {
+            return Offer.FAILED;
+        }
+        if (pendingBytes.addAndGet(frame.length) > budget) {
+            pendingBytes.addAndGet(-frame.length);
+            return Offer.OVER_BUDGET;
+        }
+        queue.offer(frame);
+        if (writing.compareAndSet(false, true)) {
+            if (inline) {
+                drain();
+            } else {
+                Thread.startVirtualThread(this::drain);
+            }
+        }
+        return Offer.QUEUED;
+    }
+
+    /** Queues a close frame behind everything already queued (it is not counted against the budget). */
+    void close(int code, String reason) {
+        if (!failed) {
+            queue.offer(new Close(code, reason));
+            startWriter();
+        }
+    }
+
+    /** Drops whatever is queued and refuses more (the connection is being abandoned). */
+    void discard() {
+        failed = true;
+        queue.clear();
+    }
+
+    /** Bytes queued and not yet handed to the socket. */
+    long pendingBytes() {
+        return pendingBytes.get();
+    }
+
+    boolean failed() {
+        return failed;
+    }
+
+    private void startWriter() {
+        if (writing.compareAndSet(false, true)) {
+            Thread.startVirtualThread(this::drain);
+        }
+    }
+
+    /** Writes until the queue is empty; exactly one thread runs this at a time. */
+    private void drain() {
+        List<byte[]> batch = new ArrayList<>();
+        while (true) {
+            Object next;
+            while ((next = queue.poll()) != null) {
+                if (next instanceof Close c) {
+                    write(batch);
+                    batch.clear();
+                    closeQuietly(c);
+                } else {
+                    batch.add((byte[]) next);
+                    if (batch.size() >= 256) {
+                        write(batch);
+                        batch.clear();
+                    }
+                }
+            }
+            write(batch);
+            batch.clear();
+            writing.set(false);
+            // A frame queued after the last poll but before the flag was cleared found the flag
+            // still set and started no writer: pick it up here.
+            if (queue.isEmpty() || !writing.compareAndSet(false, true)) {
+                return;
+            }
+        }
+    }
+
+    private void write(List<byte[]> batch) {
+        if (batch.isEmpty() || failed) {
+            return;
+        }
+        try {
+            int i = 0;
+            while (i < batch.size()) {
+                byte[] first = batch.get(i);
+                if (i + 1 == batch.size() || first.length >= BATCH_BYTES) {
+                    sink.write(first, first.length);
+                    i++;
+                    continue;
+                }
+                int size = 0;
+                int end = i;
+                while (end < batch.size() && size + batch.get(end).length <= BATCH_BYTES) {
+                    size += batch.get(end).length;
+                    end++;
+                }
+                byte[] joined = new byte[size];
+                int at = 0;
+                for (int k = i; k < end; k++) {
+                    byte[] f = batch.get(k);
+                    System.arraycopy(f, 0, joined, at, f.length);
+                    at += f.length;
+                }
+                sink.write(joined, size);
+                i = end;
+            }
+        } catch (RuntimeException e) {
+            // The peer is gone (or the socket was closed under us): nothing more can be written.
+            discard();
+        } finally {
+            pendingBytes.addAndGet(-sumOf(batch));
+        }
+    }
+
+    private static long sumOf(List<byte[]> batch) {
+        long n = 0;
+        for (byte[] f : batch) {
+            n += f.length;
+        }
+        return n;
+    }
+
+    private void closeQuietly(Close c) {
+        try {
+            sink.close(c.code(), c.reason());
+        } catch (RuntimeException e) {
+            // Already gone.
+        }
+        failed = true;
+    }
+
+    /** One unfragmented, unmasked text frame (RFC 6455 §5.2: servers do not mask). */
+    static byte[] encode(String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        int len = payload.length;
+        int header = len < 126 ? 2 : len < 65536 ? 4 : 10;
+        byte[] frame = new byte[header + len];
+        frame[0] = (byte) 0x81; // FIN, text
+        if (len < 126) {
+            frame[1] = (byte) len;
+        } else if (len < 65536) {
+            frame[1] = 126;
+            frame[2] = (byte) (len >>> 8);
+            frame[3] = (byte) len;
+        } else {
+            frame[1] = 127;
+            for (int i = 0; i < 8; i++) {
+                frame[2 + i] = (byte) ((long) len >>> (56 - 8 * i));
+            }
+        }
+        System.arraycopy(payload, 0, frame, header, len);
+        return frame;
+    }
+}
