@@ -75,6 +75,9 @@ public final class RelayBench {
                     System.out.println();
                 }
                 if (only.equals("all") || only.equals("steady")) {
+                    // Warm up at the paced rate too: the JIT recompiles for the light-load paths
+                    // (one frame per read), and that compile time is not what a steady relay costs.
+                    load.paced(rate, Duration.ofSeconds(3));
                     long cpu0 = relay.cpuNanos();
                     long gen0 = generatorCpuNanos();
                     PairLoad.Run run = load.paced(rate, seconds);
