@@ -79,6 +79,9 @@ public final class Main {
         // Without TCP_NODELAY a small frame written while an earlier one is unacknowledged waits
         // for the client's delayed ACK (up to 40 ms on Linux): chat frames are small, latency matters.
         server.connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                // A blocking socket per connection holds one 8 KiB buffer; the NIO socket holds two.
+                // Every idle device keeps a connection open, so that is 8 KiB times thousands.
+                .useNio(false)
                 .directHandlers(JsonErrors.directHandlers())
                 .addProtocol(WsConfig.builder().name("websocket").maxFrameLength(MAX_WIRE_FRAME).build())
                 .routing(routing -> routing(routing, switchboard, started))

@@ -204,9 +204,16 @@ final class Outbox {
     }
 
     /** One unfragmented, unmasked text frame (RFC 6455 §5.2: servers do not mask). */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exact for ASCII
     static byte[] encode(String text) {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        int len = payload.length;
+        // Frames are JSON with hex and base64 payloads: almost always ASCII, whose UTF-8 bytes are
+        // the chars themselves, copied straight behind the header (one copy, not two).
+        boolean ascii = true;
+        for (int k = 0, n = text.length(); k < n && ascii; k++) {
+            ascii = text.charAt(k) < 0x80;
+        }
+        byte[] payload = ascii ? null : text.getBytes(StandardCharsets.UTF_8);
+        int len = ascii ? text.length() : payload.length;
         int header = len < 126 ? 2 : len < 65536 ? 4 : 10;
         byte[] frame = new byte[header + len];
         frame[0] = (byte) 0x81; // FIN, text
@@ -222,7 +229,11 @@ final class Outbox {
                 frame[2 + i] = (byte) ((long) len >>> (56 - 8 * i));
             }
         }
-        System.arraycopy(payload, 0, frame, header, len);
+        if (ascii) {
+            text.getBytes(0, len, frame, header);
+        } else {
+            System.arraycopy(payload, 0, frame, header, len);
+        }
         return frame;
     }
 }
