@@ -1,7 +1,6 @@
 package qstcs.relay.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Sender/receiver pairs with unique device ids over {@link BenchSocket}s, driven by one event-loop
- * thread (plus a pacing thread in the open-loop run). A frame carries its pair's sequence number in
+ * thread. A frame carries its pair's sequence number in
  * its id; the receiver checks order and counts, and records the latency from just before the
  * sender's socket write to the arrival of the frame.
  *
@@ -46,8 +45,7 @@ final class PairLoad implements AutoCloseable {
         final long[] sentAt = new long[RING];
         BenchSocket senderSocket;
         BenchSocket receiverSocket;
-        /** Written only by the thread that sends (the loop or the pacer), read by the loop. */
-        volatile long sent;
+        long sent;
         long received;
         long outOfOrder;
         boolean dirty;
@@ -143,43 +141,41 @@ final class PairLoad implements AutoCloseable {
         return finish(start);
     }
 
-    /** Open loop: {@code perSecond} frames spread evenly over all pairs, for {@code duration}. */
-    Run paced(int perSecond, Duration duration) throws IOException, InterruptedException {
+    /**
+     * Open loop: {@code perSecond} frames spread evenly over all pairs, for {@code duration}. One
+     * thread both paces and reads: between due frames it sleeps (no busy wait, which would take the
+     * CPU the relay needs on two cores) and then polls the sockets without blocking. A frame that
+     * arrives while it sleeps is timestamped when it wakes, so latencies err on the high side by
+     * at most one sleep (the send interval plus the kernel's ~50 µs timer slack).
+     */
+    Run paced(int perSecond, Duration duration) throws IOException {
         reset((int) (perSecond * duration.toSeconds() + 1024));
         long interval = 1_000_000_000L / perSecond;
         long total = perSecond * duration.toSeconds();
         long start = System.nanoTime();
-        // The pacer writes to the sender sockets; this thread only reads, so no socket is shared.
-        Thread pacer = Thread.ofPlatform().name("bench-pacer").start(() -> {
-            long next = start;
-            try {
-                for (long i = 0; i < total; i++) {
-                    // Sleep until the frame is due, then send every frame that is due. No busy wait:
-                    // spinning here would take the CPU the relay needs on a two-core machine. The
-                    // kernel's timer slack (~50 µs) makes sends a little bunched; the rate is exact.
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(wait);
-                    }
-                    Pair p = pairs.get((int) (i % pairs.size()));
-                    p.queueNext();
-                    p.senderSocket.flushFully();
-                    next += interval;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        long next = start;
+        long i = 0;
+        while (i < total) {
+            long now = System.nanoTime();
+            while (i < total && next <= now) {
+                Pair p = pairs.get((int) (i % pairs.size()));
+                p.queueNext();
+                p.dirty = true;
+                i++;
+                next += interval;
             }
-        });
-        while (pacer.isAlive()) {
-            poll(10);
+            poll(-1);
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
         }
-        pacer.join();
         return finish(start);
     }
 
-    /** Waits for readable sockets and handles what arrived; flushes closed-loop sends. */
+    /** Waits for readable sockets (-1: does not wait) and handles what arrived; flushes queued sends. */
     private void poll(long timeoutMillis) throws IOException {
-        if (selector.select(timeoutMillis) > 0) {
+        if ((timeoutMillis < 0 ? selector.selectNow() : selector.select(timeoutMillis)) > 0) {
             for (SelectionKey key : selector.selectedKeys()) {
                 BenchSocket s;
                 if (key.attachment() instanceof Pair p) {
