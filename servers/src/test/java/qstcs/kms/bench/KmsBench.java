@@ -4,13 +4,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
+import java.net.InetSocketAddress;
+import javax.net.ssl.SSLContext;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 import qstcs.crypto.tls.CaFingerprint;
 import qstcs.crypto.tls.PinnedCaTrust;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,7 +46,8 @@ public final class KmsBench {
 
     /** One phase's numbers. */
     record Result(String name, long requests, long errors, double seconds, double p50Ms, double p99Ms,
-                  double maxMs, double serverCpuSeconds) {
+                  double maxMs, double serverCpuSeconds, double clientCpuSeconds, long minPerConnection,
+                  long maxPerConnection) {
         double perSecond() {
             return requests / seconds;
         }
@@ -68,7 +65,7 @@ public final class KmsBench {
             long pid = server.pid();
             // Key routes need TLS (pinned to the KMS's own CA) and a device token: the two soldiers
             // that --provision-demo enrolls take turns, one per connection.
-            SSLSocketFactory tls = PinnedCaTrust.of(CaFingerprint.of(caCertificate(home))).sslContext().getSocketFactory();
+            SSLContext tls = PinnedCaTrust.of(CaFingerprint.of(caCertificate(home))).sslContext();
             String[] tokens = new String[DEVICES.length];
             for (int d = 0; d < DEVICES.length; d++) {
                 Matcher m = TOKEN.matcher(Files.readString(home.resolve("devices").resolve(DEVICES[d] + ".json")));
@@ -85,21 +82,36 @@ public final class KmsBench {
             System.out.printf(Locale.ROOT, "machine: %d cores, load average %s%n",
                     Runtime.getRuntime().availableProcessors(), loadAverage());
 
-            run(secure, connections, warmup, keyRequest, pid); // JIT warm-up of both paths
-            run(plain, connections, warmup, c -> STATUS_REQUEST, pid);
+            // --only key|status runs one phase (for profiling one route); default both.
+            String only = stringFlag(args, "--only", "");
+            boolean keys = !only.equals("status");
+            boolean status = !only.equals("key");
+            if (keys) {
+                run(secure, connections, warmup, keyRequest, pid); // JIT warm-up of both paths
+            }
+            if (status) {
+                run(plain, connections, warmup, c -> STATUS_REQUEST, pid);
+            }
 
             double idleCpuPerSecond = idleCpu(pid, 3);
             List<Result> results = new ArrayList<>();
-            results.add(run(secure, connections, seconds, keyRequest, pid).named("POST /get_session_key (TLS, token)"));
-            results.add(run(plain, connections, seconds, c -> STATUS_REQUEST, pid).named("GET /link_status"));
+            if (keys) {
+                results.add(run(secure, connections, seconds, keyRequest, pid).named("POST /get_session_key (TLS, token)"));
+            }
+            if (status) {
+                results.add(run(plain, connections, seconds, c -> STATUS_REQUEST, pid).named("GET /link_status"));
+            }
 
             System.out.println();
-            System.out.println("| route | req/s | p50 ms | p99 ms | max ms | errors | server CPU µs/req |");
-            System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+            System.out.println("| route | req/s | p50 ms | p99 ms | max ms | errors | server CPU µs/req"
+                    + " | load generator CPU µs/req | requests per connection (min–max) |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
             for (Result r : results) {
                 double busyCpu = Math.max(0, r.serverCpuSeconds() - idleCpuPerSecond * r.seconds());
-                System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f | %.1f | %d | %.1f |%n", r.name(),
-                        r.perSecond(), r.p50Ms(), r.p99Ms(), r.maxMs(), r.errors(), busyCpu / r.requests() * 1e6);
+                System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f | %.1f | %d | %.1f | %.1f | %,d–%,d |%n",
+                        r.name(), r.perSecond(), r.p50Ms(), r.p99Ms(), r.maxMs(), r.errors(),
+                        busyCpu / r.requests() * 1e6, r.clientCpuSeconds() / r.requests() * 1e6,
+                        r.minPerConnection(), r.maxPerConnection());
             }
             System.out.println();
             System.out.printf(Locale.ROOT, "server idle CPU (link loop, 65,536 qubits every 500 ms): %.1f %% of one core%n",
@@ -125,19 +137,8 @@ public final class KmsBench {
                 + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Where a phase connects: the plain port, or the TLS port with the pinned CA. */
-    private record Endpoint(int port, SSLSocketFactory tls) {
-        Socket open() throws IOException {
-            if (tls == null) {
-                return new Socket("127.0.0.1", port);
-            }
-            SSLSocket s = (SSLSocket) tls.createSocket("127.0.0.1", port);
-            SSLParameters p = s.getSSLParameters();
-            p.setEndpointIdentificationAlgorithm("HTTPS");
-            s.setSSLParameters(p);
-            s.startHandshake();
-            return s;
-        }
+    /** Where a phase connects: the plain port, or the TLS port with a context that pins the KMS's CA. */
+    private record Endpoint(int port, SSLContext tls) {
     }
 
     private static X509Certificate caCertificate(Path home) throws Exception {
@@ -153,11 +154,13 @@ public final class KmsBench {
     }
 
     /** Result builder that remembers the phase name. */
-    private record Raw(long requests, long errors, double seconds, long[] latencies, double cpu) {
+    private record Raw(long requests, long errors, double seconds, long[] latencies, double cpu, double clientCpu,
+                       long[] perConnection) {
         Result named(String name) {
             Arrays.sort(latencies);
             return new Result(name, requests, errors, seconds, pct(latencies, 0.50), pct(latencies, 0.99),
-                    latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6, cpu);
+                    latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6, cpu, clientCpu,
+                    Arrays.stream(perConnection).min().orElse(0), Arrays.stream(perConnection).max().orElse(0));
         }
     }
 
@@ -166,112 +169,40 @@ public final class KmsBench {
     }
 
     private static Raw run(Endpoint endpoint, int connections, int seconds, RequestFor requestFor, long pid) throws Exception {
-        long[][] latencies = new long[connections][];
-        long[] counts = new long[connections];
-        long[] errors = new long[connections];
-        CountDownLatch ready = new CountDownLatch(connections);
-        CountDownLatch go = new CountDownLatch(1);
-        long[] window = new long[2];
-        List<Thread> threads = new ArrayList<>();
+        byte[][] requests = new byte[connections][];
         for (int c = 0; c < connections; c++) {
-            int conn = c;
-            threads.add(Thread.ofPlatform().name("bench-" + c).start(() -> {
-                long[] lat = new long[1 << 16];
-                int n = 0;
-                long err = 0;
-                byte[] request = requestFor.request(conn);
-                try (Socket s = endpoint.open()) {
-                    s.setTcpNoDelay(true);
-                    OutputStream out = s.getOutputStream();
-                    InputStream in = new java.io.BufferedInputStream(s.getInputStream(), 16 * 1024);
-                    ready.countDown();
-                    go.await();
-                    long end = window[1];
-                    while (true) {
-                        long t0 = System.nanoTime();
-                        if (t0 >= end) {
-                            break;
-                        }
-                        out.write(request);
-                        out.flush();
-                        int status = readResponse(in);
-                        long t1 = System.nanoTime();
-                        if (status != 200) {
-                            err++;
-                        }
-                        if (n == lat.length) {
-                            lat = Arrays.copyOf(lat, lat.length * 2);
-                        }
-                        lat[n++] = t1 - t0;
+            requests[c] = requestFor.request(c);
+        }
+        long self = ProcessHandle.current().pid();
+        long[] marks = new long[4]; // window start, server CPU, load generator CPU at the start
+        ClosedLoopLoad.Outcome outcome = new ClosedLoopLoad(new InetSocketAddress("127.0.0.1", endpoint.port()),
+                endpoint.tls()).run(requests, () -> {
+                    try {
+                        marks[1] = cpuTicks(pid);
+                        marks[2] = cpuTicks(self);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
                     }
-                } catch (Exception e) {
-                    err++;
-                    ready.countDown();
-                }
-                latencies[conn] = Arrays.copyOf(lat, n);
-                counts[conn] = n;
-                errors[conn] = err;
-            }));
-        }
-        ready.await();
-        long cpu0 = cpuTicks(pid);
-        window[0] = System.nanoTime();
-        window[1] = window[0] + TimeUnit.SECONDS.toNanos(seconds);
-        go.countDown();
-        for (Thread t : threads) {
-            t.join();
-        }
-        double elapsed = (System.nanoTime() - window[0]) / 1e9;
+                    marks[0] = System.nanoTime();
+                    return marks[0] + TimeUnit.SECONDS.toNanos(seconds);
+                });
+        double elapsed = (System.nanoTime() - marks[0]) / 1e9;
         long cpu1 = cpuTicks(pid);
-        long total = Arrays.stream(counts).sum();
-        long[] all = new long[(int) total];
+        long clientCpu1 = cpuTicks(self);
+        long[] counts = new long[connections];
+        int total = 0;
+        for (int c = 0; c < connections; c++) {
+            counts[c] = outcome.latencies()[c].length;
+            total += (int) counts[c];
+        }
+        long[] all = new long[total];
         int i = 0;
-        for (long[] l : latencies) {
+        for (long[] l : outcome.latencies()) {
             System.arraycopy(l, 0, all, i, l.length);
             i += l.length;
         }
-        return new Raw(total, Arrays.stream(errors).sum(), elapsed, all, (cpu1 - cpu0) / (double) CLK_TCK);
-    }
-
-    /** Reads one HTTP/1.1 response with a Content-Length body; returns its status code. */
-    private static int readResponse(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int status = -1;
-        int contentLength = 0;
-        boolean first = true;
-        while (true) {
-            line.setLength(0);
-            int b;
-            while ((b = in.read()) != '\n') {
-                if (b < 0) {
-                    throw new IOException("connection closed");
-                }
-                if (b != '\r') {
-                    line.append((char) b);
-                }
-            }
-            if (line.isEmpty()) {
-                break;
-            }
-            if (first) {
-                status = Integer.parseInt(line.substring(9, 12));
-                first = false;
-            } else if (line.length() > 15 && line.substring(0, 15).equalsIgnoreCase("content-length:")) {
-                contentLength = Integer.parseInt(line.substring(15).trim());
-            }
-        }
-        long skipped = 0;
-        while (skipped < contentLength) {
-            long k = in.skip(contentLength - skipped);
-            if (k <= 0) {
-                if (in.read() < 0) {
-                    throw new IOException("connection closed in body");
-                }
-                k = 1;
-            }
-            skipped += k;
-        }
-        return status;
+        return new Raw(total, Arrays.stream(outcome.errors()).sum(), elapsed, all, (cpu1 - marks[1]) / (double) CLK_TCK,
+                (clientCpu1 - marks[2]) / (double) CLK_TCK, counts);
     }
 
     private static Process startServer(Path home) throws IOException {
@@ -349,6 +280,15 @@ public final class KmsBench {
         } catch (IOException e) {
             return "?";
         }
+    }
+
+    private static String stringFlag(String[] args, String name, String fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
     }
 
     private static int intFlag(String[] args, String name, int fallback) {
