@@ -52,6 +52,30 @@ final class KmsJson {
         return o;
     }
 
+    /**
+     * The same bytes as {@code Json.bytes(key(k, pqc))}, written directly: key replies are the hot
+     * path and every value here is ASCII that needs no escaping (UUID, hex, enum names, an ISO
+     * instant), so a tree and a generator per request bought nothing. KmsJsonTest checks both agree.
+     */
+    static byte[] keyBytes(IssuedKey k, boolean pqc) {
+        StringBuilder sb = new StringBuilder(256);
+        sb.append("{\"key_id\":\"").append(k.keyId())
+                .append("\",\"key_hex\":\"").append(k.keyHex())
+                .append("\",\"qber\":").append(round6(k.qber()))
+                .append(",\"status\":\"").append(k.status().name())
+                .append("\",\"pqc\":").append(pqc)
+                .append(",\"state\":\"").append(k.state().name().toLowerCase(java.util.Locale.ROOT))
+                .append("\",\"message_budget\":").append(k.messageBudget())
+                .append(",\"created_at\":\"").append(k.createdAt())
+                .append("\"}");
+        byte[] out = new byte[sb.length()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) sb.charAt(i); // ASCII only, see above
+        }
+        sb.setLength(0);
+        return out;
+    }
+
     static ObjectNode compromised(double qber) {
         ObjectNode o = Json.object();
         o.put("error", COMPROMISED);

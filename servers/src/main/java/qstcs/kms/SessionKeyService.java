@@ -1,6 +1,5 @@
 package qstcs.kms;
 
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -24,8 +23,6 @@ import qstcs.server.common.JsonRequest;
  */
 final class SessionKeyService implements HttpService {
     static final HeaderName DEVICE_HEADER = HeaderNames.create("X-Device-Id");
-    private static final Set<String> FIELDS = Set.of("device_id", "peer_id", "force_attack", "pqc", "rotate");
-    private static final Pattern PEER = Pattern.compile(DevicePair.DEVICE_ID.pattern() + "|" + DevicePair.BROADCAST);
     /** Canonical lower- or upper-case UUID text; anything else (e.g. {@code ../x}) is refused before lookup. */
     private static final Pattern KEY_ID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -49,13 +46,12 @@ final class SessionKeyService implements HttpService {
     }
 
     private void getSessionKey(AccessGrant grant, ServerRequest req, ServerResponse res) {
-        JsonRequest body = JsonRequest.read(req, maxBodyBytes, FIELDS, false);
-        String device = body.requiredText("device_id", DevicePair.DEVICE_ID, DevicePair.DEVICE_ID_RULE);
-        String peer = body.optionalText("peer_id", DevicePair.BROADCAST, PEER,
-                "a device id (" + DevicePair.DEVICE_ID_RULE + ") or " + DevicePair.BROADCAST);
-        boolean forceAttack = body.optionalBoolean("force_attack", false);
-        boolean pqc = body.optionalBoolean("pqc", false);
-        boolean rotate = body.optionalBoolean("rotate", false);
+        KeyRequestBody body = KeyRequestBody.parse(JsonRequest.readBody(req, maxBodyBytes));
+        String device = body.device();
+        String peer = body.peer();
+        boolean forceAttack = body.forceAttack();
+        boolean pqc = body.pqc();
+        boolean rotate = body.rotate();
         if (peer.equals(device)) {
             throw ApiError.badRequest("invalid_field", "peer_id must differ from device_id");
         }
@@ -72,7 +68,7 @@ final class SessionKeyService implements HttpService {
             result = link.request(device, peer, rotate);
         }
         switch (result) {
-            case KeyRequest.Granted g -> Json.send(res, Status.OK_200, KmsJson.key(g.key(), pqc));
+            case KeyRequest.Granted g -> Json.send(res, Status.OK_200, KmsJson.keyBytes(g.key(), pqc));
             case KeyRequest.Compromised c -> Json.send(res, Status.OK_200, KmsJson.compromised(c.qber()));
             case KeyRequest.PoolEmpty p -> throw ApiError.unavailable("key_pool_empty",
                     "the quantum link produced no key material (the extra rounds yielded none); retry shortly");
@@ -95,7 +91,7 @@ final class SessionKeyService implements HttpService {
             }
             throw e;
         }
-        Json.send(res, Status.OK_200, KmsJson.key(key, false));
+        Json.send(res, Status.OK_200, KmsJson.keyBytes(key, false));
     }
 
     /** The device a request names besides its token (older clients send it), validated. */
