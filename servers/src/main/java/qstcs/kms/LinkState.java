@@ -87,7 +87,12 @@ final class LinkState {
      * until the next change or the timeout and returns the snapshot of that moment.
      */
     LinkSnapshot awaitChange(long knownVersion, Duration timeout) throws InterruptedException {
-        CompletableFuture<LinkSnapshot> next = nextChange; // read before the snapshot: see class comment
+        // The signal must be read BEFORE the snapshot: a change between the two reads then either
+        // shows in the snapshot (answer at once) or completes this signal. Read after, a change in
+        // between is missed and the poller sleeps until the next change or its timeout (seconds).
+        // Both fields are volatile and written under the lock in bumpVersionLocked (cached cleared
+        // before the signal is swapped), so this order is enough. LinkStateWakeUpTest guards it.
+        CompletableFuture<LinkSnapshot> next = nextChange;
         LinkSnapshot now = snapshot();
         if (now.version() != knownVersion) {
             return now;

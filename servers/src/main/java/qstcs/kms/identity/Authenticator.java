@@ -63,16 +63,18 @@ public final class Authenticator {
 
     /** Who a token belongs to, if anyone: service tokens first, then active devices. */
     public Optional<Caller> identify(String token) {
-        if (operator.matches(token)) {
+        // One SHA-256 per request, compared with every stored hash: this runs on every key request.
+        byte[] hash = BearerTokens.hash(token);
+        if (operator.matchesHash(hash)) {
             return Optional.of(Caller.service(Role.OPERATOR));
         }
-        if (router.matches(token)) {
+        if (router.matchesHash(hash)) {
             return Optional.of(Caller.service(Role.ROUTER));
         }
-        if (relay.matches(token)) {
+        if (relay.matchesHash(hash)) {
             return Optional.of(Caller.service(Role.RELAY));
         }
-        return devices.authenticate(token).map(Caller::device);
+        return devices.authenticate(token, hash).map(Caller::device);
     }
 
     /**

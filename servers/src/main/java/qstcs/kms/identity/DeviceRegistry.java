@@ -98,10 +98,15 @@ public final class DeviceRegistry implements AutoCloseable {
 
     /** The device whose active token this is, if any. Lock-free: runs on every device request. */
     public Optional<String> authenticate(String token) {
+        return authenticate(token, BearerTokens.hash(token));
+    }
+
+    /** The same, for a caller that already hashed {@code token} with {@link BearerTokens#hash}. */
+    public Optional<String> authenticate(String token, byte[] tokenHash) {
         if (!BearerTokens.isWellFormed(token)) {
             return Optional.empty();
         }
-        Active a = activeByTokenHash.get(HexFormat.of().formatHex(BearerTokens.hash(token)));
+        Active a = activeByTokenHash.get(HexFormat.of().formatHex(tokenHash));
         return a == null ? Optional.empty() : Optional.of(a.deviceId());
     }
 

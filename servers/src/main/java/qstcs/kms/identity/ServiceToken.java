@@ -79,6 +79,11 @@ public final class ServiceToken {
         return presented != null && MessageDigest.isEqual(hash, BearerTokens.hash(presented));
     }
 
+    /** The same check for a token already hashed with {@link BearerTokens#hash}. */
+    public boolean matchesHash(byte[] presentedHash) {
+        return presentedHash != null && MessageDigest.isEqual(hash, presentedHash);
+    }
+
     @Override
     public String toString() {
         return "ServiceToken[" + role + " from " + source + "]";
