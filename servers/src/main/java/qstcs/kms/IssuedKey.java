@@ -12,6 +12,7 @@ final class IssuedKey {
     private final String keyHex;
     private final DevicePair pair;
     private final Instant createdAt;
+    private final String createdAtText;
     private final int messageBudget;
     private final PairKey.State state;
     private final double qber;
@@ -23,6 +24,7 @@ final class IssuedKey {
         this.keyHex = key.keyHex();
         this.pair = key.pair();
         this.createdAt = key.createdAt();
+        this.createdAtText = key.createdAtText();
         this.messageBudget = key.messageBudget();
         this.state = key.state();
         this.qber = qber;
@@ -44,6 +46,11 @@ final class IssuedKey {
 
     Instant createdAt() {
         return createdAt;
+    }
+
+    /** {@link #createdAt()} as ISO-8601 text (as in {@code Instant.toString()}). */
+    String createdAtText() {
+        return createdAtText;
     }
 
     int messageBudget() {

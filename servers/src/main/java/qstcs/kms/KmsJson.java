@@ -66,7 +66,7 @@ final class KmsJson {
                 .append("\",\"pqc\":").append(pqc)
                 .append(",\"state\":\"").append(k.state().name().toLowerCase(java.util.Locale.ROOT))
                 .append("\",\"message_budget\":").append(k.messageBudget())
-                .append(",\"created_at\":\"").append(k.createdAt())
+                .append(",\"created_at\":\"").append(k.createdAtText())
                 .append("\"}");
         byte[] out = new byte[sb.length()];
         for (int i = 0; i < out.length; i++) {

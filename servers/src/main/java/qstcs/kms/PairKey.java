@@ -16,6 +16,8 @@ final class PairKey {
     private final UUID id;
     private final DevicePair pair;
     private final Instant createdAt;
+    /** ISO-8601 text of createdAt, made once: every key reply carries it. */
+    private final String createdAtText;
     private final int messageBudget;
     private final SecretBytes key;
     private State state = State.ACTIVE;
@@ -24,6 +26,7 @@ final class PairKey {
         this.id = id;
         this.pair = pair;
         this.createdAt = createdAt;
+        this.createdAtText = createdAt.toString();
         this.messageBudget = messageBudget;
         this.key = key;
     }
@@ -38,6 +41,10 @@ final class PairKey {
 
     Instant createdAt() {
         return createdAt;
+    }
+
+    String createdAtText() {
+        return createdAtText;
     }
 
     int messageBudget() {

@@ -64,6 +64,9 @@ public final class Authenticator {
     /** Who a token belongs to, if anyone: service tokens first, then active devices. */
     public Optional<Caller> identify(String token) {
         // One SHA-256 per request, compared with every stored hash: this runs on every key request.
+        if (token == null) {
+            return Optional.empty();
+        }
         byte[] hash = BearerTokens.hash(token);
         if (operator.matchesHash(hash)) {
             return Optional.of(Caller.service(Role.OPERATOR));

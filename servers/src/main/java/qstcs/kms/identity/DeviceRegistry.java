@@ -98,6 +98,9 @@ public final class DeviceRegistry implements AutoCloseable {
 
     /** The device whose active token this is, if any. Lock-free: runs on every device request. */
     public Optional<String> authenticate(String token) {
+        if (!BearerTokens.isWellFormed(token)) {
+            return Optional.empty();
+        }
         return authenticate(token, BearerTokens.hash(token));
     }
 

@@ -23,16 +23,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code ./qstcs bench kms [--seconds 10] [--connections 16] [--warmup 5]}: starts the real KMS
- * ({@code qstcs.kms.Main}, default link settings) as a child process on loopback, then drives it
- * with N keep-alive connections, each a closed loop (send, read the whole reply, repeat):
+ * {@code ./qstcs bench kms [--seconds 10] [--connections 16] [--warmup 5] [--only key|status]}:
+ * starts the real KMS ({@code qstcs.kms.Main --provision-demo}, default link settings, the JVM
+ * options the launcher's kms command uses) as a child process on loopback, then drives it with N
+ * keep-alive connections, each a closed loop (send, read the whole reply, repeat), all from one
+ * selector thread ({@link ClosedLoopLoad}):
  * <ol>
- *   <li>key issuance: {@code POST /get_session_key} for 8 device pairs (both members of each pair,
- *       so after the first draw every request returns the pair's current key, as in a chat);</li>
- *   <li>{@code GET /link_status}.</li>
+ *   <li>key issuance: {@code POST /get_session_key} over TLS (the KMS's CA pinned) with the device
+ *       tokens of Soldier_Alpha and Soldier_Bravo, alternating per connection, each naming the
+ *       other as peer: after the first draw every request returns the pair's current key, as in
+ *       a chat;</li>
+ *   <li>{@code GET /link_status} on the plain port.</li>
  * </ol>
  * Server CPU comes from {@code /proc/<pid>/stat} (the link loop's idle CPU, measured first, is
- * subtracted), memory from {@code /proc/<pid>/status}.
+ * subtracted), the load generator's from {@code /proc/self/stat}, memory from
+ * {@code /proc/<pid>/status}.
  */
 public final class KmsBench {
     private static final Pattern PORT = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)");
@@ -79,6 +84,7 @@ public final class KmsBench {
             Endpoint secure = new Endpoint(ports[1], tls);
             System.out.printf(Locale.ROOT, "KMS bench: server pid %d on 127.0.0.1:%d, %d connections, %d s per phase%n",
                     pid, port, connections, seconds);
+            System.out.println("server JVM options: " + serverJvmOptions());
             System.out.printf(Locale.ROOT, "machine: %d cores, load average %s%n",
                     Runtime.getRuntime().availableProcessors(), loadAverage());
 
@@ -205,13 +211,19 @@ public final class KmsBench {
                 (clientCpu1 - marks[2]) / (double) CLK_TCK, counts);
     }
 
+    /** Set by the launcher to the kms command's JVM options, plus any the user added. */
+    private static String serverJvmOptions() {
+        String extra = System.getenv("QSTCS_BENCH_SERVER_OPTS");
+        return extra == null ? "" : extra.trim();
+    }
+
     private static Process startServer(Path home) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
         // Extra server JVM options, e.g. a flight recording while profiling.
-        String extra = System.getenv("QSTCS_BENCH_SERVER_OPTS");
-        if (extra != null && !extra.isBlank()) {
-            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        String extra = serverJvmOptions();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "qstcs.kms.Main", "--home", home.toString(), "--bind", "127.0.0.1", "--port", "0", "--tls-port", "0",
