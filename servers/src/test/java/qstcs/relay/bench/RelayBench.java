@@ -63,9 +63,11 @@ public final class RelayBench {
                 if (only.equals("all") || only.equals("throughput")) {
                     long cpu0 = relay.cpuNanos();
                     long gen0 = generatorCpuNanos();
+                    long[] io0 = relay.syscalls();
                     PairLoad.Run run = load.closedLoop(window, seconds);
                     long cpu = relay.cpuNanos() - cpu0;
                     long gen = generatorCpuNanos() - gen0;
+                    long[] io = relay.syscalls();
                     System.out.printf("throughput  %d pairs, %d in flight each, %d s%n", pairs, window, seconds.toSeconds());
                     System.out.printf("  relayed          %,.0f msgs/s   (sent %,d, received %,d, lost %,d, out of order %,d)%n",
                             run.perSecond(), run.sent(), run.received(), run.sent() - run.received(), run.outOfOrder());
@@ -75,6 +77,7 @@ public final class RelayBench {
                             cpu / 1000.0 / Math.max(1, run.received()));
                     System.out.printf("  generator CPU    %.1f µs per message (this JVM, both clients of a pair)%n",
                             gen / 1000.0 / Math.max(1, run.received()));
+                    printSyscalls(io0, io, run.received());
                     System.out.println();
                 }
                 if (only.equals("all") || only.equals("steady")) {
@@ -83,9 +86,11 @@ public final class RelayBench {
                     load.paced(rate, Duration.ofSeconds(3));
                     long cpu0 = relay.cpuNanos();
                     long gen0 = generatorCpuNanos();
+                    long[] io0 = relay.syscalls();
                     PairLoad.Run run = load.paced(rate, seconds);
                     long cpu = relay.cpuNanos() - cpu0;
                     long gen = generatorCpuNanos() - gen0;
+                    long[] io = relay.syscalls();
                     System.out.printf("steady      %,d msgs/s spread over %d pairs, %d s%n", rate, pairs, seconds.toSeconds());
                     System.out.printf("  delivered        %,d of %,d (lost %,d, out of order %,d)%n",
                             run.received(), run.sent(), run.sent() - run.received(), run.outOfOrder());
@@ -94,6 +99,7 @@ public final class RelayBench {
                     System.out.printf("  relay CPU        %.1f µs per message, %.0f %% of one core%n",
                             cpu / 1000.0 / Math.max(1, run.received()), cpu * 100.0 / run.elapsed().toNanos());
                     System.out.printf("  generator CPU    %.1f µs per message%n", gen / 1000.0 / Math.max(1, run.received()));
+                    printSyscalls(io0, io, run.received());
                     System.out.println();
                 }
             }
@@ -125,6 +131,12 @@ public final class RelayBench {
         }
         System.out.printf("%nload average at end: %s%n", loadAverage());
         System.exit(0); // OkHttp and HttpClient keep non-daemon threads for a while
+    }
+
+    private static void printSyscalls(long[] before, long[] after, long messages) {
+        double m = Math.max(1, messages);
+        System.out.printf("  relay syscalls   %.2f reads + %.2f writes per message (/proc/PID/io)%n",
+                (after[0] - before[0]) / m, (after[1] - before[1]) / m);
     }
 
     /** CPU time of this JVM (the load generator), user plus system. */

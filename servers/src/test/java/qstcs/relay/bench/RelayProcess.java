@@ -74,6 +74,20 @@ final class RelayProcess implements AutoCloseable {
         return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
     }
 
+    /** Read and write system calls of the relay so far (syscr, syscw of /proc/PID/io; sockets included). */
+    long[] syscalls() throws IOException {
+        long r = 0;
+        long w = 0;
+        for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/io"))) {
+            if (line.startsWith("syscr:")) {
+                r = Long.parseLong(line.substring(6).trim());
+            } else if (line.startsWith("syscw:")) {
+                w = Long.parseLong(line.substring(6).trim());
+            }
+        }
+        return new long[] {r, w};
+    }
+
     /** Runs a full GC in the relay (jcmd) and returns its heap use afterwards, e.g. "93 MB". */
     String fullGc() throws Exception {
         Path jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
