@@ -84,7 +84,7 @@ final class ClientConnection {
         if (closed.get()) {
             return false;
         }
-        switch (outbox.offer(frame, Thread.currentThread() == reader)) {
+        switch (outbox.offer(frame)) {
             case QUEUED -> {
                 return true;
             }
