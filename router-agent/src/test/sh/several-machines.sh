@@ -30,8 +30,12 @@ if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then
 fi
 
 cleanup() {
-  local rc=$?
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  local rc=$? n pid
+  # Everything still running in a namespace is ours (a namespace outlives its deletion while a
+  # process is inside it, so stop them first).
+  for n in srv rly sol rtr; do
+    for pid in $(ip netns pids "$P-$n" 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
+  done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ "$rc" != 0 ]; then
     for log in "$WORK"/*.log; do
@@ -49,6 +53,14 @@ trap 'exit 130' INT TERM
 fail() { say "FAILED: $*"; exit 1; }
 
 on() { local machine="$1"; shift; ip netns exec "$P-$machine" "$@"; }
+
+# start_on MACHINE LOG CMD… — starts a server there in the background. ip netns exec, the
+# launcher and java each exec the next, so the pid kept is the server's own.
+start_on() {
+  local machine="$1" log="$2"; shift 2
+  ip netns exec "$P-$machine" "$@" >"$log" 2>&1 &
+  PIDS+=($!)
+}
 
 # wait_port MACHINE PORT WHAT PID — until something listens there, or the process died.
 wait_port() {
@@ -83,8 +95,7 @@ mkdir -p "$WORK/server" "$WORK/relay/kms" "$WORK/soldiers"
 
 # --- 1. server machine: the KMS ------------------------------------------------------------------
 say "server: ./qstcs kms (relay on another machine: wss://$RELAY_HOST:8765)"
-on srv "$QSTCS" kms --home "$WORK/server" --relay-url "wss://$RELAY_HOST:8765" >"$WORK/kms.log" 2>&1 &
-PIDS+=($!)
+start_on srv "$WORK/kms.log" "$QSTCS" kms --home "$WORK/server" --relay-url "wss://$RELAY_HOST:8765"
 wait_port srv 8443 "the KMS" "${PIDS[-1]}"
 grep -q "https://$KMS_HOST:8443" "$WORK/kms.log" || fail "the KMS did not print its LAN URL https://$KMS_HOST:8443"
 
@@ -95,9 +106,8 @@ on srv "$QSTCS" kms issue-cert --for relay --san "$RELAY_HOST" --out "$WORK/serv
 cp "$WORK/server/relay.pem" "$WORK/relay/relay.pem"
 cp "$WORK/server/kms/relay.token" "$WORK/relay/kms/relay.token"
 say "relay machine: ./qstcs relay --tls-cert relay.pem --kms http://$KMS_HOST:8000"
-on rly "$QSTCS" relay --home "$WORK/relay" --tls-cert "$WORK/relay/relay.pem" --kms "http://$KMS_HOST:8000" \
-  >"$WORK/relay.log" 2>&1 &
-PIDS+=($!)
+start_on rly "$WORK/relay.log" "$QSTCS" relay --home "$WORK/relay" --tls-cert "$WORK/relay/relay.pem" \
+  --kms "http://$KMS_HOST:8000"
 wait_port rly 8765 "the relay" "${PIDS[-1]}"
 
 # --- 2./3. enroll each soldier, redeem on the soldiers' machine ----------------------------------
@@ -132,3 +142,6 @@ if grep -q "cannot check a device token" "$WORK/relay.log"; then
   fail "the relay could not reach the KMS for a token check"
 fi
 say "passed: KMS, relay and soldiers on three machines, enrolled over the network"
+for pid in "${PIDS[@]}"; do
+  kill -0 "$pid" 2>/dev/null || fail "a server (pid $pid) is no longer running: see its log"
+done
