@@ -152,7 +152,11 @@ class RelayBadInputTest {
                     }
                 }
             }
-            assertTrue(sent > 2000, "the flood got going (" + sent + " frames)");
+            // The relay closes a flood only after the burst (1,000) plus more than 500 rejected frames
+            // in a second, so at least 1,501 frames went out; how many more the client queued before
+            // the close frame reached it depends only on how fast the relay reads (it now reads
+            // without ever waiting for a write, so the close can come after the first 2,000).
+            assertTrue(sent > 1500, "the flood got going (" + sent + " frames)");
             mallory.error(ErrorCode.RATE_LIMITED);
             assertEquals(ClientConnection.CLOSE_POLICY, mallory.closeCode());
             bystandersStillChat("flood");
