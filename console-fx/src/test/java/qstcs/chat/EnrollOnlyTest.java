@@ -18,14 +18,14 @@ import okhttp3.Response;
 import org.junit.jupiter.api.Test;
 import qstcs.client.DeviceCredentials;
 import qstcs.crypto.tls.PinnedCaTrust;
-import qstcs.kms.LiveKms;
+import qstcs.kms.KmsServer;
 
 /** {@code ./qstcs chat --enroll STRING --enroll-only} against the real KMS: credentials saved, no window. */
 class EnrollOnlyTest {
 
     @Test
     void redeemsTheStringOnceAndSavesTheCredentials() throws Exception {
-        try (LiveKms kms = LiveKms.start()) {
+        try (KmsServer kms = KmsServer.startOnLoopback(KmsServer.tempHome("qstcs-chat-kms"))) {
             String enrollment = createEnrollment(kms, "Soldier_Charlie");
             Path home = Files.createTempDirectory("qstcs-enroll-only");
 
@@ -52,7 +52,7 @@ class EnrollOnlyTest {
     }
 
     /** What the operator does (console Ctrl+E or ./qstcs enroll): a one-time code over TLS. */
-    private static String createEnrollment(LiveKms kms, String deviceId) throws Exception {
+    private static String createEnrollment(KmsServer kms, String deviceId) throws Exception {
         PinnedCaTrust trust = PinnedCaTrust.of(kms.ca());
         OkHttpClient http = new OkHttpClient.Builder()
                 .sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager()).build();

@@ -13,7 +13,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import qstcs.kms.LiveKms;
+import qstcs.kms.KmsServer;
 import qstcs.relay.RelayLimits;
 import qstcs.relay.RelayServer;
 import qstcs.relay.RelaySettings;
@@ -23,14 +23,16 @@ import qstcs.relay.RelaySettings;
  * operator actions the tests need (force attack, reset) over the KMS's HTTP API.
  */
 public final class LiveServers implements AutoCloseable {
-    private final LiveKms kms;
+    private final KmsServer kms;
+    /** One token per device id for the life of these servers, as one enrollment would give. */
+    private final java.util.Map<String, String> deviceTokens = new java.util.concurrent.ConcurrentHashMap<>();
     /** Operator actions run a BB84 round; on a machine shared by many builds that can take seconds. */
     private final OkHttpClient http;
     private volatile RelayServer relay;
     private final int relayPort;
 
     private LiveServers() {
-        kms = LiveKms.start();
+        kms = KmsServer.startOnLoopback(KmsServer.tempHome("qstcs-chat-kms"));
         PinnedCaTrust trust = PinnedCaTrust.of(kms.ca());
         http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(60))
                 .sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager()).build();
@@ -59,7 +61,7 @@ public final class LiveServers implements AutoCloseable {
     }
 
     private RelaySettings relaySettings(int port) {
-        return new RelaySettings("127.0.0.1", port, Optional.of(URI.create(kms.url())), false,
+        return new RelaySettings("127.0.0.1", port, Optional.of(URI.create(kms.plainUrl())), false,
                 RelayLimits.DEFAULT, 25);
     }
 
@@ -85,10 +87,14 @@ public final class LiveServers implements AutoCloseable {
         return configAt(device, kmsUrl(), relay);
     }
 
+    private String deviceToken(String device) {
+        return deviceTokens.computeIfAbsent(device, kms::issueDeviceToken);
+    }
+
     /** An enrolled device's configuration pointed at other addresses (for tests of wrong addresses). */
     public ClientConfig configAt(String device, String kmsAddress, String relay) {
         return ClientConfig.of(device, kmsAddress, relay).withCaFingerprint(kms.ca())
-                .withDeviceToken(kms.deviceToken(device)).withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1));
+                .withDeviceToken(deviceToken(device)).withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1));
     }
 
     /** A state home holding enrolled-device credentials for {@code devices}, as the chat window reads them. */
@@ -96,7 +102,7 @@ public final class LiveServers implements AutoCloseable {
         try {
             Path home = Files.createTempDirectory("qstcs-chat-home");
             for (String d : devices) {
-                new DeviceCredentials(d, kms.deviceToken(d), URI.create(kmsUrl()), URI.create(relayUrl()), kms.ca()).save(home);
+                new DeviceCredentials(d, deviceToken(d), URI.create(kmsUrl()), URI.create(relayUrl()), kms.ca()).save(home);
             }
             return home;
         } catch (IOException e) {

@@ -25,7 +25,7 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
-import qstcs.kms.RunningKms;
+import qstcs.kms.KmsServer;
 import qstcs.relay.RelayServer;
 import qstcs.relay.RelaySettings;
 
@@ -35,14 +35,14 @@ import qstcs.relay.RelaySettings;
  */
 @ExtendWith(ApplicationExtension.class)
 class ConsoleLiveTest {
-    private static RunningKms kms;
+    private static KmsServer kms;
     private static RelayServer relay;
     private ConsoleModel model;
     private ConsoleView view;
 
     @BeforeAll
     static void servers() {
-        kms = RunningKms.start(RunningKms.tempHome(), 300);
+        kms = KmsServer.startOnLoopback(KmsServer.tempHome("qstcs-console-test"), "--round-ms", "300");
         relay = RelayServer.start(RelaySettings.loopbackForTests().withKms(URI.create(kms.plainUrl())));
     }
 
@@ -134,13 +134,16 @@ class ConsoleLiveTest {
     @Test
     void showsOfflineWhileTheKmsIsDownAndRecoversByItself(FxRobot robot) throws Exception {
         await(10, () -> lamp(robot).equals("GREEN"));
-        kms.stop();
+        String[] sameKms = {"--home", kms.home().toString(), "--bind", "127.0.0.1",
+            "--port", Integer.toString(kms.port()), "--tls-port", Integer.toString(kms.tlsPort()), "--round-ms", "300"};
+        kms.close();
         try {
             await(5, () -> lamp(robot).equals("OFFLINE"));
             assertTrue(fx(() -> view.offlineBanner.isVisible()));
             assertTrue(fx(() -> view.controls.forceAttack.isDisabled()), "no operator action against a KMS that is gone");
         } finally {
-            kms.start();
+            // The same home and ports: the console reconnects to "its" KMS, CA and tokens unchanged.
+            kms = KmsServer.start(sameKms);
         }
         await(10, () -> !lamp(robot).equals("OFFLINE"));
         assertEquals(ConsoleModel.StreamState.LIVE, fx(() -> model.streamProperty().get()));

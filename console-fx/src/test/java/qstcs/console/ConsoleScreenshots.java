@@ -23,7 +23,7 @@ import qstcs.client.SecureChatSession;
 import qstcs.console.visualiser.VisualiserModel;
 import qstcs.console.visualiser.VisualiserView;
 import qstcs.crypto.tls.CaFingerprint;
-import qstcs.kms.RunningKms;
+import qstcs.kms.KmsServer;
 import qstcs.relay.RelayServer;
 import qstcs.relay.RelaySettings;
 
@@ -39,17 +39,17 @@ public final class ConsoleScreenshots {
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "assets");
         Files.createDirectories(out);
-        Path home = RunningKms.tempHome();
-        try (RunningKms kms = RunningKms.start(home, 500);
+        Path home = KmsServer.tempHome("qstcs-console-test");
+        try (KmsServer kms = KmsServer.startOnLoopback(home, "--round-ms", "500");
              RelayServer relay = RelayServer.start(RelaySettings.loopbackForTests().withKms(URI.create(kms.plainUrl())))) {
             Platform.startup(() -> { });
             OkHttpClient http = ConsoleApp.httpClient(KmsTrust.load(home, Map.of()));
             String relayUrl = "ws://127.0.0.1:" + relay.port();
             CaFingerprint pin = KmsTrust.load(home, Map.of()).orElseThrow().pin();
             SecureChatSession alpha = new SecureChatSession(ClientConfig.of("Soldier_Alpha", kms.tlsUrl(), relayUrl).withCaFingerprint(pin)
-                    .withDeviceToken(kms.deviceToken("Soldier_Alpha")));
+                    .withDeviceToken(kms.issueDeviceToken("Soldier_Alpha")));
             SecureChatSession bravo = new SecureChatSession(ClientConfig.of("Soldier_Bravo", kms.tlsUrl(), relayUrl).withCaFingerprint(pin)
-                    .withDeviceToken(kms.deviceToken("Soldier_Bravo")));
+                    .withDeviceToken(kms.issueDeviceToken("Soldier_Bravo")));
             alpha.start("Soldier_Bravo");
             bravo.start("Soldier_Alpha");
 
@@ -124,7 +124,7 @@ public final class ConsoleScreenshots {
         Runtime.getRuntime().halt(0);
     }
 
-    private static void heartbeat(OkHttpClient http, RunningKms kms, String state, boolean rule) throws Exception {
+    private static void heartbeat(OkHttpClient http, KmsServer kms, String state, boolean rule) throws Exception {
         String body = "{\"router_id\":\"dsl-2750u\",\"state\":\"" + state + "\",\"rule_present\":" + rule + "}";
         String token = java.nio.file.Files.readString(kms.home().resolve("kms/router.token")).strip();
         try (var r = http.newCall(new Request.Builder().url(kms.tlsUrl() + "/router/heartbeat")
