@@ -208,7 +208,9 @@ public final class Main {
         if (configured != null) {
             tlsListener.from(configured);
         }
-        tlsListener.name(TLS_SOCKET).host(s.bind()).port(s.tlsPort()).tls(tls)
+        // address() too: from(configured) copied the address resolved from application.yaml's host
+        // (0.0.0.0), and Helidon prefers the address over host(), so --bind was ignored for TLS.
+        tlsListener.name(TLS_SOCKET).host(s.bind()).address(bindAddress(s.bind())).port(s.tlsPort()).tls(tls)
                 .directHandlers(JsonErrors.directHandlers());
         server.host(s.bind())
                 .port(s.port())
@@ -232,6 +234,14 @@ public final class Main {
                                 .build())
                         .addObserver(MetricsObserver.builder().meterRegistry(kms.metrics().registry()).build())
                         .build());
+    }
+
+    private static java.net.InetAddress bindAddress(String host) {
+        try {
+            return java.net.InetAddress.getByName(host);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("cannot resolve the bind address " + host, e);
+        }
     }
 
     /** Every KMS route, then JSON 405/404 for the rest, and the error mapping. */
