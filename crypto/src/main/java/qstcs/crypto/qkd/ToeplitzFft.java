@@ -67,15 +67,17 @@ final class ToeplitzFft {
             int from = b * block;
             fft.forwardFromBits(re, im, size, x, from, Math.min(block, n - from),
                     seed, n - from - block, block + outBits - 1);
-            multiplySpectra(re, im, accRe, accIm, size, b > 0);
+            if (b < blocks - 1) {
+                multiplySpectra(re, im, accRe, accIm, size, b > 0);
+            }
         }
-        foldRealOutput(accRe, accIm, log, fft);
-        fft.inverse(accRe, accIm, size >>> 1);
+        productAndFold(re, im, blocks > 1 ? accRe : null, blocks > 1 ? accIm : null, log, fft);
+        fft.inverse(re, im, size >>> 1);
         long[] yw = y.words();
         double scale = 1.0 / size;
         for (int i = 0; i < outBits; i++) {
             int c = i + block - 1;                 // c[2m] = Re z[m], c[2m+1] = Im z[m]
-            double v = ((c & 1) == 0 ? accRe[c >>> 1] : accIm[c >>> 1]) * scale;
+            double v = ((c & 1) == 0 ? re[c >>> 1] : im[c >>> 1]) * scale;
             double r = Math.rint(v);
             if (Math.abs(v - r) > 0.25) {
                 return null;
@@ -184,19 +186,30 @@ final class ToeplitzFft {
     }
 
     /**
-     * The product's inverse transform is real, so it is done at half size: with
-     * {@code E[k] = P[k] + P[k+N/2]} and {@code O[k] = (P[k] − P[k+N/2])·e^{2πik/N}}, the
-     * size-N/2 inverse of {@code Z = E + i·O} is {@code z[m] = c[2m] + i·c[2m+1]}. In
-     * bit-reversed order P[k] and P[k+N/2] are neighbours (positions 2j, 2j+1 with
-     * j = rev_{N/2}(k)) and Z[k] belongs at j, so this runs in place, front to back.
+     * Z (bit-reversed) → the input of the half-size inverse, in one pass over the arrays: the
+     * spectrum product {@code P = X·S} (plus {@code acc}, the sum of earlier blocks' products,
+     * if given) and the real-output fold. The inverse of P is real, so it is done at half size:
+     * with {@code E[k] = P[k] + P[k+N/2]} and {@code O[k] = (P[k] − P[k+N/2])·e^{2πik/N}}, the
+     * size-N/2 inverse of {@code F = E + i·O} is {@code f[m] = c[2m] + i·c[2m+1]}. In
+     * bit-reversed order P[k] and P[k+N/2] sit at positions 2j, 2j+1 (j = rev_{N/2}(k)) and
+     * F[k] belongs at j.
+     *
+     * <p>Why one pass pays: at N = 2^21 each separate walk over re/im moves 32 MiB, a few ms
+     * on this machine. The partner of position p ∈ [2^m, 2^(m+1)) (the one holding Z[N−k]) is
+     * 3·2^m − 1 − p, so j and j' = 3·2^(m−1) − 1 − j (same octave of j) read each other's
+     * partners: P[2j'] = conj P[2j+1] and P[2j'+1] = conj P[2j], which gives E' = conj E and
+     * O' = conj O (the root of j' is −conj of j's: rev(j) + rev(j') = N/2). So each pair (j, j')
+     * costs two products and one root, and walking every octave from both ends towards the
+     * middle keeps all access sequential. Writing F[j] in place is safe because octaves are
+     * done in increasing order: position j was read while doing the octave below.
      *
      * <p>The root e^{2πi·rev(j)/N} is a product from two small tables: splitting j's bits into
-     * high and low parts, rev(j) = rev(lo)·2^hiBits + rev(hi), so one complex multiplication per
-     * point replaces an N/2-entry table (and its memory traffic).
+     * high and low parts, rev(j) = rev(lo)·2^hiBits + rev(hi).
      */
-    private static void foldRealOutput(double[] re, double[] im, int log, ComplexFft fft) {
-        int bits = log - 1;                        // j ranges over [0, 2^bits)
+    static void productAndFold(double[] re, double[] im, double[] accRe, double[] accIm, int log,
+                                       ComplexFft fft) {
         int size = 1 << log;
+        int bits = log - 1;                        // j ranges over [0, 2^bits)
         int loBits = bits / 2;
         int hiBits = bits - loBits;
         int loCount = 1 << loBits;
@@ -208,27 +221,84 @@ final class ToeplitzFft {
             ar[lo] = fft.cos(m, size);
             ai[lo] = fft.sin(m, size);
         }
+        double[] br = new double[hiCount];         // e^{2πi·rev(hi)/N}
+        double[] bi = new double[hiCount];
         for (int hi = 0; hi < hiCount; hi++) {
             int m = hiBits == 0 ? 0 : Integer.reverse(hi) >>> (32 - hiBits);
-            double br = fft.cos(m, size);
-            double bi = fft.sin(m, size);
-            int base = hi << loBits;
-            for (int lo = 0; lo < loCount; lo++) {
-                int j = base + lo;
-                double cr = ar[lo] * br - ai[lo] * bi;
-                double ci = ar[lo] * bi + ai[lo] * br;
-                double ur = re[2 * j];
-                double ui = im[2 * j];
-                double vr = re[2 * j + 1];
-                double vi = im[2 * j + 1];
-                double er = ur + vr;
-                double ei = ui + vi;
-                double dr = ur - vr;
-                double di = ui - vi;
+            br[hi] = fft.cos(m, size);
+            bi[hi] = fft.sin(m, size);
+        }
+        int loMask = loCount - 1;
+        boolean add = accRe != null;
+        double[] p = new double[8];
+        // j = 0 (positions 0 and 1, each its own partner, root 1) and j = 1 (positions 2 and 3,
+        // each other's partners, root i): all four read before F[0], F[1] are written.
+        int small = Math.min(size, 4);
+        for (int pos = 0; pos < small; pos++) {
+            int partner = pos < 2 ? pos : 5 - pos;
+            double ur = re[pos];
+            double ui = im[pos];
+            double vr = re[partner];
+            double vi = im[partner];
+            double xr = 0.5 * (ur + vr);
+            double xi = 0.5 * (ui - vi);
+            double sr = 0.5 * (ui + vi);
+            double si = -0.5 * (ur - vr);
+            p[2 * pos] = xr * sr - xi * si + (add ? accRe[pos] : 0);
+            p[2 * pos + 1] = xr * si + xi * sr + (add ? accIm[pos] : 0);
+        }
+        for (int j = 0; 2 * j < small; j++) {
+            double cr = ar[j & loMask] * br[j >>> loBits] - ai[j & loMask] * bi[j >>> loBits];
+            double ci = ar[j & loMask] * bi[j >>> loBits] + ai[j & loMask] * br[j >>> loBits];
+            double er = p[4 * j] + p[4 * j + 2];
+            double ei = p[4 * j + 1] + p[4 * j + 3];
+            double dr = p[4 * j] - p[4 * j + 2];
+            double di = p[4 * j + 1] - p[4 * j + 3];
+            re[j] = er - (dr * ci + di * cr);      // F = E + i·O, O = D·c
+            im[j] = ei + (dr * cr - di * ci);
+        }
+        for (int h = 2; h < size / 2; h <<= 1) {   // the octave j ∈ [h, 2h)
+            for (int j = h, j2 = 2 * h - 1; j < j2; j++, j2--) {
+                double ar0 = re[2 * j];            // Z at 2j, 2j + 1 and their partners 2j2 + 1, 2j2
+                double ai0 = im[2 * j];
+                double ar1 = re[2 * j + 1];
+                double ai1 = im[2 * j + 1];
+                double br0 = re[2 * j2 + 1];
+                double bi0 = im[2 * j2 + 1];
+                double br1 = re[2 * j2];
+                double bi1 = im[2 * j2];
+                double x0r = ar0 + br0;            // P = X·S with X = (u + conj v)/2, S = (u − conj v)/2i
+                double x0i = ai0 - bi0;
+                double s0r = ai0 + bi0;
+                double s0i = br0 - ar0;
+                double p0r = 0.25 * (x0r * s0r - x0i * s0i);
+                double p0i = 0.25 * (x0r * s0i + x0i * s0r);
+                double x1r = ar1 + br1;
+                double x1i = ai1 - bi1;
+                double s1r = ai1 + bi1;
+                double s1i = br1 - ar1;
+                double p1r = 0.25 * (x1r * s1r - x1i * s1i);
+                double p1i = 0.25 * (x1r * s1i + x1i * s1r);
+                if (add) {
+                    p0r += accRe[2 * j];
+                    p0i += accIm[2 * j];
+                    p1r += accRe[2 * j + 1];
+                    p1i += accIm[2 * j + 1];
+                }
+                int lo = j & loMask;
+                int hi = j >>> loBits;
+                double cr = ar[lo] * br[hi] - ai[lo] * bi[hi];
+                double ci = ar[lo] * bi[hi] + ai[lo] * br[hi];
+                double er = p0r + p1r;
+                double ei = p0i + p1i;
+                double dr = p0r - p1r;
+                double di = p0i - p1i;
                 double or = dr * cr - di * ci;
                 double oi = dr * ci + di * cr;
-                re[j] = er - oi;                   // Z = E + i·O
+                re[j] = er - oi;                   // F[j] = E + i·O
                 im[j] = ei + or;
+                re[j2] = er + oi;                  // F[j'] = conj E + i·conj O
+                im[j2] = or - ei;
             }
         }
     }
