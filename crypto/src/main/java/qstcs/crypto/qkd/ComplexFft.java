@@ -231,7 +231,7 @@ final class ComplexFft {
      * 4-point DFTs on consecutive quadruples (all twiddles 1). {@code sign} = +1 gives the
      * forward DIF output order (X0, X2, X1, X3); −1 the inverse DIT from that order.
      */
-    private static void radix4Unit(double[] re, double[] im, int from, int to, double sign) {
+    static void radix4Unit(double[] re, double[] im, int from, int to, double sign) {
         for (int a = from; a < to; a += 4) {
             double a0r = re[a];
             double a0i = im[a];
@@ -339,7 +339,7 @@ final class ComplexFft {
             }
             if ((k & 1) == 1) {
                 for (int t = 0; t < rows; t += 2) {
-                    radix2Rows(tr, ti, t * STRIDE, STRIDE, cols + c0, 1.0);
+                    kernel.dif2(re, im, tr, ti, t * STRIDE, STRIDE, cols + c0, WIDTH);
                 }
             }
         }
@@ -350,7 +350,7 @@ final class ComplexFft {
             int qr = 1;
             if ((k & 1) == 1) {
                 for (int t = 0; t < rows; t += 2) {
-                    radix2Rows(tr, ti, t * STRIDE, STRIDE, cols + c0, -1.0);
+                    kernel.dit2(re, im, tr, ti, t * STRIDE, STRIDE, cols + c0, WIDTH);
                 }
                 qr = 2;
             }
@@ -360,34 +360,6 @@ final class ComplexFft {
                     for (int r = 0; r < qr; r++) {
                         kernel.dit(re, im, tr, ti, (tb + r) * STRIDE, qr * STRIDE, q, r * cols + c0, WIDTH);
                     }
-                }
-            }
-        }
-
-        /** One radix-2 stage on rows p0 and p0 + d: DIF (sign +1) or DIT with conjugate roots (−1). */
-        private void radix2Rows(double[] tr, double[] ti, int p0, int d, int w, double sign) {
-            int p1 = p0 + d;
-            for (int b = 0; b < WIDTH; b++) {
-                double cr = tr[w + b];
-                double ci = sign * ti[w + b];
-                double ur = re[p0 + b];
-                double ui = im[p0 + b];
-                double vr = re[p1 + b];
-                double vi = im[p1 + b];
-                if (sign > 0) {
-                    re[p0 + b] = ur + vr;
-                    im[p0 + b] = ui + vi;
-                    double dr = ur - vr;
-                    double di = ui - vi;
-                    re[p1 + b] = Math.fma(dr, cr, -(di * ci));
-                    im[p1 + b] = Math.fma(dr, ci, di * cr);
-                } else {
-                    double xr = Math.fma(vr, cr, -(vi * ci));
-                    double xi = Math.fma(vr, ci, vi * cr);
-                    re[p0 + b] = ur + xr;
-                    im[p0 + b] = ui + xi;
-                    re[p1 + b] = ur - xr;
-                    im[p1 + b] = ui - xi;
                 }
             }
         }

@@ -26,6 +26,16 @@ interface Radix4Butterflies {
 
     void dit(double[] re, double[] im, double[] tr, double[] ti, int a, int d, int q, int w, int count);
 
+    /**
+     * {@code count} radix-2 butterflies on {@code a + b, a + d + b} with roots
+     * W = (tr, ti)[w + b]: DIF (a0, a1) ← (a0 + a1, (a0 − a1)·W). The odd stage of a column
+     * pass; over a 2^21-point transform it touches every point, so it is worth a vector loop.
+     */
+    void dif2(double[] re, double[] im, double[] tr, double[] ti, int a, int d, int w, int count);
+
+    /** The DIT mirror of {@link #dif2}: x = a1·W̄, (a0, a1) ← (a0 + x, a0 − x). */
+    void dit2(double[] re, double[] im, double[] tr, double[] ti, int a, int d, int w, int count);
+
     /** A short name for benchmark output ("vector, 4 lanes" or "scalar"). */
     String description();
 

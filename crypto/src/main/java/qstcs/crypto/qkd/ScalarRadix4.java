@@ -115,4 +115,42 @@ final class ScalarRadix4 implements Radix4Butterflies {
             im[p3 + b] = fi - di;
         }
     }
+
+    @Override
+    public void dif2(double[] re, double[] im, double[] tr, double[] ti, int p0, int d, int w, int count) {
+        int p1 = p0 + d;
+        for (int b = 0; b < count; b++) {
+            double cr = tr[w + b];
+            double ci = ti[w + b];
+            double ur = re[p0 + b];
+            double ui = im[p0 + b];
+            double vr = re[p1 + b];
+            double vi = im[p1 + b];
+            re[p0 + b] = ur + vr;
+            im[p0 + b] = ui + vi;
+            double dr = ur - vr;
+            double di = ui - vi;
+            re[p1 + b] = Math.fma(dr, cr, -(di * ci));
+            im[p1 + b] = Math.fma(dr, ci, di * cr);
+        }
+    }
+
+    @Override
+    public void dit2(double[] re, double[] im, double[] tr, double[] ti, int p0, int d, int w, int count) {
+        int p1 = p0 + d;
+        for (int b = 0; b < count; b++) {
+            double cr = tr[w + b];
+            double ci = -ti[w + b];
+            double ur = re[p0 + b];
+            double ui = im[p0 + b];
+            double vr = re[p1 + b];
+            double vi = im[p1 + b];
+            double xr = Math.fma(vr, cr, -(vi * ci));
+            double xi = Math.fma(vr, ci, vi * cr);
+            re[p0 + b] = ur + xr;
+            im[p0 + b] = ui + xi;
+            re[p1 + b] = ur - xr;
+            im[p1 + b] = ui - xi;
+        }
+    }
 }

@@ -123,4 +123,52 @@ final class VectorRadix4 implements Radix4Butterflies {
             ScalarRadix4.ditFrom(re, im, tr, ti, p0, d, q, w, b, count);
         }
     }
+
+    @Override
+    public void dif2(double[] re, double[] im, double[] tr, double[] ti, int p0, int d, int w, int count) {
+        int p1 = p0 + d;
+        int bound = SPECIES.loopBound(count);
+        int b = 0;
+        for (; b < bound; b += SPECIES.length()) {
+            DoubleVector cr = DoubleVector.fromArray(SPECIES, tr, w + b);
+            DoubleVector ci = DoubleVector.fromArray(SPECIES, ti, w + b);
+            DoubleVector ur = DoubleVector.fromArray(SPECIES, re, p0 + b);
+            DoubleVector ui = DoubleVector.fromArray(SPECIES, im, p0 + b);
+            DoubleVector vr = DoubleVector.fromArray(SPECIES, re, p1 + b);
+            DoubleVector vi = DoubleVector.fromArray(SPECIES, im, p1 + b);
+            ur.add(vr).intoArray(re, p0 + b);
+            ui.add(vi).intoArray(im, p0 + b);
+            DoubleVector dr = ur.sub(vr);
+            DoubleVector di = ui.sub(vi);
+            dr.fma(cr, di.mul(ci).neg()).intoArray(re, p1 + b);
+            dr.fma(ci, di.mul(cr)).intoArray(im, p1 + b);
+        }
+        if (b < count) {
+            ScalarRadix4.INSTANCE.dif2(re, im, tr, ti, p0 + b, d, w + b, count - b);
+        }
+    }
+
+    @Override
+    public void dit2(double[] re, double[] im, double[] tr, double[] ti, int p0, int d, int w, int count) {
+        int p1 = p0 + d;
+        int bound = SPECIES.loopBound(count);
+        int b = 0;
+        for (; b < bound; b += SPECIES.length()) {
+            DoubleVector cr = DoubleVector.fromArray(SPECIES, tr, w + b);
+            DoubleVector ci = DoubleVector.fromArray(SPECIES, ti, w + b).neg();
+            DoubleVector ur = DoubleVector.fromArray(SPECIES, re, p0 + b);
+            DoubleVector ui = DoubleVector.fromArray(SPECIES, im, p0 + b);
+            DoubleVector vr = DoubleVector.fromArray(SPECIES, re, p1 + b);
+            DoubleVector vi = DoubleVector.fromArray(SPECIES, im, p1 + b);
+            DoubleVector xr = vr.fma(cr, vi.mul(ci).neg());
+            DoubleVector xi = vr.fma(ci, vi.mul(cr));
+            ur.add(xr).intoArray(re, p0 + b);
+            ui.add(xi).intoArray(im, p0 + b);
+            ur.sub(xr).intoArray(re, p1 + b);
+            ui.sub(xi).intoArray(im, p1 + b);
+        }
+        if (b < count) {
+            ScalarRadix4.INSTANCE.dit2(re, im, tr, ti, p0 + b, d, w + b, count - b);
+        }
+    }
 }
