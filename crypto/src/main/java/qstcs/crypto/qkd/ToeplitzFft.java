@@ -73,18 +73,50 @@ final class ToeplitzFft {
         }
         productAndFold(re, im, blocks > 1 ? accRe : null, blocks > 1 ? accIm : null, log, fft);
         fft.inverse(re, im, size >>> 1);
+        return roundToBits(re, im, 1.0 / size, block - 1, y) ? y : null;
+    }
+
+    /** 1.5·2^52: adding it rounds any |v| < 2^51 to the nearest integer (ties to even, as rint). */
+    private static final double ROUND = 6755399441055744.0;
+
+    /**
+     * y[i] = parity of c[i + first], where c[2m] = Re z[m] and c[2m+1] = Im z[m] (times
+     * {@code scale}); false if some coefficient is not within 0.25 of an integer. One pass
+     * over z in pairs, no branches: v + 1.5·2^52 holds round(v) in its low mantissa bits, so
+     * its last bit is the parity, and subtracting the constant back gives round(v) exactly.
+     */
+    static boolean roundToBits(double[] re, double[] im, double scale, int first, BitString y) {
         long[] yw = y.words();
-        double scale = 1.0 / size;
-        for (int i = 0; i < outBits; i++) {
-            int c = i + block - 1;                 // c[2m] = Re z[m], c[2m+1] = Im z[m]
-            double v = ((c & 1) == 0 ? re[c >>> 1] : im[c >>> 1]) * scale;
-            double r = Math.rint(v);
-            if (Math.abs(v - r) > 0.25) {
-                return null;
-            }
-            yw[i >>> 6] |= ((long) r & 1L) << i;
+        int outBits = y.length();
+        double worst = 0;
+        double biggest = 0;                        // true values lie in [0, n]; the trick needs < 2^51
+        int i = 0;
+        if ((first & 1) == 1) {                    // c = first is odd: the first output is an Im
+            double t = im[first >>> 1] * scale;
+            double r = t + ROUND;
+            worst = Math.abs(t - (r - ROUND));
+            biggest = Math.abs(t);
+            yw[0] |= Double.doubleToRawLongBits(r) & 1L;
+            i = 1;
         }
-        return y;
+        for (int m = (first + i) >>> 1; i + 1 < outBits; i += 2, m++) {
+            double a = re[m] * scale;
+            double b = im[m] * scale;
+            double ra = a + ROUND;
+            double rb = b + ROUND;
+            worst = Math.max(worst, Math.max(Math.abs(a - (ra - ROUND)), Math.abs(b - (rb - ROUND))));
+            biggest = Math.max(biggest, Math.max(Math.abs(a), Math.abs(b)));
+            yw[i >>> 6] |= (Double.doubleToRawLongBits(ra) & 1L) << i;       // shifts use i mod 64
+            yw[(i + 1) >>> 6] |= (Double.doubleToRawLongBits(rb) & 1L) << (i + 1);
+        }
+        if (i < outBits) {                         // a last output on its own (an Re)
+            double t = re[(first + i) >>> 1] * scale;
+            double r = t + ROUND;
+            worst = Math.max(worst, Math.abs(t - (r - ROUND)));
+            biggest = Math.max(biggest, Math.abs(t));
+            yw[i >>> 6] |= (Double.doubleToRawLongBits(r) & 1L) << i;
+        }
+        return worst <= 0.25 && biggest < 0x1p50;  // NaN (never expected) fails too: max keeps it
     }
 
     /**

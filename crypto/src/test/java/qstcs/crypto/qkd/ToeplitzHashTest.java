@@ -1,6 +1,7 @@
 package qstcs.crypto.qkd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -120,6 +121,31 @@ class ToeplitzHashTest {
                 acc ^= s.bit(i - j + n - 1) & x.bit(j);
             }
             assertEquals(acc, fft.bit(i), "bit " + i + " by the definition");
+        }
+    }
+
+    @Test
+    void roundingTakesParitiesAndRejectsAmbiguousCoefficients() {
+        // c[2m] = re[m], c[2m+1] = im[m], scaled by 1/4; outputs start at c[first].
+        double[] re = {4 * 3.0, 4 * 10.1, 4 * 7.0, 4 * 1e6, 4 * -0.2};
+        double[] im = {4 * 2.0, 4 * 4.9, 4 * 0.0, 4 * 999_999.0, 4 * 5.0};
+        for (int first = 0; first < 3; first++) {
+            int l = 2 * re.length - first;
+            BitString y = new BitString(l);
+            assertTrue(ToeplitzFft.roundToBits(re, im, 0.25, first, y), "first=" + first);
+            for (int i = 0; i < l; i++) {
+                int c = i + first;
+                long v = Math.round(((c & 1) == 0 ? re[c >> 1] : im[c >> 1]) / 4);
+                assertEquals((int) (v & 1), y.bit(i), "first=" + first + " bit " + i);
+            }
+        }
+        for (double bad : new double[] {4 * 2.3, 4 * 7.5, Double.NaN, Double.POSITIVE_INFINITY, 0x1p60}) {
+            for (int at = 0; at < 2; at++) {
+                double[] r = re.clone();
+                double[] m = im.clone();
+                (at == 0 ? r : m)[3] = bad;
+                assertFalse(ToeplitzFft.roundToBits(r, m, 0.25, 1, new BitString(9)), bad + " must fail the check");
+            }
         }
     }
 
