@@ -231,7 +231,7 @@ final class ComplexFft {
      * 4-point DFTs on consecutive quadruples (all twiddles 1). {@code sign} = +1 gives the
      * forward DIF output order (X0, X2, X1, X3); −1 the inverse DIT from that order.
      */
-    static void radix4Unit(double[] re, double[] im, int from, int to, double sign) {
+    private static void radix4Unit(double[] re, double[] im, int from, int to, double sign) {
         for (int a = from; a < to; a += 4) {
             double a0r = re[a];
             double a0i = im[a];

@@ -238,7 +238,7 @@ final class ToeplitzFft {
      * <p>The root e^{2πi·rev(j)/N} is a product from two small tables: splitting j's bits into
      * high and low parts, rev(j) = rev(lo)·2^hiBits + rev(hi).
      */
-    static void productAndFold(double[] re, double[] im, double[] accRe, double[] accIm, int log,
+    private static void productAndFold(double[] re, double[] im, double[] accRe, double[] accIm, int log,
                                        ComplexFft fft) {
         int size = 1 << log;
         int bits = log - 1;                        // j ranges over [0, 2^bits)
