@@ -81,42 +81,45 @@ final class ToeplitzFft {
 
     /**
      * y[i] = parity of c[i + first], where c[2m] = Re z[m] and c[2m+1] = Im z[m] (times
-     * {@code scale}); false if some coefficient is not within 0.25 of an integer. One pass
-     * over z in pairs, no branches: v + 1.5·2^52 holds round(v) in its low mantissa bits, so
-     * its last bit is the parity, and subtracting the constant back gives round(v) exactly.
+     * {@code scale}); false if some coefficient is not within 0.25 of an integer (or is not a
+     * plausible size at all). Whole output words at a time, no branches: v + 1.5·2^52 holds
+     * round(v) in its low mantissa bits, so its last bit is the parity, and subtracting the
+     * constant back gives round(v) exactly. Consecutive outputs alternate between the two
+     * arrays, so each word is 32 pairs (one value from each); the word and the verdict stay in
+     * registers (a read-modify-write of y per bit would chain every iteration through memory).
      */
     static boolean roundToBits(double[] re, double[] im, double scale, int first, BitString y) {
         long[] yw = y.words();
         int outBits = y.length();
-        double worst = 0;
-        double biggest = 0;                        // true values lie in [0, n]; the trick needs < 2^51
-        int i = 0;
-        if ((first & 1) == 1) {                    // c = first is odd: the first output is an Im
-            double t = im[first >>> 1] * scale;
-            double r = t + ROUND;
-            worst = Math.abs(t - (r - ROUND));
-            biggest = Math.abs(t);
-            yw[0] |= Double.doubleToRawLongBits(r) & 1L;
-            i = 1;
+        boolean odd = (first & 1) == 1;
+        double[] even = odd ? im : re;             // the array holding outputs 0, 2, 4, …
+        double[] other = odd ? re : im;
+        int shift = odd ? 1 : 0;                   // other[m + shift] follows even[m]
+        boolean bad = false;
+        int words = outBits >>> 6;
+        for (int k = 0; k < words; k++) {
+            int m = (64 * k + first) >>> 1;
+            long w = 0;
+            for (int p = 0; p < 32; p++) {
+                double a = even[m + p] * scale;
+                double b = other[m + p + shift] * scale;
+                double ra = a + ROUND;
+                double rb = b + ROUND;
+                w |= (Double.doubleToRawLongBits(ra) & 1L) << (2 * p)
+                        | (Double.doubleToRawLongBits(rb) & 1L) << (2 * p + 1);
+                bad |= !(Math.abs(a - (ra - ROUND)) <= 0.25) | !(Math.abs(b - (rb - ROUND)) <= 0.25)
+                        | !(Math.abs(a) < 0x1p50) | !(Math.abs(b) < 0x1p50);   // NaN fails too
+            }
+            yw[k] = w;
         }
-        for (int m = (first + i) >>> 1; i + 1 < outBits; i += 2, m++) {
-            double a = re[m] * scale;
-            double b = im[m] * scale;
-            double ra = a + ROUND;
-            double rb = b + ROUND;
-            worst = Math.max(worst, Math.max(Math.abs(a - (ra - ROUND)), Math.abs(b - (rb - ROUND))));
-            biggest = Math.max(biggest, Math.max(Math.abs(a), Math.abs(b)));
-            yw[i >>> 6] |= (Double.doubleToRawLongBits(ra) & 1L) << i;       // shifts use i mod 64
-            yw[(i + 1) >>> 6] |= (Double.doubleToRawLongBits(rb) & 1L) << (i + 1);
-        }
-        if (i < outBits) {                         // a last output on its own (an Re)
-            double t = re[(first + i) >>> 1] * scale;
-            double r = t + ROUND;
-            worst = Math.max(worst, Math.abs(t - (r - ROUND)));
-            biggest = Math.max(biggest, Math.abs(t));
+        for (int i = 64 * words; i < outBits; i++) {
+            int c = i + first;
+            double v = ((c & 1) == 0 ? re[c >>> 1] : im[c >>> 1]) * scale;
+            double r = v + ROUND;
             yw[i >>> 6] |= (Double.doubleToRawLongBits(r) & 1L) << i;
+            bad |= !(Math.abs(v - (r - ROUND)) <= 0.25) | !(Math.abs(v) < 0x1p50);
         }
-        return worst <= 0.25 && biggest < 0x1p50;  // NaN (never expected) fails too: max keeps it
+        return !bad;
     }
 
     /**

@@ -126,25 +126,36 @@ class ToeplitzHashTest {
 
     @Test
     void roundingTakesParitiesAndRejectsAmbiguousCoefficients() {
-        // c[2m] = re[m], c[2m+1] = im[m], scaled by 1/4; outputs start at c[first].
-        double[] re = {4 * 3.0, 4 * 10.1, 4 * 7.0, 4 * 1e6, 4 * -0.2};
-        double[] im = {4 * 2.0, 4 * 4.9, 4 * 0.0, 4 * 999_999.0, 4 * 5.0};
-        for (int first = 0; first < 3; first++) {
-            int l = 2 * re.length - first;
-            BitString y = new BitString(l);
-            assertTrue(ToeplitzFft.roundToBits(re, im, 0.25, first, y), "first=" + first);
-            for (int i = 0; i < l; i++) {
-                int c = i + first;
-                long v = Math.round(((c & 1) == 0 ? re[c >> 1] : im[c >> 1]) / 4);
-                assertEquals((int) (v & 1), y.bit(i), "first=" + first + " bit " + i);
+        // c[2m] = re[m], c[2m+1] = im[m], scaled by 1/4; outputs start at c[first]. 150 pairs:
+        // whole 64-bit words and a tail, integers up to 10^6 with errors up to ±0.24.
+        RandomGenerator rng = QkdRandom.seeded(25);
+        double[] re = new double[150];
+        double[] im = new double[150];
+        for (int m = 0; m < re.length; m++) {
+            re[m] = 4 * (rng.nextInt(1_000_001) + rng.nextDouble(-0.24, 0.24));
+            im[m] = 4 * (rng.nextInt(1_000_001) + rng.nextDouble(-0.24, 0.24));
+        }
+        re[0] = 4 * -0.2;                          // a slightly negative zero rounds to 0
+        for (int first = 0; first < 4; first++) {
+            for (int l : new int[] {1, 63, 64, 65, 2 * re.length - first - 1}) {
+                BitString y = new BitString(l);
+                assertTrue(ToeplitzFft.roundToBits(re, im, 0.25, first, y), "first=" + first + " l=" + l);
+                for (int i = 0; i < l; i++) {
+                    int c = i + first;
+                    long v = Math.round(((c & 1) == 0 ? re[c >> 1] : im[c >> 1]) / 4);
+                    assertEquals((int) (v & 1), y.bit(i), "first=" + first + " l=" + l + " bit " + i);
+                }
             }
         }
-        for (double bad : new double[] {4 * 2.3, 4 * 7.5, Double.NaN, Double.POSITIVE_INFINITY, 0x1p60}) {
-            for (int at = 0; at < 2; at++) {
-                double[] r = re.clone();
-                double[] m = im.clone();
-                (at == 0 ? r : m)[3] = bad;
-                assertFalse(ToeplitzFft.roundToBits(r, m, 0.25, 1, new BitString(9)), bad + " must fail the check");
+        for (double bad : new double[] {4 * 2.3, 4 * 7.5, 4 * 6.74, Double.NaN, Double.POSITIVE_INFINITY, 0x1p60}) {
+            for (int at : new int[] {3, 40, 140}) {             // in a whole word and in the tail
+                for (int part = 0; part < 2; part++) {
+                    double[] r = re.clone();
+                    double[] m = im.clone();
+                    (part == 0 ? r : m)[at] = bad;
+                    assertFalse(ToeplitzFft.roundToBits(r, m, 0.25, 1, new BitString(2 * re.length - 2)),
+                            bad + " at " + at + " must fail the check");
+                }
             }
         }
     }
