@@ -102,15 +102,30 @@ final class ComplexFft {
      */
     void forwardFromBits(double[] re, double[] im, int n, BitString x, int xFrom, int xCount,
                          BitString s, int sFrom, int sCount) {
+        Tile tile = n > 1 << BLOCK_LOG ? new Tile() : null;
+        int rows = forwardFirstPassFromBits(re, im, n, x, xFrom, xCount, s, sFrom, sCount, tile);
+        for (int t = 0; t < rows; t++) {
+            forwardRow(re, im, n, rows, t, tile);
+        }
+    }
+
+    /**
+     * The first part of {@link #forwardFromBits}: for a large n only the first column pass,
+     * after which the result is {@code rows} independent rows of n/rows points, each to be
+     * finished by {@link #forwardRow} (in any order: a caller can use each row while it is
+     * still in cache); returns rows. A small n (≤ 2^10) is transformed whole here; returns 0.
+     * {@code tile} may be null only for a small n.
+     */
+    int forwardFirstPassFromBits(double[] re, double[] im, int n, BitString x, int xFrom, int xCount,
+                                 BitString s, int sFrom, int sCount, Tile tile) {
         checkSize(n);
         int lg = Integer.numberOfTrailingZeros(n);
         if (lg <= BLOCK_LOG) {
             spreadBits(x, xFrom, xCount, 0, re, 0, n);
             spreadBits(s, sFrom, sCount, 0, im, 0, n);
             forward(re, im, 0, n, null);
-            return;
+            return 0;
         }
-        Tile tile = new Tile();
         int k = Math.min(PASS_LOG, lg - BLOCK_LOG);
         int cols = n >>> k;
         for (int c0 = 0; c0 < cols; c0 += Tile.WIDTH) {
@@ -118,9 +133,13 @@ final class ComplexFft {
             tile.forwardStages(butterflies, wr, wi, k, cols, c0);
             tile.store(re, im, c0, cols, 1 << k);
         }
-        for (int t = 0; t < 1 << k; t++) {
-            forward(re, im, t * cols, cols, tile);
-        }
+        return 1 << k;
+    }
+
+    /** Finishes row t of {@code rows} after {@link #forwardFirstPassFromBits}: positions [t·n/rows, (t+1)·n/rows). */
+    void forwardRow(double[] re, double[] im, int n, int rows, int t, Tile tile) {
+        int cols = n / rows;
+        forward(re, im, t * cols, cols, tile);
     }
 
     /** out[at + i] = bit from + e0 + i of bits if 0 ≤ that and e0 + i &lt; count, else 0; i &lt; len. */

@@ -63,15 +63,20 @@ final class ToeplitzFft {
         double[] im = scratch[1];
         double[] accRe = blocks > 1 ? scratch[2] : re;
         double[] accIm = blocks > 1 ? scratch[3] : im;
-        for (int b = 0; b < blocks; b++) {
-            int from = b * block;
-            fft.forwardFromBits(re, im, size, x, from, Math.min(block, n - from),
-                    seed, n - from - block, block + outBits - 1);
-            if (b < blocks - 1) {
-                multiplySpectra(re, im, accRe, accIm, size, b > 0);
+        FoldRoots roots = new FoldRoots(log, fft);
+        if (blocks == 1) {
+            forwardAndFold(fft, roots, re, im, log, x, seed, outBits);
+        } else {
+            for (int b = 0; b < blocks; b++) {
+                int from = b * block;
+                fft.forwardFromBits(re, im, size, x, from, Math.min(block, n - from),
+                        seed, n - from - block, block + outBits - 1);
+                if (b < blocks - 1) {
+                    multiplySpectra(re, im, accRe, accIm, size, b > 0);
+                }
             }
+            foldBelow(re, im, accRe, accIm, roots, size / 2);
         }
-        productAndFold(re, im, blocks > 1 ? accRe : null, blocks > 1 ? accIm : null, log, fft);
         fft.inverse(re, im, size >>> 1);
         return roundToBits(re, im, 1.0 / size, block - 1, y) ? y : null;
     }
@@ -220,6 +225,72 @@ final class ToeplitzFft {
         dIm[pos2] = -pi;
     }
 
+    /** The fold's roots e^{2πi·rev(j)/N} as products from two small tables (see {@link #foldBelow}). */
+    private static final class FoldRoots {
+        final double[] ar;                         // e^{2πi·rev(lo)·2^hiBits/N}
+        final double[] ai;
+        final double[] br;                         // e^{2πi·rev(hi)/N}
+        final double[] bi;
+        final int loBits;
+        final int loMask;
+
+        FoldRoots(int log, ComplexFft fft) {
+            int size = 1 << log;
+            int bits = log - 1;                    // j ranges over [0, 2^bits)
+            loBits = bits / 2;
+            int hiBits = bits - loBits;
+            int loCount = 1 << loBits;
+            int hiCount = 1 << hiBits;
+            loMask = loCount - 1;
+            ar = new double[loCount];
+            ai = new double[loCount];
+            for (int lo = 0; lo < loCount; lo++) {
+                int m = loBits == 0 ? 0 : (Integer.reverse(lo) >>> (32 - loBits)) << hiBits;
+                ar[lo] = fft.cos(m, size);
+                ai[lo] = fft.sin(m, size);
+            }
+            br = new double[hiCount];
+            bi = new double[hiCount];
+            for (int hi = 0; hi < hiCount; hi++) {
+                int m = hiBits == 0 ? 0 : Integer.reverse(hi) >>> (32 - hiBits);
+                br[hi] = fft.cos(m, size);
+                bi[hi] = fft.sin(m, size);
+            }
+        }
+    }
+
+    /**
+     * The forward transform of one block (all of x) with the product and fold done row by row
+     * while each row is still in cache: after the first column pass the spectrum is rows of
+     * n/rows points, and the pairs (j, j') of {@link #foldBelow} lie in rows r and 3·2^a − 1 − r
+     * (rows [2^a, 2^(a+1)) form one octave of positions). So rows 0 and 1 are finished and
+     * folded first, then each mirrored pair of rows, octave by octave — the order that keeps
+     * the in-place writes behind the reads (F of rows r, r' lands in rows r/2, r'/2, already
+     * consumed). Saves reading the 32 MiB spectrum back from memory at N = 2^21.
+     */
+    private static void forwardAndFold(ComplexFft fft, FoldRoots roots, double[] re, double[] im, int log,
+                                       BitString x, BitString seed, int outBits) {
+        int size = 1 << log;
+        int n = x.length();
+        ComplexFft.Tile tile = new ComplexFft.Tile();
+        int rows = fft.forwardFirstPassFromBits(re, im, size, x, 0, n, seed, 0, n + outBits - 1, tile);
+        if (rows < 2) {                            // transformed whole already
+            foldBelow(re, im, null, null, roots, size / 2);
+            return;
+        }
+        int half = size / rows / 2;                // j values per row
+        fft.forwardRow(re, im, size, rows, 0, tile);
+        fft.forwardRow(re, im, size, rows, 1, tile);
+        foldBelow(re, im, null, null, roots, 2 * half);
+        for (int lo = 2; lo < rows; lo <<= 1) {
+            for (int r = lo, r2 = 2 * lo - 1; r < r2; r++, r2--) {
+                fft.forwardRow(re, im, size, rows, r, tile);
+                fft.forwardRow(re, im, size, rows, r2, tile);
+                foldPairs(re, im, null, null, roots, r * half, (r + 1) * half, lo * half);
+            }
+        }
+    }
+
     /**
      * Z (bit-reversed) → the input of the half-size inverse, in one pass over the arrays: the
      * spectrum product {@code P = X·S} (plus {@code acc}, the sum of earlier blocks' products,
@@ -240,35 +311,17 @@ final class ToeplitzFft {
      *
      * <p>The root e^{2πi·rev(j)/N} is a product from two small tables: splitting j's bits into
      * high and low parts, rev(j) = rev(lo)·2^hiBits + rev(hi).
+     *
+     * <p>This does every j &lt; jEnd (positions below 2·jEnd, a power of two): j = 0 and 1 on
+     * their own, then each octave [h, 2h) by {@link #foldPairs}.
      */
-    private static void productAndFold(double[] re, double[] im, double[] accRe, double[] accIm, int log,
-                                       ComplexFft fft) {
-        int size = 1 << log;
-        int bits = log - 1;                        // j ranges over [0, 2^bits)
-        int loBits = bits / 2;
-        int hiBits = bits - loBits;
-        int loCount = 1 << loBits;
-        int hiCount = 1 << hiBits;
-        double[] ar = new double[loCount];         // e^{2πi·rev(lo)·2^hiBits/N}
-        double[] ai = new double[loCount];
-        for (int lo = 0; lo < loCount; lo++) {
-            int m = loBits == 0 ? 0 : (Integer.reverse(lo) >>> (32 - loBits)) << hiBits;
-            ar[lo] = fft.cos(m, size);
-            ai[lo] = fft.sin(m, size);
-        }
-        double[] br = new double[hiCount];         // e^{2πi·rev(hi)/N}
-        double[] bi = new double[hiCount];
-        for (int hi = 0; hi < hiCount; hi++) {
-            int m = hiBits == 0 ? 0 : Integer.reverse(hi) >>> (32 - hiBits);
-            br[hi] = fft.cos(m, size);
-            bi[hi] = fft.sin(m, size);
-        }
-        int loMask = loCount - 1;
+    private static void foldBelow(double[] re, double[] im, double[] accRe, double[] accIm, FoldRoots r,
+                                  int jEnd) {
         boolean add = accRe != null;
         double[] p = new double[8];
         // j = 0 (positions 0 and 1, each its own partner, root 1) and j = 1 (positions 2 and 3,
         // each other's partners, root i): all four read before F[0], F[1] are written.
-        int small = Math.min(size, 4);
+        int small = Math.min(2 * jEnd, 4);
         for (int pos = 0; pos < small; pos++) {
             int partner = pos < 2 ? pos : 5 - pos;
             double ur = re[pos];
@@ -283,8 +336,8 @@ final class ToeplitzFft {
             p[2 * pos + 1] = xr * si + xi * sr + (add ? accIm[pos] : 0);
         }
         for (int j = 0; 2 * j < small; j++) {
-            double cr = ar[j & loMask] * br[j >>> loBits] - ai[j & loMask] * bi[j >>> loBits];
-            double ci = ar[j & loMask] * bi[j >>> loBits] + ai[j & loMask] * br[j >>> loBits];
+            double cr = r.ar[j & r.loMask] * r.br[j >>> r.loBits] - r.ai[j & r.loMask] * r.bi[j >>> r.loBits];
+            double ci = r.ar[j & r.loMask] * r.bi[j >>> r.loBits] + r.ai[j & r.loMask] * r.br[j >>> r.loBits];
             double er = p[4 * j] + p[4 * j + 2];
             double ei = p[4 * j + 1] + p[4 * j + 3];
             double dr = p[4 * j] - p[4 * j + 2];
@@ -292,49 +345,66 @@ final class ToeplitzFft {
             re[j] = er - (dr * ci + di * cr);      // F = E + i·O, O = D·c
             im[j] = ei + (dr * cr - di * ci);
         }
-        for (int h = 2; h < size / 2; h <<= 1) {   // the octave j ∈ [h, 2h)
-            for (int j = h, j2 = 2 * h - 1; j < j2; j++, j2--) {
-                double ar0 = re[2 * j];            // Z at 2j, 2j + 1 and their partners 2j2 + 1, 2j2
-                double ai0 = im[2 * j];
-                double ar1 = re[2 * j + 1];
-                double ai1 = im[2 * j + 1];
-                double br0 = re[2 * j2 + 1];
-                double bi0 = im[2 * j2 + 1];
-                double br1 = re[2 * j2];
-                double bi1 = im[2 * j2];
-                double x0r = ar0 + br0;            // P = X·S with X = (u + conj v)/2, S = (u − conj v)/2i
-                double x0i = ai0 - bi0;
-                double s0r = ai0 + bi0;
-                double s0i = br0 - ar0;
-                double p0r = 0.25 * (x0r * s0r - x0i * s0i);
-                double p0i = 0.25 * (x0r * s0i + x0i * s0r);
-                double x1r = ar1 + br1;
-                double x1i = ai1 - bi1;
-                double s1r = ai1 + bi1;
-                double s1i = br1 - ar1;
-                double p1r = 0.25 * (x1r * s1r - x1i * s1i);
-                double p1i = 0.25 * (x1r * s1i + x1i * s1r);
-                if (add) {
-                    p0r += accRe[2 * j];
-                    p0i += accIm[2 * j];
-                    p1r += accRe[2 * j + 1];
-                    p1i += accIm[2 * j + 1];
-                }
-                int lo = j & loMask;
-                int hi = j >>> loBits;
-                double cr = ar[lo] * br[hi] - ai[lo] * bi[hi];
-                double ci = ar[lo] * bi[hi] + ai[lo] * br[hi];
-                double er = p0r + p1r;
-                double ei = p0i + p1i;
-                double dr = p0r - p1r;
-                double di = p0i - p1i;
-                double or = dr * cr - di * ci;
-                double oi = dr * ci + di * cr;
-                re[j] = er - oi;                   // F[j] = E + i·O
-                im[j] = ei + or;
-                re[j2] = er + oi;                  // F[j'] = conj E + i·conj O
-                im[j2] = or - ei;
+        for (int h = 2; h < jEnd; h <<= 1) {      // the octave j ∈ [h, 2h)
+            foldPairs(re, im, accRe, accIm, r, h, h + h / 2, h);
+        }
+    }
+
+    /**
+     * The pairs (j, j' = 3h − 1 − j) for j in [jFrom, jTo), all in the lower half of the
+     * octave [h, 2h): reads positions 2j, 2j + 1 and their partners 2j' + 1, 2j', writes F[j]
+     * and F[j'].
+     */
+    private static void foldPairs(double[] re, double[] im, double[] accRe, double[] accIm, FoldRoots r,
+                                  int jFrom, int jTo, int h) {
+        boolean add = accRe != null;
+        double[] ar = r.ar;
+        double[] ai = r.ai;
+        double[] br = r.br;
+        double[] bi = r.bi;
+        int loBits = r.loBits;
+        int loMask = r.loMask;
+        for (int j = jFrom, j2 = 3 * h - 1 - jFrom; j < jTo; j++, j2--) {
+            double ar0 = re[2 * j];                // Z at 2j, 2j + 1 and their partners 2j2 + 1, 2j2
+            double ai0 = im[2 * j];
+            double ar1 = re[2 * j + 1];
+            double ai1 = im[2 * j + 1];
+            double br0 = re[2 * j2 + 1];
+            double bi0 = im[2 * j2 + 1];
+            double br1 = re[2 * j2];
+            double bi1 = im[2 * j2];
+            double x0r = ar0 + br0;                // P = X·S with X = (u + conj v)/2, S = (u − conj v)/2i
+            double x0i = ai0 - bi0;
+            double s0r = ai0 + bi0;
+            double s0i = br0 - ar0;
+            double p0r = 0.25 * (x0r * s0r - x0i * s0i);
+            double p0i = 0.25 * (x0r * s0i + x0i * s0r);
+            double x1r = ar1 + br1;
+            double x1i = ai1 - bi1;
+            double s1r = ai1 + bi1;
+            double s1i = br1 - ar1;
+            double p1r = 0.25 * (x1r * s1r - x1i * s1i);
+            double p1i = 0.25 * (x1r * s1i + x1i * s1r);
+            if (add) {
+                p0r += accRe[2 * j];
+                p0i += accIm[2 * j];
+                p1r += accRe[2 * j + 1];
+                p1i += accIm[2 * j + 1];
             }
+            int lo = j & loMask;
+            int hi = j >>> loBits;
+            double cr = ar[lo] * br[hi] - ai[lo] * bi[hi];
+            double ci = ar[lo] * bi[hi] + ai[lo] * br[hi];
+            double er = p0r + p1r;
+            double ei = p0i + p1i;
+            double dr = p0r - p1r;
+            double di = p0i - p1i;
+            double or = dr * cr - di * ci;
+            double oi = dr * ci + di * cr;
+            re[j] = er - oi;                       // F[j] = E + i·O
+            im[j] = ei + or;
+            re[j2] = er + oi;                      // F[j'] = conj E + i·conj O
+            im[j2] = or - ei;
         }
     }
 }
