@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 import io.helidon.config.Config;
 
@@ -55,10 +56,10 @@ record KmsSettings(StateHome home, String bind, int port, int tlsPort, Duration 
      * A KMS bound to one address (e.g. {@code --bind 127.0.0.1}) is reachable only there, so
      * enrollment strings must name it rather than the first LAN address.
      */
-    private static java.util.Optional<String> boundToOneAddress(String bind) {
+    private static Optional<String> boundToOneAddress(String bind) {
         return switch (bind) {
-            case "0.0.0.0", "::", "[::]", "" -> java.util.Optional.empty();
-            default -> java.util.Optional.of(bind);
+            case "0.0.0.0", "::", "[::]", "" -> Optional.empty();
+            default -> Optional.of(bind);
         };
     }
 

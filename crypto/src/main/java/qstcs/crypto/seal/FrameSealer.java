@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import javax.crypto.Cipher;
@@ -46,8 +47,8 @@ public final class FrameSealer implements Destroyable {
     public static final int TAG_BYTES = 16;
     /** Largest message; its frame (hex doubles it) stays well inside the relay's 64 KiB limit. */
     public static final int MAX_PLAINTEXT_BYTES = 16 * 1024;
-    /** Direction keys kept derived; a pair key needs two, a group key one per sender. */
-    private static final int MAX_CACHED_DIRECTIONS = 64;
+    /** Derived keys kept: a pair key needs two directions (and their receipt keys), a group key one per sender. */
+    private static final int MAX_CACHED_KEYS = 64;
     private static final String TRANSFORMATION = "AES/GCM/NoPadding";
     private static final String RECEIPT_INFO_PREFIX = Hkdf.DIRECTION_INFO_PREFIX + "receipt ";
     private static final String RECEIPT_VERSION = "qstcs/1 receipt";
@@ -59,14 +60,21 @@ public final class FrameSealer implements Destroyable {
      */
     private static final ThreadLocal<Cipher> SEALING = ThreadLocal.withInitial(FrameSealer::newCipher);
     private static final ThreadLocal<Cipher> OPENING = ThreadLocal.withInitial(FrameSealer::newCipher);
+    private static final ThreadLocal<Mac> RECEIPT_MAC = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is unavailable in this JDK", e);
+        }
+    });
 
     private final String keyId;
     private final SecretBytes sessionKey;
     private final SecureRandom random;
-    private final Map<String, SecretKeySpec> directionKeys = new LinkedHashMap<>(4, 0.75f, true) {
+    private final Map<String, SecretKeySpec> derivedKeys = new LinkedHashMap<>(4, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, SecretKeySpec> eldest) {
-            return size() > MAX_CACHED_DIRECTIONS;
+            return size() > MAX_CACHED_KEYS;
         }
     };
     private volatile boolean destroyed;
@@ -176,22 +184,17 @@ public final class FrameSealer implements Destroyable {
     private byte[] receiptMac(String id, String sender, String recipient) {
         HeaderFields.requireDeviceId("sender", sender);
         HeaderFields.requireDeviceId("recipient", recipient);
-        if (destroyed) {
-            throw new IllegalStateException("sealer for key_id " + keyId + " was destroyed");
-        }
-        byte[] info = (RECEIPT_INFO_PREFIX + sender + ">" + recipient).getBytes(StandardCharsets.UTF_8);
-        SecretBytes macKey = Hkdf.derive(sessionKey, null, info, Hkdf.KEY_BYTES);
-        byte[] raw = macKey.toByteArray();
+        // Device ids contain no spaces, so this cache entry never meets a direction key's.
+        SecretKeySpec key = derivedKey("receipt " + sender + ">" + recipient, "HmacSHA256", () -> Hkdf.derive(
+                sessionKey, null, (RECEIPT_INFO_PREFIX + sender + ">" + recipient).getBytes(StandardCharsets.UTF_8),
+                Hkdf.KEY_BYTES));
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(raw, "HmacSHA256"));
+            Mac mac = RECEIPT_MAC.get();
+            mac.init(key);
             return mac.doFinal(new CanonicalEncoding(64 + id.length() + sender.length() + recipient.length() + keyId.length())
                     .string(RECEIPT_VERSION).string(id).string(sender).string(recipient).string(keyId).toByteArray());
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is unavailable in this JDK", e);
-        } finally {
-            Arrays.fill(raw, (byte) 0);
-            macKey.destroy();
+            throw new IllegalStateException("HMAC-SHA256 receipt tag failed", e);
         }
     }
 
@@ -199,10 +202,10 @@ public final class FrameSealer implements Destroyable {
     public void destroy() {
         destroyed = true;
         sessionKey.destroy();
-        synchronized (directionKeys) {
+        synchronized (derivedKeys) {
             // SecretKeySpec cannot be wiped (the JDK refuses destroy()); dropping the references is
             // the best this layer can do for the derived copies.
-            directionKeys.clear();
+            derivedKeys.clear();
         }
     }
 
@@ -226,19 +229,23 @@ public final class FrameSealer implements Destroyable {
     }
 
     private SecretKeySpec directionKey(String sender, String recipient) {
-        String direction = sender + ">" + recipient;
-        synchronized (directionKeys) {
+        return derivedKey(sender + ">" + recipient, "AES", () -> Hkdf.directionKey(sessionKey, sender, recipient));
+    }
+
+    /** A key derived from the session key once and kept (see {@link #MAX_CACHED_KEYS}). */
+    private SecretKeySpec derivedKey(String name, String algorithm, Supplier<SecretBytes> derive) {
+        synchronized (derivedKeys) {
             if (destroyed) {
                 throw new IllegalStateException("sealer for key_id " + keyId + " was destroyed");
             }
-            SecretKeySpec k = directionKeys.get(direction);
+            SecretKeySpec k = derivedKeys.get(name);
             if (k == null) {
-                SecretBytes derived = Hkdf.directionKey(sessionKey, sender, recipient);
+                SecretBytes derived = derive.get();
                 byte[] raw = derived.toByteArray();
-                k = new SecretKeySpec(raw, "AES");
+                k = new SecretKeySpec(raw, algorithm);
                 Arrays.fill(raw, (byte) 0);
                 derived.destroy();
-                directionKeys.put(direction, k);
+                derivedKeys.put(name, k);
             }
             return k;
         }
