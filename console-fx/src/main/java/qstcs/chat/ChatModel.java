@@ -18,7 +18,7 @@ import qstcs.client.ChatMessage;
 import java.nio.file.Path;
 import qstcs.client.ClientConfig;
 import qstcs.client.ClientException;
-import qstcs.client.DeviceCredentials;
+import qstcs.crypto.tls.DeviceCredentials;
 import qstcs.client.Enrollment;
 import qstcs.crypto.tls.EnrollmentUri;
 import qstcs.client.ConnectionState;
@@ -97,7 +97,7 @@ public final class ChatModel {
                         + " on the key service's machine, or Ctrl+E in the SOC console.");
                 return false;
             }
-            config = saved.get().toConfig().withPqc(withPqc);
+            config = ClientConfig.of(saved.get()).withPqc(withPqc);
         } catch (IllegalArgumentException | java.io.IOException e) {
             joinError.set(capitalized(e.getMessage()) + ".");
             return false;
@@ -130,7 +130,7 @@ public final class ChatModel {
                 credentials.save(target);
                 Platform.runLater(() -> {
                     joinError.set("");
-                    start(credentials.toConfig().withPqc(withPqc), peer, withPqc);
+                    start(ClientConfig.of(credentials).withPqc(withPqc), peer, withPqc);
                 });
             } catch (ClientException | java.io.IOException e) {
                 Platform.runLater(() -> joinError.set(e.getMessage()));

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import javafx.application.Platform;
 import javafx.stage.Stage;
 import qstcs.client.ClientException;
-import qstcs.client.DeviceCredentials;
+import qstcs.crypto.tls.DeviceCredentials;
 import qstcs.client.Enrollment;
 import qstcs.crypto.tls.EnrollmentUri;
 

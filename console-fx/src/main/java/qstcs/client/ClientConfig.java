@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import qstcs.crypto.tls.CaFingerprint;
+import qstcs.crypto.tls.DeviceCredentials;
 
 /**
  * Everything a device needs to reach the KMS and the relay. Validated at creation so a wrong URL
@@ -45,6 +46,12 @@ public record ClientConfig(String deviceId, URI kmsUrl, URI relayUrl, Optional<S
     public static ClientConfig of(String deviceId, String kmsUrl, String relayUrl) {
         return new ClientConfig(deviceId, parseKmsUrl(kmsUrl), parseRelayUrl(relayUrl), Optional.empty(),
                 Optional.empty(), false, null, null);
+    }
+
+    /** The configuration for saved credentials: TLS pinned to their CA, their token on every call. */
+    public static ClientConfig of(DeviceCredentials saved) {
+        return new ClientConfig(saved.deviceId(), saved.kmsUrl(), saved.relayUrl(), Optional.of(saved.deviceToken()),
+                Optional.of(saved.ca()), false, null, null);
     }
 
     public ClientConfig withPqc(boolean on) {

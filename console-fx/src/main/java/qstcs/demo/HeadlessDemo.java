@@ -6,7 +6,7 @@ import java.time.Duration;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import qstcs.client.ClientConfig;
-import qstcs.client.DeviceCredentials;
+import qstcs.crypto.tls.DeviceCredentials;
 import qstcs.console.OperatorToken;
 import qstcs.crypto.tls.PinnedCaTrust;
 import qstcs.console.KmsOperatorClient;
@@ -40,9 +40,9 @@ public final class HeadlessDemo {
         ClientConfig alpha;
         ClientConfig bravo;
         try {
-            alpha = credentials(homeDir, ThreeActDemo.ALPHA).toConfig().withPqc(pqc)
+            alpha = ClientConfig.of(credentials(homeDir, ThreeActDemo.ALPHA)).withPqc(pqc)
                     .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1));
-            bravo = credentials(homeDir, ThreeActDemo.BRAVO).toConfig().withPqc(pqc)
+            bravo = ClientConfig.of(credentials(homeDir, ThreeActDemo.BRAVO)).withPqc(pqc)
                     .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1));
         } catch (IOException | IllegalArgumentException e) {
             usage(e.getMessage());

@@ -19,7 +19,7 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
-import qstcs.client.DeviceCredentials;
+import qstcs.crypto.tls.DeviceCredentials;
 import qstcs.crypto.tls.CaFingerprint;
 
 /** The join view: plain-words errors for what a soldier can get wrong before any server answers. */

@@ -19,7 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qstcs.crypto.tls.EnrollmentUri;
-import qstcs.kms.identity.DeviceFile;
+import qstcs.crypto.tls.DeviceCredentials;
 import qstcs.kms.identity.DeviceRegistry;
 import qstcs.kms.identity.KmsIdentity;
 import qstcs.kms.pki.LocalCa;
@@ -106,7 +106,7 @@ class EnrollCommandTest {
         try (KmsIdentity identity = identity(new CopyOnWriteArrayList<>(), true)) {
             assertEquals(2, identity.provisioned().size());
             for (String device : KmsIdentity.DEMO_DEVICES) {
-                Path file = DeviceFile.path(home, device);
+                Path file = DeviceCredentials.path(home, device);
                 assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
                 var json = new ObjectMapper().readTree(file.toFile());
                 assertEquals(device, json.get("device_id").asText());

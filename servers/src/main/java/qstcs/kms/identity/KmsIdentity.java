@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
+import qstcs.crypto.tls.DeviceCredentials;
 import qstcs.kms.pki.HostNames;
 import qstcs.kms.pki.LocalCa;
 import qstcs.kms.pki.ServerIdentity;
@@ -93,8 +94,8 @@ public final class KmsIdentity implements AutoCloseable {
             int relayPort = relayUrl.getPort() > 0 ? relayUrl.getPort() : DEFAULT_RELAY_PORT;
             for (String device : DEMO_DEVICES) {
                 String token = devices.issueToken(device);
-                provisioned.add(new DeviceFile(device, token, URI.create("https://127.0.0.1:" + options.tlsPort()),
-                        URI.create("wss://127.0.0.1:" + relayPort), ca.fingerprint()).write(home.root()));
+                provisioned.add(new DeviceCredentials(device, token, URI.create("https://127.0.0.1:" + options.tlsPort()),
+                        URI.create("wss://127.0.0.1:" + relayPort), ca.fingerprint()).save(home.root()));
                 audit.record("device_enrolled", "operator@localhost",
                         device + " provisioned locally for the demo (--provision-demo)");
             }

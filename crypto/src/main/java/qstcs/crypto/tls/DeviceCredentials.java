@@ -1,0 +1,130 @@
+package qstcs.crypto.tls;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import qstcs.crypto.wire.FlatJson;
+
+/**
+ * A device's credentials on its own machine, {@code $QSTCS_HOME/devices/<id>.json} (0600):
+ * {@code device_id}, {@code device_token}, {@code kms_url}, {@code relay_url} and
+ * {@code ca_fingerprint}. The chat writes it after enrollment and the KMS writes it for the
+ * demo's local soldiers ({@code --provision-demo}); {@code ./qstcs chat --device ID} reads it,
+ * so a device enrolls once. The one definition of that file, shared by the client and the KMS.
+ *
+ * @param deviceId    the device id
+ * @param deviceToken its token (a secret: never printed)
+ * @param kmsUrl      the KMS URL (https, or http for a plain development KMS)
+ * @param relayUrl    the relay URL (wss or ws)
+ * @param ca          the CA to pin for both
+ */
+public record DeviceCredentials(String deviceId, String deviceToken, URI kmsUrl, URI relayUrl, CaFingerprint ca) {
+
+    /** Directory under {@code $QSTCS_HOME}. */
+    public static final String DIRECTORY = "devices";
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    public DeviceCredentials {
+        checkDeviceId(deviceId);
+        if (deviceToken == null || deviceToken.isBlank()) {
+            throw new IllegalArgumentException("no device token");
+        }
+        checkUrl(kmsUrl, "KMS", "http", "https");
+        checkUrl(relayUrl, "relay", "ws", "wss");
+        Objects.requireNonNull(ca, "ca");
+    }
+
+    /** Where the credentials of {@code deviceId} live under {@code home}. */
+    public static Path path(Path home, String deviceId) {
+        return home.resolve(DIRECTORY).resolve(checkDeviceId(deviceId) + ".json");
+    }
+
+    /** The saved credentials of {@code deviceId}, if this machine has enrolled it. */
+    public static Optional<DeviceCredentials> load(Path home, String deviceId) throws IOException {
+        Path file = path(home, deviceId);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            FlatJson o = FlatJson.parse(Files.readString(file, StandardCharsets.UTF_8).strip());
+            DeviceCredentials saved = new DeviceCredentials(o.string("device_id"), o.string("device_token"),
+                    url(o.string("kms_url")), url(o.string("relay_url")), CaFingerprint.parse(o.string("ca_fingerprint")));
+            if (!saved.deviceId.equals(deviceId)) {
+                throw new IllegalArgumentException("it names device " + saved.deviceId);
+            }
+            return Optional.of(saved);
+        } catch (IOException | IllegalArgumentException e) {
+            // FlatJson's refusals name fields and positions only, never the text (the token).
+            throw new IOException("the device credentials in " + file + " are damaged (" + e.getMessage()
+                    + "); enroll the device again");
+        }
+    }
+
+    /** Saves to {@code home/devices/<id>.json}, readable by its owner only, replacing an older file. */
+    public Path save(Path home) throws IOException {
+        Path file = path(home, deviceId).toAbsolutePath();
+        Files.createDirectories(file.getParent());
+        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        try {
+            // Created 0600 from the start, so the token is never readable by others, even briefly.
+            Files.createFile(file, posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
+                    : new FileAttribute<?>[0]);
+        } catch (FileAlreadyExistsException e) {
+            if (posix) {
+                Files.setPosixFilePermissions(file, OWNER_ONLY);
+            }
+        }
+        String json = FlatJson.writer()
+                .string("device_id", deviceId)
+                .string("device_token", deviceToken)
+                .string("kms_url", kmsUrl.toString())
+                .string("relay_url", relayUrl.toString())
+                .string("ca_fingerprint", ca.toString())
+                .toString();
+        Files.writeString(file, json + "\n", StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private static String checkDeviceId(String id) {
+        if (id == null || !EnrollmentUri.DEVICE_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("device id must be 1–64 letters, digits, '_', '.' or '-'");
+        }
+        return id;
+    }
+
+    private static URI url(String text) {
+        try {
+            return new URI(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("not a URL: " + text);
+        }
+    }
+
+    private static void checkUrl(URI url, String what, String plain, String secure) {
+        Objects.requireNonNull(url, what + " URL");
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals(plain) && !scheme.equals(secure)) {
+            throw new IllegalArgumentException("the " + what + " URL must start with " + secure + "://, got " + url);
+        }
+        if (url.getHost() == null || url.getHost().isBlank()) {
+            throw new IllegalArgumentException("the " + what + " URL " + url + " has no host name");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DeviceCredentials[" + deviceId + ", kms=" + kmsUrl + ", relay=" + relayUrl + ", ca=" + ca
+                + ", token=(hidden)]";
+    }
+}
