@@ -1,12 +1,9 @@
 package qstcs.relay;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import okhttp3.OkHttpClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,17 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LinkRedTest {
 
-    private static OkHttpClient http;
-
-    @BeforeAll
-    static void client() {
-        http = new OkHttpClient.Builder().readTimeout(Duration.ZERO).build();
-    }
-
-    @AfterAll
-    static void shutdownClient() {
-        http.dispatcher().executorService().shutdown();
-    }
+    private static final OkHttpClient http = WsTestClient.HTTP;
 
     @Test
     void redCutsEverySessionAndRefusesNewOnesUntilReset() throws Exception {

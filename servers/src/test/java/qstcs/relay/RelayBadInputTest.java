@@ -5,9 +5,7 @@ import java.time.Duration;
 import com.fasterxml.jackson.databind.JsonNode;
 import okhttp3.OkHttpClient;
 import okio.ByteString;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,21 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RelayBadInputTest {
 
-    private static OkHttpClient http;
+    private static final OkHttpClient http = WsTestClient.HTTP;
     private RelayServer relay;
     private int port;
     private WsTestClient alpha;
     private WsTestClient bravo;
-
-    @BeforeAll
-    static void client() {
-        http = new OkHttpClient.Builder().readTimeout(Duration.ZERO).build();
-    }
-
-    @AfterAll
-    static void shutdownClient() {
-        http.dispatcher().executorService().shutdown();
-    }
 
     @BeforeEach
     void start() {

@@ -6,9 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import okhttp3.OkHttpClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,20 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The protocol of DESIGN §5 against a real relay on an ephemeral port, with OkHttp clients. */
 class RelayProtocolTest {
 
-    private static OkHttpClient http;
+    private static final OkHttpClient http = WsTestClient.HTTP;
     private RelayServer relay;
     private int port;
-
-    @BeforeAll
-    static void client() {
-        http = new OkHttpClient.Builder().readTimeout(Duration.ZERO).build();
-    }
-
-    @AfterAll
-    static void shutdownClient() {
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
-    }
 
     @BeforeEach
     void start() {

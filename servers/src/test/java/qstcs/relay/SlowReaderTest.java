@@ -11,8 +11,6 @@ import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,17 +29,7 @@ class SlowReaderTest {
     private static final int FRAMES = 400;
     private static final String BODY = "ab".repeat(16 * 1024);
 
-    private static OkHttpClient http;
-
-    @BeforeAll
-    static void client() {
-        http = new OkHttpClient.Builder().readTimeout(Duration.ZERO).build();
-    }
-
-    @AfterAll
-    static void shutdownClient() {
-        http.dispatcher().executorService().shutdown();
-    }
+    private static final OkHttpClient http = WsTestClient.HTTP;
 
     @Test
     void aClientThatStopsReadingIsDroppedWithoutHoldingUpAnyoneElse() throws Exception {

@@ -28,6 +28,11 @@ final class WsTestClient implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final Duration WAIT = Duration.ofSeconds(10);
+    /**
+     * One client for every relay test in this JVM (no read timeout: sessions idle between
+     * frames). Its threads and pool live until the test JVM exits, like any shared client.
+     */
+    static final OkHttpClient HTTP = new OkHttpClient.Builder().readTimeout(Duration.ZERO).build();
 
     final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     final CompletableFuture<WebSocket> opened = new CompletableFuture<>();
