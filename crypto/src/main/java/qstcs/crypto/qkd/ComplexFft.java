@@ -78,6 +78,68 @@ final class ComplexFft {
         }
     }
 
+    /**
+     * The table e^(−iπj/h) at index h + j (real parts, then imaginary parts): the radix-4 roots
+     * of a 4q-point stage are W = [2q + r], W² = [q + r]. For {@link FourStepConvolution}'s
+     * column stages, which take one root per tile row.
+     */
+    double[] rootsRe() {
+        return wr;
+    }
+
+    double[] rootsIm() {
+        return wi;
+    }
+
+    Radix4Butterflies butterflies() {
+        return butterflies;
+    }
+
+    /**
+     * Forward DIF of {@code re/im[from, from + n)} in place, for a range that fits in L2 (the
+     * rows of {@link FourStepConvolution}): stages above 2^10 points on the whole range, then
+     * 2^10-point blocks in L1. An odd log starts with a radix-2 stage over all points, so the
+     * blocks have even logs and no radix-4 stage is narrower than a vector (q = 2 would run scalar).
+     */
+    void forwardInPlace(double[] re, double[] im, int from, int n) {
+        checkSize(n);
+        int lg = Integer.numberOfTrailingZeros(n);
+        if (lg % 2 == 1 && lg > 1) {
+            int h = n >>> 1;
+            butterflies.dif2(re, im, wr, wi, from, h, h, h);
+            forwardInPlace(re, im, from, h);
+            forwardInPlace(re, im, from + h, h);
+        } else if (lg > BLOCK_LOG) {
+            int q = n >>> 2;
+            butterflies.dif(re, im, wr, wi, from, q, q, 0, q);
+            for (int k = 0; k < 4; k++) {
+                forwardInPlace(re, im, from + k * q, q);
+            }
+        } else {
+            forward(re, im, from, n, null);
+        }
+    }
+
+    /** The mirror of {@link #forwardInPlace}: inverse DIT of bit-reversed {@code re/im[from, from + n)}. */
+    void inverseInPlace(double[] re, double[] im, int from, int n) {
+        checkSize(n);
+        int lg = Integer.numberOfTrailingZeros(n);
+        if (lg % 2 == 1 && lg > 1) {
+            int h = n >>> 1;
+            inverseInPlace(re, im, from, h);
+            inverseInPlace(re, im, from + h, h);
+            butterflies.dit2(re, im, wr, wi, from, h, h, h);
+        } else if (lg > BLOCK_LOG) {
+            int q = n >>> 2;
+            for (int k = 0; k < 4; k++) {
+                inverseInPlace(re, im, from + k * q, q);
+            }
+            butterflies.dit(re, im, wr, wi, from, q, q, 0, q);
+        } else {
+            inverse(re, im, from, n, null);
+        }
+    }
+
     /** cos(2πm/n) for 0 ≤ m &lt; n/2, n a power of two ≤ 2^log. */
     double cos(int m, int n) {
         return wr[n / 2 + m];

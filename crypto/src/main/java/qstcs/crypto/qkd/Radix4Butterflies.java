@@ -36,6 +36,26 @@ interface Radix4Butterflies {
     /** The DIT mirror of {@link #dif2}: x = a1·W̄, (a0, a1) ← (a0 + x, a0 − x). */
     void dit2(double[] re, double[] im, double[] tr, double[] ti, int a, int d, int w, int count);
 
+    /**
+     * {@link #dif} with one root for all {@code count} butterflies, given as scalars
+     * (W = w1, W² = w2): the column stages of {@link FourStepConvolution}, where a whole row of a
+     * tile shares its root.
+     */
+    void difBroadcast(double[] re, double[] im, int a, int d, double w1r, double w1i, double w2r, double w2i,
+                      int count);
+
+    /** The DIT mirror of {@link #difBroadcast} (the roots given as for DIF; conjugated here). */
+    void ditBroadcast(double[] re, double[] im, int a, int d, double w1r, double w1i, double w2r, double w2i,
+                      int count);
+
+    /**
+     * dst[d + b] = src[a + b]·(ar + i·ai)·(br[b] + i·bi[b]) for b &lt; count (in place if the
+     * arrays and offsets agree): a twiddle built as the product of a coarse and a fine root,
+     * so no table of N roots is needed.
+     */
+    void twiddle(double[] srcRe, double[] srcIm, int a, double[] dstRe, double[] dstIm, int d,
+                 double ar, double ai, double[] br, double[] bi, int count);
+
     /** A short name for benchmark output ("vector, 4 lanes" or "scalar"). */
     String description();
 

@@ -153,4 +153,109 @@ final class ScalarRadix4 implements Radix4Butterflies {
             im[p1 + b] = ui - xi;
         }
     }
+
+    @Override
+    public void difBroadcast(double[] re, double[] im, int p0, int d, double w1r, double w1i, double w2r,
+                             double w2i, int count) {
+        int p1 = p0 + d;
+        int p2 = p1 + d;
+        int p3 = p2 + d;
+        double w3r = Math.fma(w1r, w2r, -(w1i * w2i));
+        double w3i = Math.fma(w1r, w2i, w1i * w2r);
+        for (int b = 0; b < count; b++) {
+            double x0r = re[p0 + b];
+            double x0i = im[p0 + b];
+            double x1r = re[p1 + b];
+            double x1i = im[p1 + b];
+            double x2r = re[p2 + b];
+            double x2i = im[p2 + b];
+            double x3r = re[p3 + b];
+            double x3i = im[p3 + b];
+            double t0r = x0r + x2r;
+            double t0i = x0i + x2i;
+            double t1r = x0r - x2r;
+            double t1i = x0i - x2i;
+            double t2r = x1r + x3r;
+            double t2i = x1i + x3i;
+            double t3r = x1i - x3i;
+            double t3i = x3r - x1r;
+            re[p0 + b] = t0r + t2r;
+            im[p0 + b] = t0i + t2i;
+            double br = t0r - t2r;
+            double bi = t0i - t2i;
+            re[p1 + b] = Math.fma(br, w2r, -(bi * w2i));
+            im[p1 + b] = Math.fma(br, w2i, bi * w2r);
+            double cr = t1r + t3r;
+            double ci = t1i + t3i;
+            re[p2 + b] = Math.fma(cr, w1r, -(ci * w1i));
+            im[p2 + b] = Math.fma(cr, w1i, ci * w1r);
+            double dr = t1r - t3r;
+            double di = t1i - t3i;
+            re[p3 + b] = Math.fma(dr, w3r, -(di * w3i));
+            im[p3 + b] = Math.fma(dr, w3i, di * w3r);
+        }
+    }
+
+    @Override
+    public void ditBroadcast(double[] re, double[] im, int p0, int d, double w1r, double w1i0, double w2r,
+                             double w2i0, int count) {
+        int p1 = p0 + d;
+        int p2 = p1 + d;
+        int p3 = p2 + d;
+        double w1i = -w1i0;
+        double w2i = -w2i0;
+        double w3r = Math.fma(w1r, w2r, -(w1i * w2i));
+        double w3i = Math.fma(w1r, w2i, w1i * w2r);
+        for (int b = 0; b < count; b++) {
+            double x0r = re[p0 + b];
+            double x0i = im[p0 + b];
+            double x1r = re[p1 + b];
+            double x1i = im[p1 + b];
+            double x2r = re[p2 + b];
+            double x2i = im[p2 + b];
+            double x3r = re[p3 + b];
+            double x3i = im[p3 + b];
+            double pr = Math.fma(x1r, w2r, -(x1i * w2i));
+            double pi = Math.fma(x1r, w2i, x1i * w2r);
+            double u2r = Math.fma(x2r, w1r, -(x2i * w1i));
+            double u2i = Math.fma(x2r, w1i, x2i * w1r);
+            double u3r = Math.fma(x3r, w3r, -(x3i * w3i));
+            double u3i = Math.fma(x3r, w3i, x3i * w3r);
+            double sr = u2r + u3r;
+            double si = u2i + u3i;
+            double dr = u3i - u2i;
+            double di = u2r - u3r;
+            double er = x0r + pr;
+            double ei = x0i + pi;
+            double fr = x0r - pr;
+            double fi = x0i - pi;
+            re[p0 + b] = er + sr;
+            im[p0 + b] = ei + si;
+            re[p2 + b] = er - sr;
+            im[p2 + b] = ei - si;
+            re[p1 + b] = fr + dr;
+            im[p1 + b] = fi + di;
+            re[p3 + b] = fr - dr;
+            im[p3 + b] = fi - di;
+        }
+    }
+
+    @Override
+    public void twiddle(double[] srcRe, double[] srcIm, int a, double[] dstRe, double[] dstIm, int d,
+                        double ar, double ai, double[] br, double[] bi, int count) {
+        twiddleFrom(srcRe, srcIm, a, dstRe, dstIm, d, ar, ai, br, bi, 0, count);
+    }
+
+    /** {@link #twiddle} for b in [from, count); the vector kernel finishes its tail here. */
+    static void twiddleFrom(double[] srcRe, double[] srcIm, int a, double[] dstRe, double[] dstIm, int d,
+                            double ar, double ai, double[] br, double[] bi, int from, int count) {
+        for (int b = from; b < count; b++) {
+            double tr = Math.fma(ar, br[b], -(ai * bi[b]));
+            double ti = Math.fma(ar, bi[b], ai * br[b]);
+            double xr = srcRe[a + b];
+            double xi = srcIm[a + b];
+            dstRe[d + b] = Math.fma(xr, tr, -(xi * ti));
+            dstIm[d + b] = Math.fma(xr, ti, xi * tr);
+        }
+    }
 }

@@ -171,4 +171,130 @@ final class VectorRadix4 implements Radix4Butterflies {
             ScalarRadix4.INSTANCE.dit2(re, im, tr, ti, p0 + b, d, w + b, count - b);
         }
     }
+
+    @Override
+    public void difBroadcast(double[] re, double[] im, int p0, int d, double w1r0, double w1i0, double w2r0,
+                             double w2i0, int count) {
+        int p1 = p0 + d;
+        int p2 = p1 + d;
+        int p3 = p2 + d;
+        DoubleVector w1r = DoubleVector.broadcast(SPECIES, w1r0);
+        DoubleVector w1i = DoubleVector.broadcast(SPECIES, w1i0);
+        DoubleVector w2r = DoubleVector.broadcast(SPECIES, w2r0);
+        DoubleVector w2i = DoubleVector.broadcast(SPECIES, w2i0);
+        DoubleVector w3r = DoubleVector.broadcast(SPECIES, Math.fma(w1r0, w2r0, -(w1i0 * w2i0)));
+        DoubleVector w3i = DoubleVector.broadcast(SPECIES, Math.fma(w1r0, w2i0, w1i0 * w2r0));
+        int bound = SPECIES.loopBound(count);
+        int b = 0;
+        for (; b < bound; b += SPECIES.length()) {
+            DoubleVector x0r = DoubleVector.fromArray(SPECIES, re, p0 + b);
+            DoubleVector x0i = DoubleVector.fromArray(SPECIES, im, p0 + b);
+            DoubleVector x1r = DoubleVector.fromArray(SPECIES, re, p1 + b);
+            DoubleVector x1i = DoubleVector.fromArray(SPECIES, im, p1 + b);
+            DoubleVector x2r = DoubleVector.fromArray(SPECIES, re, p2 + b);
+            DoubleVector x2i = DoubleVector.fromArray(SPECIES, im, p2 + b);
+            DoubleVector x3r = DoubleVector.fromArray(SPECIES, re, p3 + b);
+            DoubleVector x3i = DoubleVector.fromArray(SPECIES, im, p3 + b);
+            DoubleVector t0r = x0r.add(x2r);
+            DoubleVector t0i = x0i.add(x2i);
+            DoubleVector t1r = x0r.sub(x2r);
+            DoubleVector t1i = x0i.sub(x2i);
+            DoubleVector t2r = x1r.add(x3r);
+            DoubleVector t2i = x1i.add(x3i);
+            DoubleVector t3r = x1i.sub(x3i);
+            DoubleVector t3i = x3r.sub(x1r);
+            t0r.add(t2r).intoArray(re, p0 + b);
+            t0i.add(t2i).intoArray(im, p0 + b);
+            DoubleVector br = t0r.sub(t2r);
+            DoubleVector bi = t0i.sub(t2i);
+            br.fma(w2r, bi.mul(w2i).neg()).intoArray(re, p1 + b);
+            br.fma(w2i, bi.mul(w2r)).intoArray(im, p1 + b);
+            DoubleVector cr = t1r.add(t3r);
+            DoubleVector ci = t1i.add(t3i);
+            cr.fma(w1r, ci.mul(w1i).neg()).intoArray(re, p2 + b);
+            cr.fma(w1i, ci.mul(w1r)).intoArray(im, p2 + b);
+            DoubleVector dr = t1r.sub(t3r);
+            DoubleVector di = t1i.sub(t3i);
+            dr.fma(w3r, di.mul(w3i).neg()).intoArray(re, p3 + b);
+            dr.fma(w3i, di.mul(w3r)).intoArray(im, p3 + b);
+        }
+        if (b < count) {
+            ScalarRadix4.INSTANCE.difBroadcast(re, im, p0 + b, d, w1r0, w1i0, w2r0, w2i0, count - b);
+        }
+    }
+
+    @Override
+    public void ditBroadcast(double[] re, double[] im, int p0, int d, double w1r0, double w1i0, double w2r0,
+                             double w2i0, int count) {
+        int p1 = p0 + d;
+        int p2 = p1 + d;
+        int p3 = p2 + d;
+        double c1i = -w1i0;
+        double c2i = -w2i0;
+        DoubleVector w1r = DoubleVector.broadcast(SPECIES, w1r0);
+        DoubleVector w1i = DoubleVector.broadcast(SPECIES, c1i);
+        DoubleVector w2r = DoubleVector.broadcast(SPECIES, w2r0);
+        DoubleVector w2i = DoubleVector.broadcast(SPECIES, c2i);
+        DoubleVector w3r = DoubleVector.broadcast(SPECIES, Math.fma(w1r0, w2r0, -(c1i * c2i)));
+        DoubleVector w3i = DoubleVector.broadcast(SPECIES, Math.fma(w1r0, c2i, c1i * w2r0));
+        int bound = SPECIES.loopBound(count);
+        int b = 0;
+        for (; b < bound; b += SPECIES.length()) {
+            DoubleVector x0r = DoubleVector.fromArray(SPECIES, re, p0 + b);
+            DoubleVector x0i = DoubleVector.fromArray(SPECIES, im, p0 + b);
+            DoubleVector x1r = DoubleVector.fromArray(SPECIES, re, p1 + b);
+            DoubleVector x1i = DoubleVector.fromArray(SPECIES, im, p1 + b);
+            DoubleVector x2r = DoubleVector.fromArray(SPECIES, re, p2 + b);
+            DoubleVector x2i = DoubleVector.fromArray(SPECIES, im, p2 + b);
+            DoubleVector x3r = DoubleVector.fromArray(SPECIES, re, p3 + b);
+            DoubleVector x3i = DoubleVector.fromArray(SPECIES, im, p3 + b);
+            DoubleVector pr = x1r.fma(w2r, x1i.mul(w2i).neg());
+            DoubleVector pi = x1r.fma(w2i, x1i.mul(w2r));
+            DoubleVector u2r = x2r.fma(w1r, x2i.mul(w1i).neg());
+            DoubleVector u2i = x2r.fma(w1i, x2i.mul(w1r));
+            DoubleVector u3r = x3r.fma(w3r, x3i.mul(w3i).neg());
+            DoubleVector u3i = x3r.fma(w3i, x3i.mul(w3r));
+            DoubleVector sr = u2r.add(u3r);
+            DoubleVector si = u2i.add(u3i);
+            DoubleVector dr = u3i.sub(u2i);
+            DoubleVector di = u2r.sub(u3r);
+            DoubleVector er = x0r.add(pr);
+            DoubleVector ei = x0i.add(pi);
+            DoubleVector fr = x0r.sub(pr);
+            DoubleVector fi = x0i.sub(pi);
+            er.add(sr).intoArray(re, p0 + b);
+            ei.add(si).intoArray(im, p0 + b);
+            er.sub(sr).intoArray(re, p2 + b);
+            ei.sub(si).intoArray(im, p2 + b);
+            fr.add(dr).intoArray(re, p1 + b);
+            fi.add(di).intoArray(im, p1 + b);
+            fr.sub(dr).intoArray(re, p3 + b);
+            fi.sub(di).intoArray(im, p3 + b);
+        }
+        if (b < count) {
+            ScalarRadix4.INSTANCE.ditBroadcast(re, im, p0 + b, d, w1r0, w1i0, w2r0, w2i0, count - b);
+        }
+    }
+
+    @Override
+    public void twiddle(double[] srcRe, double[] srcIm, int a, double[] dstRe, double[] dstIm, int d,
+                        double ar0, double ai0, double[] br, double[] bi, int count) {
+        DoubleVector ar = DoubleVector.broadcast(SPECIES, ar0);
+        DoubleVector ai = DoubleVector.broadcast(SPECIES, ai0);
+        int bound = SPECIES.loopBound(count);
+        int b = 0;
+        for (; b < bound; b += SPECIES.length()) {
+            DoubleVector cr = DoubleVector.fromArray(SPECIES, br, b);
+            DoubleVector ci = DoubleVector.fromArray(SPECIES, bi, b);
+            DoubleVector tr = ar.fma(cr, ai.mul(ci).neg());
+            DoubleVector ti = ar.fma(ci, ai.mul(cr));
+            DoubleVector xr = DoubleVector.fromArray(SPECIES, srcRe, a + b);
+            DoubleVector xi = DoubleVector.fromArray(SPECIES, srcIm, a + b);
+            xr.fma(tr, xi.mul(ti).neg()).intoArray(dstRe, d + b);
+            xr.fma(ti, xi.mul(tr)).intoArray(dstIm, d + b);
+        }
+        if (b < count) {
+            ScalarRadix4.twiddleFrom(srcRe, srcIm, a, dstRe, dstIm, d, ar0, ai0, br, bi, b, count);
+        }
+    }
 }
