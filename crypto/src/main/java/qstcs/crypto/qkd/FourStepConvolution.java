@@ -1,151 +1,192 @@
 package qstcs.crypto.qkd;
 
+import java.lang.ref.SoftReference;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * {@link ToeplitzFft}'s convolution for one large block (2^18 points and up; 2^21 for
- * n = 10^6, ℓ = 0.7n) as a four-step FFT, shaped to cross main memory as few times as possible.
+ * {@link ToeplitzFft}'s convolution for one large block (from 2^18 points; 1.77·10^6 for
+ * n = 10^6, ℓ = 0.7n) as a four-step FFT, shaped to cross main memory as few times as
+ * possible and to waste few points.
  *
- * <p>The N = R·C points form a matrix of R rows of C points (C ≤ 2^10, one L1 block). The
- * forward DIF is (1) an R-point DFT down every column, (2) a twiddle e^(−2πi·c·k1/N) on
- * element (row with k1 = rev_R(row), column c), (3) a C-point DFT along every row; its output
- * is in the same bit-reversed order as {@link ComplexFft#forward} (position p1·C + p2 holds
- * Z[rev_R(p1) + R·rev_C(p2)] = Z[rev_N(p)]). Step 1 runs on tiles of R rows × W columns
- * (512 KiB, in L2) filled straight from the input bits, and its only trip to memory is the
- * store. Steps 2–3 take one mirrored pair of rows at a time while it is in L1, then
- * {@link SpectrumFold} forms the product and the half-size fold from those two rows, and the
- * two folded rows are put through the inverse's own first steps (row DIT, conjugate twiddle)
- * at once. The inverse's last step is the column DIT on the same tiles. So each point
- * crosses memory about three times (store after step 1, load for the rows, the inverse's
- * column pass), against two or three trips per four stages of the radix-4 path.
+ * <p>The N = R·C points form R rows of C = 2^b points (C ≤ 2^12: a row pair fits in L2). The
+ * forward DFT is (1) an R-point DFT down every column ({@link ColumnDft}, R = 3^e·2^a, so N
+ * can be close to n + ℓ − 1 instead of the next power of two), (2) a twiddle e^(−2πi·c·k1/N)
+ * on element (row of frequency k1, column c), (3) a C-point DIF along every row (bit-reversed
+ * out). Step 1 runs on tiles of R rows × W columns (≤ 512 KiB, in L2) filled straight from the
+ * input bits; its only trip to memory is the store. Steps 2–3 take the rows of frequencies k1
+ * and R − k1 together, which hold each other's conjugate partners, into a small buffer; then
+ * {@link SpectrumFold#foldRowPair} forms the product X·S and the half-size fold of those two
+ * rows, and the two folded rows go at once through the inverse's first steps (row DIT,
+ * conjugate twiddle). The inverse's last step, the column DIT on the same tiles, rounds its
+ * output straight from the tile. So each point crosses memory about three times (store after
+ * step 1, load for the rows, load for the inverse's columns; plus the folded rows' store),
+ * against two or three round trips per four stages on the radix-4 path — and the big arrays'
+ * lines are only read in the row step, so they are never written back.
  *
- * <p>Why not one big root table: the radix-4 path's first stages need a root per butterfly,
- * 32 MiB of table at 2^21 points, streamed like the data. Here the column DFTs need only
- * R-point roots (one per tile row, broadcast), the row DFTs C-point roots, and the twiddles
- * come from two tables of √N entries: e^(−2πi·m/N) = hi[m ≫ L]·lo[m mod 2^L], about 2 ulp,
- * which the error bound of {@link ToeplitzFft} covers (its constant is for twiddle error).
+ * <p>Why no big root table: the radix-4 path's first stages need one root per butterfly, a
+ * 32 MiB table at 2^21 points, streamed like the data. Here the column DFTs need R roots
+ * (one per tile row, broadcast), the rows C-point roots, and the twiddles come from two tables
+ * of about √N entries: e^(−2πi·m/N) = hi[m ≫ L]·lo[m mod 2^L], within about 2 ulp, which the
+ * error bound of {@link ToeplitzFft} covers (its constant is for the twiddles' error).
  */
 final class FourStepConvolution {
 
-    /** Smallest transform done this way; below it the radix-4 path's arrays stay in cache. */
+    /** Smallest power-of-two size replaced by this path; below it the radix-4 path's arrays stay in cache. */
     static final int MIN_LOG = 18;
-    /** Largest transform: the column tile would be narrower than a vector beyond it. */
+    /** Largest: 2^22 points, where the tile is 8 columns wide. */
     static final int MAX_LOG = 22;
-    /** Rows up to 2^12 points (64 KiB of re + im) are transformed in place, in L2. */
-    private static final int MAX_ROW_LOG = 12;
-    /** A column tile holds 2^15 points: 512 KiB of re + im, half the L2. */
+    /** A column tile holds at most 2^15 points: 512 KiB of re + im, half the L2. */
     private static final int TILE_LOG = 15;
     /** Twiddles along a row: a fine table of this many roots times one coarse root per run. */
     private static final int FINE = 32;
 
-    private static final FourStepConvolution[] CACHE = new FourStepConvolution[MAX_LOG + 1];
+    private static final Map<Integer, FourStepConvolution> CACHE = new HashMap<>();
+    /** Per-thread working arrays: the N-point spectrum (re, im) and the N/2-point folded one. */
+    private static final ThreadLocal<SoftReference<double[][]>> SCRATCH =
+            ThreadLocal.withInitial(() -> new SoftReference<>(null));
 
-    final int log;
-    private final int colLog;                      // columns have R = 2^colLog points
+    /** N, the number of points. */
+    final int size;
     private final int rowLog;                      // rows have C = 2^rowLog points
-    private final int width;                       // tile width W (columns per tile)
-    private final ComplexFft small;                // R- and C-point roots and in-L1 row transforms
+    private final ColumnDft columns;
+    private final ComplexFft small;                // roots and in-cache transforms of the rows
     private final Radix4Butterflies kernel;
-    private final double[] wr;
-    private final double[] wi;
     private final int loLog;
     private final double[] loRe;                   // e^(−2πi·m/N), m < 2^loLog
     private final double[] loIm;
     private final double[] hiRe;                   // e^(−2πi·h·2^loLog/N)
     private final double[] hiIm;
-    private final SpectrumFold.FoldRoots foldRoots;
+    private final double[] colRe;                  // e^(2πi·rev_half(j)/C): the fold's root per column
+    private final double[] colIm;
+    private final SpectrumFold.FoldRoots rowZeroRoots;
 
-    FourStepConvolution(int log, Radix4Butterflies kernel) {
-        this(log, Integer.getInteger("qstcs.fft.colLog", (log - 1) / 2), kernel);
-    }
-
-    /** With columns of 2^colLog points (for tests and measurements; the default is (log − 1)/2). */
-    FourStepConvolution(int log, int colLog, Radix4Butterflies kernel) {
-        if (log < MIN_LOG || log > MAX_LOG || colLog < 2 || colLog > TILE_LOG - 2 || log - colLog > MAX_ROW_LOG) {
-            throw new IllegalArgumentException("four-step transform 2^" + log + " as 2^" + colLog + " rows");
+    /** N = 3^threes · 2^powerLog rows × 2^rowLog columns. */
+    FourStepConvolution(int threes, int powerLog, int rowLog, Radix4Butterflies kernel) {
+        if (rowLog < 7 || rowLog > 12 || powerLog < 1 || powerLog > 12) {
+            throw new IllegalArgumentException("four-step transform 3^" + threes + "·2^" + powerLog + " × 2^" + rowLog);
         }
-        this.log = log;
+        this.rowLog = rowLog;
         this.kernel = kernel;
-        this.colLog = colLog;
-        rowLog = log - colLog;
-        width = 1 << Math.min(6, TILE_LOG - colLog);   // ≤ 64: loadBits spreads one word per row
-        if (width > 1 << (rowLog - 1) || FINE > 1 << (rowLog - 1)) {
-            throw new IllegalArgumentException("four-step transform 2^" + log + ": rows of 2^" + rowLog + " too short");
+        int rowsCeilLog = 32 - Integer.numberOfLeadingZeros((int) Math.pow(3, threes) * (1 << powerLog) - 1);
+        int width = 1 << Math.min(6, TILE_LOG - rowsCeilLog);   // ≤ 64: loadBits spreads one word per row
+        int half = 1 << (rowLog - 1);
+        if (width > half || FINE > half) {
+            throw new IllegalArgumentException("four-step rows of 2^" + rowLog + " points are too short");
         }
-        small = new ComplexFft(Math.max(colLog, rowLog), kernel);
-        wr = small.rootsRe();
-        wi = small.rootsIm();
-        double size = 1 << log;
-        loLog = (log + 1) / 2;
+        small = new ComplexFft(Math.max(powerLog, rowLog), kernel);
+        columns = new ColumnDft(threes, powerLog, width, small, kernel);
+        size = columns.rows << rowLog;
+        loLog = (33 - Integer.numberOfLeadingZeros(size - 1)) / 2;
         loRe = new double[1 << loLog];
-        loIm = new double[1 << loLog];
+        loIm = new double[loRe.length];
         for (int m = 0; m < loRe.length; m++) {
             loRe[m] = Math.cos(2 * Math.PI * m / size);
             loIm[m] = -Math.sin(2 * Math.PI * m / size);
         }
-        hiRe = new double[1 << (log - loLog)];
+        hiRe = new double[(size >>> loLog) + 1];
         hiIm = new double[hiRe.length];
         for (int h = 0; h < hiRe.length; h++) {
             hiRe[h] = Math.cos(2 * Math.PI * ((long) h << loLog) / size);
             hiIm[h] = -Math.sin(2 * Math.PI * ((long) h << loLog) / size);
         }
-        foldRoots = SpectrumFold.FoldRoots.forLog(log);
+        colRe = new double[half];
+        colIm = new double[half];
+        for (int j = 0; j < half; j++) {
+            int k2 = Integer.reverse(j) >>> (33 - rowLog);
+            colRe[j] = Math.cos(2 * Math.PI * k2 / (2 * half));
+            colIm[j] = Math.sin(2 * Math.PI * k2 / (2 * half));
+        }
+        rowZeroRoots = SpectrumFold.FoldRoots.forLog(rowLog);
     }
 
-    /** The instance for 2^log points with the fastest butterflies, built once per size. */
-    static FourStepConvolution forLog(int log) {
-        synchronized (CACHE) {
-            if (CACHE[log] == null) {
-                CACHE[log] = new FourStepConvolution(log, Radix4Butterflies.fastest());
+    /**
+     * The smallest layout of at least {@code length} points for a product whose power-of-two
+     * transform would have 2^log points (MIN_LOG ≤ log ≤ MAX_LOG), with the fastest butterflies.
+     */
+    static FourStepConvolution forLength(long length, int log) {
+        int rowLog = Math.clamp(log - 10, 10, 12);
+        long rowsNeeded = Math.max(2, (length + (1L << rowLog) - 1) >>> rowLog);
+        int bestThrees = 0;
+        int bestPower = 0;
+        long bestRows = Long.MAX_VALUE;
+        for (int threes = 0, f = 1; threes <= 3; threes++, f *= 3) {
+            int power = 1;
+            while ((long) f << power < rowsNeeded) {
+                power++;
             }
-            return CACHE[log];
+            if ((long) f << power < bestRows) {
+                bestRows = (long) f << power;
+                bestThrees = threes;
+                bestPower = power;
+            }
+        }
+        int key = bestThrees << 16 | bestPower << 8 | rowLog;
+        synchronized (CACHE) {
+            int threes = bestThrees;
+            int power = bestPower;
+            return CACHE.computeIfAbsent(key,
+                    k -> new FourStepConvolution(threes, power, rowLog, Radix4Butterflies.fastest()));
         }
     }
 
     /**
-     * y[i] = parity of c[i + first] for i &lt; y.length(), where c is the cyclic convolution (2^log
-     * points) of x's first xCount bits with s's first sCount bits; false if some coefficient did
-     * not round unambiguously ({@link ToeplitzFft#roundToBits}). re and im (N points each) are
-     * working space. y must be all zero.
+     * y[i] = parity of c[i + first] for i &lt; y.length(), where c is the cyclic convolution
+     * (N points) of x's first xCount bits with s's first sCount bits; false if some coefficient
+     * did not round unambiguously (as {@link ToeplitzFft#roundToBits}). y must be all zero.
      */
-    boolean multiply(double[] re, double[] im, BitString x, int xCount, BitString s, int sCount, int first,
-                     BitString y) {
-        int rows = 1 << colLog;
+    boolean multiply(BitString x, int xCount, BitString s, int sCount, int first, BitString y) {
+        int rows = columns.rows;
+        int width = columns.width;
         int cols = 1 << rowLog;
         int half = cols / 2;
+        double[][] arrays = scratch();
+        double[] re = arrays[0];
+        double[] im = arrays[1];
+        double[] fRe = arrays[2];
+        double[] fIm = arrays[3];
         Work w = new Work(rows * width, cols);
         for (int c0 = 0; c0 < cols; c0 += width) {
-            loadBits(w.tileRe, x, xCount, c0, cols, rows);
-            loadBits(w.tileIm, s, sCount, c0, cols, rows);
-            columnsDif(w.tileRe, w.tileIm, 0, rows);
-            store(w.tileRe, w.tileIm, re, im, c0, cols, rows);
+            loadBits(w.tileRe, x, xCount, c0, cols, rows, width);
+            loadBits(w.tileIm, s, sCount, c0, cols, rows, width);
+            columns.dif(w.tileRe, w.tileIm);
+            store(w.tileRe, w.tileIm, re, im, c0, cols, rows, width);
         }
-        // Rows in the fold's order (SpectrumFold#foldPairs): 0 and 1 in place, then each
-        // mirrored pair octave by octave in the row buffer; the folded rows land on rows
-        // already consumed, and go through the inverse's row steps while still in cache.
-        forwardRow(re, im, 0, re, im, 0, w);
-        forwardRow(re, im, 1, re, im, cols, w);
-        SpectrumFold.foldBelow(re, im, null, null, foldRoots, 2 * half);
-        inverseRow(re, im, 0, w);
-        inverseRow(re, im, 1, w);
-        for (int lo = 2; lo < rows; lo <<= 1) {
-            for (int r = lo, r2 = 2 * lo - 1; r < r2; r++, r2--) {
-                forwardRow(re, im, r, w.rowRe, w.rowIm, 0, w);
-                forwardRow(re, im, r2, w.rowRe, w.rowIm, cols, w);
-                SpectrumFold.foldPairs(w.rowRe, w.rowIm, r * cols, r2 * cols - cols, re, im, null, null,
-                        foldRoots, r * half, (r + 1) * half, lo * half);
-                inverseRow(re, im, r, w);
-                inverseRow(re, im, r2, w);
-            }
+        // Frequency 0 is its own partner row, its columns pair up as in a C-point transform.
+        forwardRow(re, im, 0, w, 0);
+        SpectrumFold.foldBelow(w.rowRe, w.rowIm, null, null, rowZeroRoots, half);
+        System.arraycopy(w.rowRe, 0, fRe, 0, half);
+        System.arraycopy(w.rowIm, 0, fIm, 0, half);
+        inverseRow(fRe, fIm, 0, w);
+        // Frequency R/2 is its own partner row too; then every pair k1, R − k1.
+        forwardRow(re, im, rows / 2, w, 0);
+        foldPair(w, rows / 2, rows / 2, 0, fRe, fIm, half / 2);
+        inverseRow(fRe, fIm, rows / 2, w);
+        for (int k1 = 1; k1 < rows / 2; k1++) {
+            forwardRow(re, im, k1, w, 0);
+            forwardRow(re, im, rows - k1, w, cols);
+            foldPair(w, k1, rows - k1, cols, fRe, fIm, half);
+            inverseRow(fRe, fIm, k1, w);
+            inverseRow(fRe, fIm, rows - k1, w);
         }
-        double scale = 1.0 / (1L << log);
+        double scale = 1.0 / size;
         boolean ok = true;
         for (int c0 = 0; c0 < half; c0 += width) {
-            load(w.tileRe, w.tileIm, re, im, c0, half, rows);
-            columnsDit(w.tileRe, w.tileIm, 0, rows);
-            ok &= roundTile(w.tileRe, w.tileIm, c0, half, rows, scale, first, y);
+            load(w.tileRe, w.tileIm, fRe, fIm, c0, half, rows, width);
+            columns.dit(w.tileRe, w.tileIm);
+            ok &= roundTile(w.tileRe, w.tileIm, c0, half, rows, width, scale, first, y);
         }
         return ok;
+    }
+
+    private double[][] scratch() {
+        double[][] s = SCRATCH.get().get();
+        if (s == null || s[0].length < size) {
+            s = new double[][] {new double[size], new double[size], new double[size / 2], new double[size / 2]};
+            SCRATCH.set(new SoftReference<>(s));
+        }
+        return s;
     }
 
     /** Per-call buffers: a column tile, two rows, the fine twiddles (small enough to allocate per product). */
@@ -165,18 +206,60 @@ final class FourStepConvolution {
         }
     }
 
-    /** Steps 2–3 of the forward transform: row p (C points) of re/im, twiddled into dst at d, transformed there. */
-    private void forwardRow(double[] re, double[] im, int p, double[] dstRe, double[] dstIm, int d, Work w) {
+    /** Steps 2–3 of the forward transform: the row of frequency k1, twiddled into the row buffer at d and transformed there. */
+    private void forwardRow(double[] re, double[] im, int k1, Work w, int d) {
         int cols = 1 << rowLog;
-        twiddleRow(re, im, p * cols, dstRe, dstIm, d, cols, reverseRow(p), false, w);
-        small.forwardInPlace(dstRe, dstIm, d, cols);
+        twiddleRow(re, im, columns.positionOf(k1) * cols, w.rowRe, w.rowIm, d, cols, k1, false, w);
+        small.forwardInPlace(w.rowRe, w.rowIm, d, cols);
     }
 
-    /** The inverse's first steps on folded row p (C/2 points): row DIT, conjugate twiddle (of N/2 points). */
-    private void inverseRow(double[] re, double[] im, int p, Work w) {
+    /** The product and fold of the buffered rows of k1 (at 0) and k2 = R − k1 (at b) into their F rows. */
+    private void foldPair(Work w, int k1, int k2, int b, double[] fRe, double[] fIm, int jEnd) {
         int half = 1 << (rowLog - 1);
-        small.inverseInPlace(re, im, p * half, half);
-        twiddleRow(re, im, p * half, re, im, p * half, half, 2 * reverseRow(p), true, w);   // e^(2πi·c·k1/(N/2))
+        SpectrumFold.foldRowPair(w.rowRe, w.rowIm, 0, b, fRe, fIm, columns.positionOf(k1) * half,
+                columns.positionOf(k2) * half, half, rootRe(k1), -rootIm(k1), colRe, colIm, jEnd);
+    }
+
+    /** The inverse's first steps on the folded row of frequency k1 (C/2 points): row DIT, conjugate twiddle. */
+    private void inverseRow(double[] fRe, double[] fIm, int k1, Work w) {
+        int half = 1 << (rowLog - 1);
+        int at = columns.positionOf(k1) * half;
+        small.inverseInPlace(fRe, fIm, at, half);
+        twiddleRow(fRe, fIm, at, fRe, fIm, at, half, 2 * k1, true, w);   // e^(2πi·c·k1/(N/2))
+    }
+
+    /**
+     * dst[d + c] = src[at + c]·e^(−2πi·step·c/N) (conjugated if {@code conj}) for c &lt; count, a
+     * multiple of {@link #FINE}: the root is coarse(c − c mod FINE)·fine(c mod FINE), so a row
+     * costs FINE + count/FINE table products and one vector product per point.
+     */
+    private void twiddleRow(double[] re, double[] im, int at, double[] dstRe, double[] dstIm, int d, int count,
+                            int step, boolean conj, Work w) {
+        double[] fineRe = w.fineRe;
+        double[] fineIm = w.fineIm;
+        double sign = conj ? -1 : 1;
+        for (int b = 0; b < FINE; b++) {
+            int m = step * b;
+            fineRe[b] = rootRe(m);
+            fineIm[b] = sign * rootIm(m);
+        }
+        for (int c0 = 0; c0 < count; c0 += FINE) {
+            int m = step * c0;
+            kernel.twiddle(re, im, at + c0, dstRe, dstIm, d + c0, rootRe(m), sign * rootIm(m), fineRe, fineIm, FINE);
+        }
+    }
+
+    /** Re e^(−2πi·m/N) for 0 ≤ m &lt; N, from the two √N tables. */
+    private double rootRe(int m) {
+        int h = m >>> loLog;
+        int l = m & ((1 << loLog) - 1);
+        return hiRe[h] * loRe[l] - hiIm[h] * loIm[l];
+    }
+
+    private double rootIm(int m) {
+        int h = m >>> loLog;
+        int l = m & ((1 << loLog) - 1);
+        return hiRe[h] * loIm[l] + hiIm[h] * loRe[l];
     }
 
     /**
@@ -184,16 +267,15 @@ final class FourStepConvolution {
      * c[2m] = re, c[2m + 1] = im, times N) rounded into y: each row gives 2W consecutive
      * coefficients, so the output is written a word at a time without storing the tile back.
      */
-    private boolean roundTile(double[] tileRe, double[] tileIm, int c0, int cols, int rows, double scale,
-                              int first, BitString y) {
+    private static boolean roundTile(double[] tileRe, double[] tileIm, int c0, int cols, int rows, int width,
+                                     double scale, int first, BitString y) {
         long[] yw = y.words();
         int outBits = y.length();
         boolean bad = false;
         int chunk = Math.min(width, 32);           // 32 pairs = one 64-bit word of coefficients
         for (int t = 0; t < rows; t++) {
             for (int b0 = 0; b0 < width; b0 += chunk) {
-                long c = 2L * (t * (long) cols + c0 + b0);
-                long at = c - first;               // output index of coefficient c
+                long at = 2L * (t * (long) cols + c0 + b0) - first;   // output index of the first coefficient
                 if (at >= outBits || at + 2 * chunk <= 0) {
                     continue;
                 }
@@ -238,123 +320,36 @@ final class FourStepConvolution {
         }
     }
 
-    private int reverseRow(int p) {
-        return Integer.reverse(p) >>> (32 - colLog);
-    }
-
-    /**
-     * x[at + c] ·= e^(−2πi·step·c/N) (conjugated if {@code conj}) for c &lt; count, a multiple
-     * of {@link #FINE}: the root is coarse(c − c mod FINE)·fine(c mod FINE), each from
-     * {@link #root}, so a row costs FINE + count/FINE table products and one vector product per point.
-     */
-    private void twiddleRow(double[] re, double[] im, int at, double[] dstRe, double[] dstIm, int d, int count,
-                            int step, boolean conj, Work w) {
-        double[] fineRe = w.fineRe;
-        double[] fineIm = w.fineIm;
-        double sign = conj ? -1 : 1;
-        for (int b = 0; b < FINE; b++) {
-            int m = step * b;
-            fineRe[b] = rootRe(m);
-            fineIm[b] = sign * rootIm(m);
-        }
-        for (int c0 = 0; c0 < count; c0 += FINE) {
-            int m = step * c0;
-            kernel.twiddle(re, im, at + c0, dstRe, dstIm, d + c0, rootRe(m), sign * rootIm(m), fineRe, fineIm, FINE);
-        }
-    }
-
-    /** Re e^(−2πi·m/N) for 0 ≤ m &lt; N, from the two √N tables. */
-    private double rootRe(int m) {
-        int h = m >>> loLog;
-        int l = m & ((1 << loLog) - 1);
-        return hiRe[h] * loRe[l] - hiIm[h] * loIm[l];
-    }
-
-    private double rootIm(int m) {
-        int h = m >>> loLog;
-        int l = m & ((1 << loLog) - 1);
-        return hiRe[h] * loIm[l] + hiIm[h] * loRe[l];
-    }
-
-    /**
-     * The R-point DIF down the tile's columns (row t of the tile at t·W): the radix-4 stage of
-     * the whole range, then each quarter depth-first, so the deeper stages run on sub-tiles
-     * that fit in L1. Stage by stage the same arithmetic as {@link ComplexFft#forward}.
-     */
-    private void columnsDif(double[] tr, double[] ti, int from, int rows) {
-        if (rows >= 4) {
-            int q = rows >>> 2;
-            for (int r = 0; r < q; r++) {
-                kernel.difBroadcast(tr, ti, (from + r) * width, q * width,
-                        wr[2 * q + r], wi[2 * q + r], wr[q + r], wi[q + r], width);
-            }
-            for (int k = 0; k < 4; k++) {
-                columnsDif(tr, ti, from + k * q, q);
-            }
-        } else if (rows == 2) {
-            butterfly2(tr, ti, from * width, width);
-        }
-    }
-
-    /** The mirror of {@link #columnsDif}: quarters first, then the stage of the whole range. */
-    private void columnsDit(double[] tr, double[] ti, int from, int rows) {
-        if (rows >= 4) {
-            int q = rows >>> 2;
-            for (int k = 0; k < 4; k++) {
-                columnsDit(tr, ti, from + k * q, q);
-            }
-            for (int r = 0; r < q; r++) {
-                kernel.ditBroadcast(tr, ti, (from + r) * width, q * width,
-                        wr[2 * q + r], wi[2 * q + r], wr[q + r], wi[q + r], width);
-            }
-        } else if (rows == 2) {
-            butterfly2(tr, ti, from * width, width);
-        }
-    }
-
-    /** (u, v) ← (u + v, u − v) on two adjacent tile rows: a 2-point stage, whose root is 1. */
-    private static void butterfly2(double[] tr, double[] ti, int a, int w) {
-        for (int b = a; b < a + w; b++) {
-            double ur = tr[b];
-            double ui = ti[b];
-            double vr = tr[b + w];
-            double vi = ti[b + w];
-            tr[b] = ur + vr;
-            ti[b] = ui + vi;
-            tr[b + w] = ur - vr;
-            ti[b + w] = ui - vi;
-        }
-    }
-
     /** tile[t·W + b] = bit t·cols + c0 + b of bits if below count, else 0 (W ≤ 64 bits per row). */
-    private void loadBits(double[] tile, BitString bits, int count, int c0, int cols, int rows) {
-        int w = width;
+    private static void loadBits(double[] tile, BitString bits, int count, int c0, int cols, int rows, int width) {
         for (int t = 0; t < rows; t++) {
             int e = t * cols + c0;
             int valid = count - e;
             if (valid <= 0) {
-                Arrays.fill(tile, t * w, rows * w, 0.0);   // this row and all below lie past the bits
+                Arrays.fill(tile, t * width, rows * width, 0.0);   // this row and all below lie past the bits
                 return;
             }
             long word = bits.window64(e);
             if (valid < 64) {
                 word &= (1L << valid) - 1;
             }
-            int at = t * w;
-            for (int b = 0; b < w; b++) {
+            int at = t * width;
+            for (int b = 0; b < width; b++) {
                 tile[at + b] = (word >>> b) & 1L;
             }
         }
     }
 
-    private void load(double[] tileRe, double[] tileIm, double[] re, double[] im, int c0, int cols, int rows) {
+    private static void load(double[] tileRe, double[] tileIm, double[] re, double[] im, int c0, int cols, int rows,
+                             int width) {
         for (int t = 0; t < rows; t++) {
             System.arraycopy(re, t * cols + c0, tileRe, t * width, width);
             System.arraycopy(im, t * cols + c0, tileIm, t * width, width);
         }
     }
 
-    private void store(double[] tileRe, double[] tileIm, double[] re, double[] im, int c0, int cols, int rows) {
+    private static void store(double[] tileRe, double[] tileIm, double[] re, double[] im, int c0, int cols, int rows,
+                              int width) {
         for (int t = 0; t < rows; t++) {
             System.arraycopy(tileRe, t * width, re, t * cols + c0, width);
             System.arraycopy(tileIm, t * width, im, t * cols + c0, width);

@@ -49,6 +49,18 @@ interface Radix4Butterflies {
                       int count);
 
     /**
+     * {@code count} radix-3 DIF butterflies on {@code a + b, a + d + b, a + 2d + b} with one
+     * root W = w1 (W² = w2) for all: (x0, x1, x2) ← (x0 + x1 + x2, (x0 + ω·x1 + ω²·x2)·W,
+     * (x0 + ω²·x1 + ω·x2)·W²), ω = e^(−2πi/3). The factor 3 of {@link ColumnDft}'s lengths.
+     */
+    void dif3Broadcast(double[] re, double[] im, int a, int d, double w1r, double w1i, double w2r, double w2i,
+                       int count);
+
+    /** The adjoint of {@link #dif3Broadcast}: x1 ·= conj W, x2 ·= conj W², then the 3-point DFT with ω̄. */
+    void dit3Broadcast(double[] re, double[] im, int a, int d, double w1r, double w1i, double w2r, double w2i,
+                       int count);
+
+    /**
      * dst[d + b] = src[a + b]·(ar + i·ai)·(br[b] + i·bi[b]) for b &lt; count (in place if the
      * arrays and offsets agree): a twiddle built as the product of a coarse and a fine root,
      * so no table of N roots is needed.

@@ -258,4 +258,69 @@ final class ScalarRadix4 implements Radix4Butterflies {
             dstIm[d + b] = Math.fma(xr, ti, xi * tr);
         }
     }
+
+    /** √3/2: the imaginary part of the cube roots of unity. */
+    static final double SIN_60 = 0.8660254037844386;
+
+    @Override
+    public void dif3Broadcast(double[] re, double[] im, int p0, int d, double w1r, double w1i, double w2r,
+                              double w2i, int count) {
+        int p1 = p0 + d;
+        int p2 = p1 + d;
+        for (int b = 0; b < count; b++) {
+            double x0r = re[p0 + b];
+            double x0i = im[p0 + b];
+            double x1r = re[p1 + b];
+            double x1i = im[p1 + b];
+            double x2r = re[p2 + b];
+            double x2i = im[p2 + b];
+            double sr = x1r + x2r;
+            double si = x1i + x2i;
+            double ur = SIN_60 * (x1i - x2i);      // u = −i·(√3/2)·(x1 − x2)
+            double ui = SIN_60 * (x2r - x1r);
+            double tr = Math.fma(-0.5, sr, x0r);
+            double ti = Math.fma(-0.5, si, x0i);
+            re[p0 + b] = x0r + sr;
+            im[p0 + b] = x0i + si;
+            double ar = tr + ur;
+            double ai = ti + ui;
+            double br = tr - ur;
+            double bi = ti - ui;
+            re[p1 + b] = Math.fma(ar, w1r, -(ai * w1i));
+            im[p1 + b] = Math.fma(ar, w1i, ai * w1r);
+            re[p2 + b] = Math.fma(br, w2r, -(bi * w2i));
+            im[p2 + b] = Math.fma(br, w2i, bi * w2r);
+        }
+    }
+
+    @Override
+    public void dit3Broadcast(double[] re, double[] im, int p0, int d, double w1r, double w1i, double w2r,
+                              double w2i, int count) {
+        int p1 = p0 + d;
+        int p2 = p1 + d;
+        for (int b = 0; b < count; b++) {
+            double x0r = re[p0 + b];
+            double x0i = im[p0 + b];
+            double ar = re[p1 + b];
+            double ai = im[p1 + b];
+            double br = re[p2 + b];
+            double bi = im[p2 + b];
+            double x1r = Math.fma(ar, w1r, ai * w1i);  // x1·conj W
+            double x1i = Math.fma(ai, w1r, -(ar * w1i));
+            double x2r = Math.fma(br, w2r, bi * w2i);
+            double x2i = Math.fma(bi, w2r, -(br * w2i));
+            double sr = x1r + x2r;
+            double si = x1i + x2i;
+            double ur = SIN_60 * (x2i - x1i);      // u = +i·(√3/2)·(x1 − x2)
+            double ui = SIN_60 * (x1r - x2r);
+            double tr = Math.fma(-0.5, sr, x0r);
+            double ti = Math.fma(-0.5, si, x0i);
+            re[p0 + b] = x0r + sr;
+            im[p0 + b] = x0i + si;
+            re[p1 + b] = tr + ur;
+            im[p1 + b] = ti + ui;
+            re[p2 + b] = tr - ur;
+            im[p2 + b] = ti - ui;
+        }
+    }
 }

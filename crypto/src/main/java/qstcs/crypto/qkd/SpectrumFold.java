@@ -226,4 +226,55 @@ final class SpectrumFold {
             im[j2] = or - ei;
         }
     }
+
+    /**
+     * The fold in {@link FourStepConvolution}'s layout. Row A holds Z[k1 + R·rev_C(q)] at
+     * column q (C = 2·half points from {@code a} in src), row B the same for k1' = R − k1 (from
+     * {@code b}). So columns 2j and 2j + 1 of A hold Z[k] and Z[k + N/2] for k = k1 + R·rev_half(j),
+     * and their partners Z[N − k], Z[N/2 − k] sit in B at columns C − 1 − 2j and C − 2 − 2j — the
+     * same pattern as {@link #foldPairs} with j' = half − 1 − j. F[k] goes to column j of F row A
+     * (at fa), F[N/2 − k] = conj E + i·conj O to column half − 1 − j of F row B (at fb). The
+     * root e^{2πi·k/N} is (rowRe + i·rowIm) = e^{2πi·k1/N} times colRe/colIm[j] = e^{2πi·rev_half(j)/C}.
+     * For a row that is its own partner (k1 = R/2: A = B) jEnd = half/2 covers it; else half.
+     */
+    static void foldRowPair(double[] srcRe, double[] srcIm, int a, int b, double[] fRe, double[] fIm, int fa, int fb,
+                            int half, double rowRe, double rowIm, double[] colRe, double[] colIm, int jEnd) {
+        int top = b + 2 * half - 1;
+        for (int j = 0; j < jEnd; j++) {
+            int pa = a + 2 * j;
+            int pb = top - 2 * j;                  // column C − 1 − 2j of B
+            double ar0 = srcRe[pa];
+            double ai0 = srcIm[pa];
+            double ar1 = srcRe[pa + 1];
+            double ai1 = srcIm[pa + 1];
+            double br0 = srcRe[pb];
+            double bi0 = srcIm[pb];
+            double br1 = srcRe[pb - 1];
+            double bi1 = srcIm[pb - 1];
+            double x0r = ar0 + br0;
+            double x0i = ai0 - bi0;
+            double s0r = ai0 + bi0;
+            double s0i = br0 - ar0;
+            double p0r = 0.25 * (x0r * s0r - x0i * s0i);
+            double p0i = 0.25 * (x0r * s0i + x0i * s0r);
+            double x1r = ar1 + br1;
+            double x1i = ai1 - bi1;
+            double s1r = ai1 + bi1;
+            double s1i = br1 - ar1;
+            double p1r = 0.25 * (x1r * s1r - x1i * s1i);
+            double p1i = 0.25 * (x1r * s1i + x1i * s1r);
+            double cr = rowRe * colRe[j] - rowIm * colIm[j];
+            double ci = rowRe * colIm[j] + rowIm * colRe[j];
+            double er = p0r + p1r;
+            double ei = p0i + p1i;
+            double dr = p0r - p1r;
+            double di = p0i - p1i;
+            double or = dr * cr - di * ci;
+            double oi = dr * ci + di * cr;
+            fRe[fa + j] = er - oi;                 // F = E + i·O
+            fIm[fa + j] = ei + or;
+            fRe[fb + half - 1 - j] = er + oi;      // conj E + i·conj O
+            fIm[fb + half - 1 - j] = or - ei;
+        }
+    }
 }

@@ -58,7 +58,7 @@ final class ToeplitzFft {
         int block = Math.min(n, size - outBits + 1);   // bits of x per block
         int blocks = (n + block - 1) / block;
         if (blocks == 1 && log >= FourStepConvolution.MIN_LOG && log <= FourStepConvolution.MAX_LOG) {
-            return tryFourStep(x, seed, outBits, FourStepConvolution.forLog(log));
+            return tryFourStep(x, seed, outBits, FourStepConvolution.forLength((long) n + outBits - 1, log));
         }
         ComplexFft fft = fftFor(log);
         double[][] scratch = scratch(size, blocks > 1 ? 4 : 2);
@@ -90,14 +90,12 @@ final class ToeplitzFft {
      */
     static BitString tryFourStep(BitString x, BitString seed, int outBits, FourStepConvolution conv) {
         int n = x.length();
-        int size = 1 << conv.log;
-        if ((long) n + outBits - 1 > size) {
-            throw new IllegalArgumentException("2^" + conv.log + " points are too few for n + l - 1 = "
+        if ((long) n + outBits - 1 > conv.size) {
+            throw new IllegalArgumentException(conv.size + " points are too few for n + l - 1 = "
                     + ((long) n + outBits - 1));
         }
-        double[][] scratch = scratch(size, 2);
         BitString y = new BitString(outBits);
-        return conv.multiply(scratch[0], scratch[1], x, n, seed, n + outBits - 1, n - 1, y) ? y : null;
+        return conv.multiply(x, n, seed, n + outBits - 1, n - 1, y) ? y : null;
     }
 
     /** 1.5·2^52: adding it rounds any |v| < 2^51 to the nearest integer (ties to even, as rint). */

@@ -297,4 +297,88 @@ final class VectorRadix4 implements Radix4Butterflies {
             ScalarRadix4.twiddleFrom(srcRe, srcIm, a, dstRe, dstIm, d, ar0, ai0, br, bi, b, count);
         }
     }
+
+    @Override
+    public void dif3Broadcast(double[] re, double[] im, int p0, int d, double w1r0, double w1i0, double w2r0,
+                              double w2i0, int count) {
+        int p1 = p0 + d;
+        int p2 = p1 + d;
+        DoubleVector w1r = DoubleVector.broadcast(SPECIES, w1r0);
+        DoubleVector w1i = DoubleVector.broadcast(SPECIES, w1i0);
+        DoubleVector w2r = DoubleVector.broadcast(SPECIES, w2r0);
+        DoubleVector w2i = DoubleVector.broadcast(SPECIES, w2i0);
+        DoubleVector h = DoubleVector.broadcast(SPECIES, ScalarRadix4.SIN_60);
+        DoubleVector half = DoubleVector.broadcast(SPECIES, -0.5);
+        int bound = SPECIES.loopBound(count);
+        int b = 0;
+        for (; b < bound; b += SPECIES.length()) {
+            DoubleVector x0r = DoubleVector.fromArray(SPECIES, re, p0 + b);
+            DoubleVector x0i = DoubleVector.fromArray(SPECIES, im, p0 + b);
+            DoubleVector x1r = DoubleVector.fromArray(SPECIES, re, p1 + b);
+            DoubleVector x1i = DoubleVector.fromArray(SPECIES, im, p1 + b);
+            DoubleVector x2r = DoubleVector.fromArray(SPECIES, re, p2 + b);
+            DoubleVector x2i = DoubleVector.fromArray(SPECIES, im, p2 + b);
+            DoubleVector sr = x1r.add(x2r);
+            DoubleVector si = x1i.add(x2i);
+            DoubleVector ur = x1i.sub(x2i).mul(h);
+            DoubleVector ui = x2r.sub(x1r).mul(h);
+            DoubleVector tr = sr.fma(half, x0r);
+            DoubleVector ti = si.fma(half, x0i);
+            x0r.add(sr).intoArray(re, p0 + b);
+            x0i.add(si).intoArray(im, p0 + b);
+            DoubleVector ar = tr.add(ur);
+            DoubleVector ai = ti.add(ui);
+            DoubleVector br = tr.sub(ur);
+            DoubleVector bi = ti.sub(ui);
+            ar.fma(w1r, ai.mul(w1i).neg()).intoArray(re, p1 + b);
+            ar.fma(w1i, ai.mul(w1r)).intoArray(im, p1 + b);
+            br.fma(w2r, bi.mul(w2i).neg()).intoArray(re, p2 + b);
+            br.fma(w2i, bi.mul(w2r)).intoArray(im, p2 + b);
+        }
+        if (b < count) {
+            ScalarRadix4.INSTANCE.dif3Broadcast(re, im, p0 + b, d, w1r0, w1i0, w2r0, w2i0, count - b);
+        }
+    }
+
+    @Override
+    public void dit3Broadcast(double[] re, double[] im, int p0, int d, double w1r0, double w1i0, double w2r0,
+                              double w2i0, int count) {
+        int p1 = p0 + d;
+        int p2 = p1 + d;
+        DoubleVector w1r = DoubleVector.broadcast(SPECIES, w1r0);
+        DoubleVector w1i = DoubleVector.broadcast(SPECIES, w1i0);
+        DoubleVector w2r = DoubleVector.broadcast(SPECIES, w2r0);
+        DoubleVector w2i = DoubleVector.broadcast(SPECIES, w2i0);
+        DoubleVector h = DoubleVector.broadcast(SPECIES, ScalarRadix4.SIN_60);
+        DoubleVector half = DoubleVector.broadcast(SPECIES, -0.5);
+        int bound = SPECIES.loopBound(count);
+        int b = 0;
+        for (; b < bound; b += SPECIES.length()) {
+            DoubleVector x0r = DoubleVector.fromArray(SPECIES, re, p0 + b);
+            DoubleVector x0i = DoubleVector.fromArray(SPECIES, im, p0 + b);
+            DoubleVector ar = DoubleVector.fromArray(SPECIES, re, p1 + b);
+            DoubleVector ai = DoubleVector.fromArray(SPECIES, im, p1 + b);
+            DoubleVector br = DoubleVector.fromArray(SPECIES, re, p2 + b);
+            DoubleVector bi = DoubleVector.fromArray(SPECIES, im, p2 + b);
+            DoubleVector x1r = ar.fma(w1r, ai.mul(w1i));
+            DoubleVector x1i = ai.fma(w1r, ar.mul(w1i).neg());
+            DoubleVector x2r = br.fma(w2r, bi.mul(w2i));
+            DoubleVector x2i = bi.fma(w2r, br.mul(w2i).neg());
+            DoubleVector sr = x1r.add(x2r);
+            DoubleVector si = x1i.add(x2i);
+            DoubleVector ur = x2i.sub(x1i).mul(h);
+            DoubleVector ui = x1r.sub(x2r).mul(h);
+            DoubleVector tr = sr.fma(half, x0r);
+            DoubleVector ti = si.fma(half, x0i);
+            x0r.add(sr).intoArray(re, p0 + b);
+            x0i.add(si).intoArray(im, p0 + b);
+            tr.add(ur).intoArray(re, p1 + b);
+            ti.add(ui).intoArray(im, p1 + b);
+            tr.sub(ur).intoArray(re, p2 + b);
+            ti.sub(ui).intoArray(im, p2 + b);
+        }
+        if (b < count) {
+            ScalarRadix4.INSTANCE.dit3Broadcast(re, im, p0 + b, d, w1r0, w1i0, w2r0, w2i0, count - b);
+        }
+    }
 }
