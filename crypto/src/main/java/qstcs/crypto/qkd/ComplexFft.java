@@ -91,10 +91,6 @@ final class ComplexFft {
         return wi;
     }
 
-    Radix4Butterflies butterflies() {
-        return butterflies;
-    }
-
     /**
      * Forward DIF of {@code re/im[from, from + n)} in place, for a range that fits in L2 (the
      * rows of {@link FourStepConvolution}): stages above 2^10 points on the whole range, then

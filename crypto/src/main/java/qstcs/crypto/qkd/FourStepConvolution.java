@@ -65,7 +65,8 @@ final class FourStepConvolution {
     /** N = 3^threes · 2^powerLog rows × 2^rowLog columns. */
     FourStepConvolution(int threes, int powerLog, int rowLog, Radix4Butterflies kernel) {
         if (rowLog < 7 || rowLog > 12 || powerLog < 1 || powerLog > 12) {
-            throw new IllegalArgumentException("four-step transform 3^" + threes + "·2^" + powerLog + " × 2^" + rowLog);
+            throw new IllegalArgumentException(
+                    "four-step transform 3^" + threes + "·2^" + powerLog + " × 2^" + rowLog);
         }
         this.rowLog = rowLog;
         this.kernel = kernel;
@@ -206,7 +207,7 @@ final class FourStepConvolution {
         }
     }
 
-    /** Steps 2–3 of the forward transform: the row of frequency k1, twiddled into the row buffer at d and transformed there. */
+    /** Steps 2–3 of the forward: the row of frequency k1, twiddled into the row buffer at d, transformed there. */
     private void forwardRow(double[] re, double[] im, int k1, Work w, int d) {
         int cols = 1 << rowLog;
         twiddleRow(re, im, columns.positionOf(k1) * cols, w.rowRe, w.rowIm, d, cols, k1, false, w);

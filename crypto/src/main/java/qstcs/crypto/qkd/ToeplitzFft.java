@@ -24,6 +24,11 @@ import java.lang.ref.SoftReference;
  * multiplied, and transformed back; the real result needs only a half-size inverse. The
  * forward transform's output is bit-reversed and the inverse takes it so ({@link ComplexFft}),
  * so no permutation pass is needed. Working arrays are kept per thread between calls.
+ *
+ * <p>Two shapes of transform: large single-block products (2<sup>18</sup> points and up) go
+ * through {@link FourStepConvolution}, whose size need not be a power of two (1.77·10<sup>6</sup>
+ * points at n = 10<sup>6</sup>, ℓ = 0.7n) and which crosses memory fewer times; everything
+ * else through the radix-4 {@link ComplexFft}, with short outputs in several blocks.
  */
 final class ToeplitzFft {
 
