@@ -61,12 +61,19 @@ interface Radix4Butterflies {
                        int count);
 
     /**
-     * dst[d + b] = src[a + b]·(ar + i·ai)·(br[b] + i·bi[b]) for b &lt; count (in place if the
-     * arrays and offsets agree): a twiddle built as the product of a coarse and a fine root,
-     * so no table of N roots is needed.
+     * dst[d + c] = src[a + c]·coarse[cf + c / fine]·fineRoots[ff + c mod fine] for c &lt; count
+     * (re and im arrays each; count a multiple of fine; in place if arrays and offsets agree):
+     * a twiddle built as the product of a coarse and a fine root, so no table of N roots is needed.
      */
     void twiddle(double[] srcRe, double[] srcIm, int a, double[] dstRe, double[] dstIm, int d,
-                 double ar, double ai, double[] br, double[] bi, int count);
+                 double[] coarseRe, double[] coarseIm, int cf, double[] fineRe, double[] fineIm, int ff, int fine,
+                 int count);
+
+    /**
+     * dst[at + b] = bit b of word as 0.0 or 1.0, for b &lt; count ≤ 64: the input bits of
+     * {@link FourStepConvolution}'s first pass (a conversion per point, ~2·N of them).
+     */
+    void spreadBits(long word, double[] dst, int at, int count);
 
     /** A short name for benchmark output ("vector, 4 lanes" or "scalar"). */
     String description();

@@ -242,16 +242,20 @@ final class ScalarRadix4 implements Radix4Butterflies {
 
     @Override
     public void twiddle(double[] srcRe, double[] srcIm, int a, double[] dstRe, double[] dstIm, int d,
-                        double ar, double ai, double[] br, double[] bi, int count) {
-        twiddleFrom(srcRe, srcIm, a, dstRe, dstIm, d, ar, ai, br, bi, 0, count);
+                        double[] coarseRe, double[] coarseIm, int cf, double[] fineRe, double[] fineIm, int ff,
+                        int fine, int count) {
+        for (int c0 = 0; c0 < count; c0 += fine) {
+            twiddleFrom(srcRe, srcIm, a + c0, dstRe, dstIm, d + c0, coarseRe[cf + c0 / fine],
+                    coarseIm[cf + c0 / fine], fineRe, fineIm, ff, 0, fine);
+        }
     }
 
-    /** {@link #twiddle} for b in [from, count); the vector kernel finishes its tail here. */
+    /** One coarse root's run of {@link #twiddle}, for b in [from, count); the vector kernel finishes its tails here. */
     static void twiddleFrom(double[] srcRe, double[] srcIm, int a, double[] dstRe, double[] dstIm, int d,
-                            double ar, double ai, double[] br, double[] bi, int from, int count) {
+                            double ar, double ai, double[] br, double[] bi, int ff, int from, int count) {
         for (int b = from; b < count; b++) {
-            double tr = Math.fma(ar, br[b], -(ai * bi[b]));
-            double ti = Math.fma(ar, bi[b], ai * br[b]);
+            double tr = Math.fma(ar, br[ff + b], -(ai * bi[ff + b]));
+            double ti = Math.fma(ar, bi[ff + b], ai * br[ff + b]);
             double xr = srcRe[a + b];
             double xi = srcIm[a + b];
             dstRe[d + b] = Math.fma(xr, tr, -(xi * ti));
@@ -321,6 +325,16 @@ final class ScalarRadix4 implements Radix4Butterflies {
             im[p1 + b] = ti + ui;
             re[p2 + b] = tr - ur;
             im[p2 + b] = ti - ui;
+        }
+    }
+
+    /** The bits of 1.0: a set bit becomes (−1 & ONE), a clear one 0 — no int-to-double conversion. */
+    static final long ONE_BITS = Double.doubleToRawLongBits(1.0);
+
+    @Override
+    public void spreadBits(long word, double[] dst, int at, int count) {
+        for (int b = 0; b < count; b++) {
+            dst[at + b] = Double.longBitsToDouble(-((word >>> b) & 1L) & ONE_BITS);
         }
     }
 }

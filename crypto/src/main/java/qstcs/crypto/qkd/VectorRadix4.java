@@ -1,6 +1,8 @@
 package qstcs.crypto.qkd;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,6 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorRadix4 implements Radix4Butterflies {
 
     private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Long> LONGS = VectorSpecies.of(long.class, SPECIES.vectorShape());
+    /** Lane i holds i: the shift that brings bit b + i of a word down for lane i. */
+    private static final LongVector LANE_SHIFTS = LongVector.zero(LONGS).addIndex(1);
 
     VectorRadix4() {
         if (SPECIES.length() < 2) {
@@ -278,23 +283,30 @@ final class VectorRadix4 implements Radix4Butterflies {
 
     @Override
     public void twiddle(double[] srcRe, double[] srcIm, int a, double[] dstRe, double[] dstIm, int d,
-                        double ar0, double ai0, double[] br, double[] bi, int count) {
-        DoubleVector ar = DoubleVector.broadcast(SPECIES, ar0);
-        DoubleVector ai = DoubleVector.broadcast(SPECIES, ai0);
-        int bound = SPECIES.loopBound(count);
-        int b = 0;
-        for (; b < bound; b += SPECIES.length()) {
-            DoubleVector cr = DoubleVector.fromArray(SPECIES, br, b);
-            DoubleVector ci = DoubleVector.fromArray(SPECIES, bi, b);
-            DoubleVector tr = ar.fma(cr, ai.mul(ci).neg());
-            DoubleVector ti = ar.fma(ci, ai.mul(cr));
-            DoubleVector xr = DoubleVector.fromArray(SPECIES, srcRe, a + b);
-            DoubleVector xi = DoubleVector.fromArray(SPECIES, srcIm, a + b);
-            xr.fma(tr, xi.mul(ti).neg()).intoArray(dstRe, d + b);
-            xr.fma(ti, xi.mul(tr)).intoArray(dstIm, d + b);
-        }
-        if (b < count) {
-            ScalarRadix4.twiddleFrom(srcRe, srcIm, a, dstRe, dstIm, d, ar0, ai0, br, bi, b, count);
+                        double[] coarseRe, double[] coarseIm, int cf, double[] fineRe, double[] fineIm, int ff,
+                        int fine, int count) {
+        int bound = SPECIES.loopBound(fine);
+        for (int c0 = 0; c0 < count; c0 += fine) {
+            double ar0 = coarseRe[cf + c0 / fine];
+            double ai0 = coarseIm[cf + c0 / fine];
+            DoubleVector ar = DoubleVector.broadcast(SPECIES, ar0);
+            DoubleVector ai = DoubleVector.broadcast(SPECIES, ai0);
+            int s = a + c0;
+            int t = d + c0;
+            int b = 0;
+            for (; b < bound; b += SPECIES.length()) {
+                DoubleVector cr = DoubleVector.fromArray(SPECIES, fineRe, ff + b);
+                DoubleVector ci = DoubleVector.fromArray(SPECIES, fineIm, ff + b);
+                DoubleVector tr = ar.fma(cr, ai.mul(ci).neg());
+                DoubleVector ti = ar.fma(ci, ai.mul(cr));
+                DoubleVector xr = DoubleVector.fromArray(SPECIES, srcRe, s + b);
+                DoubleVector xi = DoubleVector.fromArray(SPECIES, srcIm, s + b);
+                xr.fma(tr, xi.mul(ti).neg()).intoArray(dstRe, t + b);
+                xr.fma(ti, xi.mul(tr)).intoArray(dstIm, t + b);
+            }
+            if (b < fine) {
+                ScalarRadix4.twiddleFrom(srcRe, srcIm, s, dstRe, dstIm, t, ar0, ai0, fineRe, fineIm, ff, b, fine);
+            }
         }
     }
 
@@ -379,6 +391,20 @@ final class VectorRadix4 implements Radix4Butterflies {
         }
         if (b < count) {
             ScalarRadix4.INSTANCE.dit3Broadcast(re, im, p0 + b, d, w1r0, w1i0, w2r0, w2i0, count - b);
+        }
+    }
+
+    @Override
+    public void spreadBits(long word, double[] dst, int at, int count) {
+        LongVector w = LongVector.broadcast(LONGS, word);
+        int bound = LONGS.loopBound(count);
+        int b = 0;
+        for (; b < bound; b += LONGS.length()) {
+            w.lanewise(VectorOperators.LSHR, LANE_SHIFTS.add(b)).and(1L).neg().and(ScalarRadix4.ONE_BITS)
+                    .reinterpretAsDoubles().intoArray(dst, at + b);
+        }
+        if (b < count) {
+            ScalarRadix4.INSTANCE.spreadBits(word >>> b, dst, at + b, count - b);
         }
     }
 }
