@@ -7,7 +7,7 @@ package qstcs.crypto.qkd;
  *
  * <p>Why factors of 3: a power-of-two transform wastes up to half its points. At
  * n = 10<sup>6</sup>, ℓ = 0.7n the convolution needs 1.7·10<sup>6</sup> points; 2<sup>21</sup> is
- * 2.10·10<sup>6</sup>, while 27·2<sup>5</sup> rows × 2<sup>11</sup> columns is 1.77·10<sup>6</sup>,
+ * 2.10·10<sup>6</sup>, while 27·2<sup>4</sup> rows × 2<sup>12</sup> columns is 1.77·10<sup>6</sup>,
  * 16 % less of every pass. The 3s live only here, in the tile (in L2), so the rows stay
  * power-of-two transforms in L1 and no pass over memory is added.
  *
