@@ -43,7 +43,7 @@ final class FourStepConvolution {
     private static final int FINE = 32;
 
     private static final Map<Integer, FourStepConvolution> CACHE = new HashMap<>();
-    /** Per-thread working arrays: the N-point spectrum (re, im) and the N/2-point folded one. */
+    /** Per-thread working arrays: the N-point spectrum (re, im), which later holds the folded rows too. */
     private static final ThreadLocal<SoftReference<double[][]>> SCRATCH =
             ThreadLocal.withInitial(() -> new SoftReference<>(null));
 
@@ -192,8 +192,8 @@ final class FourStepConvolution {
         double[][] arrays = scratch();
         double[] re = arrays[0];
         double[] im = arrays[1];
-        double[] fRe = arrays[2];
-        double[] fIm = arrays[3];
+        double[] fRe = re;                         // folded rows overwrite consumed forward rows
+        double[] fIm = im;
         Work w = new Work(rows * width, cols);
         for (int c0 = 0; c0 < cols; c0 += width) {
             loadBits(w.tileRe, x, xCount, c0, cols, rows, width);
@@ -204,8 +204,8 @@ final class FourStepConvolution {
         // Frequency 0 is its own partner row, its columns pair up as in a C-point transform.
         forwardRow(re, im, 0, w, 0);
         SpectrumFold.foldBelow(w.rowRe, w.rowIm, null, null, rowZeroRoots, half);
-        System.arraycopy(w.rowRe, 0, fRe, 0, half);
-        System.arraycopy(w.rowIm, 0, fIm, 0, half);
+        System.arraycopy(w.rowRe, 0, fRe, foldedAt(0), half);
+        System.arraycopy(w.rowIm, 0, fIm, foldedAt(0), half);
         inverseRow(fRe, fIm, 0);
         // Frequency R/2 is its own partner row too; then every pair k1, R − k1.
         forwardRow(re, im, rows / 2, w, 0);
@@ -221,7 +221,7 @@ final class FourStepConvolution {
         double scale = 1.0 / size;
         boolean ok = true;
         for (int c0 = 0; c0 < half; c0 += width) {
-            load(w.tileRe, w.tileIm, fRe, fIm, c0, half, rows, width);
+            loadFolded(w.tileRe, w.tileIm, fRe, fIm, c0, rows, width);
             columns.dit(w.tileRe, w.tileIm);
             ok &= roundTile(w.tileRe, w.tileIm, c0, half, rows, width, scale, first, y);
         }
@@ -231,7 +231,7 @@ final class FourStepConvolution {
     private double[][] scratch() {
         double[][] s = SCRATCH.get().get();
         if (s == null || s[0].length < size) {
-            s = new double[][] {new double[size], new double[size], new double[size / 2], new double[size / 2]};
+            s = new double[][] {new double[size], new double[size]};
             SCRATCH.set(new SoftReference<>(s));
         }
         return s;
@@ -262,14 +262,13 @@ final class FourStepConvolution {
     /** The product and fold of the buffered rows of k1 (at 0) and k2 = R − k1 (at b) into their F rows. */
     private void foldPair(Work w, int k1, int k2, int b, double[] fRe, double[] fIm, int jEnd) {
         int half = 1 << (rowLog - 1);
-        SpectrumFold.foldRowPair(w.rowRe, w.rowIm, 0, b, fRe, fIm, columns.positionOf(k1) * half,
-                columns.positionOf(k2) * half, half, rootRe(k1), -rootIm(k1), colRe, colIm, jEnd);
+        SpectrumFold.foldRowPair(w.rowRe, w.rowIm, 0, b, fRe, fIm, foldedAt(k1), foldedAt(k2), half, rootRe(k1), -rootIm(k1), colRe, colIm, jEnd);
     }
 
     /** The inverse's first steps on the folded row of frequency k1 (C/2 points): row DIT, conjugate twiddle. */
     private void inverseRow(double[] fRe, double[] fIm, int k1) {
         int half = 1 << (rowLog - 1);
-        int at = columns.positionOf(k1) * half;
+        int at = foldedAt(k1);
         small.inverseInPlace(fRe, fIm, at, half);
         inverse.apply(fRe, fIm, at, fRe, fIm, at, k1);
     }
@@ -362,12 +361,41 @@ final class FourStepConvolution {
         }
     }
 
-    private static void load(double[] tileRe, double[] tileIm, double[] re, double[] im, int c0, int cols, int rows,
-                             int width) {
-        for (int t = 0; t < rows; t++) {
-            System.arraycopy(re, t * cols + c0, tileRe, t * width, width);
-            System.arraycopy(im, t * cols + c0, tileIm, t * width, width);
+    /**
+     * Columns [c0, c0 + W) of the folded rows into the tile, tile row t taking the row of
+     * frequency frequencyAt(t); read in increasing address order (forward row by forward row),
+     * which the prefetchers follow better than the tile's order.
+     */
+    private void loadFolded(double[] tileRe, double[] tileIm, double[] re, double[] im, int c0, int rows, int width) {
+        int cols = 1 << rowLog;
+        for (int p = 0; p < rows; p++) {
+            int k1 = columns.frequencyAt(p);
+            if (k1 > rows / 2) {
+                continue;                          // this row's folded rows are kept in its partner's row
+            }
+            int at = p * cols + c0;
+            System.arraycopy(re, at, tileRe, p * width, width);
+            System.arraycopy(im, at, tileIm, p * width, width);
+            if (k1 != 0 && k1 != rows / 2) {
+                int t = columns.positionOf(rows - k1);
+                System.arraycopy(re, at + cols / 2, tileRe, t * width, width);
+                System.arraycopy(im, at + cols / 2, tileIm, t * width, width);
+            }
         }
+    }
+
+    /**
+     * Where the folded row (C/2 points) of frequency k1 is kept: both folded rows of a pair
+     * k1 &lt; R/2 and R − k1 go into the forward row of k1, consumed in the same step, the first
+     * half and the second half (k1 = 0 and R/2, their own partners, take the first half of their
+     * row). So no second array is needed (the working set shrinks from 1.5 to 1 times 16·N bytes,
+     * 28 MiB at 1.77·10^6 points), the folded rows land on lines just read (no fetch for the
+     * store), and the forward rows of R − k1 are only ever read (never written back).
+     */
+    private int foldedAt(int k1) {
+        int rows = columns.rows;
+        int cols = 1 << rowLog;
+        return k1 <= rows / 2 ? columns.positionOf(k1) * cols : columns.positionOf(rows - k1) * cols + cols / 2;
     }
 
     private static void store(double[] tileRe, double[] tileIm, double[] re, double[] im, int c0, int cols, int rows,
