@@ -71,14 +71,7 @@ public final class KmsBench {
             // Key routes need TLS (pinned to the KMS's own CA) and a device token: the two soldiers
             // that --provision-demo enrolls take turns, one per connection.
             SSLContext tls = PinnedCaTrust.of(CaFingerprint.of(caCertificate(home))).sslContext();
-            String[] tokens = new String[DEVICES.length];
-            for (int d = 0; d < DEVICES.length; d++) {
-                Matcher m = TOKEN.matcher(Files.readString(home.resolve("devices").resolve(DEVICES[d] + ".json")));
-                if (!m.find()) {
-                    throw new IllegalStateException("no device token for " + DEVICES[d] + " in " + home);
-                }
-                tokens[d] = m.group(1);
-            }
+            String[] tokens = deviceTokens(home);
             RequestFor keyRequest = c -> keyRequest(c, tokens);
             Endpoint plain = new Endpoint(port, null);
             Endpoint secure = new Endpoint(ports[1], tls);
@@ -135,7 +128,20 @@ public final class KmsBench {
     private static final byte[] STATUS_REQUEST = ("GET /link_status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII);
 
-    private static byte[] keyRequest(int connection, String[] tokens) {
+    /** The device tokens {@code --provision-demo} wrote for {@link #DEVICES}, in that order. */
+    static String[] deviceTokens(Path home) throws IOException {
+        String[] tokens = new String[DEVICES.length];
+        for (int d = 0; d < DEVICES.length; d++) {
+            Matcher m = TOKEN.matcher(Files.readString(home.resolve("devices").resolve(DEVICES[d] + ".json")));
+            if (!m.find()) {
+                throw new IllegalStateException("no device token for " + DEVICES[d] + " in " + home);
+            }
+            tokens[d] = m.group(1);
+        }
+        return tokens;
+    }
+
+    static byte[] keyRequest(int connection, String[] tokens) {
         int me = connection % DEVICES.length;
         String body = "{\"device_id\":\"" + DEVICES[me] + "\",\"peer_id\":\"" + DEVICES[(me + 1) % DEVICES.length] + "\"}";
         return ("POST /get_session_key HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -144,10 +150,10 @@ public final class KmsBench {
     }
 
     /** Where a phase connects: the plain port, or the TLS port with a context that pins the KMS's CA. */
-    private record Endpoint(int port, SSLContext tls) {
+    record Endpoint(int port, SSLContext tls) {
     }
 
-    private static X509Certificate caCertificate(Path home) throws Exception {
+    static X509Certificate caCertificate(Path home) throws Exception {
         try (InputStream in = Files.newInputStream(home.resolve("kms").resolve("ca.crt"))) {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
@@ -160,7 +166,7 @@ public final class KmsBench {
     }
 
     /** Result builder that remembers the phase name. */
-    private record Raw(long requests, long errors, double seconds, long[] latencies, double cpu, double clientCpu,
+    record Raw(long requests, long errors, double seconds, long[] latencies, double cpu, double clientCpu,
                        long[] perConnection) {
         Result named(String name) {
             Arrays.sort(latencies);
@@ -174,7 +180,7 @@ public final class KmsBench {
         return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))] / 1e6;
     }
 
-    private static Raw run(Endpoint endpoint, int connections, int seconds, RequestFor requestFor, long pid) throws Exception {
+    static Raw run(Endpoint endpoint, int connections, int seconds, RequestFor requestFor, long pid) throws Exception {
         byte[][] requests = new byte[connections][];
         for (int c = 0; c < connections; c++) {
             requests[c] = requestFor.request(c);
@@ -212,27 +218,31 @@ public final class KmsBench {
     }
 
     /** Set by the launcher to the kms command's JVM options, plus any the user added. */
-    private static String serverJvmOptions() {
+    static String serverJvmOptions() {
         String extra = System.getenv("QSTCS_BENCH_SERVER_OPTS");
         return extra == null ? "" : extra.trim();
     }
 
     private static Process startServer(Path home) throws IOException {
+        // Extra server JVM options, e.g. a flight recording while profiling.
+        return startServer(home, serverJvmOptions(), System.getProperty("java.class.path"));
+    }
+
+    /** The KMS as a child process with these JVM options (blank: none) and class path. */
+    static Process startServer(Path home, String jvmOptions, String classPath) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
-        // Extra server JVM options, e.g. a flight recording while profiling.
-        String extra = serverJvmOptions();
-        if (!extra.isEmpty()) {
-            cmd.addAll(List.of(extra.split("\\s+")));
+        if (!jvmOptions.isBlank()) {
+            cmd.addAll(List.of(jvmOptions.trim().split("\\s+")));
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        cmd.addAll(List.of("-cp", classPath,
                 "qstcs.kms.Main", "--home", home.toString(), "--bind", "127.0.0.1", "--port", "0", "--tls-port", "0",
                 "--provision-demo"));
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
 
     /** Reads the server's banner until it prints its plain and TLS URLs; keeps draining its output afterwards. */
-    private static int[] awaitPorts(Process server) throws IOException {
+    static int[] awaitPorts(Process server) throws IOException {
         BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         int[] ports = {-1, -1};
         String line;
@@ -268,13 +278,13 @@ public final class KmsBench {
     }
 
     /** utime + stime of a process, in clock ticks. */
-    private static long cpuTicks(long pid) throws IOException {
+    static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
-    private static String procStatus(long pid, String key) throws IOException {
+    static String procStatus(long pid, String key) throws IOException {
         for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (l.startsWith(key + ":")) {
                 long kb = Long.parseLong(l.substring(key.length() + 1).trim().split("\\s+")[0]);
@@ -284,7 +294,7 @@ public final class KmsBench {
         return "?";
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).trim().split(" ", 4)[0]
                     + " " + Files.readString(Path.of("/proc/loadavg")).trim().split(" ")[1]
@@ -294,7 +304,7 @@ public final class KmsBench {
         }
     }
 
-    private static String stringFlag(String[] args, String name, String fallback) {
+    static String stringFlag(String[] args, String name, String fallback) {
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals(name)) {
                 return args[i + 1];
@@ -303,7 +313,7 @@ public final class KmsBench {
         return fallback;
     }
 
-    private static int intFlag(String[] args, String name, int fallback) {
+    static int intFlag(String[] args, String name, int fallback) {
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals(name)) {
                 return Integer.parseInt(args[i + 1]);
