@@ -18,7 +18,7 @@ import qstcs.crypto.tls.PinnedCaTrust;
 
 /**
  * {@code ./qstcs bench kms-ab --a-opts "..." --b-opts "..." [--a-classes DIR] [--b-classes DIR]
- * [--pairs 8] [--segment 4] [--warmup 4] [--connections 16]}: a paired comparison of two KMS
+ * [--pairs 12] [--segment 3] [--warmup 5] [--connections 16]}: a paired comparison of two KMS
  * variants on the key route ({@code POST /get_session_key} over TLS with device tokens, as
  * {@link KmsBench} drives it).
  *
@@ -60,9 +60,9 @@ public final class KmsAbBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int pairs = KmsBench.intFlag(args, "--pairs", 8);
-        int segment = KmsBench.intFlag(args, "--segment", 4);
-        int warmup = KmsBench.intFlag(args, "--warmup", 4);
+        int pairs = KmsBench.intFlag(args, "--pairs", 12);
+        int segment = KmsBench.intFlag(args, "--segment", 3);
+        int warmup = KmsBench.intFlag(args, "--warmup", 5);
         int connections = KmsBench.intFlag(args, "--connections", 16);
         String base = KmsBench.serverJvmOptions();
         String[] opts = {KmsBench.stringFlag(args, "--a-opts", ""), KmsBench.stringFlag(args, "--b-opts", "")};
@@ -84,10 +84,12 @@ public final class KmsAbBench {
             }
             System.out.printf(Locale.ROOT, "start %s, load average %s; %d pairs of %d s segments, %d connections%n",
                     Instant.now().truncatedTo(ChronoUnit.SECONDS), KmsBench.loadAverage(), pairs, segment, connections);
-            // JIT warm-up, each variant alone.
+            // JIT warm-up, each variant alone, then 2 s unloaded so its compiler queue drains
+            // before it is frozen (a frozen JVM's JIT would otherwise compile during its first segment).
             for (Variant v : variants) {
                 pause(variants, v);
                 measure(v, connections, warmup);
+                Thread.sleep(2000);
             }
             Segment[][] results = new Segment[pairs][2];
             for (int pair = 0; pair < pairs; pair++) {
