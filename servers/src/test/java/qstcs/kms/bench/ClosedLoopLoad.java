@@ -41,9 +41,16 @@ final class ClosedLoopLoad {
         this.tls = tls;
     }
 
-    /** Per-connection results of one run. */
-    record Outcome(long[][] latencies, long[] errors) {
+    /**
+     * Per-connection results of one run, and replies completed in each whole second of it (the
+     * ramp shows whether the server was still warming up, e.g. its JIT compiling).
+     */
+    record Outcome(long[][] latencies, long[] errors, long[] perSecond) {
     }
+
+    /** Replies completed per second since the clock started; touched only by the loop thread. */
+    private long[] perSecond = new long[64];
+    private long startedAt;
 
     /**
      * Opens {@code requests.length} connections (TLS handshakes done first), then runs every one
@@ -62,6 +69,7 @@ final class ClosedLoopLoad {
                 c.key = c.channel.register(selector, 0, c);
             }
             long end = onReady.getAsLong();
+            startedAt = System.nanoTime();
             int running = n;
             for (Connection c : connections) {
                 c.send();
@@ -96,7 +104,8 @@ final class ClosedLoopLoad {
             latencies[c.index] = Arrays.copyOf(c.latencies, c.count);
             errors[c.index] = c.errors;
         }
-        return new Outcome(latencies, errors);
+        int seconds = (int) Math.min(perSecond.length, (System.nanoTime() - startedAt) / 1_000_000_000L);
+        return new Outcome(latencies, errors, Arrays.copyOf(perSecond, seconds));
     }
 
     private SocketChannel open() throws IOException {
@@ -244,7 +253,13 @@ final class ClosedLoopLoad {
                 if (status < 0) {
                     return false;
                 }
-                long t = System.nanoTime() - sentAt;
+                long now = System.nanoTime();
+                long t = now - sentAt;
+                int second = (int) ((now - startedAt) / 1_000_000_000L);
+                if (second >= perSecond.length) {
+                    perSecond = Arrays.copyOf(perSecond, second * 2);
+                }
+                perSecond[second]++;
                 if (count == latencies.length) {
                     latencies = Arrays.copyOf(latencies, count * 2);
                 }

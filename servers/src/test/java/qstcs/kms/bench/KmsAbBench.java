@@ -18,7 +18,8 @@ import qstcs.crypto.tls.PinnedCaTrust;
 
 /**
  * {@code ./qstcs bench kms-ab --a-opts "..." --b-opts "..." [--a-classes DIR] [--b-classes DIR]
- * [--pairs 12] [--segment 3] [--warmup 5] [--connections 16]}: a paired comparison of two KMS
+ * [--pairs 12] [--segment 3] [--warmup 5] [--connections 16] [--lock FILE --pairs-per-lock 8]}:
+ * a paired comparison of two KMS
  * variants on the key route ({@code POST /get_session_key} over TLS with device tokens, as
  * {@link KmsBench} drives it).
  *
@@ -35,6 +36,10 @@ import qstcs.crypto.tls.PinnedCaTrust;
  * copy of main's classes). Server CPU per request here is the whole process's CPU (link loop
  * included) divided by the requests of that segment: the same for both variants unless a variant
  * changes the link loop.
+ *
+ * <p>With {@code --lock FILE} the bench takes the machine's CPU lock itself ({@code flock(1)}):
+ * shared while it starts and warms up both servers, exclusive only while it measures, at most
+ * {@code --pairs-per-lock} pairs at a time, with both servers frozen in between.
  */
 public final class KmsAbBench {
     private static final String SERVERS_CLASSES = "/servers/target/classes";
@@ -66,10 +71,13 @@ public final class KmsAbBench {
         int connections = KmsBench.intFlag(args, "--connections", 16);
         String base = KmsBench.serverJvmOptions();
         String[] opts = {KmsBench.stringFlag(args, "--a-opts", ""), KmsBench.stringFlag(args, "--b-opts", "")};
+        int pairsPerLock = KmsBench.intFlag(args, "--pairs-per-lock", 8);
+        String lock = KmsBench.stringFlag(args, "--lock", "");
         String[] classes = {KmsBench.stringFlag(args, "--a-classes", ""), KmsBench.stringFlag(args, "--b-classes", "")};
 
         List<Variant> variants = new ArrayList<>();
         List<Path> homes = new ArrayList<>();
+        LockHold hold = LockHold.take(lock, "-s");
         try {
             for (int v = 0; v < 2; v++) {
                 Path home = Files.createTempDirectory("qstcs-kms-ab");
@@ -84,15 +92,24 @@ public final class KmsAbBench {
             }
             System.out.printf(Locale.ROOT, "start %s, load average %s; %d pairs of %d s segments, %d connections%n",
                     Instant.now().truncatedTo(ChronoUnit.SECONDS), KmsBench.loadAverage(), pairs, segment, connections);
-            // JIT warm-up, each variant alone, then 2 s unloaded so its compiler queue drains
-            // before it is frozen (a frozen JVM's JIT would otherwise compile during its first segment).
+            // Warm-up, each variant alone until its JIT is nearly idle (a frozen JVM's compiler would
+            // otherwise go on compiling during the variant's first segments).
             for (Variant v : variants) {
                 pause(variants, v);
-                measure(v, connections, warmup);
-                Thread.sleep(2000);
+                KmsBench.warmUp(v.name(), v.endpoint(), connections, warmup, 40,
+                        c -> KmsBench.keyRequest(c, v.tokens()), v.pid());
             }
             Segment[][] results = new Segment[pairs][2];
             for (int pair = 0; pair < pairs; pair++) {
+                if (pair % pairsPerLock == 0) {
+                    // Measure under the exclusive lock, at most pairsPerLock pairs at a time; both
+                    // servers are frozen while the lock is released, so they cost others nothing.
+                    freezeAll(variants);
+                    hold.close();
+                    hold = LockHold.take(lock, "-x");
+                    System.out.printf(Locale.ROOT, "%s exclusive lock taken, load average %s%n",
+                            Instant.now().truncatedTo(ChronoUnit.SECONDS), KmsBench.loadAverage());
+                }
                 // A B, B A, A B, …: the one that goes second alternates.
                 int first = pair % 2;
                 for (int k = 0; k < 2; k++) {
@@ -108,10 +125,14 @@ public final class KmsAbBench {
                         b.perSecond(), b.p99Ms(), b.cpuMicros(), b.cpuMicros() / a.cpuMicros(), b.p99Ms() / a.p99Ms(),
                         b.perSecond() / a.perSecond(), a.errors() + b.errors() > 0 ? " ERRORS " + (a.errors() + b.errors()) : "");
             }
+            freezeAll(variants);
+            hold.close();
+            hold = new LockHold(null);
             summary(results);
             System.out.printf(Locale.ROOT, "end %s, load average %s%n", Instant.now().truncatedTo(ChronoUnit.SECONDS),
                     KmsBench.loadAverage());
         } finally {
+            hold.close();
             for (Variant v : variants) {
                 signal(v.pid(), "CONT");
                 v.process().destroy();
@@ -178,6 +199,46 @@ public final class KmsAbBench {
         }
         signal(active.pid(), "CONT");
         Thread.sleep(200); // let a pending link round start, as it would in a running server
+    }
+
+    private static void freezeAll(List<Variant> variants) throws Exception {
+        for (Variant v : variants) {
+            signal(v.pid(), "STOP");
+        }
+    }
+
+    /**
+     * A {@code flock(1)} on the shared CPU lock file held by a child process until {@link #close}
+     * (Java's own file locks are fcntl locks, which flock(1) does not see). No lock file: no-op.
+     */
+    private record LockHold(Process holder) implements AutoCloseable {
+        static LockHold take(String lockFile, String mode) throws IOException {
+            if (lockFile.isEmpty()) {
+                return new LockHold(null);
+            }
+            Process p = new ProcessBuilder("flock", mode, lockFile, "-c", "echo locked; exec cat >/dev/null")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            if (!"locked".equals(line)) {
+                p.destroy();
+                throw new IOException("flock " + mode + " " + lockFile + " failed");
+            }
+            return new LockHold(p);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (holder != null) {
+                holder.getOutputStream().close(); // cat ends, flock releases the lock
+                try {
+                    holder.waitFor(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                holder.destroy();
+            }
+        }
     }
 
     private static Segment measure(Variant v, int connections, int seconds) throws Exception {
