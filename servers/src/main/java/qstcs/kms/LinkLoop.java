@@ -26,8 +26,6 @@ final class LinkLoop implements QuantumLink {
     private static final Duration STALL_FLOOR = Duration.ofSeconds(10);
     /** Extra rounds an empty pool may run before the request is answered 503. */
     static final int REFILL_ATTEMPTS = 3;
-    /** Name of the background round thread (also its OS thread name on Linux, ≤ 15 characters). */
-    static final String THREAD_NAME = "qkd-link-loop";
 
     private final RoundConfig base;
     private final Duration interval;
@@ -35,17 +33,8 @@ final class LinkLoop implements QuantumLink {
     private final RandomGenerator rng;
     private final ReentrantLock roundLock = new ReentrantLock();
     private final AtomicLong rounds = new AtomicLong();
-    /**
-     * Background rounds run at a lower OS priority: a round is tens of milliseconds of CPU in one
-     * burst, and on a 2-core machine it would otherwise take a core from the key requests for that
-     * long (their p99). Rounds on demand (refill, forced attack) run on the requesting thread at
-     * normal priority, since someone waits for them.
-     */
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().name(THREAD_NAME).daemon(true).unstarted(() -> {
-                BackgroundPriority.lowerCurrentThread();
-                r.run();
-            }));
+            r -> Thread.ofPlatform().name("qkd-link-loop").daemon(true).unstarted(r));
     private volatile boolean started;
     /** System.nanoTime() when the round now running began, or 0 between rounds. */
     private volatile long roundStartedAt;

@@ -18,7 +18,7 @@ import qstcs.crypto.tls.PinnedCaTrust;
 
 /**
  * {@code ./qstcs bench kms-ab --a-opts "..." --b-opts "..." [--a-classes DIR] [--b-classes DIR]
- * [--pairs 12] [--segment 3] [--warmup 5] [--connections 16] [--lock FILE --pairs-per-lock 8]}:
+ * [--pairs 12] [--segment 3] [--warmup 5] [--connections 16] [--lock FILE --pairs-per-lock 8] [--kms-flags "..."]}:
  * a paired comparison of two KMS
  * variants on the key route ({@code POST /get_session_key} over TLS with device tokens, as
  * {@link KmsBench} drives it).
@@ -73,6 +73,9 @@ public final class KmsAbBench {
         String[] opts = {KmsBench.stringFlag(args, "--a-opts", ""), KmsBench.stringFlag(args, "--b-opts", "")};
         int pairsPerLock = KmsBench.intFlag(args, "--pairs-per-lock", 8);
         String lock = KmsBench.stringFlag(args, "--lock", "");
+        // Extra KMS flags for both variants, e.g. "--round-ms 100" to magnify the link loop's share.
+        String extra = KmsBench.stringFlag(args, "--kms-flags", "").trim();
+        List<String> kmsFlags = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
         String[] classes = {KmsBench.stringFlag(args, "--a-classes", ""), KmsBench.stringFlag(args, "--b-classes", "")};
 
         List<Variant> variants = new ArrayList<>();
@@ -83,7 +86,7 @@ public final class KmsAbBench {
                 Path home = Files.createTempDirectory("qstcs-kms-ab");
                 homes.add(home);
                 String name = v == 0 ? "A" : "B";
-                Process p = KmsBench.startServer(home, base + " " + opts[v], classPath(classes[v]));
+                Process p = KmsBench.startServer(home, base + " " + opts[v], classPath(classes[v]), kmsFlags);
                 int[] ports = KmsBench.awaitPorts(p);
                 SSLContext tls = PinnedCaTrust.of(CaFingerprint.of(KmsBench.caCertificate(home))).sslContext();
                 variants.add(new Variant(name, p, new KmsBench.Endpoint(ports[1], tls), KmsBench.deviceTokens(home)));

@@ -292,11 +292,11 @@ public final class KmsBench {
 
     private static Process startServer(Path home) throws IOException {
         // Extra server JVM options, e.g. a flight recording while profiling.
-        return startServer(home, serverJvmOptions(), System.getProperty("java.class.path"));
+        return startServer(home, serverJvmOptions(), System.getProperty("java.class.path"), List.of());
     }
 
-    /** The KMS as a child process with these JVM options (blank: none) and class path. */
-    static Process startServer(Path home, String jvmOptions, String classPath) throws IOException {
+    /** The KMS as a child process with these JVM options (blank: none), class path and extra KMS flags. */
+    static Process startServer(Path home, String jvmOptions, String classPath, List<String> kmsFlags) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
         if (!jvmOptions.isBlank()) {
@@ -305,6 +305,7 @@ public final class KmsBench {
         cmd.addAll(List.of("-cp", classPath,
                 "qstcs.kms.Main", "--home", home.toString(), "--bind", "127.0.0.1", "--port", "0", "--tls-port", "0",
                 "--provision-demo"));
+        cmd.addAll(kmsFlags);
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
 
