@@ -18,7 +18,7 @@ import qstcs.crypto.tls.PinnedCaTrust;
 
 /**
  * {@code ./qstcs bench kms-ab --a-opts "..." --b-opts "..." [--a-classes DIR] [--b-classes DIR]
- * [--pairs 12] [--segment 3] [--warmup 5] [--connections 16] [--lock FILE --pairs-per-lock 8] [--kms-flags "..."]}:
+ * [--pairs 12] [--segment 3] [--warmup 5] [--connections 16] [--lock FILE --pairs-per-lock 8] [--kms-flags "..."] [--route key|status]}:
  * a paired comparison of two KMS
  * variants on the key route ({@code POST /get_session_key} over TLS with device tokens, as
  * {@link KmsBench} drives it).
@@ -48,7 +48,7 @@ public final class KmsAbBench {
     }
 
     /** One variant's live server. */
-    private record Variant(String name, Process process, KmsBench.Endpoint endpoint, String[] tokens) {
+    private record Variant(String name, Process process, KmsBench.Endpoint endpoint, KmsBench.RequestFor requests) {
         long pid() {
             return process.pid();
         }
@@ -73,6 +73,8 @@ public final class KmsAbBench {
         String[] opts = {KmsBench.stringFlag(args, "--a-opts", ""), KmsBench.stringFlag(args, "--b-opts", "")};
         int pairsPerLock = KmsBench.intFlag(args, "--pairs-per-lock", 8);
         String lock = KmsBench.stringFlag(args, "--lock", "");
+        // --route status compares GET /link_status on the plain port instead of the key route.
+        boolean status = KmsBench.stringFlag(args, "--route", "key").equals("status");
         // Extra KMS flags for both variants, e.g. "--round-ms 100" to magnify the link loop's share.
         String extra = KmsBench.stringFlag(args, "--kms-flags", "").trim();
         List<String> kmsFlags = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
@@ -89,7 +91,10 @@ public final class KmsAbBench {
                 Process p = KmsBench.startServer(home, base + " " + opts[v], classPath(classes[v]), kmsFlags);
                 int[] ports = KmsBench.awaitPorts(p);
                 SSLContext tls = PinnedCaTrust.of(CaFingerprint.of(KmsBench.caCertificate(home))).sslContext();
-                variants.add(new Variant(name, p, new KmsBench.Endpoint(ports[1], tls), KmsBench.deviceTokens(home)));
+                String[] tokens = KmsBench.deviceTokens(home);
+                variants.add(status
+                        ? new Variant(name, p, new KmsBench.Endpoint(ports[0], null), c -> KmsBench.STATUS_REQUEST)
+                        : new Variant(name, p, new KmsBench.Endpoint(ports[1], tls), c -> KmsBench.keyRequest(c, tokens)));
                 System.out.printf(Locale.ROOT, "%s: pid %d, JVM options: %s%s%n", name, p.pid(), (base + " " + opts[v]).trim(),
                         classes[v].isEmpty() ? "" : ", servers classes from " + classes[v]);
             }
@@ -100,7 +105,7 @@ public final class KmsAbBench {
             for (Variant v : variants) {
                 pause(variants, v);
                 KmsBench.warmUp(v.name(), v.endpoint(), connections, warmup, 40,
-                        c -> KmsBench.keyRequest(c, v.tokens()), v.pid());
+                        v.requests(), v.pid());
             }
             Segment[][] results = new Segment[pairs][2];
             for (int pair = 0; pair < pairs; pair++) {
@@ -245,7 +250,7 @@ public final class KmsAbBench {
     }
 
     private static Segment measure(Variant v, int connections, int seconds) throws Exception {
-        return Segment.of(KmsBench.run(v.endpoint(), connections, seconds, c -> KmsBench.keyRequest(c, v.tokens()), v.pid()));
+        return Segment.of(KmsBench.run(v.endpoint(), connections, seconds, v.requests(), v.pid()));
     }
 
     private static void signal(long pid, String signal) throws Exception {

@@ -192,7 +192,7 @@ public final class KmsBench {
         return d.isEmpty() ? "?" : String.format(Locale.ROOT, "%.0f %%", d.getAsDouble() * 100);
     }
 
-    private static final byte[] STATUS_REQUEST = ("GET /link_status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    static final byte[] STATUS_REQUEST = ("GET /link_status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII);
 
     /** The device tokens {@code --provision-demo} wrote for {@link #DEVICES}, in that order. */
