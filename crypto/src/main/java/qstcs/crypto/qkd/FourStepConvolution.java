@@ -262,7 +262,8 @@ final class FourStepConvolution {
     /** The product and fold of the buffered rows of k1 (at 0) and k2 = R − k1 (at b) into their F rows. */
     private void foldPair(Work w, int k1, int k2, int b, double[] fRe, double[] fIm, int jEnd) {
         int half = 1 << (rowLog - 1);
-        SpectrumFold.foldRowPair(w.rowRe, w.rowIm, 0, b, fRe, fIm, foldedAt(k1), foldedAt(k2), half, rootRe(k1), -rootIm(k1), colRe, colIm, jEnd);
+        kernel.foldRowPair(w.rowRe, w.rowIm, 0, b, fRe, fIm, foldedAt(k1), foldedAt(k2), half, rootRe(k1),
+                -rootIm(k1), colRe, colIm, jEnd);
     }
 
     /** The inverse's first steps on the folded row of frequency k1 (C/2 points): row DIT, conjugate twiddle. */

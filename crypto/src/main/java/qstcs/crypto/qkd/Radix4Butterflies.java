@@ -75,6 +75,10 @@ interface Radix4Butterflies {
      */
     void spreadBits(long word, double[] dst, int at, int count);
 
+    /** {@link SpectrumFold#foldRowPair} for j in [0, jEnd); the vector kernel deinterleaves with lane shuffles. */
+    void foldRowPair(double[] srcRe, double[] srcIm, int a, int b, double[] fRe, double[] fIm, int fa, int fb,
+                     int half, double rowRe, double rowIm, double[] colRe, double[] colIm, int jEnd);
+
     /** A short name for benchmark output ("vector, 4 lanes" or "scalar"). */
     String description();
 

@@ -337,4 +337,10 @@ final class ScalarRadix4 implements Radix4Butterflies {
             dst[at + b] = Double.longBitsToDouble(-((word >>> b) & 1L) & ONE_BITS);
         }
     }
+
+    @Override
+    public void foldRowPair(double[] srcRe, double[] srcIm, int a, int b, double[] fRe, double[] fIm, int fa, int fb,
+                            int half, double rowRe, double rowIm, double[] colRe, double[] colIm, int jEnd) {
+        SpectrumFold.foldRowPair(srcRe, srcIm, a, b, fRe, fIm, fa, fb, half, rowRe, rowIm, colRe, colIm, 0, jEnd);
+    }
 }

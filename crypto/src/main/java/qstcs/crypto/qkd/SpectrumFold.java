@@ -238,9 +238,9 @@ final class SpectrumFold {
      * For a row that is its own partner (k1 = R/2: A = B) jEnd = half/2 covers it; else half.
      */
     static void foldRowPair(double[] srcRe, double[] srcIm, int a, int b, double[] fRe, double[] fIm, int fa, int fb,
-                            int half, double rowRe, double rowIm, double[] colRe, double[] colIm, int jEnd) {
+                            int half, double rowRe, double rowIm, double[] colRe, double[] colIm, int jFrom, int jEnd) {
         int top = b + 2 * half - 1;
-        for (int j = 0; j < jEnd; j++) {
+        for (int j = jFrom; j < jEnd; j++) {
             int pa = a + 2 * j;
             int pb = top - 2 * j;                  // column C − 1 − 2j of B
             double ar0 = srcRe[pa];

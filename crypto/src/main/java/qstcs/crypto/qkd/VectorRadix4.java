@@ -3,6 +3,7 @@ package qstcs.crypto.qkd;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,6 +18,20 @@ final class VectorRadix4 implements Radix4Butterflies {
     private static final VectorSpecies<Long> LONGS = VectorSpecies.of(long.class, SPECIES.vectorShape());
     /** Lane i holds i: the shift that brings bit b + i of a word down for lane i. */
     private static final LongVector LANE_SHIFTS = LongVector.zero(LONGS).addIndex(1);
+    /** Two-vector shuffles for the fold: lanes 0..L−1 pick from the first vector, L..2L−1 from the second. */
+    private static final VectorShuffle<Double> EVEN = shuffle(i -> 2 * i);
+    private static final VectorShuffle<Double> ODD = shuffle(i -> 2 * i + 1);
+    private static final VectorShuffle<Double> DOWN_ODD = shuffle(i -> 2 * SPECIES.length() - 1 - 2 * i);
+    private static final VectorShuffle<Double> DOWN_EVEN = shuffle(i -> 2 * SPECIES.length() - 2 - 2 * i);
+    private static final VectorShuffle<Double> REVERSE = shuffle(i -> SPECIES.length() - 1 - i);
+
+    private static VectorShuffle<Double> shuffle(java.util.function.IntUnaryOperator lane) {
+        int[] idx = new int[SPECIES.length()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = lane.applyAsInt(i);
+        }
+        return VectorShuffle.fromArray(SPECIES, idx, 0);
+    }
 
     VectorRadix4() {
         if (SPECIES.length() < 2) {
@@ -406,5 +421,64 @@ final class VectorRadix4 implements Radix4Butterflies {
         if (b < count) {
             ScalarRadix4.INSTANCE.spreadBits(word >>> b, dst, at + b, count - b);
         }
+    }
+
+    @Override
+    public void foldRowPair(double[] srcRe, double[] srcIm, int a, int b, double[] fRe, double[] fIm, int fa, int fb,
+                            int half, double rowRe0, double rowIm0, double[] colRe, double[] colIm, int jEnd) {
+        int lanes = SPECIES.length();
+        int top = b + 2 * half - 1;
+        DoubleVector quarter = DoubleVector.broadcast(SPECIES, 0.25);
+        DoubleVector rowRe = DoubleVector.broadcast(SPECIES, rowRe0);
+        DoubleVector rowIm = DoubleVector.broadcast(SPECIES, rowIm0);
+        int j = 0;
+        for (; j + lanes <= jEnd; j += lanes) {
+            int pa = a + 2 * j;                    // A[2j + 2i] and A[2j + 2i + 1] for lanes i
+            DoubleVector lo = DoubleVector.fromArray(SPECIES, srcRe, pa);
+            DoubleVector hi = DoubleVector.fromArray(SPECIES, srcRe, pa + lanes);
+            DoubleVector ar0 = lo.rearrange(EVEN, hi);
+            DoubleVector ar1 = lo.rearrange(ODD, hi);
+            lo = DoubleVector.fromArray(SPECIES, srcIm, pa);
+            hi = DoubleVector.fromArray(SPECIES, srcIm, pa + lanes);
+            DoubleVector ai0 = lo.rearrange(EVEN, hi);
+            DoubleVector ai1 = lo.rearrange(ODD, hi);
+            int pb = top - 2 * j - (2 * lanes - 1);   // B[top − 2j − 2i] and B[top − 2j − 2i − 1], descending
+            lo = DoubleVector.fromArray(SPECIES, srcRe, pb);
+            hi = DoubleVector.fromArray(SPECIES, srcRe, pb + lanes);
+            DoubleVector br0 = lo.rearrange(DOWN_ODD, hi);
+            DoubleVector br1 = lo.rearrange(DOWN_EVEN, hi);
+            lo = DoubleVector.fromArray(SPECIES, srcIm, pb);
+            hi = DoubleVector.fromArray(SPECIES, srcIm, pb + lanes);
+            DoubleVector bi0 = lo.rearrange(DOWN_ODD, hi);
+            DoubleVector bi1 = lo.rearrange(DOWN_EVEN, hi);
+            DoubleVector x0r = ar0.add(br0);
+            DoubleVector x0i = ai0.sub(bi0);
+            DoubleVector s0r = ai0.add(bi0);
+            DoubleVector s0i = br0.sub(ar0);
+            DoubleVector p0r = x0r.mul(s0r).sub(x0i.mul(s0i)).mul(quarter);
+            DoubleVector p0i = x0r.mul(s0i).add(x0i.mul(s0r)).mul(quarter);
+            DoubleVector x1r = ar1.add(br1);
+            DoubleVector x1i = ai1.sub(bi1);
+            DoubleVector s1r = ai1.add(bi1);
+            DoubleVector s1i = br1.sub(ar1);
+            DoubleVector p1r = x1r.mul(s1r).sub(x1i.mul(s1i)).mul(quarter);
+            DoubleVector p1i = x1r.mul(s1i).add(x1i.mul(s1r)).mul(quarter);
+            DoubleVector kr = DoubleVector.fromArray(SPECIES, colRe, j);
+            DoubleVector ki = DoubleVector.fromArray(SPECIES, colIm, j);
+            DoubleVector cr = rowRe.mul(kr).sub(rowIm.mul(ki));
+            DoubleVector ci = rowRe.mul(ki).add(rowIm.mul(kr));
+            DoubleVector er = p0r.add(p1r);
+            DoubleVector ei = p0i.add(p1i);
+            DoubleVector dr = p0r.sub(p1r);
+            DoubleVector di = p0i.sub(p1i);
+            DoubleVector or = dr.mul(cr).sub(di.mul(ci));
+            DoubleVector oi = dr.mul(ci).add(di.mul(cr));
+            er.sub(oi).intoArray(fRe, fa + j);
+            ei.add(or).intoArray(fIm, fa + j);
+            int down = fb + half - lanes - j;      // F_B[half − 1 − j − i], lanes reversed
+            er.add(oi).rearrange(REVERSE).intoArray(fRe, down);
+            or.sub(ei).rearrange(REVERSE).intoArray(fIm, down);
+        }
+        SpectrumFold.foldRowPair(srcRe, srcIm, a, b, fRe, fIm, fa, fb, half, rowRe0, rowIm0, colRe, colIm, j, jEnd);
     }
 }
