@@ -65,6 +65,12 @@ public final class KmsAbBench {
     }
 
     public static void main(String[] args) throws Exception {
+        KmsBench.checkFlags(args, "Usage: ./qstcs bench kms-ab [--pairs 12] [--segment 3] [--warmup 5] [--connections 16]\n"
+                + "       [--a-opts JVMOPTS] [--b-opts JVMOPTS] [--a-classes DIR] [--b-classes DIR] [--kms-flags FLAGS]\n"
+                + "       [--route key|status] [--lock FILE] [--pairs-per-lock 8]\n"
+                + "Two live KMS variants measured in alternating segments (docs/BENCHMARKS.md, KMS).",
+                "--pairs", "--segment", "--warmup", "--connections", "--a-opts", "--b-opts", "--a-classes", "--b-classes",
+                "--kms-flags", "--route", "--lock", "--pairs-per-lock");
         int pairs = KmsBench.intFlag(args, "--pairs", 12);
         int segment = KmsBench.intFlag(args, "--segment", 3);
         int warmup = KmsBench.intFlag(args, "--warmup", 5);

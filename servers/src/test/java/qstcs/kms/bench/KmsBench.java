@@ -60,6 +60,9 @@ public final class KmsBench {
     }
 
     public static void main(String[] args) throws Exception {
+        checkFlags(args, "Usage: ./qstcs bench kms [--seconds 10] [--connections 16] [--warmup 5] [--only key|status]\n"
+                + "Server JVM options: the launcher's KMS_JVM_OPTS, plus QSTCS_BENCH_SERVER_OPTS (docs/BENCHMARKS.md, KMS).",
+                "--seconds", "--connections", "--warmup", "--only");
         int seconds = intFlag(args, "--seconds", 10);
         int connections = intFlag(args, "--connections", 16);
         int warmup = intFlag(args, "--warmup", 5);
@@ -369,6 +372,25 @@ public final class KmsBench {
                     + " " + Files.readString(Path.of("/proc/loadavg")).trim().split(" ")[2];
         } catch (IOException e) {
             return "?";
+        }
+    }
+
+    /**
+     * Prints {@code usage} and exits for {@code --help}, and refuses flags the bench does not know
+     * (or a flag without its value): a mistyped option must not start a minute-long run that
+     * silently measures the defaults.
+     */
+    static void checkFlags(String[] args, String usage, String... known) {
+        List<String> names = List.of(known);
+        for (int i = 0; i < args.length; i += 2) {
+            if (args[i].equals("--help") || args[i].equals("-h")) {
+                System.out.println(usage);
+                System.exit(0);
+            }
+            if (!names.contains(args[i]) || i + 1 >= args.length) {
+                System.err.println((names.contains(args[i]) ? "no value for " : "unknown option ") + args[i] + "\n" + usage);
+                System.exit(2);
+            }
         }
     }
 
