@@ -43,6 +43,17 @@ public final class CryptoBench {
     }
 
     public static void main(String[] args) throws Exception {
+        String usage = "Usage: ./qstcs bench crypto [--quick]";
+        for (String a : args) {
+            if (a.equals("--help") || a.equals("-h")) {
+                System.out.println(usage);
+                return;
+            }
+            if (!a.equals("--quick")) {
+                System.err.println("unknown option " + a + "\n" + usage);
+                System.exit(2);
+            }
+        }
         CryptoBench b = new CryptoBench(Arrays.asList(args).contains("--quick"));
         System.out.printf("QSTCS crypto benchmark (%s, %d CPUs visible, load average %s, Java %s)%n",
                 b.quick ? "quick" : "full", Runtime.getRuntime().availableProcessors(), loadAverage(), Runtime.version());
