@@ -74,8 +74,11 @@ public record DeviceCredentials(String deviceId, String deviceToken, URI kmsUrl,
     /** Saves to {@code home/devices/<id>.json}, readable by its owner only, replacing an older file. */
     public Path save(Path home) throws IOException {
         Path file = path(home, deviceId).toAbsolutePath();
-        Files.createDirectories(file.getParent());
         boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        // Directories this creates (the state home too, if new) are the owner's alone, as the KMS's are.
+        Files.createDirectories(file.getParent(), posix
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
+                : new FileAttribute<?>[0]);
         try {
             // Created 0600 from the start, so the token is never readable by others, even briefly.
             Files.createFile(file, posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}

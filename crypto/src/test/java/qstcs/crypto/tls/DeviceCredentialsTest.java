@@ -30,6 +30,7 @@ class DeviceCredentialsTest {
         Path file = alpha().save(home);
         assertEquals(home.resolve("devices/Soldier_Alpha.json").toAbsolutePath(), file);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
         assertEquals(Optional.of(alpha()), DeviceCredentials.load(home, "Soldier_Alpha"));
         assertEquals(Optional.empty(), DeviceCredentials.load(home, "Soldier_Bravo"));
     }
