@@ -104,6 +104,7 @@ public final class RelayServer implements AutoCloseable {
             builder.tls(tls);
         }
         Main.setup(builder, switchboard, Instant.now());
+        UpgradeRaceGuard.prime();
         WebServer server = builder.build().start();
         LinkWatch watch = settings.kms()
                 .map(uri -> new LinkWatch(uri, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(),
