@@ -27,13 +27,25 @@ public final class ClientException extends Exception {
     }
 
     private final Problem problem;
+    private final boolean retryable;
 
     public ClientException(Problem problem, String message) {
+        this(problem, message, false);
+    }
+
+    /** @param retryable the server is there but failed this once (e.g. HTTP 5xx): worth trying again */
+    public ClientException(Problem problem, String message, boolean retryable) {
         super(message, null, false, false);
         this.problem = problem;
+        this.retryable = retryable;
     }
 
     public Problem problem() {
         return problem;
+    }
+
+    /** True when trying again later may succeed even before the first success (a server error). */
+    public boolean retryable() {
+        return retryable;
     }
 }

@@ -165,6 +165,11 @@ public final class RelayClient {
     private ClientException failure(Throwable t, Response response) {
         if (response != null) {
             int code = response.code();
+            if (code >= 500) {
+                // The relay is there but failed this upgrade: a server error, not a wrong address.
+                return new ClientException(ClientException.Problem.RELAY_UNREACHABLE, "The relay at " + config.relayUrl()
+                        + " had a server error (HTTP " + code + "); trying again.", true);
+            }
             if (code == 403 || code == 401) {
                 return new ClientException(ClientException.Problem.REGISTRATION_REJECTED,
                         "The relay at " + config.relayUrl() + " refused the connection (HTTP " + code + ").");

@@ -679,7 +679,7 @@ public final class SecureChatSession implements AutoCloseable {
         if (closed || state == ConnectionState.COMPROMISED || state == ConnectionState.FAILED) {
             return;
         }
-        if (problem != null && !everOnline) {
+        if (problem != null && !everOnline && !problem.retryable()) {
             fail(problem);
             return;
         }
