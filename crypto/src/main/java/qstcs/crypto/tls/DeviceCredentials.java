@@ -118,7 +118,7 @@ public record DeviceCredentials(String deviceId, String deviceToken, URI kmsUrl,
         Objects.requireNonNull(url, what + " URL");
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals(plain) && !scheme.equals(secure)) {
-            throw new IllegalArgumentException("the " + what + " URL must start with " + secure + "://, got " + url);
+            throw new IllegalArgumentException("the " + what + " URL must start with " + secure + ":// or " + plain + "://, got " + url);
         }
         if (url.getHost() == null || url.getHost().isBlank()) {
             throw new IllegalArgumentException("the " + what + " URL " + url + " has no host name");
