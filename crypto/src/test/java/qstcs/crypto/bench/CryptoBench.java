@@ -43,16 +43,8 @@ public final class CryptoBench {
     }
 
     public static void main(String[] args) throws Exception {
-        String usage = "Usage: ./qstcs bench crypto [--quick]";
-        for (String a : args) {
-            if (a.equals("--help") || a.equals("-h")) {
-                System.out.println(usage);
-                return;
-            }
-            if (!a.equals("--quick")) {
-                System.err.println("unknown option " + a + "\n" + usage);
-                System.exit(2);
-            }
+        if (BenchArgs.helpRequested(args, "Usage: ./qstcs bench crypto [--quick]", a -> a.equals("--quick"))) {
+            return;
         }
         CryptoBench b = new CryptoBench(Arrays.asList(args).contains("--quick"));
         System.out.printf("QSTCS crypto benchmark (%s, %d CPUs visible, load average %s, Java %s)%n",

@@ -34,16 +34,10 @@ public final class EngineBench {
     }
 
     public static void main(String[] args) {
-        String usage = "Usage: ./qstcs bench engine [--quick] [--only=transmission|cascade|efficiency|privacy|round]";
-        for (String a : args) {
-            if (a.equals("--help") || a.equals("-h")) {
-                System.out.println(usage);
-                return;
-            }
-            if (!a.equals("--quick") && !a.startsWith("--only=")) {
-                System.err.println("unknown option " + a + "\n" + usage);
-                System.exit(2);
-            }
+        if (BenchArgs.helpRequested(args,
+                "Usage: ./qstcs bench engine [--quick] [--only=transmission|cascade|efficiency|privacy|round]",
+                a -> a.equals("--quick") || a.startsWith("--only="))) {
+            return;
         }
         boolean quick = Arrays.asList(args).contains("--quick");
         String only = Arrays.stream(args).filter(a -> a.startsWith("--only=")).map(a -> a.substring(7))
