@@ -72,7 +72,6 @@ final class KmsJson {
         for (int i = 0; i < out.length; i++) {
             out[i] = (byte) sb.charAt(i); // ASCII only, see above
         }
-        sb.setLength(0);
         return out;
     }
 
