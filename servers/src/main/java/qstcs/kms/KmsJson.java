@@ -55,7 +55,7 @@ final class KmsJson {
     /**
      * The same bytes as {@code Json.bytes(key(k, pqc))}, written directly: key replies are the hot
      * path and every value here is ASCII that needs no escaping (UUID, hex, enum names, an ISO
-     * instant), so a tree and a generator per request bought nothing. KmsJsonTest checks both agree.
+     * instant), so a tree and a generator per request bought nothing. KeyRequestBodyTest checks both agree.
      */
     static byte[] keyBytes(IssuedKey k, boolean pqc) {
         StringBuilder sb = new StringBuilder(256);
