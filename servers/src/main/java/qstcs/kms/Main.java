@@ -283,7 +283,7 @@ public final class Main {
             throw new ApiError(Status.METHOD_NOT_ALLOWED_405, "method_not_allowed",
                     req.prologue().method().text() + " is not supported on " + path + "; use " + allowed);
         }
-        throw ApiError.notFound("not_found", "no such route; see the KMS section of README.md for the API");
+        throw ApiError.notFound("not_found", "no such route; see docs/kms-api.md for the API");
     }
 
     static void printBanner(PrintStream out, KmsSettings s, WebServer server, ServerIdentity identity) {
