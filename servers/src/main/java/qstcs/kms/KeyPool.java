@@ -51,6 +51,11 @@ final class KeyPool {
         return Optional.ofNullable(keys.pollFirst());
     }
 
+    /** Whole 256-bit blocks in the pool. */
+    long blocks() {
+        return keys.size();
+    }
+
     long bits() {
         return (long) keys.size() * KEY_BITS;
     }

@@ -9,6 +9,10 @@ import java.util.random.RandomGenerator;
 import io.helidon.metrics.api.MeterRegistry;
 
 import qstcs.crypto.qkd.RoundConfig;
+import qstcs.kms.etsi014.Etsi014Kme;
+import qstcs.kms.etsi014.Etsi014Limits;
+import qstcs.kms.etsi014.Etsi014Service;
+import qstcs.kms.pki.LocalCa;
 import qstcs.kms.identity.IdentityService;
 import qstcs.kms.identity.KmsIdentity;
 import qstcs.kms.identity.SecurityAudit;
@@ -28,9 +32,11 @@ final class Kms implements AutoCloseable {
     private final KmsMetrics metrics;
     private final AccessPolicy access;
     private final KmsIdentity identity;
+    private final Etsi014Kme etsi;
 
     private Kms(KmsSettings settings, AuditLog audit, EventHub events, LinkState link, QuantumLink quantumLink,
-                RouterRegistry routers, KmsMetrics metrics, AccessPolicy access, KmsIdentity identity) {
+                RouterRegistry routers, KmsMetrics metrics, AccessPolicy access, KmsIdentity identity, Etsi014Kme etsi) {
+        this.etsi = etsi;
         this.identity = identity;
         this.settings = settings;
         this.audit = audit;
@@ -51,9 +57,28 @@ final class Kms implements AutoCloseable {
         EventHub events = new EventHub();
         AuditLog audit = new AuditLog(dir.resolve("audit.db"), clock, e -> events.publish("audit", KmsJson.audit(e)));
         KmsMetrics metrics = new KmsMetrics(MeterRegistry.create());
+        Etsi014Kme etsi;
+        try {
+            etsi = new Etsi014Kme(Etsi014Limits.defaults(settings.kmeId()),
+                    LocalCa.loadOrCreate(dir, clock).certificate(), dir, clock);
+        } catch (IOException e) {
+            audit.close();
+            throw new UncheckedIOException("cannot load or create the local CA in " + dir + ": " + e.getMessage(), e);
+        }
+        LinkListener etsiKeys = new LinkListener() {
+            @Override
+            public void breach(double qber, boolean forced, int keysRevoked) {
+                etsi.linkBroken();
+            }
+
+            @Override
+            public void linkReset(String actor, LinkSnapshot now) {
+                etsi.linkBroken();
+            }
+        };
         LinkState link = new LinkState(
                 new LinkState.Limits(settings.poolCapBits(), settings.messageBudget(), settings.keyMaxAge()),
-                clock, LinkListener.all(metrics, new LinkEvents(events, audit)));
+                clock, LinkListener.all(metrics, new LinkEvents(events, audit), etsiKeys));
         metrics.watch(link::snapshot);
         RoundConfig round = RoundConfig.defaults()
                 .withQubits(settings.qubits())
@@ -72,7 +97,7 @@ final class Kms implements AutoCloseable {
                     + e.getMessage(), e);
         }
         AccessPolicy access = new TokenAccess(identity.authenticator(), securityAudit, settings.tlsPort());
-        return new Kms(settings, audit, events, link, loop, routers, metrics, access, identity);
+        return new Kms(settings, audit, events, link, loop, routers, metrics, access, identity, etsi);
     }
 
     void start() {
@@ -116,6 +141,15 @@ final class Kms implements AutoCloseable {
     /** CA, TLS certificate, tokens, device registry and the identity routes. */
     KmsIdentity identity() {
         return identity;
+    }
+
+    /** The ETSI GS QKD 014 routes, drawing from this KMS's pool. */
+    Etsi014Service etsi014Service() {
+        return etsi.service(new PoolKeySupply(link, quantumLink), settings.maxBodyBytes());
+    }
+
+    Etsi014Kme etsi014() {
+        return etsi;
     }
 
     /** The identity routes, wired so that revoking a device also revokes every key it could read. */

@@ -41,7 +41,7 @@ public final class KmsServer implements AutoCloseable {
         WebServer server;
         try {
             WebServerConfig.Builder b = WebServer.builder().shutdownHook(false);
-            Main.setup(b, kms, kms.identity().serverIdentity().tls());
+            Main.setup(b, kms);
             server = b.build().start();
         } catch (RuntimeException e) {
             kms.close();

@@ -10,6 +10,7 @@ import java.util.Optional;
 import io.helidon.config.Config;
 
 import qstcs.crypto.qkd.CascadeVariant;
+import qstcs.kms.etsi014.SaeIds;
 import qstcs.kms.identity.KmsIdentity;
 import qstcs.server.common.CommandLine;
 import qstcs.server.common.StateHome;
@@ -20,7 +21,7 @@ import qstcs.server.common.StateHome;
  */
 record KmsSettings(StateHome home, String bind, int port, int tlsPort, Duration roundInterval, int qubits,
                    double noise, double sampleFraction, CascadeVariant cascade, long poolCapBits, int messageBudget,
-                   Duration keyMaxAge, long maxBodyBytes, KmsIdentity.Options identity) {
+                   Duration keyMaxAge, long maxBodyBytes, KmsIdentity.Options identity, String kmeId) {
 
     /** The engine's recommended variant unless {@code app.cascade} names another. */
     static final CascadeVariant DEFAULT_CASCADE = CascadeVariant.fastest();
@@ -49,7 +50,26 @@ record KmsSettings(StateHome home, String bind, int port, int tlsPort, Duration 
                                 .or(() -> boundToOneAddress(bind)),
                         flags.string("relay-url").or(() -> app.get("relay-url").asString().asOptional()).map(KmsSettings::relayUrl),
                         flags.string("san").map(KmsSettings::names).orElse(List.of()),
-                        flags.isSet("provision-demo")));
+                        flags.isSet("provision-demo")),
+                kmeId(flags.string("kme-id").or(() -> app.get("kme-id").asString().asOptional())));
+    }
+
+    /** {@code --kme-id}, else {@code KME-} and the host name, cut to the SAE/KME id rule. */
+    private static String kmeId(Optional<String> given) {
+        if (given.isPresent()) {
+            if (!SaeIds.valid(given.get())) {
+                throw new CommandLine.UsageException("--kme-id must be " + SaeIds.RULE + ", was '" + given.get() + "'");
+            }
+            return given.get();
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        String id = ("KME-" + host.replaceAll("[^A-Za-z0-9_.-]", "-"));
+        return id.length() > 64 ? id.substring(0, 64) : id;
     }
 
     /**

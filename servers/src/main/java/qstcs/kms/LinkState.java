@@ -3,7 +3,9 @@ package qstcs.kms;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import qstcs.crypto.keys.SecretBytes;
+import qstcs.kms.etsi014.LinkKeySupply;
 
 /**
  * The link state machine, the key pool and the issued pair keys, behind one lock so that a key
@@ -266,6 +269,56 @@ final class LinkState {
         cached = null;
         listener.keyDelivered();
         return new KeyRequest.Granted(new IssuedKey(key, qber, status, fresh));
+    }
+
+    /**
+     * ETSI 014 keys: {@code count} keys of {@code sizeBits} (a multiple of 8) each, all or none,
+     * never while RED. Each key uses whole pool blocks; the unused rest of its last block is wiped.
+     */
+    LinkKeySupply.Draw drawKeys(int sizeBits, int count) {
+        int keyBytes = sizeBits / 8;
+        int blocks = (keyBytes + KeyPool.KEY_BYTES - 1) / KeyPool.KEY_BYTES;
+        synchronized (lock) {
+            if (status == LinkStatus.RED) {
+                return new LinkKeySupply.LinkRed();
+            }
+            if (pool.blocks() < (long) blocks * count) {
+                return new LinkKeySupply.PoolShort();
+            }
+            List<SecretBytes> out = new ArrayList<>(count);
+            byte[] buf = new byte[blocks * KeyPool.KEY_BYTES];
+            byte[] key = new byte[keyBytes];
+            try {
+                for (int i = 0; i < count; i++) {
+                    for (int b = 0; b < blocks; b++) {
+                        SecretBytes block = pool.draw().orElseThrow();
+                        byte[] raw = block.toByteArray();
+                        System.arraycopy(raw, 0, buf, b * KeyPool.KEY_BYTES, KeyPool.KEY_BYTES);
+                        java.util.Arrays.fill(raw, (byte) 0);
+                        block.destroy();
+                    }
+                    System.arraycopy(buf, 0, key, 0, keyBytes);
+                    out.add(SecretBytes.copyOf(key));
+                }
+            } finally {
+                java.util.Arrays.fill(buf, (byte) 0);
+                java.util.Arrays.fill(key, (byte) 0);
+            }
+            keysIssued += count;
+            cached = null;
+            listener.keyDelivered();
+            return new LinkKeySupply.Drawn(out);
+        }
+    }
+
+    /** Whether the link is RED now. */
+    boolean red() {
+        return snapshot().status() == LinkStatus.RED;
+    }
+
+    /** The pool's capacity in bits. */
+    long poolCapBits() {
+        return pool.capBits();
     }
 
     /** A key by id for a member of its pair (active or rotated). */

@@ -30,6 +30,7 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 import qstcs.crypto.qkd.QkdRandom;
 import qstcs.kms.pki.HostNames;
 import qstcs.kms.pki.IssueCertCommand;
+import qstcs.kms.pki.RevokeCertCommand;
 import qstcs.kms.pki.LocalCa;
 import qstcs.kms.pki.ServerIdentity;
 import qstcs.server.common.ApiError;
@@ -49,12 +50,13 @@ public final class Main {
     static final String EXAMPLE_KEY_ID = "123e4567-e89b-12d3-a456-426614174000";
     private static final Duration SERVER_CERT_VALIDITY = Duration.ofDays(397);
     private static final Set<String> VALUE_FLAGS = Set.of("home", "bind", "port", "tls-port", "round-ms", "qubits", "noise",
-            "san", "public-host", "relay-url");
+            "san", "public-host", "relay-url", "kme-id");
     private static final Set<String> SWITCHES = Set.of("provision-demo");
 
     /** Every route path and its methods, for 405 (known path) versus 404 (unknown path). */
     private static final Map<String, String> ROUTES = Map.ofEntries(
             Map.entry("/link_status", "GET"),
+            Map.entry("/openapi", "GET"),
             Map.entry("/get_session_key", "POST"),
             Map.entry("/force_attack", "POST"),
             Map.entry("/reset", "POST"),
@@ -85,8 +87,10 @@ public final class Main {
             Usage: ./qstcs kms [--home DIR] [--bind ADDR] [--port 8000] [--tls-port 8443]
                                [--round-ms 500] [--qubits 65536] [--noise 0.01]
                                [--san NAME[,NAME...]] [--public-host HOST] [--relay-url URL]
-                               [--provision-demo]
-                   ./qstcs kms issue-cert --for relay --san HOST[,HOST...] --out FILE [--home DIR]
+                               [--provision-demo] [--kme-id ID]
+                   ./qstcs kms issue-cert --for relay|kms --san HOST[,HOST...] --out FILE [--home DIR]
+                   ./qstcs kms issue-cert --for sae --id SAE_ID --out FILE [--home DIR]
+                   ./qstcs kms revoke-cert --for sae --id SAE_ID [--home DIR]
 
             QSTCS key management service. Runs a SIMULATED BB84 quantum link (a classical
             simulation, not quantum hardware) in rounds, pools the final key bits, and hands
@@ -108,6 +112,13 @@ public final class Main {
               --relay-url URL  relay put in enrollment strings (default wss://PUBLIC-HOST:8765)
               --provision-demo give Soldier_Alpha and Soldier_Bravo device tokens now and write
                                DIR/devices/<id>.json, which ./qstcs chat --device ID reads
+              --kme-id ID      this KME's id in ETSI GS QKD 014 answers (source_KME_ID;
+                               default KME-<host name>)
+
+            ETSI GS QKD 014 (docs/etsi-014.md): /api/v1/keys/{SAE_ID}/status|enc_keys|dec_keys
+            on the TLS port with mutual TLS; an SAE's client certificate comes from
+            ./qstcs kms issue-cert --for sae (revoke with revoke-cert). GET /openapi describes
+            every route.
 
             Identity (DIR/kms/): local CA ca.crt/ca.key (clients pin its SHA-256 fingerprint),
             operator.token, router.token, relay.token (0600; QSTCS_OPERATOR_TOKEN,
@@ -121,6 +132,10 @@ public final class Main {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("issue-cert")) {
             System.exit(IssueCertCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("revoke-cert")) {
+            System.exit(RevokeCertCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
             return;
         }
         CommandLine flags;
@@ -152,7 +167,7 @@ public final class Main {
         }
         ServerIdentity identity = kms.identity().serverIdentity();
         WebServerConfig.Builder builder = WebServer.builder().config(config.get("server")).shutdownHook(false);
-        setup(builder, kms, identity.tls());
+        setup(builder, kms);
         WebServer server;
         try {
             server = builder.build().start();
@@ -199,10 +214,12 @@ public final class Main {
     /**
      * Both listeners on the settings' address and ports: plain {@code @default} and the named
      * TLS socket. Routes are the same on both; {@link AccessPolicy} decides what the plain
-     * listener may serve. Observability ({@code /observe/health}, {@code /observe/metrics}) is on both.
+     * listener may serve. The TLS listener asks for (never requires) a client certificate, which
+     * only the ETSI 014 routes use. Observability ({@code /observe/health}, {@code /observe/metrics}) is on both.
      */
-    static void setup(WebServerConfig.Builder server, Kms kms, Tls tls) {
+    static void setup(WebServerConfig.Builder server, Kms kms) {
         KmsSettings s = kms.settings();
+        Tls tls = kms.identity().serverIdentity().tlsAskingClientCertificates();
         ListenerConfig.Builder tlsListener = ListenerConfig.builder();
         ListenerConfig configured = server.sockets().get(TLS_SOCKET);
         if (configured != null) {
@@ -254,6 +271,8 @@ public final class Main {
                 .register(new EventStreamService(kms.events(), kms.link(), kms.routers(), guard))
                 .register(new RouterService(kms.routers(), kms.link(), guard, maxBody))
                 .register(kms.identityService())
+                .register(kms.etsi014Service())
+                .register(new OpenApiService())
                 .any(Main::fallback);
         JsonErrors.register(routing);
         routing.error(KeyAccessException.class, (req, res, e) -> {

@@ -48,7 +48,7 @@ class BindAddressTest {
         KmsSettings settings = KmsSettings.from(config, CommandLine.parse(args, Main.valueFlags(), Set.of()));
         try (Kms kms = Kms.open(settings, InstantSource.system(), QkdRandom.secure())) {
             WebServerConfig.Builder b = WebServer.builder().config(config.get("server")).shutdownHook(false);
-            Main.setup(b, kms, kms.identity().serverIdentity().tls());
+            Main.setup(b, kms);
             WebServer server = b.build().start();
             try {
                 int tls = server.port(Main.TLS_SOCKET);

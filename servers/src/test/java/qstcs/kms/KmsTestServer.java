@@ -86,7 +86,7 @@ final class KmsTestServer implements AutoCloseable {
         kms = Kms.open(settings, clock, QkdRandom.secure());
         identity = kms.identity().serverIdentity();
         WebServerConfig.Builder b = WebServer.builder().config(config.get("server")).shutdownHook(false);
-        Main.setup(b, kms, identity.tls());
+        Main.setup(b, kms);
         server = b.build().start();
         kms.start();
         http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(70)).build();

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import qstcs.kms.etsi014.SaeIds;
 import qstcs.server.common.StateHome;
 
 /**
@@ -19,6 +20,7 @@ public final class IssueCertCommand {
 
     static final String USAGE = """
             Usage: ./qstcs kms issue-cert --for relay|kms --san HOST[,HOST...] [--san HOST...] --out FILE [--home DIR]
+                   ./qstcs kms issue-cert --for sae --id SAE_ID --out FILE [--home DIR]
 
             Issues a TLS server certificate from this machine's QSTCS CA (DIR/kms/ca.crt) for a
             server on another machine, valid for the given host names and IP addresses, and
@@ -26,6 +28,11 @@ public final class IssueCertCommand {
             and start the relay there with --tls-cert FILE. A relay also needs the relay token:
             copy DIR/kms/relay.token to the same path under its own state directory (or set
             QSTCS_RELAY_TOKEN there).
+
+            --for sae issues a TLS client certificate (clientAuth) whose subject CN is SAE_ID:
+            the identity of an ETSI GS QKD 014 application entity on this KMS's key routes
+            (/api/v1/keys/...). FILE holds the PKCS#8 private key and the chain, mode 0600.
+            Revoke it with ./qstcs kms revoke-cert --for sae --id SAE_ID.
             """;
     private static final Duration VALIDITY = Duration.ofDays(365);
 
@@ -37,6 +44,7 @@ public final class IssueCertCommand {
         String role = null;
         String outFile = null;
         String home = null;
+        String saeId = null;
         List<String> sans = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -44,7 +52,7 @@ public final class IssueCertCommand {
                 out.print(USAGE);
                 return 0;
             }
-            if (!List.of("--for", "--san", "--out", "--home").contains(a)) {
+            if (!List.of("--for", "--san", "--out", "--home", "--id").contains(a)) {
                 err.println("qstcs kms issue-cert: unknown argument '" + a + "'");
                 err.print(USAGE);
                 return 2;
@@ -58,6 +66,7 @@ public final class IssueCertCommand {
                 case "--for" -> role = v;
                 case "--out" -> outFile = v;
                 case "--home" -> home = v;
+                case "--id" -> saeId = v;
                 default -> {
                     for (String s : v.split(",")) {
                         if (!s.isBlank()) {
@@ -67,8 +76,15 @@ public final class IssueCertCommand {
                 }
             }
         }
+        if ("sae".equals(role)) {
+            return issueSae(saeId, outFile, home, sans, out, err);
+        }
         if (role == null || !(role.equals("relay") || role.equals("kms"))) {
-            err.println("qstcs kms issue-cert: --for must be relay or kms");
+            err.println("qstcs kms issue-cert: --for must be relay, kms or sae");
+            return 2;
+        }
+        if (saeId != null) {
+            err.println("qstcs kms issue-cert: --id is for --for sae; a server certificate takes --san");
             return 2;
         }
         if (sans.isEmpty() || outFile == null) {
@@ -90,6 +106,39 @@ public final class IssueCertCommand {
                 out.println("      copy " + state.root().resolve("kms").resolve("relay.token")
                         + " to kms/relay.token under the relay machine's state directory.");
             }
+            return 0;
+        } catch (IllegalArgumentException | IOException e) {
+            err.println("qstcs kms issue-cert: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int issueSae(String saeId, String outFile, String home, List<String> sans, PrintStream out,
+                                PrintStream err) {
+        if (saeId == null || outFile == null || !sans.isEmpty()) {
+            err.println("qstcs kms issue-cert: --for sae takes --id SAE_ID and --out FILE (no --san)");
+            err.print(USAGE);
+            return 2;
+        }
+        if (!SaeIds.valid(saeId)) {
+            err.println("qstcs kms issue-cert: --id must be " + SaeIds.RULE + ", was '" + saeId + "'");
+            return 2;
+        }
+        try {
+            StateHome state = StateHome.resolve(java.util.Optional.ofNullable(home));
+            Path kmsDir = state.directory("kms");
+            Clock clock = Clock.systemUTC();
+            LocalCa ca = LocalCa.loadOrCreate(kmsDir, clock);
+            SaeIdentity id = ca.issueSae(saeId, VALIDITY);
+            Path file = Path.of(outFile).toAbsolutePath();
+            // Registered before the file exists: a certificate nobody can use is harmless, one the
+            // KMS does not know would be refused.
+            SaeRegistry.recordIssued(kmsDir, id.certificate().getSerialNumber(), saeId, clock.instant());
+            id.writePem(file);
+            out.println("wrote " + file + " (private key + client certificate for SAE " + saeId + ", valid "
+                    + VALIDITY.toDays() + " days)");
+            out.println("CA certificate (the SAE trusts it for the KME): " + kmsDir.resolve(LocalCa.CERT_FILE));
+            out.println("CA fingerprint: " + ca.fingerprint());
             return 0;
         } catch (IllegalArgumentException | IOException e) {
             err.println("qstcs kms issue-cert: " + e.getMessage());

@@ -185,6 +185,31 @@ public final class LocalCa {
         }
     }
 
+    /**
+     * Issues a TLS client certificate (clientAuth only) with a new key for the ETSI 014 SAE
+     * {@code saeId}: subject CN = the SAE id, which the KMS takes as the SAE's identity.
+     */
+    public SaeIdentity issueSae(String saeId, Duration validity) {
+        Objects.requireNonNull(saeId, "saeId");
+        try {
+            KeyPair pair = newKeyPair();
+            Instant now = clock.instant();
+            X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
+                    .addRDN(BCStyle.O, "QSTCS SAE").addRDN(BCStyle.CN, saeId).build();
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(random),
+                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(validity)), subject, pair.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
+                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()))
+                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
+            return new SaeIdentity(pair.getPrivate(), List.of(sign(builder, key), certificate));
+        } catch (GeneralSecurityException | CertIOException e) {
+            throw new IllegalStateException("cannot issue an SAE certificate for " + saeId, e);
+        }
+    }
+
     @Override
     public String toString() {
         return "LocalCa[" + fingerprint() + "]";

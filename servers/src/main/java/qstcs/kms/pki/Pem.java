@@ -37,6 +37,15 @@ final class Pem {
         return block("PRIVATE KEY", key.getEncoded());
     }
 
+    /** Writes a private key (PKCS#8) and its certificate chain, leaf first, to one PEM file, 0600. */
+    static void writeKeyAndChain(java.nio.file.Path file, PrivateKey key, List<X509Certificate> chain)
+            throws java.io.IOException {
+        StringBuilder pem = new StringBuilder(privateKey(key));
+        chain.forEach(c -> pem.append(certificate(c)));
+        java.nio.file.Files.writeString(qstcs.server.common.StateHome.privateFile(file.toAbsolutePath()), pem,
+                java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     static List<X509Certificate> certificates(String pem) throws CertificateException {
         List<X509Certificate> out = new ArrayList<>();
         CertificateFactory factory = CertificateFactory.getInstance("X.509");

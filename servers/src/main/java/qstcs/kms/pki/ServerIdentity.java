@@ -1,6 +1,7 @@
 package qstcs.kms.pki;
 
 import io.helidon.common.tls.Tls;
+import io.helidon.common.tls.TlsClientAuth;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 import qstcs.crypto.tls.CaFingerprint;
-import qstcs.server.common.StateHome;
 
 /**
  * A TLS server's private key and its certificate chain (server certificate first, then the QSTCS
@@ -46,11 +46,21 @@ public record ServerIdentity(PrivateKey privateKey, List<X509Certificate> chain)
         return Tls.builder().privateKey(privateKey).privateKeyCertChain(chain).build();
     }
 
+    /**
+     * The same, but asking clients for a certificate without requiring one: ETSI 014 SAEs prove
+     * who they are with a client certificate, while devices on the same port keep their tokens.
+     * The handshake accepts any client certificate; the ETSI routes check chain, key usage and
+     * revocation themselves, so a certificate from another CA is a clean 401 there rather than a
+     * handshake failure, and no other route ever looks at client certificates.
+     */
+    public Tls tlsAskingClientCertificates() {
+        return Tls.builder().privateKey(privateKey).privateKeyCertChain(chain)
+                .clientAuth(TlsClientAuth.OPTIONAL).trustAll(true).build();
+    }
+
     /** Writes key and chain to one PEM file, 0600. */
     public void writePem(Path file) throws IOException {
-        StringBuilder pem = new StringBuilder(Pem.privateKey(privateKey));
-        chain.forEach(c -> pem.append(Pem.certificate(c)));
-        Files.writeString(StateHome.privateFile(file.toAbsolutePath()), pem, StandardCharsets.US_ASCII);
+        Pem.writeKeyAndChain(file, privateKey, chain);
     }
 
     /** Reads a file written by {@link #writePem} (or any PKCS#8 EC key plus chain, leaf first). */

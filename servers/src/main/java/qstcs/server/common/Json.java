@@ -56,6 +56,11 @@ public final class Json {
         return m.length() <= 160 ? m : m.substring(0, 160) + "…";
     }
 
+    /** A value (maps, lists, strings, numbers, trees) as a JSON tree. */
+    public static JsonNode tree(Object value) {
+        return MAPPER.valueToTree(value);
+    }
+
     public static byte[] bytes(JsonNode node) {
         try {
             return MAPPER.writeValueAsBytes(node);
