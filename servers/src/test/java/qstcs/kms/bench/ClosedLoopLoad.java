@@ -32,13 +32,51 @@ import javax.net.ssl.SSLParameters;
  * time a reply waits for this loop counts against the server, not for it.
  */
 final class ClosedLoopLoad {
+    /**
+     * What follows a complete reply. By default a connection sends its own request again; a
+     * chain (e.g. an ETSI 014 enc_keys on one connection, then dec_keys with the key_ID it
+     * returned on another) hands the next request to another connection and restarts at its
+     * head when the last link of the chain has its reply.
+     */
+    interface Chain {
+        /** The next request of the chain after {@code connection}'s reply, or null to restart it at its head. */
+        Step after(int connection, int status, ByteBuffer reply);
+
+        /** The connection that starts the chain {@code connection} belongs to. */
+        int head(int connection);
+
+        /** Every connection sends its own request, over and over. */
+        Chain SELF = new Chain() {
+            @Override
+            public Step after(int connection, int status, ByteBuffer reply) {
+                return null;
+            }
+
+            @Override
+            public int head(int connection) {
+                return connection;
+            }
+        };
+    }
+
+    /** A request for a connection. */
+    record Step(int connection, byte[] request) {
+    }
+
     private final InetSocketAddress address;
-    private final SSLContext tls;
+    private final java.util.function.IntFunction<SSLContext> tls;
+    private final Chain chain;
 
     /** {@code tls} null: plain HTTP. Otherwise the server certificate is checked for "127.0.0.1". */
     ClosedLoopLoad(InetSocketAddress address, SSLContext tls) {
+        this(address, tls == null ? null : c -> tls, Chain.SELF);
+    }
+
+    /** Each connection with its own TLS context (its own client certificate), driven by {@code chain}. */
+    ClosedLoopLoad(InetSocketAddress address, java.util.function.IntFunction<SSLContext> tls, Chain chain) {
         this.address = address;
         this.tls = tls;
+        this.chain = chain;
     }
 
     /**
@@ -70,21 +108,29 @@ final class ClosedLoopLoad {
             }
             long end = onReady.getAsLong();
             startedAt = System.nanoTime();
-            int running = n;
+            int running = 0;
             for (Connection c : connections) {
-                c.send();
+                if (chain.head(c.index) == c.index) {
+                    c.send();
+                    running++;
+                }
             }
             while (running > 0) {
                 selector.select();
                 for (SelectionKey key : selector.selectedKeys()) {
                     Connection c = (Connection) key.attachment();
                     if (!c.done && c.onReadable()) {
-                        if (System.nanoTime() >= end) {
+                        Step next = chain.after(c.index, c.status, c.reply);
+                        if (next != null) {
+                            connections.get(next.connection()).send(next.request());
+                        } else if (System.nanoTime() >= end) {
+                            Connection head = connections.get(chain.head(c.index));
                             c.done = true;
+                            head.done = true;
                             c.key.interestOps(0);
                             running--;
                         } else {
-                            c.send();
+                            connections.get(chain.head(c.index)).send();
                         }
                     } else if (c.done && c.failed) {
                         running--;
@@ -120,6 +166,8 @@ final class ClosedLoopLoad {
         final SocketChannel channel;
         final SSLEngine engine;
         final ByteBuffer request;
+        /** Status of the last complete reply. */
+        int status;
         /** Bytes read from the socket, not yet decrypted (TLS only). */
         final ByteBuffer netIn;
         /** Encrypted bytes to write (TLS only). */
@@ -137,14 +185,14 @@ final class ClosedLoopLoad {
         Connection(int index, SocketChannel channel, byte[] request) throws IOException {
             this.index = index;
             this.channel = channel;
-            this.request = ByteBuffer.wrap(request);
+            this.request = ByteBuffer.wrap(request == null ? new byte[0] : request);
             if (tls == null) {
                 engine = null;
                 netIn = null;
                 netOut = null;
                 reply = ByteBuffer.allocate(64 * 1024);
             } else {
-                engine = tls.createSSLEngine("127.0.0.1", address.getPort());
+                engine = tls.apply(index).createSSLEngine("127.0.0.1", address.getPort());
                 engine.setUseClientMode(true);
                 SSLParameters p = engine.getSSLParameters();
                 p.setEndpointIdentificationAlgorithm("HTTPS");
@@ -200,14 +248,22 @@ final class ClosedLoopLoad {
         }
 
         void send() throws IOException {
-            reply.clear();
             request.rewind();
+            send(request);
+        }
+
+        void send(byte[] bytes) throws IOException {
+            send(ByteBuffer.wrap(bytes));
+        }
+
+        private void send(ByteBuffer out) throws IOException {
+            reply.clear();
             sentAt = System.nanoTime();
             if (engine == null) {
-                write(request);
+                write(out);
             } else {
                 netOut.clear();
-                SSLEngineResult r = engine.wrap(request, netOut);
+                SSLEngineResult r = engine.wrap(out, netOut);
                 if (r.getStatus() != SSLEngineResult.Status.OK) {
                     throw new SSLException("TLS wrap: " + r.getStatus());
                 }
@@ -253,6 +309,7 @@ final class ClosedLoopLoad {
                 if (status < 0) {
                     return false;
                 }
+                this.status = status;
                 long now = System.nanoTime();
                 long t = now - sentAt;
                 int second = (int) ((now - startedAt) / 1_000_000_000L);

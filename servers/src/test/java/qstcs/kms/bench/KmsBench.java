@@ -341,7 +341,7 @@ public final class KmsBench {
         throw new IOException("the KMS exited before printing its URLs");
     }
 
-    private static double idleCpu(long pid, int seconds) throws Exception {
+    static double idleCpu(long pid, int seconds) throws Exception {
         long t0 = cpuTicks(pid);
         long n0 = System.nanoTime();
         Thread.sleep(Duration.ofSeconds(seconds));
