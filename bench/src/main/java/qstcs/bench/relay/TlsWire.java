@@ -104,13 +104,13 @@ final class TlsWire {
                 produced += r.bytesProduced();
                 switch (r.getStatus()) {
                     case BUFFER_UNDERFLOW -> {
-                        if (netIn.limit() == netIn.capacity()) {
-                            netIn = grow(netIn, engine.getSession().getPacketBufferSize());
-                        }
+                        // A partial record: compacting makes room (the buffer holds a whole record).
                         return n < 0 && produced == 0 ? -1 : produced;
                     }
                     case BUFFER_OVERFLOW -> {
-                        return produced; // the caller grows or drains app and reads again
+                        // The caller drains or grows app; non-zero so that it reads again at once,
+                        // since the records still here will not wake its selector.
+                        return Math.max(produced, 1);
                     }
                     case CLOSED -> {
                         return produced == 0 ? -1 : produced;
