@@ -1,4 +1,4 @@
-package qstcs.kms.bench;
+package qstcs.bench.kms;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,34 +26,38 @@ import qstcs.crypto.tls.SaeCredentials;
 import qstcs.kms.pki.IssueCertCommand;
 
 /**
- * {@code ./qstcs bench etsi014 [--seconds 10] [--pairs 8] [--warmup 10] [--qubits 1048576] [--round-ms 250]}:
+ * {@code ./qstcs bench etsi014 [--seconds 10] [--pairs 8] [--warmup 10] [--qubits 1048576] [--round-ms 100]}:
  * ETSI GS QKD 014 key pairs per second over mutual TLS. Starts the real KMS as a child process
- * (the launcher's KMS JVM options, a link of 2^20 qubits per round and a pool cap of 64 Mbit),
+ * (the launcher's KMS JVM options, a link of 2^20 qubits per round and a pool cap of 128 Mbit),
  * waits until the pool holds enough key for the whole run at 6,000 pairs/s (so the measurement
  * is the API's, not the simulated link's key rate), measures the link's own CPU while idle, issues 2 × P SAE certificates with the real {@code issue-cert} command, and
  * runs P chains on 2 × P keep-alive TLS connections from one selector thread ({@link ClosedLoopLoad}):
  * master SAE {@code GET enc_keys} (one 256-bit key), then its slave {@code GET dec_keys?key_ID=}
  * with the id just returned, then the master again. A pair is both requests; its latency is the
- * sum of theirs. Before measuring, the pool is filled and the load warms both JVMs up.
+ * sum of theirs. Warm-up: at least {@code --warmup} seconds, then 2 s steps until both JVMs' JIT
+ * compilers are nearly idle (at most 40 s), as in {@link KmsBench}.
  */
 public final class Etsi014Bench {
     private static final Pattern KEY_ID = Pattern.compile("\"key_ID\":\"([0-9a-f-]{36})\"");
     private static final Pattern POOL = Pattern.compile("\"pool_bits\":(\\d+)");
-    private static final String POOL_CAP_BITS = Long.toString(64L << 20);
+    private static final long POOL_CAP = 128L << 20;
+    private static final String POOL_CAP_BITS = Long.toString(POOL_CAP);
+    /** Warm-up ends when both JITs are nearly idle ({@link KmsBench#WARM_JIT_BUSY}) or after this long. */
+    private static final int MAX_WARMUP_SECONDS = 40;
 
     private Etsi014Bench() {
     }
 
     public static void main(String[] args) throws Exception {
         KmsBench.checkFlags(args, "Usage: ./qstcs bench etsi014 [--seconds 10] [--pairs 8] [--warmup 10]"
-                + " [--qubits 1048576] [--round-ms 250]\n"
+                + " [--qubits 1048576] [--round-ms 100]\n"
                 + "Server JVM options: the launcher's KMS_JVM_OPTS, plus QSTCS_BENCH_SERVER_OPTS (docs/BENCHMARKS.md).",
                 "--seconds", "--pairs", "--warmup", "--qubits", "--round-ms");
         int seconds = KmsBench.intFlag(args, "--seconds", 10);
         int pairs = KmsBench.intFlag(args, "--pairs", 8);
         int warmup = KmsBench.intFlag(args, "--warmup", 10);
         String qubits = Integer.toString(KmsBench.intFlag(args, "--qubits", 1 << 20));
-        String roundMs = Integer.toString(KmsBench.intFlag(args, "--round-ms", 250));
+        String roundMs = Integer.toString(KmsBench.intFlag(args, "--round-ms", 100));
         Path home = Files.createTempDirectory("qstcs-etsi014-bench");
         Path certs = Files.createTempDirectory("qstcs-etsi014-bench-certs");
         String jvm = KmsBench.serverJvmOptions() + " -Dapp.pool-cap-bits=" + POOL_CAP_BITS;
@@ -72,8 +76,8 @@ public final class Etsi014Bench {
             System.out.println("server JVM options: " + jvm.trim());
             System.out.printf(Locale.ROOT, "machine: %d cores, load average %s%n",
                     Runtime.getRuntime().availableProcessors(), KmsBench.loadAverage());
-            long need = 256L * 6_000 * (seconds + warmup);
-            long filled = awaitPool(ports[0], Math.min(need, (64L << 20) * 3 / 4));
+            long need = 256L * 6_000 * (seconds + MAX_WARMUP_SECONDS);
+            long filled = awaitPool(ports[0], Math.min(need, POOL_CAP * 3 / 4));
             double linkCpuPerSecond = KmsBench.idleCpu(pid, 3);
             System.out.printf(Locale.ROOT, "pool before the load: %,d bits; the link's own CPU: %.0f %% of one core%n",
                     filled, linkCpuPerSecond * 100);
@@ -89,9 +93,24 @@ public final class Etsi014Bench {
             JitActivity selfJit = JitActivity.of(ProcessHandle.current().pid());
             serverJit.busySinceLastCall();
             selfJit.busySinceLastCall();
-            Phase warm = phase(address, contexts, chain, requests, warmup, pid);
-            System.out.printf(Locale.ROOT, "warm-up: %d s, %,.0f pairs/s, JIT server %s generator %s%n", warmup,
-                    warm.pairs / warm.seconds, busy(serverJit.busySinceLastCall()), busy(selfJit.busySinceLastCall()));
+            long warmStart = System.nanoTime();
+            StringBuilder trace = new StringBuilder();
+            int step = Math.max(1, warmup);
+            while (true) {
+                Phase warm = phase(address, contexts, chain, requests, step, pid);
+                java.util.OptionalDouble s = serverJit.busySinceLastCall();
+                java.util.OptionalDouble c = selfJit.busySinceLastCall();
+                double elapsed = (System.nanoTime() - warmStart) / 1e9;
+                trace.append(String.format(Locale.ROOT, " [%.0f s: %,.0f pairs/s, JIT server %s generator %s]", elapsed,
+                        warm.pairs / warm.seconds, busy(s), busy(c)));
+                boolean calm = (s.isEmpty() || s.getAsDouble() < KmsBench.WARM_JIT_BUSY)
+                        && (c.isEmpty() || c.getAsDouble() < KmsBench.WARM_JIT_BUSY);
+                if ((elapsed >= warmup && calm) || elapsed >= MAX_WARMUP_SECONDS) {
+                    System.out.printf(Locale.ROOT, "warm-up: %.0f s%s%s%n", elapsed, calm ? "" : " (JIT still busy at the cap)", trace);
+                    break;
+                }
+                step = 2;
+            }
             Phase run = phase(address, contexts, chain, requests, seconds, pid);
             String jit = "server " + busy(serverJit.busySinceLastCall()) + ", generator " + busy(selfJit.busySinceLastCall());
 
