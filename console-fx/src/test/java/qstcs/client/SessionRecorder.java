@@ -32,7 +32,9 @@ final class SessionRecorder implements SessionListener {
 
     @Override
     public synchronized void messageAdded(ChatMessage message) {
-        if (!message.outgoing()) {
+        if (message.outgoing()) {
+            deliveryChanged(message.id(), message.delivery());
+        } else {
             received.add(message);
         }
     }
