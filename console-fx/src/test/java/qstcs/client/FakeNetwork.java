@@ -266,7 +266,7 @@ final class FakeNetwork {
 
     private static LinkStatus reading(LinkStatus.Color color, long version, long attacks) {
         double qber = color == LinkStatus.Color.RED ? 0.25 : 0.01;
-        return new LinkStatus(color, qber, qber, version, attacks, false);
+        return new LinkStatus(color, qber, qber, version, attacks, false, LinkStatus.Counters.NONE);
     }
 
     /** The frames on the wire of one type. */
