@@ -8,7 +8,6 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
@@ -44,10 +43,6 @@ public final class KmsClient implements KeySource {
         this.config = Objects.requireNonNull(config);
         this.http = http;
         this.base = HttpUrl.get(config.kmsUrl().toString());
-    }
-
-    public URI url() {
-        return config.kmsUrl();
     }
 
     /** The current link status. */

@@ -16,11 +16,6 @@ public record LinkStatus(Color color, double qber, double lastRoundQber, long ve
     public enum Color {
         GREEN, YELLOW, RED, UNKNOWN;
 
-        /** Keys are issued on GREEN and YELLOW only. */
-        public boolean issuesKeys() {
-            return this == GREEN || this == YELLOW;
-        }
-
         /** The KMS's {@code status} field; anything else is UNKNOWN. */
         public static Color parse(String s) {
             if (s == null) {
