@@ -13,7 +13,7 @@ public final class MessageItem {
 
     MessageItem(ChatMessage message) {
         this.message = message;
-        this.delivery = new ReadOnlyObjectWrapper<>(message.outgoing() ? DeliveryState.SENT : DeliveryState.DELIVERED);
+        this.delivery = new ReadOnlyObjectWrapper<>(message.delivery());
     }
 
     public String id() {

@@ -16,6 +16,8 @@ public final class ClientException extends Exception {
         WRONG_URL,
         /** The KMS refused this device a key (unknown device, wrong pair, missing credential). */
         KEY_REFUSED,
+        /** The KMS refused an operator call (no or wrong operator token, bad input, wrong state). */
+        OPERATION_REFUSED,
         /** The relay refused to register this device. */
         REGISTRATION_REJECTED,
         /** The quantum link is RED: no key is issued until the operator resets. */

@@ -8,12 +8,9 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -21,17 +18,14 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okhttp3.sse.EventSource;
-import okhttp3.sse.EventSourceListener;
-import okhttp3.sse.EventSources;
 
 /**
- * The KMS routes a device (and the console) uses, over OkHttp: link status with its long-poll
- * form, pair keys, keys by id, and the Server-Sent-Events stream. Every failure becomes a
+ * The KMS routes a device uses, over OkHttp: link status with its long-poll form, pair keys and
+ * keys by id (the {@link KeySource} of a chat session). Every failure becomes a
  * {@link ClientException} whose message a soldier can act on. Blocking methods: call them off any
  * UI thread.
  */
-public final class KmsClient {
+public final class KmsClient implements KeySource {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final MediaType JSON_TYPE = MediaType.get("application/json");
     /** The KMS caps long-polls at 60 s; the read timeout must outlast the wait it asked for. */
@@ -49,10 +43,6 @@ public final class KmsClient {
         this.config = Objects.requireNonNull(config);
         this.http = http;
         this.base = HttpUrl.get(config.kmsUrl().toString());
-    }
-
-    public URI url() {
-        return config.kmsUrl();
     }
 
     /** The current link status. */
@@ -75,56 +65,30 @@ public final class KmsClient {
     }
 
     /**
-     * The pair key shared with {@code peerId}: the first member to ask gets a fresh key, the other
-     * the same one. {@code rotate} asks for a new key (after the message budget is used).
+     * {@code POST /get_session_key}.
      *
      * @throws ClientException {@link ClientException.Problem#LINK_COMPROMISED} while the link is RED
      */
-    public IssuedKey sessionKey(String peerId, boolean pqc, boolean rotate) throws ClientException {
+    @Override
+    public IssuedKey pairKey(String peer, boolean hybrid, boolean fresh) throws ClientException {
         ObjectNode body = JSON.createObjectNode()
                 .put("device_id", config.deviceId())
-                .put("peer_id", peerId)
-                .put("pqc", pqc)
-                .put("rotate", rotate);
+                .put("peer_id", peer)
+                .put("pqc", hybrid)
+                .put("rotate", fresh);
         Request request = authorized(new Request.Builder()
                 .url(base.newBuilder().addPathSegment("get_session_key").build())
                 .post(RequestBody.create(body.toString(), JSON_TYPE))).build();
         return toKey(call(http, request, "/get_session_key"));
     }
 
-    /** A key by its id, for a frame that arrived under a key this device does not hold yet. */
-    public IssuedKey key(String keyId) throws ClientException {
+    /** {@code GET /keys/{key_id}}. */
+    @Override
+    public IssuedKey keyById(String keyId) throws ClientException {
         HttpUrl url = base.newBuilder().addPathSegment("keys").addPathSegment(keyId)
-                // Until device tokens exist the KMS learns who asks from this parameter.
+                // A KMS without device tokens learns who asks from this parameter.
                 .addQueryParameter("device_id", config.deviceId()).build();
         return toKey(call(http, get(url), "/keys/{key_id}"));
-    }
-
-    /**
-     * Subscribes to the KMS event stream ({@code status}, {@code round}, {@code key}, {@code audit},
-     * {@code router} events). Callbacks run on an OkHttp thread; close the returned handle to stop.
-     */
-    public AutoCloseable events(BiConsumer<String, JsonNode> onEvent, Consumer<ClientException> onFailure) {
-        Request request = get(base.newBuilder().addPathSegment("events").build());
-        OkHttpClient streaming = http.newBuilder().readTimeout(Duration.ZERO).build();
-        EventSource source = EventSources.createFactory(streaming).newEventSource(request, new EventSourceListener() {
-            @Override
-            public void onEvent(EventSource es, String id, String type, String data) {
-                try {
-                    onEvent.accept(type == null ? "message" : type, JSON.readTree(data));
-                } catch (IOException e) {
-                    onFailure.accept(new ClientException(ClientException.Problem.PROTOCOL,
-                            "The key service sent an event this client cannot read."));
-                }
-            }
-
-            @Override
-            public void onFailure(EventSource es, Throwable t, Response response) {
-                onFailure.accept(response != null ? httpProblem(response.code(), "/events", null)
-                        : ioProblem(t instanceof IOException io ? io : new IOException(t)));
-            }
-        });
-        return source::cancel;
     }
 
     private IssuedKey toKey(JsonNode n) throws ClientException {
@@ -139,7 +103,7 @@ public final class KmsClient {
                     "The key service at " + config.kmsUrl() + " sent a key this client cannot use.");
         }
         try {
-            return IssuedKey.fromHex(keyId, hex, n.path("pqc").asBoolean(false));
+            return IssuedKey.fromHex(keyId, hex);
         } catch (IllegalArgumentException e) {
             throw new ClientException(ClientException.Problem.PROTOCOL,
                     "The key service at " + config.kmsUrl() + " sent a malformed key.");

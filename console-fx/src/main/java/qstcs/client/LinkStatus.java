@@ -4,22 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 
 /**
- * One reading of the KMS {@code /link_status}: the link colour, the QBER the audience should see
- * (while RED it stays at the breach value) and the {@code version} that long-polls wait on.
+ * One reading of the KMS {@code /link_status} (also the body of its {@code status} events): the
+ * link colour, the QBER the audience should see (while RED it stays at the breach value, and
+ * {@code lastRoundQber} is live), the {@code version} that long-polls wait on, and the counters an
+ * operator watches. QBER values are fractions (0.25 = 25 %).
  */
 public record LinkStatus(Color color, double qber, double lastRoundQber, long version, long attacksDetected,
-                         boolean eveActive) {
+                         boolean eveActive, Counters counters) {
 
-    /** The link colours of DESIGN.md §4; UNKNOWN until the KMS has answered once. */
+    /** The link colours; UNKNOWN until the KMS has answered once. */
     public enum Color {
         GREEN, YELLOW, RED, UNKNOWN;
 
-        /** Keys are issued on GREEN and YELLOW only. */
-        public boolean issuesKeys() {
-            return this == GREEN || this == YELLOW;
-        }
-
-        static Color parse(String s) {
+        /** The KMS's {@code status} field; anything else is UNKNOWN. */
+        public static Color parse(String s) {
             if (s == null) {
                 return UNKNOWN;
             }
@@ -32,12 +30,24 @@ public record LinkStatus(Color color, double qber, double lastRoundQber, long ve
         }
     }
 
-    public static final LinkStatus UNKNOWN = new LinkStatus(Color.UNKNOWN, Double.NaN, Double.NaN, -1, 0, false);
+    /** What the operator's dashboard counts; a device reads only the colour and QBER. */
+    public record Counters(long keysIssued, long totalSessions, long activeSessions, double eveRate, long round,
+                           double keyRateBps, long poolBits) {
+        public static final Counters NONE = new Counters(0, 0, 0, 0, 0, 0, 0);
+    }
 
-    static LinkStatus fromJson(JsonNode n) {
-        return new LinkStatus(Color.parse(n.path("status").asText(null)), n.path("qber").asDouble(Double.NaN),
-                n.path("last_round_qber").asDouble(n.path("qber").asDouble(Double.NaN)), n.path("version").asLong(-1),
-                n.path("attacks_detected").asLong(0), n.path("eve_active").asBoolean(false));
+    public static final LinkStatus UNKNOWN = new LinkStatus(Color.UNKNOWN, Double.NaN, Double.NaN, -1, 0, false,
+            Counters.NONE);
+
+    /** Reads the KMS's JSON; a field it leaves out reads as unknown (NaN, -1) or zero. */
+    public static LinkStatus fromJson(JsonNode n) {
+        double qber = n.path("qber").asDouble(Double.NaN);
+        return new LinkStatus(Color.parse(n.path("status").asText(null)), qber,
+                n.path("last_round_qber").asDouble(qber), n.path("version").asLong(-1),
+                n.path("attacks_detected").asLong(0), n.path("eve_active").asBoolean(false),
+                new Counters(n.path("total_keys_issued").asLong(0), n.path("total_sessions").asLong(0),
+                        n.path("active_sessions").asLong(0), n.path("eve_intercept_rate").asDouble(0),
+                        n.path("round").asLong(0), n.path("key_rate_bps").asDouble(0), n.path("pool_bits").asLong(0)));
     }
 
     public boolean compromised() {

@@ -67,7 +67,7 @@ final class PeerChannel {
     long kemInitSentOn = -1;
     private long sendSeq;
     private long sentUnderCurrent;
-    private Instant currentSince = Instant.now();
+    private Instant currentSince = Instant.EPOCH;
 
     /** A {@code kem_resp} we sent, kept so that a re-delivered {@code kem_init} gets the same answer. */
     record Answer(String initId, KemResp resp) {
@@ -96,20 +96,20 @@ final class PeerChannel {
         return current != null && sealers.containsKey(current.keyId());
     }
 
-    /** Makes {@code key} the one used for sending (and accepts frames under it). */
-    void useKey(IssuedKey key) {
+    /** Makes {@code key} the one used for sending from {@code now} on (and accepts frames under it). */
+    void useKey(IssuedKey key, Instant now) {
         accept(key);
         if (current == null || !current.keyId().equals(key.keyId())) {
             current = keys.get(key.keyId());
             sendSeq = 0;
             sentUnderCurrent = 0;
-            currentSince = Instant.now();
+            currentSince = now;
             abandonInitiator();
         }
     }
 
     /** Holds {@code key}; without the hybrid handshake its sealer is ready at once. */
-    void accept(IssuedKey key) {
+    private void accept(IssuedKey key) {
         if (keys.containsKey(key.keyId())) {
             key.destroy(); // a second copy of a key already held
             return;
@@ -135,9 +135,9 @@ final class PeerChannel {
         return Optional.ofNullable(keys.get(keyId));
     }
 
-    /** Whether the sending key is used up under {@code policy} (message budget or age). */
-    boolean mustRotate(KeyRotationPolicy policy) {
-        return current != null && policy.mustRotate(sentUnderCurrent, currentSince, Instant.now());
+    /** Whether the sending key is used up under {@code policy} at {@code now} (message budget or age). */
+    boolean mustRotate(KeyRotationPolicy policy, Instant now) {
+        return current != null && policy.mustRotate(sentUnderCurrent, currentSince, now);
     }
 
     // ---- hybrid handshake state --------------------------------------------------------------------

@@ -1,10 +1,6 @@
 package qstcs.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -14,30 +10,17 @@ import okhttp3.WebSocketListener;
 
 /**
  * The relay's WebSocket protocol (DESIGN.md §5) over OkHttp: connects, registers the device as
- * its first frame, and turns the relay's frames into typed callbacks. It knows nothing about
- * encryption: chat frames pass through as JSON. Callbacks run on OkHttp's reader thread.
+ * its first frame, and hands on each frame parsed once into a {@link RelayFrame}. It decides
+ * nothing: that is the session's job. Callbacks run on OkHttp's reader thread.
  */
-public final class RelayClient {
+final class RelayClient {
     /** Close code the relay uses when it cuts sessions because the quantum link went RED. */
     public static final int CLOSE_LINK_RED = 4403;
 
-    /** What the relay says, one callback per frame type. */
+    /** What the relay says: each frame parsed once, then the end of the connection. */
     public interface Listener {
-        void onRegistered(Connection c, List<String> online);
-
-        void onPresence(Connection c, String deviceId, boolean online);
-
-        /** The relay took frame {@code id}: {@code delivered} to the recipient, or {@code queued} for later. */
-        void onAck(Connection c, String id, String status);
-
-        /** An {@code error} frame; {@code beforeRegistered} marks a refused registration. */
-        void onError(Connection c, String code, String message, String id, boolean beforeRegistered);
-
-        /** A {@code link} frame: the relay learned the link colour (it closes sessions on RED). */
-        void onLink(Connection c, String status);
-
-        /** A frame routed from another device ({@code chat}, {@code receipt}, {@code kem_init}, {@code kem_resp}). */
-        void onFrame(Connection c, JsonNode frame, String raw);
+        /** A frame from the relay (its own, or one another device routed through it). */
+        void onFrame(Connection c, RelayFrame frame);
 
         /** The connection is gone: closed by either side ({@code problem} null) or failed. */
         void onClosed(Connection c, int code, String reason, ClientException problem);
@@ -45,10 +28,6 @@ public final class RelayClient {
 
     private final ClientConfig config;
     private final OkHttpClient http;
-
-    public RelayClient(ClientConfig config) {
-        this(config, HttpTransport.forConfig(config));
-    }
 
     RelayClient(ClientConfig config, OkHttpClient http) {
         this.config = Objects.requireNonNull(config);
@@ -67,7 +46,6 @@ public final class RelayClient {
     public final class Connection {
         private final Listener listener;
         private volatile WebSocket socket;
-        private volatile boolean registered;
         private volatile boolean ended;
 
         private Connection(Listener listener) {
@@ -78,10 +56,6 @@ public final class RelayClient {
         public boolean send(String frame) {
             WebSocket ws = socket;
             return !ended && ws != null && ws.send(frame);
-        }
-
-        public boolean registered() {
-            return registered;
         }
 
         public void close() {
@@ -113,31 +87,7 @@ public final class RelayClient {
 
             @Override
             public void onMessage(WebSocket ws, String text) {
-                JsonNode f;
-                try {
-                    f = KmsClient.JSON.readTree(text);
-                } catch (IOException e) {
-                    return; // the relay never sends malformed JSON; a stray frame is not worth a disconnect
-                }
-                if (f == null || !f.isObject()) {
-                    return;
-                }
-                switch (f.path("type").asText("")) {
-                    case "registered" -> {
-                        registered = true;
-                        List<String> online = new ArrayList<>();
-                        f.path("online").forEach(n -> online.add(n.isObject() ? n.path("device_id").asText() : n.asText()));
-                        listener.onRegistered(Connection.this, online);
-                    }
-                    case "presence" -> listener.onPresence(Connection.this, f.path("device_id").asText(""),
-                            f.path("online").asBoolean(false));
-                    case "ack" -> listener.onAck(Connection.this, f.path("id").asText(""), f.path("status").asText(""));
-                    case "error" -> listener.onError(Connection.this, f.path("code").asText(""),
-                            f.path("message").asText(""), f.path("id").asText(null), !registered);
-                    case "link" -> listener.onLink(Connection.this, f.path("status").asText(""));
-                    case "pong" -> { }
-                    default -> listener.onFrame(Connection.this, f, text);
-                }
+                RelayFrame.parse(text).ifPresent(f -> listener.onFrame(Connection.this, f));
             }
 
             @Override

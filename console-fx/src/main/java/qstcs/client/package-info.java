@@ -1,8 +1,9 @@
 /**
- * The UI-free client SDK of a soldier's device: OkHttp clients for the KMS (HTTP, long-poll, SSE)
- * and the relay (WebSocket), and {@link qstcs.client.SecureChatSession}, which turns them into an
- * end-to-end encrypted conversation that survives relay restarts and re-keys itself after a breach.
- * Nothing here imports JavaFX: windows, tests and the headless demo observe sessions through plain
- * Java listeners.
+ * The UI-free client SDK. For a soldier's device: {@link qstcs.client.SecureChatSession}, an
+ * I/O actor around the pure {@code SessionCore}, which turns a {@link qstcs.client.KeySource}
+ * and the relay into an end-to-end encrypted conversation that survives relay restarts and
+ * re-keys itself after a breach. For an operator: the KMS operator calls, the KMS event stream
+ * and the relay's statistics. Nothing here imports JavaFX; every failure is a
+ * {@link qstcs.client.ClientException} in plain words.
  */
 package qstcs.client;

@@ -9,9 +9,11 @@ import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 import okhttp3.OkHttpClient;
-import qstcs.crypto.tls.PinnedCaTrust;
+import qstcs.client.KmsTrust;
+import qstcs.client.OperatorToken;
 import qstcs.console.visualiser.VisualiserModel;
 import qstcs.console.visualiser.VisualiserView;
+import qstcs.crypto.tls.PinnedCaTrust;
 import qstcs.fx.WindowPlacement;
 
 /**

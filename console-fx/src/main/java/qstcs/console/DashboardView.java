@@ -5,13 +5,14 @@ import javafx.css.PseudoClass;
 import javafx.geometry.Insets;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.Label;
-import javafx.scene.paint.Color;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.RowConstraints;
 import javafx.scene.layout.VBox;
+import javafx.scene.paint.Color;
+import qstcs.client.RelayStats;
 
 /**
  * The "Link" tab: the tile grid on the left, operator controls and the event timeline on the

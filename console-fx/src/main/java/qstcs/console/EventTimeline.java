@@ -9,6 +9,7 @@ import javafx.scene.control.ListView;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import qstcs.client.AuditEntry;
 
 /** The audit log as a list, newest first; each row's severity is a pseudo-class the CSS colours. */
 final class EventTimeline extends ListView<AuditEntry> {

@@ -1,18 +1,17 @@
 package qstcs.console;
 
+import qstcs.client.LinkStatus;
+
 /** The KMS link state as the console shows it; {@link #OFFLINE} means the KMS cannot be reached. */
 public enum LinkState {
     GREEN, YELLOW, RED, OFFLINE;
 
-    /** Parses the KMS {@code status} field; anything unexpected is treated as RED, the safe reading. */
-    static LinkState fromKms(String status) {
-        if (status == null) {
-            return RED;
-        }
-        return switch (status) {
-            case "GREEN" -> GREEN;
-            case "YELLOW" -> YELLOW;
-            default -> RED;
+    /** The lamp for a KMS reading; a colour this console does not know is shown RED, the safe reading. */
+    static LinkState of(LinkStatus.Color color) {
+        return switch (color) {
+            case GREEN -> GREEN;
+            case YELLOW -> YELLOW;
+            case RED, UNKNOWN -> RED;
         };
     }
 }

@@ -4,6 +4,9 @@ import java.util.Optional;
 import javafx.concurrent.ScheduledService;
 import javafx.concurrent.Task;
 import javafx.util.Duration;
+import qstcs.client.ClientException;
+import qstcs.client.RelayStats;
+import qstcs.client.RelayStatsClient;
 
 /**
  * Polls the relay's {@code /stats} every two seconds in the background. A failed poll yields an
@@ -31,7 +34,7 @@ final class RelayStatsService extends ScheduledService<Optional<RelayStats>> {
                 updateTitle("Poll relay stats");
                 try {
                     return Optional.of(client.stats());
-                } catch (KmsCallException e) {
+                } catch (ClientException e) {
                     return Optional.empty();
                 }
             }

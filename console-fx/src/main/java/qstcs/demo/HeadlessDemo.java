@@ -6,11 +6,11 @@ import java.time.Duration;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import qstcs.client.ClientConfig;
+import qstcs.client.KmsOperatorClient;
+import qstcs.client.OperatorToken;
+import qstcs.client.RelayStatsClient;
 import qstcs.crypto.tls.DeviceCredentials;
-import qstcs.console.OperatorToken;
 import qstcs.crypto.tls.PinnedCaTrust;
-import qstcs.console.KmsOperatorClient;
-import qstcs.console.RelayStatsClient;
 
 /**
  * {@code ./qstcs demo --headless}: runs {@link ThreeActDemo} against a running KMS and relay

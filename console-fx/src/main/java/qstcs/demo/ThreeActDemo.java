@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import qstcs.client.ClientConfig;
+import qstcs.client.ClientException;
 import qstcs.client.DeliveryState;
-import qstcs.console.KmsCallException;
-import qstcs.console.KmsOperatorClient;
-import qstcs.console.RelayStatsClient;
+import qstcs.client.KmsOperatorClient;
+import qstcs.client.RelayStatsClient;
 
 /**
  * The brief's three acts with two scripted soldiers and an operator, judged as it goes:
@@ -66,7 +66,7 @@ public final class ThreeActDemo {
                     actThree(alpha, bravo, firstKey, held);
                 }
             }
-        } catch (KmsCallException e) {
+        } catch (ClientException e) {
             fail("operator call failed: " + e.getMessage());
         } catch (RuntimeException e) {
             fail("unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -104,7 +104,7 @@ public final class ThreeActDemo {
         return alpha.keyId();
     }
 
-    private List<String> actTwo(DemoClient alpha, DemoClient bravo) throws KmsCallException {
+    private List<String> actTwo(DemoClient alpha, DemoClient bravo) throws ClientException {
         say("Act 2 — Eve attacks: the operator presses Force Attack");
         alpha.clearCompromise();
         bravo.clearCompromise();
@@ -141,7 +141,7 @@ public final class ThreeActDemo {
         return held;
     }
 
-    private void actThree(DemoClient alpha, DemoClient bravo, String oldKey, List<String> held) throws KmsCallException {
+    private void actThree(DemoClient alpha, DemoClient bravo, String oldKey, List<String> held) throws ClientException {
         say("Act 3 — the operator presses Reset");
         int alphaBefore = alpha.received.size();
         int bravoBefore = bravo.received.size();
@@ -177,7 +177,7 @@ public final class ThreeActDemo {
     private int relayOnline() {
         try {
             return relay.stats().onlineDevices();
-        } catch (KmsCallException e) {
+        } catch (ClientException e) {
             return -1;
         }
     }

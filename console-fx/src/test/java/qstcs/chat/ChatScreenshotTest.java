@@ -19,7 +19,9 @@ import javafx.stage.Stage;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
@@ -32,9 +34,13 @@ import qstcs.client.LiveServers;
 /**
  * Two real chat windows (Soldier_Alpha, Soldier_Bravo) over the real KMS and relay, photographed
  * for the README: mid-conversation ({@code chat-conversation.png}) and during a forced attack with a
- * held message ({@code chat-compromised.png}). Written to {@code target/snapshots}, or to the
- * directory in {@code -Dqstcs.screenshots=DIR} (the README's images: {@code -Dqstcs.screenshots=$PWD/../assets}).
+ * held message ({@code chat-compromised.png}). A tool, not a check: it runs only when asked, and
+ * writes to the directory in {@code -Dqstcs.screenshots=DIR} (the README's images:
+ * {@code mvn -pl console-fx test -Dtest=ChatScreenshotTest -Dqstcs.screenshots=$PWD/assets}).
  */
+@Tag("live")
+@EnabledIfSystemProperty(named = "qstcs.screenshots", matches = ".+",
+        disabledReason = "a tool for the README's images: run with -Dqstcs.screenshots=DIR")
 @ExtendWith(ApplicationExtension.class)
 class ChatScreenshotTest {
     private ChatWindow alpha;
@@ -92,7 +98,7 @@ class ChatScreenshotTest {
             shots[0] = snapshot(alpha);
             shots[1] = snapshot(bravo);
         });
-        Path dir = Path.of(System.getProperty("qstcs.screenshots", "target/snapshots"));
+        Path dir = Path.of(System.getProperty("qstcs.screenshots"));
         Files.createDirectories(dir);
         ImageIO.write(sideBySide(shots, TITLES), "png", dir.resolve("chat-conversation.png").toFile());
         assertEquals(script.size(), count(alpha));

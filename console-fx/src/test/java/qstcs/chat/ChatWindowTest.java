@@ -11,6 +11,7 @@ import javafx.scene.control.ListView;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
@@ -28,6 +29,7 @@ import qstcs.client.SessionListener;
  * the bubble and its ticks, get a reply; see the red banner during an attack and watch it go away
  * after the reset, with the held message delivered. The peer is a headless SDK session.
  */
+@Tag("live")
 @ExtendWith(ApplicationExtension.class)
 class ChatWindowTest {
     private static final String ME = "Window_Alpha";
@@ -110,7 +112,8 @@ class ChatWindowTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(robot.lookup(".ticks").queryAllAs(Label.class).stream().anyMatch(l -> l.getText().equals("held")),
                 "the held message is marked");
-        Thread.sleep(300);
+        // Held means no key and no relay connection: it cannot cross the network until the reset.
+        assertEquals(ConnectionState.COMPROMISED, window.model().connectionProperty().get());
         assertFalse(peerInbox.contains("holding position"), "nothing crosses the network while RED");
 
         servers.reset();

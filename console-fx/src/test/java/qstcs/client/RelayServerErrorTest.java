@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * a TCP forwarder that answers the first connection itself with a 500 and passes every later one
  * through untouched.
  */
+@Tag("live")
 class RelayServerErrorTest {
 
     @Test

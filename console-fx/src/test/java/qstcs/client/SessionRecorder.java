@@ -14,7 +14,10 @@ final class SessionRecorder implements SessionListener {
     }
 
     private final List<StateChange> states = new ArrayList<>();
+    /** Text of the messages {@link #settle} sends; never counted as received. */
+    private static final String MARKER = "settle-marker ";
     private final List<ChatMessage> received = new ArrayList<>();
+    private final List<String> markers = new ArrayList<>();
     private final List<ClientException> problems = new ArrayList<>();
     private final List<String> keyIds = new ArrayList<>();
     private final Map<String, DeliveryState> delivery = new ConcurrentHashMap<>();
@@ -32,7 +35,11 @@ final class SessionRecorder implements SessionListener {
 
     @Override
     public synchronized void messageAdded(ChatMessage message) {
-        if (!message.outgoing()) {
+        if (message.outgoing()) {
+            deliveryChanged(message.id(), message.delivery());
+        } else if (message.text().startsWith(MARKER)) {
+            markers.add(message.text());
+        } else {
             received.add(message);
         }
     }
@@ -80,6 +87,23 @@ final class SessionRecorder implements SessionListener {
     synchronized long firstEntered(ConnectionState state, long sinceNanos) {
         return states.stream().filter(s -> s.state() == state && s.atNanos() >= sinceNanos)
                 .mapToLong(StateChange::atNanos).findFirst().orElse(-1);
+    }
+
+    /**
+     * Sends a marker from {@code from} to {@code to} and waits until {@code receiver} (the
+     * recorder of {@code to}) shows it. Frames between two devices arrive in order, so whatever
+     * {@code from} sent before (a duplicate included) has then been shown or dropped: what the
+     * receiver shows now is final, without waiting "long enough".
+     */
+    static void settle(SecureChatSession from, String to, SessionRecorder receiver) {
+        String marker = MARKER + java.util.UUID.randomUUID();
+        from.send(to, marker);
+        await(Duration.ofSeconds(30), "the marker from " + from.deviceId() + " arrived",
+                () -> receiver.markersSeen().contains(marker));
+    }
+
+    private synchronized List<String> markersSeen() {
+        return List.copyOf(markers);
     }
 
     static void await(Duration timeout, String what, BooleanSupplier condition) {

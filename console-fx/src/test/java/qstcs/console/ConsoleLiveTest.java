@@ -19,12 +19,17 @@ import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
+import qstcs.client.AuditEntry;
+import qstcs.client.KmsOperatorClient;
+import qstcs.client.KmsTrust;
+import qstcs.client.OperatorToken;
 import qstcs.kms.KmsServer;
 import qstcs.relay.RelayServer;
 import qstcs.relay.RelaySettings;
@@ -33,6 +38,7 @@ import qstcs.relay.RelaySettings;
  * The console against the real KMS (TLS with the pinned local CA, operator routes) and the real
  * relay, driven through its buttons headless: the acceptance checks of issue 7.
  */
+@Tag("live")
 @ExtendWith(ApplicationExtension.class)
 class ConsoleLiveTest {
     private static KmsServer kms;

@@ -19,6 +19,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import qstcs.client.ClientConfig;
+import qstcs.client.KmsTrust;
 import qstcs.client.SecureChatSession;
 import qstcs.console.visualiser.VisualiserModel;
 import qstcs.console.visualiser.VisualiserView;

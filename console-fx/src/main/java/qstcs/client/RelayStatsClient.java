@@ -1,4 +1,4 @@
-package qstcs.console;
+package qstcs.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -21,21 +21,23 @@ public final class RelayStatsClient {
         this.base = base;
     }
 
-    HttpUrl base() {
+    public HttpUrl base() {
         return base;
     }
 
-    public RelayStats stats() throws KmsCallException {
+    public RelayStats stats() throws ClientException {
         Request request = new Request.Builder().url(base.resolve("stats")).get().build();
         try (Response response = http.newCall(request).execute()) {
             if (!response.isSuccessful()) {
-                throw new KmsCallException("The relay answered /stats with HTTP " + response.code());
+                throw new ClientException(ClientException.Problem.WRONG_URL,
+                        "The relay answered /stats with HTTP " + response.code());
             }
             return RelayStats.fromJson(MAPPER.readTree(response.body().string()));
-        } catch (KmsCallException e) {
+        } catch (ClientException e) {
             throw e;
         } catch (IOException e) {
-            throw new KmsCallException("The relay at " + base + " cannot be reached.");
+            throw new ClientException(ClientException.Problem.RELAY_UNREACHABLE,
+                    "The relay at " + base + " cannot be reached.");
         }
     }
 }

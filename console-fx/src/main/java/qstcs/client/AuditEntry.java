@@ -1,4 +1,4 @@
-package qstcs.console;
+package qstcs.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
@@ -10,7 +10,7 @@ public record AuditEntry(long id, Instant at, String type, String actor, Severit
     /** How loudly the timeline shows an entry; drives its colour through a CSS pseudo-class. */
     public enum Severity { INFO, WARNING, CRITICAL }
 
-    static AuditEntry fromJson(JsonNode json) {
+    public static AuditEntry fromJson(JsonNode json) {
         String type = firstText(json, "type", "event", "kind");
         String detail = firstText(json, "detail", "message", "description");
         return new AuditEntry(json.path("id").asLong(0), parseTime(json), type, firstText(json, "actor"),
@@ -21,7 +21,7 @@ public record AuditEntry(long id, Instant at, String type, String actor, Severit
      * Uses the KMS severity when it sends one, else infers it from the event kind and detail
      * (a status change "GREEN -> RED" is critical, "-> YELLOW" a warning, "-> GREEN" news).
      */
-    static Severity severityOf(String declared, String type) {
+    public static Severity severityOf(String declared, String type) {
         switch (declared.toLowerCase(Locale.ROOT)) {
             case "critical", "error", "alert", "high" -> { return Severity.CRITICAL; }
             case "warning", "warn", "medium" -> { return Severity.WARNING; }

@@ -1,4 +1,4 @@
-package qstcs.console;
+package qstcs.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,8 +19,9 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 
 /**
- * The operator's side of the KMS HTTP API (DESIGN §4, §7): link status, Force Attack, Reset,
- * the eavesdropper, and the audit log. Blocking calls; the console runs them in background tasks.
+ * The operator's side of the KMS HTTP API: link status, Force Attack, Reset, the eavesdropper,
+ * enrollment codes and the audit log; {@link KmsEventStream} adds the live event stream. Blocking
+ * calls; the console runs them in background tasks, the headless demo in its own thread.
  * The operator token, when present, goes on every call as a bearer header; TLS pinning lives in
  * the {@link OkHttpClient} handed in, so this class does not change when the KMS moves to TLS.
  */
@@ -42,21 +43,21 @@ public final class KmsOperatorClient {
         return base;
     }
 
-    public LinkStatus linkStatus() throws KmsCallException {
+    public LinkStatus linkStatus() throws ClientException {
         return LinkStatus.fromJson(call(get("link_status")));
     }
 
     /** Runs one full intercept–resend round now; the KMS latches RED. */
-    public JsonNode forceAttack() throws KmsCallException {
+    public JsonNode forceAttack() throws ClientException {
         return call(post("force_attack", Map.of()));
     }
 
-    public JsonNode reset() throws KmsCallException {
+    public JsonNode reset() throws ClientException {
         return call(post("reset", Map.of()));
     }
 
     /** Switches the persistent eavesdropper; {@code interceptRate} is the fraction of qubits Eve measures. */
-    public JsonNode setEve(boolean active, double interceptRate) throws KmsCallException {
+    public JsonNode setEve(boolean active, double interceptRate) throws ClientException {
         if (!(interceptRate >= 0 && interceptRate <= 1)) {
             throw new IllegalArgumentException("intercept rate must be within 0..1, got " + interceptRate);
         }
@@ -67,12 +68,12 @@ public final class KmsOperatorClient {
      * Creates a one-time enrollment code for {@code deviceId} ({@code POST /admin/enrollments});
      * the answer carries {@code enrollment_uri} and {@code expires_at}.
      */
-    public JsonNode createEnrollment(String deviceId) throws KmsCallException {
+    public JsonNode createEnrollment(String deviceId) throws ClientException {
         return call(post("admin/enrollments", Map.of("device_id", deviceId)));
     }
 
     /** The newest audit entries, newest first. */
-    public List<AuditEntry> recentAudit(int limit) throws KmsCallException {
+    public List<AuditEntry> recentAudit(int limit) throws ClientException {
         HttpUrl url = base.newBuilder().addPathSegments("admin/audit")
                 .addQueryParameter("limit", Integer.toString(limit)).build();
         JsonNode json = call(authorized(new Request.Builder().url(url).get()).build());
@@ -102,12 +103,12 @@ public final class KmsOperatorClient {
         return authorized(new Request.Builder().url(base.resolve(path)).get()).build();
     }
 
-    private Request post(String path, Map<String, Object> body) throws KmsCallException {
+    private Request post(String path, Map<String, Object> body) throws ClientException {
         try {
             return authorized(new Request.Builder().url(base.resolve(path))
                     .post(RequestBody.create(MAPPER.writeValueAsBytes(body), JSON))).build();
         } catch (IOException e) {
-            throw new KmsCallException("cannot encode the request to " + path);
+            throw new ClientException(ClientException.Problem.PROTOCOL, "cannot encode the request to " + path);
         }
     }
 
@@ -116,41 +117,46 @@ public final class KmsOperatorClient {
         return request;
     }
 
-    private JsonNode call(Request request) throws KmsCallException {
+    private JsonNode call(Request request) throws ClientException {
         String where = request.method() + " " + request.url().encodedPath();
         try (Response response = http.newCall(request).execute()) {
             ResponseBody body = response.body();
             String text = body.string();
             JsonNode json = text.isBlank() ? MAPPER.createObjectNode() : parse(text, where);
             if (!response.isSuccessful()) {
-                throw new KmsCallException("The KMS refused " + where + " (HTTP " + response.code() + "): "
+                throw new ClientException(ClientException.Problem.OPERATION_REFUSED, "The KMS refused " + where + " (HTTP " + response.code() + "): "
                         + describeError(json, response.message()));
             }
             return json;
-        } catch (KmsCallException e) {
+        } catch (ClientException e) {
             throw e;
         } catch (ConnectException | UnknownHostException e) {
-            throw new KmsCallException("The KMS at " + base + " cannot be reached. Is it running?");
+            throw unreachable("The KMS at " + base + " cannot be reached. Is it running?");
         } catch (javax.net.ssl.SSLException e) {
-            throw new KmsCallException("The KMS at " + base + " is not trusted: " + KmsOperatorClient.tlsProblem(e));
+            throw unreachable("The KMS at " + base + " is not trusted: " + KmsOperatorClient.tlsProblem(e));
         } catch (SocketTimeoutException e) {
-            throw new KmsCallException("The KMS at " + base + " did not answer " + where + " in time.");
+            throw unreachable("The KMS at " + base + " did not answer " + where + " in time.");
         } catch (IOException e) {
-            throw new KmsCallException("The call " + where + " to " + base + " failed: " + e.getClass().getSimpleName());
+            throw unreachable("The call " + where + " to " + base + " failed: " + e.getClass().getSimpleName());
         }
     }
 
-    /** A TLS failure in operator words: the pin comes from the KMS's CA (DESIGN §7). */
+    private static ClientException unreachable(String message) {
+        return new ClientException(ClientException.Problem.KMS_UNREACHABLE, message);
+    }
+
+    /** A TLS failure in operator words: the pin comes from the KMS's own CA. */
     static String tlsProblem(javax.net.ssl.SSLException e) {
         return "its certificate does not chain to the pinned QSTCS CA (" + KmsTrust.caFile(java.nio.file.Path.of("$QSTCS_HOME"))
                 + " or $" + KmsTrust.ENV + ")" + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
-    private static JsonNode parse(String text, String where) throws KmsCallException {
+    private static JsonNode parse(String text, String where) throws ClientException {
         try {
             return MAPPER.readTree(text);
         } catch (IOException e) {
-            throw new KmsCallException("The KMS answered " + where + " with something that is not JSON.");
+            throw new ClientException(ClientException.Problem.WRONG_URL,
+                    "The KMS answered " + where + " with something that is not JSON.");
         }
     }
 

@@ -1,4 +1,4 @@
-package qstcs.console;
+package qstcs.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public record RelayStats(int onlineDevices, long messagesRelayed, long queuedFrames, String linkStatus) {
 
-    static RelayStats fromJson(JsonNode json) {
+    public static RelayStats fromJson(JsonNode json) {
         JsonNode online = json.path("online");
         int count = json.has("online_count") ? json.path("online_count").asInt()
                 : online.isArray() ? online.size() : online.asInt(0);

@@ -1,4 +1,4 @@
-package qstcs.console;
+package qstcs.client;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,19 +13,20 @@ import qstcs.crypto.tls.CaFingerprint;
 import qstcs.crypto.tls.PinnedCaTrust;
 
 /**
- * How the console trusts the KMS over TLS (DESIGN §7): it pins the QSTCS CA by its SHA-256
+ * How an operator tool trusts the KMS over TLS: it pins the QSTCS CA by its SHA-256
  * fingerprint, taken from {@code QSTCS_CA_FINGERPRINT} if set (a console on another machine),
  * else from the CA certificate the KMS keeps in {@code $QSTCS_HOME/kms/ca.crt}. Without either,
  * https:// connections fail with a message saying where the pin comes from.
  */
-final class KmsTrust {
-    static final String ENV = "QSTCS_CA_FINGERPRINT";
+public final class KmsTrust {
+    public static final String ENV = "QSTCS_CA_FINGERPRINT";
     static final String CA_FILE = "ca.crt";
 
     private KmsTrust() {
     }
 
-    static Optional<PinnedCaTrust> load(Path home, Map<String, String> env) {
+    /** The pin for the KMS and relay: from {@code env}, else from the CA certificate under {@code home}. */
+    public static Optional<PinnedCaTrust> load(Path home, Map<String, String> env) {
         String fromEnv = env.get(ENV);
         if (fromEnv != null && !fromEnv.isBlank()) {
             return Optional.of(PinnedCaTrust.of(CaFingerprint.parse(fromEnv)));
@@ -39,13 +40,13 @@ final class KmsTrust {
             X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
             return Optional.of(PinnedCaTrust.of(CaFingerprint.of(ca)));
         } catch (IOException | CertificateException | ClassCastException e) {
-            System.err.println("console: cannot read the QSTCS CA certificate " + file + " ("
+            System.err.println("operator: cannot read the QSTCS CA certificate " + file + " ("
                     + e.getClass().getSimpleName() + "); https:// connections will not be trusted");
             return Optional.empty();
         }
     }
 
-    static Path caFile(Path home) {
+    public static Path caFile(Path home) {
         return home.resolve("kms").resolve(CA_FILE);
     }
 }

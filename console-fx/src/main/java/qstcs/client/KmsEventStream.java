@@ -1,4 +1,4 @@
-package qstcs.console;
+package qstcs.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,19 +15,19 @@ import okhttp3.sse.EventSources;
 
 /**
  * Keeps one Server-Sent-Events subscription to the KMS {@code /events} open and re-opens it after
- * any loss with a capped backoff. Callbacks arrive on OkHttp or scheduler threads, never on the FX
- * thread; the {@link Sink} decides how to hand them over. A stream that stays silent longer than
- * {@link #SILENCE_LIMIT} counts as lost: the KMS sends a round event every half second, so silence
- * means a dead connection that TCP has not noticed yet.
+ * any loss with a capped backoff. Callbacks arrive on OkHttp or scheduler threads; the {@link Sink}
+ * decides how to hand them over (the console hops to the FX thread). A stream that stays silent
+ * longer than {@link #SILENCE_LIMIT} counts as lost: the KMS sends a round event every half second,
+ * so silence means a dead connection that TCP has not noticed yet.
  */
-final class KmsEventStream implements AutoCloseable {
-    static final Duration SILENCE_LIMIT = Duration.ofSeconds(10);
+public final class KmsEventStream implements AutoCloseable {
+    public static final Duration SILENCE_LIMIT = Duration.ofSeconds(10);
     private static final long FIRST_RETRY_MS = 250;
     private static final long MAX_RETRY_MS = 2_000;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** Receives the stream's life cycle and events (on a background thread). */
-    interface Sink {
+    public interface Sink {
         void connected();
 
         void event(String type, JsonNode data);
@@ -44,7 +44,7 @@ final class KmsEventStream implements AutoCloseable {
     private EventSource current;
     private boolean closed;
 
-    KmsEventStream(OkHttpClient http, KmsOperatorClient kms, Sink sink) {
+    public KmsEventStream(OkHttpClient http, KmsOperatorClient kms, Sink sink) {
         this.kms = kms;
         this.factory = EventSources.createFactory(http.newBuilder().readTimeout(SILENCE_LIMIT)
                 .retryOnConnectionFailure(false).build());
@@ -56,7 +56,8 @@ final class KmsEventStream implements AutoCloseable {
         });
     }
 
-    synchronized void start() {
+    /** Opens the stream; it re-opens by itself after any loss until {@link #close()}. */
+    public synchronized void start() {
         if (!closed && current == null) {
             current = factory.newEventSource(kms.eventsRequest(), new Listener());
         }
@@ -118,8 +119,7 @@ final class KmsEventStream implements AutoCloseable {
             try {
                 sink.event(type == null ? "message" : type, MAPPER.readTree(data));
             } catch (IOException e) {
-                // One malformed event must not take the console offline; the next one carries the state again.
-                System.err.println("console: ignoring a malformed '" + type + "' event from the KMS");
+                // One malformed event must not take the stream down; the next one carries the state again.
             }
         }
 

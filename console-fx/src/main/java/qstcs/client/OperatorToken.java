@@ -1,4 +1,4 @@
-package qstcs.console;
+package qstcs.client;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The operator credential the console sends on operator routes (DESIGN §7): taken from
+ * The operator credential sent on operator routes: taken from
  * {@code QSTCS_OPERATOR_TOKEN} if set, else from {@code $QSTCS_HOME/kms/operator.token}.
  * The KMS refuses operator routes without it (401). The value is never printed.
  */
 public final class OperatorToken {
-    static final String ENV = "QSTCS_OPERATOR_TOKEN";
+    public static final String ENV = "QSTCS_OPERATOR_TOKEN";
     private final String value;
 
     private OperatorToken(String value) {
@@ -33,7 +33,7 @@ public final class OperatorToken {
                 return text.isEmpty() ? Optional.empty() : Optional.of(new OperatorToken(text));
             }
         } catch (IOException e) {
-            System.err.println("console: cannot read " + file + " (" + e.getClass().getSimpleName()
+            System.err.println("operator: cannot read " + file + " (" + e.getClass().getSimpleName()
                     + "); operator actions will be sent without a token");
         }
         return Optional.empty();

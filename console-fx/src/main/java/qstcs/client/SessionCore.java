@@ -1,0 +1,646 @@
+package qstcs.client;
+
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import qstcs.crypto.keys.KemInit;
+import qstcs.crypto.keys.KemResp;
+import qstcs.crypto.seal.KeyRotationPolicy;
+import qstcs.crypto.seal.SealedFrame;
+
+/**
+ * Every decision of a chat session, with no thread, socket or timer of its own: which frames go
+ * now and which are held, what is resent and when, what a receipt confirms, what a breach wipes,
+ * when to re-key and reconnect. Inputs are method calls (a relay frame, a link reading, a tick of
+ * the resend timer); outputs go through a {@link Port} (send a frame, connect, schedule a retry),
+ * a {@link KeySource} and the listener. {@link SecureChatSession} is the I/O actor around it; tests
+ * drive it directly with a fake port and a fake clock.
+ *
+ * <p>Not thread-safe: one thread at a time (the actor's). {@link #state()}, {@link #link()} and
+ * {@link #onlineDevices()} may be read from any thread.
+ */
+final class SessionCore {
+    /** Exactly what a soldier sees when the link is breached (the brief's wording). */
+    static final String COMPROMISED_MESSAGE = "Connection lost — quantum channel compromised. Awaiting re-key.";
+    /**
+     * Unconfirmed messages per peer on the wire at once. Below the relay's offline queue (256
+     * frames) so that a retransmission burst to an offline peer never makes the relay drop the
+     * oldest ones (which would reach the peer out of order).
+     */
+    static final int WINDOW = 128;
+    /** An unconfirmed message this old on a live connection to an online peer is sent again. */
+    static final Duration RESEND_AFTER = Duration.ofSeconds(8);
+
+    /** The I/O the core asks for; the actor does it and reports back through the core's methods. */
+    interface Port {
+        /** Opens a new relay connection (the old one is already gone); it registers by itself. */
+        void connect();
+
+        void disconnect();
+
+        /** Sends a frame on the current connection; false when there is none. */
+        boolean send(String frame);
+
+        /** Calls {@link #retryDue()} on the session thread after {@code millis}, replacing any earlier retry. */
+        void retryAfter(long millis);
+
+        void cancelRetry();
+
+        /** The key service's link reading now. */
+        LinkStatus linkStatus() throws ClientException;
+
+        /** Starts following link changes; readings arrive through {@link #linkReading}. */
+        void watchLink();
+    }
+
+    private final ClientConfig config;
+    private final String me;
+    private final boolean hybrid;
+    private final Port port;
+    private final KeySource keys;
+    private final SessionClock clock;
+    private final SessionListener listener;
+    private final Backoff backoff;
+    private final HybridExchange exchange;
+    private final Map<String, PeerChannel> channels = new LinkedHashMap<>();
+    private final Map<String, PeerChannel> byOutgoingId = new LinkedHashMap<>();
+    private final Set<String> online = ConcurrentHashMap.newKeySet();
+
+    private volatile ConnectionState state = ConnectionState.IDLE;
+    private volatile LinkStatus link = LinkStatus.UNKNOWN;
+    private boolean connected;
+    private boolean registered;
+    private long generation;
+    private boolean everOnline;
+    private Runnable retryStep;
+    private KeyRotationPolicy rotation = KeyRotationPolicy.defaults();
+
+    SessionCore(ClientConfig config, Port port, KeySource keys, SessionClock clock, SessionListener listener) {
+        this.config = config;
+        this.me = config.deviceId();
+        this.hybrid = config.pqc();
+        this.port = Objects.requireNonNull(port);
+        this.keys = Objects.requireNonNull(keys);
+        this.clock = Objects.requireNonNull(clock);
+        this.listener = Objects.requireNonNull(listener);
+        this.backoff = new Backoff(config.backoffInitial(), config.backoffMax());
+        this.exchange = new HybridExchange(me);
+    }
+
+    ConnectionState state() {
+        return state;
+    }
+
+    LinkStatus link() {
+        return link;
+    }
+
+    Set<String> onlineDevices() {
+        return Set.copyOf(online);
+    }
+
+    // ---- commands ---------------------------------------------------------------------------------
+
+    void start(List<String> peers) {
+        if (state != ConnectionState.IDLE) {
+            return;
+        }
+        peers.forEach(this::channel);
+        setState(ConnectionState.CONNECTING, "Connecting to the key service at " + config.kmsUrl() + "…");
+        LinkStatus first;
+        try {
+            first = port.linkStatus();
+        } catch (ClientException e) {
+            fail(e);
+            return;
+        }
+        linkReading(first);
+        port.watchLink();
+        if (state != ConnectionState.COMPROMISED) {
+            rekeyAndConnect();
+        }
+    }
+
+    void open(String peer) {
+        PeerChannel c = channel(peer);
+        if (state == ConnectionState.ONLINE) {
+            ensureKey(c);
+        }
+    }
+
+    /**
+     * Queues message {@code id} for {@code peer}. It is shown at once in its true state (held while
+     * the link is breached, else waiting) and sent as soon as there is a key and a connection.
+     */
+    void send(String id, String peer, String text) {
+        PeerChannel c = channel(peer);
+        Instant now = clock.now();
+        PeerChannel.Outgoing o = c.enqueue(id, text, now);
+        byOutgoingId.put(id, c);
+        if (state == ConnectionState.COMPROMISED) {
+            o.state = DeliveryState.HELD;
+        }
+        emit(l -> l.messageAdded(new ChatMessage(id, peer, me, text, now, true,
+                c.currentKey().map(IssuedKey::keyId).orElse(null), o.state)));
+        if (state == ConnectionState.ONLINE) {
+            flush(c);
+        }
+    }
+
+    Optional<String> keyId(String peer) {
+        return Optional.ofNullable(channels.get(peer)).flatMap(PeerChannel::currentKey).map(IssuedKey::keyId);
+    }
+
+    void setMessagesPerKey(long budget) {
+        rotation = new KeyRotationPolicy(budget, rotation.maxAge());
+    }
+
+    void close() {
+        retryStep = null;
+        port.cancelRetry();
+        dropConnection();
+        channels.values().forEach(PeerChannel::wipeKeys);
+        setState(ConnectionState.CLOSED, "Closed.");
+    }
+
+    // ---- inputs -----------------------------------------------------------------------------------
+
+    /** One frame from the current relay connection, dispatched once on its type. */
+    void relayFrame(RelayFrame frame) {
+        switch (frame) {
+            case RelayFrame.Registered r -> onRegistered(r.online());
+            case RelayFrame.Presence p -> onPresence(p.deviceId(), p.online());
+            case RelayFrame.Ack a -> onAck(a.id());
+            case RelayFrame.Error e -> onRelayError(e.code(), e.message());
+            case RelayFrame.Link l -> {
+                // Fail closed unless the KMS itself says the link is fine (the relay may lag behind a reset).
+                if ("RED".equalsIgnoreCase(l.status()) && kmsSaysRed(true)) {
+                    compromise();
+                }
+            }
+            case RelayFrame.Chat c -> onChat(c.frame());
+            case RelayFrame.ReceiptFrame r -> onReceipt(r.receipt());
+            case RelayFrame.HandshakeInit i -> onKemInit(i.init());
+            case RelayFrame.HandshakeResp r -> onKemResp(r.resp());
+        }
+    }
+
+    /** The current relay connection is gone ({@code problem} null when it closed normally). */
+    void relayClosed(int code, ClientException problem) {
+        dropConnection();
+        if (inactive()) {
+            return;
+        }
+        if (problem != null && !everOnline && !problem.retryable()) {
+            fail(problem);
+            return;
+        }
+        // A lost connection while the KMS says RED is a breach, not a network hiccup. The relay's
+        // own RED (close code 4403) is confirmed with the KMS too: right after a reset the relay may
+        // still refuse for a moment, and that must not send the session back to waiting for a reset.
+        if (kmsSaysRed(code == RelayClient.CLOSE_LINK_RED)) {
+            compromise();
+            return;
+        }
+        setState(ConnectionState.RECONNECTING, problem != null ? problem.getMessage()
+                : "Relay connection lost — reconnecting…");
+        retryLater(this::connectRelay);
+    }
+
+    /** A link reading from the key service (the first one, or a change the watcher saw). */
+    void linkReading(LinkStatus s) {
+        LinkStatus before = link;
+        link = s;
+        emit(l -> l.linkChanged(s));
+        boolean breachedMeanwhile = before.version() >= 0 && s.attacksDetected() > before.attacksDetected();
+        if (state == ConnectionState.IDLE || state == ConnectionState.CLOSED || state == ConnectionState.FAILED) {
+            return;
+        }
+        if (s.compromised() || breachedMeanwhile) {
+            compromise();
+        }
+        if (!s.compromised() && state == ConnectionState.COMPROMISED) {
+            backoff.reset();
+            rekeyAndConnect();
+        }
+    }
+
+    /** Something went wrong that a person may want to know, outside the core (e.g. the link watcher). */
+    void problem(ClientException e) {
+        emit(l -> l.problem(e));
+    }
+
+    /**
+     * The resend timer: when the oldest unconfirmed message to an online peer got no receipt in
+     * {@link #RESEND_AFTER}, a frame went missing, and everything unconfirmed to that peer goes again.
+     */
+    void resendTick() {
+        if (state != ConnectionState.ONLINE) {
+            return;
+        }
+        long now = clock.nanoTime();
+        for (PeerChannel c : channels.values()) {
+            if (!online.contains(c.peer())) {
+                continue;
+            }
+            List<PeerChannel.Outgoing> unconfirmed = c.unconfirmed();
+            if (!unconfirmed.isEmpty()) {
+                PeerChannel.Outgoing oldest = unconfirmed.getFirst();
+                if (oldest.sentOn == generation && now - oldest.sentAtNanos > RESEND_AFTER.toNanos()) {
+                    c.resendAll();
+                    flush(c);
+                }
+            }
+        }
+    }
+
+    /** The retry asked for with {@link Port#retryAfter} is due. */
+    void retryDue() {
+        Runnable step = retryStep;
+        retryStep = null;
+        if (step != null && !inactive()) {
+            step.run();
+        }
+    }
+
+    // ---- connection and keys ------------------------------------------------------------------------
+
+    /** Gets a key for every conversation, then (re)connects to the relay. */
+    private void rekeyAndConnect() {
+        setState(everOnline ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING,
+                everOnline ? "Re-keying…" : "Fetching keys…");
+        for (PeerChannel c : channels.values()) {
+            ensureKey(c);
+            if (state == ConnectionState.COMPROMISED || state == ConnectionState.FAILED) {
+                return;
+            }
+        }
+        connectRelay();
+    }
+
+    /** Fetches the pair key with {@code c}'s peer if none is held; false (and state changed) on failure. */
+    private boolean ensureKey(PeerChannel c) {
+        if (c.hasKey()) {
+            return true;
+        }
+        try {
+            c.useKey(keys.pairKey(c.peer(), hybrid, false), clock.now());
+            announceKey(c);
+            return true;
+        } catch (ClientException e) {
+            if (e.problem() == ClientException.Problem.LINK_COMPROMISED) {
+                compromise();
+            } else if (!everOnline) {
+                fail(e);
+            } else {
+                emit(l -> l.problem(e));
+                retryLater(this::rekeyAndConnect);
+            }
+            return false;
+        }
+    }
+
+    /** Follows the peer to key {@code keyId} (it rotated, or re-keyed first); false when the key service says no. */
+    private boolean follow(PeerChannel c, String keyId) {
+        try {
+            c.useKey(keys.keyById(keyId), clock.now());
+            announceKey(c);
+            return true;
+        } catch (ClientException e) {
+            keyCallFailed(e);
+            return false;
+        }
+    }
+
+    private void rotate(PeerChannel c) {
+        try {
+            c.useKey(keys.pairKey(c.peer(), hybrid, true), clock.now());
+            announceKey(c);
+        } catch (ClientException e) {
+            // Keep the old key rather than stall: the budget is a hygiene limit, not a hard stop.
+            keyCallFailed(e);
+        }
+    }
+
+    /** A key call failed after start-up: a RED link is a breach, anything else is reported. */
+    private void keyCallFailed(ClientException e) {
+        if (e.problem() == ClientException.Problem.LINK_COMPROMISED) {
+            compromise();
+        } else {
+            emit(l -> l.problem(e));
+        }
+    }
+
+    private void connectRelay() {
+        if (inactive()) {
+            return;
+        }
+        setState(everOnline ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING,
+                "Connecting to the relay at " + config.relayUrl() + "…");
+        dropConnection();
+        generation++;
+        registered = false;
+        connected = true;
+        port.connect();
+    }
+
+    private void dropConnection() {
+        // Without a connection nobody is known to be online (the next "registered" says who is).
+        online.forEach(d -> emit(l -> l.presenceChanged(d, false)));
+        online.clear();
+        if (connected) {
+            connected = false;
+            port.disconnect();
+        }
+    }
+
+    /** Asks the KMS whether the link is RED; {@code ifUnknown} decides when the KMS cannot answer. */
+    private boolean kmsSaysRed(boolean ifUnknown) {
+        try {
+            LinkStatus now = port.linkStatus();
+            linkReading(now);
+            return now.compromised() || state == ConnectionState.COMPROMISED;
+        } catch (ClientException e) {
+            emit(l -> l.problem(e));
+            return ifUnknown;
+        }
+    }
+
+    // ---- relay frames -------------------------------------------------------------------------------
+
+    private void onRegistered(List<String> devices) {
+        everOnline = true;
+        registered = true;
+        backoff.reset();
+        online.clear();
+        devices.stream().filter(d -> !d.equals(me)).forEach(online::add);
+        online.forEach(d -> emit(l -> l.presenceChanged(d, true)));
+        setState(ConnectionState.ONLINE, "Online — end-to-end encrypted.");
+        for (PeerChannel c : channels.values()) {
+            // A new connection: whatever the old one carried may be lost, so everything unconfirmed goes again.
+            c.resendAll();
+            flush(c);
+        }
+    }
+
+    private void onPresence(String device, boolean isOnline) {
+        if (device.equals(me)) {
+            return;
+        }
+        boolean changed = isOnline ? online.add(device) : online.remove(device);
+        if (changed) {
+            emit(l -> l.presenceChanged(device, isOnline));
+        }
+        PeerChannel c = channels.get(device);
+        if (isOnline && c != null && state == ConnectionState.ONLINE) {
+            // The relay's queue for it may have been lost (e.g. a relay restart): resend what is unconfirmed.
+            c.resendAll();
+            flush(c);
+        }
+    }
+
+    private void onAck(String id) {
+        PeerChannel c = byOutgoingId.get(id);
+        if (c != null) {
+            c.outgoing(id).ifPresent(o -> advance(o, DeliveryState.RELAYED));
+        }
+    }
+
+    private void onRelayError(String code, String message) {
+        if ("replaced".equals(code)) {
+            fail(new ClientException(ClientException.Problem.REGISTRATION_REJECTED,
+                    me + " signed in from another window or machine; this one was disconnected."));
+        } else if (!registered) {
+            fail(new ClientException(ClientException.Problem.REGISTRATION_REJECTED,
+                    "The relay refused to register " + me + ": " + (message.isEmpty() ? code : message) + "."));
+        }
+        // Errors about single frames (rate, queue overflow) leave the message unconfirmed:
+        // it is retransmitted on the next reconnect or when the peer comes back online.
+    }
+
+    private void onChat(SealedFrame frame) {
+        String sender = frame.sender();
+        if (!me.equals(frame.recipient()) || sender.equals(me)) {
+            return;
+        }
+        PeerChannel c = channel(sender);
+        String id = frame.id();
+        String keyId = frame.keyId();
+        switch (c.screen(frame)) {
+            case DUPLICATE -> {
+                if (c.knows(keyId)) {
+                    sendReceipt(c, id, keyId); // a retransmission: confirm again, show once
+                    return;
+                } // under a key we do not hold yet: fetch it below, then confirm
+            }
+            case TOO_OLD -> {
+                return;
+            }
+            case FRESH -> { }
+        }
+        if (!c.knows(keyId) && !follow(c, keyId)) {
+            return;
+        }
+        Optional<String> text;
+        try {
+            text = c.open(frame);
+        } catch (GeneralSecurityException e) {
+            emit(l -> l.problem(new ClientException(ClientException.Problem.PROTOCOL,
+                    "A message from " + sender + " failed its integrity check and was dropped.")));
+            return;
+        }
+        text.ifPresent(t -> emit(l -> l.messageAdded(new ChatMessage(id, sender, sender, t,
+                Instant.ofEpochSecond(frame.timestamp()), false, keyId, DeliveryState.DELIVERED))));
+        sendReceipt(c, id, keyId);
+    }
+
+    /** Confirms frame {@code id} to the peer, with a mac under the key the frame came under. */
+    private void sendReceipt(PeerChannel c, String id, String keyId) {
+        c.receiptTag(id, keyId).ifPresent(mac -> port.send(new Receipt(id, me, c.peer(), keyId, mac).toJson()));
+    }
+
+    private void onReceipt(Receipt r) {
+        PeerChannel c = byOutgoingId.get(r.id());
+        if (c == null || !c.peer().equals(r.sender()) || !c.receiptGenuine(r.id(), r.keyId(), r.mac())) {
+            return; // not ours, or not made with our pair key: the message stays unconfirmed
+        }
+        c.confirm(r.id()).ifPresent(o -> {
+            byOutgoingId.remove(r.id());
+            advance(o, DeliveryState.DELIVERED);
+            flush(c); // a slot in the window is free
+        });
+    }
+
+    private void onKemInit(KemInit init) {
+        if (!hybrid || !init.recipient().equals(me)) {
+            return;
+        }
+        PeerChannel c = channel(init.sender());
+        if (!c.knows(init.keyId()) && !follow(c, init.keyId())) {
+            return;
+        }
+        handshakeStep(c, init.sender(), exchange.answer(c, init));
+    }
+
+    private void onKemResp(KemResp resp) {
+        PeerChannel c = channels.get(resp.sender());
+        if (c != null && resp.recipient().equals(me)) {
+            handshakeStep(c, resp.sender(), exchange.complete(c, resp));
+        }
+    }
+
+    private void handshakeStep(PeerChannel c, String peer, HybridExchange.Step step) {
+        step.reply().ifPresent(port::send);
+        switch (step.result()) {
+            case TAMPERED -> emit(l -> l.problem(new ClientException(ClientException.Problem.HANDSHAKE_TAMPERED,
+                    "The post-quantum key exchange with " + peer + " failed its authentication check: someone on"
+                            + " the path tampered with it. Messages to " + peer + " stay unsent.")));
+            case COMPLETED -> {
+                announceKey(c);
+                flush(c);
+            }
+            case IGNORED, REPEATED -> { }
+        }
+    }
+
+    // ---- delivery -----------------------------------------------------------------------------------
+
+    /**
+     * Sends the unconfirmed messages of {@code c} that this connection has not carried yet, oldest
+     * first, keeping at most {@link #WINDOW} unconfirmed on the wire. The receiver drops the copies
+     * it already has by id, so resending is always safe.
+     */
+    private void flush(PeerChannel c) {
+        if (state != ConnectionState.ONLINE || !ensureKey(c)) {
+            return;
+        }
+        if (!c.ready()) {
+            offerHandshake(c); // hybrid: nothing is sealed before the ML-KEM exchange completes
+            return;
+        }
+        int inFlight = c.inFlight(generation);
+        for (PeerChannel.Outgoing o : c.unconfirmed()) {
+            if (state != ConnectionState.ONLINE || !connected) {
+                return;
+            }
+            if (o.sentOn == generation) {
+                continue;
+            }
+            if (inFlight >= WINDOW) {
+                if (o.state == DeliveryState.HELD) {
+                    advance(o, DeliveryState.PENDING);
+                }
+                continue;
+            }
+            transmit(c, o);
+            inFlight++;
+        }
+    }
+
+    private void transmit(PeerChannel c, PeerChannel.Outgoing o) {
+        if (c.mustRotate(rotation, clock.now())) {
+            rotate(c);
+            if (!c.ready()) {
+                offerHandshake(c);
+                return;
+            }
+        }
+        if (port.send(c.seal(o))) {
+            o.sentOn = generation;
+            o.sentAtNanos = clock.nanoTime();
+            advance(o, DeliveryState.SENT);
+        }
+    }
+
+    /** Sends our {@code kem_init} for the current key once per connection (hybrid sessions only). */
+    private void offerHandshake(PeerChannel c) {
+        if (hybrid && connected) {
+            exchange.offer(c, generation).filter(port::send).ifPresent(sent -> c.kemInitSentOn = generation);
+        }
+    }
+
+    /** Moves {@code o} forward (a message never goes back, except to HELD on a breach). */
+    private void advance(PeerChannel.Outgoing o, DeliveryState next) {
+        if (next.compareTo(o.state) > 0) {
+            o.state = next;
+            emit(l -> l.deliveryChanged(o.id, next));
+        }
+    }
+
+    // ---- breach -------------------------------------------------------------------------------------
+
+    private void compromise() {
+        if (state == ConnectionState.COMPROMISED || state == ConnectionState.CLOSED) {
+            return;
+        }
+        retryStep = null;
+        port.cancelRetry();
+        dropConnection();
+        for (PeerChannel c : channels.values()) {
+            boolean had = c.hasKey();
+            c.wipeKeys();
+            if (had) {
+                emit(l -> l.keyChanged(c.peer(), null, false));
+            }
+            // Everything unconfirmed stays as plaintext here and is sealed again only with the new key.
+            for (PeerChannel.Outgoing o : c.unconfirmed()) {
+                o.sentOn = -1;
+                if (o.state != DeliveryState.HELD) {
+                    o.state = DeliveryState.HELD;
+                    emit(l -> l.deliveryChanged(o.id, DeliveryState.HELD));
+                }
+            }
+        }
+        setState(ConnectionState.COMPROMISED, COMPROMISED_MESSAGE);
+    }
+
+    // ---- plumbing -----------------------------------------------------------------------------------
+
+    /** Closed, failed or breached: nothing but a link reading (or nothing at all) moves the session on. */
+    private boolean inactive() {
+        return state == ConnectionState.CLOSED || state == ConnectionState.COMPROMISED
+                || state == ConnectionState.FAILED;
+    }
+
+    /** Tells listeners which key is in use with {@code c}'s peer once it can seal with it. */
+    private void announceKey(PeerChannel c) {
+        if (c.ready()) {
+            String id = c.currentKey().map(IssuedKey::keyId).orElse(null);
+            emit(l -> l.keyChanged(c.peer(), id, hybrid));
+        }
+    }
+
+    private PeerChannel channel(String peer) {
+        return channels.computeIfAbsent(peer, p -> new PeerChannel(me, p, hybrid));
+    }
+
+    private void fail(ClientException e) {
+        retryStep = null;
+        port.cancelRetry();
+        dropConnection();
+        emit(l -> l.problem(e));
+        setState(ConnectionState.FAILED, e.getMessage());
+    }
+
+    private void retryLater(Runnable step) {
+        retryStep = step;
+        port.retryAfter(backoff.nextDelayMillis());
+    }
+
+    private void setState(ConnectionState s, String message) {
+        state = s;
+        emit(l -> l.connectionChanged(s, message));
+    }
+
+    private void emit(Consumer<SessionListener> event) {
+        event.accept(listener);
+    }
+}

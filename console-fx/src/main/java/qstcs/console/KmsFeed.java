@@ -1,0 +1,235 @@
+package qstcs.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import javafx.application.Platform;
+import javafx.concurrent.Task;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import qstcs.client.AuditEntry;
+import qstcs.client.ClientException;
+import qstcs.client.KmsEventStream;
+import qstcs.client.KmsOperatorClient;
+import qstcs.client.LinkStatus;
+import qstcs.client.OperatorToken;
+
+/**
+ * What the console learns from the KMS: the event stream (status, rounds, keys, the eavesdropper,
+ * audit entries, router heartbeats) turned into the shown properties, a status read to seed it and
+ * after bursts of key events, and the audit log loaded once per connection. Every connection has a
+ * generation; whatever an older one reports after a reconnect is dropped.
+ */
+final class KmsFeed {
+    private static final long STATUS_REFRESH_NANOS = 2_000_000_000L;
+
+    private final OkHttpClient http;
+    private final Optional<OperatorToken> token;
+    private final Executor background;
+    private final ConsoleProperties shown;
+    private volatile int generation;
+    private KmsOperatorClient kms;
+    private KmsEventStream events;
+    private boolean statusRefreshPending;
+    private long lastStatusRead = System.nanoTime();
+
+    KmsFeed(OkHttpClient http, Optional<OperatorToken> token, Executor background, ConsoleProperties shown) {
+        this.http = http;
+        this.token = token;
+        this.background = background;
+        this.shown = shown;
+    }
+
+    /** The operator client of the current KMS (commands use it too). */
+    KmsOperatorClient kms() {
+        return kms;
+    }
+
+    /** Follows the KMS at {@code base}, dropping the stream of the one before. */
+    void connect(HttpUrl base) {
+        stop();
+        int gen = ++generation;
+        kms = new KmsOperatorClient(http, base, token);
+        shown.stream.set(ConsoleProperties.StreamState.CONNECTING);
+        shown.offlineReason.set("connecting to " + base + " …");
+        events = new KmsEventStream(http, kms, new KmsEventStream.Sink() {
+            @Override
+            public void connected() {
+                onFx(gen, KmsFeed.this::onStreamOpen);
+            }
+
+            @Override
+            public void event(String type, JsonNode data) {
+                onFx(gen, () -> onEvent(type, data));
+            }
+
+            @Override
+            public void disconnected(String reason) {
+                onFx(gen, () -> {
+                    shown.stream.set(ConsoleProperties.StreamState.OFFLINE);
+                    shown.offlineReason.set(reason);
+                });
+            }
+        });
+        events.start();
+    }
+
+    /** Stops the stream; whatever is still under way reports to nobody. May be called from any thread. */
+    void stop() {
+        generation++;
+        if (events != null) {
+            events.close();
+            events = null;
+        }
+    }
+
+    /** A reading a command brought back, shown if it came from the KMS the console follows now. */
+    void commandRead(KmsOperatorClient from, LinkStatus status) {
+        if (from == kms) {
+            show(status);
+        }
+    }
+
+    private void show(LinkStatus status) {
+        lastStatusRead = System.nanoTime();
+        shown.show(status);
+    }
+
+    private boolean current(int gen) {
+        return gen == generation;
+    }
+
+    private void onFx(int gen, Runnable action) {
+        Platform.runLater(() -> {
+            if (current(gen)) {
+                action.run();
+            }
+        });
+    }
+
+    private void onStreamOpen() {
+        KmsOperatorClient client = kms;
+        int gen = generation;
+        Task<LinkStatus> seed = new Task<>() {
+            @Override
+            protected LinkStatus call() throws ClientException {
+                updateTitle("Read link status");
+                return client.linkStatus();
+            }
+        };
+        seed.setOnSucceeded(e -> {
+            if (current(gen)) {
+                show(seed.getValue());
+                shown.stream.set(ConsoleProperties.StreamState.LIVE);
+            }
+        });
+        seed.setOnFailed(e -> {
+            if (current(gen)) {
+                shown.offlineReason.set(OperatorCommands.describe(seed.getException()));
+            }
+        });
+        background.execute(seed);
+        loadAudit(client, gen);
+    }
+
+    private void loadAudit(KmsOperatorClient client, int gen) {
+        Task<List<AuditEntry>> load = new Task<>() {
+            @Override
+            protected List<AuditEntry> call() throws ClientException {
+                updateTitle("Read audit log");
+                return client.recentAudit(100);
+            }
+        };
+        load.setOnSucceeded(e -> {
+            if (current(gen)) {
+                shown.audit.loaded(load.getValue());
+            }
+        });
+        load.setOnFailed(e -> {
+            if (current(gen)) {
+                shown.notice.set(OperatorNotice.failure("Audit log unavailable",
+                        OperatorCommands.describe(load.getException())));
+            }
+        });
+        background.execute(load);
+    }
+
+    /** One event of the stream, on the FX thread. */
+    void onEvent(String type, JsonNode data) {
+        switch (type) {
+            case "status" -> {
+                if (data.has("total_keys_issued")) {
+                    show(LinkStatus.fromJson(data));
+                } else {
+                    if (data.has("status")) {
+                        shown.kmsState.set(LinkState.of(LinkStatus.Color.parse(data.path("status").asText())));
+                    }
+                    if (data.has("qber")) {
+                        shown.qber.set(data.path("qber").asDouble());
+                    }
+                    refreshStatusSoon();
+                }
+                if (shown.haveStatus()) {
+                    shown.stream.set(ConsoleProperties.StreamState.LIVE);
+                }
+            }
+            case "round" -> onRound(data);
+            case "key" -> refreshStatusSoon();
+            case "eve" -> {
+                shown.eveRate.set(data.path("eve_intercept_rate").asDouble(shown.eveRate.get()));
+                shown.eveActive.set(data.path("eve_active").asBoolean(shown.eveActive.get()));
+            }
+            case "audit" -> shown.audit.add(AuditEntry.fromJson(data));
+            case "router" -> {
+                shown.routerHeartbeat.set(RouterHeartbeat.fromJson(data, Instant.now()));
+                shown.refreshRouterSignal(Instant.now());
+            }
+            default -> { } // newer KMS event types are ignored by this console version
+        }
+    }
+
+    private void onRound(JsonNode data) {
+        RoundSample sample = RoundSample.fromJson(data, shown.keyRateBps.get());
+        shown.round.set(sample.round());
+        shown.lastRoundQber.set(sample.qber());
+        shown.keyRateBps.set(sample.keyRateBps());
+        if (data.has("pool_bits")) {
+            shown.poolBits.set(data.path("pool_bits").asLong());
+        } else if (System.nanoTime() - lastStatusRead > STATUS_REFRESH_NANOS) {
+            // Round events carry no pool size or key rate; those come with a status read, at most every 2 s.
+            refreshStatusSoon();
+        }
+        // A latched RED keeps showing the breach QBER on the gauge; the history stays live.
+        if (shown.kmsState.get() != LinkState.RED) {
+            shown.qber.set(sample.qber());
+        }
+        shown.latestRound.set(sample);
+    }
+
+    private void refreshStatusSoon() {
+        if (statusRefreshPending) {
+            return;
+        }
+        statusRefreshPending = true;
+        KmsOperatorClient client = kms;
+        int gen = generation;
+        Task<LinkStatus> refresh = new Task<>() {
+            @Override
+            protected LinkStatus call() throws Exception {
+                updateTitle("Refresh link status");
+                Thread.sleep(100); // coalesce a burst of key events into one read
+                return client.linkStatus();
+            }
+        };
+        refresh.setOnSucceeded(e -> {
+            statusRefreshPending = false;
+            if (current(gen)) {
+                show(refresh.getValue());
+            }
+        });
+        refresh.setOnFailed(e -> statusRefreshPending = false);
+        background.execute(refresh);
+    }
+}
