@@ -76,6 +76,7 @@ public final class ChatModel {
      * then starts the session, whose network work runs on its own threads.
      */
     private Path home = Path.of(System.getProperty("user.home"), ".qstcs");
+    private java.util.Optional<qstcs.client.KmeEndpoint> kme = java.util.Optional.empty();
 
     public boolean join(String device, String kmsUrl, String relayUrl, String peer, boolean withPqc) {
         ClientConfig config;
@@ -110,6 +111,11 @@ public final class ChatModel {
         this.home = stateHome;
     }
 
+    /** Take pair keys from this ETSI GS QKD 014 KME ({@code --key-source etsi014}); empty: the KMS's key routes. */
+    public void useKme(java.util.Optional<qstcs.client.KmeEndpoint> endpoint) {
+        this.kme = endpoint;
+    }
+
     /**
      * Enrolls with an enrollment string ({@code qstcs://…}) from the operator, off the FX thread,
      * saves the device's credentials under the state home and joins with them.
@@ -138,7 +144,14 @@ public final class ChatModel {
         });
     }
 
-    private boolean start(ClientConfig config, String peer, boolean withPqc) {
+    private boolean start(ClientConfig plain, String peer, boolean withPqc) {
+        ClientConfig config;
+        try {
+            config = kme.map(plain::withKme).orElse(plain);
+        } catch (IllegalArgumentException e) {
+            joinError.set(capitalized(e.getMessage()) + ".");
+            return false;
+        }
         leave();
         joinError.set("");
         deviceId.set(config.deviceId());

@@ -3,6 +3,7 @@ package qstcs.chat;
 import java.nio.file.Path;
 import java.util.Optional;
 import qstcs.client.ClientConfig;
+import qstcs.client.KmeEndpoint;
 
 /**
  * The command line of {@code ./qstcs chat} (DESIGN.md §2): {@code --device ID [--peer ID]
@@ -10,11 +11,12 @@ import qstcs.client.ClientConfig;
  * the window opens on its join view; with it, it joins at once (the demo needs no typing).
  */
 public record ChatOptions(Optional<String> device, Optional<String> peer, Path home, String kmsUrl, String relayUrl,
-                          Optional<String> enroll, boolean pqc, boolean enrollOnly) {
+                          Optional<String> enroll, boolean pqc, boolean enrollOnly, Optional<KmeEndpoint> kme) {
 
     static final String USAGE = """
             Usage: ./qstcs chat --device ID [--peer ID] [--home DIR] [--kms URL] [--relay URL]
                                 [--enroll STRING [--enroll-only]] [--pqc]
+                                [--key-source etsi014 --kme URL --sae-cert FILE.pem --ca FILE]
 
             Opens the soldier's chat window. End-to-end encrypted with AES-256-GCM keys from the
             KMS, which draws them from a (classically simulated) BB84 quantum link.
@@ -29,6 +31,12 @@ public record ChatOptions(Optional<String> device, Optional<String> peer, Path h
               --enroll-only     with --enroll: save the device's credentials and exit without a
                                 window (to prepare a machine before handing it over)
               --pqc             add the ML-KEM-768 hybrid handshake on top of the QKD key
+              --key-source etsi014  take pair keys from an ETSI GS QKD 014 KME (any vendor's,
+                                or this KMS's /api/v1/keys routes) instead of the KMS's key routes:
+                --kme URL       the KME, https://HOST:PORT
+                --sae-cert FILE this device's SAE key + certificate chain (PEM; CN = device id)
+                --ca FILE       the CA certificate(s) that sign the KME's server certificate
+                                (the relay, device token and link watch stay QSTCS)
             Window placement: -Dqstcs.window=X,Y,W,H (set through QSTCS_JAVA_OPTS).
             """;
 
@@ -42,6 +50,10 @@ public record ChatOptions(Optional<String> device, Optional<String> peer, Path h
         String enroll = null;
         boolean pqc = false;
         boolean enrollOnly = false;
+        String keySource = "qstcs";
+        String kme = null;
+        String saeCert = null;
+        String ca = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -53,19 +65,42 @@ public record ChatOptions(Optional<String> device, Optional<String> peer, Path h
                 case "--enroll" -> enroll = value(args, ++i, a);
                 case "--pqc" -> pqc = true;
                 case "--enroll-only" -> enrollOnly = true;
+                case "--key-source" -> keySource = value(args, ++i, a);
+                case "--kme" -> kme = value(args, ++i, a);
+                case "--sae-cert" -> saeCert = value(args, ++i, a);
+                case "--ca" -> ca = value(args, ++i, a);
                 default -> throw new IllegalArgumentException("unknown option '" + a + "' (see --help)");
             }
         }
         if (enrollOnly && enroll == null) {
             throw new IllegalArgumentException("--enroll-only needs --enroll STRING");
         }
+        Optional<KmeEndpoint> endpoint = switch (keySource) {
+            case "qstcs" -> {
+                if (kme != null || saeCert != null || ca != null) {
+                    throw new IllegalArgumentException("--kme, --sae-cert and --ca go with --key-source etsi014");
+                }
+                yield Optional.empty();
+            }
+            case "etsi014" -> {
+                if (kme == null || saeCert == null || ca == null) {
+                    throw new IllegalArgumentException("--key-source etsi014 needs --kme URL, --sae-cert FILE and --ca FILE");
+                }
+                try {
+                    yield Optional.of(KmeEndpoint.read(kme, Path.of(saeCert), Path.of(ca)));
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException(e.getMessage());
+                }
+            }
+            default -> throw new IllegalArgumentException("--key-source must be qstcs or etsi014, not '" + keySource + "'");
+        };
         ClientConfig.parseKmsUrl(kms);
         ClientConfig.parseRelayUrl(relay);
         Path homeDir = home != null ? Path.of(home)
                 : System.getenv("QSTCS_HOME") != null ? Path.of(System.getenv("QSTCS_HOME"))
                 : Path.of(System.getProperty("user.home"), ".qstcs");
         return new ChatOptions(Optional.ofNullable(device), Optional.ofNullable(peer), homeDir, kms, relay,
-                Optional.ofNullable(enroll), pqc, enrollOnly);
+                Optional.ofNullable(enroll), pqc, enrollOnly, endpoint);
     }
 
     private static String value(String[] args, int i, String option) {

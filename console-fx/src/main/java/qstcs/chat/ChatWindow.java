@@ -29,6 +29,7 @@ public final class ChatWindow {
         scene = new Scene(root, 760, 520);
         scene.getStylesheets().add(Objects.requireNonNull(ChatWindow.class.getResource(STYLESHEET)).toExternalForm());
         model.useHome(options.home());
+        model.useKme(options.kme());
         if (options.enroll().isPresent()) {
             model.joinWithEnrollment(options.enroll().get(), options.peer().orElse(null), options.pqc());
         } else {

@@ -19,7 +19,7 @@ import qstcs.crypto.tls.DeviceCredentials;
  */
 public record ClientConfig(String deviceId, URI kmsUrl, URI relayUrl, Optional<String> deviceToken,
                            Optional<CaFingerprint> caFingerprint, boolean pqc, Duration backoffInitial,
-                           Duration backoffMax) {
+                           Duration backoffMax, Optional<KmeEndpoint> kme) {
 
     /** Device routes answer only over TLS (DESIGN.md §2); the plain port 8000 refuses them. */
     public static final String DEFAULT_KMS_URL = "https://localhost:8443";
@@ -34,6 +34,7 @@ public record ClientConfig(String deviceId, URI kmsUrl, URI relayUrl, Optional<S
         Objects.requireNonNull(relayUrl, "relayUrl");
         deviceToken = Objects.requireNonNullElse(deviceToken, Optional.empty());
         caFingerprint = Objects.requireNonNullElse(caFingerprint, Optional.empty());
+        kme = Objects.requireNonNullElse(kme, Optional.empty());
         backoffInitial = Objects.requireNonNullElse(backoffInitial, Duration.ofMillis(200));
         backoffMax = Objects.requireNonNullElse(backoffMax, Duration.ofSeconds(5));
         if (backoffInitial.isNegative() || backoffInitial.isZero() || backoffMax.compareTo(backoffInitial) < 0) {
@@ -45,32 +46,45 @@ public record ClientConfig(String deviceId, URI kmsUrl, URI relayUrl, Optional<S
     /** A config with defaults for everything but the identity and the two server addresses. */
     public static ClientConfig of(String deviceId, String kmsUrl, String relayUrl) {
         return new ClientConfig(deviceId, parseKmsUrl(kmsUrl), parseRelayUrl(relayUrl), Optional.empty(),
-                Optional.empty(), false, null, null);
+                Optional.empty(), false, null, null, Optional.empty());
     }
 
     /** The configuration for saved credentials: TLS pinned to their CA, their token on every call. */
     public static ClientConfig of(DeviceCredentials saved) {
         return new ClientConfig(saved.deviceId(), saved.kmsUrl(), saved.relayUrl(), Optional.of(saved.deviceToken()),
-                Optional.of(saved.ca()), false, null, null);
+                Optional.of(saved.ca()), false, null, null, Optional.empty());
     }
 
     public ClientConfig withPqc(boolean on) {
-        return new ClientConfig(deviceId, kmsUrl, relayUrl, deviceToken, caFingerprint, on, backoffInitial, backoffMax);
+        return new ClientConfig(deviceId, kmsUrl, relayUrl, deviceToken, caFingerprint, on, backoffInitial, backoffMax, kme);
     }
 
     public ClientConfig withDeviceToken(String token) {
         return new ClientConfig(deviceId, kmsUrl, relayUrl, Optional.ofNullable(token), caFingerprint, pqc,
-                backoffInitial, backoffMax);
+                backoffInitial, backoffMax, kme);
     }
 
     /** Pins the QSTCS CA: TLS connections accept only certificates issued by it. */
     public ClientConfig withCaFingerprint(CaFingerprint pin) {
         return new ClientConfig(deviceId, kmsUrl, relayUrl, deviceToken, Optional.ofNullable(pin), pqc,
-                backoffInitial, backoffMax);
+                backoffInitial, backoffMax, kme);
     }
 
     public ClientConfig withBackoff(Duration initial, Duration max) {
-        return new ClientConfig(deviceId, kmsUrl, relayUrl, deviceToken, caFingerprint, pqc, initial, max);
+        return new ClientConfig(deviceId, kmsUrl, relayUrl, deviceToken, caFingerprint, pqc, initial, max, kme);
+    }
+
+    /**
+     * Takes pair keys from an ETSI GS QKD 014 KME instead of the QSTCS key routes (the relay,
+     * the device token and the link watch stay QSTCS). Its SAE id must be this device's id.
+     */
+    public ClientConfig withKme(KmeEndpoint endpoint) {
+        if (endpoint != null && !endpoint.saeId().equals(deviceId)) {
+            throw new IllegalArgumentException("the SAE certificate is for '" + endpoint.saeId() + "', but this device is '"
+                    + deviceId + "': peers ask the KME for keys under device ids");
+        }
+        return new ClientConfig(deviceId, kmsUrl, relayUrl, deviceToken, caFingerprint, pqc, backoffInitial, backoffMax,
+                Optional.ofNullable(endpoint));
     }
 
     public static String checkDeviceId(String id) {

@@ -19,6 +19,17 @@ public interface KeySource {
      */
     IssuedKey pairKey(String peer, boolean hybrid, boolean fresh) throws ClientException;
 
-    /** The key with id {@code keyId}: a peer sealed a frame under a key this device does not hold yet. */
-    IssuedKey keyById(String keyId) throws ClientException;
+    /**
+     * The key with id {@code keyId}: {@code peer} sealed a frame under a key this device does not
+     * hold yet (a key source where the sender made the key, such as an ETSI 014 KME, asks for it
+     * under the sender's name).
+     */
+    IssuedKey keyById(String peer, String keyId) throws ClientException;
+
+    /**
+     * The link was breached: forget every key held here too (a source that remembers keys it
+     * handed out must never hand a pre-breach key out again).
+     */
+    default void forgetAll() {
+    }
 }

@@ -84,7 +84,7 @@ public final class KmsClient implements KeySource {
 
     /** {@code GET /keys/{key_id}}. */
     @Override
-    public IssuedKey keyById(String keyId) throws ClientException {
+    public IssuedKey keyById(String peer, String keyId) throws ClientException {
         HttpUrl url = base.newBuilder().addPathSegment("keys").addPathSegment(keyId)
                 // A KMS without device tokens learns who asks from this parameter.
                 .addQueryParameter("device_id", config.deviceId()).build();

@@ -59,7 +59,8 @@ public final class SecureChatSession implements AutoCloseable {
         });
         ex.setRemoveOnCancelPolicy(true);
         this.actor = ex;
-        this.core = new SessionCore(config, new Io(), kms, SessionClock.SYSTEM, new Fanout());
+        KeySource keys = config.kme().<KeySource>map(Etsi014KeySource::new).orElse(kms);
+        this.core = new SessionCore(config, new Io(), keys, SessionClock.SYSTEM, new Fanout());
         this.linkWatcher = daemon(this::watchLink, "qstcs-link-watch-" + config.deviceId());
         actor.scheduleWithFixedDelay(() -> post(core::resendTick), RESEND_CHECK.toMillis(), RESEND_CHECK.toMillis(),
                 TimeUnit.MILLISECONDS);

@@ -311,7 +311,7 @@ final class SessionCore {
     /** Follows the peer to key {@code keyId} (it rotated, or re-keyed first); false when the key service says no. */
     private boolean follow(PeerChannel c, String keyId) {
         try {
-            c.useKey(keys.keyById(keyId), clock.now());
+            c.useKey(keys.keyById(c.peer(), keyId), clock.now());
             announceKey(c);
             return true;
         } catch (ClientException e) {
@@ -584,6 +584,7 @@ final class SessionCore {
         retryStep = null;
         port.cancelRetry();
         dropConnection();
+        keys.forgetAll();
         for (PeerChannel c : channels.values()) {
             boolean had = c.hasKey();
             c.wipeKeys();

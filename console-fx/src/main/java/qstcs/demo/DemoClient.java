@@ -72,6 +72,9 @@ final class DemoClient implements SessionListener, AutoCloseable {
     public void messageAdded(ChatMessage message) {
         if (!message.outgoing()) {
             received.add(message);
+        } else if (message.delivery() == DeliveryState.HELD) {
+            // A message typed while RED starts out held: no deliveryChanged follows until the re-key.
+            delivery.put(message.id(), DeliveryState.HELD);
         }
     }
 

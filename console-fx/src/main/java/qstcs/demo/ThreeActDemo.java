@@ -43,9 +43,25 @@ public final class ThreeActDemo {
     private final PrintStream out;
     private final long startNanos = System.nanoTime();
     private final List<String> failures = new ArrayList<>();
+    private final boolean sharedKey;
+    /** Every key id seen before the breach (current keys and the keys of received frames). */
+    private final java.util.Set<String> preBreachKeys = new java.util.HashSet<>();
 
     public ThreeActDemo(ClientConfig alpha, ClientConfig bravo, KmsOperatorClient operator, RelayStatsClient relay,
                         PrintStream out) {
+        this(alpha, bravo, operator, relay, out, true);
+    }
+
+    /**
+     * @param sharedKey whether both soldiers hold one pair key (the KMS's key routes). With an ETSI
+     *                  014 key source each sender seals under the key its own enc_keys made and
+     *                  the peer fetches it with dec_keys, so the two current key ids may differ;
+     *                  the acts then check that every frame opened and that no pre-breach key
+     *                  survives the reset.
+     */
+    public ThreeActDemo(ClientConfig alpha, ClientConfig bravo, KmsOperatorClient operator, RelayStatsClient relay,
+                        PrintStream out, boolean sharedKey) {
+        this.sharedKey = sharedKey;
         this.alphaConfig = alpha;
         this.bravoConfig = bravo;
         this.operator = operator;
@@ -84,11 +100,16 @@ public final class ThreeActDemo {
         if (!await("both soldiers online with a pair key", STEP, () -> alpha.online() && bravo.online())) {
             return null;
         }
-        if (!alpha.keyId().equals(bravo.keyId())) {
+        if (sharedKey && !alpha.keyId().equals(bravo.keyId())) {
             fail("Act 1: Alpha and Bravo hold different key ids");
             return null;
         }
-        say("  both online, shared key id " + shortId(alpha.keyId()));
+        if (sharedKey) {
+            say("  both online, shared key id " + shortId(alpha.keyId()));
+        } else {
+            say("  both online; ETSI 014 enc_keys gave Alpha key " + shortId(alpha.keyId()) + ", Bravo key "
+                    + shortId(bravo.keyId()) + " (each peer fetches the other's with dec_keys)");
+        }
         List<String> fromAlpha = List.of(alpha.send("Bravo, radio check. Over."), alpha.send("Move to grid 7. Over."));
         List<String> fromBravo = List.of(bravo.send("Alpha, loud and clear. Over."), bravo.send("Moving to grid 7. Out."));
         if (!await("four messages delivered (✓✓) both ways", STEP,
@@ -101,6 +122,10 @@ public final class ThreeActDemo {
                     + alpha.received.size());
             return null;
         }
+        preBreachKeys.add(alpha.keyId());
+        preBreachKeys.add(bravo.keyId());
+        alpha.received.forEach(m -> preBreachKeys.add(m.keyId()));
+        bravo.received.forEach(m -> preBreachKeys.add(m.keyId()));
         return alpha.keyId();
     }
 
@@ -160,6 +185,21 @@ public final class ThreeActDemo {
             return;
         }
         String newKey = alpha.keyId();
+        if (!sharedKey) {
+            String alphaFrom = alpha.received.getLast().keyId();
+            String bravoFrom = bravo.received.getLast().keyId();
+            if (newKey == null || bravo.keyId() == null || preBreachKeys.contains(newKey)
+                    || preBreachKeys.contains(bravo.keyId()) || preBreachKeys.contains(alphaFrom)
+                    || preBreachKeys.contains(bravoFrom)) {
+                fail("Act 3: a key from before the breach was used after the reset");
+                return;
+            }
+            say(String.format(Locale.ROOT, "  re-keyed by themselves over ETSI 014: Alpha %s, Bravo %s (none from before"
+                    + " the breach)", shortId(newKey), shortId(bravo.keyId())));
+            say(String.format(Locale.ROOT, "  reset → first delivery: %d ms; both held messages delivered ✓✓",
+                    millis(firstDelivery[0] - t0)));
+            return;
+        }
         if (newKey == null || newKey.equals(oldKey) || !newKey.equals(bravo.keyId())) {
             fail("Act 3: expected one new shared key id after the reset");
             return;

@@ -169,7 +169,7 @@ final class FakeNetwork {
         }
 
         @Override
-        public IssuedKey keyById(String keyId) throws ClientException {
+        public IssuedKey keyById(String peer, String keyId) throws ClientException {
             requireGreen();
             String hex = keysById.get(keyId);
             if (hex == null) {
