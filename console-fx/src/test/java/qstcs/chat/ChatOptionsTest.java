@@ -33,6 +33,20 @@ class ChatOptionsTest {
     }
 
     @Test
+    void theEtsi014KeySourceNeedsItsThreeSettingsAndReadsThem() {
+        assertTrue(ChatOptions.parse().kme().isEmpty());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ChatOptions.parse("--key-source", "etsi014",
+                "--kme", "https://kme:443")).getMessage().contains("--sae-cert"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ChatOptions.parse("--kme", "https://kme:443"))
+                .getMessage().contains("--key-source etsi014"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ChatOptions.parse("--key-source", "vendor"))
+                .getMessage().contains("qstcs or etsi014"));
+        String missing = assertThrows(IllegalArgumentException.class, () -> ChatOptions.parse("--key-source", "etsi014",
+                "--kme", "https://kme:443", "--sae-cert", "/nonexistent/sae.pem", "--ca", "/nonexistent/ca.crt")).getMessage();
+        assertTrue(missing.contains("/nonexistent/sae.pem"), missing);
+    }
+
+    @Test
     void mistakesAreNamed() {
         assertEquals("unknown option '--devise' (see --help)",
                 assertThrows(IllegalArgumentException.class, () -> ChatOptions.parse("--devise", "x")).getMessage());
