@@ -175,10 +175,12 @@ public final class ThreeActDemo {
         say("  KMS: " + answer.path("status").asText("?"));
         long[] firstDelivery = {-1};
         if (!await("both soldiers re-keyed and the held messages delivered", STEP, () -> {
-            if (firstDelivery[0] < 0 && (alpha.received.size() > alphaBefore || bravo.received.size() > bravoBefore)) {
+            // Read once: a delivery between this read and the checks below must not finish the wait unstamped.
+            boolean grown = alpha.received.size() > alphaBefore || bravo.received.size() > bravoBefore;
+            if (firstDelivery[0] < 0 && grown) {
                 firstDelivery[0] = System.nanoTime();
             }
-            return alpha.online() && bravo.online() && alpha.received.size() == alphaBefore + 1
+            return grown && alpha.online() && bravo.online() && alpha.received.size() == alphaBefore + 1
                     && bravo.received.size() == bravoBefore + 1
                     && (alpha.allDelivered(held.subList(0, 1)) && bravo.allDelivered(held.subList(1, 2)));
         })) {
