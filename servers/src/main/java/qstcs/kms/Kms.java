@@ -60,7 +60,7 @@ final class Kms implements AutoCloseable {
         Etsi014Kme etsi;
         try {
             etsi = new Etsi014Kme(Etsi014Limits.defaults(settings.kmeId()),
-                    LocalCa.loadOrCreate(dir, clock).certificate(), dir, clock);
+                    LocalCa.loadOrCreate(dir, clock).certificate(), dir, clock, audit::append);
         } catch (IOException e) {
             audit.close();
             throw new UncheckedIOException("cannot load or create the local CA in " + dir + ": " + e.getMessage(), e);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.InstantSource;
 
+import qstcs.kms.identity.SecurityAudit;
 import qstcs.kms.pki.SaeRegistry;
 
 /**
@@ -14,13 +15,16 @@ public final class Etsi014Kme {
     private final Etsi014Limits limits;
     private final DeliveredKeys delivered;
     private final SaeAuthenticator authenticator;
+    private final SecurityAudit audit;
 
     /**
      * @param ca     the local CA whose SAE certificates identify callers
      * @param kmsDir the KMS state directory holding the {@link SaeRegistry}
+     * @param audit  where refused SAE requests are recorded
      */
-    public Etsi014Kme(Etsi014Limits limits, X509Certificate ca, Path kmsDir, InstantSource clock) {
+    public Etsi014Kme(Etsi014Limits limits, X509Certificate ca, Path kmsDir, InstantSource clock, SecurityAudit audit) {
         this.limits = limits;
+        this.audit = audit;
         this.delivered = new DeliveredKeys(clock);
         this.authenticator = new SaeAuthenticator(ca, SaeRegistry.watching(kmsDir), clock);
     }
@@ -31,7 +35,7 @@ public final class Etsi014Kme {
 
     /** The routes, drawing from {@code supply}. */
     public Etsi014Service service(LinkKeySupply supply, long maxBodyBytes) {
-        return new Etsi014Service(limits, authenticator, supply, delivered, maxBodyBytes);
+        return new Etsi014Service(limits, authenticator, supply, delivered, maxBodyBytes, audit);
     }
 
     /** Breach or reset: keys not yet fetched by their slaves are wiped. */

@@ -23,6 +23,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import qstcs.crypto.keys.SecretBytes;
+import qstcs.kms.identity.Authenticator;
+import qstcs.kms.identity.SecurityAudit;
 import qstcs.server.common.ApiError;
 import qstcs.server.common.Json;
 import qstcs.server.common.JsonRequest;
@@ -43,9 +45,11 @@ public final class Etsi014Service implements HttpService {
     private final LinkKeySupply supply;
     private final DeliveredKeys delivered;
     private final long maxBodyBytes;
+    private final SecurityAudit audit;
 
     Etsi014Service(Etsi014Limits limits, SaeAuthenticator authenticator, LinkKeySupply supply, DeliveredKeys delivered,
-                   long maxBodyBytes) {
+                   long maxBodyBytes, SecurityAudit audit) {
+        this.audit = audit;
         this.limits = limits;
         this.authenticator = authenticator;
         this.supply = supply;
@@ -59,10 +63,17 @@ public final class Etsi014Service implements HttpService {
     }
 
     private void handle(ServerRequest req, ServerResponse res) {
+        String caller = null;
         try {
-            String caller = authenticator.authenticate(req);
+            caller = authenticator.authenticate(req);
             dispatch(caller, req, res);
         } catch (EtsiError e) {
+            if (e.status() == 401) {
+                // Like every other refusal of the KMS: audited with route, caller and reason, never a key.
+                audit.record("auth_failure", (caller == null ? "anonymous" : "sae:" + caller) + "@"
+                        + Authenticator.peerAddress(req), req.prologue().method().text() + " " + req.path().path()
+                        + " refused (401): " + e.getMessage());
+            }
             sendError(res, e);
         } catch (ApiError e) {
             // Body limits and JSON syntax from the shared readers: still the standard's 400.

@@ -203,10 +203,11 @@ class Etsi014ConformanceTest {
     }
 
     @Test
-    void anSaeThatWasNotASlaveGets401AndTheSlaveStillGetsTheKey() {
+    void anSaeThatWasNotASlaveGets401AndTheSlaveStillGetsTheKey() throws InterruptedException {
         String id = alice.encKeys("SAE_Bob", "{}").json().get("keys").get(0).get("key_ID").asText();
         SaeClient.Reply third = dave.decKeys("SAE_Alice", id);
         assertEquals(401, third.code(), third.toString());
+        awaitAudit("SAE SAE_Dave was not a slave");
         assertEquals(200, bob.decKeys("SAE_Alice", id).code(), "a refused third party consumed nothing");
     }
 
@@ -298,7 +299,7 @@ class Etsi014ConformanceTest {
     // --- 401 ----------------------------------------------------------------------------------
 
     @Test
-    void withoutAClientCertificateOrWithATokenItIs401() {
+    void withoutAClientCertificateOrWithATokenItIs401() throws InterruptedException {
         PinnedCaTrust trust = PinnedCaTrust.of(kms.ca());
         OkHttpClient anonymous = new OkHttpClient.Builder()
                 .sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager()).build();
@@ -312,6 +313,26 @@ class Etsi014ConformanceTest {
                 .header("Authorization", "Bearer " + kms.issueDeviceToken("SAE_Alice")).build()).code());
         assertEquals(401, SaeClient.call(new OkHttpClient(), new Request.Builder()
                 .url(kms.plainUrl() + "/api/v1/keys/SAE_Bob/status").build()).code(), "plain HTTP carries no certificate");
+        awaitAudit("GET /api/v1/keys/SAE_Bob/status refused (401)");
+    }
+
+    /** Waits (observable state, at most 10 s) until the audit log holds an auth_failure with {@code text}. */
+    private static void awaitAudit(String text) throws InterruptedException {
+        PinnedCaTrust trust = PinnedCaTrust.of(kms.ca());
+        OkHttpClient op = new OkHttpClient.Builder()
+                .sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager()).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            SaeClient.Reply audit = SaeClient.call(op, new Request.Builder().url(kms.tlsUrl() + "/admin/audit?limit=200")
+                    .header("Authorization", "Bearer " + kms.operatorToken()).build());
+            for (JsonNode e : audit.json().path("entries")) {
+                if (e.path("kind").asText().equals("auth_failure") && e.path("detail").asText().contains(text)) {
+                    return;
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "no auth_failure audit entry containing '" + text + "'");
+            Thread.sleep(20);
+        }
     }
 
     @Test
