@@ -2,6 +2,8 @@ package qstcs.relay;
 
 import java.util.regex.Pattern;
 
+import qstcs.crypto.wire.DeviceId;
+
 /**
  * Reads the header of a client frame with {@link HeaderScanner}: only the top-level fields
  * {@code type}, {@code id}, {@code sender}, {@code recipient} (and {@code device_id}, {@code token}
@@ -11,8 +13,6 @@ import java.util.regex.Pattern;
  */
 final class FrameReader {
 
-    /** Device ids: what a soldier's call sign needs, nothing that could confuse a log or a URL. */
-    static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     /** Frame ids: UUIDs in practice; anything printable without quotes or spaces is accepted. */
     static final Pattern FRAME_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 
@@ -56,11 +56,6 @@ final class FrameReader {
         }
     }
 
-    /** Same as {@link #DEVICE_ID}, without a matcher per frame. */
-    static boolean isDeviceId(String s) {
-        return matches(s, 64, false);
-    }
-
     /** Same as {@link #FRAME_ID}, without a matcher per frame. */
     static boolean isFrameId(String s) {
         return matches(s, 128, true);
@@ -91,9 +86,8 @@ final class FrameReader {
                 if (h.deviceId() == null) {
                     return new Rejected(ErrorCode.MISSING_FIELD, "register needs 'device_id'");
                 }
-                if (!isDeviceId(h.deviceId())) {
-                    return new Rejected(ErrorCode.BAD_FIELD,
-                            "device_id must be 1-64 characters of A-Z a-z 0-9 _ . -");
+                if (!DeviceId.isValid(h.deviceId())) {
+                    return new Rejected(ErrorCode.BAD_FIELD, "device_id must be " + DeviceId.RULE);
                 }
                 return new Header(new FrameHeader("register", null, null, null, h.deviceId(), h.token()));
             }
@@ -119,7 +113,7 @@ final class FrameReader {
         if (h.recipient() == null) {
             return new Rejected(ErrorCode.MISSING_FIELD, "missing field 'recipient'", h.id());
         }
-        if (!h.recipient().equals(FrameHeader.EVERYONE) && !isDeviceId(h.recipient())) {
+        if (!h.recipient().equals(FrameHeader.EVERYONE) && !DeviceId.isValid(h.recipient())) {
             return new Rejected(ErrorCode.BAD_FIELD, "recipient must be a device id or \"*\"", h.id());
         }
         // A token belongs to register only; the header of a routable frame never holds one.

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import qstcs.crypto.wire.DeviceId;
 import qstcs.crypto.wire.FlatJson;
 
 /**
@@ -100,8 +101,8 @@ public record DeviceCredentials(String deviceId, String deviceToken, URI kmsUrl,
     }
 
     private static String checkDeviceId(String id) {
-        if (id == null || !EnrollmentUri.DEVICE_ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("device id must be 1–64 letters, digits, '_', '.' or '-'");
+        if (!DeviceId.isValid(id)) {
+            throw new IllegalArgumentException("device id must be " + DeviceId.RULE + " (" + DeviceId.problem(id) + ")");
         }
         return id;
     }
