@@ -2,6 +2,7 @@ package qstcs.kms;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import qstcs.crypto.link.LinkColour;
 import qstcs.server.common.Json;
 
 /**
@@ -79,7 +80,7 @@ final class KmsJson {
         ObjectNode o = Json.object();
         o.put("error", COMPROMISED);
         o.put("qber", round6(qber));
-        o.put("status", LinkStatus.RED.name());
+        o.put("status", LinkColour.RED.name());
         return o;
     }
 

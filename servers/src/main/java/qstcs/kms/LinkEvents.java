@@ -2,6 +2,7 @@ package qstcs.kms;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import qstcs.crypto.link.LinkColour;
 import qstcs.server.common.Json;
 
 /**
@@ -26,7 +27,7 @@ final class LinkEvents implements LinkListener {
     }
 
     @Override
-    public void statusChanged(LinkSnapshot now, LinkStatus before, String cause) {
+    public void statusChanged(LinkSnapshot now, LinkColour before, String cause) {
         ObjectNode status = KmsJson.status(now);
         status.put("previous", before.name());
         status.put("cause", cause);

@@ -1,5 +1,7 @@
 package qstcs.kms;
 
+import qstcs.crypto.link.LinkColour;
+
 /**
  * Observers of the link (event stream, audit log, metrics). Called by {@link LinkState} while it
  * holds its lock, so every observer sees events in the order they happened; implementations must
@@ -9,7 +11,7 @@ interface LinkListener {
     default void roundCompleted(RoundReport round, LinkSnapshot after) {
     }
 
-    default void statusChanged(LinkSnapshot now, LinkStatus before, String cause) {
+    default void statusChanged(LinkSnapshot now, LinkColour before, String cause) {
     }
 
     default void breach(double qber, boolean forced, int keysRevoked) {
@@ -40,7 +42,7 @@ interface LinkListener {
             }
 
             @Override
-            public void statusChanged(LinkSnapshot now, LinkStatus before, String cause) {
+            public void statusChanged(LinkSnapshot now, LinkColour before, String cause) {
                 for (LinkListener l : listeners) {
                     l.statusChanged(now, before, cause);
                 }

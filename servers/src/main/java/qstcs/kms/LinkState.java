@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import qstcs.crypto.keys.SecretBytes;
+import qstcs.crypto.link.LinkColour;
 
 /**
  * The link state machine, the key pool and the issued pair keys, behind one lock so that a key
@@ -34,7 +35,7 @@ final class LinkState {
     private final Map<UUID, PairKey> byId = new HashMap<>();
 
     // Guarded by lock.
-    private LinkStatus status = LinkStatus.GREEN;
+    private LinkColour status = LinkColour.GREEN;
     private double qber;
     private double lastRoundQber;
     private long version = 1;
@@ -128,7 +129,7 @@ final class LinkState {
                 if (measured) {
                     lastRoundQber = report.estimatedQber();
                 }
-                boolean keep = status != LinkStatus.RED && !report.breach();
+                boolean keep = status != LinkColour.RED && !report.breach();
                 if (keep && keyBits != null && keyBitLength > 0) {
                     pool.deposit(keyBits, keyBitLength);
                 }
@@ -137,16 +138,16 @@ final class LinkState {
                 cached = null;
                 // The round event goes out before any status change it causes, so subscribers see cause then effect.
                 listener.roundCompleted(report, snapshotLocked());
-                if (status == LinkStatus.RED) {
+                if (status == LinkColour.RED) {
                     return;
                 }
                 if (report.breach()) {
                     breachLocked(report.estimatedQber(), report.forced(), "QBER " + percent(report.estimatedQber())
-                            + " at or above " + percent(LinkStatus.RED_QBER) + " in round " + report.round());
+                            + " at or above " + percent(LinkColour.RED_QBER) + " in round " + report.round());
                 } else if (measured) {
                     qber = report.estimatedQber();
                     cached = null;
-                    LinkStatus next = LinkStatus.forQber(qber);
+                    LinkColour next = LinkColour.forQber(qber);
                     if (next != status) {
                         changeStatusLocked(next, "round " + report.round() + " QBER " + percent(qber));
                     }
@@ -166,7 +167,7 @@ final class LinkState {
      */
     void breach(double breachQber, boolean forced, String cause) {
         synchronized (lock) {
-            if (status != LinkStatus.RED) {
+            if (status != LinkColour.RED) {
                 breachLocked(breachQber, forced, cause);
             }
         }
@@ -185,12 +186,12 @@ final class LinkState {
         }
         currentByPair.clear();
         activeKeys = 0;
-        changeStatusLocked(LinkStatus.RED, (forced ? "forced attack: " : "breach: ") + cause);
+        changeStatusLocked(LinkColour.RED, (forced ? "forced attack: " : "breach: ") + cause);
         listener.breach(breachQber, forced, revoked);
     }
 
-    private void changeStatusLocked(LinkStatus next, String cause) {
-        LinkStatus before = status;
+    private void changeStatusLocked(LinkColour next, String cause) {
+        LinkColour before = status;
         status = next;
         changedAt = clock.instant();
         bumpVersionLocked();
@@ -212,7 +213,7 @@ final class LinkState {
     KeyRequest request(String device, String peer, boolean rotate) {
         DevicePair pair = DevicePair.of(device, peer);
         synchronized (lock) {
-            if (status == LinkStatus.RED) {
+            if (status == LinkColour.RED) {
                 return new KeyRequest.Compromised(qber);
             }
             Instant now = clock.instant();
@@ -336,7 +337,7 @@ final class LinkState {
             activeKeys = 0;
             keyRateBps = 0;
             qber = 0;
-            status = LinkStatus.GREEN;
+            status = LinkColour.GREEN;
             changedAt = clock.instant();
             bumpVersionLocked();
             listener.linkReset(actor, snapshotLocked());
