@@ -1,6 +1,7 @@
 package qstcs.kms;
 
 import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.link.LinkStatus;
 
 /**
  * Observers of the link (event stream, audit log, metrics). Called by {@link LinkState} while it
@@ -8,10 +9,10 @@ import qstcs.crypto.link.LinkColour;
  * therefore only enqueue or count, never block.
  */
 interface LinkListener {
-    default void roundCompleted(RoundReport round, LinkSnapshot after) {
+    default void roundCompleted(RoundReport round, LinkStatus after) {
     }
 
-    default void statusChanged(LinkSnapshot now, LinkColour before, String cause) {
+    default void statusChanged(LinkStatus now, LinkColour before, String cause) {
     }
 
     default void breach(double qber, boolean forced, int keysRevoked) {
@@ -28,21 +29,21 @@ interface LinkListener {
     default void eveChanged(boolean active, double rate, String actor) {
     }
 
-    default void linkReset(String actor, LinkSnapshot now) {
+    default void linkReset(String actor, LinkStatus now) {
     }
 
     /** Composes listeners; the order given is the order they are called. */
     static LinkListener all(LinkListener... listeners) {
         return new LinkListener() {
             @Override
-            public void roundCompleted(RoundReport round, LinkSnapshot after) {
+            public void roundCompleted(RoundReport round, LinkStatus after) {
                 for (LinkListener l : listeners) {
                     l.roundCompleted(round, after);
                 }
             }
 
             @Override
-            public void statusChanged(LinkSnapshot now, LinkColour before, String cause) {
+            public void statusChanged(LinkStatus now, LinkColour before, String cause) {
                 for (LinkListener l : listeners) {
                     l.statusChanged(now, before, cause);
                 }
@@ -77,7 +78,7 @@ interface LinkListener {
             }
 
             @Override
-            public void linkReset(String actor, LinkSnapshot now) {
+            public void linkReset(String actor, LinkStatus now) {
                 for (LinkListener l : listeners) {
                     l.linkReset(actor, now);
                 }

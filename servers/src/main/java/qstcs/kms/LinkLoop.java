@@ -9,6 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 
 import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.link.LinkStatus;
 import qstcs.crypto.qkd.KeyBits;
 import qstcs.crypto.qkd.LinkRound;
 import qstcs.crypto.qkd.RoundConfig;
@@ -68,7 +69,7 @@ final class LinkLoop implements QuantumLink {
     }
 
     @Override
-    public LinkSnapshot forceAttack(String actor) {
+    public LinkStatus forceAttack(String actor) {
         RoundReport r = runRound(FULL_INTERCEPT, true);
         if (!r.breach()) {
             // Only a very small round can stay under the threshold with Eve on every qubit;
@@ -98,7 +99,7 @@ final class LinkLoop implements QuantumLink {
     }
 
     private boolean hasKey() {
-        LinkSnapshot s = link.snapshot();
+        LinkStatus s = link.snapshot();
         return s.poolBits() > 0 || s.status() == LinkColour.RED;
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 
 import qstcs.crypto.keys.SecretBytes;
 import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.link.LinkStatus;
 
 /**
  * The link state machine, the key pool and the issued pair keys, behind one lock so that a key
@@ -51,9 +52,9 @@ final class LinkState {
     private long activeKeys;
 
     /** Rebuilt lazily after each change; written only under lock. */
-    private volatile LinkSnapshot cached;
+    private volatile LinkStatus cached;
     /** Completed (with the new snapshot) at the next version change. */
-    private volatile CompletableFuture<LinkSnapshot> nextChange = new CompletableFuture<>();
+    private volatile CompletableFuture<LinkStatus> nextChange = new CompletableFuture<>();
 
     LinkState(Limits limits, InstantSource clock, LinkListener listener) {
         this.limits = limits;
@@ -63,8 +64,8 @@ final class LinkState {
         this.changedAt = clock.instant();
     }
 
-    LinkSnapshot snapshot() {
-        LinkSnapshot s = cached;
+    LinkStatus snapshot() {
+        LinkStatus s = cached;
         if (s != null) {
             return s;
         }
@@ -73,10 +74,10 @@ final class LinkState {
         }
     }
 
-    private LinkSnapshot snapshotLocked() {
-        LinkSnapshot s = cached;
+    private LinkStatus snapshotLocked() {
+        LinkStatus s = cached;
         if (s == null) {
-            s = new LinkSnapshot(status, qber, keysIssued, sessions, attacks, activeKeys, eveActive, eveRate,
+            s = new LinkStatus(status, qber, keysIssued, sessions, attacks, activeKeys, eveActive, eveRate,
                     version, round, lastRoundQber, keyRateBps, pool.bits(), changedAt);
             cached = s;
         }
@@ -87,14 +88,14 @@ final class LinkState {
      * Returns at once when the current version differs from {@code knownVersion}, otherwise waits
      * until the next change or the timeout and returns the snapshot of that moment.
      */
-    LinkSnapshot awaitChange(long knownVersion, Duration timeout) throws InterruptedException {
+    LinkStatus awaitChange(long knownVersion, Duration timeout) throws InterruptedException {
         // The signal must be read BEFORE the snapshot: a change between the two reads then either
         // shows in the snapshot (answer at once) or completes this signal. Read after, a change in
         // between is missed and the poller sleeps until the next change or its timeout (seconds).
         // Both fields are volatile and written under the lock in bumpVersionLocked (cached cleared
         // before the signal is swapped), so this order is enough. LinkStateWakeUpTest guards it.
-        CompletableFuture<LinkSnapshot> next = nextChange;
-        LinkSnapshot now = snapshot();
+        CompletableFuture<LinkStatus> next = nextChange;
+        LinkStatus now = snapshot();
         if (now.version() != knownVersion) {
             return now;
         }
@@ -201,7 +202,7 @@ final class LinkState {
     private void bumpVersionLocked() {
         version++;
         cached = null;
-        CompletableFuture<LinkSnapshot> done = nextChange;
+        CompletableFuture<LinkStatus> done = nextChange;
         nextChange = new CompletableFuture<>();
         done.complete(snapshotLocked());
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 
+import qstcs.crypto.link.LinkColour;
 import qstcs.relay.OfflineQueue.Queued;
 
 /**
@@ -21,9 +22,8 @@ final class Switchboard {
 
     private static final System.Logger LOG = System.getLogger(Switchboard.class.getName());
 
-    /** Link status the relay assumes until the KMS says otherwise (or when it follows no KMS). */
+    /** What {@code /stats} says until the KMS has reported a colour (or when the relay follows no KMS). */
     static final String LINK_UNKNOWN = "UNKNOWN";
-    static final String LINK_RED = "RED";
 
     private final RelayLimits limits;
     private final Admission admission;
@@ -40,7 +40,8 @@ final class Switchboard {
     private final ConcurrentHashMap<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicLong queuedFrames = new AtomicLong();
-    private volatile String linkStatus = LINK_UNKNOWN;
+    /** The KMS's last reported colour; null until it reports one. */
+    private volatile LinkColour linkColour;
 
     Switchboard(RelayLimits limits, Admission admission, InstantSource clock) {
         this.limits = limits;
@@ -60,7 +61,7 @@ final class Switchboard {
 
     /** New sessions are refused while the link is RED (until the KMS reports it reset). */
     boolean acceptsNewSessions() {
-        return !LINK_RED.equals(linkStatus);
+        return linkColour != LinkColour.RED;
     }
 
     void opened(ClientConnection c) {
@@ -312,8 +313,14 @@ final class Switchboard {
 
     // --- link status -------------------------------------------------------------------------
 
+    /** The colour's name, or {@value #LINK_UNKNOWN} before the KMS has reported one. */
     String linkStatus() {
-        return linkStatus;
+        LinkColour colour = linkColour;
+        return colour == null ? LINK_UNKNOWN : colour.name();
+    }
+
+    boolean linkRed() {
+        return linkColour == LinkColour.RED;
     }
 
     /**
@@ -321,14 +328,14 @@ final class Switchboard {
      * and is closed with 4403, and queued frames are flushed: they are sealed under keys the KMS
      * has just revoked.
      */
-    void linkStatus(String status) {
-        String previous = linkStatus;
-        linkStatus = status;
-        if (status.equals(previous)) {
+    void linkStatus(LinkColour status) {
+        LinkColour previous = linkColour;
+        linkColour = status;
+        if (status == previous) {
             return;
         }
-        LOG.log(Level.INFO, "quantum link status {0} (was {1})", status, previous);
-        if (LINK_RED.equals(status)) {
+        LOG.log(Level.INFO, "quantum link status {0} (was {1})", status, previous == null ? LINK_UNKNOWN : previous);
+        if (status == LinkColour.RED) {
             stats.linkCuts.increment();
             int sessions = 0;
             for (ClientConnection c : connections) {
@@ -381,7 +388,7 @@ final class Switchboard {
     }
 
     private void cut(ClientConnection c) {
-        c.closeWith(RelayFrames.link(LINK_RED), ClientConnection.CLOSE_LINK_RED, "quantum link compromised");
+        c.closeWith(RelayFrames.link(LinkColour.RED.name()), ClientConnection.CLOSE_LINK_RED, "quantum link compromised");
         closed(c);
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.link.LinkStatus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,12 +30,12 @@ class LinkStateTest {
     private LinkListener recorder() {
         return new LinkListener() {
             @Override
-            public void roundCompleted(RoundReport r, LinkSnapshot after) {
+            public void roundCompleted(RoundReport r, LinkStatus after) {
                 events.add("round " + r.round());
             }
 
             @Override
-            public void statusChanged(LinkSnapshot s, LinkColour before, String cause) {
+            public void statusChanged(LinkStatus s, LinkColour before, String cause) {
                 events.add("status " + before + "->" + s.status());
             }
 
@@ -73,13 +74,13 @@ class LinkStateTest {
         round(0.02, 1);
         assertEquals(LinkColour.GREEN, link.snapshot().status());
         round(0.25, 1);
-        LinkSnapshot red = link.snapshot();
+        LinkStatus red = link.snapshot();
         assertEquals(LinkColour.RED, red.status());
         assertEquals(0.25, red.qber());
         assertEquals(1, red.attacksDetected());
         assertEquals(0, red.poolBits(), "pool flushed on breach");
         round(0.01, 4);
-        LinkSnapshot still = link.snapshot();
+        LinkStatus still = link.snapshot();
         assertEquals(LinkColour.RED, still.status(), "latched");
         assertEquals(0.25, still.qber(), "qber holds the breach value");
         assertEquals(0.01, still.lastRoundQber(), "last_round_qber is live");
@@ -110,7 +111,7 @@ class LinkStateTest {
         assertEquals(KeyAccessException.Reason.NOT_A_MEMBER, e.reason());
         assertEquals(KeyAccessException.Reason.UNKNOWN,
                 assertThrows(KeyAccessException.class, () -> link.lookup(UUID.randomUUID(), "Alpha")).reason());
-        LinkSnapshot s = link.snapshot();
+        LinkStatus s = link.snapshot();
         assertEquals(3, s.totalKeysIssued());
         assertEquals(2, s.totalSessions());
         assertEquals(2, s.activeSessions());
@@ -166,7 +167,7 @@ class LinkStateTest {
             }
             link.breach(0.2, true, "test");
         });
-        LinkSnapshot after = link.awaitChange(v, Duration.ofSeconds(30));
+        LinkStatus after = link.awaitChange(v, Duration.ofSeconds(30));
         assertEquals(LinkColour.RED, after.status());
         assertEquals(v + 1, after.version());
         waker.join();

@@ -6,6 +6,8 @@ import java.util.List;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
 
+import qstcs.crypto.link.LinkColour;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,7 +25,7 @@ class LinkRedTest {
     void redCutsEverySessionAndRefusesNewOnesUntilReset() throws Exception {
         try (RelayServer relay = RelayServer.start(RelaySettings.loopbackForTests())) {
             int port = relay.port();
-            relay.switchboard().linkStatus("GREEN");
+            relay.switchboard().linkStatus(LinkColour.GREEN);
             List<WsTestClient> clients = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 clients.add(WsTestClient.register(http, port, "Soldier_" + i));
@@ -33,7 +35,7 @@ class LinkRedTest {
             clients.get(0).next("ack");
             assertEquals(1, relay.switchboard().queuedFrames());
 
-            relay.switchboard().linkStatus("RED");
+            relay.switchboard().linkStatus(LinkColour.RED);
 
             for (WsTestClient c : clients) {
                 assertEquals("RED", c.next("link").get("status").asText());
@@ -52,7 +54,7 @@ class LinkRedTest {
                 assertTrue(res.body().string().startsWith("{\"link_status\":\"RED\""));
             }
 
-            relay.switchboard().linkStatus("GREEN");
+            relay.switchboard().linkStatus(LinkColour.GREEN);
             try (WsTestClient back = WsTestClient.register(http, port, "Soldier_0")) {
                 back.assertAlive();
             }
