@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.wire.CloseCode;
 import qstcs.relay.OfflineQueue.Queued;
 
 /**
@@ -171,7 +172,7 @@ final class Switchboard {
             stats.replaced.increment();
             stats.errors.increment();
             old.closeWith(RelayFrames.error(ErrorCode.REPLACED,
-                    "another connection registered as " + id, null), ClientConnection.CLOSE_REPLACED, "replaced");
+                    "another connection registered as " + id, null), CloseCode.REPLACED, "replaced");
             if (connections.remove(old)) {
                 closing.add(old);
             }
@@ -368,7 +369,7 @@ final class Switchboard {
         for (ClientConnection c : connections) {
             if (deviceId.equals(c.deviceId())) {
                 c.closeWith(RelayFrames.error(ErrorCode.REVOKED, "device " + deviceId + " was revoked by the operator",
-                        null), ClientConnection.CLOSE_REVOKED, "device revoked");
+                        null), CloseCode.REVOKED, "device revoked");
                 closed(c);
                 sessions++;
             }
@@ -388,7 +389,7 @@ final class Switchboard {
     }
 
     private void cut(ClientConnection c) {
-        c.closeWith(RelayFrames.link(LinkColour.RED.name()), ClientConnection.CLOSE_LINK_RED, "quantum link compromised");
+        c.closeWith(RelayFrames.link(LinkColour.RED.name()), CloseCode.LINK_RED, "quantum link compromised");
         closed(c);
     }
 
@@ -438,7 +439,7 @@ final class Switchboard {
     /** Closes every session (server shutdown). */
     void shutdown() {
         for (ClientConnection c : connections) {
-            c.closeWith(null, 1001, "relay shutting down");
+            c.closeWith(null, CloseCode.GOING_AWAY, "relay shutting down");
         }
         connections.clear();
     }

@@ -7,6 +7,7 @@ import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
 
 import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.wire.CloseCode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,7 +40,7 @@ class LinkRedTest {
 
             for (WsTestClient c : clients) {
                 assertEquals("RED", c.next("link").get("status").asText());
-                assertEquals(ClientConnection.CLOSE_LINK_RED, c.closeCode());
+                assertEquals(CloseCode.LINK_RED.code(), c.closeCode());
                 c.close();
             }
             assertEquals(0, relay.switchboard().queuedFrames(), "frames under revoked keys are flushed");
@@ -47,7 +48,7 @@ class LinkRedTest {
             // A new session is told at once and closed: no register, no relaying.
             try (WsTestClient refused = WsTestClient.connect(http, port)) {
                 assertEquals("RED", refused.next("link").get("status").asText());
-                assertEquals(ClientConnection.CLOSE_LINK_RED, refused.closeCode());
+                assertEquals(CloseCode.LINK_RED.code(), refused.closeCode());
             }
             try (var res = http.newCall(new okhttp3.Request.Builder()
                     .url("http://127.0.0.1:" + port + "/stats").build()).execute()) {
