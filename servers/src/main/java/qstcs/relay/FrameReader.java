@@ -20,7 +20,7 @@ final class FrameReader {
     sealed interface Result {
     }
 
-    record Header(FrameHeader header) implements Result {
+    record Header(RoutingHeader header) implements Result {
     }
 
     record Rejected(ErrorCode code, String message, String id) implements Result {
@@ -50,7 +50,7 @@ final class FrameReader {
                     return new Rejected(ErrorCode.BAD_FIELD,
                             "type, id, sender, recipient, device_id and token must be JSON strings");
                 }
-                return validate(new FrameHeader(scan.type, scan.id, scan.sender, scan.recipient, scan.deviceId,
+                return validate(new RoutingHeader(scan.type, scan.id, scan.sender, scan.recipient, scan.deviceId,
                         scan.token));
             }
         }
@@ -77,7 +77,7 @@ final class FrameReader {
         return true;
     }
 
-    private static Result validate(FrameHeader h) {
+    private static Result validate(RoutingHeader h) {
         if (h.type() == null) {
             return new Rejected(ErrorCode.MISSING_FIELD, "missing field 'type'", cleanId(h.id()));
         }
@@ -89,10 +89,10 @@ final class FrameReader {
                 if (!DeviceId.isValid(h.deviceId())) {
                     return new Rejected(ErrorCode.BAD_FIELD, "device_id must be " + DeviceId.RULE);
                 }
-                return new Header(new FrameHeader("register", null, null, null, h.deviceId(), h.token()));
+                return new Header(new RoutingHeader("register", null, null, null, h.deviceId(), h.token()));
             }
             case "ping" -> {
-                return new Header(new FrameHeader("ping", null, null, null, null, null));
+                return new Header(new RoutingHeader("ping", null, null, null, null, null));
             }
             default -> {
                 if (!h.isRoutable()) {
@@ -113,11 +113,11 @@ final class FrameReader {
         if (h.recipient() == null) {
             return new Rejected(ErrorCode.MISSING_FIELD, "missing field 'recipient'", h.id());
         }
-        if (!h.recipient().equals(FrameHeader.EVERYONE) && !DeviceId.isValid(h.recipient())) {
+        if (!h.recipient().equals(RoutingHeader.EVERYONE) && !DeviceId.isValid(h.recipient())) {
             return new Rejected(ErrorCode.BAD_FIELD, "recipient must be a device id or \"*\"", h.id());
         }
         // A token belongs to register only; the header of a routable frame never holds one.
-        return new Header(new FrameHeader(h.type(), h.id(), h.sender(), h.recipient(), null, null));
+        return new Header(new RoutingHeader(h.type(), h.id(), h.sender(), h.recipient(), null, null));
     }
 
     /** An id is echoed back in an error only when it is well-formed. */

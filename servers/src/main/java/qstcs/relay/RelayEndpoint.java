@@ -92,7 +92,7 @@ final class RelayEndpoint implements WsListener {
     private void handle(String text) {
         switch (FrameReader.read(text)) {
             case FrameReader.Rejected r -> switchboard.reject(connection, r.code(), r.message(), r.id());
-            case FrameReader.Header(FrameHeader h) -> {
+            case FrameReader.Header(RoutingHeader h) -> {
                 switch (h.type()) {
                     case "ping" -> connection.send(RelayFrames.PONG);
                     case "register" -> switchboard.register(connection, h);

@@ -114,7 +114,7 @@ final class Switchboard {
 
     // --- register ------------------------------------------------------------------------------
 
-    void register(ClientConnection c, FrameHeader h) {
+    void register(ClientConnection c, RoutingHeader h) {
         String id = h.deviceId();
         if (c.deviceId() != null) {
             if (c.deviceId().equals(id)) {
@@ -184,13 +184,13 @@ final class Switchboard {
     // --- routing -----------------------------------------------------------------------------
 
     /** Routes a validated routable frame from the registered connection {@code from}. */
-    void route(ClientConnection from, FrameHeader h, String text) {
+    void route(ClientConnection from, RoutingHeader h, String text) {
         if (!h.sender().equals(from.deviceId())) {
             reject(from, ErrorCode.SENDER_MISMATCH,
                     "sender must be " + from.deviceId() + ", the id this connection registered", h.id());
             return;
         }
-        if (FrameHeader.EVERYONE.equals(h.recipient())) {
+        if (RoutingHeader.EVERYONE.equals(h.recipient())) {
             int count = 0;
             byte[] frame = Outbox.encode(text);
             for (Mailbox box : mailboxes.values()) {
@@ -205,7 +205,7 @@ final class Switchboard {
         deliver(from, h, text);
     }
 
-    private void deliver(ClientConnection from, FrameHeader h, String text) {
+    private void deliver(ClientConnection from, RoutingHeader h, String text) {
         while (true) {
             Mailbox box = mailboxes.computeIfAbsent(h.recipient(), Mailbox::new);
             ClientConnection lost = null;
