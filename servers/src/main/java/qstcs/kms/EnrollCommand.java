@@ -24,7 +24,7 @@ import qstcs.kms.identity.KmsIdentity;
 import qstcs.kms.identity.ServiceToken;
 import qstcs.kms.pki.LocalCa;
 import qstcs.server.common.CommandLine;
-import qstcs.server.common.StateHome;
+import qstcs.crypto.home.StateHome;
 
 /**
  * {@code ./qstcs enroll ID}: prints an enrollment string for a new device. It asks the running

@@ -24,7 +24,7 @@ import qstcs.kms.identity.DeviceRegistry;
 import qstcs.kms.identity.KmsIdentity;
 import qstcs.kms.pki.LocalCa;
 import qstcs.server.common.JsonErrors;
-import qstcs.server.common.StateHome;
+import qstcs.crypto.home.StateHome;
 
 /** ./qstcs enroll against a running KMS identity service, and with the KMS down. */
 class EnrollCommandTest {

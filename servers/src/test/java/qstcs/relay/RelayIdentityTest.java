@@ -26,7 +26,7 @@ import qstcs.kms.identity.KmsIdentity;
 import qstcs.kms.pki.LocalCa;
 import qstcs.relay.auth.RelayIdentity;
 import qstcs.server.common.JsonErrors;
-import qstcs.server.common.StateHome;
+import qstcs.crypto.home.StateHome;
 
 /**
  * The relay with device identity: wss:// with a certificate from the local CA, register checked

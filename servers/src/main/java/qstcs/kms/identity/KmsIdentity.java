@@ -17,7 +17,7 @@ import qstcs.crypto.tls.DeviceCredentials;
 import qstcs.kms.pki.HostNames;
 import qstcs.kms.pki.LocalCa;
 import qstcs.kms.pki.ServerIdentity;
-import qstcs.server.common.StateHome;
+import qstcs.crypto.home.StateHome;
 
 /**
  * Everything identity-related a KMS needs at start, built in one call from its state directory:
