@@ -21,8 +21,8 @@ import qstcs.kms.identity.DeviceRegistry;
 import qstcs.kms.identity.EnrollmentCode;
 import qstcs.kms.identity.EnrollmentSettings;
 import qstcs.kms.identity.KmsIdentity;
-import qstcs.kms.identity.ServiceToken;
-import qstcs.kms.pki.LocalCa;
+import qstcs.server.auth.ServiceToken;
+import qstcs.server.pki.LocalCa;
 import qstcs.server.common.CommandLine;
 import qstcs.crypto.home.StateHome;
 

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import qstcs.crypto.link.LinkColour;
 import qstcs.crypto.wire.CloseCode;
 import qstcs.relay.OfflineQueue.Queued;
+import qstcs.relay.auth.Admission;
 
 /**
  * The relay's shared state: every open connection, one {@link Mailbox} per device id, the link

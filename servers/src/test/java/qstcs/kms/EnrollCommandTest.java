@@ -22,7 +22,7 @@ import qstcs.crypto.tls.EnrollmentUri;
 import qstcs.crypto.tls.DeviceCredentials;
 import qstcs.kms.identity.DeviceRegistry;
 import qstcs.kms.identity.KmsIdentity;
-import qstcs.kms.pki.LocalCa;
+import qstcs.server.pki.LocalCa;
 import qstcs.server.common.JsonErrors;
 import qstcs.crypto.home.StateHome;
 

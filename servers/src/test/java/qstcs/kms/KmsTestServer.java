@@ -28,7 +28,7 @@ import okhttp3.Response;
 import qstcs.crypto.qkd.QkdRandom;
 import qstcs.crypto.tls.PinnedCaTrust;
 import qstcs.crypto.wire.DeviceId;
-import qstcs.kms.pki.ServerIdentity;
+import qstcs.server.pki.ServerIdentity;
 import qstcs.server.common.CommandLine;
 
 /**

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import qstcs.crypto.tls.CaFingerprint;
 import qstcs.crypto.tls.PinnedCaTrust;
 import qstcs.crypto.wire.CloseCode;
-import qstcs.kms.pki.LocalCa;
+import qstcs.server.pki.LocalCa;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import qstcs.crypto.tls.PinnedCaTrust;
 import qstcs.crypto.wire.CloseCode;
 import qstcs.kms.identity.KmsIdentity;
-import qstcs.kms.pki.LocalCa;
+import qstcs.server.pki.LocalCa;
 import qstcs.relay.auth.RelayIdentity;
 import qstcs.server.common.JsonErrors;
 import qstcs.crypto.home.StateHome;

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import qstcs.crypto.wire.DeviceId;
 import qstcs.crypto.home.StateHome;
+import qstcs.server.auth.BearerTokens;
 
 /**
  * Enrolled devices and pending enrollment codes, persisted in an SQLite file under

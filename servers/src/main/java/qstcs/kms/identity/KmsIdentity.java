@@ -14,9 +14,11 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
 import qstcs.crypto.tls.DeviceCredentials;
-import qstcs.kms.pki.HostNames;
-import qstcs.kms.pki.LocalCa;
-import qstcs.kms.pki.ServerIdentity;
+import qstcs.server.auth.Role;
+import qstcs.server.auth.ServiceToken;
+import qstcs.server.pki.HostNames;
+import qstcs.server.pki.LocalCa;
+import qstcs.server.pki.ServerIdentity;
 import qstcs.crypto.home.StateHome;
 
 /**

@@ -1,4 +1,4 @@
-package qstcs.kms.pki;
+package qstcs.server.pki;
 
 import io.helidon.common.tls.Tls;
 import java.io.IOException;
