@@ -108,6 +108,11 @@ final class LinkState {
         }
     }
 
+    /** Long-polls parked in {@link #awaitChange} now: tests wait for one instead of sleeping. */
+    int parkedPolls() {
+        return nextChange.getNumberOfDependents();
+    }
+
     /** The intercept rate the next background round should use (0 when Eve is off). */
     double eveRateForNextRound() {
         synchronized (lock) {

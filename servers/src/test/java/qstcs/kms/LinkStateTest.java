@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import qstcs.testing.Await;
 
 import qstcs.crypto.link.LinkColour;
 import qstcs.crypto.link.LinkStatus;
@@ -160,11 +161,7 @@ class LinkStateTest {
         long v = link.snapshot().version();
         assertEquals(v, link.awaitChange(v - 1, Duration.ofSeconds(30)).version());
         Thread waker = Thread.ofVirtual().start(() -> {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException ignored) {
-                return;
-            }
+            Await.until("the poll is parked", () -> link.parkedPolls() > 0);
             link.breach(0.2, true, "test");
         });
         LinkStatus after = link.awaitChange(v, Duration.ofSeconds(30));
