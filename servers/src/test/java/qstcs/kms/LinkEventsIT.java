@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Long-poll and Server-Sent Events: how the guard, the relay and the console learn of changes. */
 @ExtendWith(LiveKms.class)
-class LinkEventsTest {
+class LinkEventsIT {
     private static KmsTestServer kms;
 
     @BeforeAll

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The brief's three acts over real HTTP against a real KMS with a real BB84 link. */
 @ExtendWith(LiveKms.class)
-class BriefStoryTest {
+class BriefStoryIT {
     private static KmsTestServer kms;
 
     @BeforeAll

@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code link} RED and is closed with 4403; new sessions are refused the same way until
  * {@code reset}, after which clients register again.
  */
-class KmsRedTest {
+class KmsRedIT {
 
     private static final Pattern PLAIN_URL = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)\\s+public");
     private static final Pattern TLS_URL = Pattern.compile("https://127\\.0\\.0\\.1:(\\d+)\\s");

@@ -20,7 +20,7 @@ import qstcs.crypto.wire.DeviceId;
  * device redeems one. Nothing in between may disagree.
  */
 @ExtendWith(LiveKms.class)
-class DeviceIdRuleTest {
+class DeviceIdRuleIT {
 
     private static KmsTestServer kms;
 

@@ -35,7 +35,7 @@ import qstcs.server.pki.LocalCa;
 import qstcs.server.common.JsonErrors;
 
 /** The identity routes on a real TLS listener, called by OkHttp pinning the CA. */
-class IdentityServiceTest {
+class IdentityServiceIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final MediaType JSON_TYPE = MediaType.get("application/json");

@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and no key is ever issued while RED.
  */
 @ExtendWith(LiveKms.class)
-class ConcurrencyTest {
+class ConcurrencyIT {
     private static final int THREADS = 16;
     private static final int REQUESTS = 1000;
 

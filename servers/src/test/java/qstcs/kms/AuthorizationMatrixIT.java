@@ -37,7 +37,7 @@ import qstcs.server.pki.LocalCa;
  * not pin the QSTCS CA cannot even complete the handshake.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class AuthorizationMatrixTest {
+class AuthorizationMatrixIT {
 
     /** Who is calling: the columns of the matrix. */
     enum Cred { NONE, DEVICE, OTHER_DEVICE, OPERATOR, REVOKED, ROUTER, RELAY }

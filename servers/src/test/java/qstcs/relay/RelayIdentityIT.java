@@ -33,7 +33,7 @@ import qstcs.crypto.home.StateHome;
  * The relay with device identity: wss:// with a certificate from the local CA, register checked
  * against the real KMS identity routes (token introspection over pinned TLS), revocation pushed.
  */
-class RelayIdentityTest {
+class RelayIdentityIT {
 
     @TempDir
     Path home;
