@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import qstcs.crypto.keys.SecretBytes;
 import qstcs.crypto.link.LinkColour;
 import qstcs.crypto.link.LinkStatus;
+import qstcs.crypto.qkd.KeyBits;
 
 /**
  * The link state machine, the key pool and the issued pair keys, behind one lock so that a key
@@ -121,46 +122,40 @@ final class LinkState {
     }
 
     /**
-     * Applies a finished round: updates QBER and status, deposits its key bits into the pool
-     * (unless RED), and wipes {@code keyBits} in every case.
+     * Applies a finished round: updates QBER and status and deposits its key bits into the pool
+     * (unless RED). The caller still owns {@code keyBits} and destroys it.
      */
-    void applyRound(RoundReport report, byte[] keyBits, int keyBitLength) {
+    void applyRound(RoundReport report, KeyBits keyBits) {
         synchronized (lock) {
-            try {
-                long now = System.nanoTime();
-                round = Math.max(round, report.round());
-                double seconds = lastRoundNanos == 0 ? 0 : (now - lastRoundNanos) / 1e9;
-                lastRoundNanos = now;
-                boolean measured = Double.isFinite(report.estimatedQber());
-                if (measured) {
-                    lastRoundQber = report.estimatedQber();
-                }
-                boolean keep = status != LinkColour.RED && !report.breach();
-                if (keep && keyBits != null && keyBitLength > 0) {
-                    pool.deposit(keyBits, keyBitLength);
-                }
-                // Rounds keep running while RED so the console sees live QBER, but nothing is kept.
-                keyRateBps = keep && seconds > 0 ? report.finalBits() / seconds : 0;
+            long now = System.nanoTime();
+            round = Math.max(round, report.round());
+            double seconds = lastRoundNanos == 0 ? 0 : (now - lastRoundNanos) / 1e9;
+            lastRoundNanos = now;
+            boolean measured = Double.isFinite(report.estimatedQber());
+            if (measured) {
+                lastRoundQber = report.estimatedQber();
+            }
+            boolean keep = status != LinkColour.RED && !report.breach();
+            if (keep && keyBits.length() > 0) {
+                pool.deposit(keyBits);
+            }
+            // Rounds keep running while RED so the console sees live QBER, but nothing is kept.
+            keyRateBps = keep && seconds > 0 ? report.finalBits() / seconds : 0;
+            cached = null;
+            // The round event goes out before any status change it causes, so subscribers see cause then effect.
+            listener.roundCompleted(report, snapshotLocked());
+            if (status == LinkColour.RED) {
+                return;
+            }
+            if (report.breach()) {
+                breachLocked(report.estimatedQber(), report.forced(), "QBER " + percent(report.estimatedQber())
+                        + " at or above " + percent(LinkColour.RED_QBER) + " in round " + report.round());
+            } else if (measured) {
+                qber = report.estimatedQber();
                 cached = null;
-                // The round event goes out before any status change it causes, so subscribers see cause then effect.
-                listener.roundCompleted(report, snapshotLocked());
-                if (status == LinkColour.RED) {
-                    return;
-                }
-                if (report.breach()) {
-                    breachLocked(report.estimatedQber(), report.forced(), "QBER " + percent(report.estimatedQber())
-                            + " at or above " + percent(LinkColour.RED_QBER) + " in round " + report.round());
-                } else if (measured) {
-                    qber = report.estimatedQber();
-                    cached = null;
-                    LinkColour next = LinkColour.forQber(qber);
-                    if (next != status) {
-                        changeStatusLocked(next, "round " + report.round() + " QBER " + percent(qber));
-                    }
-                }
-            } finally {
-                if (keyBits != null) {
-                    java.util.Arrays.fill(keyBits, (byte) 0);
+                LinkColour next = LinkColour.forQber(qber);
+                if (next != status) {
+                    changeStatusLocked(next, "round " + report.round() + " QBER " + percent(qber));
                 }
             }
         }
