@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import qstcs.crypto.tls.PinnedCaTrust;
 import qstcs.kms.KmsServer;
-import qstcs.kms.pki.IssueCertCommand;
+import qstcs.server.pki.IssueCertCommand;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -12,10 +12,12 @@ import qstcs.crypto.qkd.RoundConfig;
 import qstcs.kms.etsi014.Etsi014Kme;
 import qstcs.kms.etsi014.Etsi014Limits;
 import qstcs.kms.etsi014.Etsi014Service;
-import qstcs.kms.pki.LocalCa;
+import qstcs.kms.identity.AccessPolicy;
+import qstcs.server.pki.LocalCa;
 import qstcs.kms.identity.IdentityService;
 import qstcs.kms.identity.KmsIdentity;
 import qstcs.kms.identity.SecurityAudit;
+import qstcs.kms.identity.TokenAccess;
 
 /**
  * One KMS instance with all its collaborators, wired once: the link state, the BB84 loop, the
@@ -72,7 +74,7 @@ final class Kms implements AutoCloseable {
             }
 
             @Override
-            public void linkReset(String actor, LinkSnapshot now) {
+            public void linkReset(String actor, qstcs.crypto.link.LinkStatus now) {
                 etsi.linkBroken();
             }
         };

@@ -4,9 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -14,13 +12,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import qstcs.crypto.keys.KeyLength;
 import qstcs.crypto.keys.SecretBytes;
+import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.link.LinkStatus;
+import qstcs.crypto.qkd.KeyBits;
 import qstcs.kms.etsi014.LinkKeySupply;
 
 /**
- * The link state machine, the key pool and the issued pair keys, behind one lock so that a key
- * can never be issued after a breach has been decided (the breach and the issue decision are
- * serialised). GREEN/YELLOW follow each round's QBER; RED is latched until {@link #reset}.
+ * The link state machine, the key pool and the issued pair keys ({@link PairKeys}), behind one
+ * lock so that a key can never be issued after a breach has been decided (the breach and the
+ * issue decision are serialised). GREEN/YELLOW follow each round's QBER; RED is latched until {@link #reset}.
  * {@code version} grows on every status change and reset, and long-pollers wait for it.
  */
 final class LinkState {
@@ -33,11 +35,10 @@ final class LinkState {
     private final InstantSource clock;
     private final LinkListener listener;
     private final KeyPool pool;
-    private final Map<DevicePair, PairKey> currentByPair = new HashMap<>();
-    private final Map<UUID, PairKey> byId = new HashMap<>();
+    private final PairKeys keys = new PairKeys();
 
     // Guarded by lock.
-    private LinkStatus status = LinkStatus.GREEN;
+    private LinkColour status = LinkColour.GREEN;
     private double qber;
     private double lastRoundQber;
     private long version = 1;
@@ -50,12 +51,11 @@ final class LinkState {
     private long keysIssued;
     private long sessions;
     private long attacks;
-    private long activeKeys;
 
     /** Rebuilt lazily after each change; written only under lock. */
-    private volatile LinkSnapshot cached;
+    private volatile LinkStatus cached;
     /** Completed (with the new snapshot) at the next version change. */
-    private volatile CompletableFuture<LinkSnapshot> nextChange = new CompletableFuture<>();
+    private volatile CompletableFuture<LinkStatus> nextChange = new CompletableFuture<>();
 
     LinkState(Limits limits, InstantSource clock, LinkListener listener) {
         this.limits = limits;
@@ -65,8 +65,8 @@ final class LinkState {
         this.changedAt = clock.instant();
     }
 
-    LinkSnapshot snapshot() {
-        LinkSnapshot s = cached;
+    LinkStatus snapshot() {
+        LinkStatus s = cached;
         if (s != null) {
             return s;
         }
@@ -75,10 +75,10 @@ final class LinkState {
         }
     }
 
-    private LinkSnapshot snapshotLocked() {
-        LinkSnapshot s = cached;
+    private LinkStatus snapshotLocked() {
+        LinkStatus s = cached;
         if (s == null) {
-            s = new LinkSnapshot(status, qber, keysIssued, sessions, attacks, activeKeys, eveActive, eveRate,
+            s = new LinkStatus(status, qber, keysIssued, sessions, attacks, keys.active(), eveActive, eveRate,
                     version, round, lastRoundQber, keyRateBps, pool.bits(), changedAt);
             cached = s;
         }
@@ -89,14 +89,14 @@ final class LinkState {
      * Returns at once when the current version differs from {@code knownVersion}, otherwise waits
      * until the next change or the timeout and returns the snapshot of that moment.
      */
-    LinkSnapshot awaitChange(long knownVersion, Duration timeout) throws InterruptedException {
+    LinkStatus awaitChange(long knownVersion, Duration timeout) throws InterruptedException {
         // The signal must be read BEFORE the snapshot: a change between the two reads then either
         // shows in the snapshot (answer at once) or completes this signal. Read after, a change in
         // between is missed and the poller sleeps until the next change or its timeout (seconds).
         // Both fields are volatile and written under the lock in bumpVersionLocked (cached cleared
         // before the signal is swapped), so this order is enough. LinkStateWakeUpTest guards it.
-        CompletableFuture<LinkSnapshot> next = nextChange;
-        LinkSnapshot now = snapshot();
+        CompletableFuture<LinkStatus> next = nextChange;
+        LinkStatus now = snapshot();
         if (now.version() != knownVersion) {
             return now;
         }
@@ -109,6 +109,11 @@ final class LinkState {
         }
     }
 
+    /** Long-polls parked in {@link #awaitChange} now: tests wait for one instead of sleeping. */
+    int parkedPolls() {
+        return nextChange.getNumberOfDependents();
+    }
+
     /** The intercept rate the next background round should use (0 when Eve is off). */
     double eveRateForNextRound() {
         synchronized (lock) {
@@ -117,46 +122,40 @@ final class LinkState {
     }
 
     /**
-     * Applies a finished round: updates QBER and status, deposits its key bits into the pool
-     * (unless RED), and wipes {@code keyBits} in every case.
+     * Applies a finished round: updates QBER and status and deposits its key bits into the pool
+     * (unless RED). The caller still owns {@code keyBits} and destroys it.
      */
-    void applyRound(RoundReport report, byte[] keyBits, int keyBitLength) {
+    void applyRound(RoundReport report, KeyBits keyBits) {
         synchronized (lock) {
-            try {
-                long now = System.nanoTime();
-                round = Math.max(round, report.round());
-                double seconds = lastRoundNanos == 0 ? 0 : (now - lastRoundNanos) / 1e9;
-                lastRoundNanos = now;
-                boolean measured = Double.isFinite(report.estimatedQber());
-                if (measured) {
-                    lastRoundQber = report.estimatedQber();
-                }
-                boolean keep = status != LinkStatus.RED && !report.breach();
-                if (keep && keyBits != null && keyBitLength > 0) {
-                    pool.deposit(keyBits, keyBitLength);
-                }
-                // Rounds keep running while RED so the console sees live QBER, but nothing is kept.
-                keyRateBps = keep && seconds > 0 ? report.finalBits() / seconds : 0;
+            long now = System.nanoTime();
+            round = Math.max(round, report.round());
+            double seconds = lastRoundNanos == 0 ? 0 : (now - lastRoundNanos) / 1e9;
+            lastRoundNanos = now;
+            boolean measured = Double.isFinite(report.estimatedQber());
+            if (measured) {
+                lastRoundQber = report.estimatedQber();
+            }
+            boolean keep = status != LinkColour.RED && !report.breach();
+            if (keep && keyBits.length() > 0) {
+                pool.deposit(keyBits);
+            }
+            // Rounds keep running while RED so the console sees live QBER, but nothing is kept.
+            keyRateBps = keep && seconds > 0 ? report.finalBits() / seconds : 0;
+            cached = null;
+            // The round event goes out before any status change it causes, so subscribers see cause then effect.
+            listener.roundCompleted(report, snapshotLocked());
+            if (status == LinkColour.RED) {
+                return;
+            }
+            if (report.breach()) {
+                breachLocked(report.estimatedQber(), report.forced(), "QBER " + percent(report.estimatedQber())
+                        + " at or above " + percent(LinkColour.RED_QBER) + " in round " + report.round());
+            } else if (measured) {
+                qber = report.estimatedQber();
                 cached = null;
-                // The round event goes out before any status change it causes, so subscribers see cause then effect.
-                listener.roundCompleted(report, snapshotLocked());
-                if (status == LinkStatus.RED) {
-                    return;
-                }
-                if (report.breach()) {
-                    breachLocked(report.estimatedQber(), report.forced(), "QBER " + percent(report.estimatedQber())
-                            + " at or above " + percent(LinkStatus.RED_QBER) + " in round " + report.round());
-                } else if (measured) {
-                    qber = report.estimatedQber();
-                    cached = null;
-                    LinkStatus next = LinkStatus.forQber(qber);
-                    if (next != status) {
-                        changeStatusLocked(next, "round " + report.round() + " QBER " + percent(qber));
-                    }
-                }
-            } finally {
-                if (keyBits != null) {
-                    java.util.Arrays.fill(keyBits, (byte) 0);
+                LinkColour next = LinkColour.forQber(qber);
+                if (next != status) {
+                    changeStatusLocked(next, "round " + report.round() + " QBER " + percent(qber));
                 }
             }
         }
@@ -169,7 +168,7 @@ final class LinkState {
      */
     void breach(double breachQber, boolean forced, String cause) {
         synchronized (lock) {
-            if (status != LinkStatus.RED) {
+            if (status != LinkColour.RED) {
                 breachLocked(breachQber, forced, cause);
             }
         }
@@ -179,21 +178,13 @@ final class LinkState {
         qber = breachQber;
         attacks++;
         pool.flush();
-        int revoked = 0;
-        for (PairKey k : byId.values()) {
-            if (k.state() != PairKey.State.REVOKED) {
-                k.revoke();
-                revoked++;
-            }
-        }
-        currentByPair.clear();
-        activeKeys = 0;
-        changeStatusLocked(LinkStatus.RED, (forced ? "forced attack: " : "breach: ") + cause);
+        int revoked = keys.revokeAll();
+        changeStatusLocked(LinkColour.RED, (forced ? "forced attack: " : "breach: ") + cause);
         listener.breach(breachQber, forced, revoked);
     }
 
-    private void changeStatusLocked(LinkStatus next, String cause) {
-        LinkStatus before = status;
+    private void changeStatusLocked(LinkColour next, String cause) {
+        LinkColour before = status;
         status = next;
         changedAt = clock.instant();
         bumpVersionLocked();
@@ -203,7 +194,7 @@ final class LinkState {
     private void bumpVersionLocked() {
         version++;
         cached = null;
-        CompletableFuture<LinkSnapshot> done = nextChange;
+        CompletableFuture<LinkStatus> done = nextChange;
         nextChange = new CompletableFuture<>();
         done.complete(snapshotLocked());
     }
@@ -215,11 +206,11 @@ final class LinkState {
     KeyRequest request(String device, String peer, boolean rotate) {
         DevicePair pair = DevicePair.of(device, peer);
         synchronized (lock) {
-            if (status == LinkStatus.RED) {
+            if (status == LinkColour.RED) {
                 return new KeyRequest.Compromised(qber);
             }
             Instant now = clock.instant();
-            PairKey current = currentByPair.get(pair);
+            PairKey current = keys.current(pair);
             if (current != null && !rotate && current.servable(now, limits.keyMaxAge())) {
                 return grantLocked(current, false);
             }
@@ -228,40 +219,17 @@ final class LinkState {
                 return new KeyRequest.PoolEmpty();
             }
             PairKey fresh = new PairKey(UUID.randomUUID(), pair, now, limits.messageBudget(), drawn.get());
-            String replaced = null;
-            if (current != null) {
-                if (current.state() == PairKey.State.ACTIVE) {
-                    activeKeys--;
-                }
-                current.rotate();
-                replaced = current.id().toString();
-            }
-            currentByPair.put(pair, fresh);
-            byId.put(fresh.id(), fresh);
+            String replaced = keys.install(fresh);
             if ((sessions & 1023) == 1023) {
-                forgetOldRotatedLocked(now);
+                // Rotated keys stay readable for late frames, but not forever: after twice the key
+                // lifetime no honest frame can still need them, and the registry must not grow without bound.
+                keys.forgetRotatedBefore(now.minus(limits.keyMaxAge().multipliedBy(2)));
             }
             sessions++;
-            activeKeys++;
             KeyRequest.Granted granted = grantLocked(fresh, true);
             listener.keyCreated(granted.key(), device, replaced);
             return granted;
         }
-    }
-
-    /**
-     * Rotated keys stay readable for late frames, but not forever: after twice the key lifetime
-     * no honest frame can still need them, and the map must not grow without bound.
-     */
-    private void forgetOldRotatedLocked(Instant now) {
-        Instant horizon = now.minus(limits.keyMaxAge().multipliedBy(2));
-        byId.values().removeIf(k -> {
-            if (k.state() == PairKey.State.ROTATED && k.createdAt().isBefore(horizon)) {
-                k.revoke();
-                return true;
-            }
-            return false;
-        });
     }
 
     private KeyRequest.Granted grantLocked(PairKey key, boolean fresh) {
@@ -277,23 +245,23 @@ final class LinkState {
      */
     LinkKeySupply.Draw drawKeys(int sizeBits, int count) {
         int keyBytes = sizeBits / 8;
-        int blocks = (keyBytes + KeyPool.KEY_BYTES - 1) / KeyPool.KEY_BYTES;
+        int blocks = (keyBytes + KeyLength.BYTES - 1) / KeyLength.BYTES;
         synchronized (lock) {
-            if (status == LinkStatus.RED) {
+            if (status == LinkColour.RED) {
                 return new LinkKeySupply.LinkRed();
             }
             if (pool.blocks() < (long) blocks * count) {
                 return new LinkKeySupply.PoolShort();
             }
             List<SecretBytes> out = new ArrayList<>(count);
-            byte[] buf = new byte[blocks * KeyPool.KEY_BYTES];
+            byte[] buf = new byte[blocks * KeyLength.BYTES];
             byte[] key = new byte[keyBytes];
             try {
                 for (int i = 0; i < count; i++) {
                     for (int b = 0; b < blocks; b++) {
                         SecretBytes block = pool.draw().orElseThrow();
                         byte[] raw = block.toByteArray();
-                        System.arraycopy(raw, 0, buf, b * KeyPool.KEY_BYTES, KeyPool.KEY_BYTES);
+                        System.arraycopy(raw, 0, buf, b * KeyLength.BYTES, KeyLength.BYTES);
                         java.util.Arrays.fill(raw, (byte) 0);
                         block.destroy();
                     }
@@ -313,7 +281,7 @@ final class LinkState {
 
     /** Whether the link is RED now. */
     boolean red() {
-        return snapshot().status() == LinkStatus.RED;
+        return snapshot().status() == LinkColour.RED;
     }
 
     /** The pool's capacity in bits. */
@@ -324,7 +292,7 @@ final class LinkState {
     /** A key by id for a member of its pair (active or rotated). */
     IssuedKey lookup(UUID keyId, String device) {
         synchronized (lock) {
-            PairKey k = byId.get(keyId);
+            PairKey k = keys.byId(keyId);
             if (k == null) {
                 throw new KeyAccessException(KeyAccessException.Reason.UNKNOWN, "no key with this key_id");
             }
@@ -347,17 +315,7 @@ final class LinkState {
      */
     int revokeDevice(String deviceId) {
         synchronized (lock) {
-            int revoked = 0;
-            for (PairKey k : byId.values()) {
-                if (k.pair().hasMember(deviceId) && k.state() != PairKey.State.REVOKED) {
-                    if (k.state() == PairKey.State.ACTIVE) {
-                        activeKeys--;
-                    }
-                    k.revoke();
-                    revoked++;
-                }
-            }
-            currentByPair.keySet().removeIf(p -> p.hasMember(deviceId));
+            int revoked = keys.revokeMember(deviceId);
             cached = null;
             return revoked;
         }
@@ -378,18 +336,13 @@ final class LinkState {
             eveActive = false;
             eveRate = 0;
             pool.flush();
-            for (PairKey k : byId.values()) {
-                k.revoke();
-            }
-            byId.clear();
-            currentByPair.clear();
+            keys.clear();
             keysIssued = 0;
             sessions = 0;
             attacks = 0;
-            activeKeys = 0;
             keyRateBps = 0;
             qber = 0;
-            status = LinkStatus.GREEN;
+            status = LinkColour.GREEN;
             changedAt = clock.instant();
             bumpVersionLocked();
             listener.linkReset(actor, snapshotLocked());
@@ -400,9 +353,7 @@ final class LinkState {
     void close() {
         synchronized (lock) {
             pool.flush();
-            for (PairKey k : byId.values()) {
-                k.revoke();
-            }
+            keys.clear();
             nextChange.complete(snapshotLocked());
         }
     }

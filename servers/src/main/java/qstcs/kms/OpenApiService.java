@@ -5,11 +5,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+
+import qstcs.kms.identity.RouteClass;
 
 /**
  * {@code GET /openapi}: the OpenAPI 3 document of every KMS route, kept in the repository as
@@ -21,8 +24,10 @@ final class OpenApiService implements HttpService {
     /** The classpath resource. */
     static final String RESOURCE = "/openapi.yaml";
     private final byte[] document;
+    private final RouteGuard guard;
 
-    OpenApiService() {
+    OpenApiService(RouteGuard guard) {
+        this.guard = guard;
         try (InputStream in = OpenApiService.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("openapi.yaml is missing from the KMS's classpath");
@@ -35,7 +40,7 @@ final class OpenApiService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/openapi", this::serve);
+        guard.add(rules, Method.GET, "/openapi", RouteClass.PUBLIC, "openapi", (grant, req, res) -> serve(req, res));
     }
 
     private void serve(ServerRequest req, ServerResponse res) {

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 
 import qstcs.crypto.tls.SaeCredentials;
-import qstcs.kms.pki.IssueCertCommand;
+import qstcs.server.pki.IssueCertCommand;
 
 /**
  * {@code ./qstcs bench etsi014 [--seconds 10] [--pairs 8] [--warmup 10] [--qubits 1048576] [--round-ms 100]}:

@@ -21,12 +21,17 @@ class HeaderFieldsTest {
         SAMPLE_CHARS = sb.toString();
     }
 
-    @Test
-    void theFastChecksAgreeWithThePublishedPatterns() {
-        SplittableRandom rnd = new SplittableRandom(1);
+    /**
+     * Strings to hold a fast check against its pattern: every sample character alone and after a
+     * letter, and random strings of 0-69 characters over the interesting alphabet.
+     */
+    static java.util.List<String> samples(long seed) {
+        java.util.List<String> out = new java.util.ArrayList<>();
         for (char c : SAMPLE_CHARS.toCharArray()) {
-            agree(String.valueOf(c));
+            out.add(String.valueOf(c));
+            out.add("a" + c);
         }
+        SplittableRandom rnd = new SplittableRandom(seed);
         String alphabet = "aZ09_.-:>* /\u00e9";
         for (int i = 0; i < 5_000; i++) {
             StringBuilder sb = new StringBuilder();
@@ -34,8 +39,14 @@ class HeaderFieldsTest {
             for (int j = 0; j < len; j++) {
                 sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
             }
-            agree(sb.toString());
+            out.add(sb.toString());
         }
+        return out;
+    }
+
+    @Test
+    void theFastChecksAgreeWithThePublishedPatterns() {
+        samples(1).forEach(HeaderFieldsTest::agree);
     }
 
     @Test
@@ -48,11 +59,13 @@ class HeaderFieldsTest {
     void messagesNameTheFieldAndSayWhatIsWrongWithoutRepeatingTheValue() {
         MalformedFrameException e = assertThrows(MalformedFrameException.class,
                 () -> HeaderFields.requireDeviceId("sender", "bad\u0000id" + "x".repeat(100)));
-        assertEquals("sender must be 1-64 characters of A-Z a-z 0-9 _ . - (got 106 characters)", e.getMessage());
+        assertEquals("sender must be " + DeviceId.RULE + " (got 106 characters)", e.getMessage());
         e = assertThrows(MalformedFrameException.class, () -> HeaderFields.requireDeviceId("sender", "secret key"));
-        assertEquals("sender must be 1-64 characters of A-Z a-z 0-9 _ . - (character 6 is not allowed)", e.getMessage());
+        assertEquals("sender must be " + DeviceId.RULE + " (character 6 is not allowed)", e.getMessage());
+        e = assertThrows(MalformedFrameException.class, () -> HeaderFields.requireDeviceId("sender", "_alpha"));
+        assertEquals("sender must be " + DeviceId.RULE + " (character 0 must be a letter or digit)", e.getMessage());
         e = assertThrows(MalformedFrameException.class, () -> HeaderFields.requireRecipient("recipient", "a:b"));
-        assertEquals("recipient must be a device id (1-64 characters of A-Z a-z 0-9 _ . -) or \"*\" (':' is not allowed here)",
+        assertEquals("recipient must be a device id (" + DeviceId.RULE + ") or \"*\" (character 1 is not allowed)",
                 e.getMessage());
         e = assertThrows(MalformedFrameException.class, () -> HeaderFields.requireTokenId("id", null));
         assertEquals("id must be 1-64 characters of A-Z a-z 0-9 _ . : - (missing)", e.getMessage());
@@ -63,7 +76,7 @@ class HeaderFieldsTest {
     }
 
     private static void agree(String v) {
-        assertEquals(HeaderFields.DEVICE_ID.matcher(v).matches(), accepts(() -> HeaderFields.requireDeviceId("f", v)), v);
+        assertEquals(DeviceId.PATTERN.matcher(v).matches(), accepts(() -> HeaderFields.requireDeviceId("f", v)), v);
         assertEquals(HeaderFields.TOKEN_ID.matcher(v).matches(), accepts(() -> HeaderFields.requireTokenId("f", v)), v);
     }
 

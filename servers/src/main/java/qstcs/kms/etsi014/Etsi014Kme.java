@@ -5,7 +5,7 @@ import java.security.cert.X509Certificate;
 import java.time.InstantSource;
 
 import qstcs.kms.identity.SecurityAudit;
-import qstcs.kms.pki.SaeRegistry;
+import qstcs.server.pki.SaeRegistry;
 
 /**
  * This KMS as an ETSI 014 KME: its limits, the keys owed to slave SAEs and the route service.

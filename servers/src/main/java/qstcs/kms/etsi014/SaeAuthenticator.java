@@ -16,7 +16,7 @@ import javax.naming.ldap.Rdn;
 
 import io.helidon.webserver.http.ServerRequest;
 
-import qstcs.kms.pki.SaeRegistry;
+import qstcs.server.pki.SaeRegistry;
 
 /**
  * Who an ETSI 014 request comes from: the subject CN of the client certificate the TLS

@@ -2,19 +2,21 @@ package qstcs.kms.etsi014;
 
 import java.util.regex.Pattern;
 
+import qstcs.crypto.wire.DeviceId;
+
 /**
  * The SAE and KME id rule: the system's one device-id rule, so an SAE id is also a valid
- * certificate CN, file name and device id.
+ * certificate CN, file name and device id (a chat device is the SAE of its own id).
  */
 public final class SaeIds {
-    public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-    public static final String RULE = "1-64 characters of A-Z a-z 0-9 _ . - starting with a letter or digit";
+    public static final Pattern ID = DeviceId.PATTERN;
+    public static final String RULE = DeviceId.RULE;
 
     private SaeIds() {
     }
 
     public static boolean valid(String id) {
-        return id != null && ID.matcher(id).matches();
+        return DeviceId.isValid(id);
     }
 
     public static String require(String what, String id) {

@@ -8,9 +8,9 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
-import qstcs.kms.pki.LocalCa;
-import qstcs.kms.pki.SaeIdentity;
-import qstcs.kms.pki.SaeRegistry;
+import qstcs.server.pki.LocalCa;
+import qstcs.server.pki.SaeIdentity;
+import qstcs.server.pki.SaeRegistry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -19,8 +19,8 @@ import okhttp3.Response;
 
 import qstcs.crypto.tls.SaeCredentials;
 import qstcs.kms.KmsServer;
-import qstcs.kms.pki.IssueCertCommand;
-import qstcs.kms.pki.LocalCa;
+import qstcs.server.pki.IssueCertCommand;
+import qstcs.server.pki.LocalCa;
 
 /**
  * An ETSI 014 SAE for tests: its certificate is made by the real {@code issue-cert --for sae}
