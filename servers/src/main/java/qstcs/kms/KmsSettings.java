@@ -12,7 +12,7 @@ import io.helidon.config.Config;
 import qstcs.crypto.qkd.CascadeVariant;
 import qstcs.kms.identity.KmsIdentity;
 import qstcs.server.common.CommandLine;
-import qstcs.server.common.StateHome;
+import qstcs.crypto.home.StateHome;
 
 /**
  * Every setting of the KMS, from {@code application.yaml} ({@code server:} for listeners,

@@ -1,5 +1,6 @@
 package qstcs.kms;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.helidon.http.Status;
@@ -8,6 +9,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import qstcs.crypto.link.LinkStatus;
 import qstcs.server.common.ApiError;
 import qstcs.server.common.Json;
 
@@ -24,7 +26,7 @@ final class LinkStatusService implements HttpService {
     /** The serialised form of the last snapshot: status polls between changes cost no JSON work. */
     private volatile Rendered rendered = new Rendered(null, null);
 
-    private record Rendered(LinkSnapshot snapshot, byte[] json) {
+    private record Rendered(LinkStatus snapshot, byte[] json) {
     }
 
     LinkStatusService(LinkState link, RouteGuard guard) {
@@ -40,7 +42,7 @@ final class LinkStatusService implements HttpService {
     private void linkStatus(ServerRequest req, ServerResponse res) throws InterruptedException {
         var wait = req.query().first("wait").asOptional();
         var version = req.query().first("version").asOptional();
-        LinkSnapshot s;
+        LinkStatus s;
         if (wait.isPresent()) {
             Duration timeout = parseWait(wait.get());
             long known = version.isPresent() ? parseVersion(version.get()) : link.snapshot().version();
@@ -54,10 +56,10 @@ final class LinkStatusService implements HttpService {
         Json.send(res, Status.OK_200, render(s));
     }
 
-    private byte[] render(LinkSnapshot s) {
+    private byte[] render(LinkStatus s) {
         Rendered r = rendered;
         if (r.snapshot() != s) {
-            r = new Rendered(s, Json.bytes(KmsJson.status(s)));
+            r = new Rendered(s, s.toJson().getBytes(StandardCharsets.UTF_8));
             rendered = r;
         }
         return r.json();

@@ -28,10 +28,10 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 import qstcs.crypto.qkd.QkdRandom;
-import qstcs.kms.pki.HostNames;
-import qstcs.kms.pki.IssueCertCommand;
-import qstcs.kms.pki.LocalCa;
-import qstcs.kms.pki.ServerIdentity;
+import qstcs.server.pki.HostNames;
+import qstcs.server.pki.IssueCertCommand;
+import qstcs.server.pki.LocalCa;
+import qstcs.server.pki.ServerIdentity;
 import qstcs.server.common.ApiError;
 import qstcs.server.common.CommandLine;
 import qstcs.server.common.JsonErrors;

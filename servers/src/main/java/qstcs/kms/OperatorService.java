@@ -12,6 +12,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import qstcs.crypto.link.LinkStatus;
 import qstcs.server.common.ApiError;
 import qstcs.server.common.Json;
 import qstcs.server.common.JsonRequest;
@@ -49,7 +50,7 @@ final class OperatorService implements HttpService {
 
     private void forceAttack(AccessGrant grant, ServerRequest req, ServerResponse res) {
         JsonRequest.read(req, maxBodyBytes, NO_FIELDS, true);
-        LinkSnapshot after = quantumLink.forceAttack(grant.actor());
+        LinkStatus after = quantumLink.forceAttack(grant.actor());
         ObjectNode o = Json.object();
         o.put("status", after.status().name());
         o.put("qber", KmsJson.round6(after.qber()));
@@ -72,7 +73,7 @@ final class OperatorService implements HttpService {
             throw ApiError.badRequest("missing_field", "field \"intercept_rate\" (0..1) is required when active is true");
         }
         link.setEve(active, active ? rate : 0.0, grant.actor());
-        LinkSnapshot s = link.snapshot();
+        LinkStatus s = link.snapshot();
         ObjectNode o = Json.object();
         o.put("status", s.status().name());
         o.put("eve_active", s.eveActive());

@@ -11,6 +11,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import qstcs.crypto.wire.DeviceId;
 import qstcs.server.common.ApiError;
 import qstcs.server.common.Json;
 import qstcs.server.common.JsonRequest;
@@ -98,8 +99,8 @@ final class SessionKeyService implements HttpService {
     private static java.util.Optional<String> claimedDevice(ServerRequest req) {
         java.util.Optional<String> device = req.query().first("device_id").asOptional()
                 .or(() -> req.headers().first(DEVICE_HEADER));
-        if (device.isPresent() && !DevicePair.DEVICE_ID.matcher(device.get()).matches()) {
-            throw ApiError.badRequest("invalid_parameter", "device_id must be " + DevicePair.DEVICE_ID_RULE);
+        if (device.isPresent() && !DeviceId.isValid(device.get())) {
+            throw ApiError.badRequest("invalid_parameter", "device_id must be " + DeviceId.RULE);
         }
         return device;
     }

@@ -6,7 +6,7 @@ import io.helidon.webserver.http.ServerRequest;
 
 import qstcs.kms.identity.Authenticator;
 import qstcs.kms.identity.Caller;
-import qstcs.kms.identity.Role;
+import qstcs.server.auth.Role;
 import qstcs.kms.identity.SecurityAudit;
 import qstcs.server.common.ApiError;
 

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import qstcs.relay.auth.Admission;
 import qstcs.relay.auth.KmsAdmission;
 import qstcs.relay.auth.KmsIdentityClient;
 import qstcs.relay.auth.RelayIdentity;

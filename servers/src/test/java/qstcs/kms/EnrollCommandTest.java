@@ -22,9 +22,9 @@ import qstcs.crypto.tls.EnrollmentUri;
 import qstcs.crypto.tls.DeviceCredentials;
 import qstcs.kms.identity.DeviceRegistry;
 import qstcs.kms.identity.KmsIdentity;
-import qstcs.kms.pki.LocalCa;
+import qstcs.server.pki.LocalCa;
 import qstcs.server.common.JsonErrors;
-import qstcs.server.common.StateHome;
+import qstcs.crypto.home.StateHome;
 
 /** ./qstcs enroll against a running KMS identity service, and with the KMS down. */
 class EnrollCommandTest {

@@ -27,7 +27,8 @@ import okhttp3.Response;
 
 import qstcs.crypto.qkd.QkdRandom;
 import qstcs.crypto.tls.PinnedCaTrust;
-import qstcs.kms.pki.ServerIdentity;
+import qstcs.crypto.wire.DeviceId;
+import qstcs.server.pki.ServerIdentity;
 import qstcs.server.common.CommandLine;
 
 /**
@@ -138,14 +139,14 @@ final class KmsTestServer implements AutoCloseable {
     }
 
     private static String namedDevice(String path, String bodyText) {
-        java.util.regex.Matcher q = java.util.regex.Pattern.compile("[?&]device_id=([A-Za-z0-9_.-]{1,64})(&|$)").matcher(path);
+        java.util.regex.Matcher q = java.util.regex.Pattern.compile("[?&]device_id=(" + DeviceId.PATTERN.pattern() + ")(&|$)").matcher(path);
         if (q.find()) {
             return q.group(1);
         }
         if (bodyText != null) {
             try {
                 JsonNode id = MAPPER.readTree(bodyText).path("device_id");
-                if (id.isTextual() && id.asText().matches("[A-Za-z0-9_.-]{1,64}")) {
+                if (id.isTextual() && DeviceId.isValid(id.asText())) {
                     return id.asText();
                 }
             } catch (IOException | RuntimeException notJson) {

@@ -21,11 +21,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qstcs.crypto.tls.PinnedCaTrust;
+import qstcs.crypto.wire.CloseCode;
 import qstcs.kms.identity.KmsIdentity;
-import qstcs.kms.pki.LocalCa;
+import qstcs.server.pki.LocalCa;
 import qstcs.relay.auth.RelayIdentity;
 import qstcs.server.common.JsonErrors;
-import qstcs.server.common.StateHome;
+import qstcs.crypto.home.StateHome;
 
 /**
  * The relay with device identity: wss:// with a certificate from the local CA, register checked
@@ -113,7 +114,7 @@ class RelayIdentityTest {
             int code = a.closed.get(2, TimeUnit.SECONDS);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             System.out.println("revoked device disconnected after " + ms + " ms");
-            assertEquals(ClientConnection.CLOSE_REVOKED, code);
+            assertEquals(CloseCode.REVOKED.code(), code);
             assertEquals("revoked", a.next("error").get("code").asText());
         }
         try (WsTestClient again = registerWith("Soldier_Alpha", alpha)) {

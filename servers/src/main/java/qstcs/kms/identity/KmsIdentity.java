@@ -14,10 +14,12 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
 import qstcs.crypto.tls.DeviceCredentials;
-import qstcs.kms.pki.HostNames;
-import qstcs.kms.pki.LocalCa;
-import qstcs.kms.pki.ServerIdentity;
-import qstcs.server.common.StateHome;
+import qstcs.server.auth.Role;
+import qstcs.server.auth.ServiceToken;
+import qstcs.server.pki.HostNames;
+import qstcs.server.pki.LocalCa;
+import qstcs.server.pki.ServerIdentity;
+import qstcs.crypto.home.StateHome;
 
 /**
  * Everything identity-related a KMS needs at start, built in one call from its state directory:

@@ -28,7 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qstcs.crypto.tls.EnrollmentUri;
 import qstcs.crypto.tls.PinnedCaTrust;
-import qstcs.kms.pki.LocalCa;
+import qstcs.server.auth.BearerTokens;
+import qstcs.server.auth.Role;
+import qstcs.server.auth.ServiceToken;
+import qstcs.server.pki.LocalCa;
 import qstcs.server.common.JsonErrors;
 
 /** The identity routes on a real TLS listener, called by OkHttp pinning the CA. */

@@ -1,4 +1,4 @@
-package qstcs.kms.identity;
+package qstcs.server.auth;
 
 /** The kinds of callers the KMS tells apart; each route class admits exactly one. */
 public enum Role {

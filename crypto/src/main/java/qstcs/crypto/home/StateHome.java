@@ -1,4 +1,4 @@
-package qstcs.server.common;
+package qstcs.crypto.home;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,22 +9,32 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The persistent state directory: {@code --home} wins over {@code $QSTCS_HOME}, which wins over
- * {@code ~/.qstcs}. Directories are created {@code 0700} and files {@code 0600}, because the
- * state holds certificates, tokens and the audit log.
+ * The persistent state directory of every QSTCS program on a machine: {@code --home} wins over
+ * {@code $QSTCS_HOME}, which wins over {@code ~/.qstcs}. Directories are created {@code 0700}
+ * and files {@code 0600}, because the state holds certificates, tokens, device credentials and
+ * the audit log.
  */
 public record StateHome(Path root) {
+    /** The environment variable naming the state directory. */
+    public static final String ENV = "QSTCS_HOME";
+
     private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
+    /** The state directory for a {@code --home} flag (if given) and this process's environment. */
     public static StateHome resolve(Optional<String> flag) {
-        String env = System.getenv("QSTCS_HOME");
+        return resolve(flag, System.getenv());
+    }
+
+    /** The state directory for a {@code --home} flag (if given) and the environment {@code env}. */
+    public static StateHome resolve(Optional<String> flag, Map<String, String> env) {
         Path root = flag.filter(s -> !s.isBlank()).map(Path::of)
-                .or(() -> Optional.ofNullable(env).filter(s -> !s.isBlank()).map(Path::of))
+                .or(() -> Optional.ofNullable(env.get(ENV)).filter(s -> !s.isBlank()).map(Path::of))
                 .orElseGet(() -> Path.of(System.getProperty("user.home"), ".qstcs"));
         return new StateHome(root.toAbsolutePath().normalize());
     }

@@ -1,4 +1,4 @@
-package qstcs.kms.pki;
+package qstcs.server.pki;
 
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;

@@ -1,4 +1,4 @@
-package qstcs.kms.pki;
+package qstcs.server.pki;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

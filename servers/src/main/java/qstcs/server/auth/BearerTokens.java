@@ -1,4 +1,4 @@
-package qstcs.kms.identity;
+package qstcs.server.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

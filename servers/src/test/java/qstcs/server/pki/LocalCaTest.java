@@ -1,4 +1,4 @@
-package qstcs.kms.pki;
+package qstcs.server.pki;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package qstcs.kms.pki;
+package qstcs.server.pki;
 
 import io.helidon.common.tls.Tls;
 import java.io.IOException;
@@ -11,7 +11,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 import qstcs.crypto.tls.CaFingerprint;
-import qstcs.server.common.StateHome;
+import qstcs.crypto.home.StateHome;
 
 /**
  * A TLS server's private key and its certificate chain (server certificate first, then the QSTCS

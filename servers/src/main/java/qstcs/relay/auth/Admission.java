@@ -1,14 +1,14 @@
-package qstcs.relay;
+package qstcs.relay.auth;
 
 /**
- * Decides whether a connection may register as a device id. Today every id is admitted; the
- * identity issue replaces {@link #OPEN} with a check of the register frame's device token against
- * the KMS (token introspection, cached briefly).
+ * Decides whether a connection may register as a device id. A relay that follows a KMS checks
+ * the register frame's device token with it ({@link KmsAdmission}); {@link #OPEN} admits every
+ * id and serves a relay run on loopback without a KMS, and tests.
  */
 @FunctionalInterface
 public interface Admission {
 
-    /** Admits every id and ignores the token (no enrollment exists yet). */
+    /** Admits every id and ignores the token. */
     Admission OPEN = (deviceId, token) -> true;
 
     /**

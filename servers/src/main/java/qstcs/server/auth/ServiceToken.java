@@ -1,4 +1,4 @@
-package qstcs.kms.identity;
+package qstcs.server.auth;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Objects;
 import java.util.Optional;
-import qstcs.server.common.StateHome;
+import qstcs.crypto.home.StateHome;
 
 /**
  * A long-lived service credential (operator, router or relay) kept in a 0600 file under

@@ -1,4 +1,4 @@
-package qstcs.kms.pki;
+package qstcs.server.pki;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -43,7 +43,7 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import qstcs.crypto.tls.CaFingerprint;
-import qstcs.server.common.StateHome;
+import qstcs.crypto.home.StateHome;
 
 /**
  * The installation's certificate authority: an EC P-256 key and self-signed certificate kept in
