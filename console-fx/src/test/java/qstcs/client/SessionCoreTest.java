@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import qstcs.crypto.link.LinkColour;
 
 /**
  * The session's decisions over a fake relay, key service and clock: deterministic, no thread, no
@@ -65,7 +66,7 @@ class SessionCoreTest {
         String before = a.core.keyId("Bravo").orElseThrow();
         a.core.send("m0", "Bravo", "unconfirmed when RED");
 
-        net.setLink(LinkStatus.Color.RED);
+        net.setLink(LinkColour.RED);
         assertEquals(ConnectionState.COMPROMISED, a.core.state());
         assertEquals(ConnectionState.COMPROMISED, b.core.state());
         assertTrue(a.core.keyId("Bravo").isEmpty(), "keys wiped on RED");
@@ -78,7 +79,7 @@ class SessionCoreTest {
         net.deliver();
         assertEquals(wireBefore, net.wire.size(), "nothing crosses the network while RED");
 
-        net.setLink(LinkStatus.Color.GREEN);
+        net.setLink(LinkColour.GREEN);
         assertEquals(ConnectionState.ONLINE, a.core.state());
         String after = a.core.keyId("Bravo").orElseThrow();
         assertNotEquals(before, after);
@@ -239,7 +240,7 @@ class SessionCoreTest {
         assertEquals(ConnectionState.CLOSED, ab[0].core.state());
         assertTrue(ab[0].core.keyId("Bravo").isEmpty());
         assertFalse(ab[0].connected);
-        net.setLink(LinkStatus.Color.RED);
+        net.setLink(LinkColour.RED);
         assertEquals(ConnectionState.CLOSED, ab[0].core.state());
     }
 

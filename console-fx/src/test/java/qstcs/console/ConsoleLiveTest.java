@@ -36,7 +36,7 @@ import qstcs.relay.RelaySettings;
 
 /**
  * The console against the real KMS (TLS with the pinned local CA, operator routes) and the real
- * relay, driven through its buttons headless: the acceptance checks of issue 7.
+ * relay, driven through its buttons headless.
  */
 @Tag("live")
 @ExtendWith(ApplicationExtension.class)
