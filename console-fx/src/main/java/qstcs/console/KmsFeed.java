@@ -115,13 +115,7 @@ final class KmsFeed {
     private void onStreamOpen() {
         KmsOperatorClient client = kms;
         int gen = generation;
-        Task<LinkStatus> seed = new Task<>() {
-            @Override
-            protected LinkStatus call() throws ClientException {
-                updateTitle("Read link status");
-                return client.linkStatus();
-            }
-        };
+        Task<LinkStatus> seed = statusRead(client, "Read link status", 0);
         seed.setOnSucceeded(e -> {
             if (current(gen)) {
                 show(seed.getValue());
@@ -231,14 +225,8 @@ final class KmsFeed {
         statusRefreshPending = true;
         KmsOperatorClient client = kms;
         int gen = generation;
-        Task<LinkStatus> refresh = new Task<>() {
-            @Override
-            protected LinkStatus call() throws Exception {
-                updateTitle("Refresh link status");
-                Thread.sleep(100); // coalesce a burst of key events into one read
-                return client.linkStatus();
-            }
-        };
+        // Waits a moment first, so that a burst of key events becomes one read.
+        Task<LinkStatus> refresh = statusRead(client, "Refresh link status", 100);
         refresh.setOnSucceeded(e -> {
             statusRefreshPending = false;
             if (current(gen)) {
@@ -247,5 +235,18 @@ final class KmsFeed {
         });
         refresh.setOnFailed(e -> statusRefreshPending = false);
         background.execute(refresh);
+    }
+
+    private static Task<LinkStatus> statusRead(KmsOperatorClient client, String title, long afterMillis) {
+        return new Task<>() {
+            @Override
+            protected LinkStatus call() throws Exception {
+                updateTitle(title);
+                if (afterMillis > 0) {
+                    Thread.sleep(afterMillis);
+                }
+                return client.linkStatus();
+            }
+        };
     }
 }
