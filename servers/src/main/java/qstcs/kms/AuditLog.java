@@ -15,6 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
 import qstcs.crypto.home.StateHome;
+import qstcs.kms.identity.AccessGrant;
 
 /**
  * Security events (breaches, resets, keys created and revoked, Eve toggles, router changes…)

@@ -3,6 +3,7 @@ package qstcs.kms;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -10,6 +11,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import qstcs.crypto.link.LinkStatus;
+import qstcs.kms.identity.RouteClass;
 import qstcs.server.common.ApiError;
 import qstcs.server.common.Json;
 
@@ -36,7 +38,7 @@ final class LinkStatusService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/link_status", guard.route("link_status", RouteClass.PUBLIC, (grant, req, res) -> linkStatus(req, res)));
+        guard.add(rules, Method.GET, "/link_status", RouteClass.PUBLIC, "link_status", (grant, req, res) -> linkStatus(req, res));
     }
 
     private void linkStatus(ServerRequest req, ServerResponse res) throws InterruptedException {

@@ -6,6 +6,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -13,6 +14,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import qstcs.crypto.link.LinkStatus;
+import qstcs.kms.identity.AccessGrant;
+import qstcs.kms.identity.RouteClass;
 import qstcs.server.common.ApiError;
 import qstcs.server.common.Json;
 import qstcs.server.common.JsonRequest;
@@ -42,10 +45,10 @@ final class OperatorService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/force_attack", guard.route("force_attack", RouteClass.OPERATOR, this::forceAttack))
-                .post("/reset", guard.route("reset", RouteClass.OPERATOR, this::reset))
-                .post("/eve", guard.route("eve", RouteClass.OPERATOR, this::eve))
-                .get("/admin/audit", guard.route("audit", RouteClass.OPERATOR, this::auditPage));
+        guard.add(rules, Method.POST, "/force_attack", RouteClass.OPERATOR, "force_attack", this::forceAttack)
+                .add(rules, Method.POST, "/reset", RouteClass.OPERATOR, "reset", this::reset)
+                .add(rules, Method.POST, "/eve", RouteClass.OPERATOR, "eve", this::eve)
+                .add(rules, Method.GET, "/admin/audit", RouteClass.OPERATOR, "audit", this::auditPage);
     }
 
     private void forceAttack(AccessGrant grant, ServerRequest req, ServerResponse res) {

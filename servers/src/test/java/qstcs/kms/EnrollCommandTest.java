@@ -55,7 +55,7 @@ class EnrollCommandTest {
             WebServer server = WebServer.builder().host("127.0.0.1").port(0).tls(identity.serverIdentity().tls())
                     .routing(r -> {
                         JsonErrors.register(r);
-                        r.register(identity.service(id -> { }));
+                        identity.registerRoutes(r, id -> { });
                     }).build().start();
             try {
                 Run run = enroll("Soldier_Charlie", "--home", home.toString(), "--kms", "https://127.0.0.1:" + server.port());

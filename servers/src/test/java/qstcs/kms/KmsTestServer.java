@@ -74,7 +74,7 @@ final class KmsTestServer implements AutoCloseable {
         Map<String, String> props = new java.util.HashMap<>(Map.of(
                 "server.host", "127.0.0.1",
                 "server.port", "0",
-                "server.sockets.0.name", Main.TLS_SOCKET,
+                "server.sockets.0.name", KmsServer.TLS_SOCKET,
                 "server.sockets.0.host", "127.0.0.1",
                 "server.sockets.0.port", "0"));
         app.forEach((k, v) -> props.put("app." + k, v));
@@ -87,7 +87,7 @@ final class KmsTestServer implements AutoCloseable {
         kms = Kms.open(settings, clock, QkdRandom.secure());
         identity = kms.identity().serverIdentity();
         WebServerConfig.Builder b = WebServer.builder().config(config.get("server")).shutdownHook(false);
-        Main.setup(b, kms, identity.tls());
+        KmsServer.setup(b, kms, identity.tls());
         server = b.build().start();
         kms.start();
         http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(70)).build();
@@ -167,7 +167,7 @@ final class KmsTestServer implements AutoCloseable {
     }
 
     String tlsUrl(String path) {
-        return "https://localhost:" + server.port(Main.TLS_SOCKET) + path;
+        return "https://localhost:" + server.port(KmsServer.TLS_SOCKET) + path;
     }
 
     /** GET as the route's legitimate caller ({@link #asLegitimateCaller}). */

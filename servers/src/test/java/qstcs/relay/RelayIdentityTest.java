@@ -49,7 +49,7 @@ class RelayIdentityTest {
         kms = WebServer.builder().host("127.0.0.1").port(0).tls(kmsIdentity.serverIdentity().tls())
                 .routing(r -> {
                     JsonErrors.register(r);
-                    r.register(kmsIdentity.service(id -> { }));
+                    kmsIdentity.registerRoutes(r, id -> { });
                 }).build().start();
         RelayIdentity identity = RelayIdentity.load(home, Optional.empty(), URI.create("https://127.0.0.1:" + kms.port()),
                 List.of());

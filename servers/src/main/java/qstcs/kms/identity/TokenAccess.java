@@ -1,23 +1,20 @@
-package qstcs.kms;
+package qstcs.kms.identity;
 
 import java.util.Optional;
 
 import io.helidon.webserver.http.ServerRequest;
 
-import qstcs.kms.identity.Authenticator;
-import qstcs.kms.identity.Caller;
 import qstcs.server.auth.Role;
-import qstcs.kms.identity.SecurityAudit;
 import qstcs.server.common.ApiError;
 
 /**
- * The access policy of DESIGN §7: public routes for anyone; device routes for a device token and
- * operator routes for the operator token, both on the TLS listener only (the plain listener
- * answers 403 naming the TLS port, so no key and no admin action ever travels in clear text);
- * router heartbeats with the router token on either listener (BusyBox wget speaks plain HTTP).
+ * The KMS access policy: public routes for anyone; device, operator and relay routes for their
+ * token, and enrollment without one, all on the TLS listener only (the plain listener answers
+ * 403 naming the TLS port, so no key, code or admin action ever travels in clear text); router
+ * heartbeats with the router token on either listener (BusyBox wget speaks plain HTTP).
  * Refusals are 401/403 and audited by the {@link Authenticator}.
  */
-record TokenAccess(Authenticator auth, SecurityAudit audit, int tlsPort) implements AccessPolicy {
+public record TokenAccess(Authenticator auth, SecurityAudit audit, int tlsPort) implements AccessPolicy {
 
     @Override
     public AccessGrant authorize(RouteClass routeClass, ServerRequest req) {
@@ -26,6 +23,9 @@ record TokenAccess(Authenticator auth, SecurityAudit audit, int tlsPort) impleme
             case ROUTER -> grant(routeClass, auth.require(req, Role.ROUTER), req);
             case DEVICE -> grant(routeClass, auth.require(requireTls(req), Role.DEVICE), req);
             case OPERATOR -> grant(routeClass, auth.require(requireTls(req), Role.OPERATOR), req);
+            case RELAY -> grant(routeClass, auth.require(requireTls(req), Role.RELAY), req);
+            case ENROLLMENT -> new AccessGrant(routeClass, Optional.empty(),
+                    "anonymous@" + Authenticator.peerAddress(requireTls(req)));
         };
     }
 
