@@ -4,12 +4,12 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import qstcs.crypto.keys.KemInit;
 import qstcs.crypto.keys.KemResp;
@@ -28,8 +28,8 @@ import qstcs.crypto.wire.CloseCode;
  * a {@link KeySource} and the listener. {@link SecureChatSession} is the I/O actor around it; tests
  * drive it directly with a fake port and a fake clock.
  *
- * <p>Not thread-safe: one thread at a time (the actor's). {@link #state()}, {@link #link()} and
- * {@link #onlineDevices()} may be read from any thread.
+ * <p>Not thread-safe: one thread at a time (the actor's). {@link #state()} and {@link #link()} may
+ * be read from any thread.
  */
 final class SessionCore {
     /** Exactly what a soldier sees when the link is breached (the brief's wording). */
@@ -76,7 +76,7 @@ final class SessionCore {
     private final HybridExchange exchange;
     private final Map<String, PeerChannel> channels = new LinkedHashMap<>();
     private final Map<String, PeerChannel> byOutgoingId = new LinkedHashMap<>();
-    private final Set<String> online = ConcurrentHashMap.newKeySet();
+    private final Set<String> online = new LinkedHashSet<>();
 
     private volatile ConnectionState state = ConnectionState.IDLE;
     /** The latest link reading; null until the key service has answered once. */
@@ -106,10 +106,6 @@ final class SessionCore {
 
     Optional<LinkStatus> link() {
         return Optional.ofNullable(link);
-    }
-
-    Set<String> onlineDevices() {
-        return Set.copyOf(online);
     }
 
     // ---- commands ---------------------------------------------------------------------------------
