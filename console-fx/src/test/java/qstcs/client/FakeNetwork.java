@@ -36,6 +36,8 @@ final class FakeNetwork {
     private LinkStatus link = reading(LinkColour.GREEN, 1, 0);
     private int keyCount;
     private boolean relayUp = true;
+    /** The key service answers no key request (down, or refusing): not a breach. */
+    boolean keysDown;
     /** A relay that tampers: it may rewrite a routed frame before delivering it. */
     java.util.function.UnaryOperator<String> tamper = f -> f;
 
@@ -182,6 +184,9 @@ final class FakeNetwork {
         }
 
         private void requireGreen() throws ClientException {
+            if (keysDown) {
+                throw new ClientException(ClientException.Problem.KMS_UNREACHABLE, "Cannot reach the key service");
+            }
             if (!link.status().issuesKeys()) {
                 throw new ClientException(ClientException.Problem.LINK_COMPROMISED, "RED");
             }

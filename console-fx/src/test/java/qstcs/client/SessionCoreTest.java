@@ -261,4 +261,33 @@ class SessionCoreTest {
     private static String forgeMac(String frame) {
         return frame.replaceFirst("\"mac\":\"[0-9a-f]+\"", "\"mac\":\"" + "0".repeat(64) + "\"");
     }
+
+    @Test
+    void aKeyServiceThatGivesNoKeyBeforeTheFirstConnectionFailsTheSessionInPlainWords() {
+        net.keysDown = true;
+        FakeNetwork.Device a = net.device("Alpha");
+        a.core.start(List.of("Bravo"));
+        assertEquals(ConnectionState.FAILED, a.core.state());
+        assertEquals("Cannot reach the key service", a.seen.states().getLast().message());
+        assertFalse(a.connected, "no relay connection without a key");
+    }
+
+    @Test
+    void aKeyServiceDownDuringTheReKeyIsRetriedUntilItAnswers() {
+        FakeNetwork.Device[] ab = online(false);
+        net.setLink(LinkColour.RED);
+        net.keysDown = true;
+        net.setLink(LinkColour.GREEN);
+        assertTrue(ab[0].core.keyId("Bravo").isEmpty());
+        assertTrue(ab[0].seen.problems().stream().anyMatch(p -> p.problem() == ClientException.Problem.KMS_UNREACHABLE));
+        assertTrue(ab[0].retryInMillis != null, "a re-key attempt is scheduled");
+        ab[0].core.send("m1", "Bravo", "after the outage");
+        assertTrue(net.sent("chat").isEmpty(), "nothing is sealed without a key");
+
+        net.keysDown = false;
+        net.fireRetries();
+        assertEquals(ConnectionState.ONLINE, ab[0].core.state());
+        assertTrue(ab[0].core.keyId("Bravo").isPresent());
+        assertEquals(DeliveryState.DELIVERED, ab[0].seen.delivery("m1"));
+    }
 }
