@@ -1,5 +1,6 @@
 package qstcs.chat;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,17 +16,18 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import qstcs.client.ChatMessage;
-import java.nio.file.Path;
 import qstcs.client.ClientConfig;
 import qstcs.client.ClientException;
-import qstcs.crypto.tls.DeviceCredentials;
-import qstcs.client.Enrollment;
-import qstcs.crypto.tls.EnrollmentUri;
 import qstcs.client.ConnectionState;
 import qstcs.client.DeliveryState;
-import qstcs.client.LinkStatus;
+import qstcs.client.Enrollment;
 import qstcs.client.SecureChatSession;
 import qstcs.client.SessionListener;
+import qstcs.crypto.home.StateHome;
+import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.link.LinkStatus;
+import qstcs.crypto.tls.DeviceCredentials;
+import qstcs.crypto.tls.EnrollmentUri;
 
 /**
  * The chat window's state as JavaFX properties, and its commands (join, select, send). It owns the
@@ -41,7 +43,8 @@ public final class ChatModel {
     private final ReadOnlyStringWrapper deviceId = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<ConnectionState> connection = new ReadOnlyObjectWrapper<>(ConnectionState.IDLE);
     private final ReadOnlyStringWrapper statusText = new ReadOnlyStringWrapper("Not connected");
-    private final ReadOnlyObjectWrapper<LinkStatus.Color> linkColor = new ReadOnlyObjectWrapper<>(LinkStatus.Color.UNKNOWN);
+    /** Null until the key service has answered once. */
+    private final ReadOnlyObjectWrapper<LinkColour> linkColor = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyDoubleWrapper qber = new ReadOnlyDoubleWrapper(Double.NaN);
     private final ReadOnlyStringWrapper keyId = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper pqc = new ReadOnlyBooleanWrapper(false);
@@ -59,7 +62,7 @@ public final class ChatModel {
     public ReadOnlyStringProperty deviceIdProperty() { return deviceId.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<ConnectionState> connectionProperty() { return connection.getReadOnlyProperty(); }
     public ReadOnlyStringProperty statusTextProperty() { return statusText.getReadOnlyProperty(); }
-    public ReadOnlyObjectProperty<LinkStatus.Color> linkColorProperty() { return linkColor.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<LinkColour> linkColorProperty() { return linkColor.getReadOnlyProperty(); }
     public ReadOnlyDoubleProperty qberProperty() { return qber.getReadOnlyProperty(); }
     public ReadOnlyStringProperty keyIdProperty() { return keyId.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty pqcProperty() { return pqc.getReadOnlyProperty(); }
@@ -75,7 +78,7 @@ public final class ChatModel {
      * Joins as {@code device}: validates the input (errors go to {@link #joinErrorProperty()}),
      * then starts the session, whose network work runs on its own threads.
      */
-    private Path home = Path.of(System.getProperty("user.home"), ".qstcs");
+    private Path home = StateHome.resolve(Optional.empty()).root();
     private java.util.Optional<qstcs.client.KmeEndpoint> kme = java.util.Optional.empty();
 
     public boolean join(String device, String kmsUrl, String relayUrl, String peer, boolean withPqc) {
@@ -263,7 +266,7 @@ public final class ChatModel {
         @Override
         public void linkChanged(LinkStatus status) {
             fx(() -> {
-                linkColor.set(status.color());
+                linkColor.set(status.status());
                 qber.set(status.qber());
             });
         }

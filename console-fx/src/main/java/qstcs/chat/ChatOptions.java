@@ -4,9 +4,10 @@ import java.nio.file.Path;
 import java.util.Optional;
 import qstcs.client.ClientConfig;
 import qstcs.client.KmeEndpoint;
+import qstcs.crypto.home.StateHome;
 
 /**
- * The command line of {@code ./qstcs chat} (DESIGN.md §2): {@code --device ID [--peer ID]
+ * The command line of {@code ./qstcs chat}: {@code --device ID [--peer ID]
  * [--home DIR] [--kms URL] [--relay URL] [--enroll STRING] [--pqc]}. Without {@code --device}
  * the window opens on its join view; with it, it joins at once (the demo needs no typing).
  */
@@ -96,9 +97,7 @@ public record ChatOptions(Optional<String> device, Optional<String> peer, Path h
         };
         ClientConfig.parseKmsUrl(kms);
         ClientConfig.parseRelayUrl(relay);
-        Path homeDir = home != null ? Path.of(home)
-                : System.getenv("QSTCS_HOME") != null ? Path.of(System.getenv("QSTCS_HOME"))
-                : Path.of(System.getProperty("user.home"), ".qstcs");
+        Path homeDir = StateHome.resolve(Optional.ofNullable(home)).root();
         return new ChatOptions(Optional.ofNullable(device), Optional.ofNullable(peer), homeDir, kms, relay,
                 Optional.ofNullable(enroll), pqc, enrollOnly, endpoint);
     }

@@ -1,5 +1,6 @@
 package qstcs.chat;
 
+import java.util.Objects;
 import javafx.beans.binding.Bindings;
 import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
@@ -8,10 +9,12 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.shape.Circle;
-import qstcs.client.LinkStatus;
+import qstcs.crypto.link.LinkColour;
 
 /** The bottom bar: link lamp and colour, QBER, short key id, PQC on/off, and the honesty caption. */
 final class StatusBar extends HBox {
+    private static final PseudoClass UNKNOWN = PseudoClass.getPseudoClass("unknown");
+
     StatusBar(ChatModel model) {
         getStyleClass().add("status-bar");
         setAlignment(Pos.CENTER_LEFT);
@@ -22,7 +25,8 @@ final class StatusBar extends HBox {
         Label link = new Label();
         link.setId("link-text");
         link.textProperty().bind(Bindings.createStringBinding(
-                () -> "Link " + model.linkColorProperty().get(), model.linkColorProperty()));
+                () -> "Link " + Objects.requireNonNullElse(model.linkColorProperty().get(), "UNKNOWN"),
+                model.linkColorProperty()));
         model.linkColorProperty().addListener((o, was, now) -> showColor(lamp, link, now));
         showColor(lamp, link, model.linkColorProperty().get());
 
@@ -53,11 +57,14 @@ final class StatusBar extends HBox {
         getChildren().addAll(lamp, link, qber, key, pqc, spacer, caption);
     }
 
-    private static void showColor(Circle lamp, Label text, LinkStatus.Color c) {
-        for (LinkStatus.Color each : LinkStatus.Color.values()) {
+    /** The colour as a pseudo-class ({@code :green}, {@code :yellow}, {@code :red}; {@code :unknown} before the first reading). */
+    private static void showColor(Circle lamp, Label text, LinkColour c) {
+        for (LinkColour each : LinkColour.values()) {
             PseudoClass pc = PseudoClass.getPseudoClass(each.name().toLowerCase(java.util.Locale.ROOT));
             lamp.pseudoClassStateChanged(pc, each == c);
             text.pseudoClassStateChanged(pc, each == c);
         }
+        lamp.pseudoClassStateChanged(UNKNOWN, c == null);
+        text.pseudoClassStateChanged(UNKNOWN, c == null);
     }
 }

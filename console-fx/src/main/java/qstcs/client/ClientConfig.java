@@ -12,15 +12,15 @@ import qstcs.crypto.tls.DeviceCredentials;
  * Everything a device needs to reach the KMS and the relay. Validated at creation so a wrong URL
  * or device id is reported in plain words before any connection is tried.
  *
- * <p>The device token and the pinned CA fingerprint are optional today and become mandatory once
- * TLS and enrollment land; they are carried here so that no caller has to change then. The token
- * is a secret: {@link #toString()} never shows it.
+ * <p>The device token and the pinned CA fingerprint are optional so that a loopback test can use
+ * plain http and ws; saved credentials ({@link #of(DeviceCredentials)}) always carry both. The
+ * token is a secret: {@link #toString()} never shows it.
  */
 public record ClientConfig(String deviceId, URI kmsUrl, URI relayUrl, Optional<String> deviceToken,
                            Optional<CaFingerprint> caFingerprint, boolean pqc, Duration backoffInitial,
                            Duration backoffMax, Optional<KmeEndpoint> kme) {
 
-    /** Device routes answer only over TLS (DESIGN.md §2); the plain port 8000 refuses them. */
+    /** Device routes answer only over TLS; the plain port 8000 refuses them. */
     public static final String DEFAULT_KMS_URL = "https://localhost:8443";
     public static final String DEFAULT_RELAY_URL = "wss://localhost:8765";
 

@@ -1,6 +1,7 @@
 package qstcs.client;
 
 import javax.security.auth.Destroyable;
+import qstcs.crypto.keys.KeyLength;
 import qstcs.crypto.keys.SecretBytes;
 
 /**
@@ -9,15 +10,13 @@ import qstcs.crypto.keys.SecretBytes;
  * {@link #toString()} shows the id, never the key.
  */
 public final class IssuedKey implements Destroyable {
-    public static final int KEY_BYTES = 32;
-
     private final String keyId;
     private final SecretBytes key;
 
     /** Takes ownership of {@code key} (a key source hands it over; {@link #destroy()} wipes it). */
     public IssuedKey(String keyId, SecretBytes key) {
-        if (key.size() != KEY_BYTES) {
-            throw new IllegalArgumentException("a pair key has " + KEY_BYTES + " bytes, got " + key.size());
+        if (key.size() != KeyLength.BYTES) {
+            throw new IllegalArgumentException("a pair key has " + KeyLength.BYTES + " bytes, got " + key.size());
         }
         this.keyId = keyId;
         this.key = key;

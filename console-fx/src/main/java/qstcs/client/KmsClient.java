@@ -18,6 +18,8 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import qstcs.crypto.keys.KeyLength;
+import qstcs.crypto.link.LinkStatus;
 
 /**
  * The KMS routes a device uses, over OkHttp: link status with its long-poll form, pair keys and
@@ -47,8 +49,7 @@ public final class KmsClient implements KeySource {
 
     /** The current link status. */
     public LinkStatus linkStatus() throws ClientException {
-        return LinkStatus.fromJson(call(http, get(base.newBuilder().addPathSegment("link_status").build()),
-                "/link_status"));
+        return readLink(fetch(http, get(base.newBuilder().addPathSegment("link_status").build()), "/link_status"));
     }
 
     /**
@@ -61,7 +62,7 @@ public final class KmsClient implements KeySource {
                 .addQueryParameter("wait", Long.toString(seconds))
                 .addQueryParameter("version", Long.toString(knownVersion)).build();
         OkHttpClient patient = http.newBuilder().readTimeout(Duration.ofSeconds(seconds).plus(LONG_POLL_SLACK)).build();
-        return LinkStatus.fromJson(call(patient, get(url), "/link_status"));
+        return readLink(fetch(patient, get(url), "/link_status"));
     }
 
     /**
@@ -98,7 +99,7 @@ public final class KmsClient implements KeySource {
         }
         String keyId = n.path("key_id").asText("");
         String hex = n.path("key_hex").asText("");
-        if (keyId.isEmpty() || hex.length() != IssuedKey.KEY_BYTES * 2) {
+        if (keyId.isEmpty() || hex.length() != KeyLength.HEX_CHARS) {
             throw new ClientException(ClientException.Problem.PROTOCOL,
                     "The key service at " + config.kmsUrl() + " sent a key this client cannot use.");
         }
@@ -119,21 +120,38 @@ public final class KmsClient implements KeySource {
         return b;
     }
 
+    private LinkStatus readLink(String text) throws ClientException {
+        try {
+            return LinkStatus.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw notAKeyService();
+        }
+    }
+
     private JsonNode call(OkHttpClient client, Request request, String route) throws ClientException {
+        JsonNode json = parse(fetch(client, request, route));
+        if (json == null || !json.isObject()) {
+            throw notAKeyService();
+        }
+        return json;
+    }
+
+    /** The body of a successful answer; an error answer becomes the matching {@link ClientException}. */
+    private String fetch(OkHttpClient client, Request request, String route) throws ClientException {
         try (Response response = client.newCall(request).execute()) {
             String text = response.body().string();
-            JsonNode json = parse(text);
             if (!response.isSuccessful()) {
-                throw httpProblem(response.code(), route, json);
+                throw httpProblem(response.code(), route, parse(text));
             }
-            if (json == null || !json.isObject()) {
-                throw new ClientException(ClientException.Problem.WRONG_URL, config.kmsUrl()
-                        + " answered, but not like a QSTCS key service. Check the KMS address.");
-            }
-            return json;
+            return text;
         } catch (IOException e) {
             throw ioProblem(e);
         }
+    }
+
+    private ClientException notAKeyService() {
+        return new ClientException(ClientException.Problem.WRONG_URL, config.kmsUrl()
+                + " answered, but not like a QSTCS key service. Check the KMS address.");
     }
 
     private static JsonNode parse(String text) {

@@ -30,7 +30,8 @@ public final class KmsEventStream implements AutoCloseable {
     public interface Sink {
         void connected();
 
-        void event(String type, JsonNode data);
+        /** An event as the KMS wrote it: {@code data} is its JSON text, for the sink to read. */
+        void event(String type, String data);
 
         /** The stream is down; {@code reason} is a short phrase for the operator. */
         void disconnected(String reason);
@@ -116,11 +117,7 @@ public final class KmsEventStream implements AutoCloseable {
             if (!isCurrent(source)) {
                 return;
             }
-            try {
-                sink.event(type == null ? "message" : type, MAPPER.readTree(data));
-            } catch (IOException e) {
-                // One malformed event must not take the stream down; the next one carries the state again.
-            }
+            sink.event(type == null ? "message" : type, data);
         }
 
         @Override

@@ -17,6 +17,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import qstcs.crypto.link.LinkStatus;
 
 /**
  * The operator's side of the KMS HTTP API: link status, Force Attack, Reset, the eavesdropper,
@@ -44,7 +45,13 @@ public final class KmsOperatorClient {
     }
 
     public LinkStatus linkStatus() throws ClientException {
-        return LinkStatus.fromJson(call(get("link_status")));
+        String where = "GET /link_status";
+        try {
+            return LinkStatus.parse(fetch(get("link_status")));
+        } catch (IllegalArgumentException e) {
+            throw new ClientException(ClientException.Problem.WRONG_URL,
+                    "The KMS answered " + where + " with something that is not a link status.");
+        }
     }
 
     /** Runs one full intercept–resend round now; the KMS latches RED. */
@@ -118,16 +125,26 @@ public final class KmsOperatorClient {
     }
 
     private JsonNode call(Request request) throws ClientException {
-        String where = request.method() + " " + request.url().encodedPath();
+        String text = fetch(request);
+        return text.isBlank() ? MAPPER.createObjectNode() : parse(text, where(request));
+    }
+
+    private static String where(Request request) {
+        return request.method() + " " + request.url().encodedPath();
+    }
+
+    /** The body of a successful answer; a refusal or a network failure becomes a {@link ClientException}. */
+    private String fetch(Request request) throws ClientException {
+        String where = where(request);
         try (Response response = http.newCall(request).execute()) {
             ResponseBody body = response.body();
             String text = body.string();
-            JsonNode json = text.isBlank() ? MAPPER.createObjectNode() : parse(text, where);
             if (!response.isSuccessful()) {
-                throw new ClientException(ClientException.Problem.OPERATION_REFUSED, "The KMS refused " + where + " (HTTP " + response.code() + "): "
-                        + describeError(json, response.message()));
+                JsonNode json = text.isBlank() ? MAPPER.createObjectNode() : parse(text, where);
+                throw new ClientException(ClientException.Problem.OPERATION_REFUSED, "The KMS refused " + where
+                        + " (HTTP " + response.code() + "): " + describeError(json, response.message()));
             }
-            return json;
+            return text;
         } catch (ClientException e) {
             throw e;
         } catch (ConnectException | UnknownHostException e) {

@@ -9,14 +9,11 @@ import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
 
 /**
- * The relay's WebSocket protocol (DESIGN.md §5) over OkHttp: connects, registers the device as
+ * The relay's WebSocket protocol over OkHttp: connects, registers the device as
  * its first frame, and hands on each frame parsed once into a {@link RelayFrame}. It decides
  * nothing: that is the session's job. Callbacks run on OkHttp's reader thread.
  */
 final class RelayClient {
-    /** Close code the relay uses when it cuts sessions because the quantum link went RED. */
-    public static final int CLOSE_LINK_RED = 4403;
-
     /** What the relay says: each frame parsed once, then the end of the connection. */
     public interface Listener {
         /** A frame from the relay (its own, or one another device routed through it). */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import qstcs.crypto.keys.KemInit;
 import qstcs.crypto.keys.KemResp;
+import qstcs.crypto.seal.Receipt;
 import qstcs.crypto.seal.SealedFrame;
 import qstcs.crypto.wire.FlatJson;
 import qstcs.crypto.wire.MalformedFrameException;

@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import okhttp3.OkHttpClient;
+import qstcs.crypto.link.LinkStatus;
 
 /**
  * One device's end-to-end encrypted chat: fetches pair keys from the KMS, keeps a registered
@@ -84,10 +85,6 @@ public final class SecureChatSession implements AutoCloseable {
 
     public ConnectionState state() {
         return core.state();
-    }
-
-    public LinkStatus link() {
-        return core.link();
     }
 
     /** Starts connecting; progress and problems arrive through the listeners. */
@@ -183,7 +180,7 @@ public final class SecureChatSession implements AutoCloseable {
 
     /** Long-polls the KMS for link changes for as long as the session lives (own thread: it blocks). */
     private void watchLink() {
-        long version = core.link().version();
+        long version = core.link().map(LinkStatus::version).orElse(-1L);
         boolean reportedOutage = false;
         Backoff retry = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5));
         while (!closed) {

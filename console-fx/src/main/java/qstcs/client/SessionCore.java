@@ -4,17 +4,21 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import qstcs.crypto.keys.KemInit;
 import qstcs.crypto.keys.KemResp;
+import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.link.LinkStatus;
 import qstcs.crypto.seal.KeyRotationPolicy;
+import qstcs.crypto.seal.Receipt;
 import qstcs.crypto.seal.SealedFrame;
+import qstcs.crypto.wire.CloseCode;
 
 /**
  * Every decision of a chat session, with no thread, socket or timer of its own: which frames go
@@ -24,8 +28,8 @@ import qstcs.crypto.seal.SealedFrame;
  * a {@link KeySource} and the listener. {@link SecureChatSession} is the I/O actor around it; tests
  * drive it directly with a fake port and a fake clock.
  *
- * <p>Not thread-safe: one thread at a time (the actor's). {@link #state()}, {@link #link()} and
- * {@link #onlineDevices()} may be read from any thread.
+ * <p>Not thread-safe: one thread at a time (the actor's). {@link #state()} and {@link #link()} may
+ * be read from any thread.
  */
 final class SessionCore {
     /** Exactly what a soldier sees when the link is breached (the brief's wording). */
@@ -72,10 +76,11 @@ final class SessionCore {
     private final HybridExchange exchange;
     private final Map<String, PeerChannel> channels = new LinkedHashMap<>();
     private final Map<String, PeerChannel> byOutgoingId = new LinkedHashMap<>();
-    private final Set<String> online = ConcurrentHashMap.newKeySet();
+    private final Set<String> online = new LinkedHashSet<>();
 
     private volatile ConnectionState state = ConnectionState.IDLE;
-    private volatile LinkStatus link = LinkStatus.UNKNOWN;
+    /** The latest link reading; null until the key service has answered once. */
+    private volatile LinkStatus link;
     private boolean connected;
     private boolean registered;
     private long generation;
@@ -99,12 +104,8 @@ final class SessionCore {
         return state;
     }
 
-    LinkStatus link() {
-        return link;
-    }
-
-    Set<String> onlineDevices() {
-        return Set.copyOf(online);
+    Optional<LinkStatus> link() {
+        return Optional.ofNullable(link);
     }
 
     // ---- commands ---------------------------------------------------------------------------------
@@ -206,7 +207,7 @@ final class SessionCore {
         // A lost connection while the KMS says RED is a breach, not a network hiccup. The relay's
         // own RED (close code 4403) is confirmed with the KMS too: right after a reset the relay may
         // still refuse for a moment, and that must not send the session back to waiting for a reset.
-        if (kmsSaysRed(code == RelayClient.CLOSE_LINK_RED)) {
+        if (kmsSaysRed(code == CloseCode.LINK_RED.code())) {
             compromise();
             return;
         }
@@ -220,14 +221,15 @@ final class SessionCore {
         LinkStatus before = link;
         link = s;
         emit(l -> l.linkChanged(s));
-        boolean breachedMeanwhile = before.version() >= 0 && s.attacksDetected() > before.attacksDetected();
+        boolean breachedMeanwhile = before != null && before.hasVersion()
+                && s.attacksDetected() > before.attacksDetected();
         if (state == ConnectionState.IDLE || state == ConnectionState.CLOSED || state == ConnectionState.FAILED) {
             return;
         }
-        if (s.compromised() || breachedMeanwhile) {
+        if (red(s) || breachedMeanwhile) {
             compromise();
         }
-        if (!s.compromised() && state == ConnectionState.COMPROMISED) {
+        if (!red(s) && state == ConnectionState.COMPROMISED) {
             backoff.reset();
             rekeyAndConnect();
         }
@@ -367,7 +369,7 @@ final class SessionCore {
         try {
             LinkStatus now = port.linkStatus();
             linkReading(now);
-            return now.compromised() || state == ConnectionState.COMPROMISED;
+            return red(now) || state == ConnectionState.COMPROMISED;
         } catch (ClientException e) {
             emit(l -> l.problem(e));
             return ifUnknown;
@@ -609,6 +611,10 @@ final class SessionCore {
     private boolean inactive() {
         return state == ConnectionState.CLOSED || state == ConnectionState.COMPROMISED
                 || state == ConnectionState.FAILED;
+    }
+
+    private static boolean red(LinkStatus s) {
+        return s.status() == LinkColour.RED;
     }
 
     /** Tells listeners which key is in use with {@code c}'s peer once it can seal with it. */

@@ -1,5 +1,7 @@
 package qstcs.client;
 
+import qstcs.crypto.link.LinkStatus;
+
 /**
  * Observes a {@link SecureChatSession}. Every method has a no-op default so that a view or test
  * implements only what it shows. Calls come from the session's own thread, one at a time and in

@@ -47,7 +47,7 @@ public final class ConsoleApp extends Application {
 
     /**
      * One HTTP client for the KMS and the relay, so transport security is decided in one place:
-     * https:// trusts exactly the pinned QSTCS CA, never the system's public CAs (DESIGN §7).
+     * https:// trusts exactly the pinned QSTCS CA, never the system's public CAs.
      */
     static OkHttpClient httpClient(Optional<PinnedCaTrust> trust) {
         OkHttpClient.Builder b = new OkHttpClient.Builder()

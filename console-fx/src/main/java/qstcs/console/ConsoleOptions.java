@@ -3,10 +3,12 @@ package qstcs.console;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import okhttp3.HttpUrl;
+import qstcs.crypto.home.StateHome;
 
 /**
- * The console's command line: {@code [--home DIR] [--kms URL] [--relay URL]} (DESIGN §2).
+ * The console's command line: {@code [--home DIR] [--kms URL] [--relay URL]}.
  * URLs are checked here so a typo fails at start with a clear message instead of an OFFLINE lamp.
  */
 public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl) {
@@ -43,7 +45,7 @@ public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl) {
     }
 
     static ConsoleOptions parse(List<String> args, Map<String, String> env) throws UsageException, HelpRequested {
-        String home = env.getOrDefault("QSTCS_HOME", System.getProperty("user.home") + "/.qstcs");
+        String home = null;
         String kms = DEFAULT_KMS;
         String relay = DEFAULT_RELAY;
         for (int i = 0; i < args.size(); i++) {
@@ -57,7 +59,7 @@ public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl) {
             }
         }
         try {
-            return new ConsoleOptions(Path.of(home), httpUrl(kms, "--kms"), httpUrl(relay, "--relay"));
+            return new ConsoleOptions(StateHome.resolve(Optional.ofNullable(home), env).root(), httpUrl(kms, "--kms"), httpUrl(relay, "--relay"));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

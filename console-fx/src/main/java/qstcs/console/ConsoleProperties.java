@@ -15,8 +15,8 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.ObservableList;
 import okhttp3.HttpUrl;
 import qstcs.client.AuditEntry;
-import qstcs.client.LinkStatus;
 import qstcs.client.RelayStats;
+import qstcs.crypto.link.LinkStatus;
 
 /**
  * Everything the SOC console shows, as read-only properties for the views, and the few rules that
@@ -68,16 +68,16 @@ abstract sealed class ConsoleProperties permits ConsoleModel {
     /** Shows a full KMS reading. */
     void show(LinkStatus status) {
         haveStatus = true;
-        kmsState.set(LinkState.of(status.color()));
+        kmsState.set(LinkState.of(status.status()));
         qber.set(status.qber());
         lastRoundQber.set(status.lastRoundQber());
-        keysIssued.set(status.counters().keysIssued());
+        keysIssued.set(status.totalKeysIssued());
         attacksDetected.set(status.attacksDetected());
-        activeSessions.set(status.counters().activeSessions());
-        poolBits.set(status.counters().poolBits());
-        keyRateBps.set(status.counters().keyRateBps());
-        round.set(status.counters().round());
-        eveRate.set(status.counters().eveRate());
+        activeSessions.set(status.activeSessions());
+        poolBits.set(status.poolBits());
+        keyRateBps.set(status.keyRateBps());
+        round.set(status.round());
+        eveRate.set(status.eveRate());
         eveActive.set(status.eveActive());
         refreshLamp();
     }

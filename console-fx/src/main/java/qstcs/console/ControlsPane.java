@@ -122,7 +122,7 @@ final class ControlsPane extends VBox {
         }
     }
 
-    /** DESIGN §3: QBER ≈ e + p·(1−2e)/4 with the KMS default channel noise e = 1 %. */
+    /** The simulated channel: QBER ≈ e + p·(1−2e)/4 with the KMS default channel noise e = 1 %. */
     static double expectedQber(double interceptRate) {
         double noise = 0.01;
         return noise + interceptRate * (1 - 2 * noise) / 4;

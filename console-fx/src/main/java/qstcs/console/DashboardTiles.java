@@ -1,27 +1,28 @@
 package qstcs.console;
 
 import eu.hansolo.tilesfx.Section;
-import eu.hansolo.tilesfx.Tile;
 import eu.hansolo.tilesfx.Tile.SkinType;
+import eu.hansolo.tilesfx.Tile;
 import eu.hansolo.tilesfx.TileBuilder;
+import eu.hansolo.tilesfx.chart.TilesFXSeries;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
+import javafx.scene.chart.XYChart;
 import javafx.scene.paint.Color;
 import javafx.scene.paint.CycleMethod;
 import javafx.scene.paint.LinearGradient;
 import javafx.scene.paint.Stop;
-import javafx.scene.chart.XYChart;
-import eu.hansolo.tilesfx.chart.TilesFXSeries;
 import javafx.scene.text.TextAlignment;
+import qstcs.crypto.link.LinkColour;
 
 /**
  * One factory method per dashboard tile, each a single {@link TileBuilder} chain. Alert bands
- * follow the link state machine (DESIGN §4): GREEN below 5 % QBER, YELLOW to 11 %, RED above.
+ * follow the link colour's thresholds ({@link LinkColour}): GREEN below 5 % QBER, YELLOW to 11 %, RED above.
  * Values are pushed in by {@link DashboardView}; nothing here knows about the network.
  */
 final class DashboardTiles {
-    static final double YELLOW_FROM_PERCENT = 5;
-    static final double RED_FROM_PERCENT = 11;
+    static final double YELLOW_FROM_PERCENT = LinkColour.YELLOW_QBER * 100;
+    static final double RED_FROM_PERCENT = LinkColour.RED_QBER * 100;
     static final double GAUGE_MAX_PERCENT = 30;
     /** Rounds run every 500 ms: 360 points are the last three minutes. */
     static final int HISTORY_POINTS = 360;

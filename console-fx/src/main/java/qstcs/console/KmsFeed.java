@@ -1,6 +1,8 @@
 package qstcs.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -13,8 +15,8 @@ import qstcs.client.AuditEntry;
 import qstcs.client.ClientException;
 import qstcs.client.KmsEventStream;
 import qstcs.client.KmsOperatorClient;
-import qstcs.client.LinkStatus;
 import qstcs.client.OperatorToken;
+import qstcs.crypto.link.LinkStatus;
 
 /**
  * What the console learns from the KMS: the event stream (status, rounds, keys, the eavesdropper,
@@ -24,6 +26,7 @@ import qstcs.client.OperatorToken;
  */
 final class KmsFeed {
     private static final long STATUS_REFRESH_NANOS = 2_000_000_000L;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final OkHttpClient http;
     private final Optional<OperatorToken> token;
@@ -61,7 +64,7 @@ final class KmsFeed {
             }
 
             @Override
-            public void event(String type, JsonNode data) {
+            public void event(String type, String data) {
                 onFx(gen, () -> onEvent(type, data));
             }
 
@@ -112,13 +115,7 @@ final class KmsFeed {
     private void onStreamOpen() {
         KmsOperatorClient client = kms;
         int gen = generation;
-        Task<LinkStatus> seed = new Task<>() {
-            @Override
-            protected LinkStatus call() throws ClientException {
-                updateTitle("Read link status");
-                return client.linkStatus();
-            }
-        };
+        Task<LinkStatus> seed = statusRead(client, "Read link status", 0);
         seed.setOnSucceeded(e -> {
             if (current(gen)) {
                 show(seed.getValue());
@@ -156,15 +153,28 @@ final class KmsFeed {
         background.execute(load);
     }
 
-    /** One event of the stream, on the FX thread. */
-    void onEvent(String type, JsonNode data) {
+    /** One event of the stream, on the FX thread; a malformed one is skipped (the next carries the state again). */
+    void onEvent(String type, String text) {
+        JsonNode data;
+        try {
+            data = JSON.readTree(text);
+        } catch (IOException e) {
+            return;
+        }
+        if (data == null || !data.isObject()) {
+            return;
+        }
         switch (type) {
             case "status" -> {
                 if (data.has("total_keys_issued")) {
-                    show(LinkStatus.fromJson(data));
+                    try {
+                        show(LinkStatus.parse(text)); // a full reading: the one link-status parser reads it
+                    } catch (IllegalArgumentException e) {
+                        return;
+                    }
                 } else {
                     if (data.has("status")) {
-                        shown.kmsState.set(LinkState.of(LinkStatus.Color.parse(data.path("status").asText())));
+                        shown.kmsState.set(LinkState.ofStatus(data.path("status").asText()));
                     }
                     if (data.has("qber")) {
                         shown.qber.set(data.path("qber").asDouble());
@@ -215,14 +225,8 @@ final class KmsFeed {
         statusRefreshPending = true;
         KmsOperatorClient client = kms;
         int gen = generation;
-        Task<LinkStatus> refresh = new Task<>() {
-            @Override
-            protected LinkStatus call() throws Exception {
-                updateTitle("Refresh link status");
-                Thread.sleep(100); // coalesce a burst of key events into one read
-                return client.linkStatus();
-            }
-        };
+        // Waits a moment first, so that a burst of key events becomes one read.
+        Task<LinkStatus> refresh = statusRead(client, "Refresh link status", 100);
         refresh.setOnSucceeded(e -> {
             statusRefreshPending = false;
             if (current(gen)) {
@@ -231,5 +235,18 @@ final class KmsFeed {
         });
         refresh.setOnFailed(e -> statusRefreshPending = false);
         background.execute(refresh);
+    }
+
+    private static Task<LinkStatus> statusRead(KmsOperatorClient client, String title, long afterMillis) {
+        return new Task<>() {
+            @Override
+            protected LinkStatus call() throws Exception {
+                updateTitle(title);
+                if (afterMillis > 0) {
+                    Thread.sleep(afterMillis);
+                }
+                return client.linkStatus();
+            }
+        };
     }
 }

@@ -1,17 +1,21 @@
 package qstcs.console;
 
-import qstcs.client.LinkStatus;
+import qstcs.crypto.link.LinkColour;
 
 /** The KMS link state as the console shows it; {@link #OFFLINE} means the KMS cannot be reached. */
 public enum LinkState {
     GREEN, YELLOW, RED, OFFLINE;
 
-    /** The lamp for a KMS reading; a colour this console does not know is shown RED, the safe reading. */
-    static LinkState of(LinkStatus.Color color) {
-        return switch (color) {
+    static LinkState of(LinkColour colour) {
+        return switch (colour) {
             case GREEN -> GREEN;
             case YELLOW -> YELLOW;
-            case RED, UNKNOWN -> RED;
+            case RED -> RED;
         };
+    }
+
+    /** The lamp for a KMS {@code status} field; a value this console does not know is shown RED, the safe reading. */
+    static LinkState ofStatus(String status) {
+        return LinkColour.parse(status).map(LinkState::of).orElse(RED);
     }
 }

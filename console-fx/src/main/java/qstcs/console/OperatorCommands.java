@@ -7,7 +7,7 @@ import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.concurrent.Task;
 import qstcs.client.ClientException;
 import qstcs.client.KmsOperatorClient;
-import qstcs.client.LinkStatus;
+import qstcs.crypto.link.LinkStatus;
 
 /**
  * The operator's buttons: Force Attack, Reset, the eavesdropper switch and enrollment codes. Each
@@ -32,7 +32,7 @@ final class OperatorCommands {
             return client.linkStatus();
         }, status -> shown.notice.set(OperatorNotice.info("Attack forced",
                 String.format("Full intercept–resend round: QBER %.1f %%, link %s.", status.qber() * 100,
-                        LinkState.of(status.color())))));
+                        LinkState.of(status.status())))));
     }
 
     void reset() {

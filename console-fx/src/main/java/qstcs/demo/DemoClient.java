@@ -35,9 +35,7 @@ final class DemoClient implements SessionListener, AutoCloseable {
     }
 
     String send(String text) {
-        String id = session.send(peer, text);
-        delivery.putIfAbsent(id, DeliveryState.PENDING);
-        return id;
+        return session.send(peer, text);
     }
 
     boolean online() {
@@ -70,7 +68,9 @@ final class DemoClient implements SessionListener, AutoCloseable {
 
     @Override
     public void messageAdded(ChatMessage message) {
-        if (!message.outgoing()) {
+        if (message.outgoing()) {
+            delivery.put(message.id(), message.delivery()); // before any later progress of this message
+        } else {
             received.add(message);
         } else if (message.delivery() == DeliveryState.HELD) {
             // A message typed while RED starts out held: no deliveryChanged follows until the re-key.

@@ -3,6 +3,7 @@ package qstcs.demo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import qstcs.client.ClientConfig;
@@ -10,6 +11,7 @@ import qstcs.client.KmeEndpoint;
 import qstcs.client.KmsOperatorClient;
 import qstcs.client.OperatorToken;
 import qstcs.client.RelayStatsClient;
+import qstcs.crypto.home.StateHome;
 import qstcs.crypto.tls.DeviceCredentials;
 import qstcs.crypto.tls.PinnedCaTrust;
 
@@ -22,7 +24,7 @@ public final class HeadlessDemo {
     }
 
     public static void main(String[] args) {
-        String home = System.getenv("QSTCS_HOME");
+        String home = null;
         boolean pqc = false;
         boolean etsi014 = false;
         for (int i = 0; i < args.length; i++) {
@@ -48,7 +50,7 @@ public final class HeadlessDemo {
                 default -> usage("unknown option '" + args[i] + "'");
             }
         }
-        Path homeDir = home == null || home.isBlank() ? Path.of(System.getProperty("user.home"), ".qstcs") : Path.of(home);
+        Path homeDir = StateHome.resolve(Optional.ofNullable(home)).root();
         ClientConfig alpha;
         ClientConfig bravo;
         try {

@@ -12,6 +12,7 @@ import qstcs.client.ClientException;
 import qstcs.client.DeliveryState;
 import qstcs.client.KmsOperatorClient;
 import qstcs.client.RelayStatsClient;
+import qstcs.crypto.wire.CloseCode;
 
 /**
  * The brief's three acts with two scripted soldiers and an operator, judged as it goes:
@@ -151,7 +152,7 @@ public final class ThreeActDemo {
         if (!await("the relay has cut every session", NOTICE, () -> relayOnline() == 0)) {
             return null;
         }
-        say("  relay: 0 devices online (sessions closed with 4403)");
+        say("  relay: 0 devices online (sessions closed with " + CloseCode.LINK_RED.code() + ")");
         List<String> held = List.of(alpha.send("Alpha here — are we compromised? Over."),
                 bravo.send("Bravo here — holding position. Over."));
         sleep(RED_WATCH);

@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import qstcs.crypto.keys.KeyLength;
 import qstcs.crypto.keys.SecretBytes;
+import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.link.LinkStatus;
 import qstcs.crypto.wire.FlatJson;
 
 /**
@@ -30,9 +33,11 @@ final class FakeNetwork {
     private final Map<String, String> keysById = new HashMap<>();
     /** Every frame a device put on the wire, in order, as sent. */
     final List<String> wire = new ArrayList<>();
-    private LinkStatus link = reading(LinkStatus.Color.GREEN, 1, 0);
+    private LinkStatus link = reading(LinkColour.GREEN, 1, 0);
     private int keyCount;
     private boolean relayUp = true;
+    /** The key service answers no key request (down, or refusing): not a breach. */
+    boolean keysDown;
     /** A relay that tampers: it may rewrite a routed frame before delivering it. */
     java.util.function.UnaryOperator<String> tamper = f -> f;
 
@@ -162,7 +167,7 @@ final class FakeNetwork {
             String keyId = pairKeys.get(pair);
             if (keyId == null || fresh) {
                 keyId = "key-" + (++keyCount);
-                keysById.put(keyId, SecretBytes.random(IssuedKey.KEY_BYTES, random).toHex());
+                keysById.put(keyId, SecretBytes.random(KeyLength.BYTES, random).toHex());
                 pairKeys.put(pair, keyId);
             }
             return IssuedKey.fromHex(keyId, keysById.get(keyId));
@@ -179,7 +184,10 @@ final class FakeNetwork {
         }
 
         private void requireGreen() throws ClientException {
-            if (link.compromised()) {
+            if (keysDown) {
+                throw new ClientException(ClientException.Problem.KMS_UNREACHABLE, "Cannot reach the key service");
+            }
+            if (!link.status().issuesKeys()) {
                 throw new ClientException(ClientException.Problem.LINK_COMPROMISED, "RED");
             }
         }
@@ -251,9 +259,9 @@ final class FakeNetwork {
     }
 
     /** The key service's link changes colour; every session's watcher sees it. */
-    void setLink(LinkStatus.Color color) {
-        long attacks = link.attacksDetected() + (color == LinkStatus.Color.RED ? 1 : 0);
-        if (color == LinkStatus.Color.RED) {
+    void setLink(LinkColour color) {
+        long attacks = link.attacksDetected() + (color == LinkColour.RED ? 1 : 0);
+        if (color == LinkColour.RED) {
             pairKeys.clear(); // the key service revokes every key on RED
             keysById.clear();
         }
@@ -264,9 +272,9 @@ final class FakeNetwork {
         deliver();
     }
 
-    private static LinkStatus reading(LinkStatus.Color color, long version, long attacks) {
-        double qber = color == LinkStatus.Color.RED ? 0.25 : 0.01;
-        return new LinkStatus(color, qber, qber, version, attacks, false, LinkStatus.Counters.NONE);
+    private static LinkStatus reading(LinkColour color, long version, long attacks) {
+        double qber = color == LinkColour.RED ? 0.25 : 0.01;
+        return new LinkStatus(color, qber, 0, 0, attacks, 0, false, 0, version, version, qber, 0, 0, Instant.EPOCH);
     }
 
     /** The frames on the wire of one type. */

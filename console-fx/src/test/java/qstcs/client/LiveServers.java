@@ -66,7 +66,7 @@ public final class LiveServers implements AutoCloseable {
                 RelayLimits.DEFAULT, 25);
     }
 
-    /** The KMS TLS URL (device and operator routes need TLS, DESIGN §7). */
+    /** The KMS TLS URL (device and operator routes need TLS). */
     public String kmsUrl() {
         return kms.tlsUrl();
     }
@@ -77,7 +77,7 @@ public final class LiveServers implements AutoCloseable {
 
     /**
      * The configuration of an enrolled device: KMS over TLS pinned to its CA, the device's token.
-     * The relay here is plain ws on loopback (DESIGN §2 allows it there) so that tests can put a
+     * The relay here is plain ws on loopback (allowed there) so that tests can put a
      * man-in-the-middle proxy in front of it.
      */
     public ClientConfig config(String device) {

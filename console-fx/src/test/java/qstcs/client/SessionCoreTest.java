@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import qstcs.crypto.link.LinkColour;
 
 /**
  * The session's decisions over a fake relay, key service and clock: deterministic, no thread, no
@@ -65,7 +66,7 @@ class SessionCoreTest {
         String before = a.core.keyId("Bravo").orElseThrow();
         a.core.send("m0", "Bravo", "unconfirmed when RED");
 
-        net.setLink(LinkStatus.Color.RED);
+        net.setLink(LinkColour.RED);
         assertEquals(ConnectionState.COMPROMISED, a.core.state());
         assertEquals(ConnectionState.COMPROMISED, b.core.state());
         assertTrue(a.core.keyId("Bravo").isEmpty(), "keys wiped on RED");
@@ -78,7 +79,7 @@ class SessionCoreTest {
         net.deliver();
         assertEquals(wireBefore, net.wire.size(), "nothing crosses the network while RED");
 
-        net.setLink(LinkStatus.Color.GREEN);
+        net.setLink(LinkColour.GREEN);
         assertEquals(ConnectionState.ONLINE, a.core.state());
         String after = a.core.keyId("Bravo").orElseThrow();
         assertNotEquals(before, after);
@@ -239,7 +240,7 @@ class SessionCoreTest {
         assertEquals(ConnectionState.CLOSED, ab[0].core.state());
         assertTrue(ab[0].core.keyId("Bravo").isEmpty());
         assertFalse(ab[0].connected);
-        net.setLink(LinkStatus.Color.RED);
+        net.setLink(LinkColour.RED);
         assertEquals(ConnectionState.CLOSED, ab[0].core.state());
     }
 
@@ -259,5 +260,34 @@ class SessionCoreTest {
     /** A relay that cannot compute the mac puts in one of the right length. */
     private static String forgeMac(String frame) {
         return frame.replaceFirst("\"mac\":\"[0-9a-f]+\"", "\"mac\":\"" + "0".repeat(64) + "\"");
+    }
+
+    @Test
+    void aKeyServiceThatGivesNoKeyBeforeTheFirstConnectionFailsTheSessionInPlainWords() {
+        net.keysDown = true;
+        FakeNetwork.Device a = net.device("Alpha");
+        a.core.start(List.of("Bravo"));
+        assertEquals(ConnectionState.FAILED, a.core.state());
+        assertEquals("Cannot reach the key service", a.seen.states().getLast().message());
+        assertFalse(a.connected, "no relay connection without a key");
+    }
+
+    @Test
+    void aKeyServiceDownDuringTheReKeyIsRetriedUntilItAnswers() {
+        FakeNetwork.Device[] ab = online(false);
+        net.setLink(LinkColour.RED);
+        net.keysDown = true;
+        net.setLink(LinkColour.GREEN);
+        assertTrue(ab[0].core.keyId("Bravo").isEmpty());
+        assertTrue(ab[0].seen.problems().stream().anyMatch(p -> p.problem() == ClientException.Problem.KMS_UNREACHABLE));
+        assertTrue(ab[0].retryInMillis != null, "a re-key attempt is scheduled");
+        ab[0].core.send("m1", "Bravo", "after the outage");
+        assertTrue(net.sent("chat").isEmpty(), "nothing is sealed without a key");
+
+        net.keysDown = false;
+        net.fireRetries();
+        assertEquals(ConnectionState.ONLINE, ab[0].core.state());
+        assertTrue(ab[0].core.keyId("Bravo").isPresent());
+        assertEquals(DeliveryState.DELIVERED, ab[0].seen.delivery("m1"));
     }
 }

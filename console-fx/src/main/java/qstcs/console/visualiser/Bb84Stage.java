@@ -1,6 +1,6 @@
 package qstcs.console.visualiser;
 
-/** The steps of one BB84 round in the order the visualiser reveals them (DESIGN §3, §9). */
+/** The steps of one BB84 round in the order the visualiser reveals them, from photons to the final key. */
 public enum Bb84Stage {
     READY("Ready"),
     ALICE("Alice prepares"),

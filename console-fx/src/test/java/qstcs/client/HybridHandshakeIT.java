@@ -11,14 +11,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import qstcs.crypto.keys.HybridHandshake;
 import qstcs.crypto.keys.SecretBytes;
 
 /** pqc on: the ML-KEM-768 exchange on top of the QKD key, and a relay that swaps its key gets caught. */
-@Tag("live")
-class HybridHandshakeTest {
+class HybridHandshakeIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static LiveServers servers;
 

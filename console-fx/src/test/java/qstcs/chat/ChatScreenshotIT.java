@@ -19,7 +19,6 @@ import javafx.stage.Stage;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,13 +35,12 @@ import qstcs.client.LiveServers;
  * for the README: mid-conversation ({@code chat-conversation.png}) and during a forced attack with a
  * held message ({@code chat-compromised.png}). A tool, not a check: it runs only when asked, and
  * writes to the directory in {@code -Dqstcs.screenshots=DIR} (the README's images:
- * {@code mvn -pl console-fx test -Dtest=ChatScreenshotTest -Dqstcs.screenshots=$PWD/assets}).
+ * {@code mvn -pl console-fx test -Dtest=ChatScreenshotIT -Dqstcs.screenshots=$PWD/assets}).
  */
-@Tag("live")
 @EnabledIfSystemProperty(named = "qstcs.screenshots", matches = ".+",
         disabledReason = "a tool for the README's images: run with -Dqstcs.screenshots=DIR")
 @ExtendWith(ApplicationExtension.class)
-class ChatScreenshotTest {
+class ChatScreenshotIT {
     private ChatWindow alpha;
     private ChatWindow bravo;
     private static LiveServers servers;

@@ -9,15 +9,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * ✓✓ means the peer decrypted the message: a relay (or anyone on the path) that fakes or alters a
  * receipt must not turn ✓ into ✓✓, while a genuine receipt on the same path does.
  */
-@Tag("live")
-class ForgedReceiptTest {
+class ForgedReceiptIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static LiveServers servers;
 

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The relay goes away mid-stream and comes back on the same port: nothing lost, nothing twice. */
-@Tag("live")
-class RelayRestartTest {
+class RelayRestartIT {
     private static LiveServers servers;
 
     @BeforeAll
@@ -44,8 +42,8 @@ class RelayRestartTest {
                     () -> b.received().size() >= n && a.received().size() >= n);
             SessionRecorder.settle(alpha, "Restart_Bravo", b);
             SessionRecorder.settle(bravo, "Restart_Alpha", a);
-            assertEquals(ExactlyOnceDeliveryTest.expected("M", n), b.receivedTexts());
-            assertEquals(ExactlyOnceDeliveryTest.expected("N", n), a.receivedTexts());
+            assertEquals(ExactlyOnceDeliveryIT.expected("M", n), b.receivedTexts());
+            assertEquals(ExactlyOnceDeliveryIT.expected("N", n), a.receivedTexts());
             assertTrue(a.states().stream().anyMatch(s -> s.state() == ConnectionState.RECONNECTING),
                     "alpha noticed the outage");
         }

@@ -9,12 +9,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Alpha and Bravo over the real KMS and relay: every message exactly once, in order, with receipts. */
-@Tag("live")
-class ExactlyOnceDeliveryTest {
+class ExactlyOnceDeliveryIT {
     private static LiveServers servers;
 
     @BeforeAll

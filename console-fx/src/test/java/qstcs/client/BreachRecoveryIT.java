@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,8 +16,7 @@ import org.junit.jupiter.api.Test;
  * both sessions wipe their keys and say so within a second; what is typed meanwhile is held and
  * crosses the network only after the reset, under a new key.
  */
-@Tag("live")
-class BreachRecoveryTest {
+class BreachRecoveryIT {
     private static LiveServers servers;
 
     @BeforeAll
@@ -82,7 +80,7 @@ class BreachRecoveryTest {
             SessionRecorder.await(Duration.ofSeconds(20), "the whole stream arrived",
                     () -> b.receivedTexts().stream().filter(t -> t.startsWith("before-")).count() == 200);
             List<String> stream200 = b.receivedTexts().stream().filter(t -> t.startsWith("before-")).toList();
-            assertEquals(ExactlyOnceDeliveryTest.expected("before-", 200), stream200);
+            assertEquals(ExactlyOnceDeliveryIT.expected("before-", 200), stream200);
         }
     }
 

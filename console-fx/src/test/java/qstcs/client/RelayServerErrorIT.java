@@ -11,7 +11,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,8 +19,7 @@ import org.junit.jupiter.api.Test;
  * a TCP forwarder that answers the first connection itself with a 500 and passes every later one
  * through untouched.
  */
-@Tag("live")
-class RelayServerErrorTest {
+class RelayServerErrorIT {
 
     @Test
     void aServerErrorOnTheFirstUpgradeIsRetried() throws Exception {

@@ -19,7 +19,6 @@ import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
@@ -36,11 +35,10 @@ import qstcs.relay.RelaySettings;
 
 /**
  * The console against the real KMS (TLS with the pinned local CA, operator routes) and the real
- * relay, driven through its buttons headless: the acceptance checks of issue 7.
+ * relay, driven through its buttons headless.
  */
-@Tag("live")
 @ExtendWith(ApplicationExtension.class)
-class ConsoleLiveTest {
+class ConsoleLiveIT {
     private static KmsServer kms;
     private static RelayServer relay;
     private ConsoleModel model;

@@ -8,12 +8,10 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** What a soldier reads when an address is wrong or the relay turns the device away: words, not traces. */
-@Tag("live")
-class PlainWordsErrorsTest {
+class PlainWordsErrorsIT {
     private static LiveServers servers;
 
     @BeforeAll

@@ -11,7 +11,6 @@ import javafx.scene.control.ListView;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
@@ -29,9 +28,8 @@ import qstcs.client.SessionListener;
  * the bubble and its ticks, get a reply; see the red banner during an attack and watch it go away
  * after the reset, with the held message delivered. The peer is a headless SDK session.
  */
-@Tag("live")
 @ExtendWith(ApplicationExtension.class)
-class ChatWindowTest {
+class ChatWindowIT {
     private static final String ME = "Window_Alpha";
     private static final String PEER = "Window_Bravo";
     private static LiveServers servers;

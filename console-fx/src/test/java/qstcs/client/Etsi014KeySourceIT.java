@@ -13,7 +13,6 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import qstcs.crypto.tls.PinnedCaTrust;
@@ -32,8 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * served again from memory (the KME hands it to a slave once), a breach is LINK_COMPROMISED and
  * forgets every key, and after the reset keys flow again.
  */
-@Tag("live")
-class Etsi014KeySourceTest {
+class Etsi014KeySourceIT {
     private static KmsServer kms;
     private static Etsi014KeySource alpha;
     private static Etsi014KeySource bravo;

@@ -15,15 +15,13 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import qstcs.crypto.tls.DeviceCredentials;
 import qstcs.crypto.tls.PinnedCaTrust;
 import qstcs.kms.KmsServer;
 
 /** {@code ./qstcs chat --enroll STRING --enroll-only} against the real KMS: credentials saved, no window. */
-@Tag("live")
-class EnrollOnlyTest {
+class EnrollOnlyIT {
 
     @Test
     void redeemsTheStringOnceAndSavesTheCredentials() throws Exception {
