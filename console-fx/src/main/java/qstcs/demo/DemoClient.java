@@ -72,9 +72,6 @@ final class DemoClient implements SessionListener, AutoCloseable {
             delivery.put(message.id(), message.delivery()); // before any later progress of this message
         } else {
             received.add(message);
-        } else if (message.delivery() == DeliveryState.HELD) {
-            // A message typed while RED starts out held: no deliveryChanged follows until the re-key.
-            delivery.put(message.id(), DeliveryState.HELD);
         }
     }
 
