@@ -16,6 +16,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 
+import qstcs.crypto.keys.KeyLength;
 import qstcs.crypto.keys.SecretBytes;
 
 /**
@@ -28,7 +29,7 @@ import qstcs.crypto.keys.SecretBytes;
  */
 public final class Etsi014KeySource implements KeySource {
     /** The chat's keys: 256 bits. */
-    private static final int KEY_BITS = IssuedKey.KEY_BYTES * 8;
+    private static final int KEY_BITS = KeyLength.BITS;
     /** Keys remembered for frames in flight and for the peer's hybrid handshake. */
     private static final int REMEMBERED = 64;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -149,7 +150,7 @@ public final class Etsi014KeySource implements KeySource {
             raw = new byte[0];
         }
         try {
-            if (id.isEmpty() || raw.length != IssuedKey.KEY_BYTES) {
+            if (id.isEmpty() || raw.length != KeyLength.BYTES) {
                 throw new ClientException(ClientException.Problem.PROTOCOL, "The KME at " + kme.url()
                         + " sent a " + route + " answer without a 256-bit key.");
             }
