@@ -36,6 +36,8 @@ final class KmsJson {
         o.put("pool_bits", s.poolBits());
         o.put("changed_at", s.changedAt().toString());
         o.put("eve_intercept_rate", round6(s.eveRate()));
+        o.put("key_bits", s.lastRoundKeyBits());
+        o.put("reason", s.lastRoundReason());
         return o;
     }
 
@@ -83,7 +85,8 @@ final class KmsJson {
         return o;
     }
 
-    static ObjectNode round(RoundReport r) {
+    /** A round's statistics, and what it added to the pool ({@code after}: the state it left). */
+    static ObjectNode round(RoundReport r, LinkSnapshot after) {
         ObjectNode o = Json.object();
         o.put("round", r.round());
         o.put("qubits", r.qubits());
@@ -100,6 +103,10 @@ final class KmsJson {
         o.put("eve_active", r.eveActive());
         o.put("eve_intercept_rate", round6(r.eveRate()));
         o.put("forced", r.forced());
+        o.put("tolerated_qber", round6(r.toleratedQber()));
+        o.put("key_bits", after.lastRoundKeyBits());
+        o.put("reason", after.lastRoundReason());
+        o.put("pool_bits", after.poolBits());
         return o;
     }
 

@@ -10,7 +10,6 @@ import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 
-import qstcs.crypto.qkd.QkdRandom;
 import qstcs.crypto.tls.CaFingerprint;
 import qstcs.server.common.CommandLine;
 
@@ -37,7 +36,7 @@ public final class KmsServer implements AutoCloseable {
     public static KmsServer start(String... flags) {
         CommandLine cli = CommandLine.parse(flags, Main.valueFlags(), Main.switches());
         KmsSettings settings = KmsSettings.from(Config.empty(), cli);
-        Kms kms = Kms.open(settings, InstantSource.system(), QkdRandom.secure());
+        Kms kms = Kms.open(settings, InstantSource.system());
         WebServer server;
         try {
             WebServerConfig.Builder b = WebServer.builder().shutdownHook(false);

@@ -22,7 +22,7 @@ final class LinkEvents implements LinkListener {
 
     @Override
     public void roundCompleted(RoundReport round, LinkSnapshot after) {
-        events.publish("round", KmsJson.round(round));
+        events.publish("round", KmsJson.round(round, after));
     }
 
     @Override

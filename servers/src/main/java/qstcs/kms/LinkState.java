@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import qstcs.crypto.keys.SecretBytes;
+import qstcs.crypto.qkd.AbortReason;
 
 /**
  * The link state machine, the key pool and the issued pair keys, behind one lock so that a key
@@ -24,6 +25,11 @@ final class LinkState {
     /** Knobs of the key side of the link. */
     record Limits(long poolCapBits, int messageBudget, Duration keyMaxAge) {
     }
+
+    /** The {@code reason} of a round that added key, or before any round. */
+    static final String NO_REASON = AbortReason.NONE.reason();
+    /** The {@code reason} of a round whose key was dropped because the link is RED. */
+    static final String LINK_RED = "link_red";
 
     private final Object lock = new Object();
     private final Limits limits;
@@ -48,6 +54,8 @@ final class LinkState {
     private long sessions;
     private long attacks;
     private long activeKeys;
+    private long lastRoundKeyBits;
+    private String lastRoundReason = NO_REASON;
 
     /** Rebuilt lazily after each change; written only under lock. */
     private volatile LinkSnapshot cached;
@@ -76,7 +84,7 @@ final class LinkState {
         LinkSnapshot s = cached;
         if (s == null) {
             s = new LinkSnapshot(status, qber, keysIssued, sessions, attacks, activeKeys, eveActive, eveRate,
-                    version, round, lastRoundQber, keyRateBps, pool.bits(), changedAt);
+                    version, round, lastRoundQber, keyRateBps, pool.bits(), changedAt, lastRoundKeyBits, lastRoundReason);
             cached = s;
         }
         return s;
@@ -131,6 +139,12 @@ final class LinkState {
                 boolean keep = status != LinkStatus.RED && !report.breach();
                 if (keep && keyBits != null && keyBitLength > 0) {
                     pool.deposit(keyBits, keyBitLength);
+                    lastRoundKeyBits = keyBitLength;
+                    lastRoundReason = NO_REASON;
+                } else {
+                    lastRoundKeyBits = 0;
+                    lastRoundReason = !report.reason().equals(NO_REASON) ? report.reason()
+                            : status == LinkStatus.RED ? LINK_RED : NO_REASON;
                 }
                 // Rounds keep running while RED so the console sees live QBER, but nothing is kept.
                 keyRateBps = keep && seconds > 0 ? report.finalBits() / seconds : 0;
@@ -335,6 +349,8 @@ final class LinkState {
             attacks = 0;
             activeKeys = 0;
             keyRateBps = 0;
+            lastRoundKeyBits = 0;
+            lastRoundReason = NO_REASON;
             qber = 0;
             status = LinkStatus.GREEN;
             changedAt = clock.instant();

@@ -27,7 +27,6 @@ import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
-import qstcs.crypto.qkd.QkdRandom;
 import qstcs.kms.pki.HostNames;
 import qstcs.kms.pki.IssueCertCommand;
 import qstcs.kms.pki.LocalCa;
@@ -144,7 +143,7 @@ public final class Main {
 
         Kms kms;
         try {
-            kms = Kms.open(settings, InstantSource.system(), QkdRandom.secure());
+            kms = Kms.open(settings, InstantSource.system());
         } catch (UncheckedIOException e) {
             System.err.println("qstcs kms: " + e.getMessage());
             System.exit(1);

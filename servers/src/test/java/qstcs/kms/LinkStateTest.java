@@ -52,7 +52,7 @@ class LinkStateTest {
         }
         boolean breach = qber >= LinkStatus.RED_QBER;
         link.applyRound(new RoundReport(round, 1024, 512, 51, qber, qber, 10, 1.1, bits.length * 8, 1.0,
-                breach ? "QBER_ABOVE_THRESHOLD" : "NONE", breach, false, 0, false), bits, bits.length * 8);
+                breach ? "QBER_ABOVE_THRESHOLD" : "NONE", breach, false, 0, false, Double.NaN), bits, bits.length * 8);
     }
 
     private IssuedKey grant(String a, String b, boolean rotate) {

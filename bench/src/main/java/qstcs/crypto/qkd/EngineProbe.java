@@ -12,9 +12,24 @@ public final class EngineProbe {
     private EngineProbe() {
     }
 
-    /** Transmission then sifting of {@code qubits}; returns the sifted length. */
-    public static int transmitAndSift(int qubits, double noise, double eve, RandomGenerator rng) {
-        return Sifting.sift(Transmission.run(qubits, noise, eve, rng)).length();
+    /**
+     * Transmission then sifting of {@code qubits} with the default basis choice, keyed afresh
+     * from {@code random} as a round is (DRBG draw and AES key set-up included); returns the
+     * sifted length.
+     */
+    public static int transmitAndSift(int qubits, double noise, double eve, QkdRandom random) {
+        RoundRandomness r = random.nextRound();
+        try {
+            return Sifting.sift(Transmission.run(qubits, BasisChoice.forTestShare(RoundConfig.defaults().sampleFraction()),
+                    noise, eve, r)).length();
+        } finally {
+            r.destroy();
+        }
+    }
+
+    /** A round's secret keystream (AES-256-CTR under a fresh key), as Cascade gets it in a round. */
+    public static RandomGenerator keystream(QkdRandom random) {
+        return random.nextRound().secret();
     }
 
     /** A frame for Cascade: Alice's random key and Bob's copy through a BSC(q). */
