@@ -188,7 +188,7 @@ public final class EngineBench {
      */
     private void keyRate() {
         int rounds = quick ? 40 : 400;
-        for (double noise : new double[] {0.01, 0.02, 0.05, 0.06, 0.065, 0.07}) {
+        for (double noise : new double[] {0.01, 0.02, 0.05, 0.06, 0.065, 0.07, 0.08}) {
             RoundConfig config = RoundConfig.defaults().withNoise(noise);
             long sum = 0;
             int keyed = 0;
@@ -197,7 +197,7 @@ public final class EngineBench {
                 sum += bits;
                 keyed += bits > 0 ? 1 : 0;
             }
-            row(String.format(Locale.ROOT, "key per round, 65,536 qubits, noise %.0f %%, %d rounds", 100 * noise,
+            row(String.format(Locale.ROOT, "key per round, 65,536 qubits, noise %s %%, %d rounds", fmt(100 * noise, Math.abs(Math.rint(100 * noise) - 100 * noise) < 1e-9 ? 0 : 1),
                     rounds), String.format(Locale.ROOT, "%,.0f bits (%d %% of rounds keyed)", sum / (double) rounds,
                     Math.round(100.0 * keyed / rounds)), Double.NaN, "report", true);
         }
