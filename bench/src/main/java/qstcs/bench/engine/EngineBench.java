@@ -56,7 +56,10 @@ public final class EngineBench {
         System.out.printf("QSTCS engine benchmark (%s, %d CPUs visible, Java %s, FFT butterflies: %s)%n",
                 quick ? "quick" : "full", Runtime.getRuntime().availableProcessors(), Runtime.version(),
                 EngineProbe.fftButterflies());
-        Runnable[] run = {b::transmission, b::cascadeSpeed, b::efficiency, b::privacyAmplification, b::wholeRound,
+        Runnable[] run = {() -> {
+            b.transmission();
+            b.secureStream();
+        }, b::cascadeSpeed, b::efficiency, b::privacyAmplification, b::wholeRound,
             b::keyRate};
         for (int i = 0; i < steps.size(); i++) {
             if (only.isEmpty() || only.equals(steps.get(i))) {
@@ -108,6 +111,18 @@ public final class EngineBench {
             row(String.format(Locale.ROOT, "transmission+sifting, 65,536 qubits, noise %.0f %%, Eve %.2f",
                     100 * c[0], c[1]), fmt(gq, 2) + " Gqubit/s", qubits / (double) lastWall, "≥ 1", gq >= 1.0);
         }
+    }
+
+    /** What the cryptographic stream costs per default round: keying, and the transmission's keystream. */
+    private void secureStream() {
+        long keyNs = median(quick ? 500 : 5_000, quick ? 101 : 1_001, () -> EngineProbe.keyRound(random));
+        row("secure stream: keying a round (DRBG 40 bytes + AES-256 key set-up)", fmt(keyNs / 1e3, 2) + " µs",
+                lastWall / 1e3, "report", true);
+        int bytes = EngineProbe.transmissionKeystreamBytes(65_536);
+        RandomGenerator stream = EngineProbe.keystream(random);
+        long ns = median(quick ? 500 : 5_000, quick ? 101 : 1_001, () -> EngineProbe.keystream(stream, bytes));
+        row(String.format(Locale.ROOT, "secure stream: %,d bytes of AES-256-CTR keystream (a round's bits and bases)",
+                bytes), fmt(ns / 1e3, 2) + " µs (" + fmt(bytes / (double) ns, 2) + " GB/s)", lastWall / 1e3, "report", true);
     }
 
     private void cascadeSpeed() {

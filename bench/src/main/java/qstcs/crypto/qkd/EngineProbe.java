@@ -27,6 +27,28 @@ public final class EngineProbe {
         }
     }
 
+    /** Keys one round (DRBG draw, AES key set-up) and drops it; returns a byte of it (keeps the JIT honest). */
+    public static int keyRound(QkdRandom random) {
+        RoundRandomness r = random.nextRound();
+        r.destroy();
+        return r.hashCode() & 1;
+    }
+
+    /** Bytes of keystream a default round's transmission draws: 5 words per 64 qubits. */
+    public static int transmissionKeystreamBytes(int qubits) {
+        BasisChoice c = BasisChoice.forTestShare(RoundConfig.defaults().sampleFraction());
+        return BitString.wordsFor(qubits) * (1 + 2 * c.words()) * Long.BYTES;
+    }
+
+    /** Draws {@code bytes} of keystream from an already keyed round stream, as transmission does. */
+    public static int keystream(RandomGenerator stream, int bytes) {
+        AesCtrStream s = (AesCtrStream) stream;
+        byte[] k = s.keystream(bytes);
+        int v = k[bytes - 1];
+        s.release();
+        return v;
+    }
+
     /** A round's secret keystream (AES-256-CTR under a fresh key), as Cascade gets it in a round. */
     public static RandomGenerator keystream(QkdRandom random) {
         return random.nextRound().secret();

@@ -27,19 +27,35 @@ final class AesCtrStream implements RandomGenerator {
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Cipher cipher;
+    private final java.util.function.Consumer<Cipher> recycler;
     private final byte[] chunk = new byte[CHUNK_BYTES];
     private int position = CHUNK_BYTES;
     private byte[] bulk = new byte[0];
     private int bulkUsed;
+    private boolean destroyed;
 
-    /** Keys the stream with {@code key} (32 bytes, copied; the caller wipes its array). */
-    AesCtrStream(byte[] key) {
+    /**
+     * Keys {@code cipher} with {@code key} (32 bytes, copied; the caller wipes its array) and hands
+     * the cipher to {@code recycler} on {@link #destroy()},
+     * so a link re-keys one cipher per round instead of building one (a JCE lookup costs far more
+     * than the key schedule).
+     */
+    AesCtrStream(Cipher cipher, byte[] key, java.util.function.Consumer<Cipher> recycler) {
         if (key.length != KEY_BYTES) {
             throw new IllegalArgumentException("AES-256 key must be " + KEY_BYTES + " bytes, was " + key.length);
         }
         try {
-            cipher = Cipher.getInstance("AES/CTR/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(new byte[16]));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/CTR rejected a 256-bit key", e);
+        }
+        this.cipher = cipher;
+        this.recycler = recycler;
+    }
+
+    static Cipher newCipher() {
+        try {
+            return Cipher.getInstance("AES/CTR/NoPadding");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES/CTR is not available", e);
         }
@@ -99,11 +115,15 @@ final class AesCtrStream implements RandomGenerator {
         return (long) LONGS.get(keystream, i * Long.BYTES);
     }
 
-    /** Forgets the buffered keystream. */
+    /** Forgets the buffered keystream and gives the cipher back; the stream cannot be used again. */
     void destroy() {
         Arrays.fill(chunk, (byte) 0);
         release();
         position = CHUNK_BYTES;
+        if (!destroyed) {
+            destroyed = true;
+            recycler.accept(cipher);
+        }
     }
 
     private void refill() {
@@ -114,6 +134,9 @@ final class AesCtrStream implements RandomGenerator {
 
     /** The keystream is the encryption of zeros, computed in place. */
     private void encryptZeros(byte[] buffer, int length) {
+        if (destroyed) {
+            throw new IllegalStateException("the round's keystream was destroyed");
+        }
         try {
             int n = cipher.update(buffer, 0, length, buffer, 0);
             if (n != length) {

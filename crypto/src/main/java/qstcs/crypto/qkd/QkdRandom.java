@@ -27,6 +27,8 @@ public final class QkdRandom {
 
     private final RandomGenerator root;
     private final boolean cryptographic;
+    /** A cipher a finished round gave back, re-keyed by the next round (guarded by this). */
+    private javax.crypto.Cipher spare;
 
     private QkdRandom(RandomGenerator root, boolean cryptographic) {
         this.root = root;
@@ -64,10 +66,16 @@ public final class QkdRandom {
         byte[] key = new byte[AesCtrStream.KEY_BYTES];
         try {
             root.nextBytes(key);
-            return new RoundRandomness(new AesCtrStream(key), new SplitMix64(root.nextLong()));
+            javax.crypto.Cipher cipher = spare != null ? spare : AesCtrStream.newCipher();
+            spare = null;
+            return new RoundRandomness(new AesCtrStream(cipher, key, this::recycle), new SplitMix64(root.nextLong()));
         } finally {
             java.util.Arrays.fill(key, (byte) 0);
         }
+    }
+
+    private synchronized void recycle(javax.crypto.Cipher cipher) {
+        spare = cipher;
     }
 
     @Override
