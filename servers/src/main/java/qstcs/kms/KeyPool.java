@@ -4,7 +4,9 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Optional;
 
+import qstcs.crypto.keys.KeyLength;
 import qstcs.crypto.keys.SecretBytes;
+import qstcs.crypto.qkd.KeyBits;
 
 /**
  * Final key bits from completed rounds, cut into 256-bit session keys, bounded by a cap in bits.
@@ -12,30 +14,28 @@ import qstcs.crypto.keys.SecretBytes;
  * material. Not thread-safe: {@link LinkState} guards it with its lock.
  */
 final class KeyPool {
-    /** A session key: 256 bits. */
-    static final int KEY_BYTES = 32;
-    static final int KEY_BITS = KEY_BYTES * 8;
 
     private final ArrayDeque<SecretBytes> keys = new ArrayDeque<>();
     private final int capKeys;
 
     KeyPool(long capBits) {
-        if (capBits < KEY_BITS) {
+        if (capBits < KeyLength.BITS) {
             throw new IllegalArgumentException("pool cap must hold at least one 256-bit key, got " + capBits + " bits");
         }
-        this.capKeys = (int) Math.min(Integer.MAX_VALUE, capBits / KEY_BITS);
+        this.capKeys = (int) Math.min(Integer.MAX_VALUE, capBits / KeyLength.BITS);
     }
 
     /**
-     * Adds the whole 256-bit blocks of {@code bits} (big-endian bit order, {@code bitLength} valid
-     * bits) and wipes {@code bits}. A trailing partial block is discarded.
+     * Adds the whole 256-bit blocks of a round's final key as pool keys; a trailing partial block
+     * is discarded. The working copy of the bits is wiped here; {@code key} stays its caller's.
      */
-    void deposit(byte[] bits, int bitLength) {
+    void deposit(KeyBits key) {
+        byte[] bits = key.toBytes();
         try {
-            int blocks = Math.min(bitLength, bits.length * 8) / KEY_BITS;
-            byte[] block = new byte[KEY_BYTES];
+            int blocks = key.length() / KeyLength.BITS;
+            byte[] block = new byte[KeyLength.BYTES];
             for (int i = 0; i < blocks; i++) {
-                System.arraycopy(bits, i * KEY_BYTES, block, 0, KEY_BYTES);
+                System.arraycopy(bits, i * KeyLength.BYTES, block, 0, KeyLength.BYTES);
                 keys.addLast(SecretBytes.copyOf(block));
                 if (keys.size() > capKeys) {
                     keys.removeFirst().destroy();
@@ -52,11 +52,11 @@ final class KeyPool {
     }
 
     long bits() {
-        return (long) keys.size() * KEY_BITS;
+        return (long) keys.size() * KeyLength.BITS;
     }
 
     long capBits() {
-        return (long) capKeys * KEY_BITS;
+        return (long) capKeys * KeyLength.BITS;
     }
 
     /** Wipes everything (breach or reset). */

@@ -9,9 +9,11 @@ import io.helidon.metrics.api.MeterRegistry;
 
 import qstcs.crypto.qkd.QkdRandom;
 import qstcs.crypto.qkd.RoundConfig;
+import qstcs.kms.identity.AccessPolicy;
 import qstcs.kms.identity.IdentityService;
 import qstcs.kms.identity.KmsIdentity;
 import qstcs.kms.identity.SecurityAudit;
+import qstcs.kms.identity.TokenAccess;
 
 /**
  * One KMS instance with all its collaborators, wired once: the link state, the BB84 loop, the

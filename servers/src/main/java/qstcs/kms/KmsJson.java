@@ -1,7 +1,10 @@
 package qstcs.kms;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 
+import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.link.LinkStatus;
 import qstcs.server.common.Json;
 
 /**
@@ -15,78 +18,57 @@ final class KmsJson {
     private KmsJson() {
     }
 
-    /** QBER and rates are estimates; six decimals keep the JSON short without losing meaning. */
+    /** QBER and rates are estimates; six decimals as in {@code /link_status}. */
     static double round6(double v) {
-        return Double.isFinite(v) ? Math.round(v * 1e6) / 1e6 : 0.0;
+        return LinkStatus.round6(v);
     }
 
-    static ObjectNode status(LinkSnapshot s) {
-        ObjectNode o = Json.object();
-        o.put("status", s.status().name());
-        o.put("qber", round6(s.qber()));
-        o.put("total_keys_issued", s.totalKeysIssued());
-        o.put("total_sessions", s.totalSessions());
-        o.put("attacks_detected", s.attacksDetected());
-        o.put("active_sessions", s.activeSessions());
-        o.put("eve_active", s.eveActive());
-        o.put("version", s.version());
-        o.put("round", s.round());
-        o.put("last_round_qber", round6(s.lastRoundQber()));
-        o.put("key_rate_bps", Math.round(s.keyRateBps()));
-        o.put("pool_bits", s.poolBits());
-        o.put("changed_at", s.changedAt().toString());
-        o.put("eve_intercept_rate", round6(s.eveRate()));
-        o.put("key_bits", s.lastRoundKeyBits());
-        o.put("reason", s.lastRoundReason());
-        return o;
-    }
-
-    static ObjectNode key(IssuedKey k, boolean pqc) {
-        ObjectNode o = Json.object();
-        o.put("key_id", k.keyId());
-        o.put("key_hex", k.keyHex());
-        o.put("qber", round6(k.qber()));
-        o.put("status", k.status().name());
-        o.put("pqc", pqc);
-        o.put("state", k.state().name().toLowerCase(java.util.Locale.ROOT));
-        o.put("message_budget", k.messageBudget());
-        o.put("created_at", k.createdAt().toString());
-        return o;
+    /** The {@code /link_status} object as a tree, for events that add fields to it. */
+    static ObjectNode status(LinkStatus s) {
+        return (ObjectNode) Json.parse(s.toJson().getBytes(StandardCharsets.US_ASCII));
     }
 
     /**
-     * The same bytes as {@code Json.bytes(key(k, pqc))}, written directly: key replies are the hot
-     * path and every value here is ASCII that needs no escaping (UUID, hex, enum names, an ISO
-     * instant), so a tree and a generator per request bought nothing. KeyRequestBodyTest checks both agree.
+     * The key reply, {@code {"key_id","key_hex","qber","status","pqc","state","message_budget",
+     * "created_at"}}, written straight into the body bytes: the key goes from its
+     * {@link qstcs.crypto.keys.SecretBytes} into the buffer the response sends, never into a
+     * {@code String}, so the caller can wipe every copy once the reply is out. Every other value
+     * is ASCII that needs no escaping (UUID, enum names, an ISO instant); KeyRequestBodyTest
+     * checks the bytes against a Jackson tree of the same reply.
      */
     static byte[] keyBytes(IssuedKey k, boolean pqc) {
-        StringBuilder sb = new StringBuilder(256);
-        sb.append("{\"key_id\":\"").append(k.keyId())
-                .append("\",\"key_hex\":\"").append(k.keyHex())
-                .append("\",\"qber\":").append(round6(k.qber()))
-                .append(",\"status\":\"").append(k.status().name())
-                .append("\",\"pqc\":").append(pqc)
-                .append(",\"state\":\"").append(k.state().name().toLowerCase(java.util.Locale.ROOT))
-                .append("\",\"message_budget\":").append(k.messageBudget())
-                .append(",\"created_at\":\"").append(k.createdAtText())
-                .append("\"}");
-        byte[] out = new byte[sb.length()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (byte) sb.charAt(i); // ASCII only, see above
-        }
+        String head = "{\"key_id\":\"" + k.keyId() + "\",\"key_hex\":\"";
+        String tail = "\",\"qber\":" + round6(k.qber())
+                + ",\"status\":\"" + k.status().name()
+                + "\",\"pqc\":" + pqc
+                + ",\"state\":\"" + k.state().name().toLowerCase(java.util.Locale.ROOT)
+                + "\",\"message_budget\":" + k.messageBudget()
+                + ",\"created_at\":\"" + k.createdAtText()
+                + "\"}";
+        byte[] out = new byte[head.length() + 2 * k.key().size() + tail.length()];
+        int p = ascii(head, out, 0);
+        p = k.key().writeHex(out, p);
+        ascii(tail, out, p);
         return out;
+    }
+
+    private static int ascii(String s, byte[] out, int offset) {
+        for (int i = 0; i < s.length(); i++) {
+            out[offset + i] = (byte) s.charAt(i); // ASCII only, see keyBytes
+        }
+        return offset + s.length();
     }
 
     static ObjectNode compromised(double qber) {
         ObjectNode o = Json.object();
         o.put("error", COMPROMISED);
         o.put("qber", round6(qber));
-        o.put("status", LinkStatus.RED.name());
+        o.put("status", LinkColour.RED.name());
         return o;
     }
 
     /** A round's statistics, and what it added to the pool ({@code after}: the state it left). */
-    static ObjectNode round(RoundReport r, LinkSnapshot after) {
+    static ObjectNode round(RoundReport r, LinkStatus after) {
         ObjectNode o = Json.object();
         o.put("round", r.round());
         o.put("qubits", r.qubits());
@@ -104,8 +86,8 @@ final class KmsJson {
         o.put("eve_intercept_rate", round6(r.eveRate()));
         o.put("forced", r.forced());
         o.put("tolerated_qber", round6(r.toleratedQber()));
-        o.put("key_bits", after.lastRoundKeyBits());
-        o.put("reason", after.lastRoundReason());
+        o.put("key_bits", after.keyBits());
+        o.put("reason", after.reason());
         o.put("pool_bits", after.poolBits());
         return o;
     }

@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
+import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.link.LinkStatus;
 import qstcs.crypto.qkd.KeyBits;
 import qstcs.crypto.qkd.LinkRound;
 import qstcs.crypto.qkd.QkdRandom;
@@ -72,12 +74,12 @@ final class LinkLoop implements QuantumLink {
     }
 
     @Override
-    public LinkSnapshot forceAttack(String actor) {
+    public LinkStatus forceAttack(String actor) {
         RoundReport r = runRound(FULL_INTERCEPT, true);
         if (!r.breach()) {
             // Only a very small round can stay under the threshold with Eve on every qubit;
             // the operator asked for an attack, so the link is RED regardless.
-            link.breach(Math.max(r.estimatedQber(), LinkStatus.RED_QBER), true,
+            link.breach(Math.max(r.estimatedQber(), LinkColour.RED_QBER), true,
                     "forced attack by " + actor + " (round " + r.round() + ")");
         }
         return link.snapshot();
@@ -102,8 +104,8 @@ final class LinkLoop implements QuantumLink {
     }
 
     private boolean hasKey() {
-        LinkSnapshot s = link.snapshot();
-        return s.poolBits() > 0 || s.status() == LinkStatus.RED;
+        LinkStatus s = link.snapshot();
+        return s.poolBits() > 0 || s.status() == LinkColour.RED;
     }
 
     private RoundReport runRound(double eveRate, boolean forced) {
@@ -126,8 +128,7 @@ final class LinkLoop implements QuantumLink {
         KeyBits key = result.key();
         try {
             RoundReport report = report(rounds.incrementAndGet(), result.stats(), eveRate, forced);
-            byte[] bits = key.length() > 0 ? key.toBytes() : null;
-            link.applyRound(report, bits, key.length()); // wipes bits
+            link.applyRound(report, key);
             return report;
         } finally {
             key.destroy();

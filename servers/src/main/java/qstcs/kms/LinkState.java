@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import qstcs.crypto.keys.SecretBytes;
-import qstcs.crypto.qkd.AbortReason;
+import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.link.LinkStatus;
+import qstcs.crypto.qkd.KeyBits;
 
 /**
  * The link state machine, the key pool and the issued pair keys, behind one lock so that a key
@@ -27,7 +29,7 @@ final class LinkState {
     }
 
     /** The {@code reason} of a round that added key, or before any round. */
-    static final String NO_REASON = AbortReason.NONE.reason();
+    static final String NO_REASON = LinkStatus.NO_REASON;
     /** The {@code reason} of a round whose key was dropped because the link is RED. */
     static final String LINK_RED = "link_red";
 
@@ -40,7 +42,7 @@ final class LinkState {
     private final Map<UUID, PairKey> byId = new HashMap<>();
 
     // Guarded by lock.
-    private LinkStatus status = LinkStatus.GREEN;
+    private LinkColour status = LinkColour.GREEN;
     private double qber;
     private double lastRoundQber;
     private long version = 1;
@@ -58,9 +60,9 @@ final class LinkState {
     private String lastRoundReason = NO_REASON;
 
     /** Rebuilt lazily after each change; written only under lock. */
-    private volatile LinkSnapshot cached;
+    private volatile LinkStatus cached;
     /** Completed (with the new snapshot) at the next version change. */
-    private volatile CompletableFuture<LinkSnapshot> nextChange = new CompletableFuture<>();
+    private volatile CompletableFuture<LinkStatus> nextChange = new CompletableFuture<>();
 
     LinkState(Limits limits, InstantSource clock, LinkListener listener) {
         this.limits = limits;
@@ -70,8 +72,8 @@ final class LinkState {
         this.changedAt = clock.instant();
     }
 
-    LinkSnapshot snapshot() {
-        LinkSnapshot s = cached;
+    LinkStatus snapshot() {
+        LinkStatus s = cached;
         if (s != null) {
             return s;
         }
@@ -80,10 +82,10 @@ final class LinkState {
         }
     }
 
-    private LinkSnapshot snapshotLocked() {
-        LinkSnapshot s = cached;
+    private LinkStatus snapshotLocked() {
+        LinkStatus s = cached;
         if (s == null) {
-            s = new LinkSnapshot(status, qber, keysIssued, sessions, attacks, activeKeys, eveActive, eveRate,
+            s = new LinkStatus(status, qber, keysIssued, sessions, attacks, activeKeys, eveActive, eveRate,
                     version, round, lastRoundQber, keyRateBps, pool.bits(), changedAt, lastRoundKeyBits, lastRoundReason);
             cached = s;
         }
@@ -94,14 +96,14 @@ final class LinkState {
      * Returns at once when the current version differs from {@code knownVersion}, otherwise waits
      * until the next change or the timeout and returns the snapshot of that moment.
      */
-    LinkSnapshot awaitChange(long knownVersion, Duration timeout) throws InterruptedException {
+    LinkStatus awaitChange(long knownVersion, Duration timeout) throws InterruptedException {
         // The signal must be read BEFORE the snapshot: a change between the two reads then either
         // shows in the snapshot (answer at once) or completes this signal. Read after, a change in
         // between is missed and the poller sleeps until the next change or its timeout (seconds).
         // Both fields are volatile and written under the lock in bumpVersionLocked (cached cleared
         // before the signal is swapped), so this order is enough. LinkStateWakeUpTest guards it.
-        CompletableFuture<LinkSnapshot> next = nextChange;
-        LinkSnapshot now = snapshot();
+        CompletableFuture<LinkStatus> next = nextChange;
+        LinkStatus now = snapshot();
         if (now.version() != knownVersion) {
             return now;
         }
@@ -114,6 +116,11 @@ final class LinkState {
         }
     }
 
+    /** Long-polls parked in {@link #awaitChange} now: tests wait for one instead of sleeping. */
+    int parkedPolls() {
+        return nextChange.getNumberOfDependents();
+    }
+
     /** The intercept rate the next background round should use (0 when Eve is off). */
     double eveRateForNextRound() {
         synchronized (lock) {
@@ -122,52 +129,46 @@ final class LinkState {
     }
 
     /**
-     * Applies a finished round: updates QBER and status, deposits its key bits into the pool
-     * (unless RED), and wipes {@code keyBits} in every case.
+     * Applies a finished round: updates QBER and status and deposits its key bits into the pool
+     * (unless RED). The caller still owns {@code keyBits} and destroys it.
      */
-    void applyRound(RoundReport report, byte[] keyBits, int keyBitLength) {
+    void applyRound(RoundReport report, KeyBits keyBits) {
         synchronized (lock) {
-            try {
-                long now = System.nanoTime();
-                round = Math.max(round, report.round());
-                double seconds = lastRoundNanos == 0 ? 0 : (now - lastRoundNanos) / 1e9;
-                lastRoundNanos = now;
-                boolean measured = Double.isFinite(report.estimatedQber());
-                if (measured) {
-                    lastRoundQber = report.estimatedQber();
-                }
-                boolean keep = status != LinkStatus.RED && !report.breach();
-                if (keep && keyBits != null && keyBitLength > 0) {
-                    pool.deposit(keyBits, keyBitLength);
-                    lastRoundKeyBits = keyBitLength;
-                    lastRoundReason = NO_REASON;
-                } else {
-                    lastRoundKeyBits = 0;
-                    lastRoundReason = !report.reason().equals(NO_REASON) ? report.reason()
-                            : status == LinkStatus.RED ? LINK_RED : NO_REASON;
-                }
-                // Rounds keep running while RED so the console sees live QBER, but nothing is kept.
-                keyRateBps = keep && seconds > 0 ? report.finalBits() / seconds : 0;
+            long now = System.nanoTime();
+            round = Math.max(round, report.round());
+            double seconds = lastRoundNanos == 0 ? 0 : (now - lastRoundNanos) / 1e9;
+            lastRoundNanos = now;
+            boolean measured = Double.isFinite(report.estimatedQber());
+            if (measured) {
+                lastRoundQber = report.estimatedQber();
+            }
+            boolean keep = status != LinkColour.RED && !report.breach();
+            if (keep && keyBits.length() > 0) {
+                pool.deposit(keyBits);
+                lastRoundKeyBits = keyBits.length();
+                lastRoundReason = NO_REASON;
+            } else {
+                lastRoundKeyBits = 0;
+                lastRoundReason = !report.reason().equals(NO_REASON) ? report.reason()
+                        : status == LinkColour.RED ? LINK_RED : NO_REASON;
+            }
+            // Rounds keep running while RED so the console sees live QBER, but nothing is kept.
+            keyRateBps = keep && seconds > 0 ? report.finalBits() / seconds : 0;
+            cached = null;
+            // The round event goes out before any status change it causes, so subscribers see cause then effect.
+            listener.roundCompleted(report, snapshotLocked());
+            if (status == LinkColour.RED) {
+                return;
+            }
+            if (report.breach()) {
+                breachLocked(report.estimatedQber(), report.forced(), "QBER " + percent(report.estimatedQber())
+                        + " at or above " + percent(LinkColour.RED_QBER) + " in round " + report.round());
+            } else if (measured) {
+                qber = report.estimatedQber();
                 cached = null;
-                // The round event goes out before any status change it causes, so subscribers see cause then effect.
-                listener.roundCompleted(report, snapshotLocked());
-                if (status == LinkStatus.RED) {
-                    return;
-                }
-                if (report.breach()) {
-                    breachLocked(report.estimatedQber(), report.forced(), "QBER " + percent(report.estimatedQber())
-                            + " at or above " + percent(LinkStatus.RED_QBER) + " in round " + report.round());
-                } else if (measured) {
-                    qber = report.estimatedQber();
-                    cached = null;
-                    LinkStatus next = LinkStatus.forQber(qber);
-                    if (next != status) {
-                        changeStatusLocked(next, "round " + report.round() + " QBER " + percent(qber));
-                    }
-                }
-            } finally {
-                if (keyBits != null) {
-                    java.util.Arrays.fill(keyBits, (byte) 0);
+                LinkColour next = LinkColour.forQber(qber);
+                if (next != status) {
+                    changeStatusLocked(next, "round " + report.round() + " QBER " + percent(qber));
                 }
             }
         }
@@ -180,7 +181,7 @@ final class LinkState {
      */
     void breach(double breachQber, boolean forced, String cause) {
         synchronized (lock) {
-            if (status != LinkStatus.RED) {
+            if (status != LinkColour.RED) {
                 breachLocked(breachQber, forced, cause);
             }
         }
@@ -199,12 +200,12 @@ final class LinkState {
         }
         currentByPair.clear();
         activeKeys = 0;
-        changeStatusLocked(LinkStatus.RED, (forced ? "forced attack: " : "breach: ") + cause);
+        changeStatusLocked(LinkColour.RED, (forced ? "forced attack: " : "breach: ") + cause);
         listener.breach(breachQber, forced, revoked);
     }
 
-    private void changeStatusLocked(LinkStatus next, String cause) {
-        LinkStatus before = status;
+    private void changeStatusLocked(LinkColour next, String cause) {
+        LinkColour before = status;
         status = next;
         changedAt = clock.instant();
         bumpVersionLocked();
@@ -214,7 +215,7 @@ final class LinkState {
     private void bumpVersionLocked() {
         version++;
         cached = null;
-        CompletableFuture<LinkSnapshot> done = nextChange;
+        CompletableFuture<LinkStatus> done = nextChange;
         nextChange = new CompletableFuture<>();
         done.complete(snapshotLocked());
     }
@@ -226,7 +227,7 @@ final class LinkState {
     KeyRequest request(String device, String peer, boolean rotate) {
         DevicePair pair = DevicePair.of(device, peer);
         synchronized (lock) {
-            if (status == LinkStatus.RED) {
+            if (status == LinkColour.RED) {
                 return new KeyRequest.Compromised(qber);
             }
             Instant now = clock.instant();
@@ -352,7 +353,7 @@ final class LinkState {
             lastRoundKeyBits = 0;
             lastRoundReason = NO_REASON;
             qber = 0;
-            status = LinkStatus.GREEN;
+            status = LinkColour.GREEN;
             changedAt = clock.instant();
             bumpVersionLocked();
             listener.linkReset(actor, snapshotLocked());

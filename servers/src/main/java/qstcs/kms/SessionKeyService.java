@@ -3,6 +3,7 @@ package qstcs.kms;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import io.helidon.http.Method;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -11,6 +12,9 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import qstcs.crypto.wire.DeviceId;
+import qstcs.kms.identity.AccessGrant;
+import qstcs.kms.identity.RouteClass;
 import qstcs.server.common.ApiError;
 import qstcs.server.common.Json;
 import qstcs.server.common.JsonRequest;
@@ -41,8 +45,8 @@ final class SessionKeyService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/get_session_key", guard.route("get_session_key", RouteClass.DEVICE, this::getSessionKey))
-                .get("/keys/{key_id}", guard.route("keys", RouteClass.DEVICE, this::getKey));
+        guard.add(rules, Method.POST, "/get_session_key", RouteClass.DEVICE, "get_session_key", this::getSessionKey)
+                .add(rules, Method.GET, "/keys/{key_id}", RouteClass.DEVICE, "keys", this::getKey);
     }
 
     private void getSessionKey(AccessGrant grant, ServerRequest req, ServerResponse res) {
@@ -68,7 +72,7 @@ final class SessionKeyService implements HttpService {
             result = link.request(device, peer, rotate);
         }
         switch (result) {
-            case KeyRequest.Granted g -> Json.send(res, Status.OK_200, KmsJson.keyBytes(g.key(), pqc));
+            case KeyRequest.Granted g -> sendKey(res, g.key(), pqc);
             case KeyRequest.Compromised c -> Json.send(res, Status.OK_200, KmsJson.compromised(c.qber()));
             case KeyRequest.PoolEmpty p -> throw ApiError.unavailable("key_pool_empty",
                     "the quantum link produced no key material (the extra rounds yielded none); retry shortly");
@@ -78,7 +82,7 @@ final class SessionKeyService implements HttpService {
     private void getKey(AccessGrant grant, ServerRequest req, ServerResponse res) {
         String raw = req.path().pathParameters().get("key_id");
         if (!KEY_ID.matcher(raw).matches()) {
-            throw ApiError.badRequest("invalid_key_id", "key_id must be a UUID such as " + Main.EXAMPLE_KEY_ID);
+            throw ApiError.badRequest("invalid_key_id", "key_id must be a UUID such as " + KmsServer.EXAMPLE_KEY_ID);
         }
         String device = grant.deviceId().orElseThrow(() -> ApiError.forbidden("keys are served to devices only"));
         claimedDevice(req).ifPresent(claimed -> requireSameDevice(grant, req, claimed));
@@ -91,15 +95,26 @@ final class SessionKeyService implements HttpService {
             }
             throw e;
         }
-        Json.send(res, Status.OK_200, KmsJson.keyBytes(key, false));
+        sendKey(res, key, false);
+    }
+
+    /** Writes the key reply, then wipes the body and the key: no copy outlives the response. */
+    private static void sendKey(ServerResponse res, IssuedKey key, boolean pqc) {
+        byte[] body = KmsJson.keyBytes(key, pqc);
+        try {
+            Json.send(res, Status.OK_200, body);
+        } finally {
+            java.util.Arrays.fill(body, (byte) 0);
+            key.destroy();
+        }
     }
 
     /** The device a request names besides its token (older clients send it), validated. */
     private static java.util.Optional<String> claimedDevice(ServerRequest req) {
         java.util.Optional<String> device = req.query().first("device_id").asOptional()
                 .or(() -> req.headers().first(DEVICE_HEADER));
-        if (device.isPresent() && !DevicePair.DEVICE_ID.matcher(device.get()).matches()) {
-            throw ApiError.badRequest("invalid_parameter", "device_id must be " + DevicePair.DEVICE_ID_RULE);
+        if (device.isPresent() && !DeviceId.isValid(device.get())) {
+            throw ApiError.badRequest("invalid_parameter", "device_id must be " + DeviceId.RULE);
         }
         return device;
     }

@@ -6,6 +6,8 @@ import io.helidon.common.buffers.BufferData;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 
+import qstcs.crypto.wire.CloseCode;
+
 /**
  * The listener of one WebSocket connection (a fresh instance per connection). It enforces the
  * per-connection limits (frame size, rate, text only), reads the frame header and hands the frame
@@ -90,7 +92,7 @@ final class RelayEndpoint implements WsListener {
     private void handle(String text) {
         switch (FrameReader.read(text)) {
             case FrameReader.Rejected r -> switchboard.reject(connection, r.code(), r.message(), r.id());
-            case FrameReader.Header(FrameHeader h) -> {
+            case FrameReader.Header(RoutingHeader h) -> {
                 switch (h.type()) {
                     case "ping" -> connection.send(RelayFrames.PONG);
                     case "register" -> switchboard.register(connection, h);
@@ -126,7 +128,7 @@ final class RelayEndpoint implements WsListener {
             default -> {
                 LOG.log(Level.INFO, "closing {0}: it keeps sending far above the rate limit", connection);
                 connection.closeWith(RelayFrames.error(ErrorCode.RATE_LIMITED,
-                        "flooding: connection closed", null), ClientConnection.CLOSE_POLICY, "rate limit exceeded");
+                        "flooding: connection closed", null), CloseCode.POLICY, "rate limit exceeded");
                 switchboard.closed(connection);
                 return false;
             }

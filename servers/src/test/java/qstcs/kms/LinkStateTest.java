@@ -8,6 +8,11 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import qstcs.crypto.qkd.KeyBits;
+import qstcs.testing.Await;
+
+import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.link.LinkStatus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,12 +32,12 @@ class LinkStateTest {
     private LinkListener recorder() {
         return new LinkListener() {
             @Override
-            public void roundCompleted(RoundReport r, LinkSnapshot after) {
+            public void roundCompleted(RoundReport r, LinkStatus after) {
                 events.add("round " + r.round());
             }
 
             @Override
-            public void statusChanged(LinkSnapshot s, LinkStatus before, String cause) {
+            public void statusChanged(LinkStatus s, LinkColour before, String cause) {
                 events.add("status " + before + "->" + s.status());
             }
 
@@ -50,9 +55,9 @@ class LinkStateTest {
         for (int i = 0; i < bits.length; i++) {
             bits[i] = (byte) (i * 31 + round * 7);
         }
-        boolean breach = qber >= LinkStatus.RED_QBER;
+        boolean breach = qber >= LinkColour.RED_QBER;
         link.applyRound(new RoundReport(round, 1024, 512, 51, qber, qber, 10, 1.1, bits.length * 8, 1.0,
-                breach ? "QBER_ABOVE_THRESHOLD" : "NONE", breach, false, 0, false, Double.NaN), bits, bits.length * 8);
+                breach ? "QBER_ABOVE_THRESHOLD" : "NONE", breach, false, 0, false, Double.NaN), KeyBits.fromBytes(bits, bits.length * 8));
     }
 
     private IssuedKey grant(String a, String b, boolean rotate) {
@@ -61,24 +66,24 @@ class LinkStateTest {
 
     @Test
     void statusFollowsQberAndRedIsLatched() {
-        assertEquals(LinkStatus.GREEN, link.snapshot().status());
+        assertEquals(LinkColour.GREEN, link.snapshot().status());
         long v = link.snapshot().version();
         round(0.01, 1);
         assertEquals(v, link.snapshot().version(), "no status change, no new version");
         round(0.07, 1);
-        assertEquals(LinkStatus.YELLOW, link.snapshot().status());
+        assertEquals(LinkColour.YELLOW, link.snapshot().status());
         assertEquals(v + 1, link.snapshot().version());
         round(0.02, 1);
-        assertEquals(LinkStatus.GREEN, link.snapshot().status());
+        assertEquals(LinkColour.GREEN, link.snapshot().status());
         round(0.25, 1);
-        LinkSnapshot red = link.snapshot();
-        assertEquals(LinkStatus.RED, red.status());
+        LinkStatus red = link.snapshot();
+        assertEquals(LinkColour.RED, red.status());
         assertEquals(0.25, red.qber());
         assertEquals(1, red.attacksDetected());
         assertEquals(0, red.poolBits(), "pool flushed on breach");
         round(0.01, 4);
-        LinkSnapshot still = link.snapshot();
-        assertEquals(LinkStatus.RED, still.status(), "latched");
+        LinkStatus still = link.snapshot();
+        assertEquals(LinkColour.RED, still.status(), "latched");
         assertEquals(0.25, still.qber(), "qber holds the breach value");
         assertEquals(0.01, still.lastRoundQber(), "last_round_qber is live");
         assertEquals(0, still.poolBits(), "no key kept while RED");
@@ -86,7 +91,7 @@ class LinkStateTest {
         assertEquals(List.of("round 1", "round 2", "status GREEN->YELLOW", "round 3", "status YELLOW->GREEN",
                 "round 4", "status GREEN->RED", "round 5"), events);
         link.reset("test");
-        assertEquals(LinkStatus.GREEN, link.snapshot().status());
+        assertEquals(LinkColour.GREEN, link.snapshot().status());
         assertEquals(0, link.snapshot().attacksDetected());
         assertEquals(red.version() + 1, link.snapshot().version());
     }
@@ -97,23 +102,23 @@ class LinkStateTest {
         IssuedKey a = grant("Alpha", "Bravo", false);
         IssuedKey b = grant("Bravo", "Alpha", false);
         assertEquals(a.keyId(), b.keyId());
-        assertEquals(a.keyHex(), b.keyHex());
+        assertTrue(a.sameKeyAs(b));
         assertTrue(a.fresh());
         assertFalse(b.fresh());
         IssuedKey other = grant("Alpha", "Charlie", false);
-        assertNotEquals(a.keyHex(), other.keyHex());
+        assertFalse(a.sameKeyAs(other));
         UUID id = UUID.fromString(a.keyId());
-        assertEquals(a.keyHex(), link.lookup(id, "Bravo").keyHex());
+        assertTrue(a.sameKeyAs(link.lookup(id, "Bravo")));
         var e = assertThrows(KeyAccessException.class, () -> link.lookup(id, "Charlie"));
         assertEquals(KeyAccessException.Reason.NOT_A_MEMBER, e.reason());
         assertEquals(KeyAccessException.Reason.UNKNOWN,
                 assertThrows(KeyAccessException.class, () -> link.lookup(UUID.randomUUID(), "Alpha")).reason());
-        LinkSnapshot s = link.snapshot();
+        LinkStatus s = link.snapshot();
         assertEquals(3, s.totalKeysIssued());
         assertEquals(2, s.totalSessions());
         assertEquals(2, s.activeSessions());
         assertEquals(2 * 256, s.poolBits());
-        assertFalse(a.toString().contains(a.keyHex()));
+        assertFalse(a.toString().contains(a.key().toHex()));
     }
 
     @Test
@@ -125,7 +130,7 @@ class LinkStateTest {
         assertEquals(second.keyId(), grant("Alpha", "Bravo", false).keyId(), "the rotated-to key is the pair's key now");
         IssuedKey old = link.lookup(UUID.fromString(first.keyId()), "Alpha");
         assertEquals(PairKey.State.ROTATED, old.state());
-        assertEquals(first.keyHex(), old.keyHex());
+        assertTrue(first.sameKeyAs(old));
         assertEquals(1, link.snapshot().activeSessions());
         now.set(now.get().plus(Duration.ofMinutes(11)));
         assertNotEquals(second.keyId(), grant("Alpha", "Bravo", false).keyId(), "expired keys are replaced");
@@ -157,15 +162,11 @@ class LinkStateTest {
         long v = link.snapshot().version();
         assertEquals(v, link.awaitChange(v - 1, Duration.ofSeconds(30)).version());
         Thread waker = Thread.ofVirtual().start(() -> {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException ignored) {
-                return;
-            }
+            Await.until("the poll is parked", () -> link.parkedPolls() > 0);
             link.breach(0.2, true, "test");
         });
-        LinkSnapshot after = link.awaitChange(v, Duration.ofSeconds(30));
-        assertEquals(LinkStatus.RED, after.status());
+        LinkStatus after = link.awaitChange(v, Duration.ofSeconds(30));
+        assertEquals(LinkColour.RED, after.status());
         assertEquals(v + 1, after.version());
         waker.join();
         assertEquals(v + 1, link.awaitChange(v + 1, Duration.ofMillis(50)).version(), "timeout returns the current state");

@@ -10,6 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
+import qstcs.crypto.qkd.KeyBits;
+
+import qstcs.crypto.link.LinkStatus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,7 +50,7 @@ class LinkStateWakeUpTest {
             while (!stop.get()) {
                 try {
                     long t0 = System.nanoTime();
-                    LinkSnapshot s = link.awaitChange(known, WAIT);
+                    LinkStatus s = link.awaitChange(known, WAIT);
                     long t1 = System.nanoTime();
                     calls.incrementAndGet();
                     if (s.version() == known && !stop.get()) {
@@ -111,6 +114,6 @@ class LinkStateWakeUpTest {
         byte[] bits = new byte[64];
         bits[0] = (byte) round;
         link.applyRound(new RoundReport(round, 1024, 512, 51, qber, qber, 10, 1.1, bits.length * 8, 1.0,
-                "NONE", false, false, 0, false, Double.NaN), bits, bits.length * 8);
+                "NONE", false, false, 0, false, Double.NaN), KeyBits.fromBytes(bits, bits.length * 8));
     }
 }

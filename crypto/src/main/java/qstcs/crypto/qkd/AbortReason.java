@@ -3,7 +3,7 @@ package qstcs.crypto.qkd;
 /** Why a round produced no key ({@link #NONE} when it did), with the word status messages use. */
 public enum AbortReason {
     /** The round produced key bits. */
-    NONE("none"),
+    NONE(qstcs.crypto.link.LinkStatus.NO_REASON),
     /** Estimated QBER ≥ {@link LinkRound#ABORT_QBER}: a possible eavesdropper (a breach). */
     QBER_ABOVE_THRESHOLD("qber_above_threshold"),
     /** The verification tags differed after reconciliation; the round is discarded. */

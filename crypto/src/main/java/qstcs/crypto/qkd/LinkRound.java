@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import qstcs.crypto.link.LinkColour;
+
 /**
  * One round of the simulated BB84 link, composed of the eight steps of DESIGN.md §3:
  * {@link Transmission}, {@link Sifting}, {@link ParameterEstimation} (per basis), the abort
@@ -15,8 +17,11 @@ import java.util.Optional;
  */
 public final class LinkRound {
 
-    /** Estimated QBER at or above which a round aborts as a breach (above the last Q_tol bin). */
-    public static final double ABORT_QBER = 0.11;
+    /**
+     * Estimated QBER at or above which a round aborts as a breach: the link's RED threshold,
+     * just above the last tolerated-QBER bin of {@link FiniteKey}.
+     */
+    public static final double ABORT_QBER = LinkColour.RED_QBER;
 
     private LinkRound() {
     }

@@ -1,0 +1,158 @@
+package qstcs.relay;
+
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import okhttp3.OkHttpClient;
+import okio.ByteString;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import qstcs.crypto.wire.CloseCode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Hostile and broken input against a real relay: every bad frame gets an error frame (or, for a
+ * flood or an oversized wire frame, a close of that client only), and a bystander pair keeps
+ * chatting throughout.
+ */
+class RelayBadInputIT {
+
+    private static final OkHttpClient http = WsTestClient.HTTP;
+    private RelayServer relay;
+    private int port;
+    private WsTestClient alpha;
+    private WsTestClient bravo;
+
+    @BeforeEach
+    void start() {
+        relay = RelayServer.start(RelaySettings.loopbackForTests());
+        port = relay.port();
+        alpha = WsTestClient.register(http, port, "Soldier_Alpha");
+        bravo = WsTestClient.register(http, port, "Soldier_Bravo");
+    }
+
+    @AfterEach
+    void stop() {
+        alpha.close();
+        bravo.close();
+        relay.close();
+    }
+
+    /** The bystanders still exchange a frame both ways. */
+    private void bystandersStillChat(String tag) {
+        alpha.send(WsTestClient.chat(tag + "-ab", "Soldier_Alpha", "Soldier_Bravo", "01"));
+        bravo.nextWithId(tag + "-ab");
+        bravo.send(WsTestClient.chat(tag + "-ba", "Soldier_Bravo", "Soldier_Alpha", "02"));
+        alpha.nextWithId(tag + "-ba");
+    }
+
+    @Test
+    void malformedFramesGetErrorsAndTheConnectionStaysOpen() {
+        try (WsTestClient mallory = WsTestClient.connect(http, port)) {
+            String[][] cases = {
+                {"this is not json", "bad_json"},
+                {"{\"type\":\"chat\"", "bad_json"},
+                {"{\"type\":\"ping\"} trailing", "bad_json"},
+                {"", "bad_json"},
+                {"[1,2,3]", "not_object"},
+                {"42", "not_object"},
+                {"\"register\"", "not_object"},
+                {"{\"type\":\"chat\",\"id\":\"m1\",\"sender\":\"X\",\"recipient\":\"Soldier_Bravo\"}", "not_registered"},
+                {"{\"type\":\"register\"}", "missing_field"},
+                {"{\"type\":\"register\",\"device_id\":\"bad id with spaces\"}", "bad_field"},
+                {"{\"type\":\"register\",\"device_id\":42}", "bad_field"},
+                {"{\"device_id\":\"Soldier_Mallory\"}", "missing_field"},
+                {"{\"type\":\"teleport\",\"id\":\"t1\"}", "unknown_type"},
+            };
+            for (String[] c : cases) {
+                mallory.send(c[0]);
+                JsonNode e = mallory.next("error");
+                assertEquals(c[1], e.get("code").asText(), "for input " + c[0]);
+                assertTrue(e.get("message").asText().length() > 5, "errors explain themselves");
+            }
+            mallory.send("{\"type\":\"register\",\"device_id\":\"Soldier_Mallory\"}");
+            mallory.next("registered");
+            String[][] registered = {
+                {"{\"type\":\"chat\",\"id\":\"m2\",\"sender\":\"Soldier_Mallory\"}", "missing_field"},
+                {"{\"type\":\"chat\",\"sender\":\"Soldier_Mallory\",\"recipient\":\"Soldier_Bravo\"}", "missing_field"},
+                {"{\"type\":\"chat\",\"id\":\"m3\",\"sender\":\"Soldier_Mallory\",\"recipient\":\"a b\"}", "bad_field"},
+                {"{\"type\":\"chat\",\"id\":{\"a\":1},\"sender\":\"Soldier_Mallory\",\"recipient\":\"Soldier_Bravo\"}", "bad_field"},
+                {"{\"type\":\"chat\",\"id\":\"with space\",\"sender\":\"Soldier_Mallory\",\"recipient\":\"Soldier_Bravo\"}", "bad_field"},
+                {"{\"type\":[\"chat\"]}", "bad_field"},
+            };
+            for (String[] c : registered) {
+                mallory.send(c[0]);
+                assertEquals(c[1], mallory.next("error").get("code").asText(), "for input " + c[0]);
+            }
+            mallory.assertAlive();
+            bystandersStillChat("malformed");
+            assertTrue(bravo.drain(Duration.ofMillis(200)).stream().noneMatch(s -> s.contains("Soldier_Mallory\",\"recipient")),
+                    "nothing malformed was relayed");
+        }
+    }
+
+    @Test
+    void binaryFramesAreRefused() {
+        try (WsTestClient mallory = WsTestClient.connect(http, port)) {
+            mallory.socket().send(ByteString.of(new byte[] {1, 2, 3}));
+            mallory.error(ErrorCode.BINARY_UNSUPPORTED);
+            mallory.assertAlive();
+            bystandersStillChat("binary");
+        }
+    }
+
+    @Test
+    void hugeFramesAreRefusedAndGiganticOnesCloseOnlyThatClient() {
+        try (WsTestClient mallory = WsTestClient.register(http, port, "Soldier_Mallory")) {
+            String big = WsTestClient.chat("h-1", "Soldier_Mallory", "Soldier_Bravo", "ab".repeat(40_000));
+            mallory.send(big);
+            mallory.error(ErrorCode.FRAME_TOO_LARGE);
+            mallory.assertAlive();
+            // Above Helidon's wire limit (1 MiB) the connection itself is closed (1009, too big).
+            mallory.send("x".repeat(2 * 1024 * 1024));
+            int code = mallory.closeCode();
+            assertTrue(code == CloseCode.TOO_BIG.code() || code == -1, "closed, code " + code);
+            bystandersStillChat("huge");
+            assertTrue(bravo.drain(Duration.ofMillis(200)).stream().noneMatch(s -> s.contains("h-1")));
+        }
+    }
+
+    @Test
+    void floodingClientIsRateLimitedThenClosedWhileOthersKeepWorking() throws Exception {
+        try (WsTestClient mallory = WsTestClient.register(http, port, "Soldier_Mallory")) {
+            bravo.drain(Duration.ofMillis(100));
+            // 10,000 frames within about a second, far beyond the 500/s (burst 1,000) limit.
+            long start = System.nanoTime();
+            int sent = 0;
+            for (int i = 0; i < 10_000; i++) {
+                if (!mallory.socket().send(WsTestClient.chat("f-" + i, "Soldier_Mallory", "Soldier_Bravo", "00"))) {
+                    break;
+                }
+                sent++;
+                if (i % 1000 == 999) {
+                    long due = start + (i + 1) * 100_000L;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                }
+            }
+            // The relay closes a flood only after the burst (1,000) plus more than 500 rejected frames
+            // in a second, so at least 1,501 frames went out; how many more the client queued before
+            // the close frame reached it depends only on how fast the relay reads (it now reads
+            // without ever waiting for a write, so the close can come after the first 2,000).
+            assertTrue(sent > 1500, "the flood got going (" + sent + " frames)");
+            mallory.error(ErrorCode.RATE_LIMITED);
+            assertEquals(CloseCode.POLICY.code(), mallory.closeCode());
+            bystandersStillChat("flood");
+            long relayed = bravo.drain(Duration.ofMillis(300)).stream().filter(s -> s.contains("\"f-")).count();
+            assertTrue(relayed <= 1000 + 500 * 3, "rate limit held: " + relayed + " flood frames relayed");
+            assertFalse(relay.switchboard().online().contains("Soldier_Mallory"));
+        }
+    }
+}
