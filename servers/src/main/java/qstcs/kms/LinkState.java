@@ -3,8 +3,6 @@ package qstcs.kms;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -18,9 +16,9 @@ import qstcs.crypto.link.LinkStatus;
 import qstcs.crypto.qkd.KeyBits;
 
 /**
- * The link state machine, the key pool and the issued pair keys, behind one lock so that a key
- * can never be issued after a breach has been decided (the breach and the issue decision are
- * serialised). GREEN/YELLOW follow each round's QBER; RED is latched until {@link #reset}.
+ * The link state machine, the key pool and the issued pair keys ({@link PairKeys}), behind one
+ * lock so that a key can never be issued after a breach has been decided (the breach and the
+ * issue decision are serialised). GREEN/YELLOW follow each round's QBER; RED is latched until {@link #reset}.
  * {@code version} grows on every status change and reset, and long-pollers wait for it.
  */
 final class LinkState {
@@ -38,8 +36,7 @@ final class LinkState {
     private final InstantSource clock;
     private final LinkListener listener;
     private final KeyPool pool;
-    private final Map<DevicePair, PairKey> currentByPair = new HashMap<>();
-    private final Map<UUID, PairKey> byId = new HashMap<>();
+    private final PairKeys keys = new PairKeys();
 
     // Guarded by lock.
     private LinkColour status = LinkColour.GREEN;
@@ -55,7 +52,6 @@ final class LinkState {
     private long keysIssued;
     private long sessions;
     private long attacks;
-    private long activeKeys;
     private long lastRoundKeyBits;
     private String lastRoundReason = NO_REASON;
 
@@ -85,7 +81,7 @@ final class LinkState {
     private LinkStatus snapshotLocked() {
         LinkStatus s = cached;
         if (s == null) {
-            s = new LinkStatus(status, qber, keysIssued, sessions, attacks, activeKeys, eveActive, eveRate,
+            s = new LinkStatus(status, qber, keysIssued, sessions, attacks, keys.active(), eveActive, eveRate,
                     version, round, lastRoundQber, keyRateBps, pool.bits(), changedAt, lastRoundKeyBits, lastRoundReason);
             cached = s;
         }
@@ -191,15 +187,7 @@ final class LinkState {
         qber = breachQber;
         attacks++;
         pool.flush();
-        int revoked = 0;
-        for (PairKey k : byId.values()) {
-            if (k.state() != PairKey.State.REVOKED) {
-                k.revoke();
-                revoked++;
-            }
-        }
-        currentByPair.clear();
-        activeKeys = 0;
+        int revoked = keys.revokeAll();
         changeStatusLocked(LinkColour.RED, (forced ? "forced attack: " : "breach: ") + cause);
         listener.breach(breachQber, forced, revoked);
     }
@@ -231,7 +219,7 @@ final class LinkState {
                 return new KeyRequest.Compromised(qber);
             }
             Instant now = clock.instant();
-            PairKey current = currentByPair.get(pair);
+            PairKey current = keys.current(pair);
             if (current != null && !rotate && current.servable(now, limits.keyMaxAge())) {
                 return grantLocked(current, false);
             }
@@ -240,40 +228,17 @@ final class LinkState {
                 return new KeyRequest.PoolEmpty();
             }
             PairKey fresh = new PairKey(UUID.randomUUID(), pair, now, limits.messageBudget(), drawn.get());
-            String replaced = null;
-            if (current != null) {
-                if (current.state() == PairKey.State.ACTIVE) {
-                    activeKeys--;
-                }
-                current.rotate();
-                replaced = current.id().toString();
-            }
-            currentByPair.put(pair, fresh);
-            byId.put(fresh.id(), fresh);
+            String replaced = keys.install(fresh);
             if ((sessions & 1023) == 1023) {
-                forgetOldRotatedLocked(now);
+                // Rotated keys stay readable for late frames, but not forever: after twice the key
+                // lifetime no honest frame can still need them, and the registry must not grow without bound.
+                keys.forgetRotatedBefore(now.minus(limits.keyMaxAge().multipliedBy(2)));
             }
             sessions++;
-            activeKeys++;
             KeyRequest.Granted granted = grantLocked(fresh, true);
             listener.keyCreated(granted.key(), device, replaced);
             return granted;
         }
-    }
-
-    /**
-     * Rotated keys stay readable for late frames, but not forever: after twice the key lifetime
-     * no honest frame can still need them, and the map must not grow without bound.
-     */
-    private void forgetOldRotatedLocked(Instant now) {
-        Instant horizon = now.minus(limits.keyMaxAge().multipliedBy(2));
-        byId.values().removeIf(k -> {
-            if (k.state() == PairKey.State.ROTATED && k.createdAt().isBefore(horizon)) {
-                k.revoke();
-                return true;
-            }
-            return false;
-        });
     }
 
     private KeyRequest.Granted grantLocked(PairKey key, boolean fresh) {
@@ -286,7 +251,7 @@ final class LinkState {
     /** A key by id for a member of its pair (active or rotated). */
     IssuedKey lookup(UUID keyId, String device) {
         synchronized (lock) {
-            PairKey k = byId.get(keyId);
+            PairKey k = keys.byId(keyId);
             if (k == null) {
                 throw new KeyAccessException(KeyAccessException.Reason.UNKNOWN, "no key with this key_id");
             }
@@ -309,17 +274,7 @@ final class LinkState {
      */
     int revokeDevice(String deviceId) {
         synchronized (lock) {
-            int revoked = 0;
-            for (PairKey k : byId.values()) {
-                if (k.pair().hasMember(deviceId) && k.state() != PairKey.State.REVOKED) {
-                    if (k.state() == PairKey.State.ACTIVE) {
-                        activeKeys--;
-                    }
-                    k.revoke();
-                    revoked++;
-                }
-            }
-            currentByPair.keySet().removeIf(p -> p.hasMember(deviceId));
+            int revoked = keys.revokeMember(deviceId);
             cached = null;
             return revoked;
         }
@@ -340,15 +295,10 @@ final class LinkState {
             eveActive = false;
             eveRate = 0;
             pool.flush();
-            for (PairKey k : byId.values()) {
-                k.revoke();
-            }
-            byId.clear();
-            currentByPair.clear();
+            keys.clear();
             keysIssued = 0;
             sessions = 0;
             attacks = 0;
-            activeKeys = 0;
             keyRateBps = 0;
             lastRoundKeyBits = 0;
             lastRoundReason = NO_REASON;
@@ -364,9 +314,7 @@ final class LinkState {
     void close() {
         synchronized (lock) {
             pool.flush();
-            for (PairKey k : byId.values()) {
-                k.revoke();
-            }
+            keys.clear();
             nextChange.complete(snapshotLocked());
         }
     }
