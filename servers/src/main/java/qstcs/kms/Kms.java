@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.InstantSource;
-import java.util.random.RandomGenerator;
 
 import io.helidon.metrics.api.MeterRegistry;
 
+import qstcs.crypto.qkd.QkdRandom;
 import qstcs.crypto.qkd.RoundConfig;
 import qstcs.kms.etsi014.Etsi014Kme;
 import qstcs.kms.etsi014.Etsi014Limits;
@@ -52,9 +52,11 @@ final class Kms implements AutoCloseable {
 
     /**
      * Opens the audit log under {@code <home>/kms/} and builds everything; the link loop is not
-     * started yet ({@link #start()}), so a server can be bound first.
+     * started yet ({@link #start()}), so a server can be bound first. The link's rounds are
+     * always keyed from a {@code SecureRandom} DRBG ({@link QkdRandom#secure()}): no caller can
+     * hand a KMS a predictable generator.
      */
-    static Kms open(KmsSettings settings, InstantSource clock, RandomGenerator rng) {
+    static Kms open(KmsSettings settings, InstantSource clock) {
         Path dir = settings.home().directory("kms");
         EventHub events = new EventHub();
         AuditLog audit = new AuditLog(dir.resolve("audit.db"), clock, e -> events.publish("audit", KmsJson.audit(e)));
@@ -87,7 +89,7 @@ final class Kms implements AutoCloseable {
                 .withNoise(settings.noise())
                 .withSampleFraction(settings.sampleFraction())
                 .withCascade(settings.cascade());
-        LinkLoop loop = new LinkLoop(round, settings.roundInterval(), link, rng);
+        LinkLoop loop = new LinkLoop(round, settings.roundInterval(), link, QkdRandom.secure());
         RouterRegistry routers = new RouterRegistry(events, audit, clock);
         SecurityAudit securityAudit = audit::append;
         KmsIdentity identity;

@@ -67,7 +67,8 @@ final class KmsJson {
         return o;
     }
 
-    static ObjectNode round(RoundReport r) {
+    /** A round's statistics, and what it added to the pool ({@code after}: the state it left). */
+    static ObjectNode round(RoundReport r, LinkStatus after) {
         ObjectNode o = Json.object();
         o.put("round", r.round());
         o.put("qubits", r.qubits());
@@ -84,6 +85,10 @@ final class KmsJson {
         o.put("eve_active", r.eveActive());
         o.put("eve_intercept_rate", round6(r.eveRate()));
         o.put("forced", r.forced());
+        o.put("tolerated_qber", round6(r.toleratedQber()));
+        o.put("key_bits", after.keyBits());
+        o.put("reason", after.reason());
+        o.put("pool_bits", after.poolBits());
         return o;
     }
 

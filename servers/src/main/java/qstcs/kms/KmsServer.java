@@ -23,7 +23,6 @@ import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
-import qstcs.crypto.qkd.QkdRandom;
 import qstcs.crypto.tls.CaFingerprint;
 import qstcs.kms.identity.AccessPolicy;
 import qstcs.server.common.ApiError;
@@ -67,7 +66,7 @@ public final class KmsServer implements AutoCloseable {
      * @throws java.io.UncheckedIOException when the state directory cannot be opened
      */
     public static KmsServer start(Config config, KmsSettings settings) {
-        Kms kms = Kms.open(settings, InstantSource.system(), QkdRandom.secure());
+        Kms kms = Kms.open(settings, InstantSource.system());
         WebServer server;
         try {
             WebServerConfig.Builder b = WebServer.builder().config(config.get("server")).shutdownHook(false);

@@ -24,7 +24,7 @@ final class LinkEvents implements LinkListener {
 
     @Override
     public void roundCompleted(RoundReport round, LinkStatus after) {
-        events.publish("round", KmsJson.round(round));
+        events.publish("round", KmsJson.round(round, after));
     }
 
     @Override

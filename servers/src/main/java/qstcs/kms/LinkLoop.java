@@ -6,12 +6,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.random.RandomGenerator;
 
 import qstcs.crypto.link.LinkColour;
 import qstcs.crypto.link.LinkStatus;
 import qstcs.crypto.qkd.KeyBits;
 import qstcs.crypto.qkd.LinkRound;
+import qstcs.crypto.qkd.QkdRandom;
 import qstcs.crypto.qkd.RoundConfig;
 import qstcs.crypto.qkd.RoundResult;
 import qstcs.crypto.qkd.RoundStats;
@@ -19,7 +19,7 @@ import qstcs.crypto.qkd.RoundStats;
 /**
  * Runs BB84 rounds of the simulated quantum link: in the background every interval, and on
  * demand for a forced attack or an empty pool. All rounds are serialised by one lock (the engine's
- * random generator is not thread-safe, and two refill rounds at once would only waste CPU).
+ * randomness is drawn in sequence, and two refill rounds at once would only waste CPU).
  */
 final class LinkLoop implements QuantumLink {
     private static final System.Logger LOG = System.getLogger(LinkLoop.class.getName());
@@ -32,7 +32,7 @@ final class LinkLoop implements QuantumLink {
     private final RoundConfig base;
     private final Duration interval;
     private final LinkState link;
-    private final RandomGenerator rng;
+    private final QkdRandom random;
     private final ReentrantLock roundLock = new ReentrantLock();
     private final AtomicLong rounds = new AtomicLong();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
@@ -44,13 +44,18 @@ final class LinkLoop implements QuantumLink {
     /**
      * @param base     qubits, noise and post-processing settings of every round (Eve is set per round)
      * @param interval pause between background rounds
-     * @param rng      the engine's randomness: {@code QkdRandom.secure()} in production
+     * @param random   where every round's randomness comes from: {@code QkdRandom.secure()}
      */
-    LinkLoop(RoundConfig base, Duration interval, LinkState link, RandomGenerator rng) {
+    LinkLoop(RoundConfig base, Duration interval, LinkState link, QkdRandom random) {
         this.base = base;
         this.interval = interval;
         this.link = link;
-        this.rng = rng;
+        this.random = random;
+    }
+
+    /** Where the rounds' randomness comes from (tests check it is the DRBG). */
+    QkdRandom random() {
+        return random;
     }
 
     @Override
@@ -116,7 +121,7 @@ final class LinkLoop implements QuantumLink {
         roundStartedAt = System.nanoTime();
         RoundResult result;
         try {
-            result = LinkRound.run(base.withEve(eveRate), rng);
+            result = LinkRound.run(base.withEve(eveRate), random);
         } finally {
             roundStartedAt = 0;
         }
@@ -133,7 +138,7 @@ final class LinkLoop implements QuantumLink {
     static RoundReport report(long round, RoundStats s, double eveRate, boolean forced) {
         return new RoundReport(round, s.qubits(), s.sifted(), s.sampleSize(), s.estimatedQber(), s.trueQber(),
                 s.leakEc(), s.efficiency(), s.finalLength(), s.duration().toNanos() / 1e6, s.abortReason().name(),
-                s.breach(), s.eveActive(), eveRate, forced);
+                s.breach(), s.eveActive(), eveRate, forced, s.toleratedQber());
     }
 
     @Override

@@ -30,6 +30,11 @@ final class LinkState {
     record Limits(long poolCapBits, int messageBudget, Duration keyMaxAge) {
     }
 
+    /** The {@code reason} of a round that added key, or before any round. */
+    static final String NO_REASON = LinkStatus.NO_REASON;
+    /** The {@code reason} of a round whose key was dropped because the link is RED. */
+    static final String LINK_RED = "link_red";
+
     private final Object lock = new Object();
     private final Limits limits;
     private final InstantSource clock;
@@ -51,6 +56,8 @@ final class LinkState {
     private long keysIssued;
     private long sessions;
     private long attacks;
+    private long lastRoundKeyBits;
+    private String lastRoundReason = NO_REASON;
 
     /** Rebuilt lazily after each change; written only under lock. */
     private volatile LinkStatus cached;
@@ -79,7 +86,7 @@ final class LinkState {
         LinkStatus s = cached;
         if (s == null) {
             s = new LinkStatus(status, qber, keysIssued, sessions, attacks, keys.active(), eveActive, eveRate,
-                    version, round, lastRoundQber, keyRateBps, pool.bits(), changedAt);
+                    version, round, lastRoundQber, keyRateBps, pool.bits(), changedAt, lastRoundKeyBits, lastRoundReason);
             cached = s;
         }
         return s;
@@ -138,6 +145,12 @@ final class LinkState {
             boolean keep = status != LinkColour.RED && !report.breach();
             if (keep && keyBits.length() > 0) {
                 pool.deposit(keyBits);
+                lastRoundKeyBits = keyBits.length();
+                lastRoundReason = NO_REASON;
+            } else {
+                lastRoundKeyBits = 0;
+                lastRoundReason = !report.reason().equals(NO_REASON) ? report.reason()
+                        : status == LinkColour.RED ? LINK_RED : NO_REASON;
             }
             // Rounds keep running while RED so the console sees live QBER, but nothing is kept.
             keyRateBps = keep && seconds > 0 ? report.finalBits() / seconds : 0;
@@ -341,6 +354,8 @@ final class LinkState {
             sessions = 0;
             attacks = 0;
             keyRateBps = 0;
+            lastRoundKeyBits = 0;
+            lastRoundReason = NO_REASON;
             qber = 0;
             status = LinkColour.GREEN;
             changedAt = clock.instant();

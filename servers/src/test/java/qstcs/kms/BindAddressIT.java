@@ -21,7 +21,6 @@ import io.helidon.webserver.WebServerConfig;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-import qstcs.crypto.qkd.QkdRandom;
 import qstcs.server.common.CommandLine;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -46,7 +45,7 @@ class BindAddressIT {
                 "server.sockets.0.port", "0")));
         String[] args = {"--home", home.toString(), "--bind", "127.0.0.1", "--port", "0", "--tls-port", "0"};
         KmsSettings settings = KmsSettings.from(config, CommandLine.parse(args, Main.valueFlags(), Set.of()));
-        try (Kms kms = Kms.open(settings, InstantSource.system(), QkdRandom.secure())) {
+        try (Kms kms = Kms.open(settings, InstantSource.system())) {
             WebServerConfig.Builder b = WebServer.builder().config(config.get("server")).shutdownHook(false);
             KmsServer.setup(b, kms, kms.identity().serverIdentity().tlsAskingClientCertificates());
             WebServer server = b.build().start();

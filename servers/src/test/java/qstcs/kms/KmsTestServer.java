@@ -25,7 +25,6 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 
-import qstcs.crypto.qkd.QkdRandom;
 import qstcs.crypto.tls.PinnedCaTrust;
 import qstcs.crypto.wire.DeviceId;
 import qstcs.server.pki.ServerIdentity;
@@ -84,7 +83,7 @@ final class KmsTestServer implements AutoCloseable {
         args.addAll(List.of(flags));
         KmsSettings settings = KmsSettings.from(config, CommandLine.parse(args.toArray(String[]::new),
                 Main.valueFlags(), Main.switches()));
-        kms = Kms.open(settings, clock, QkdRandom.secure());
+        kms = Kms.open(settings, clock);
         identity = kms.identity().serverIdentity();
         WebServerConfig.Builder b = WebServer.builder().config(config.get("server")).shutdownHook(false);
         KmsServer.setup(b, kms, identity.tlsAskingClientCertificates());

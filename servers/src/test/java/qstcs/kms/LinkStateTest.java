@@ -57,7 +57,7 @@ class LinkStateTest {
         }
         boolean breach = qber >= LinkColour.RED_QBER;
         link.applyRound(new RoundReport(round, 1024, 512, 51, qber, qber, 10, 1.1, bits.length * 8, 1.0,
-                breach ? "QBER_ABOVE_THRESHOLD" : "NONE", breach, false, 0, false), KeyBits.fromBytes(bits, bits.length * 8));
+                breach ? "QBER_ABOVE_THRESHOLD" : "NONE", breach, false, 0, false, Double.NaN), KeyBits.fromBytes(bits, bits.length * 8));
     }
 
     private IssuedKey grant(String a, String b, boolean rotate) {

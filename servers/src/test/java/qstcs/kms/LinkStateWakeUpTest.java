@@ -114,6 +114,6 @@ class LinkStateWakeUpTest {
         byte[] bits = new byte[64];
         bits[0] = (byte) round;
         link.applyRound(new RoundReport(round, 1024, 512, 51, qber, qber, 10, 1.1, bits.length * 8, 1.0,
-                "NONE", false, false, 0, false), KeyBits.fromBytes(bits, bits.length * 8));
+                "NONE", false, false, 0, false, Double.NaN), KeyBits.fromBytes(bits, bits.length * 8));
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
+import java.util.random.RandomGeneratorFactory;
 import qstcs.bench.BenchArgs;
 import qstcs.crypto.qkd.CascadeVariant;
 import qstcs.crypto.qkd.EngineProbe;
@@ -22,12 +23,15 @@ import qstcs.crypto.qkd.RoundConfig;
  * CPU time (what one core delivers, even when other processes share the machine); the wall
  * clock median is printed beside it. {@code --quick} shortens everything for a smoke run
  * (figures are then rough); {@code --only=STEP} (transmission, cascade, efficiency, privacy,
- * round) runs one step, so a figure can be re-measured briefly on a quiet machine.
+ * round, keyrate) runs one step, so a figure can be re-measured briefly on a quiet machine.
  */
 public final class EngineBench {
 
     private final boolean quick;
-    private final RandomGenerator rng = QkdRandom.seeded(0xBEEFL);
+    /** Frames and Toeplitz inputs: test data, from a fast seeded generator. */
+    private final RandomGenerator rng = RandomGeneratorFactory.of("L64X128MixRandom").create(0xBEEFL);
+    /** What production rounds draw from: a DRBG keying an AES-CTR stream per round. */
+    private final QkdRandom random = QkdRandom.secure();
     private final List<String[]> rows = new ArrayList<>();
 
     private EngineBench(boolean quick) {
@@ -36,14 +40,14 @@ public final class EngineBench {
 
     public static void main(String[] args) {
         if (BenchArgs.helpRequested(args,
-                "Usage: ./qstcs bench engine [--quick] [--only=transmission|cascade|efficiency|privacy|round]",
+                "Usage: ./qstcs bench engine [--quick] [--only=transmission|cascade|efficiency|privacy|round|keyrate]",
                 a -> a.equals("--quick") || a.startsWith("--only="))) {
             return;
         }
         boolean quick = Arrays.asList(args).contains("--quick");
         String only = Arrays.stream(args).filter(a -> a.startsWith("--only=")).map(a -> a.substring(7))
                 .findFirst().orElse("");
-        List<String> steps = List.of("transmission", "cascade", "efficiency", "privacy", "round");
+        List<String> steps = List.of("transmission", "cascade", "efficiency", "privacy", "round", "keyrate");
         if (!only.isEmpty() && !steps.contains(only)) {
             System.err.println("unknown step '" + only + "'; one of " + steps);
             System.exit(2);
@@ -52,7 +56,11 @@ public final class EngineBench {
         System.out.printf("QSTCS engine benchmark (%s, %d CPUs visible, Java %s, FFT butterflies: %s)%n",
                 quick ? "quick" : "full", Runtime.getRuntime().availableProcessors(), Runtime.version(),
                 EngineProbe.fftButterflies());
-        Runnable[] run = {b::transmission, b::cascadeSpeed, b::efficiency, b::privacyAmplification, b::wholeRound};
+        Runnable[] run = {() -> {
+            b.transmission();
+            b.secureStream();
+        }, b::cascadeSpeed, b::efficiency, b::privacyAmplification, b::wholeRound,
+            b::keyRate};
         for (int i = 0; i < steps.size(); i++) {
             if (only.isEmpty() || only.equals(steps.get(i))) {
                 run[i].run();
@@ -94,15 +102,27 @@ public final class EngineBench {
         int qubits = 65_536;
         double[][] cases = {{0.01, 0.0}, {0.01, 0.25}};
         for (double[] c : cases) {   // warm both paths first, so neither is timed mid-compilation
-            median(quick ? 500 : 5_000, 1, () -> EngineProbe.transmitAndSift(qubits, c[0], c[1], rng));
+            median(quick ? 500 : 5_000, 1, () -> EngineProbe.transmitAndSift(qubits, c[0], c[1], random));
         }
         for (double[] c : cases) {
             long ns = median(quick ? 500 : 5_000, quick ? 101 : 1_001,
-                    () -> EngineProbe.transmitAndSift(qubits, c[0], c[1], rng));
+                    () -> EngineProbe.transmitAndSift(qubits, c[0], c[1], random));
             double gq = qubits / (double) ns;
             row(String.format(Locale.ROOT, "transmission+sifting, 65,536 qubits, noise %.0f %%, Eve %.2f",
                     100 * c[0], c[1]), fmt(gq, 2) + " Gqubit/s", qubits / (double) lastWall, "≥ 1", gq >= 1.0);
         }
+    }
+
+    /** What the cryptographic stream costs per default round: keying, and the transmission's keystream. */
+    private void secureStream() {
+        long keyNs = median(quick ? 500 : 5_000, quick ? 101 : 1_001, () -> EngineProbe.keyRound(random));
+        row("secure stream: keying a round (DRBG 40 bytes + AES-256 key set-up)", fmt(keyNs / 1e3, 2) + " µs",
+                lastWall / 1e3, "report", true);
+        int bytes = EngineProbe.transmissionKeystreamBytes(65_536);
+        RandomGenerator stream = EngineProbe.keystream(random);
+        long ns = median(quick ? 500 : 5_000, quick ? 101 : 1_001, () -> EngineProbe.keystream(stream, bytes));
+        row(String.format(Locale.ROOT, "secure stream: %,d bytes of AES-256-CTR keystream (a round's bits and bases)",
+                bytes), fmt(ns / 1e3, 2) + " µs (" + fmt(bytes / (double) ns, 2) + " GB/s)", lastWall / 1e3, "report", true);
     }
 
     private void cascadeSpeed() {
@@ -113,10 +133,11 @@ public final class EngineBench {
         for (int i = 0; i < frames; i++) {
             pool[i] = EngineProbe.frame(n, q, rng);
         }
+        RandomGenerator keystream = EngineProbe.keystream(random);
         for (CascadeVariant v : CascadeVariant.values()) {
             int[] next = {0};
             long ns = median(quick ? 200 : 2000, quick ? 51 : 501,
-                    () -> EngineProbe.reconcile(pool[next[0]++ % frames], q, v, rng)[0]);
+                    () -> EngineProbe.reconcile(pool[next[0]++ % frames], q, v, keystream)[0]);
             double mbit = n * 1e3 / ns;
             row("Cascade " + v + ", Q 2 %, 10^4-bit frames", fmt(mbit, 1) + " Mbit/s", n * 1e3 / lastWall,
                     "≥ 20", mbit >= 20);
@@ -126,6 +147,7 @@ public final class EngineBench {
     private void efficiency() {
         int n = 10_000;
         int frames = quick ? 200 : 1000;
+        RandomGenerator keystream = EngineProbe.keystream(random);
         for (CascadeVariant v : CascadeVariant.values()) {
             StringBuilder fs = new StringBuilder();
             StringBuilder fer = new StringBuilder();
@@ -135,7 +157,7 @@ public final class EngineBench {
                 double sumLeak = 0;
                 int failures = 0;
                 for (int i = 0; i < frames; i++) {
-                    long[] r = EngineProbe.reconcile(EngineProbe.frame(n, q, rng), q, v, rng);
+                    long[] r = EngineProbe.reconcile(EngineProbe.frame(n, q, rng), q, v, keystream);
                     sumLeak += r[0];
                     failures += 1 - (int) r[1];
                 }
@@ -168,10 +190,32 @@ public final class EngineBench {
 
     private void wholeRound() {
         RoundConfig config = RoundConfig.defaults();
-        long ns = median(quick ? 50 : 300, quick ? 21 : 101, () -> LinkRound.run(config, rng).stats().finalLength());
+        long ns = median(quick ? 50 : 300, quick ? 21 : 101, () -> LinkRound.run(config, random).stats().finalLength());
         double ms = ns / 1e6;
         row("whole round, 65,536 qubits, noise 1 %, " + config.cascade(), fmt(ms, 2) + " ms", lastWall / 1e6,
                 "≤ 5", ms <= 5);
+    }
+
+    /**
+     * Final key per default round (65,536 qubits, no Eve) at channel noise 1, 2 and 5 %: the mean
+     * over many rounds, and the share of rounds that gave any key. Not a speed: what the
+     * finite-key bound leaves.
+     */
+    private void keyRate() {
+        int rounds = quick ? 40 : 400;
+        for (double noise : new double[] {0.01, 0.02, 0.05, 0.06, 0.065, 0.07, 0.08}) {
+            RoundConfig config = RoundConfig.defaults().withNoise(noise);
+            long sum = 0;
+            int keyed = 0;
+            for (int i = 0; i < rounds; i++) {
+                int bits = LinkRound.run(config, random).stats().finalLength();
+                sum += bits;
+                keyed += bits > 0 ? 1 : 0;
+            }
+            row(String.format(Locale.ROOT, "key per round, 65,536 qubits, noise %s %%, %d rounds", fmt(100 * noise, Math.abs(Math.rint(100 * noise) - 100 * noise) < 1e-9 ? 0 : 1),
+                    rounds), String.format(Locale.ROOT, "%,.0f bits (%d %% of rounds keyed)", sum / (double) rounds,
+                    Math.round(100.0 * keyed / rounds)), Double.NaN, "report", true);
+        }
     }
 
     /** One table row; {@code wall} is the same figure from the wall clock (NaN: not timed). */

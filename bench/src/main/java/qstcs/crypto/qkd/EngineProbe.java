@@ -12,9 +12,46 @@ public final class EngineProbe {
     private EngineProbe() {
     }
 
-    /** Transmission then sifting of {@code qubits}; returns the sifted length. */
-    public static int transmitAndSift(int qubits, double noise, double eve, RandomGenerator rng) {
-        return Sifting.sift(Transmission.run(qubits, noise, eve, rng)).length();
+    /**
+     * Transmission then sifting of {@code qubits} with the default basis choice, keyed afresh
+     * from {@code random} as a round is (DRBG draw and AES key set-up included); returns the
+     * sifted length.
+     */
+    public static int transmitAndSift(int qubits, double noise, double eve, QkdRandom random) {
+        RoundRandomness r = random.nextRound();
+        try {
+            return Sifting.sift(Transmission.run(qubits, BasisChoice.forTestShare(RoundConfig.defaults().sampleFraction()),
+                    noise, eve, r)).length();
+        } finally {
+            r.destroy();
+        }
+    }
+
+    /** Keys one round (DRBG draw, AES key set-up) and drops it; returns a byte of it (keeps the JIT honest). */
+    public static int keyRound(QkdRandom random) {
+        RoundRandomness r = random.nextRound();
+        r.destroy();
+        return r.hashCode() & 1;
+    }
+
+    /** Bytes of keystream a default round's transmission draws: 5 words per 64 qubits. */
+    public static int transmissionKeystreamBytes(int qubits) {
+        BasisChoice c = BasisChoice.forTestShare(RoundConfig.defaults().sampleFraction());
+        return BitString.wordsFor(qubits) * (1 + 2 * c.words()) * Long.BYTES;
+    }
+
+    /** Draws {@code bytes} of keystream from an already keyed round stream, as transmission does. */
+    public static int keystream(RandomGenerator stream, int bytes) {
+        AesCtrStream s = (AesCtrStream) stream;
+        byte[] k = s.keystream(bytes);
+        int v = k[bytes - 1];
+        s.release();
+        return v;
+    }
+
+    /** A round's secret keystream (AES-256-CTR under a fresh key), as Cascade gets it in a round. */
+    public static RandomGenerator keystream(QkdRandom random) {
+        return random.nextRound().secret();
     }
 
     /** A frame for Cascade: Alice's random key and Bob's copy through a BSC(q). */

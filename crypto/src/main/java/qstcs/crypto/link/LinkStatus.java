@@ -29,15 +29,24 @@ import qstcs.crypto.wire.MalformedFrameException;
  * @param keyRateBps      final key bits per second, recent average
  * @param poolBits        key bits waiting in the pool
  * @param changedAt       when the status last changed
+ * @param keyBits         bits the latest round added to the pool ({@code key_bits})
+ * @param reason          why that was none ({@code reason}): {@code none} when it added key,
+ *                        {@code finite_key} when the QBER is under the breach line but the
+ *                        finite-key bound left nothing (the link stays YELLOW, the pool only
+ *                        drains), else the round's other abort reason or {@code link_red}
  */
 public record LinkStatus(LinkColour status, double qber, long totalKeysIssued, long totalSessions,
                          long attacksDetected, long activeSessions, boolean eveActive, double eveRate,
                          long version, long round, double lastRoundQber, double keyRateBps, long poolBits,
-                         Instant changedAt) {
+                         Instant changedAt, long keyBits, String reason) {
+
+    /** The {@code reason} of a round that added key (also read when a KMS omits the field). */
+    public static final String NO_REASON = "none";
 
     public LinkStatus {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(changedAt, "changedAt");
+        Objects.requireNonNull(reason, "reason");
     }
 
     /**
@@ -60,6 +69,8 @@ public record LinkStatus(LinkColour status, double qber, long totalKeysIssued, l
                 .integer("pool_bits", poolBits)
                 .string("changed_at", changedAt.toString())
                 .decimal("eve_intercept_rate", round6(eveRate))
+                .integer("key_bits", keyBits)
+                .string("reason", reason)
                 .toString();
     }
 
@@ -88,7 +99,8 @@ public record LinkStatus(LinkColour status, double qber, long totalKeysIssued, l
                 whole(o, "attacks_detected"), whole(o, "active_sessions"),
                 o.has("eve_active") && o.bool("eve_active"), number(o, "eve_intercept_rate", 0),
                 o.has("version") ? o.integer("version") : -1, whole(o, "round"),
-                number(o, "last_round_qber", qber), number(o, "key_rate_bps", 0), whole(o, "pool_bits"), changedAt);
+                number(o, "last_round_qber", qber), number(o, "key_rate_bps", 0), whole(o, "pool_bits"), changedAt,
+                whole(o, "key_bits"), o.optionalString("reason").orElse(NO_REASON));
     }
 
     /** True when the status object came from a KMS that supports the long-poll ({@code version}). */

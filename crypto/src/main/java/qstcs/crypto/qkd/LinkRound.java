@@ -4,65 +4,80 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.random.RandomGenerator;
 
 import qstcs.crypto.link.LinkColour;
 
 /**
  * One round of the simulated BB84 link, composed of the eight steps of DESIGN.md §3:
- * {@link Transmission}, {@link Sifting}, {@link ParameterEstimation}, the abort test,
- * {@link Cascade}, {@link Verification}, {@link PrivacyAmplification} with the
- * {@link FiniteKey} length, and the result. All randomness comes from the caller's generator,
- * so the same seed gives the same round.
+ * {@link Transmission}, {@link Sifting}, {@link ParameterEstimation} (per basis), the abort
+ * test, {@link Cascade}, {@link Verification}, {@link PrivacyAmplification} with the
+ * {@link FiniteKey} length, and the result. Randomness comes from the caller's
+ * {@link QkdRandom}, keyed afresh for each round: {@link QkdRandom#secure()} in production, a
+ * fixed seed in tests (the same seed gives the same round).
  */
 public final class LinkRound {
 
-    /** Estimated QBER at or above which a round aborts as a breach: the link's RED threshold. */
+    /**
+     * Estimated QBER at or above which a round aborts as a breach: the link's RED threshold,
+     * just above the last tolerated-QBER bin of {@link FiniteKey}.
+     */
     public static final double ABORT_QBER = LinkColour.RED_QBER;
 
     private LinkRound() {
     }
 
-    public static RoundResult run(RoundConfig config, RandomGenerator rng) {
+    public static RoundResult run(RoundConfig config, QkdRandom random) {
+        RoundRandomness r = random.nextRound();
+        try {
+            return run(config, r);
+        } finally {
+            r.destroy();
+        }
+    }
+
+    private static RoundResult run(RoundConfig config, RoundRandomness random) {
         long start = System.nanoTime();
-        QubitExchange exchange = Transmission.run(config.qubits(), config.noise(), config.eveInterceptRate(), rng);
+        BasisChoice bases = BasisChoice.forTestShare(config.sampleFraction());
+        QubitExchange exchange = Transmission.run(config.qubits(), bases, config.noise(), config.eveInterceptRate(),
+                random);
         boolean eveActive = anySet(exchange.eveActed());
         SiftedKeys sifted = Sifting.sift(exchange);
-        int k = (int) Math.round(config.sampleFraction() * sifted.length());
-        if (k < 1 || sifted.length() - k < 1) {
-            RoundStats stats = new RoundStats(config.qubits(), sifted.length(), 0, Double.NaN, Double.NaN, 0,
-                    Double.NaN, 0, since(start), AbortReason.TOO_FEW_BITS, eveActive);
-            return finish(config, stats, KeyBits.empty(), exchange, sifted, null, null, null);
-        }
-        ParameterEstimate estimate = ParameterEstimation.estimate(sifted, config.sampleFraction(), rng);
+        ParameterEstimate estimate = ParameterEstimation.estimate(sifted);
+        int k = estimate.sampleSize();
         int n = estimate.alice().length();
-        double trueQber = (double) estimate.alice().hammingDistance(estimate.bob()) / n;
-        if (estimate.qber() >= ABORT_QBER) {
-            RoundStats stats = new RoundStats(config.qubits(), sifted.length(), estimate.sampleSize(), estimate.qber(),
-                    trueQber, 0, Double.NaN, 0, since(start), AbortReason.QBER_ABOVE_THRESHOLD, eveActive);
+        if (k < 1 || n < 1) {
+            RoundStats stats = new RoundStats(config.qubits(), sifted.length(), k, Double.NaN, Double.NaN, 0,
+                    Double.NaN, 0, since(start), AbortReason.TOO_FEW_BITS, eveActive, Double.NaN);
             return finish(config, stats, KeyBits.empty(), exchange, sifted, estimate, null, null);
         }
+        double trueQber = (double) estimate.alice().hammingDistance(estimate.bob()) / n;
+        java.util.OptionalDouble bin = FiniteKey.toleratedQber(estimate.sampleErrors(), k);
+        if (bin.isEmpty()) {
+            RoundStats stats = new RoundStats(config.qubits(), sifted.length(), k, estimate.qber(),
+                    trueQber, 0, Double.NaN, 0, since(start), AbortReason.QBER_ABOVE_THRESHOLD, eveActive, Double.NaN);
+            return finish(config, stats, KeyBits.empty(), exchange, sifted, estimate, null, null);
+        }
+        double tolerated = bin.getAsDouble();
         Reconciliation rec = Cascade.reconcile(estimate.alice(), estimate.bob(), estimate.qber(), config.cascade(),
-                rng, config.traced());
+                random.secret(), config.traced());
         double hq = FiniteKey.binaryEntropy(trueQber);
         double efficiency = hq > 0 ? rec.leakedBits() / (n * hq) : Double.NaN;
-        boolean verified = Verification.keysMatch(estimate.alice(), rec.bob(), config.epsilonCor(), rng);
+        boolean verified = Verification.keysMatch(estimate.alice(), rec.bob(), config.epsilonCor(), random.secret());
         if (!verified) {
-            RoundStats stats = new RoundStats(config.qubits(), sifted.length(), estimate.sampleSize(), estimate.qber(),
-                    trueQber, rec.leakedBits(), efficiency, 0, since(start), AbortReason.VERIFICATION_FAILED, eveActive);
+            RoundStats stats = new RoundStats(config.qubits(), sifted.length(), k, estimate.qber(), trueQber,
+                    rec.leakedBits(), efficiency, 0, since(start), AbortReason.VERIFICATION_FAILED, eveActive, tolerated);
             return finish(config, stats, KeyBits.empty(), exchange, sifted, estimate, rec, null);
         }
-        int length = FiniteKey.secretLength(n, estimate.sampleSize(), estimate.qber(), rec.leakedBits(),
-                config.epsilonSec(), config.epsilonCor());
+        int length = FiniteKey.secretLength(n, k, tolerated, rec.leakedBits(), config.epsilonSec(), config.epsilonCor());
         if (length == 0) {
-            RoundStats stats = new RoundStats(config.qubits(), sifted.length(), estimate.sampleSize(), estimate.qber(),
-                    trueQber, rec.leakedBits(), efficiency, 0, since(start), AbortReason.NO_SECRET_KEY, eveActive);
+            RoundStats stats = new RoundStats(config.qubits(), sifted.length(), k, estimate.qber(), trueQber,
+                    rec.leakedBits(), efficiency, 0, since(start), AbortReason.NO_SECRET_KEY, eveActive, tolerated);
             return finish(config, stats, KeyBits.empty(), exchange, sifted, estimate, rec, null);
         }
-        BitString finalBits = PrivacyAmplification.amplify(estimate.alice(), length, rng);
+        BitString finalBits = PrivacyAmplification.amplify(estimate.alice(), length, random.secret());
         KeyBits key = KeyBits.of(finalBits);
-        RoundStats stats = new RoundStats(config.qubits(), sifted.length(), estimate.sampleSize(), estimate.qber(),
-                trueQber, rec.leakedBits(), efficiency, length, since(start), AbortReason.NONE, eveActive);
+        RoundStats stats = new RoundStats(config.qubits(), sifted.length(), k, estimate.qber(), trueQber,
+                rec.leakedBits(), efficiency, length, since(start), AbortReason.NONE, eveActive, tolerated);
         return finish(config, stats, key, exchange, sifted, estimate, rec, finalBits);
     }
 

@@ -6,7 +6,8 @@ package qstcs.crypto.qkd;
  * @param qubits           qubits Alice sends (1 .. 2^26)
  * @param noise            channel bit-flip probability e, in [0, 0.5]
  * @param eveInterceptRate fraction p of qubits Eve intercepts and resends, in [0, 1]
- * @param sampleFraction   fraction of sifted bits disclosed to estimate the QBER, in (0, 1)
+ * @param sampleFraction   expected share of test bits among sifted bits, in (0, 1): it sets the
+ *                         biased basis choice (see {@code BasisChoice}; 10 % ⇒ p(×) = 1/4)
  * @param cascade          reconciliation variant
  * @param epsilonSec       secrecy parameter ε_sec, in (0, 1)
  * @param epsilonCor       correctness parameter ε_cor, in (0, 1)

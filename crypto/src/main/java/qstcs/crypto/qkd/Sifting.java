@@ -2,7 +2,7 @@ package qstcs.crypto.qkd;
 
 /**
  * Step 2: sifting. Bob announces his bases, Alice says which matched, and both keep only
- * those positions (about half). {@link Long#compress} gathers the kept bits of a word in one
+ * those positions, remembering each kept bit's basis (the + ones are key, the × ones test bits). {@link Long#compress} gathers the kept bits of a word in one
  * instruction (PEXT on x86 with BMI2), so a word of 64 qubits costs a handful of operations.
  */
 final class Sifting {
@@ -26,7 +26,9 @@ final class Sifting {
         BitString bob = new BitString(kept);
         compressInto(x.aliceBits(), mask, alice.words());
         compressInto(x.bobResults(), mask, bob.words());
-        return new SiftedKeys(alice, bob, mask);
+        long[] testBasis = new long[BitString.wordsFor(kept)];
+        compressInto(x.aliceBases(), mask, testBasis);
+        return new SiftedKeys(alice, bob, mask, testBasis);
     }
 
     /** Appends {@code compress(src[w], mask[w])} for every word into {@code out}, densely. */

@@ -1,23 +1,24 @@
 package qstcs.crypto.qkd;
 
-import java.util.random.RandomGenerator;
-
 /**
  * Step 1: BB84 transmission over a simulated channel, 64 qubits per {@code long}.
  *
  * <p>Physics per qubit: Alice prepares bit {@code a} in basis {@code α}. With probability
  * {@code eveRate} Eve intercepts, measures in a random basis {@code ε} (she reads {@code a}
  * when {@code ε = α}, a fair coin otherwise) and resends her result in basis {@code ε}. The
- * channel then flips the qubit with probability {@code noise}. Bob measures in a random basis
+ * channel then flips the qubit with probability {@code noise}. Bob measures in basis
  * {@code β}: he reads the incoming bit when {@code β} equals the basis it was prepared in, a
- * fair coin otherwise. In the sifted key this gives QBER = e + p·(1−2e)/4.
+ * fair coin otherwise. In the sifted key this gives QBER = e + p·(1−2e)/4 in either basis.
+ *
+ * <p>Alice's bits, her bases and Bob's bases come from the round's cryptographic keystream, in
+ * one bulk call; Eve, the noise and the wrong-basis coins from the fast physics generator.
  */
 final class Transmission {
 
     private Transmission() {
     }
 
-    static QubitExchange run(int qubits, double noise, double eveRate, RandomGenerator rng) {
+    static QubitExchange run(int qubits, BasisChoice bases, double noise, double eveRate, RoundRandomness random) {
         if (qubits < 0) {
             throw new IllegalArgumentException("qubits must be >= 0, was " + qubits);
         }
@@ -28,14 +29,18 @@ final class Transmission {
         long[] eBases = new long[words];
         long[] bBases = new long[words];
         long[] bResults = new long[words];
-        SplitMix64 rnd = SplitMix64.from(rng);
+        int d = bases.words();
+        int stride = 1 + 2 * d;
+        AesCtrStream stream = random.secret();
+        byte[] secret = stream.keystream(Math.multiplyExact(words * stride, Long.BYTES));
+        SplitMix64 rnd = random.physics();
         BernoulliMask noiseMask = new BernoulliMask(noise, rnd);
         BernoulliMask eveMask = new BernoulliMask(eveRate, rnd);
         boolean eve = !eveMask.never();
-        for (int w = 0; w < words; w++) {
-            long a = rnd.nextLong();
-            long alpha = rnd.nextLong();
-            long beta = rnd.nextLong();
+        for (int w = 0, s = 0; w < words; w++, s += stride) {
+            long a = AesCtrStream.word(secret, s);
+            long alpha = bases.mask(secret, s + 1);
+            long beta = bases.mask(secret, s + 1 + d);
             // The state arriving at Bob: bit and preparation basis.
             long inBit = a;
             long inBasis = alpha;
@@ -56,6 +61,7 @@ final class Transmission {
             bBases[w] = beta;
             bResults[w] = bob;
         }
+        stream.release();
         int rem = qubits & 63;
         if (rem != 0) {
             long keep = (1L << rem) - 1;

@@ -12,14 +12,17 @@ import qstcs.crypto.wire.MalformedFrameException;
 class LinkStatusTest {
 
     private static final LinkStatus RED = new LinkStatus(LinkColour.RED, 0.2512345678, 12, 3, 1, 0, true, 1.0, 7, 42,
-            0.0001, 1234.56, 8192, Instant.parse("2026-12-03T22:00:00.123Z"));
+            0.0001, 1234.56, 8192, Instant.parse("2026-12-03T22:00:00.123Z"), 0, "link_red");
+    private static final LinkStatus NO_KEY_ZONE = new LinkStatus(LinkColour.YELLOW, 0.072, 12, 3, 0, 2, false, 0, 9, 50,
+            0.072, 0, 3072, Instant.parse("2026-12-03T22:00:00Z"), 0, "finite_key");
 
     @Test
     void writesTheWireShapeWithStatusFirst() {
         assertEquals("{\"status\":\"RED\",\"qber\":0.251235,\"total_keys_issued\":12,\"total_sessions\":3,"
                 + "\"attacks_detected\":1,\"active_sessions\":0,\"eve_active\":true,\"version\":7,\"round\":42,"
                 + "\"last_round_qber\":1.0E-4,\"key_rate_bps\":1235,\"pool_bits\":8192,"
-                + "\"changed_at\":\"2026-12-03T22:00:00.123Z\",\"eve_intercept_rate\":1.0}", RED.toJson());
+                + "\"changed_at\":\"2026-12-03T22:00:00.123Z\",\"eve_intercept_rate\":1.0,\"key_bits\":0,"
+                + "\"reason\":\"link_red\"}", RED.toJson());
     }
 
     @Test
@@ -33,6 +36,17 @@ class LinkStatusTest {
         assertEquals(RED.changedAt(), back.changedAt());
         assertTrue(back.eveActive());
         assertEquals(1235, back.keyRateBps());
+        assertEquals("link_red", back.reason());
+    }
+
+    @Test
+    void theNoKeyZoneReadsBackWithItsReason() {
+        LinkStatus back = LinkStatus.parse(NO_KEY_ZONE.toJson());
+        assertEquals(LinkColour.YELLOW, back.status());
+        assertEquals(0, back.keyBits());
+        assertEquals("finite_key", back.reason());
+        assertEquals(3072, back.poolBits());
+        assertEquals(NO_KEY_ZONE, back);
     }
 
     @Test
@@ -42,6 +56,8 @@ class LinkStatusTest {
         assertEquals(0.01, s.lastRoundQber(), "last_round_qber falls back to qber");
         assertFalse(s.hasVersion());
         assertEquals(Instant.EPOCH, s.changedAt());
+        assertEquals(0, s.keyBits());
+        assertEquals(LinkStatus.NO_REASON, s.reason(), "a KMS without the field reads as none");
     }
 
     @Test

@@ -35,7 +35,7 @@ class ComplexFftTest {
     }
 
     private static void forwardMatchesTheDefinition(ComplexFft fft) {
-        RandomGenerator rng = QkdRandom.seeded(11);
+        RandomGenerator rng = TestRandom.seeded(11);
         for (int log = 0; log <= 13; log++) {
             int n = 1 << log;
             double[] xr = random(n, rng);
@@ -61,7 +61,7 @@ class ComplexFftTest {
     }
 
     private static void largeTransformsMatchTheDefinition(ComplexFft fft) {
-        RandomGenerator rng = QkdRandom.seeded(12);
+        RandomGenerator rng = TestRandom.seeded(12);
         for (int log : new int[] {17, 21}) {
             int n = 1 << log;
             double[] xr = new double[n];
@@ -92,7 +92,7 @@ class ComplexFftTest {
     @Test
     void forwardFromBitsEqualsSpreadingTheBitsFirst() {
         // Offsets before the start and past the end, as the blocked Toeplitz product uses them.
-        RandomGenerator rng = QkdRandom.seeded(14);
+        RandomGenerator rng = TestRandom.seeded(14);
         BitString x = BitString.random(70_001, rng);
         BitString s = BitString.random(90_123, rng);
         int[][] cases = {{0, 70_001, 0, 90_123}, {-37, 5_000, 1_000, 80_000}, {65_000, 65_536, -129, 3}};
@@ -124,7 +124,7 @@ class ComplexFftTest {
 
     @Test
     void scalarAndVectorButterfliesAgree() {
-        RandomGenerator rng = QkdRandom.seeded(15);
+        RandomGenerator rng = TestRandom.seeded(15);
         int n = 1 << 16;
         double[] re = random(n, rng);
         double[] im = random(n, rng);
@@ -141,7 +141,7 @@ class ComplexFftTest {
     }
 
     private static void inverseUndoesForward(ComplexFft fft) {
-        RandomGenerator rng = QkdRandom.seeded(13);
+        RandomGenerator rng = TestRandom.seeded(13);
         for (int log : new int[] {0, 1, 2, 3, 5, 10, 11, 12, 15, 16, 19}) {
             int n = 1 << log;
             double[] xr = random(n, rng);

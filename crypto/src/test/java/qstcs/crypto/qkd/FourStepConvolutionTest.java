@@ -21,7 +21,7 @@ class FourStepConvolutionTest {
 
     @Test
     void columnDftMatchesTheDefinitionInDigitReversedOrderAndInvertsExactly() {
-        RandomGenerator rng = QkdRandom.seeded(3);
+        RandomGenerator rng = TestRandom.seeded(3);
         for (Radix4Butterflies kernel : KERNELS) {
             for (int threes = 0; threes <= 3; threes++) {
                 for (int powerLog = 1; powerLog <= 5; powerLog++) {
@@ -65,7 +65,7 @@ class FourStepConvolutionTest {
 
     @Test
     void productsMatchTheWordParallelMethodForEveryColumnLength() {
-        RandomGenerator rng = QkdRandom.seeded(1_769_472);
+        RandomGenerator rng = TestRandom.seeded(1_769_472);
         for (Radix4Butterflies kernel : KERNELS) {
             for (int threes = 0; threes <= 3; threes++) {
                 for (int powerLog : new int[] {1, 2, 3, 4}) {
@@ -116,7 +116,7 @@ class FourStepConvolutionTest {
         // n = 10^6, l = 0.7n needs 1,699,999 points: 432 = 27·16 rows of 4096 (1,769,472 points)
         // instead of 2^21 = 2,097,152.
         assertEquals(1_769_472, FourStepConvolution.forLength(1_699_999, 21).size);
-        RandomGenerator rng = QkdRandom.seeded(864);
+        RandomGenerator rng = TestRandom.seeded(864);
         int n = 1_000_000;
         int l = 700_000;
         BitString x = BitString.random(n, rng);
@@ -129,8 +129,8 @@ class FourStepConvolutionTest {
     @Test
     void refusesAProductLongerThanTheTransform() {
         FourStepConvolution conv = new FourStepConvolution(1, 2, 7, ScalarRadix4.INSTANCE);   // 1,536 points
-        BitString x = BitString.random(1_000, QkdRandom.seeded(1));
-        BitString s = BitString.random(1_000 + 538 - 1, QkdRandom.seeded(2));
+        BitString x = BitString.random(1_000, TestRandom.seeded(1));
+        BitString s = BitString.random(1_000 + 538 - 1, TestRandom.seeded(2));
         assertThrows(IllegalArgumentException.class, () -> ToeplitzFft.tryFourStep(x, s, 538, conv));
     }
 

@@ -33,13 +33,16 @@ class LinkRoundTest {
         assertFalse(s.aborted());
         assertFalse(s.eveActive());
         assertEquals(65_536, s.qubits());
-        assertEquals(32_768, s.sifted(), 600, "about half the bases match");
-        assertEquals(Math.round(0.1 * s.sifted()), s.sampleSize());
+        // Both pick the test basis × with probability 1/4: 5/8 of qubits sifted, 1/16 test bits.
+        assertEquals(40_960, s.sifted(), 700, "5/8 of the bases match");
+        assertEquals(4_096, s.sampleSize(), 400, "the × bits");
         assertEquals(0.01, s.trueQber(), 0.003);
         assertTrue(s.leakEc() > 0);
         assertTrue(s.efficiency() > 1.0 && s.efficiency() < 1.5, "f=" + s.efficiency());
         int n = s.sifted() - s.sampleSize();
-        assertEquals(FiniteKey.secretLength(n, s.sampleSize(), s.estimatedQber(), s.leakEc(), 1e-10, 1e-15),
+        long errors = Math.round(s.estimatedQber() * s.sampleSize());
+        assertEquals(FiniteKey.toleratedQber(errors, s.sampleSize()).orElseThrow(), s.toleratedQber());
+        assertEquals(FiniteKey.secretLength(n, s.sampleSize(), s.toleratedQber(), s.leakEc(), 1e-10, 1e-15),
                 s.finalLength());
         assertTrue(s.finalLength() > 5_000, "l=" + s.finalLength());
         assertEquals(s.finalLength(), r.key().length());
@@ -65,6 +68,21 @@ class LinkRoundTest {
         assertEquals(AbortReason.QBER_ABOVE_THRESHOLD, r.stats().abortReason());
         assertTrue(r.stats().estimatedQber() >= LinkRound.ABORT_QBER);
         assertEquals(0, r.key().length());
+    }
+
+    @Test
+    void betweenTheNoKeyZoneAndTheThresholdARoundIsNoBreachButGivesNoKey() {
+        // 8 % noise: every estimate lands in a bin of 7 % or more, where the bound leaves nothing.
+        for (long seed = 0; seed < 5; seed++) {
+            RoundResult r = LinkRound.run(RoundConfig.defaults().withNoise(0.08), QkdRandom.seeded(seed));
+            RoundStats s = r.stats();
+            assertEquals(AbortReason.NO_SECRET_KEY, s.abortReason(), s.toString());
+            assertEquals("finite_key", s.abortReason().reason());
+            assertFalse(s.breach());
+            assertEquals(0, s.finalLength());
+            assertEquals(0, r.key().length());
+            assertTrue(s.toleratedQber() >= 0.07, s.toString());
+        }
     }
 
     @Test

@@ -27,7 +27,7 @@ class ToeplitzHashTest {
 
     @Test
     void wordParallelAndNttMatchNaiveOnManyRandomSizes() {
-        RandomGenerator rng = QkdRandom.seeded(20240601L);
+        RandomGenerator rng = TestRandom.seeded(20240601L);
         int[] fixed = {1, 2, 63, 64, 65, 127, 128, 129, 191, 1000, 1024, 1500};
         for (int round = 0; round < 120; round++) {
             int n = round < fixed.length ? fixed[round] : 1 + rng.nextInt(2500);
@@ -44,7 +44,7 @@ class ToeplitzHashTest {
 
     @Test
     void largeSizesAgreeBetweenMethods() {
-        RandomGenerator rng = QkdRandom.seeded(7);
+        RandomGenerator rng = TestRandom.seeded(7);
         for (int n : new int[] {70_001, 200_000}) {
             int l = (int) (n * 0.7) + 3;
             BitString x = BitString.random(n, rng);
@@ -67,7 +67,7 @@ class ToeplitzHashTest {
     void nttHandlesInputsBeyondTwoToTheTwentyFour() {
         // n + l - 1 > 2^24 needs a 2^25-point transform (the prime supports 2^26). With a short
         // output the word-parallel method is cheap here, so the two are compared bit for bit.
-        RandomGenerator rng = QkdRandom.seeded(24);
+        RandomGenerator rng = TestRandom.seeded(24);
         int n = (1 << 24) + 17;
         int l = 130;
         BitString x = BitString.random(n, rng);
@@ -84,7 +84,7 @@ class ToeplitzHashTest {
     @Test
     void fftIsExactAtAMillionBitsAgainstTheNtt() {
         // The benchmark's size: n = 10^6, l = 0.7·n; the FFT must round every coefficient exactly.
-        RandomGenerator rng = QkdRandom.seeded(1_000_000);
+        RandomGenerator rng = TestRandom.seeded(1_000_000);
         int n = 1_000_000;
         int l = 700_000;
         BitString x = BitString.random(n, rng);
@@ -110,7 +110,7 @@ class ToeplitzHashTest {
         int log = ToeplitzFft.transformLog(n, l);
         assertTrue(log < 20, "blocks of 2^" + log + " points, not one 2^20-point transform");
         assertTrue(n % ((1 << log) - l + 1) != 0, "the last block must be partial for this test");
-        RandomGenerator rng = QkdRandom.seeded(70);
+        RandomGenerator rng = TestRandom.seeded(70);
         BitString x = BitString.random(n, rng);
         BitString s = BitString.random(n + l - 1, rng);
         BitString fft = ToeplitzFft.tryMultiply(x, s, l);
@@ -128,7 +128,7 @@ class ToeplitzHashTest {
     void roundingTakesParitiesAndRejectsAmbiguousCoefficients() {
         // c[2m] = re[m], c[2m+1] = im[m], scaled by 1/4; outputs start at c[first]. 150 pairs:
         // whole 64-bit words and a tail, integers up to 10^6 with errors up to ±0.24.
-        RandomGenerator rng = QkdRandom.seeded(25);
+        RandomGenerator rng = TestRandom.seeded(25);
         double[] re = new double[150];
         double[] im = new double[150];
         for (int m = 0; m < re.length; m++) {
@@ -173,7 +173,7 @@ class ToeplitzHashTest {
     @Test
     void allOnesInputXorsTheWholeWindow() {
         // x = 1…1: y[i] is the parity of s[i .. i+n-1], an independent check of the indexing.
-        RandomGenerator rng = QkdRandom.seeded(3);
+        RandomGenerator rng = TestRandom.seeded(3);
         int n = 300;
         int l = 77;
         BitString x = new BitString(n);

@@ -17,7 +17,7 @@ class VerificationTest {
 
     @Test
     void equalKeysPassAndEveryTamperedBitIsDetected() {
-        RandomGenerator rng = QkdRandom.seeded(99);
+        RandomGenerator rng = TestRandom.seeded(99);
         BitString alice = BitString.random(5_000, rng);
         assertTrue(Verification.keysMatch(alice, alice.copy(), 1e-15, rng));
         for (int i = 0; i < alice.length(); i += 37) {
