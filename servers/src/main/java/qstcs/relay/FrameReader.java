@@ -13,6 +13,11 @@ final class FrameReader {
 
     /** Device ids: what a soldier's call sign needs, nothing that could confuse a log or a URL. */
     static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    /**
+     * Largest frame read from a connection that has not registered: a register frame (type, a
+     * 64-character id, a token) or a ping fits many times over.
+     */
+    static final int MAX_UNREGISTERED_FRAME = 4096;
     /** Frame ids: UUIDs in practice; anything printable without quotes or spaces is accepted. */
     static final Pattern FRAME_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 

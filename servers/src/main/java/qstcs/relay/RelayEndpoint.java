@@ -56,6 +56,13 @@ final class RelayEndpoint implements WsListener {
                     "frame exceeds " + limits.maxFrameBytes() + " bytes", null);
             return;
         }
+        if (connection.deviceId() == null && text.length() > FrameReader.MAX_UNREGISTERED_FRAME) {
+            // Before register only register and ping make sense, and both are short: a large frame
+            // from an anonymous client is refused unread, so it cannot spend the relay's CPU.
+            switchboard.reject(connection, ErrorCode.NOT_REGISTERED, "send register with your device_id first"
+                    + " (frames before register are at most " + FrameReader.MAX_UNREGISTERED_FRAME + " bytes)", null);
+            return;
+        }
         try {
             handle(text);
         } catch (RuntimeException e) {

@@ -49,6 +49,30 @@ class RelayBadInputTest {
         alpha.nextWithId(tag + "-ba");
     }
 
+    /**
+     * A large frame before register is refused without being read: worst-case JSON (thousands of
+     * keys) or garbage alike gets not_registered, and the client may still register afterwards.
+     */
+    @Test
+    void largeFramesBeforeRegisterAreRefusedUnread() {
+        StringBuilder keys = new StringBuilder("{\"type\":\"register\",\"device_id\":\"Soldier_Mallory\"");
+        for (int k = 0; keys.length() < 60_000; k++) {
+            keys.append(",\"k").append(k).append("\":0");
+        }
+        String manyKeys = keys.append('}').toString();
+        try (WsTestClient mallory = WsTestClient.connect(http, port)) {
+            for (String frame : new String[] {manyKeys, "x".repeat(FrameReader.MAX_UNREGISTERED_FRAME + 1)}) {
+                mallory.send(frame);
+                JsonNode e = mallory.next("error");
+                assertEquals("not_registered", e.get("code").asText());
+                assertTrue(e.get("message").asText().contains("at most " + FrameReader.MAX_UNREGISTERED_FRAME), e.toString());
+            }
+            mallory.send("{\"type\":\"register\",\"device_id\":\"Soldier_Mallory\"}");
+            mallory.next("registered");
+        }
+        bystandersStillChat("large-unregistered");
+    }
+
     @Test
     void malformedFramesGetErrorsAndTheConnectionStaysOpen() {
         try (WsTestClient mallory = WsTestClient.connect(http, port)) {
