@@ -17,6 +17,7 @@ import qstcs.crypto.tls.EnrollmentUri;
 import qstcs.server.common.ApiError;
 import qstcs.server.common.Json;
 import qstcs.server.common.JsonRequest;
+import qstcs.server.common.RequestLine;
 
 /**
  * The identity routes of DESIGN §7, TLS listener only: enrollment codes and device administration
@@ -197,8 +198,8 @@ public final class IdentityService implements HttpService {
     /** Tokens and codes never cross the plain port: 403 naming the TLS port, audited. */
     private void requireTls(ServerRequest req) {
         if (!req.isSecure()) {
-            audit.record("auth_failure", "anonymous@" + Authenticator.peerAddress(req), req.prologue().method().text()
-                    + " " + req.path().path() + " refused (403): attempted on the plain HTTP port");
+            audit.record("auth_failure", "anonymous@" + Authenticator.peerAddress(req), RequestLine.of(req)
+                    + " refused (403): attempted on the plain HTTP port");
             throw new ApiError(Status.FORBIDDEN_403, "tls_required",
                     "this route is served only over TLS: use https://<kms-host>:" + settings.tlsPort() + req.path().path());
         }
