@@ -53,7 +53,7 @@ final class Kms implements AutoCloseable {
         KmsMetrics metrics = new KmsMetrics(MeterRegistry.create());
         LinkState link = new LinkState(
                 new LinkState.Limits(settings.poolCapBits(), settings.messageBudget(), settings.keyMaxAge()),
-                clock, LinkListener.all(metrics, new LinkEvents(events, audit)));
+                clock, LinkListener.all(metrics, new LinkEvents(events, audit)), BreachLatch.at(dir.resolve("breach.latch")));
         metrics.watch(link::snapshot);
         RoundConfig round = RoundConfig.defaults()
                 .withQubits(settings.qubits())
@@ -78,6 +78,11 @@ final class Kms implements AutoCloseable {
     void start() {
         audit.append("server_started", LinkEvents.SYSTEM, "KMS started; " + settings.qubits() + " qubits per round every "
                 + settings.roundInterval().toMillis() + " ms, noise " + settings.noise());
+        LinkSnapshot now = link.snapshot();
+        if (now.status() == LinkStatus.RED) {
+            audit.append("breach_latched", LinkEvents.SYSTEM, "link RED since " + now.changedAt() + " (QBER "
+                    + LinkState.percent(now.qber()) + ") latched before this start; no key is issued until an operator reset");
+        }
         quantumLink.start();
     }
 
