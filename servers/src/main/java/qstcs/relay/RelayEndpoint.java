@@ -3,6 +3,7 @@ package qstcs.relay;
 import java.lang.System.Logger.Level;
 
 import io.helidon.common.buffers.BufferData;
+import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 
@@ -51,6 +52,13 @@ final class RelayEndpoint implements WsListener {
         if (!admitted()) {
             return;
         }
+        if (text.indexOf('\uFFFD') >= 0) {
+            // Helidon decodes text frames leniently, turning invalid UTF-8 into U+FFFD. No QSTCS
+            // frame holds that character (they are ASCII JSON), so it stands for invalid input.
+            connection.closeWith(null, WsCloseCodes.NOT_CONSISTENT, "text frames must be valid UTF-8");
+            switchboard.closed(connection);
+            return;
+        }
         if (text.length() > limits.maxFrameBytes()) {
             switchboard.reject(connection, ErrorCode.FRAME_TOO_LARGE,
                     "frame exceeds " + limits.maxFrameBytes() + " bytes", null);
@@ -80,6 +88,16 @@ final class RelayEndpoint implements WsListener {
         switchboard.reject(connection, ErrorCode.BINARY_UNSUPPORTED, "send frames as JSON text messages", null);
     }
 
+    /** WebSocket pings get their pong (keep-alives of browsers and proxies rely on it). */
+    @Override
+    public void onPing(WsSession session, BufferData buffer) {
+        if (connection != null && admitted()) {
+            byte[] payload = new byte[buffer.available()];
+            buffer.read(payload);
+            connection.send(Outbox.pong(payload));
+        }
+    }
+
     @Override
     public void onClose(WsSession session, int status, String reason) {
         if (connection != null) {
@@ -87,8 +105,15 @@ final class RelayEndpoint implements WsListener {
         }
     }
 
+    /**
+     * Helidon reports here what it could not make of a client's frame (a close frame with a
+     * one-byte payload, for one); the relay's own handlers catch their failures themselves. The
+     * client gets a protocol-error close with a fixed reason, never the exception's text.
+     */
     @Override
     public void onError(WsSession session, Throwable t) {
+        LOG.log(Level.INFO, "closing {0}: malformed WebSocket frame ({1})", connection, t.getClass().getSimpleName());
+        session.close(WsCloseCodes.PROTOCOL_ERROR, "malformed WebSocket frame");
         if (connection != null) {
             switchboard.closed(connection);
         }

@@ -73,6 +73,46 @@ class RelayBadInputTest {
         bystandersStillChat("large-unregistered");
     }
 
+    /** A WebSocket ping gets a pong with the same payload, before and after register. */
+    @Test
+    void pingsGetPongs() throws Exception {
+        try (RawWsClient raw = new RawWsClient(port)) {
+            raw.send(0x9, "are you there".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            RawWsClient.Frame pong = raw.next(0xA);
+            assertTrue(pong != null, "a pong");
+            assertEquals("are you there", pong.text());
+            raw.sendText("{\"type\":\"register\",\"device_id\":\"Soldier_Pinger\"}");
+            raw.send(0x9, new byte[0]);
+            assertEquals(0, raw.next(0xA).payload().length);
+        }
+        bystandersStillChat("ping");
+    }
+
+    /**
+     * Broken WebSocket framing ends only that client, with the RFC 6455 close code and a fixed
+     * reason: invalid UTF-8 in a text frame gets 1007, a close frame with a one-byte payload
+     * (half a close code) gets 1002, not 1011 with the server's exception text.
+     */
+    @Test
+    void brokenFramingGetsTheProtocolsCloseCodes() throws Exception {
+        try (RawWsClient raw = new RawWsClient(port)) {
+            raw.send(0x1, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'});
+            assertClose(raw.next(0x8), 1007, "text frames must be valid UTF-8");
+        }
+        try (RawWsClient raw = new RawWsClient(port)) {
+            raw.send(0x8, new byte[] {3});
+            assertClose(raw.next(0x8), 1002, "malformed WebSocket frame");
+        }
+        bystandersStillChat("framing");
+    }
+
+    private static void assertClose(RawWsClient.Frame close, int code, String reason) {
+        assertTrue(close != null, "a close frame");
+        byte[] p = close.payload();
+        assertEquals(code, (p[0] & 0xff) << 8 | (p[1] & 0xff));
+        assertEquals(reason, new String(p, 2, p.length - 2, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     @Test
     void malformedFramesGetErrorsAndTheConnectionStaysOpen() {
         try (WsTestClient mallory = WsTestClient.connect(http, port)) {
