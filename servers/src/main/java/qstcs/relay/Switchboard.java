@@ -59,6 +59,11 @@ final class Switchboard {
     // --- connections -------------------------------------------------------------------------
 
     /** New sessions are refused while the link is RED (until the KMS reports it reset). */
+    /** Whether the bearer of {@code token} may see the online device ids ({@link Admission#showsDevicesTo}). */
+    boolean showsDevicesTo(String token) {
+        return admission.showsDevicesTo(token);
+    }
+
     boolean acceptsNewSessions() {
         return !LINK_RED.equals(linkStatus);
     }

@@ -75,6 +75,33 @@ class RelayIdentityTest {
         return c;
     }
 
+    /** Who is online is the operator's to know: anonymous callers and devices get the figures only. */
+    @Test
+    void statsListOnlineDevicesToTheOperatorOnly() throws Exception {
+        String alpha = kmsIdentity.devices().issueToken("Soldier_Alpha");
+        try (WsTestClient a = registerWith("Soldier_Alpha", alpha)) {
+            a.next("registered");
+            String https = "https://127.0.0.1:" + relay.port() + "/stats";
+            JsonNode anonymous = statsAs(https, null);
+            assertFalse(anonymous.has("online"), anonymous.toString());
+            assertEquals(1, anonymous.get("online_count").asInt());
+            assertFalse(statsAs(https, alpha).has("online"), "a device token does not list devices");
+            assertFalse(statsAs(https, "f".repeat(64)).has("online"));
+            assertEquals("[\"Soldier_Alpha\"]", statsAs(https, operatorToken()).get("online").toString());
+        }
+    }
+
+    private JsonNode statsAs(String url, String token) throws Exception {
+        okhttp3.Request.Builder r = new okhttp3.Request.Builder().url(url);
+        if (token != null) {
+            r.header("Authorization", "Bearer " + token);
+        }
+        try (okhttp3.Response res = pinned.newCall(r.build()).execute()) {
+            assertEquals(200, res.code());
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(res.body().string());
+        }
+    }
+
     @Test
     void aDeviceRegistersOnlyUnderItsOwnIdWithItsOwnToken() {
         String alpha = kmsIdentity.devices().issueToken("Soldier_Alpha");

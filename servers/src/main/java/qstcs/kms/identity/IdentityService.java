@@ -170,8 +170,13 @@ public final class IdentityService implements HttpService {
         String token = body.requiredText("token", TOKEN_TEXT, "a token");
         ObjectNode out = Json.object();
         Optional<String> device = devices.authenticate(token);
-        out.put("active", device.isPresent());
+        // The operator token is named too, so the relay can show device ids to the operator only.
+        boolean operator = device.isEmpty() && auth.identify(token).map(c -> c.role() == Role.OPERATOR).orElse(false);
+        out.put("active", device.isPresent() || operator);
         device.ifPresent(d -> out.put("device_id", d));
+        if (operator) {
+            out.put("role", "operator");
+        }
         Json.send(res, Status.OK_200, out);
     }
 
