@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
-import qstcs.server.common.StateHome;
+import qstcs.crypto.home.StateHome;
+import qstcs.kms.identity.AccessGrant;
 
 /**
  * Security events (breaches, resets, keys created and revoked, Eve toggles, router changes…)

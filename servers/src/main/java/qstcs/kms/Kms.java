@@ -8,10 +8,14 @@ import java.util.random.RandomGenerator;
 
 import io.helidon.metrics.api.MeterRegistry;
 
+import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.link.LinkStatus;
 import qstcs.crypto.qkd.RoundConfig;
+import qstcs.kms.identity.AccessPolicy;
 import qstcs.kms.identity.IdentityService;
 import qstcs.kms.identity.KmsIdentity;
 import qstcs.kms.identity.SecurityAudit;
+import qstcs.kms.identity.TokenAccess;
 
 /**
  * One KMS instance with all its collaborators, wired once: the link state, the BB84 loop, the
@@ -78,8 +82,8 @@ final class Kms implements AutoCloseable {
     void start() {
         audit.append("server_started", LinkEvents.SYSTEM, "KMS started; " + settings.qubits() + " qubits per round every "
                 + settings.roundInterval().toMillis() + " ms, noise " + settings.noise());
-        LinkSnapshot now = link.snapshot();
-        if (now.status() == LinkStatus.RED) {
+        LinkStatus now = link.snapshot();
+        if (now.status() == LinkColour.RED) {
             audit.append("breach_latched", LinkEvents.SYSTEM, "link RED since " + now.changedAt() + " (QBER "
                     + LinkState.percent(now.qber()) + ") latched before this start; no key is issued until an operator reset");
         }

@@ -3,9 +3,10 @@ package qstcs.relay;
 import java.lang.System.Logger.Level;
 
 import io.helidon.common.buffers.BufferData;
-import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
+
+import qstcs.crypto.wire.CloseCode;
 
 /**
  * The listener of one WebSocket connection (a fresh instance per connection). It enforces the
@@ -55,7 +56,7 @@ final class RelayEndpoint implements WsListener {
         if (text.indexOf('\uFFFD') >= 0) {
             // Helidon decodes text frames leniently, turning invalid UTF-8 into U+FFFD. No QSTCS
             // frame holds that character (they are ASCII JSON), so it stands for invalid input.
-            connection.closeWith(null, WsCloseCodes.NOT_CONSISTENT, "text frames must be valid UTF-8");
+            connection.closeWith(null, CloseCode.INVALID_UTF8, "text frames must be valid UTF-8");
             switchboard.closed(connection);
             return;
         }
@@ -113,7 +114,7 @@ final class RelayEndpoint implements WsListener {
     @Override
     public void onError(WsSession session, Throwable t) {
         LOG.log(Level.INFO, "closing {0}: malformed WebSocket frame ({1})", connection, t.getClass().getSimpleName());
-        session.close(WsCloseCodes.PROTOCOL_ERROR, "malformed WebSocket frame");
+        session.close(CloseCode.PROTOCOL_ERROR.code(), "malformed WebSocket frame");
         if (connection != null) {
             switchboard.closed(connection);
         }
@@ -122,7 +123,7 @@ final class RelayEndpoint implements WsListener {
     private void handle(String text) {
         switch (FrameReader.read(text)) {
             case FrameReader.Rejected r -> switchboard.reject(connection, r.code(), r.message(), r.id());
-            case FrameReader.Header(FrameHeader h) -> {
+            case FrameReader.Header(RoutingHeader h) -> {
                 switch (h.type()) {
                     case "ping" -> connection.send(RelayFrames.PONG);
                     case "register" -> switchboard.register(connection, h);
@@ -158,7 +159,7 @@ final class RelayEndpoint implements WsListener {
             default -> {
                 LOG.log(Level.INFO, "closing {0}: it keeps sending far above the rate limit", connection);
                 connection.closeWith(RelayFrames.error(ErrorCode.RATE_LIMITED,
-                        "flooding: connection closed", null), ClientConnection.CLOSE_POLICY, "rate limit exceeded");
+                        "flooding: connection closed", null), CloseCode.POLICY, "rate limit exceeded");
                 switchboard.closed(connection);
                 return false;
             }

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import qstcs.crypto.wire.CloseCode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -178,7 +180,7 @@ class RelayBadInputTest {
             // Above Helidon's wire limit (1 MiB) the connection itself is closed (1009, too big).
             mallory.send("x".repeat(2 * 1024 * 1024));
             int code = mallory.closeCode();
-            assertTrue(code == 1009 || code == -1, "closed, code " + code);
+            assertTrue(code == CloseCode.TOO_BIG.code() || code == -1, "closed, code " + code);
             bystandersStillChat("huge");
             assertTrue(bravo.drain(Duration.ofMillis(200)).stream().noneMatch(s -> s.contains("h-1")));
         }
@@ -210,7 +212,7 @@ class RelayBadInputTest {
             // without ever waiting for a write, so the close can come after the first 2,000).
             assertTrue(sent > 1500, "the flood got going (" + sent + " frames)");
             mallory.error(ErrorCode.RATE_LIMITED);
-            assertEquals(ClientConnection.CLOSE_POLICY, mallory.closeCode());
+            assertEquals(CloseCode.POLICY.code(), mallory.closeCode());
             bystandersStillChat("flood");
             long relayed = bravo.drain(Duration.ofMillis(300)).stream().filter(s -> s.contains("\"f-")).count();
             assertTrue(relayed <= 1000 + 500 * 3, "rate limit held: " + relayed + " flood frames relayed");

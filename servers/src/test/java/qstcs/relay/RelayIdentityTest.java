@@ -21,11 +21,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qstcs.crypto.tls.PinnedCaTrust;
+import qstcs.crypto.wire.CloseCode;
 import qstcs.kms.identity.KmsIdentity;
-import qstcs.kms.pki.LocalCa;
+import qstcs.server.pki.LocalCa;
 import qstcs.relay.auth.RelayIdentity;
 import qstcs.server.common.JsonErrors;
-import qstcs.server.common.StateHome;
+import qstcs.crypto.home.StateHome;
 
 /**
  * The relay with device identity: wss:// with a certificate from the local CA, register checked
@@ -48,7 +49,7 @@ class RelayIdentityTest {
         kms = WebServer.builder().host("127.0.0.1").port(0).tls(kmsIdentity.serverIdentity().tls())
                 .routing(r -> {
                     JsonErrors.register(r);
-                    r.register(kmsIdentity.service(id -> { }));
+                    kmsIdentity.registerRoutes(r, id -> { });
                 }).build().start();
         RelayIdentity identity = RelayIdentity.load(home, Optional.empty(), URI.create("https://127.0.0.1:" + kms.port()),
                 List.of());
@@ -140,7 +141,7 @@ class RelayIdentityTest {
             int code = a.closed.get(2, TimeUnit.SECONDS);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             System.out.println("revoked device disconnected after " + ms + " ms");
-            assertEquals(ClientConnection.CLOSE_REVOKED, code);
+            assertEquals(CloseCode.REVOKED.code(), code);
             assertEquals("revoked", a.next("error").get("code").asText());
         }
         try (WsTestClient again = registerWith("Soldier_Alpha", alpha)) {

@@ -6,6 +6,9 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import qstcs.server.auth.BearerTokens;
+import qstcs.server.auth.Role;
+import qstcs.server.auth.ServiceToken;
 import qstcs.server.common.ApiError;
 import qstcs.server.common.RequestLine;
 

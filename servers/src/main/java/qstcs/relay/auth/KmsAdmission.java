@@ -11,7 +11,6 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import qstcs.relay.Admission;
 
 /**
  * Admits a register frame only if its token is an active device token for exactly the device id
