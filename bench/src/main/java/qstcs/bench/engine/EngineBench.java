@@ -1,4 +1,4 @@
-package qstcs.crypto.bench;
+package qstcs.bench.engine;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
+import qstcs.bench.BenchArgs;
 import qstcs.crypto.qkd.CascadeVariant;
 import qstcs.crypto.qkd.EngineProbe;
 import qstcs.crypto.qkd.FiniteKey;

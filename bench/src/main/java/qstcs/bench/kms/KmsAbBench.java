@@ -1,4 +1,4 @@
-package qstcs.kms.bench;
+package qstcs.bench.kms;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,8 +3,9 @@ package qstcs.crypto.qkd;
 import java.util.random.RandomGenerator;
 
 /**
- * Test-side door into the engine's package-private steps, so the benchmark (another package)
- * can time each step alone without the production API exposing them.
+ * The benchmark module's door into the engine's package-private steps, so {@code EngineBench}
+ * can time each step alone without the production API exposing them. It sits in the engine's
+ * package in the {@code bench} module, which product commands never put on their class path.
  */
 public final class EngineProbe {
 
@@ -19,7 +20,7 @@ public final class EngineProbe {
     /** A frame for Cascade: Alice's random key and Bob's copy through a BSC(q). */
     public static Object[] frame(int n, double q, RandomGenerator rng) {
         BitString alice = BitString.random(n, rng);
-        return new Object[] {alice, CascadeTest.noisyCopy(alice, q, rng)};
+        return new Object[] {alice, noisyCopy(alice, q, rng)};
     }
 
     /** Reconciles a frame; returns {leak, 1 if keys now equal else 0}. */
@@ -42,5 +43,17 @@ public final class EngineProbe {
     /** Which FFT butterflies privacy amplification runs with ("vector, 4 doubles" or "scalar"). */
     public static String fftButterflies() {
         return Radix4Butterflies.fastest().description();
+    }
+
+    /** Bob's copy of a frame: each bit flipped with probability q (a binary symmetric channel). */
+    private static BitString noisyCopy(BitString alice, double q, RandomGenerator rng) {
+        BitString bob = alice.copy();
+        BernoulliMask mask = new BernoulliMask(q, SplitMix64.from(rng));
+        long[] w = bob.words();
+        for (int i = 0; i < w.length; i++) {
+            w[i] ^= mask.next();
+        }
+        bob.clearTail();
+        return bob;
     }
 }

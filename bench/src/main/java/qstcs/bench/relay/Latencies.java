@@ -1,4 +1,4 @@
-package qstcs.relay.bench;
+package qstcs.bench.relay;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package qstcs.relay.bench;
+package qstcs.bench.relay;
 
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+
+import javax.net.ssl.SSLContext;
 
 /**
  * Sender/receiver pairs with unique device ids over {@link BenchSocket}s, driven by one event-loop
@@ -95,21 +97,33 @@ final class PairLoad implements AutoCloseable {
         }
     }
 
-    PairLoad(int port, int count) throws IOException {
+    /**
+     * Connects and registers {@code count} pairs: over {@code wss} pinned to {@code tls} with each
+     * device's token from {@code tokens}, or over plain {@code ws} without tokens when {@code tls}
+     * is null.
+     */
+    PairLoad(int port, int count, SSLContext tls, DeviceTokens tokens) throws Exception {
         selector = Selector.open();
         for (int i = 0; i < count; i++) {
             Pair p = new Pair(i);
-            p.receiverSocket = register(port, p.recipient);
-            p.senderSocket = register(port, p.sender);
+            p.receiverSocket = register(port, p.recipient, tls, tokens);
+            p.senderSocket = register(port, p.sender, tls, tokens);
             p.receiverSocket.channel.register(selector, SelectionKey.OP_READ, p);
             p.senderSocket.channel.register(selector, SelectionKey.OP_READ, p.senderSocket);
             pairs.add(p);
         }
     }
 
-    private static BenchSocket register(int port, String id) throws IOException {
-        BenchSocket s = BenchSocket.open(port);
-        s.queueText(("{\"type\":\"register\",\"device_id\":\"" + id + "\"}").getBytes(StandardCharsets.US_ASCII));
+    /** Where a production run's device tokens come from (enrollment with the KMS). */
+    interface DeviceTokens {
+        String tokenFor(String deviceId) throws Exception;
+    }
+
+    private static BenchSocket register(int port, String id, SSLContext tls, DeviceTokens tokens) throws Exception {
+        BenchSocket s = BenchSocket.open(port, tls);
+        String token = tls == null ? "" : ",\"token\":\"" + tokens.tokenFor(id) + "\"";
+        s.queueText(("{\"type\":\"register\",\"device_id\":\"" + id + "\"" + token + "}")
+                .getBytes(StandardCharsets.US_ASCII));
         s.flushFully();
         s.awaitText("{\"type\":\"registered\"", TimeUnit.SECONDS.toNanos(30));
         return s;

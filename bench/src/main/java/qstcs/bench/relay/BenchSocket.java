@@ -1,4 +1,4 @@
-package qstcs.relay.bench;
+package qstcs.bench.relay;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -9,12 +9,15 @@ import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
+import javax.net.ssl.SSLContext;
+
 /**
  * A minimal client WebSocket (RFC 6455) over a non-blocking {@link SocketChannel}, for the load
  * generator only: text frames out (masked with a fresh random key each, as the RFC requires of
- * clients), whole unfragmented frames in (the relay never fragments). It does no work per frame
- * beyond framing, so the generator's CPU per message stays small next to the relay's; the
- * integration tests use OkHttp, the client the apps use.
+ * clients), whole unfragmented frames in (the relay never fragments), over {@code wss} (a
+ * {@link TlsWire}) as users run the relay, or plain {@code ws} for comparison. It does no work per
+ * frame beyond framing and TLS, so the generator's CPU per message stays small next to the
+ * relay's; the integration tests use OkHttp, the client the apps use.
  */
 final class BenchSocket {
 
@@ -24,30 +27,35 @@ final class BenchSocket {
     }
 
     final SocketChannel channel;
+    /** TLS on the channel, or null for plain {@code ws}. */
+    private final TlsWire tls;
     private ByteBuffer in = ByteBuffer.allocate(64 * 1024);
     private ByteBuffer out = ByteBuffer.allocate(16 * 1024);
     private boolean closed;
 
-    private BenchSocket(SocketChannel channel) {
+    private BenchSocket(SocketChannel channel, TlsWire tls) {
         this.channel = channel;
+        this.tls = tls;
     }
 
-    /** Connects and upgrades (blocking), then leaves the channel in non-blocking mode. */
-    static BenchSocket open(int port) throws IOException {
+    /**
+     * Connects, handshakes TLS when {@code tls} is given, and upgrades (all blocking), then leaves
+     * the channel in non-blocking mode.
+     */
+    static BenchSocket open(int port, SSLContext tls) throws IOException {
         SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
         ch.socket().setTcpNoDelay(true);
+        TlsWire wire = tls == null ? null : TlsWire.handshake(ch, tls, "127.0.0.1", port);
         byte[] key = new byte[16];
         ThreadLocalRandom.current().nextBytes(key);
         String request = "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        ByteBuffer req = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
-        while (req.hasRemaining()) {
-            ch.write(req);
-        }
-        BenchSocket s = new BenchSocket(ch);
+        BenchSocket s = new BenchSocket(ch, wire);
+        s.out.put(request.getBytes(StandardCharsets.US_ASCII));
+        s.flushFully();
         // Read the 101 response; anything after its blank line is already WebSocket data.
         while (true) {
-            if (ch.read(s.in) < 0) {
+            if (s.readSome() < 0) {
                 throw new IOException("relay closed the connection during the upgrade");
             }
             String head = new String(s.in.array(), 0, s.in.position(), StandardCharsets.ISO_8859_1);
@@ -115,11 +123,20 @@ final class BenchSocket {
         }
         out.flip();
         try {
-            channel.write(out);
+            if (tls == null) {
+                channel.write(out);
+            } else {
+                tls.write(out);
+            }
         } finally {
             out.compact();
         }
         return out.position() == 0;
+    }
+
+    /** Reads what the socket has into the input buffer (decrypted); bytes added, or -1 at EOF. */
+    private int readSome() throws IOException {
+        return tls == null ? channel.read(in) : tls.read(in);
     }
 
     /** Writes everything buffered, spinning while the socket is full (blocking-mode callers). */
@@ -131,11 +148,21 @@ final class BenchSocket {
 
     /** Reads what the socket has and hands each complete text frame to {@code sink}; false at EOF. */
     boolean readFrames(FrameSink sink) throws IOException {
-        int n = channel.read(in);
-        if (n < 0) {
-            closed = true;
-            return false;
-        }
+        int n;
+        do {
+            n = readSome();
+            if (n < 0) {
+                closed = true;
+                return false;
+            }
+            parseFrames(sink);
+            // TLS: records decrypted into a full buffer may leave more in the engine; read again.
+        } while (tls != null && n > 0);
+        return true;
+    }
+
+    /** Hands each complete frame in the input buffer to {@code sink}. */
+    private void parseFrames(FrameSink sink) {
         in.flip();
         byte[] a = in.array();
         while (in.remaining() >= 2) {
@@ -162,7 +189,7 @@ final class BenchSocket {
                     ByteBuffer bigger = ByteBuffer.allocate((int) (header + len) * 2);
                     bigger.put(in);
                     in = bigger;
-                    return true;
+                    return;
                 }
                 break;
             }
@@ -175,7 +202,6 @@ final class BenchSocket {
             in.position(start + header + (int) len);
         }
         in.compact();
-        return true;
     }
 
     boolean closed() {

@@ -4,4 +4,4 @@
  * sender/receiver pairs over real WebSockets, measuring throughput, end-to-end latency, server CPU
  * per message and the memory of thousands of idle connections.
  */
-package qstcs.relay.bench;
+package qstcs.bench.relay;

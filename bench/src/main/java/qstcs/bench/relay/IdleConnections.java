@@ -1,4 +1,4 @@
-package qstcs.relay.bench;
+package qstcs.bench.relay;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +10,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLContext;
+
 /**
  * Thousands of silent connections, each proven served by one ping/pong. They do not register:
  * every register is announced to every registered device and answered with the full online
@@ -19,12 +21,16 @@ import java.util.concurrent.TimeUnit;
  */
 final class IdleConnections implements AutoCloseable {
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http;
     private final List<WebSocket> sockets = new ArrayList<>();
 
-    /** Opens {@code count} connections and waits until each has answered a ping. */
-    IdleConnections(int port, int count) throws Exception {
-        URI uri = URI.create("ws://127.0.0.1:" + port + "/");
+    /**
+     * Opens {@code count} connections ({@code wss} pinned to {@code tls}, or {@code ws} when it is
+     * null) and waits until each has answered a ping.
+     */
+    IdleConnections(int port, int count, SSLContext tls) throws Exception {
+        http = tls == null ? HttpClient.newHttpClient() : HttpClient.newBuilder().sslContext(tls).build();
+        URI uri = URI.create((tls == null ? "ws" : "wss") + "://127.0.0.1:" + port + "/");
         Semaphore opening = new Semaphore(256);
         List<CompletableFuture<WebSocket>> all = new ArrayList<>();
         for (int i = 0; i < count; i++) {

@@ -1,4 +1,4 @@
-package qstcs.kms.bench;
+package qstcs.bench.kms;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  *       tokens of Soldier_Alpha and Soldier_Bravo, alternating per connection, each naming the
  *       other as peer: after the first draw every request returns the pair's current key, as in
  *       a chat;</li>
- *   <li>{@code GET /link_status} on the plain port.</li>
+ *   <li>{@code GET /link_status} over TLS, as the chat clients poll it ({@code --status-listener
+ *       plain} measures the plain port the router guard uses instead).</li>
  * </ol>
  * Server CPU comes from {@code /proc/<pid>/stat} (the link loop's idle CPU, measured first, is
  * subtracted), the load generator's from {@code /proc/self/stat}, memory from
@@ -60,9 +61,10 @@ public final class KmsBench {
     }
 
     public static void main(String[] args) throws Exception {
-        checkFlags(args, "Usage: ./qstcs bench kms [--seconds 10] [--connections 16] [--warmup 5] [--only key|status]\n"
+        checkFlags(args, "Usage: ./qstcs bench kms [--seconds 10] [--connections 16] [--warmup 5] [--only key|status]"
+                + " [--status-listener tls|plain]\n"
                 + "Server JVM options: the launcher's KMS_JVM_OPTS, plus QSTCS_BENCH_SERVER_OPTS (docs/BENCHMARKS.md, KMS).",
-                "--seconds", "--connections", "--warmup", "--only");
+                "--seconds", "--connections", "--warmup", "--only", "--status-listener");
         int seconds = intFlag(args, "--seconds", 10);
         int connections = intFlag(args, "--connections", 16);
         int warmup = intFlag(args, "--warmup", 5);
@@ -77,8 +79,12 @@ public final class KmsBench {
             SSLContext tls = PinnedCaTrust.of(CaFingerprint.of(caCertificate(home))).sslContext();
             String[] tokens = deviceTokens(home);
             RequestFor keyRequest = c -> keyRequest(c, tokens);
-            Endpoint plain = new Endpoint(port, null);
             Endpoint secure = new Endpoint(ports[1], tls);
+            String statusListener = stringFlag(args, "--status-listener", "tls");
+            if (!statusListener.equals("tls") && !statusListener.equals("plain")) {
+                throw new IllegalArgumentException("--status-listener is tls or plain, was " + statusListener);
+            }
+            Endpoint statusEndpoint = statusListener.equals("plain") ? new Endpoint(port, null) : secure;
             System.out.printf(Locale.ROOT, "KMS bench: server pid %d on 127.0.0.1:%d, %d connections, %d s per phase%n",
                     pid, port, connections, seconds);
             System.out.println("server JVM options: " + serverJvmOptions());
@@ -100,7 +106,7 @@ public final class KmsBench {
                     warmUp("key route", secure, connections, least, pass == 0 ? MAX_KEY_WARMUP_SECONDS : 10, keyRequest, pid);
                 }
                 if (status) {
-                    warmUp("status route", plain, connections, least, pass == 0 ? MAX_STATUS_WARMUP_SECONDS : 6,
+                    warmUp("status route", statusEndpoint, connections, least, pass == 0 ? MAX_STATUS_WARMUP_SECONDS : 6,
                             c -> STATUS_REQUEST, pid);
                 }
                 if (!keys || !status) {
@@ -122,7 +128,8 @@ public final class KmsBench {
             if (status) {
                 serverJit.busySinceLastCall();
                 selfJit.busySinceLastCall();
-                results.add(run(plain, connections, seconds, c -> STATUS_REQUEST, pid).named("GET /link_status"));
+                results.add(run(statusEndpoint, connections, seconds, c -> STATUS_REQUEST, pid)
+                        .named(statusListener.equals("plain") ? "GET /link_status (plain port)" : "GET /link_status (TLS)"));
                 jitDuring.add("status route: server " + busy(serverJit.busySinceLastCall()) + ", generator " + busy(selfJit.busySinceLastCall()));
             }
 
@@ -223,7 +230,7 @@ public final class KmsBench {
     record Endpoint(int port, SSLContext tls) {
     }
 
-    static X509Certificate caCertificate(Path home) throws Exception {
+    public static X509Certificate caCertificate(Path home) throws Exception {
         try (InputStream in = Files.newInputStream(home.resolve("kms").resolve("ca.crt"))) {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
@@ -299,7 +306,7 @@ public final class KmsBench {
     }
 
     /** The KMS as a child process with these JVM options (blank: none), class path and extra KMS flags. */
-    static Process startServer(Path home, String jvmOptions, String classPath, List<String> kmsFlags) throws IOException {
+    public static Process startServer(Path home, String jvmOptions, String classPath, List<String> kmsFlags) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
         if (!jvmOptions.isBlank()) {
@@ -313,7 +320,7 @@ public final class KmsBench {
     }
 
     /** Reads the server's banner until it prints its plain and TLS URLs; keeps draining its output afterwards. */
-    static int[] awaitPorts(Process server) throws IOException {
+    public static int[] awaitPorts(Process server) throws IOException {
         BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         int[] ports = {-1, -1};
         String line;

@@ -1,9 +1,9 @@
-package qstcs.crypto.bench;
+package qstcs.bench;
 
 import java.util.function.Predicate;
 
 /** The benches' shared option check: {@code --help} prints the usage, an unknown option is refused. */
-final class BenchArgs {
+public final class BenchArgs {
 
     private BenchArgs() {
     }
@@ -13,7 +13,7 @@ final class BenchArgs {
      * with status 2 on an option {@code known} does not accept: a mistyped option must not start
      * a long run that silently measures the defaults.
      */
-    static boolean helpRequested(String[] args, String usage, Predicate<String> known) {
+    public static boolean helpRequested(String[] args, String usage, Predicate<String> known) {
         for (String a : args) {
             if (a.equals("--help") || a.equals("-h")) {
                 System.out.println(usage);

@@ -1,4 +1,4 @@
-package qstcs.crypto.bench;
+package qstcs.bench.crypto;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import qstcs.bench.BenchArgs;
 import qstcs.crypto.keys.HandshakeFailedException;
 import qstcs.crypto.keys.HybridHandshake;
 import qstcs.crypto.keys.SecretBytes;

@@ -1,4 +1,4 @@
-package qstcs.relay.bench;
+package qstcs.bench.relay;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,28 +14,36 @@ import java.util.regex.Pattern;
 
 /**
  * The relay under test: {@code qstcs.relay.Main} in its own JVM on a free loopback port, with a
- * settings file in a temporary home. CPU time and resident memory come from {@code /proc/PID}.
+ * settings file in its home. As users run it ({@code wss://}, device tokens checked with a KMS
+ * whose home it shares), or plain {@code --insecure ws://} without tokens when no KMS is given.
+ * CPU time and resident memory come from {@code /proc/PID}.
  */
 final class RelayProcess implements AutoCloseable {
 
-    private static final Pattern WS_URL = Pattern.compile("ws://127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern WS_URL = Pattern.compile("wss?://127\\.0\\.0\\.1:(\\d+)");
     private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
     private final Process process;
     private final Path home;
+    private final boolean ownHome;
     private final int port;
     private final StringBuffer output = new StringBuffer();
 
-    /** @param yaml the relay's {@code application.yaml} for this run (limits) */
-    RelayProcess(String yaml, List<String> jvmOptions) throws Exception {
-        home = Files.createTempDirectory("qstcs-relay-bench");
+    /**
+     * @param yaml the relay's {@code application.yaml} for this run (limits)
+     * @param kms the KMS that checks device tokens ({@code wss}), or null for plain {@code ws}
+     */
+    RelayProcess(String yaml, List<String> jvmOptions, KmsForRelay kms) throws Exception {
+        ownHome = kms == null;
+        home = ownHome ? Files.createTempDirectory("qstcs-relay-bench") : kms.home();
         Files.createDirectories(home.resolve("relay"));
         Files.writeString(home.resolve("relay/application.yaml"), yaml);
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> cmd = new java.util.ArrayList<>(List.of(java));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "qstcs.relay.Main",
-                "--home", home.toString(), "--bind", "127.0.0.1", "--port", "0", "--kms", "off", "--insecure"));
+                "--home", home.toString(), "--bind", "127.0.0.1", "--port", "0"));
+        cmd.addAll(kms == null ? List.of("--kms", "off", "--insecure") : kms.relayFlags());
         process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         CompletableFuture<Integer> found = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("relay-output").start(() -> {
@@ -119,6 +127,9 @@ final class RelayProcess implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly();
+        }
+        if (!ownHome) {
+            return; // the KMS's home: it removes it
         }
         try (var files = Files.walk(home)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -3,4 +3,4 @@
  * by keep-alive HTTP/1.1 connections, reporting throughput, latency percentiles, server CPU per
  * request and resident memory.
  */
-package qstcs.kms.bench;
+package qstcs.bench.kms;

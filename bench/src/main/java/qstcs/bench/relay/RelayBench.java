@@ -1,4 +1,4 @@
-package qstcs.relay.bench;
+package qstcs.bench.relay;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,16 +7,22 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
+import javax.net.ssl.SSLContext;
+
 import qstcs.server.common.CommandLine;
 
 /**
  * {@code ./qstcs bench relay [--pairs 100] [--window 8] [--seconds 10] [--rate 10000] [--idle 10000]
- * [--only throughput|steady|idle] [--relay-jvm "OPTIONS"]}.
+ * [--only throughput|steady|idle] [--relay-jvm "OPTIONS"] [--insecure]}.
  *
  * <p>The relay runs as {@code qstcs.relay.Main} in its own JVM (as {@code ./qstcs relay} does), so
  * its CPU time and memory are its own; the load generator runs here. Both share the machine, so
- * client work limits the figures too. The per-connection rate limit is lifted for the run: one
- * benchmark connection sends far more than a person can type.
+ * client work limits the figures too. By default it measures the configuration users run:
+ * {@code wss://} with a certificate from the KMS's CA and every device registered with its own
+ * token, checked by a real KMS (also in its own JVM, mostly idle after the registrations).
+ * {@code --insecure} measures plain {@code ws://} without tokens, for comparison only. The
+ * per-connection rate limit is lifted for the run: one benchmark connection sends far more than a
+ * person can type.
  */
 public final class RelayBench {
 
@@ -35,12 +41,15 @@ public final class RelayBench {
 
     public static void main(String[] args) throws Exception {
         CommandLine flags = CommandLine.parse(args,
-                Set.of("pairs", "window", "seconds", "rate", "idle", "only", "relay-jvm", "hold"), Set.of());
+                Set.of("pairs", "window", "seconds", "rate", "idle", "only", "relay-jvm", "hold"), Set.of("insecure"));
         if (flags.help()) {
             System.out.println("Usage: ./qstcs bench relay [--pairs 100] [--window 8] [--seconds 10] [--rate 10000]"
-                    + " [--idle 10000] [--only throughput|steady|idle] [--relay-jvm \"OPTIONS\"]");
+                    + " [--idle 10000] [--only throughput|steady|idle] [--relay-jvm \"OPTIONS\"] [--insecure]\n"
+                    + "Default: wss:// with device tokens checked by a real KMS (as users run it);"
+                    + " --insecure: plain ws:// without tokens, for comparison.");
             return;
         }
+        boolean insecure = flags.isSet("insecure");
         int pairs = flags.integer("pairs", 1, 5000).orElse(100);
         int window = flags.integer("window", 1, 1000).orElse(8);
         Duration seconds = Duration.ofSeconds(flags.integer("seconds", 1, 600).orElse(10));
@@ -53,11 +62,24 @@ public final class RelayBench {
         System.out.printf("Relay benchmark — %d cores, load average %s at start, relay JVM options %s%n",
                 Runtime.getRuntime().availableProcessors(), loadAverage(), relayJvm.isEmpty() ? "(none)" : relayJvm);
         System.out.println("(relay in its own JVM; this JVM generates the load over real WebSockets on loopback)");
+        System.out.println(insecure ? "configuration: plain ws://, no device tokens (--insecure; not what users run)"
+                : "configuration: wss:// (TLS 1.3, CA-pinned), each device registered with its own token checked by the KMS");
         System.out.println();
+        try (KmsForRelay kms = insecure ? null : new KmsForRelay()) {
+            run(flags, kms, pairs, window, seconds, rate, idle, only, relayJvm);
+        }
+        System.out.printf("%nload average at end: %s%n", loadAverage());
+        System.exit(0); // OkHttp and HttpClient keep non-daemon threads for a while
+    }
+
+    private static void run(CommandLine flags, KmsForRelay kms, int pairs, int window, Duration seconds, int rate,
+                            int idle, String only, List<String> relayJvm) throws Exception {
+        SSLContext tls = kms == null ? null : kms.pinnedTls();
+        PairLoad.DeviceTokens tokens = kms == null ? id -> "" : kms::enroll;
 
         if (only.equals("all") || only.equals("throughput") || only.equals("steady")) {
-            try (RelayProcess relay = new RelayProcess(SETTINGS, relayJvm);
-                 PairLoad load = new PairLoad(relay.port(), pairs)) {
+            try (RelayProcess relay = new RelayProcess(SETTINGS, relayJvm, kms);
+                 PairLoad load = new PairLoad(relay.port(), pairs, tls, tokens)) {
                 // Warm-up: let the JIT compile both sides before anything is measured.
                 load.closedLoop(window, Duration.ofSeconds(3));
                 if (only.equals("all") || only.equals("throughput")) {
@@ -105,11 +127,11 @@ public final class RelayBench {
             }
         }
         if ((only.equals("all") || only.equals("idle")) && idle > 0) {
-            try (RelayProcess relay = new RelayProcess(SETTINGS, relayJvm)) {
+            try (RelayProcess relay = new RelayProcess(SETTINGS, relayJvm, kms)) {
                 Thread.sleep(2000);
                 long baseline = relay.rssBytes();
                 long start = System.nanoTime();
-                try (IdleConnections conns = new IdleConnections(relay.port(), idle)) {
+                try (IdleConnections conns = new IdleConnections(relay.port(), idle, tls)) {
                     double openSeconds = (System.nanoTime() - start) / 1e9;
                     Thread.sleep(5000); // let the relay settle (GC, lazily touched memory)
                     long rss = relay.rssBytes();
@@ -129,8 +151,6 @@ public final class RelayBench {
                 }
             }
         }
-        System.out.printf("%nload average at end: %s%n", loadAverage());
-        System.exit(0); // OkHttp and HttpClient keep non-daemon threads for a while
     }
 
     private static void printSyscalls(long[] before, long[] after, long messages) {
