@@ -147,6 +147,7 @@ public final class IdentityService {
         JsonRequest body = JsonRequest.read(req, MAX_BODY, Set.of("device_id", "code"), false);
         String deviceId = deviceId(body.requiredText("device_id", DEVICE_ID_TEXT, "a device id"));
         String code = body.requiredText("code", CODE, "an enrollment code (letters and digits)");
+        boolean enrolledBefore = devices.exists(deviceId);
         switch (devices.redeem(deviceId, code)) {
             case DeviceRegistry.Redemption.Refused refused -> {
                 enrollLimiter.failed(client);
@@ -158,6 +159,15 @@ public final class IdentityService {
             case DeviceRegistry.Redemption.Enrolled enrolled -> {
                 audit.record("device_enrolled", "device:" + deviceId + "@" + client,
                         deviceId + " enrolled with a one-time code and received a device token");
+                if (enrolledBefore) {
+                    // Whoever held the old token loses it now, with its relay sessions (not when the
+                    // relay's token cache expires) and every pair key it could read: the new holder
+                    // inherits nothing.
+                    revocations.publish(deviceId);
+                    onRevoke.accept(deviceId);
+                    audit.record("device_revoked", "device:" + deviceId + "@" + client, deviceId
+                            + " re-enrolled: the previous token, its relay sessions and its pair keys are revoked");
+                }
                 ObjectNode out = Json.object();
                 out.put("device_id", deviceId);
                 out.put("device_token", enrolled.deviceToken());
