@@ -35,6 +35,14 @@ final class LinkState {
     private final KeyPool pool;
     private final Map<DevicePair, PairKey> currentByPair = new HashMap<>();
     private final Map<UUID, PairKey> byId = new HashMap<>();
+    /** Rotated keys per pair, oldest first; at most {@link #ROTATED_PER_PAIR} each. */
+    private final Map<DevicePair, java.util.ArrayDeque<PairKey>> rotatedByPair = new HashMap<>();
+    /**
+     * Rotated keys a pair keeps readable for frames still in flight. A device that rotates in a
+     * loop would otherwise keep a key per request alive for twice the key lifetime and fill the
+     * heap; the oldest beyond this are revoked and forgotten.
+     */
+    static final int ROTATED_PER_PAIR = 4;
 
     // Guarded by lock.
     private LinkColour status = LinkColour.GREEN;
@@ -203,6 +211,7 @@ final class LinkState {
                 revoked++;
             }
         }
+        rotatedByPair.clear();
         currentByPair.clear();
         activeKeys = 0;
         changeStatusLocked(LinkColour.RED, (forced ? "forced attack: " : "breach: ") + cause);
@@ -252,6 +261,13 @@ final class LinkState {
                 }
                 current.rotate();
                 replaced = current.id().toString();
+                java.util.ArrayDeque<PairKey> rotated = rotatedByPair.computeIfAbsent(pair, p -> new java.util.ArrayDeque<>());
+                rotated.addLast(current);
+                while (rotated.size() > ROTATED_PER_PAIR) {
+                    PairKey oldest = rotated.removeFirst();
+                    oldest.revoke();
+                    byId.remove(oldest.id());
+                }
             }
             currentByPair.put(pair, fresh);
             byId.put(fresh.id(), fresh);
@@ -279,6 +295,8 @@ final class LinkState {
             }
             return false;
         });
+        rotatedByPair.values().forEach(q -> q.removeIf(k -> k.state() == PairKey.State.REVOKED));
+        rotatedByPair.values().removeIf(java.util.ArrayDeque::isEmpty);
     }
 
     private KeyRequest.Granted grantLocked(PairKey key, boolean fresh) {
@@ -325,6 +343,7 @@ final class LinkState {
                 }
             }
             currentByPair.keySet().removeIf(p -> p.hasMember(deviceId));
+            rotatedByPair.keySet().removeIf(p -> p.hasMember(deviceId));
             cached = null;
             return revoked;
         }
@@ -349,6 +368,7 @@ final class LinkState {
                 k.revoke();
             }
             byId.clear();
+            rotatedByPair.clear();
             currentByPair.clear();
             keysIssued = 0;
             sessions = 0;
