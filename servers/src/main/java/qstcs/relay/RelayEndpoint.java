@@ -20,7 +20,8 @@ final class RelayEndpoint implements WsListener {
 
     private final Switchboard switchboard;
     private final RelayLimits limits;
-    private final FrameRate rate;
+    /** The connection's own rate until it registers, then its device's (a reconnect does not reset it). */
+    private FrameRate rate;
     private ClientConnection connection;
     /** A text message arriving in several WebSocket fragments; null when none is pending. */
     private StringBuilder fragments;
@@ -126,7 +127,12 @@ final class RelayEndpoint implements WsListener {
             case FrameReader.Header(RoutingHeader h) -> {
                 switch (h.type()) {
                     case "ping" -> connection.send(RelayFrames.PONG);
-                    case "register" -> switchboard.register(connection, h);
+                    case "register" -> {
+                        switchboard.register(connection, h);
+                        if (connection.deviceId() != null) {
+                            rate = switchboard.deviceRate(connection.deviceId());
+                        }
+                    }
                     default -> {
                         if (connection.deviceId() == null) {
                             switchboard.reject(connection, ErrorCode.NOT_REGISTERED,

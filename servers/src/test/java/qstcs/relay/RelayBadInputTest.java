@@ -115,6 +115,50 @@ class RelayBadInputTest {
         assertEquals(reason, new String(p, 2, p.length - 2, java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /**
+     * The rate belongs to the device, not to its connection: a device that spent its burst and
+     * reconnects finds its bucket still (nearly) empty instead of a fresh one.
+     */
+    @Test
+    void reconnectingDoesNotResetADevicesRate() {
+        try (RelayServer slow = RelayServer.start(RelaySettings.loopbackForTests()
+                .withLimits(RelayLimits.DEFAULT.withRate(1, 10)))) {
+            try (WsTestClient first = WsTestClient.register(http, slow.port(), "Soldier_Hasty")) {
+                assertTrue(pingsRefused(first, 11) >= 1, "the burst of 10 is spent");
+            }
+            try (WsTestClient again = WsTestClient.register(http, slow.port(), "Soldier_Hasty")) {
+                // A fresh bucket would answer all 9; one token per second may have come back
+                // while reconnecting.
+                int refused = pingsRefused(again, 9);
+                assertTrue(refused >= 5, "only " + refused + " of 9 refused after a reconnect");
+            }
+        }
+    }
+
+    /**
+     * Sends {@code n} pings and counts those not answered with a pong: rate_limited errors, and
+     * all still unanswered when the relay closes the connection for flooding.
+     */
+    private static int pingsRefused(WsTestClient c, int n) {
+        for (int i = 0; i < n; i++) {
+            c.send("{\"type\":\"ping\"}");
+        }
+        int pongs = 0;
+        for (int i = 0; i < n; i++) {
+            String reply;
+            try {
+                reply = c.nextText();
+            } catch (AssertionError noMoreFrames) {
+                assertTrue(c.closed.isDone(), "neither a reply nor a close");
+                break;
+            }
+            if (reply.contains("\"type\":\"pong\"")) {
+                pongs++;
+            }
+        }
+        return n - pongs;
+    }
+
     @Test
     void malformedFramesGetErrorsAndTheConnectionStaysOpen() {
         try (WsTestClient mallory = WsTestClient.connect(http, port)) {
