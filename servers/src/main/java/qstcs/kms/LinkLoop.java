@@ -123,8 +123,7 @@ final class LinkLoop implements QuantumLink {
         KeyBits key = result.key();
         try {
             RoundReport report = report(rounds.incrementAndGet(), result.stats(), eveRate, forced);
-            byte[] bits = key.length() > 0 ? key.toBytes() : null;
-            link.applyRound(report, bits, key.length()); // wipes bits
+            link.applyRound(report, key);
             return report;
         } finally {
             key.destroy();

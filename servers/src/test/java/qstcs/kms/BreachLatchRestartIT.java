@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * link is still RED, no key is issued, and the audit log holds the breach and says why the new
  * run starts RED. Only /reset clears it, and a reset also survives the next restart.
  */
-class BreachLatchRestartTest {
+class BreachLatchRestartIT {
 
     @Test
     void redStaysLatchedAcrossARestartUntilReset() throws Exception {

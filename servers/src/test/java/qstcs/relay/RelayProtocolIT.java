@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The protocol of DESIGN §5 against a real relay on an ephemeral port, with OkHttp clients. */
-class RelayProtocolTest {
+class RelayProtocolIT {
 
     private static final OkHttpClient http = WsTestClient.HTTP;
     private RelayServer relay;
@@ -236,6 +236,18 @@ class RelayProtocolTest {
                     .url("http://127.0.0.1:" + port + path).build()).execute()) {
                 assertEquals(404, res.code(), path);
                 assertEquals("not_found", WsTestClient.JSON.readTree(res.body().string()).get("error").asText(), path);
+            }
+        }
+    }
+
+    @Test
+    void aWrongMethodOnAKnownRouteIsA405FromTheRouteTable() throws Exception {
+        for (String path : List.of("/stats", "/")) {
+            try (var res = http.newCall(new okhttp3.Request.Builder().url("http://127.0.0.1:" + port + path)
+                    .post(okhttp3.RequestBody.create("{}", okhttp3.MediaType.get("application/json"))).build()).execute()) {
+                assertEquals(405, res.code(), path);
+                assertEquals("GET", res.header("Allow"), path);
+                assertEquals("method_not_allowed", WsTestClient.JSON.readTree(res.body().string()).get("error").asText(), path);
             }
         }
     }

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * connection slots or heap; while a flood of such connections is open, and after it, a device
  * still gets its key. The flood is scaled to what CI bears (the bench uses the full sizes).
  */
-class ConnectionFloodTest {
+class ConnectionFloodIT {
     private static KmsTestServer kms;
 
     @BeforeAll

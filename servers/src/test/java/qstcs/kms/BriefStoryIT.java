@@ -2,9 +2,10 @@ package qstcs.kms;
 
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
+import qstcs.testing.Await;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,17 +13,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The brief's three acts over real HTTP against a real KMS with a real BB84 link. */
-class BriefStoryTest {
+@ExtendWith(LiveKms.class)
+class BriefStoryIT {
     private static KmsTestServer kms;
 
     @BeforeAll
-    static void start() {
-        kms = new KmsTestServer(KmsTestServer.tempHome());
-    }
-
-    @AfterAll
-    static void stop() {
-        kms.close();
+    static void start(KmsTestServer shared) {
+        kms = shared;
     }
 
     @Test
@@ -75,12 +72,8 @@ class BriefStoryTest {
 
         // Rounds keep running; RED stays latched with the breach QBER, the live QBER moves on.
         long round = kms.get("/link_status").json().get("round").asLong();
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        KmsTestServer.Reply later;
-        do {
-            Thread.sleep(100);
-            later = kms.get("/link_status");
-        } while (later.json().get("round").asLong() < round + 2 && System.nanoTime() < deadline);
+        KmsTestServer.Reply later = Await.value("two more rounds while RED", () -> kms.get("/link_status"),
+                r -> r.json().get("round").asLong() >= round + 2);
         assertEquals("RED", later.text("status"));
         assertEquals(breachQber, later.json().get("qber").asDouble(), 1e-9);
         assertTrue(later.json().get("last_round_qber").asDouble() < 0.05, later.body());

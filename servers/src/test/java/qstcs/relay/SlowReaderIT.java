@@ -1,6 +1,5 @@
 package qstcs.relay;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +11,7 @@ import okhttp3.Response;
 import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
 import org.junit.jupiter.api.Test;
+import qstcs.testing.Await;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * nothing waits for the stuck client), keep a bystander pair chatting, hold at most the outbound
  * budget for the stuck client, and then drop it; later frames for it are queued offline.
  */
-class SlowReaderTest {
+class SlowReaderIT {
 
     private static final long BUDGET = 256 * 1024;
     /** 32 KB frames, 12 MB in all: far beyond the socket buffers plus the budget. */
@@ -93,8 +93,7 @@ class SlowReaderTest {
                 assertTrue(delivered < FRAMES, "every frame counted as delivered to a client that reads nothing");
                 assertTrue(relay.switchboard().online().stream().noneMatch("Soldier_Slow"::equals));
                 // The socket is cut even though the client never reads its close frame.
-                assertTrue(waitFor(() -> relay.switchboard().openConnections() == 3, Duration.ofSeconds(10)),
-                        "the stuck connection is still open");
+                Await.until("the stuck connection is cut", () -> relay.switchboard().openConnections() == 3);
             } finally {
                 release.countDown();
             }
@@ -109,17 +108,5 @@ class SlowReaderTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static boolean waitFor(java.util.function.BooleanSupplier condition, Duration max)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return condition.getAsBoolean();
     }
 }
