@@ -28,9 +28,11 @@ public final class ConsoleModel extends ConsoleProperties implements AutoCloseab
     private final RelayStatsService relayService;
     private final KmsFeed feed;
     private final OperatorCommands commands;
+    private final Optional<OperatorToken> token;
 
     public ConsoleModel(OkHttpClient http, HttpUrl kmsBase, HttpUrl relayBase, Optional<OperatorToken> token) {
         this.http = http;
+        this.token = token;
         // Work handed in after close() (e.g. a relay poll already scheduled) is dropped, not an error.
         this.background = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "console-operator");
@@ -41,7 +43,7 @@ public final class ConsoleModel extends ConsoleProperties implements AutoCloseab
         this.commands = new OperatorCommands(feed, background, this);
         kmsUrl.set(kmsBase);
         relayUrl.set(relayBase);
-        relayService = new RelayStatsService(new RelayStatsClient(http, relayBase));
+        relayService = new RelayStatsService(new RelayStatsClient(http, relayBase, token));
         relayService.setExecutor(background);
         relayService.lastValueProperty().addListener((obs, old, stats) -> {
             if (stats != null) {
@@ -70,7 +72,7 @@ public final class ConsoleModel extends ConsoleProperties implements AutoCloseab
             relayUrl.set(newRelay);
             relayStats.set(null);
             relayReachable.set(false);
-            relayService.use(new RelayStatsClient(http, newRelay));
+            relayService.use(new RelayStatsClient(http, newRelay, token));
         }
     }
 

@@ -7,6 +7,8 @@ import java.time.InstantSource;
 
 import io.helidon.metrics.api.MeterRegistry;
 
+import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.link.LinkStatus;
 import qstcs.crypto.qkd.QkdRandom;
 import qstcs.crypto.qkd.RoundConfig;
 import qstcs.kms.etsi014.Etsi014Kme;
@@ -76,13 +78,14 @@ final class Kms implements AutoCloseable {
             }
 
             @Override
-            public void linkReset(String actor, qstcs.crypto.link.LinkStatus now) {
+            public void linkReset(String actor, LinkStatus now) {
                 etsi.linkBroken();
             }
         };
         LinkState link = new LinkState(
                 new LinkState.Limits(settings.poolCapBits(), settings.messageBudget(), settings.keyMaxAge()),
-                clock, LinkListener.all(metrics, new LinkEvents(events, audit), etsiKeys));
+                clock, LinkListener.all(metrics, new LinkEvents(events, audit), etsiKeys),
+                BreachLatch.at(dir.resolve("breach.latch")));
         metrics.watch(link::snapshot);
         RoundConfig round = RoundConfig.defaults()
                 .withQubits(settings.qubits())
@@ -107,6 +110,11 @@ final class Kms implements AutoCloseable {
     void start() {
         audit.append("server_started", LinkEvents.SYSTEM, "KMS started; " + settings.qubits() + " qubits per round every "
                 + settings.roundInterval().toMillis() + " ms, noise " + settings.noise());
+        LinkStatus now = link.snapshot();
+        if (now.status() == LinkColour.RED) {
+            audit.append("breach_latched", LinkEvents.SYSTEM, "link RED since " + now.changedAt() + " (QBER "
+                    + LinkState.percent(now.qber()) + ") latched before this start; no key is issued until an operator reset");
+        }
         quantumLink.start();
     }
 

@@ -39,6 +39,7 @@ final class LinkState {
     private final Limits limits;
     private final InstantSource clock;
     private final LinkListener listener;
+    private final BreachLatch latch;
     private final KeyPool pool;
     private final PairKeys keys = new PairKeys();
 
@@ -65,11 +66,26 @@ final class LinkState {
     private volatile CompletableFuture<LinkStatus> nextChange = new CompletableFuture<>();
 
     LinkState(Limits limits, InstantSource clock, LinkListener listener) {
+        this(limits, clock, listener, BreachLatch.none());
+    }
+
+    /**
+     * A link whose RED latch is kept by {@code latch}: a breach latched by an earlier run makes
+     * this one start RED, with that breach's QBER, until {@link #reset}.
+     */
+    LinkState(Limits limits, InstantSource clock, LinkListener listener, BreachLatch latch) {
         this.limits = limits;
         this.clock = clock;
         this.listener = listener;
+        this.latch = latch;
         this.pool = new KeyPool(limits.poolCapBits());
         this.changedAt = clock.instant();
+        latch.load().ifPresent(b -> {
+            status = LinkColour.RED;
+            qber = b.qber();
+            attacks = 1;
+            changedAt = b.at();
+        });
     }
 
     LinkStatus snapshot() {
@@ -188,6 +204,8 @@ final class LinkState {
     }
 
     private void breachLocked(double breachQber, boolean forced, String cause) {
+        // On disk before anyone can see RED: a crash right after must not come back GREEN.
+        latch.latch(new BreachLatch.Breach(breachQber, clock.instant(), forced));
         qber = breachQber;
         attacks++;
         pool.flush();
@@ -357,6 +375,7 @@ final class LinkState {
             lastRoundKeyBits = 0;
             lastRoundReason = NO_REASON;
             qber = 0;
+            latch.clear();
             status = LinkColour.GREEN;
             changedAt = clock.instant();
             bumpVersionLocked();

@@ -1,6 +1,7 @@
 package qstcs.kms;
 
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -15,7 +16,16 @@ final class PairKeys {
 
     private final Map<DevicePair, PairKey> currentByPair = new HashMap<>();
     private final Map<UUID, PairKey> byId = new HashMap<>();
+    /** Rotated keys per pair, oldest first; at most {@link #ROTATED_PER_PAIR} each. */
+    private final Map<DevicePair, ArrayDeque<PairKey>> rotatedByPair = new HashMap<>();
     private long active;
+
+    /**
+     * Rotated keys a pair keeps readable for frames still in flight. A device that rotates in a
+     * loop would otherwise keep a key per request alive for twice the key lifetime and fill the
+     * heap; the oldest beyond this are revoked and forgotten.
+     */
+    static final int ROTATED_PER_PAIR = 4;
 
     /** The pair's current key, or null. */
     PairKey current(DevicePair pair) {
@@ -43,6 +53,13 @@ final class PairKeys {
             active--;
         }
         previous.rotate();
+        ArrayDeque<PairKey> rotated = rotatedByPair.computeIfAbsent(fresh.pair(), p -> new ArrayDeque<>());
+        rotated.addLast(previous);
+        while (rotated.size() > ROTATED_PER_PAIR) {
+            PairKey oldest = rotated.removeFirst();
+            oldest.revoke();
+            byId.remove(oldest.id());
+        }
         return previous.id().toString();
     }
 
@@ -56,6 +73,7 @@ final class PairKeys {
             }
         }
         currentByPair.clear();
+        rotatedByPair.clear();
         active = 0;
         return revoked;
     }
@@ -73,6 +91,7 @@ final class PairKeys {
             }
         }
         currentByPair.keySet().removeIf(p -> p.hasMember(deviceId));
+        rotatedByPair.keySet().removeIf(p -> p.hasMember(deviceId));
         return revoked;
     }
 
@@ -85,6 +104,8 @@ final class PairKeys {
             }
             return false;
         });
+        rotatedByPair.values().forEach(q -> q.removeIf(k -> k.state() == PairKey.State.REVOKED));
+        rotatedByPair.values().removeIf(ArrayDeque::isEmpty);
     }
 
     /** Wipes and forgets every key (reset, shutdown). */
@@ -94,6 +115,7 @@ final class PairKeys {
         }
         byId.clear();
         currentByPair.clear();
+        rotatedByPair.clear();
         active = 0;
     }
 

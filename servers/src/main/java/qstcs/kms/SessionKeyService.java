@@ -60,6 +60,7 @@ final class SessionKeyService implements HttpService {
             throw ApiError.badRequest("invalid_field", "peer_id must differ from device_id");
         }
         requireSameDevice(grant, req, device);
+        claimedDevice(req).ifPresent(claimed -> requireSameDevice(grant, req, claimed));
         if (forceAttack) {
             // The brief let any client force an attack here; with identities it is an operator
             // action (POST /force_attack with the operator token), and this route admits devices only.

@@ -3,10 +3,11 @@ package qstcs.relay;
 import java.util.function.LongSupplier;
 
 /**
- * Per-connection frame rate: a token bucket ({@code burst} frames, refilled at {@code perSecond}).
+ * A frame rate: a token bucket ({@code burst} frames, refilled at {@code perSecond}), one per
+ * connection until it registers, then one per device id, shared by its connections in turn.
  * A client that keeps sending far beyond the rate is flooding, not merely bursty: once it has had
  * more frames rejected within one second than the rate allows in a second, it is cut off.
- * Used only by the connection's own reader thread, so it needs no locking.
+ * Synchronized: a replaced connection and its successor may both still be reading.
  */
 final class FrameRate {
 
@@ -31,7 +32,7 @@ final class FrameRate {
         this.windowStart = refilledAt;
     }
 
-    Verdict admit() {
+    synchronized Verdict admit() {
         long now = nanoClock.getAsLong();
         tokens = Math.min(burst, tokens + (now - refilledAt) * (double) perSecond / SECOND);
         refilledAt = now;
@@ -44,5 +45,10 @@ final class FrameRate {
             rejectedInWindow = 0;
         }
         return ++rejectedInWindow > perSecond ? Verdict.FLOOD : Verdict.REJECT;
+    }
+
+    /** Refilled to its burst: forgetting it now gives a reconnecting device nothing a new one would not. */
+    synchronized boolean full() {
+        return tokens + (nanoClock.getAsLong() - refilledAt) * (double) perSecond / SECOND >= burst;
     }
 }

@@ -13,6 +13,11 @@ import qstcs.crypto.wire.DeviceId;
  */
 final class FrameReader {
 
+    /**
+     * Largest frame read from a connection that has not registered: a register frame (type, a
+     * 64-character id, a token) or a ping fits many times over.
+     */
+    static final int MAX_UNREGISTERED_FRAME = 4096;
     /** Frame ids: UUIDs in practice; anything printable without quotes or spaces is accepted. */
     static final Pattern FRAME_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 

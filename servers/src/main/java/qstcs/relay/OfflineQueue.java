@@ -12,10 +12,29 @@ import java.util.List;
  */
 final class OfflineQueue {
 
-    /** A frame held for later delivery: the original text, unchanged, plus what routing needs. */
-    record Queued(String id, String sender, String text, Instant enqueuedAt) {
-        int size() {
-            return text.length();
+    /**
+     * A frame held for later delivery: the original text, unchanged, plus what routing needs.
+     * {@code size} is what it holds on the heap, so the queue bounds count memory, not characters.
+     */
+    record Queued(String id, String sender, String text, Instant enqueuedAt, int size) {
+        /**
+         * Heap bytes of one queued frame besides its strings' contents: this record, three String
+         * objects and their arrays' headers, the Instant and the queue slot (compressed oops).
+         */
+        static final int OVERHEAD_BYTES = 200;
+
+        Queued(String id, String sender, String text, Instant enqueuedAt) {
+            this(id, sender, text, enqueuedAt, OVERHEAD_BYTES + contentBytes(id) + contentBytes(sender) + contentBytes(text));
+        }
+
+        /** A String stores one byte per character when all are Latin-1, else two. */
+        private static int contentBytes(String s) {
+            for (int k = 0, n = s.length(); k < n; k++) {
+                if (s.charAt(k) > 0xFF) {
+                    return 2 * n;
+                }
+            }
+            return s.length();
         }
     }
 

@@ -20,7 +20,8 @@ final class RelayEndpoint implements WsListener {
 
     private final Switchboard switchboard;
     private final RelayLimits limits;
-    private final FrameRate rate;
+    /** The connection's own rate until it registers, then its device's (a reconnect does not reset it). */
+    private FrameRate rate;
     private ClientConnection connection;
     /** A text message arriving in several WebSocket fragments; null when none is pending. */
     private StringBuilder fragments;
@@ -53,9 +54,23 @@ final class RelayEndpoint implements WsListener {
         if (!admitted()) {
             return;
         }
+        if (text.indexOf('\uFFFD') >= 0) {
+            // Helidon decodes text frames leniently, turning invalid UTF-8 into U+FFFD. No QSTCS
+            // frame holds that character (they are ASCII JSON), so it stands for invalid input.
+            connection.closeWith(null, CloseCode.INVALID_UTF8, "text frames must be valid UTF-8");
+            switchboard.closed(connection);
+            return;
+        }
         if (text.length() > limits.maxFrameBytes()) {
             switchboard.reject(connection, ErrorCode.FRAME_TOO_LARGE,
                     "frame exceeds " + limits.maxFrameBytes() + " bytes", null);
+            return;
+        }
+        if (connection.deviceId() == null && text.length() > FrameReader.MAX_UNREGISTERED_FRAME) {
+            // Before register only register and ping make sense, and both are short: a large frame
+            // from an anonymous client is refused unread, so it cannot spend the relay's CPU.
+            switchboard.reject(connection, ErrorCode.NOT_REGISTERED, "send register with your device_id first"
+                    + " (frames before register are at most " + FrameReader.MAX_UNREGISTERED_FRAME + " bytes)", null);
             return;
         }
         try {
@@ -75,6 +90,16 @@ final class RelayEndpoint implements WsListener {
         switchboard.reject(connection, ErrorCode.BINARY_UNSUPPORTED, "send frames as JSON text messages", null);
     }
 
+    /** WebSocket pings get their pong (keep-alives of browsers and proxies rely on it). */
+    @Override
+    public void onPing(WsSession session, BufferData buffer) {
+        if (connection != null && admitted()) {
+            byte[] payload = new byte[buffer.available()];
+            buffer.read(payload);
+            connection.send(Outbox.pong(payload));
+        }
+    }
+
     @Override
     public void onClose(WsSession session, int status, String reason) {
         if (connection != null) {
@@ -82,8 +107,15 @@ final class RelayEndpoint implements WsListener {
         }
     }
 
+    /**
+     * Helidon reports here what it could not make of a client's frame (a close frame with a
+     * one-byte payload, for one); the relay's own handlers catch their failures themselves. The
+     * client gets a protocol-error close with a fixed reason, never the exception's text.
+     */
     @Override
     public void onError(WsSession session, Throwable t) {
+        LOG.log(Level.INFO, "closing {0}: malformed WebSocket frame ({1})", connection, t.getClass().getSimpleName());
+        session.close(CloseCode.PROTOCOL_ERROR.code(), "malformed WebSocket frame");
         if (connection != null) {
             switchboard.closed(connection);
         }
@@ -95,7 +127,12 @@ final class RelayEndpoint implements WsListener {
             case FrameReader.Header(RoutingHeader h) -> {
                 switch (h.type()) {
                     case "ping" -> connection.send(RelayFrames.PONG);
-                    case "register" -> switchboard.register(connection, h);
+                    case "register" -> {
+                        switchboard.register(connection, h);
+                        if (connection.deviceId() != null) {
+                            rate = switchboard.deviceRate(connection.deviceId());
+                        }
+                    }
                     default -> {
                         if (connection.deviceId() == null) {
                             switchboard.reject(connection, ErrorCode.NOT_REGISTERED,

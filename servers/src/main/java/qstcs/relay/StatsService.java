@@ -26,8 +26,12 @@ final class StatsService {
         this.started = started;
     }
 
+    /** Figures for anyone; which devices are online only for the operator (when the relay has identities). */
     void stats(ServerRequest req, ServerResponse res) {
-        Json.send(res, Status.OK_200, statsJson().getBytes(StandardCharsets.UTF_8));
+        String token = req.headers().first(HeaderNames.AUTHORIZATION)
+                .filter(v -> v.regionMatches(true, 0, "Bearer ", 0, 7)).map(v -> v.substring(7).strip()).orElse(null);
+        boolean ids = switchboard.showsDevicesTo(token);
+        Json.send(res, Status.OK_200, statsJson(ids).getBytes(StandardCharsets.UTF_8));
     }
 
     void root(ServerRequest req, ServerResponse res) {
@@ -43,17 +47,25 @@ final class StatsService {
 
     /** Compact JSON, link status first (the same convention as the KMS status objects). */
     String statsJson() {
+        return statsJson(true);
+    }
+
+    /** As {@link #statsJson()}; without {@code ids} the {@code online} list is left out (the count stays). */
+    String statsJson(boolean ids) {
         RelayStats s = switchboard.stats();
         var online = java.util.List.copyOf(switchboard.online());
         StringBuilder sb = new StringBuilder(256)
-                .append("{\"link_status\":").append(RelayFrames.quote(switchboard.linkStatus()))
-                .append(",\"online\":[");
-        boolean first = true;
-        for (String id : online) {
-            sb.append(first ? "" : ",").append(RelayFrames.quote(id));
-            first = false;
+                .append("{\"link_status\":").append(RelayFrames.quote(switchboard.linkStatus()));
+        if (ids) {
+            sb.append(",\"online\":[");
+            boolean first = true;
+            for (String id : online) {
+                sb.append(first ? "" : ",").append(RelayFrames.quote(id));
+                first = false;
+            }
+            sb.append(']');
         }
-        return sb.append("],\"online_count\":").append(online.size())
+        return sb.append(",\"online_count\":").append(online.size())
                 .append(",\"connections\":").append(switchboard.openConnections())
                 .append(",\"queued_frames\":").append(switchboard.queuedFrames())
                 .append(",\"queued_bytes\":").append(switchboard.queuedBytes())

@@ -41,6 +41,7 @@ final class Switchboard {
     private final ConcurrentSkipListSet<String> onlineIds = new ConcurrentSkipListSet<>();
     private final ConcurrentHashMap<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
     private final AtomicLong queuedBytes = new AtomicLong();
+    private final java.util.Map<String, FrameRate> deviceRates = new ConcurrentHashMap<>();
     private final AtomicLong queuedFrames = new AtomicLong();
     /** The KMS's last reported colour; null until it reports one. */
     private volatile LinkColour linkColour;
@@ -62,6 +63,20 @@ final class Switchboard {
     // --- connections -------------------------------------------------------------------------
 
     /** New sessions are refused while the link is RED (until the KMS reports it reset). */
+    /**
+     * The frame rate of {@code deviceId}, shared by its connections one after the other, so a
+     * device that reconnects keeps its spent tokens. Forgotten by the sweep once refilled.
+     */
+    FrameRate deviceRate(String deviceId) {
+        return deviceRates.computeIfAbsent(deviceId,
+                id -> new FrameRate(limits.ratePerSecond(), limits.rateBurst(), System::nanoTime));
+    }
+
+    /** Whether the bearer of {@code token} may see the online device ids ({@link Admission#showsDevicesTo}). */
+    boolean showsDevicesTo(String token) {
+        return admission.showsDevicesTo(token);
+    }
+
     boolean acceptsNewSessions() {
         return linkColour != LinkColour.RED;
     }
@@ -415,6 +430,7 @@ final class Switchboard {
                 closing.remove(c);
             }
         }
+        deviceRates.values().removeIf(FrameRate::full);
         Instant now = clock.instant();
         for (Mailbox box : mailboxes.values()) {
             List<Queued> expired;

@@ -96,6 +96,26 @@ class LinkStateTest {
         assertEquals(red.version() + 1, link.snapshot().version());
     }
 
+    /** A device rotating in a loop leaves its pair the current key and the last few rotated ones. */
+    @Test
+    void aPairKeepsOnlyItsLastRotatedKeys() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            round(0.01, 1);
+            ids.add(grant("Alpha", "Bravo", true).keyId());
+        }
+        int kept = PairKeys.ROTATED_PER_PAIR + 1;
+        for (int i = 0; i < ids.size(); i++) {
+            UUID id = UUID.fromString(ids.get(i));
+            if (i >= ids.size() - kept) {
+                assertEquals(ids.get(i), link.lookup(id, "Bravo").keyId(), "kept: key " + i);
+            } else {
+                assertEquals(KeyAccessException.Reason.UNKNOWN,
+                        assertThrows(KeyAccessException.class, () -> link.lookup(id, "Bravo")).reason(), "key " + i);
+            }
+        }
+    }
+
     @Test
     void pairMembersShareOneKeyAndOthersCannotReadIt() {
         round(0.01, 4);

@@ -51,6 +51,115 @@ class RelayBadInputIT {
         alpha.nextWithId(tag + "-ba");
     }
 
+    /**
+     * A large frame before register is refused without being read: worst-case JSON (thousands of
+     * keys) or garbage alike gets not_registered, and the client may still register afterwards.
+     */
+    @Test
+    void largeFramesBeforeRegisterAreRefusedUnread() {
+        StringBuilder keys = new StringBuilder("{\"type\":\"register\",\"device_id\":\"Soldier_Mallory\"");
+        for (int k = 0; keys.length() < 60_000; k++) {
+            keys.append(",\"k").append(k).append("\":0");
+        }
+        String manyKeys = keys.append('}').toString();
+        try (WsTestClient mallory = WsTestClient.connect(http, port)) {
+            for (String frame : new String[] {manyKeys, "x".repeat(FrameReader.MAX_UNREGISTERED_FRAME + 1)}) {
+                mallory.send(frame);
+                JsonNode e = mallory.next("error");
+                assertEquals("not_registered", e.get("code").asText());
+                assertTrue(e.get("message").asText().contains("at most " + FrameReader.MAX_UNREGISTERED_FRAME), e.toString());
+            }
+            mallory.send("{\"type\":\"register\",\"device_id\":\"Soldier_Mallory\"}");
+            mallory.next("registered");
+        }
+        bystandersStillChat("large-unregistered");
+    }
+
+    /** A WebSocket ping gets a pong with the same payload, before and after register. */
+    @Test
+    void pingsGetPongs() throws Exception {
+        try (RawWsClient raw = new RawWsClient(port)) {
+            raw.send(0x9, "are you there".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            RawWsClient.Frame pong = raw.next(0xA);
+            assertTrue(pong != null, "a pong");
+            assertEquals("are you there", pong.text());
+            raw.sendText("{\"type\":\"register\",\"device_id\":\"Soldier_Pinger\"}");
+            raw.send(0x9, new byte[0]);
+            assertEquals(0, raw.next(0xA).payload().length);
+        }
+        bystandersStillChat("ping");
+    }
+
+    /**
+     * Broken WebSocket framing ends only that client, with the RFC 6455 close code and a fixed
+     * reason: invalid UTF-8 in a text frame gets 1007, a close frame with a one-byte payload
+     * (half a close code) gets 1002, not 1011 with the server's exception text.
+     */
+    @Test
+    void brokenFramingGetsTheProtocolsCloseCodes() throws Exception {
+        try (RawWsClient raw = new RawWsClient(port)) {
+            raw.send(0x1, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'});
+            assertClose(raw.next(0x8), 1007, "text frames must be valid UTF-8");
+        }
+        try (RawWsClient raw = new RawWsClient(port)) {
+            raw.send(0x8, new byte[] {3});
+            assertClose(raw.next(0x8), 1002, "malformed WebSocket frame");
+        }
+        bystandersStillChat("framing");
+    }
+
+    private static void assertClose(RawWsClient.Frame close, int code, String reason) {
+        assertTrue(close != null, "a close frame");
+        byte[] p = close.payload();
+        assertEquals(code, (p[0] & 0xff) << 8 | (p[1] & 0xff));
+        assertEquals(reason, new String(p, 2, p.length - 2, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The rate belongs to the device, not to its connection: a device that spent its burst and
+     * reconnects finds its bucket still (nearly) empty instead of a fresh one.
+     */
+    @Test
+    void reconnectingDoesNotResetADevicesRate() {
+        try (RelayServer slow = RelayServer.start(RelaySettings.loopbackForTests()
+                .withLimits(RelayLimits.DEFAULT.withRate(1, 10)))) {
+            try (WsTestClient first = WsTestClient.register(http, slow.port(), "Soldier_Hasty")) {
+                assertTrue(pingsRefused(first, 11) >= 1, "the burst of 10 is spent");
+            }
+            try (WsTestClient again = WsTestClient.register(http, slow.port(), "Soldier_Hasty")) {
+                // A fresh bucket would answer all 9; one token per second may have come back
+                // while reconnecting.
+                int refused = pingsRefused(again, 9);
+                assertTrue(refused >= 5, "only " + refused + " of 9 refused after a reconnect");
+            }
+        }
+    }
+
+    /**
+     * Sends {@code n} pings and counts those not answered with a pong: rate_limited errors, and
+     * all still unanswered when the relay closes the connection for flooding.
+     */
+    private static int pingsRefused(WsTestClient c, int n) {
+        for (int i = 0; i < n; i++) {
+            // Not c.send: the relay may already have closed the connection for flooding.
+            c.socket().send("{\"type\":\"ping\"}");
+        }
+        int pongs = 0;
+        for (int i = 0; i < n; i++) {
+            String reply;
+            try {
+                reply = c.nextText();
+            } catch (AssertionError noMoreFrames) {
+                assertTrue(c.closed.isDone(), "neither a reply nor a close");
+                break;
+            }
+            if (reply.contains("\"type\":\"pong\"")) {
+                pongs++;
+            }
+        }
+        return n - pongs;
+    }
+
     @Test
     void malformedFramesGetErrorsAndTheConnectionStaysOpen() {
         try (WsTestClient mallory = WsTestClient.connect(http, port)) {

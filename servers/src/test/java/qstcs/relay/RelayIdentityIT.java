@@ -77,6 +77,33 @@ class RelayIdentityIT {
         return c;
     }
 
+    /** Who is online is the operator's to know: anonymous callers and devices get the figures only. */
+    @Test
+    void statsListOnlineDevicesToTheOperatorOnly() throws Exception {
+        String alpha = kmsIdentity.devices().issueToken("Soldier_Alpha");
+        try (WsTestClient a = registerWith("Soldier_Alpha", alpha)) {
+            a.next("registered");
+            String https = "https://127.0.0.1:" + relay.port() + "/stats";
+            JsonNode anonymous = statsAs(https, null);
+            assertFalse(anonymous.has("online"), anonymous.toString());
+            assertEquals(1, anonymous.get("online_count").asInt());
+            assertFalse(statsAs(https, alpha).has("online"), "a device token does not list devices");
+            assertFalse(statsAs(https, "f".repeat(64)).has("online"));
+            assertEquals("[\"Soldier_Alpha\"]", statsAs(https, operatorToken()).get("online").toString());
+        }
+    }
+
+    private JsonNode statsAs(String url, String token) throws Exception {
+        okhttp3.Request.Builder r = new okhttp3.Request.Builder().url(url);
+        if (token != null) {
+            r.header("Authorization", "Bearer " + token);
+        }
+        try (okhttp3.Response res = pinned.newCall(r.build()).execute()) {
+            assertEquals(200, res.code());
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(res.body().string());
+        }
+    }
+
     @Test
     void aDeviceRegistersOnlyUnderItsOwnIdWithItsOwnToken() {
         String alpha = kmsIdentity.devices().issueToken("Soldier_Alpha");
@@ -141,6 +168,44 @@ class RelayIdentityIT {
         assertThrows(CompletionException.class, () -> plain.opened.orTimeout(10, TimeUnit.SECONDS).join());
         jdkDefault.connectionPool().evictAll();
         wrongPin.connectionPool().evictAll();
+    }
+
+    /**
+     * Re-enrolling a device ends the old token's relay session at once (revoked, not after the
+     * relay's 30 s token cache) and the old token no longer registers; the new one does.
+     */
+    @Test
+    void reEnrollmentRevokesTheOldTokenAndItsSessionAtOnce() throws Exception {
+        String first = enroll("Soldier_Alpha");
+        try (WsTestClient a = registerWith("Soldier_Alpha", first)) {
+            a.next("registered");
+            String second = enroll("Soldier_Alpha");
+            assertEquals(CloseCode.REVOKED.code(), (int) a.closed.get(5, TimeUnit.SECONDS));
+            try (WsTestClient old = registerWith("Soldier_Alpha", first)) {
+                assertEquals("unauthorized", old.next("error").get("code").asText());
+            }
+            try (WsTestClient fresh = registerWith("Soldier_Alpha", second)) {
+                assertEquals("Soldier_Alpha", fresh.next("registered").get("device_id").asText());
+            }
+        }
+    }
+
+    /** A one-time code from the operator, redeemed the way the chat window's join dialog does. */
+    private String enroll(String deviceId) throws Exception {
+        String json = "{\"device_id\":\"" + deviceId + "\"}";
+        String code;
+        try (var r = pinned.newCall(new Request.Builder().url("https://127.0.0.1:" + kms.port() + "/admin/enrollments")
+                .header("Authorization", "Bearer " + operatorToken())
+                .post(okhttp3.RequestBody.create(json, okhttp3.MediaType.get("application/json"))).build()).execute()) {
+            assertEquals(200, r.code());
+            code = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body().string()).get("code").asText();
+        }
+        String redeem = "{\"device_id\":\"" + deviceId + "\",\"code\":\"" + code + "\"}";
+        try (var r = pinned.newCall(new Request.Builder().url("https://127.0.0.1:" + kms.port() + "/enroll")
+                .post(okhttp3.RequestBody.create(redeem, okhttp3.MediaType.get("application/json"))).build()).execute()) {
+            assertEquals(200, r.code());
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body().string()).get("device_token").asText();
+        }
     }
 
     private String operatorToken() throws Exception {

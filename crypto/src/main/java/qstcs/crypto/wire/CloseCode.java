@@ -10,6 +10,10 @@ import java.util.Optional;
 public enum CloseCode {
     /** The relay is shutting down; reconnect later. */
     GOING_AWAY(1001),
+    /** The client broke the WebSocket framing (e.g. a close frame with half a close code). */
+    PROTOCOL_ERROR(1002),
+    /** A text frame that is not valid UTF-8. */
+    INVALID_UTF8(1007),
     /** Policy violation: the client flooded the relay or read so slowly its backlog passed the limit. */
     POLICY(1008),
     /** A message above the relay's wire limit; Helidon closes the connection itself. */

@@ -39,6 +39,7 @@ public final class IdentityService {
     private final EnrollmentSettings settings;
     private final SecurityAudit audit;
     private final Consumer<String> onRevoke;
+    private final java.util.function.Predicate<String> operatorToken;
 
     /**
      * @param onRevoke called after a device is revoked (the KMS revokes that device's pair keys)
@@ -46,6 +47,17 @@ public final class IdentityService {
     public IdentityService(DeviceRegistry devices, RevocationFeed revocations,
                            AttemptLimiter enrollLimiter, EnrollmentSettings settings, SecurityAudit audit,
                            Consumer<String> onRevoke) {
+        this(devices, revocations, enrollLimiter, settings, audit, onRevoke, token -> false);
+    }
+
+    /**
+     * @param onRevoke      called after a device is revoked (the KMS revokes that device's pair keys)
+     * @param operatorToken whether a token is the operator's (introspection names that role)
+     */
+    public IdentityService(DeviceRegistry devices, RevocationFeed revocations,
+                           AttemptLimiter enrollLimiter, EnrollmentSettings settings, SecurityAudit audit,
+                           Consumer<String> onRevoke, java.util.function.Predicate<String> operatorToken) {
+        this.operatorToken = operatorToken;
         this.devices = devices;
         this.revocations = revocations;
         this.enrollLimiter = enrollLimiter;
@@ -135,6 +147,7 @@ public final class IdentityService {
         JsonRequest body = JsonRequest.read(req, MAX_BODY, Set.of("device_id", "code"), false);
         String deviceId = deviceId(body.requiredText("device_id", DEVICE_ID_TEXT, "a device id"));
         String code = body.requiredText("code", CODE, "an enrollment code (letters and digits)");
+        boolean enrolledBefore = devices.exists(deviceId);
         switch (devices.redeem(deviceId, code)) {
             case DeviceRegistry.Redemption.Refused refused -> {
                 enrollLimiter.failed(client);
@@ -146,6 +159,15 @@ public final class IdentityService {
             case DeviceRegistry.Redemption.Enrolled enrolled -> {
                 audit.record("device_enrolled", "device:" + deviceId + "@" + client,
                         deviceId + " enrolled with a one-time code and received a device token");
+                if (enrolledBefore) {
+                    // Whoever held the old token loses it now, with its relay sessions (not when the
+                    // relay's token cache expires) and every pair key it could read: the new holder
+                    // inherits nothing.
+                    revocations.publish(deviceId);
+                    onRevoke.accept(deviceId);
+                    audit.record("device_revoked", "device:" + deviceId + "@" + client, deviceId
+                            + " re-enrolled: the previous token, its relay sessions and its pair keys are revoked");
+                }
                 ObjectNode out = Json.object();
                 out.put("device_id", deviceId);
                 out.put("device_token", enrolled.deviceToken());
@@ -161,8 +183,13 @@ public final class IdentityService {
         String token = body.requiredText("token", TOKEN_TEXT, "a token");
         ObjectNode out = Json.object();
         Optional<String> device = devices.authenticate(token);
-        out.put("active", device.isPresent());
+        // The operator token is named too, so the relay can show device ids to the operator only.
+        boolean operator = device.isEmpty() && operatorToken.test(token);
+        out.put("active", device.isPresent() || operator);
         device.ifPresent(d -> out.put("device_id", d));
+        if (operator) {
+            out.put("role", "operator");
+        }
         Json.send(res, Status.OK_200, out);
     }
 

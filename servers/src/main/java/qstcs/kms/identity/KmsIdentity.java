@@ -146,7 +146,8 @@ public final class KmsIdentity implements AutoCloseable {
      * @param onRevoke called with a device id after its revocation (the KMS revokes its pair keys)
      */
     public IdentityService service(Consumer<String> onRevoke) {
-        return new IdentityService(devices, revocations, enrollLimiter, enrollment, audit, onRevoke);
+        return new IdentityService(devices, revocations, enrollLimiter, enrollment, audit, onRevoke,
+                token -> authenticator.identify(token).map(c -> c.role() == Role.OPERATOR).orElse(false));
     }
 
     /**

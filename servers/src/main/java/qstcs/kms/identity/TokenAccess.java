@@ -6,6 +6,7 @@ import io.helidon.webserver.http.ServerRequest;
 
 import qstcs.server.auth.Role;
 import qstcs.server.common.ApiError;
+import qstcs.server.common.RequestLine;
 
 /**
  * The KMS access policy: public routes for anyone; device, operator and relay routes for their
@@ -31,14 +32,13 @@ public record TokenAccess(Authenticator auth, SecurityAudit audit, int tlsPort) 
 
     @Override
     public ApiError refuse(AccessGrant grant, ServerRequest req, String auditReason, String detail) {
-        audit.record("auth_failure", grant.actor(), req.prologue().method().text() + " " + req.path().path()
-                + " refused (403): " + auditReason);
+        audit.record("auth_failure", grant.actor(), RequestLine.of(req) + " refused (403): " + auditReason);
         return ApiError.forbidden(detail);
     }
 
     private ServerRequest requireTls(ServerRequest req) {
         if (!req.isSecure()) {
-            String route = req.prologue().method().text() + " " + req.path().path();
+            String route = RequestLine.of(req);
             audit.record("auth_failure", "anonymous@" + Authenticator.peerAddress(req),
                     route + " refused (403): attempted on the plain HTTP port");
             throw new ApiError(io.helidon.http.Status.FORBIDDEN_403, "tls_required",

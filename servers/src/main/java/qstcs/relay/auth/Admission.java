@@ -17,4 +17,14 @@ public interface Admission {
      * @return whether the connection may register as {@code deviceId}
      */
     boolean admits(String deviceId, String token);
+
+    /**
+     * Whether the bearer of {@code token} (null when none) may see which devices are online. A
+     * relay without identities has nothing to protect and shows them to everyone.
+     *
+     * @param token the presented bearer token, or null; never log it
+     */
+    default boolean showsDevicesTo(String token) {
+        return true;
+    }
 }

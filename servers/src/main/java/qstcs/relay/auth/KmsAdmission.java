@@ -75,6 +75,32 @@ public final class KmsAdmission implements Admission {
         }
     }
 
+    /** Only the operator sees device ids; its token is checked with the KMS and cached like a device's. */
+    @Override
+    public boolean showsDevicesTo(String token) {
+        if (token == null || token.isEmpty() || token.length() > 256) {
+            return false;
+        }
+        String key = "operator:" + hash(token);
+        long now = clock.millis();
+        Answer cached = cache.get(key);
+        if (cached != null && cached.expiresAtMillis() > now) {
+            return cached.deviceId().isPresent();
+        }
+        try {
+            boolean operator = kms.isOperator(token);
+            cache.put(key, new Answer(operator ? Optional.of("operator") : Optional.empty(),
+                    now + (operator ? ACTIVE_TTL : INACTIVE_TTL).toMillis()));
+            return operator;
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot check an operator token with the KMS at {0}: {1}", kms.kmsTls(), e.getMessage());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Forgets every cached answer for {@code deviceId} (it was revoked). */
     public void forget(String deviceId) {
         cache.values().removeIf(a -> a.deviceId().map(deviceId::equals).orElse(false));

@@ -1,0 +1,37 @@
+package qstcs.relay;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The offline queue's bounds count what a frame holds on the heap, not its characters. */
+class OfflineQueueTest {
+
+    @Test
+    void smallFramesAreCountedWithTheirHeapOverhead() {
+        OfflineQueue q = new OfflineQueue();
+        long cap = 10_000;
+        String text = "{\"type\":\"chat\",\"id\":\"x\"}";
+        int dropped = 0;
+        for (int i = 0; i < 100; i++) {
+            dropped += q.add(new OfflineQueue.Queued(UUID.randomUUID().toString(), "Soldier_Alpha", text, Instant.EPOCH),
+                    1_000, cap).size();
+        }
+        int perFrame = OfflineQueue.Queued.OVERHEAD_BYTES + 36 + "Soldier_Alpha".length() + text.length();
+        assertEquals(cap / perFrame, 100 - dropped, "frames kept within " + cap + " bytes");
+        assertTrue(q.size() <= cap);
+    }
+
+    @Test
+    void charactersBeyondLatin1CountTwoBytes() {
+        String ascii = "a".repeat(1_000);
+        String greek = "α".repeat(1_000);
+        int a = new OfflineQueue.Queued("i", "s", ascii, Instant.EPOCH).size();
+        int g = new OfflineQueue.Queued("i", "s", greek, Instant.EPOCH).size();
+        assertEquals(1_000, g - a);
+    }
+}
