@@ -39,6 +39,27 @@ final class KmsJson {
         return o;
     }
 
+    /**
+     * Reads back what {@link #status} wrote (the leading KMS process's status, as the others
+     * mirror it).
+     *
+     * @throws IllegalArgumentException when a field is missing or of the wrong kind
+     */
+    static LinkSnapshot parseStatus(com.fasterxml.jackson.databind.JsonNode o) {
+        try {
+            return new LinkSnapshot(LinkStatus.valueOf(o.required("status").asText()),
+                    o.required("qber").asDouble(), o.required("total_keys_issued").asLong(),
+                    o.required("total_sessions").asLong(), o.required("attacks_detected").asLong(),
+                    o.required("active_sessions").asLong(), o.required("eve_active").asBoolean(),
+                    o.required("eve_intercept_rate").asDouble(), o.required("version").asLong(),
+                    o.required("round").asLong(), o.required("last_round_qber").asDouble(),
+                    o.required("key_rate_bps").asDouble(), o.required("pool_bits").asLong(),
+                    java.time.Instant.parse(o.required("changed_at").asText()));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a link status object: " + e.getMessage(), e);
+        }
+    }
+
     static ObjectNode key(IssuedKey k, boolean pqc) {
         ObjectNode o = Json.object();
         o.put("key_id", k.keyId());

@@ -11,6 +11,7 @@ import io.helidon.config.Config;
 
 import qstcs.crypto.qkd.CascadeVariant;
 import qstcs.kms.identity.KmsIdentity;
+import qstcs.kms.store.PostgresUrl;
 import qstcs.server.common.CommandLine;
 import qstcs.server.common.StateHome;
 
@@ -20,7 +21,8 @@ import qstcs.server.common.StateHome;
  */
 record KmsSettings(StateHome home, String bind, int port, int tlsPort, Duration roundInterval, int qubits,
                    double noise, double sampleFraction, CascadeVariant cascade, long poolCapBits, int messageBudget,
-                   Duration keyMaxAge, long maxBodyBytes, KmsIdentity.Options identity) {
+                   Duration keyMaxAge, long maxBodyBytes, KmsIdentity.Options identity, Optional<PostgresUrl> db,
+                   String instance) {
 
     /** The engine's recommended variant unless {@code app.cascade} names another. */
     static final CascadeVariant DEFAULT_CASCADE = CascadeVariant.fastest();
@@ -49,7 +51,37 @@ record KmsSettings(StateHome home, String bind, int port, int tlsPort, Duration 
                                 .or(() -> boundToOneAddress(bind)),
                         flags.string("relay-url").or(() -> app.get("relay-url").asString().asOptional()).map(KmsSettings::relayUrl),
                         flags.string("san").map(KmsSettings::names).orElse(List.of()),
-                        flags.isSet("provision-demo")));
+                        flags.isSet("provision-demo")),
+                flags.string("db").or(() -> app.get("db").asString().asOptional()).map(KmsSettings::database),
+                flags.string("instance").or(() -> app.get("instance").asString().asOptional())
+                        .map(KmsSettings::instanceName).orElseGet(KmsSettings::defaultInstance));
+    }
+
+    private static PostgresUrl database(String text) {
+        try {
+            return PostgresUrl.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.UsageException(e.getMessage());
+        }
+    }
+
+    private static String instanceName(String text) {
+        if (!text.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+            throw new CommandLine.UsageException("--instance must be 1-64 letters, digits, '_', '.' or '-', was '" + text + "'");
+        }
+        return text;
+    }
+
+    /** Host name and process id: unique among the KMS processes sharing a database. */
+    private static String defaultInstance() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "kms";
+        }
+        String clean = host.replaceAll("[^A-Za-z0-9_.-]", "");
+        return (clean.isEmpty() ? "kms" : clean) + "-" + ProcessHandle.current().pid();
     }
 
     /**

@@ -58,6 +58,9 @@ final class LinkLoop implements QuantumLink {
     }
 
     private void backgroundRound() {
+        if (!link.leads()) {
+            return; // another KMS process runs the link; this one waits to take over
+        }
         try {
             runRound(link.eveRateForNextRound(), false);
         } catch (RuntimeException e) {
@@ -68,6 +71,7 @@ final class LinkLoop implements QuantumLink {
 
     @Override
     public LinkSnapshot forceAttack(String actor) {
+        link.requireLead();
         RoundReport r = runRound(FULL_INTERCEPT, true);
         if (!r.breach()) {
             // Only a very small round can stay under the threshold with Eve on every qubit;

@@ -49,6 +49,14 @@ final class LinkState {
     private long attacks;
     private long activeKeys;
 
+    /**
+     * False while another KMS process on a shared database leads the link: this state then
+     * only mirrors the leader's public status ({@link #follow}) and serves no key.
+     */
+    private volatile boolean leads = true;
+    /** The leader's pool size while following it (this process's own pool is empty), else -1. */
+    private long followedPoolBits = -1;
+
     /** Rebuilt lazily after each change; written only under lock. */
     private volatile LinkSnapshot cached;
     /** Completed (with the new snapshot) at the next version change. */
@@ -76,7 +84,8 @@ final class LinkState {
         LinkSnapshot s = cached;
         if (s == null) {
             s = new LinkSnapshot(status, qber, keysIssued, sessions, attacks, activeKeys, eveActive, eveRate,
-                    version, round, lastRoundQber, keyRateBps, pool.bits(), changedAt);
+                    version, round, lastRoundQber, keyRateBps, followedPoolBits >= 0 ? followedPoolBits : pool.bits(),
+                    changedAt);
             cached = s;
         }
         return s;
@@ -120,6 +129,7 @@ final class LinkState {
     void applyRound(RoundReport report, byte[] keyBits, int keyBitLength) {
         synchronized (lock) {
             try {
+                requireLead();
                 long now = System.nanoTime();
                 round = Math.max(round, report.round());
                 double seconds = lastRoundNanos == 0 ? 0 : (now - lastRoundNanos) / 1e9;
@@ -166,6 +176,7 @@ final class LinkState {
      */
     void breach(double breachQber, boolean forced, String cause) {
         synchronized (lock) {
+            requireLead();
             if (status != LinkStatus.RED) {
                 breachLocked(breachQber, forced, cause);
             }
@@ -211,6 +222,7 @@ final class LinkState {
      */
     KeyRequest request(String device, String peer, boolean rotate) {
         DevicePair pair = DevicePair.of(device, peer);
+        requireLead();
         synchronized (lock) {
             if (status == LinkStatus.RED) {
                 return new KeyRequest.Compromised(qber);
@@ -270,6 +282,7 @@ final class LinkState {
 
     /** A key by id for a member of its pair (active or rotated). */
     IssuedKey lookup(UUID keyId, String device) {
+        requireLead();
         synchronized (lock) {
             PairKey k = byId.get(keyId);
             if (k == null) {
@@ -311,6 +324,7 @@ final class LinkState {
     }
 
     void setEve(boolean active, double rate, String actor) {
+        requireLead();
         synchronized (lock) {
             eveActive = active;
             eveRate = active ? rate : 0.0;
@@ -321,6 +335,7 @@ final class LinkState {
 
     /** Eve off; pool, keys and counters cleared; GREEN. The audit log keeps the history. */
     void reset(String actor) {
+        requireLead();
         synchronized (lock) {
             eveActive = false;
             eveRate = 0;
@@ -351,6 +366,90 @@ final class LinkState {
                 k.revoke();
             }
             nextChange.complete(snapshotLocked());
+        }
+    }
+
+    /** True unless another KMS process leads the link (see {@link #standBy}). */
+    boolean leads() {
+        return leads;
+    }
+
+    /** Throws {@link LinkStandbyException} unless this process leads the link. */
+    void requireLead() {
+        if (!leads) {
+            throw new LinkStandbyException();
+        }
+    }
+
+    /**
+     * Another KMS process leads the link from now on: this one's pool and keys are wiped (the
+     * leader's are the only ones), and until {@link #takeOver} it serves only the status it
+     * {@link #follow}s.
+     */
+    void standBy() {
+        synchronized (lock) {
+            leads = false;
+            pool.flush();
+            for (PairKey k : byId.values()) {
+                k.revoke();
+            }
+            byId.clear();
+            currentByPair.clear();
+            activeKeys = 0;
+            keyRateBps = 0;
+            cached = null;
+        }
+    }
+
+    /**
+     * Mirrors the leading process's public status (its {@code /link_status} object), so status
+     * reads and long-polls here see the same truth; waiters wake when the version moves.
+     *
+     * @return true when the version changed
+     */
+    boolean follow(LinkSnapshot leader) {
+        synchronized (lock) {
+            if (leads) {
+                return false; // this process decides the status itself
+            }
+            status = leader.status();
+            qber = leader.qber();
+            keysIssued = leader.totalKeysIssued();
+            sessions = leader.totalSessions();
+            attacks = leader.attacksDetected();
+            activeKeys = leader.activeSessions();
+            eveActive = leader.eveActive();
+            eveRate = leader.eveRate();
+            round = leader.round();
+            lastRoundQber = leader.lastRoundQber();
+            keyRateBps = leader.keyRateBps();
+            followedPoolBits = leader.poolBits();
+            changedAt = leader.changedAt();
+            cached = null;
+            if (leader.version() == version) {
+                return false;
+            }
+            version = leader.version() - 1;
+            bumpVersionLocked();
+            return true;
+        }
+    }
+
+    /**
+     * This process leads the link from now on, continuing from the status it last followed: a
+     * latched RED stays RED and counters go on, but the pool starts empty and no earlier key
+     * exists here (devices ask for new ones). The version moves so that every waiter wakes.
+     */
+    LinkSnapshot takeOver() {
+        synchronized (lock) {
+            leads = true;
+            followedPoolBits = -1;
+            activeKeys = 0;
+            keyRateBps = 0;
+            lastRoundNanos = 0;
+            changedAt = clock.instant();
+            bumpVersionLocked();
+            return snapshotLocked();
         }
     }
 

@@ -49,7 +49,7 @@ public final class Main {
     static final String EXAMPLE_KEY_ID = "123e4567-e89b-12d3-a456-426614174000";
     private static final Duration SERVER_CERT_VALIDITY = Duration.ofDays(397);
     private static final Set<String> VALUE_FLAGS = Set.of("home", "bind", "port", "tls-port", "round-ms", "qubits", "noise",
-            "san", "public-host", "relay-url");
+            "san", "public-host", "relay-url", "db", "instance");
     private static final Set<String> SWITCHES = Set.of("provision-demo");
 
     /** Every route path and its methods, for 405 (known path) versus 404 (unknown path). */
@@ -85,7 +85,7 @@ public final class Main {
             Usage: ./qstcs kms [--home DIR] [--bind ADDR] [--port 8000] [--tls-port 8443]
                                [--round-ms 500] [--qubits 65536] [--noise 0.01]
                                [--san NAME[,NAME...]] [--public-host HOST] [--relay-url URL]
-                               [--provision-demo]
+                               [--provision-demo] [--db postgresql://USER@HOST:PORT/DB [--instance NAME]]
                    ./qstcs kms issue-cert --for relay --san HOST[,HOST...] --out FILE [--home DIR]
 
             QSTCS key management service. Runs a SIMULATED BB84 quantum link (a classical
@@ -108,6 +108,13 @@ public final class Main {
               --relay-url URL  relay put in enrollment strings (default wss://PUBLIC-HOST:8765)
               --provision-demo give Soldier_Alpha and Soldier_Bravo device tokens now and write
                                DIR/devices/<id>.json, which ./qstcs chat --device ID reads
+              --db URL         keep devices, enrollment codes, token hashes, revocations and the
+                               audit log in PostgreSQL (password from PGPASSWORD) instead of
+                               DIR/kms/*.db. Several KMS processes may share one database: one
+                               leads the quantum link, the others stand by (key and link routes
+                               answer 503 "standby") and take over within 2 s when it dies.
+                               Every process needs the same DIR/kms/ CA and tokens.
+              --instance NAME  this process's name in the audit log (default HOST-PID)
 
             Identity (DIR/kms/): local CA ca.crt/ca.key (clients pin its SHA-256 fingerprint),
             operator.token, router.token, relay.token (0600; QSTCS_OPERATOR_TOKEN,
@@ -226,6 +233,7 @@ public final class Main {
                                 .addCheck(() -> HealthCheckResponse.builder()
                                         .status(kms.quantumLink().running())
                                         .detail("round", kms.link().snapshot().round())
+                                        .detail("leads_link", kms.leadsLink())
                                         .detail("stalled_seconds", kms.quantumLink().stalledFor().toSeconds())
                                         .build(), HealthCheckType.LIVENESS, "link-loop")
                                 .addCheck(() -> HealthCheckResponse.builder()
@@ -256,6 +264,11 @@ public final class Main {
                 .register(kms.identityService())
                 .any(Main::fallback);
         JsonErrors.register(routing);
+        routing.error(LinkStandbyException.class, (req, res, e) -> {
+            // One second is about the take-over time: a client retrying then reaches the new leader.
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            JsonErrors.send(res, ApiError.unavailable("standby", e.getMessage()));
+        });
         routing.error(KeyAccessException.class, (req, res, e) -> {
             ApiError mapped = switch (e.reason()) {
                 case UNKNOWN -> ApiError.notFound("unknown_key", e.getMessage());
@@ -293,7 +306,10 @@ public final class Main {
         ListenBanner.printListener(out, "https", s.bind(), server.port(TLS_SOCKET), "all routes");
         out.println("TLS: certificate issued by the local CA " + identity.caFingerprint()
                 + " (" + s.home().root().resolve("kms").resolve(LocalCa.CERT_FILE) + ")");
-        out.println("State: " + s.home().root().resolve("kms") + "  (audit log audit.db)");
+        out.println(s.db().isPresent()
+                ? "State: " + s.db().get() + " (devices, audit log), shared; instance " + s.instance()
+                        + "; CA and tokens in " + s.home().root().resolve("kms")
+                : "State: " + s.home().root().resolve("kms") + "  (audit log audit.db)");
         out.printf("Link: %d qubits per round every %d ms, channel noise %.3f%n",
                 s.qubits(), s.roundInterval().toMillis(), s.noise());
     }
