@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.InstantSource;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 
 import io.helidon.metrics.api.MeterRegistry;
@@ -68,39 +67,13 @@ final class Kms implements AutoCloseable {
         AuditLog audit = sharedDb.isPresent() ? new AuditLog(sharedDb.get(), false, clock, onAudit)
                 : AuditLog.open(dir.resolve("audit.db"), clock, onAudit);
         KmsMetrics metrics = new KmsMetrics(MeterRegistry.create());
-        // The shared link needs the state it publishes, and the state needs it as a listener.
-        AtomicReference<LinkListener> shared = new AtomicReference<>(new LinkListener() { });
-        LinkListener sharedListener = new LinkListener() {
-            @Override
-            public void roundCompleted(RoundReport round, LinkSnapshot after) {
-                shared.get().roundCompleted(round, after);
-            }
-
-            @Override
-            public void statusChanged(LinkSnapshot now, LinkStatus before, String cause) {
-                shared.get().statusChanged(now, before, cause);
-            }
-
-            @Override
-            public void keyCreated(IssuedKey key, String requester, String replaced) {
-                shared.get().keyCreated(key, requester, replaced);
-            }
-
-            @Override
-            public void eveChanged(boolean active, double rate, String actor) {
-                shared.get().eveChanged(active, rate, actor);
-            }
-
-            @Override
-            public void linkReset(String actor, LinkSnapshot now) {
-                shared.get().linkReset(actor, now);
-            }
-        };
+        SharedLink.Changes changes = new SharedLink.Changes();
         LinkState link = new LinkState(
                 new LinkState.Limits(settings.poolCapBits(), settings.messageBudget(), settings.keyMaxAge()),
-                clock, LinkListener.all(metrics, new LinkEvents(events, audit), sharedListener));
-        Optional<SharedLink> sharedLink = sharedDb.map(db -> new SharedLink(settings.instance(), db, link, audit, events, clock));
-        sharedLink.ifPresent(shared::set);
+                clock, sharedDb.isPresent() ? LinkListener.all(metrics, new LinkEvents(events, audit), changes)
+                        : LinkListener.all(metrics, new LinkEvents(events, audit)));
+        Optional<SharedLink> sharedLink = sharedDb.map(db -> new SharedLink(settings.instance(), db, link, changes, audit,
+                events, clock));
         LinkLeadership leadership = sharedDb.<LinkLeadership>map(AdvisoryLockLeadership::new).orElseGet(LinkLeadership::sole);
         metrics.watch(link::snapshot);
         RoundConfig round = RoundConfig.defaults()

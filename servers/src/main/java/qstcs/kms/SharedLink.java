@@ -6,7 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.InstantSource;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -25,7 +26,7 @@ import qstcs.server.common.Json;
  * process taking the lead starts from the stored status (a latched RED stays RED) with an
  * empty pool and no keys: those lived only in the old leader's memory.
  */
-final class SharedLink implements LinkListener, LinkLeadership.Transitions {
+final class SharedLink implements LinkLeadership.Transitions {
     private static final System.Logger LOG = System.getLogger(SharedLink.class.getName());
     private static final String TOPIC = "link";
 
@@ -35,14 +36,61 @@ final class SharedLink implements LinkListener, LinkLeadership.Transitions {
     private final AuditLog audit;
     private final EventHub events;
     private final InstantSource clock;
-    /** Released on every change the leader must publish; the publisher coalesces bursts. */
-    private final Semaphore changed = new Semaphore(0);
-    private final AtomicReference<ObjectNode> lastRound = new AtomicReference<>();
+    private final Changes changes;
     private final Thread publisher;
     private volatile boolean closed;
 
-    SharedLink(String instance, SqlDatabase db, LinkState link, AuditLog audit, EventHub events, InstantSource clock) {
+    /**
+     * What the leader has to publish: a listener of its {@link LinkState} that only notes that
+     * something changed (it is called under the link's lock); the publisher thread coalesces
+     * bursts into one announcement of the latest status.
+     */
+    static final class Changes implements LinkListener {
+        private final BlockingQueue<Boolean> pending = new ArrayBlockingQueue<>(1);
+        private final AtomicReference<ObjectNode> lastRound = new AtomicReference<>();
+
+        @Override
+        public void roundCompleted(RoundReport round, LinkSnapshot after) {
+            lastRound.set(KmsJson.round(round));
+            pending.offer(Boolean.TRUE);
+        }
+
+        @Override
+        public void statusChanged(LinkSnapshot now, LinkStatus before, String cause) {
+            pending.offer(Boolean.TRUE);
+        }
+
+        @Override
+        public void eveChanged(boolean active, double rate, String actor) {
+            pending.offer(Boolean.TRUE);
+        }
+
+        @Override
+        public void linkReset(String actor, LinkSnapshot now) {
+            pending.offer(Boolean.TRUE);
+        }
+
+        @Override
+        public void keyCreated(IssuedKey key, String requester, String replaced) {
+            pending.offer(Boolean.TRUE);
+        }
+
+        void signal() {
+            pending.offer(Boolean.TRUE);
+        }
+
+        /** Waits up to a second for a change; the round report since the last call, if any. */
+        Optional<ObjectNode> await() throws InterruptedException {
+            pending.poll(1, TimeUnit.SECONDS);
+            return Optional.ofNullable(lastRound.getAndSet(null));
+        }
+    }
+
+    /** @param changes the listener the link was built with (see {@link Changes}) */
+    SharedLink(String instance, SqlDatabase db, LinkState link, Changes changes, AuditLog audit, EventHub events,
+               InstantSource clock) {
         this.instance = instance;
+        this.changes = changes;
         this.db = db;
         this.link = link;
         this.audit = audit;
@@ -87,7 +135,7 @@ final class SharedLink implements LinkListener, LinkLeadership.Transitions {
         ObjectNode status = KmsJson.status(now);
         status.put("cause", "leader " + instance);
         events.publish("status", status);
-        changed.release();
+        changes.signal();
     }
 
     @Override
@@ -96,39 +144,11 @@ final class SharedLink implements LinkListener, LinkLeadership.Transitions {
         audit.append("link_standby", LinkEvents.SYSTEM, "KMS " + instance + " stands by; its pool and keys are wiped");
     }
 
-    // LinkListener: called under the link's lock, so only note that something changed.
-
-    @Override
-    public void roundCompleted(RoundReport round, LinkSnapshot after) {
-        lastRound.set(KmsJson.round(round));
-        changed.release();
-    }
-
-    @Override
-    public void statusChanged(LinkSnapshot now, LinkStatus before, String cause) {
-        changed.release();
-    }
-
-    @Override
-    public void eveChanged(boolean active, double rate, String actor) {
-        changed.release();
-    }
-
-    @Override
-    public void linkReset(String actor, LinkSnapshot now) {
-        changed.release();
-    }
-
-    @Override
-    public void keyCreated(IssuedKey key, String requester, String replaced) {
-        changed.release();
-    }
-
     private void publishLoop() {
         while (!closed) {
+            Optional<ObjectNode> round;
             try {
-                changed.tryAcquire(1, TimeUnit.SECONDS);
-                changed.drainPermits();
+                round = changes.await();
             } catch (InterruptedException e) {
                 return;
             }
@@ -136,7 +156,7 @@ final class SharedLink implements LinkListener, LinkLeadership.Transitions {
                 continue;
             }
             try {
-                publish(link.snapshot(), lastRound.getAndSet(null));
+                publish(link.snapshot(), round.orElse(null));
             } catch (SQLException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "could not publish the link status: " + e.getMessage());
             }

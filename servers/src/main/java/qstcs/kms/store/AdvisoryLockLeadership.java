@@ -23,6 +23,7 @@ public final class AdvisoryLockLeadership implements LinkLeadership {
     private final PostgresDatabase database;
     private final Thread thread;
     private volatile boolean leads;
+    private final java.util.concurrent.atomic.AtomicLong attempts = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
     private volatile Transitions transitions;
     private Connection session;
@@ -64,7 +65,13 @@ public final class AdvisoryLockLeadership implements LinkLeadership {
         }
     }
 
+    /** How many times this process has asked for the lock (tests await a refused attempt). */
+    long attempts() {
+        return attempts.get();
+    }
+
     private boolean tryLock() {
+        attempts.incrementAndGet();
         try {
             if (session == null || session.isClosed()) {
                 session = database.dedicatedConnection();

@@ -37,7 +37,11 @@ public final class PostgresDatabase implements SqlDatabase {
     private final Properties login;
     private final HikariDataSource pool;
     private final Map<String, List<Listener>> listeners = new ConcurrentHashMap<>();
+    /** Channels the listening session has issued LISTEN for; guarded by itself. */
+    private final java.util.Set<String> listening = new java.util.HashSet<>();
     private final Thread listenerThread;
+    /** Prefixes this process's announcements: its own listening session hears them too, and skips them. */
+    private final String origin = java.util.UUID.randomUUID() + " ";
     private volatile boolean closed;
 
     private PostgresDatabase(PostgresUrl url, Properties login, HikariDataSource pool) {
@@ -53,9 +57,14 @@ public final class PostgresDatabase implements SqlDatabase {
      * @throws SQLException when the database cannot be reached or the schema not applied
      */
     public static PostgresDatabase open(PostgresUrl url) throws SQLException {
+        return open(url, PostgresUrl.password());
+    }
+
+    /** The same with the password given (tests; a KMS reads {@code PGPASSWORD}). */
+    static PostgresDatabase open(PostgresUrl url, java.util.Optional<String> password) throws SQLException {
         Properties login = new Properties();
         login.setProperty("user", url.user());
-        PostgresUrl.password().ifPresent(p -> login.setProperty("password", p));
+        password.ifPresent(p -> login.setProperty("password", p));
         login.setProperty("ApplicationName", "qstcs-kms");
         login.setProperty("connectTimeout", "5");
         login.setProperty("tcpKeepAlive", "true");
@@ -115,7 +124,7 @@ public final class PostgresDatabase implements SqlDatabase {
         checkTopic(topic);
         try (Connection c = pool.getConnection(); PreparedStatement p = c.prepareStatement("SELECT pg_notify(?, ?)")) {
             p.setString(1, CHANNEL_PREFIX + topic);
-            p.setString(2, payload);
+            p.setString(2, origin + payload);
             p.execute();
         } catch (SQLException e) {
             // The other processes re-read what they cache when their listener reconnects.
@@ -124,10 +133,33 @@ public final class PostgresDatabase implements SqlDatabase {
         }
     }
 
+    /**
+     * {@inheritDoc} Returns once the listening session has issued {@code LISTEN} (at most a few
+     * hundred milliseconds), so nothing announced afterwards is missed; if that session is down
+     * it gives up waiting after a few seconds and the reconnect tells the listener it may have
+     * missed something.
+     */
     @Override
     public void listen(String topic, Listener listener) {
         checkTopic(topic);
-        listeners.computeIfAbsent(CHANNEL_PREFIX + topic, t -> new CopyOnWriteArrayList<>()).add(listener);
+        String channel = CHANNEL_PREFIX + topic;
+        listeners.computeIfAbsent(channel, t -> new CopyOnWriteArrayList<>()).add(listener);
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        synchronized (listening) {
+            while (!listening.contains(channel) && !closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.log(System.Logger.Level.WARNING, "not listening on " + channel + " yet; the database seems unreachable");
+                    return;
+                }
+                try {
+                    listening.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     private static void checkTopic(String topic) {
@@ -141,17 +173,26 @@ public final class PostgresDatabase implements SqlDatabase {
         while (!closed) {
             try (Connection c = DriverManager.getConnection(url.jdbcUrl(), login)) {
                 PGConnection pg = c.unwrap(PGConnection.class);
-                java.util.Set<String> listening = new java.util.HashSet<>();
+                synchronized (listening) {
+                    listening.clear();
+                }
                 if (!first) {
                     listeners.values().forEach(list -> list.forEach(Listener::mayHaveMissed));
                 }
                 first = false;
                 while (!closed) {
                     for (String channel : listeners.keySet()) {
-                        if (listening.add(channel)) {
-                            try (Statement s = c.createStatement()) {
-                                s.execute("LISTEN " + channel); // channel names are checked lower-case words
+                        synchronized (listening) {
+                            if (listening.contains(channel)) {
+                                continue;
                             }
+                        }
+                        try (Statement s = c.createStatement()) {
+                            s.execute("LISTEN " + channel); // channel names are checked lower-case words
+                        }
+                        synchronized (listening) {
+                            listening.add(channel);
+                            listening.notifyAll();
                         }
                     }
                     PGNotification[] got = pg.getNotifications((int) POLL.toMillis());
@@ -159,9 +200,15 @@ public final class PostgresDatabase implements SqlDatabase {
                         continue;
                     }
                     for (PGNotification n : got) {
+                        String payload = n.getParameter();
+                        if (payload.startsWith(origin)) {
+                            continue;
+                        }
+                        int space = payload.indexOf(' ');
+                        String body = space < 0 ? payload : payload.substring(space + 1);
                         for (Listener l : listeners.getOrDefault(n.getName(), List.of())) {
                             try {
-                                l.announced(n.getParameter());
+                                l.announced(body);
                             } catch (RuntimeException e) {
                                 LOG.log(System.Logger.Level.ERROR, "handling " + n.getName() + " failed: " + e);
                             }
