@@ -63,6 +63,12 @@ final class Kms implements AutoCloseable {
         Path dir = settings.home().directory("kms");
         EventHub events = new EventHub();
         Optional<PostgresDatabase> sharedDb = settings.db().map(Kms::openDatabase);
+        try {
+            PostgresUrl.record(dir, settings.db());
+        } catch (IOException e) {
+            sharedDb.ifPresent(PostgresDatabase::close);
+            throw new UncheckedIOException("cannot record the database in " + dir + ": " + e.getMessage(), e);
+        }
         java.util.function.Consumer<AuditLog.Entry> onAudit = e -> events.publish("audit", KmsJson.audit(e));
         AuditLog audit = sharedDb.isPresent() ? new AuditLog(sharedDb.get(), false, clock, onAudit)
                 : AuditLog.open(dir.resolve("audit.db"), clock, onAudit);

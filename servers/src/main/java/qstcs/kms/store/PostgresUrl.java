@@ -18,6 +18,12 @@ import java.util.regex.Pattern;
  */
 public record PostgresUrl(String user, String host, int port, String database, String options) {
 
+    /**
+     * Under {@code $QSTCS_HOME/kms/}: the {@code --db} URL of the last KMS start (no password),
+     * so that commands run while no KMS is up ({@code ./qstcs enroll}) use the same database.
+     */
+    public static final String RECORD_FILE = "database.url";
+
     /** The environment variable the password is read from. */
     public static final String PASSWORD_ENV = "PGPASSWORD";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.$-]{1,63}");
@@ -69,6 +75,30 @@ public record PostgresUrl(String user, String host, int port, String database, S
             throw new IllegalArgumentException("--db must not have a #fragment: " + FORM);
         }
         return new PostgresUrl(userInfo, host, port, database, query);
+    }
+
+    /** Records {@code db} in {@code kmsDir} ({@value #RECORD_FILE}, 0600), or removes the record when empty. */
+    public static void record(java.nio.file.Path kmsDir, Optional<PostgresUrl> db) throws java.io.IOException {
+        java.nio.file.Path file = kmsDir.resolve(RECORD_FILE);
+        if (db.isEmpty()) {
+            java.nio.file.Files.deleteIfExists(file);
+            return;
+        }
+        qstcs.server.common.StateHome.privateFile(file);
+        java.nio.file.Files.writeString(file, db.get() + "\n");
+    }
+
+    /** The database the last KMS start in {@code kmsDir} used, if it used one. */
+    public static Optional<PostgresUrl> recorded(java.nio.file.Path kmsDir) throws java.io.IOException {
+        java.nio.file.Path file = kmsDir.resolve(RECORD_FILE);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(parse(java.nio.file.Files.readString(file)));
+        } catch (IllegalArgumentException e) {
+            throw new java.io.IOException(file + " is damaged (" + e.getMessage() + "); start the KMS once to rewrite it");
+        }
     }
 
     /** The pgjdbc URL (without user and password, which travel as properties). */
