@@ -124,7 +124,10 @@ final class LinkLoop implements QuantumLink {
         }
         KeyBits key = result.key();
         try {
-            RoundReport report = report(rounds.incrementAndGet(), result.stats(), eveRate, forced);
+            // Numbering continues from the link's round: after taking over from another KMS
+            // process, this loop's first round follows the last one that process published.
+            long number = rounds.updateAndGet(n -> Math.max(n, link.snapshot().round()) + 1);
+            RoundReport report = report(number, result.stats(), eveRate, forced);
             byte[] bits = key.length() > 0 ? key.toBytes() : null;
             link.applyRound(report, bits, key.length()); // wipes bits
             return report;
