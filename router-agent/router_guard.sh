@@ -26,6 +26,8 @@ CHAIN="${CHAIN:-QSTCS_GUARD}"                # iptables chain owned by this guar
 NFT_TABLE="${NFT_TABLE:-qstcs_guard}"        # nft table (family inet) owned by this guard
 VERBOSE="${VERBOSE:-0}"                      # 1 = also log every request to the KMS (troubleshooting)
 SYSLOG="${SYSLOG:-1}"                        # 1 = also log to syslog with logger (when present)
+STATE_FILE="${STATE_FILE:-/var/run/qstcs-guard.state}"  # --once: failed polls in a row, kept across runs
+BLOCK_ATTEMPTS="${BLOCK_ATTEMPTS:-3}"        # tries of a firewall block before reporting it failed
 FETCH_SLACK=5                                # seconds a request may take beyond its long-poll wait
 
 # --- state ---------------------------------------------------------------------------------------
@@ -44,6 +46,8 @@ IPT_LOCK=0            # 1 when iptables understands -w (wait for the xtables loc
 HB_FAILING=0          # 1 while heartbeats fail, so a failure is logged once, not every 10 s
 HEADLINE=''           # status line to print before the first firewall command it causes
 FIREWALL_READY=0      # 1 once a backend is set up: only then may the exit handler touch rules
+BLOCK_FAILED=0        # 1 while the guard should block but the firewall refused the rules
+WGET_NO_REDIRECT=''   # --max-redirect=0 where wget has it (GNU); BusyBox wget always follows
 
 usage() {
 	cat <<EOF
@@ -67,13 +71,17 @@ Options (environment variables of the same name work too):
                             (or set ROUTER_TOKEN in the environment)
   --verbose                 also log every request to the KMS and its answer
   --no-syslog               log to stderr only, not also to syslog (SYSLOG=0)
-  --once                    poll once, apply the result, exit (for cron; rules stay as applied)
+  --once                    poll once, apply the result, exit (for cron; rules stay as applied;
+                            failed polls in a row are counted across runs in --state-file)
+  --state-file FILE         where --once keeps its failed-poll count  [$STATE_FILE]
   --dry-run                 print firewall commands instead of running them; no heartbeats
   -h, --help                show this help
 
 On RED it inserts DROP rules for tcp dport/sport CHAT_PORT in its own chain hooked into FORWARD
 (iptables chain $CHAIN, or nft table inet $NFT_TABLE); on GREEN or YELLOW it removes them.
 On exit it removes its rules, unless it is blocking (RED or fail-closed): then they stay.
+A firewall command that fails while it must block is retried; the guard never claims a block
+that is not in place, and reports the failure in its log and heartbeat (rule_present false).
 EOF
 }
 
@@ -129,6 +137,7 @@ check_config() {
 	in_range LONG_POLL_WAIT "$LONG_POLL_WAIT" 0 60  # the KMS holds a watch request at most 60 s
 	in_range HEARTBEAT_INTERVAL "$HEARTBEAT_INTERVAL" 1 3600
 	in_range FAIL_CLOSED_AFTER "$FAIL_CLOSED_AFTER" 1 1000
+	in_range BLOCK_ATTEMPTS "$BLOCK_ATTEMPTS" 1 100
 	case $BACKEND in auto | iptables | nft) ;; *) die "BACKEND must be auto, iptables or nft, got '$BACKEND'" ;; esac
 	case $CHAIN in '' | *[!A-Za-z0-9_-]*) die "CHAIN must be letters, digits, '_' or '-', got '$CHAIN'" ;; esac
 	case $NFT_TABLE in '' | *[!A-Za-z0-9_]*) die "NFT_TABLE must be letters, digits or '_', got '$NFT_TABLE'" ;; esac
@@ -161,25 +170,46 @@ detect_wget() {
 		WGET_TIMEOUT=none
 		log "warning: neither 'wget -T' nor 'timeout' is available; a hung request can stall the guard"
 	fi
+	# BusyBox wget follows redirects and has no switch against it: http() then refuses any answer
+	# that came through one. GNU wget can be told not to follow at all.
+	if wget --help 2>&1 | grep -q -e '--max-redirect'; then
+		WGET_NO_REDIRECT=--max-redirect=0
+	fi
 }
 
 # http SECONDS OUTFILE WGET_ARGS... — runs wget in the background and waits for it, so a signal
-# (SIGTERM from procd, Ctrl-C) is handled at once instead of after a long-poll.
+# (SIGTERM from procd, Ctrl-C) is handled at once instead of after a long-poll. An answer that
+# came through a redirect is refused: only the configured KMS may decide what the guard does.
 http() {
 	_secs=$1 _out=$2
 	shift 2
+	[ -z "$WGET_NO_REDIRECT" ] || set -- "$WGET_NO_REDIRECT" "$@"
 	case $WGET_TIMEOUT in
-	opt) wget -q -T "$_secs" -O "$_out" "$@" </dev/null 2>/dev/null & ;;
-	timeout) timeout "$_secs" wget -q -O "$_out" "$@" </dev/null 2>/dev/null & ;;
-	timeout-t) timeout -t "$_secs" wget -q -O "$_out" "$@" </dev/null 2>/dev/null & ;;
-	*) wget -q -O "$_out" "$@" </dev/null 2>/dev/null & ;;
+	opt) wget -q -S -T "$_secs" -O "$_out" "$@" </dev/null 2>"$_out.hdr" & ;;
+	timeout) timeout "$_secs" wget -q -S -O "$_out" "$@" </dev/null 2>"$_out.hdr" & ;;
+	timeout-t) timeout -t "$_secs" wget -q -S -O "$_out" "$@" </dev/null 2>"$_out.hdr" & ;;
+	*) wget -q -S -O "$_out" "$@" </dev/null 2>"$_out.hdr" & ;;
 	esac
 	CHILD=$!
 	if wait "$CHILD"; then
 		CHILD=''
+		if redirected "$_out.hdr"; then
+			log "warning: the KMS answer was a redirect; refused (the guard follows no redirects)"
+			rm -f "$_out"
+			return 1
+		fi
 		return 0
 	fi
 	CHILD=''
+	return 1
+}
+
+# redirected HEADERS — true when wget -S reported a 3xx status line (two spaces, then HTTP/).
+redirected() {
+	[ -r "$1" ] || return 1
+	while IFS= read -r _line; do
+		case $_line in '  HTTP/'[0-9]*' 3'[0-9][0-9]*) return 0 ;; esac
+	done <"$1"
 	return 1
 }
 
@@ -194,20 +224,28 @@ kms_url() {
 	printf 'http://%s:%s%s' "$KMS_HOST" "$KMS_PORT" "$1"
 }
 
-# The brief's own parse; the KMS keeps "status" the first field so this stays correct.
-json_status() {
-	grep -o '"status":"[^"]*"' "$1" | head -n 1 | cut -d'"' -f4
-}
-
-# read_version FILE — sets VERSION (empty when absent) without a fork: the answer is one short
-# line, and every process counts on a router CPU.
-read_version() {
-	VERSION=''
-	_json=''
-	IFS= read -r _json <"$1" || :
-	case $_json in *'"version":'[0-9]*) ;; *) return 0 ;; esac
-	_json=${_json#*\"version\":}
-	VERSION=${_json%%[!0-9]*}
+# read_answer FILE — sets STATUS and VERSION (empty when absent) from a /link_status answer,
+# without a fork: the answer is one short line, and every process counts on a router CPU. Only
+# the top-level status counts, and the KMS always sends it first: an answer that does not start
+# with it, has a second "status" anywhere or more than one line is no valid answer (a nested
+# "status":"GREEN" must never lift a block).
+read_answer() {
+	STATUS='' VERSION='' _json='' _more=''
+	{
+		IFS= read -r _json || :
+		IFS= read -r _more || :
+	} <"$1"
+	[ -z "$_more" ] || return 0
+	case $_json in '{"status":"'[A-Z]*) ;; *) return 0 ;; esac
+	_rest=${_json#\{\"status\":\"}
+	_status=${_rest%%\"*}
+	_rest=${_rest#"$_status"\"}
+	case $_rest in ,* | '}'*) ;; *) return 0 ;; esac
+	case $_rest in *'"status"'*) return 0 ;; esac
+	STATUS=$_status
+	case $_rest in *'"version":'[0-9]*) ;; *) return 0 ;; esac
+	_rest=${_rest#*\"version\":}
+	VERSION=${_rest%%[!0-9]*}
 }
 
 # --- firewall: iptables backend ------------------------------------------------------------------
@@ -336,7 +374,7 @@ nft_block() {
 		# The whole block as one atomic nft transaction: one process, no half-built state.
 		# Rules first, log lines after: every log line costs a fork of date on the router.
 		if [ "$DRY_RUN" = 0 ]; then
-			nft -f - <<EOF_RULES
+			nft -f - <<EOF_RULES || return 1
 add table inet $NFT_TABLE
 add chain inet $NFT_TABLE forward $_hook
 add rule inet $NFT_TABLE forward tcp dport $CHAT_PORT counter drop
@@ -404,7 +442,9 @@ headline() {
 
 # block REASON [HEADLINE] — makes sure the DROP rules are in place; says so only when something
 # changed. While allowing, the backend is called straight away (it checks each piece itself):
-# on a breach, the time to the rule matters more than the order of log lines.
+# on a breach, the time to the rule matters more than the order of log lines. A block the
+# firewall refuses is tried BLOCK_ATTEMPTS times, then reported (block_failed) and tried again
+# on the next poll: the guard keeps running and never claims a block it does not have.
 block() {
 	HEADLINE=${2:-}
 	_was=$BLOCK_REASON
@@ -413,9 +453,20 @@ block() {
 		headline
 		return 0
 	fi
-	case $BACKEND in iptables) ipt_block ;; nft) nft_block ;; esac
+	_try=1
+	until apply_block; do
+		if [ "$_try" -ge "$BLOCK_ATTEMPTS" ]; then
+			block_failed
+			return 0
+		fi
+		log "warning: firewall block attempt $_try of $BLOCK_ATTEMPTS failed; trying again"
+		_try=$((_try + 1))
+		pause 1
+	done
 	headline
 	DRY_BLOCKING=1
+	[ "$BLOCK_FAILED" = 0 ] || log "Firewall block in place again after failed attempts"
+	BLOCK_FAILED=0
 	case $1 in
 	fail-closed) log "Chat traffic BLOCKED at network layer (fail-closed: KMS unreachable; tcp port $CHAT_PORT, $BACKEND)" ;;
 	*) log "QUANTUM BREACH — Chat traffic BLOCKED at network layer (tcp port $CHAT_PORT, $BACKEND)" ;;
@@ -423,13 +474,36 @@ block() {
 	heartbeat
 }
 
+# apply_block — runs the backend and succeeds only when the firewall then really holds the
+# block. Called as a condition, so set -e does not end the guard at a failing command.
+apply_block() {
+	case $BACKEND in iptables) ipt_block ;; nft) nft_block ;; esac || :
+	[ "$DRY_RUN" = 1 ] && return 0
+	firewall_blocking
+}
+
+block_failed() {
+	headline
+	BLOCK_FAILED=1
+	DRY_BLOCKING=0
+	log "ALERT: FIREWALL BLOCK FAILED ($BLOCK_REASON, $BACKEND): chat traffic is NOT blocked; $BLOCK_ATTEMPTS attempts refused, trying again every ${POLL_INTERVAL}s"
+	heartbeat
+}
+
 unblock() {
 	BLOCK_REASON=''
+	BLOCK_FAILED=0
 	rules_any_present || return 0
 	log "Removing firewall block. Chat traffic ALLOWED."
-	case $BACKEND in iptables) ipt_unblock ;; nft) nft_unblock ;; esac
+	if ! remove_block; then
+		log "warning: removing the firewall block failed; trying again on the next poll"
+	fi
 	DRY_BLOCKING=0
 	heartbeat
+}
+
+remove_block() {
+	case $BACKEND in iptables) ipt_unblock ;; nft) nft_unblock ;; esac
 }
 
 # --- KMS interaction -----------------------------------------------------------------------------
@@ -514,8 +588,7 @@ poll() {
 		poll_failed "no answer from $KMS_HOST:$KMS_PORT"
 		return 1
 	fi
-	STATUS=$(json_status "$WORK_DIR/status")
-	read_version "$WORK_DIR/status"
+	read_answer "$WORK_DIR/status"
 	debug "answer: status ${STATUS:-?} version ${VERSION:-?}"
 	case $STATUS in
 	GREEN | YELLOW | RED)
@@ -541,8 +614,9 @@ watch() {
 			_next_hb=$((_now + HEARTBEAT_INTERVAL))
 		fi
 		# Hold the watch request no longer than the next heartbeat is due.
+		# While a block failed, poll every POLL_INTERVAL: each RED answer tries the block again.
 		_wait=0
-		if [ "$_long_poll" = 1 ] && [ -n "$_version" ]; then
+		if [ "$_long_poll" = 1 ] && [ -n "$_version" ] && [ "$BLOCK_FAILED" = 0 ]; then
 			_wait=$LONG_POLL_WAIT
 			[ $((_next_hb - _now)) -ge "$_wait" ] || _wait=$((_next_hb - _now))
 			[ "$_wait" -ge 1 ] || _wait=1
@@ -553,7 +627,7 @@ watch() {
 			continue
 		fi
 		apply_status "$STATUS"
-		if [ "$_long_poll" = 0 ]; then
+		if [ "$_long_poll" = 0 ] || [ "$BLOCK_FAILED" = 1 ]; then
 			pause "$POLL_INTERVAL"
 		elif [ -z "$VERSION" ]; then
 			log "KMS does not report a version: polling every ${POLL_INTERVAL}s instead of long-polling"
@@ -576,7 +650,9 @@ on_exit() {
 	set +e
 	[ -n "$CHILD" ] && kill "$CHILD" 2>/dev/null
 	if [ "$ONCE" = 0 ] && [ "$FIREWALL_READY" = 1 ]; then
-		if [ -n "$BLOCK_REASON" ]; then
+		if [ -n "$BLOCK_REASON" ] && ! rules_present; then
+			log "ALERT: exiting while it should block ($BLOCK_REASON, last status $LAST_STATUS) but the firewall block is NOT in place: chat traffic is NOT blocked"
+		elif [ -n "$BLOCK_REASON" ]; then
 			log "Exiting while blocking ($BLOCK_REASON, last status $LAST_STATUS): rules stay, chat traffic stays BLOCKED"
 		elif rules_any_present; then
 			log "Exiting: removing guard rules"
@@ -587,6 +663,45 @@ on_exit() {
 	fi
 	[ -n "$WORK_DIR" ] && rm -rf "$WORK_DIR"
 	exit "$_rc"
+}
+
+# run_once — one poll for cron. The failed-poll count lives in STATE_FILE, so runs that each fail
+# once still add up to FAIL_CLOSED_AFTER. Exit status: 0 applied, 1 no valid answer, 2 the
+# firewall refused the block.
+run_once() {
+	load_fails
+	if poll 0 ''; then
+		_rc=0
+		apply_status "$STATUS"
+		heartbeat
+	else
+		_rc=1
+	fi
+	save_fails
+	[ "$BLOCK_FAILED" = 0 ] || _rc=2
+	exit "$_rc"
+}
+
+load_fails() {
+	[ -r "$STATE_FILE" ] || return 0
+	_line=''
+	IFS= read -r _line <"$STATE_FILE" || :
+	case $_line in
+	fails=[0-9]*) _n=${_line#fails=} ;;
+	*) _n='' ;;
+	esac
+	if is_uint "$_n" && [ "${#_n}" -le 6 ]; then
+		FAILS=$_n
+	else
+		log "warning: ignoring unreadable state file $STATE_FILE"
+	fi
+}
+
+save_fails() {
+	[ "$DRY_RUN" = 0 ] || return 0
+	if ! (umask 077 && printf 'fails=%s\n' "$FAILS" >"$STATE_FILE") 2>/dev/null; then
+		log "warning: cannot write $STATE_FILE: failed polls are not counted across --once runs"
+	fi
 }
 
 need_value() {  # OPTION ARGC
@@ -605,7 +720,7 @@ parse_args() {
 			exit 0
 			;;
 		--kms-host | --kms-port | --chat-port | --poll-interval | --long-poll-wait | \
-			--fail-closed-after | --backend | --heartbeat-interval | --router-id | --token-file)
+			--fail-closed-after | --backend | --heartbeat-interval | --router-id | --token-file | --state-file)
 			need_value "$1" $#
 			case $1 in
 			--kms-host) KMS_HOST=$2 ;;
@@ -618,6 +733,7 @@ parse_args() {
 			--heartbeat-interval) HEARTBEAT_INTERVAL=$2 ;;
 			--router-id) ROUTER_ID=$2 ;;
 			--token-file) ROUTER_TOKEN_FILE=$2 ;;
+			--state-file) STATE_FILE=$2 ;;
 			esac
 			shift
 			;;
@@ -653,10 +769,7 @@ main() {
 	fi
 
 	if [ "$ONCE" = 1 ]; then
-		poll 0 '' || exit 1
-		apply_status "$STATUS"
-		heartbeat
-		exit 0
+		run_once
 	fi
 	watch
 }

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import qstcs.crypto.tls.CaFingerprint;
 import qstcs.crypto.tls.DeviceCredentials;
 
@@ -26,7 +25,6 @@ public record ClientConfig(String deviceId, URI kmsUrl, URI relayUrl, Optional<S
     public static final String DEFAULT_RELAY_URL = "wss://localhost:8765";
 
     /** Device ids travel in URLs, JSON and HKDF labels: keep them to a safe, readable alphabet. */
-    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     public ClientConfig {
         deviceId = checkDeviceId(deviceId);
@@ -74,8 +72,8 @@ public record ClientConfig(String deviceId, URI kmsUrl, URI relayUrl, Optional<S
     }
 
     public static String checkDeviceId(String id) {
-        if (id == null || !DEVICE_ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("device id must be 1–64 letters, digits, '_', '.' or '-', got "
+        if (!qstcs.crypto.wire.DeviceId.isValid(id)) {
+            throw new IllegalArgumentException("device id must be " + qstcs.crypto.wire.DeviceId.RULE + ", got "
                     + (id == null ? "nothing" : "'" + id + "'"));
         }
         return id;

@@ -96,7 +96,7 @@ public final class ConsoleModel implements AutoCloseable {
         }, new ThreadPoolExecutor.DiscardPolicy());
         kmsUrl.set(kmsBase);
         relayUrl.set(relayBase);
-        relayService = new RelayStatsService(new RelayStatsClient(http, relayBase));
+        relayService = new RelayStatsService(new RelayStatsClient(http, relayBase, token));
         relayService.setExecutor(background);
         relayService.lastValueProperty().addListener((obs, old, stats) -> {
             if (stats != null) {
@@ -131,7 +131,7 @@ public final class ConsoleModel implements AutoCloseable {
             relayUrl.set(newRelay);
             relayStats.set(null);
             relayReachable.set(false);
-            relayService.use(new RelayStatsClient(http, newRelay));
+            relayService.use(new RelayStatsClient(http, newRelay, token));
         }
     }
 

@@ -9,7 +9,7 @@ import javafx.scene.control.TextField;
 import javafx.scene.image.ImageView;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
-import qstcs.crypto.tls.EnrollmentUri;
+import qstcs.crypto.wire.DeviceId;
 
 /**
  * The operator enrolls a new device: type its id, get the one-time enrollment string from the KMS
@@ -39,8 +39,8 @@ final class EnrollmentDialog extends Dialog<Void> {
         status.setWrapText(true);
         create.setOnAction(e -> {
             String id = deviceId.getText().strip();
-            if (!EnrollmentUri.DEVICE_ID.matcher(id).matches()) {
-                status.setText("A device id is 1–64 letters, digits, '_', '.' or '-'.");
+            if (!DeviceId.isValid(id)) {
+                status.setText("A device id is " + DeviceId.RULE + ".");
                 return;
             }
             create.setDisable(true);

@@ -54,8 +54,9 @@ public final class HeadlessDemo {
                 .sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager()).build();
         HttpUrl kmsBase = HttpUrl.get(alpha.kmsUrl().toString().replaceAll("/*$", "/"));
         HttpUrl relayBase = HttpUrl.get(alpha.relayUrl().toString().replaceFirst("^ws", "http").replaceAll("/*$", "/"));
-        boolean passed = new ThreeActDemo(alpha, bravo, new KmsOperatorClient(http, kmsBase,
-                OperatorToken.load(homeDir, System.getenv())), new RelayStatsClient(http, relayBase), System.out).run();
+        var operatorToken = OperatorToken.load(homeDir, System.getenv());
+        boolean passed = new ThreeActDemo(alpha, bravo, new KmsOperatorClient(http, kmsBase, operatorToken),
+                new RelayStatsClient(http, relayBase, operatorToken), System.out).run();
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
         System.exit(passed ? 0 : 1);

@@ -233,9 +233,129 @@ class RouterGuardNamespaceTest {
         assertTrue(fw.clean(), green.output() + fw.dump());
     }
 
+    /**
+     * A firewall that refuses the block while RED: the guard retries, keeps running, says loudly
+     * that chat is NOT blocked (log and heartbeat), never claims the block on exit, and puts the
+     * block in place by itself once the firewall accepts it again.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"iptables", "nft"})
+    @Order(5)
+    void aRefusedBlockIsRetriedReportedAndNeverClaimed(String backend) {
+        GuardFirewall fw = new GuardFirewall(lab, backend, LabServers.CHAT_PORT);
+        RefusingFirewall faults = new RefusingFirewall(lab.logDir);
+        RouterGuardRun run = new RouterGuardRun(lab, backend, servers.routerToken()).pathFirst(faults.bin());
+        NamespaceProcess guard = run.start();
+        guard.awaitContaining(0, "Status: GREEN", QUICK);
+
+        faults.refuseAll();
+        operator.forceAttack();
+        guard.awaitContaining(0, "ALERT: FIREWALL BLOCK FAILED (breach, " + backend + "): chat traffic is NOT blocked", QUICK);
+        assertContains(guard.output(), "firewall block attempt 1 of 3 failed", "firewall block attempt 2 of 3 failed");
+        assertFalse(guard.output().contains("Chat traffic BLOCKED"), guard.output());
+        assertFalse(fw.blocking(), fw.dump());
+        operator.awaitRouterEvent(d -> d.contains("\"lab-router\"") && d.contains("\"BLOCKING\"")
+                && d.contains("\"rule_present\":false"), QUICK);
+        int mark = guard.mark();
+        guard.awaitContaining(mark, "ALERT: FIREWALL BLOCK FAILED", QUICK);  // still running, still trying
+        assertTrue(guard.isAlive(), guard.output());
+
+        faults.heal();
+        guard.awaitContaining(mark, "Chat traffic BLOCKED at network layer", QUICK);
+        assertContains(guard.output(), "Firewall block in place again after failed attempts");
+        assertTrue(fw.blocking(), fw.dump());
+        operator.awaitRouterEvent(d -> d.contains("\"lab-router\"") && d.contains("\"BLOCKING\"")
+                && d.contains("\"rule_present\":true"), QUICK);
+        guard.stop();
+        assertContains(guard.output(), "rules stay, chat traffic stays BLOCKED");
+
+        // Stopped while the firewall refuses: the exit message must not claim a block.
+        GuardFirewall.wipe(lab);
+        faults.refuseAll();
+        NamespaceProcess second = run.start();
+        second.awaitContaining(0, "ALERT: FIREWALL BLOCK FAILED", QUICK);
+        second.stop();
+        assertContains(second.output(), "ALERT: exiting while it should block (breach, last status RED) but the firewall block is NOT in place");
+        assertFalse(second.output().contains("rules stay"), second.output());
+        faults.heal();
+    }
+
+    @Test
+    @Order(6)
+    void aRefusalThatPassesIsRetriedAtOnce() {
+        GuardFirewall fw = new GuardFirewall(lab, "nft", LabServers.CHAT_PORT);
+        RefusingFirewall faults = new RefusingFirewall(lab.logDir);
+        NamespaceProcess guard = new RouterGuardRun(lab, "nft", servers.routerToken()).pathFirst(faults.bin()).start();
+        guard.awaitContaining(0, "Status: GREEN", QUICK);
+        faults.refuseNext(1);
+        operator.forceAttack();
+        guard.awaitContaining(0, "Chat traffic BLOCKED at network layer", QUICK);
+        assertContains(guard.output(), "firewall block attempt 1 of 3 failed");
+        assertFalse(guard.output().contains("ALERT"), guard.output());
+        assertTrue(fw.blocking(), fw.dump());
+        faults.heal();
+    }
+
+    /** Cron mode: runs that each fail once add up to the fail-closed count through the state file. */
+    @Test
+    @Order(7)
+    void onceCountsFailedPollsAcrossRunsAndFailsClosed() throws IOException {
+        GuardFirewall fw = new GuardFirewall(lab, "iptables", LabServers.CHAT_PORT);
+        Path state = lab.logDir.resolve("once.state");
+        java.nio.file.Files.deleteIfExists(state);
+        RouterGuardRun cron = new RouterGuardRun(lab, "iptables", servers.routerToken())
+                .set("FAIL_CLOSED_AFTER", "3").set("STATE_FILE", state.toString());
+        RouterGuardRun unreachable = new RouterGuardRun(lab, "iptables", servers.routerToken())
+                .set("FAIL_CLOSED_AFTER", "3").set("STATE_FILE", state.toString()).set("KMS_PORT", "8009");
+
+        for (int run = 1; run <= 2; run++) {
+            Command.Result r = unreachable.runToEnd("--once");
+            assertEquals(1, r.exitCode(), r.output());
+            assertContains(r.output(), "KMS poll failed (no answer from " + RouterLab.SERVER_IP + ":8009), " + run + " of 3");
+            assertTrue(fw.clean(), fw.dump());
+        }
+        Command.Result third = unreachable.runToEnd("--once");
+        assertContains(third.output(), "FAIL-CLOSED: no valid answer from the KMS in 3 polls");
+        assertTrue(fw.blocking(), third.output() + fw.dump());
+
+        Command.Result green = cron.runToEnd("--once");
+        assertEquals(0, green.exitCode(), green.output());
+        assertTrue(fw.clean(), green.output() + fw.dump());
+        Command.Result again = unreachable.runToEnd("--once");
+        assertContains(again.output(), "1 of 3");  // a valid answer starts the count anew
+    }
+
+    /**
+     * Answers the KMS never gives: a "status" nested before the top-level one (the brief's
+     * grep-and-cut reads it), and a redirect to the real, GREEN, KMS. Neither may allow chat
+     * traffic; both count as failed polls, so the guard fails closed.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"nested", "redirect"})
+    @Order(8)
+    void onlyTheTopLevelStatusOfTheConfiguredKmsCounts(String kind) {
+        GuardFirewall fw = new GuardFirewall(lab, "nft", LabServers.CHAT_PORT);
+        String kms = "http://" + RouterLab.SERVER_IP + ":" + LabServers.KMS_PORT + "/link_status";
+        try (ScriptedKms fake = kind.equals("nested")
+                ? ScriptedKms.start(lab, 8001, "HTTP/1.1 200 OK", "", "{\"detail\":{\"status\":\"GREEN\"},\"status\":\"RED\",\"version\":1}")
+                : ScriptedKms.start(lab, 8001, "HTTP/1.1 302 Found", "Location: " + kms + "\r\n", "")) {
+            NamespaceProcess guard = new RouterGuardRun(lab, "nft", servers.routerToken()).set("KMS_PORT", "8001")
+                    .set("FAIL_CLOSED_AFTER", "2").start();
+            guard.awaitContaining(0, "FAIL-CLOSED: no valid answer from the KMS in 2 polls", QUICK);
+            awaitTrue(fw::blocking, "fail-closed block", fw);
+            assertFalse(guard.output().contains("Status: GREEN"), guard.output());
+            assertTrue(fake.requests() >= 2);
+            if (kind.equals("redirect")) {
+                assertContains(guard.output(), "the KMS answer was a redirect; refused");
+            } else {
+                assertContains(guard.output(), "unexpected answer from /link_status");
+            }
+        }
+    }
+
     /** Last: stops the KMS for good. */
     @Test
-    @Order(5)
+    @Order(9)
     void failsClosedWhenTheKmsStops() {
         GuardFirewall fw = new GuardFirewall(lab, "nft", LabServers.CHAT_PORT);
         NamespaceProcess guard = new RouterGuardRun(lab, "nft", servers.routerToken())

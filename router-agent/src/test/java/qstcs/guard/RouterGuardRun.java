@@ -41,6 +41,12 @@ final class RouterGuardRun {
         env.put("TMPDIR", lab.logDir.toString());
     }
 
+    /** Puts {@code dir} first on the guard's PATH (fault-injecting wrappers of the firewall tools). */
+    RouterGuardRun pathFirst(Path dir) {
+        env.put("PATH", dir + ":" + env.get("PATH"));
+        return this;
+    }
+
     RouterGuardRun set(String name, String value) {
         env.put(name, value);
         return this;

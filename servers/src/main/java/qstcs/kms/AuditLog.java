@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
+import qstcs.kms.identity.AccessGrant;
 import qstcs.kms.store.SqlDatabase;
 import qstcs.kms.store.SqliteDatabase;
 

@@ -1,7 +1,5 @@
 package qstcs.kms;
 
-import java.util.regex.Pattern;
-
 /**
  * The unordered pair of devices a key belongs to, or the group {@value #BROADCAST}. {@code of(a,
  * b)} and {@code of(b, a)} are equal, so both members of a pair find the same key.
@@ -10,9 +8,6 @@ record DevicePair(String first, String second) {
     /** The peer id meaning "everyone": one group key shared by all devices that ask for it. */
     static final String BROADCAST = "_broadcast_";
 
-    /** Device ids as they appear in URLs, headers and the router's shell: no spaces or slashes. */
-    static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-    static final String DEVICE_ID_RULE = "1-64 characters of A-Z a-z 0-9 _ . - starting with a letter or digit";
 
     DevicePair {
         if (first.compareTo(second) > 0) {

@@ -21,13 +21,13 @@ import qstcs.kms.identity.DeviceRegistry;
 import qstcs.kms.identity.EnrollmentCode;
 import qstcs.kms.identity.EnrollmentSettings;
 import qstcs.kms.identity.KmsIdentity;
-import qstcs.kms.identity.ServiceToken;
-import qstcs.kms.pki.LocalCa;
 import qstcs.kms.store.PostgresDatabase;
 import qstcs.kms.store.PostgresUrl;
 import qstcs.kms.store.SqlDatabase;
+import qstcs.server.auth.ServiceToken;
+import qstcs.server.pki.LocalCa;
 import qstcs.server.common.CommandLine;
-import qstcs.server.common.StateHome;
+import qstcs.crypto.home.StateHome;
 
 /**
  * {@code ./qstcs enroll ID}: prints an enrollment string for a new device. It asks the running

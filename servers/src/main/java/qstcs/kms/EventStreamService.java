@@ -3,12 +3,16 @@ package qstcs.kms;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 
+import io.helidon.http.Method;
 import io.helidon.http.sse.SseEvent;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.sse.SseSink;
+
+import qstcs.kms.identity.AccessGrant;
+import qstcs.kms.identity.RouteClass;
 
 /**
  * {@code GET /events}: Server-Sent Events for the console. A new subscriber first gets the
@@ -33,7 +37,7 @@ final class EventStreamService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/events", guard.route("events", RouteClass.OPERATOR, this::stream));
+        guard.add(rules, Method.GET, "/events", RouteClass.OPERATOR, "events", this::stream);
     }
 
     private void stream(AccessGrant grant, ServerRequest req, ServerResponse res) throws InterruptedException {

@@ -2,6 +2,8 @@ package qstcs.kms;
 
 import java.time.Instant;
 
+import qstcs.crypto.link.LinkColour;
+
 /**
  * What a key response carries: a snapshot taken under the link lock, so a concurrent breach
  * cannot wipe the bytes between the decision and the reply. Not a record, so the key hex cannot
@@ -16,10 +18,10 @@ final class IssuedKey {
     private final int messageBudget;
     private final PairKey.State state;
     private final double qber;
-    private final LinkStatus status;
+    private final LinkColour status;
     private final boolean fresh;
 
-    IssuedKey(PairKey key, double qber, LinkStatus status, boolean fresh) {
+    IssuedKey(PairKey key, double qber, LinkColour status, boolean fresh) {
         this.keyId = key.id().toString();
         this.keyHex = key.keyHex();
         this.pair = key.pair();
@@ -65,7 +67,7 @@ final class IssuedKey {
         return qber;
     }
 
-    LinkStatus status() {
+    LinkColour status() {
         return status;
     }
 

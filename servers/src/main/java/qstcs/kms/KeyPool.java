@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Optional;
 
+import qstcs.crypto.keys.KeyLength;
 import qstcs.crypto.keys.SecretBytes;
 
 /**
@@ -12,18 +13,15 @@ import qstcs.crypto.keys.SecretBytes;
  * material. Not thread-safe: {@link LinkState} guards it with its lock.
  */
 final class KeyPool {
-    /** A session key: 256 bits. */
-    static final int KEY_BYTES = 32;
-    static final int KEY_BITS = KEY_BYTES * 8;
 
     private final ArrayDeque<SecretBytes> keys = new ArrayDeque<>();
     private final int capKeys;
 
     KeyPool(long capBits) {
-        if (capBits < KEY_BITS) {
+        if (capBits < KeyLength.BITS) {
             throw new IllegalArgumentException("pool cap must hold at least one 256-bit key, got " + capBits + " bits");
         }
-        this.capKeys = (int) Math.min(Integer.MAX_VALUE, capBits / KEY_BITS);
+        this.capKeys = (int) Math.min(Integer.MAX_VALUE, capBits / KeyLength.BITS);
     }
 
     /**
@@ -32,10 +30,10 @@ final class KeyPool {
      */
     void deposit(byte[] bits, int bitLength) {
         try {
-            int blocks = Math.min(bitLength, bits.length * 8) / KEY_BITS;
-            byte[] block = new byte[KEY_BYTES];
+            int blocks = Math.min(bitLength, bits.length * 8) / KeyLength.BITS;
+            byte[] block = new byte[KeyLength.BYTES];
             for (int i = 0; i < blocks; i++) {
-                System.arraycopy(bits, i * KEY_BYTES, block, 0, KEY_BYTES);
+                System.arraycopy(bits, i * KeyLength.BYTES, block, 0, KeyLength.BYTES);
                 keys.addLast(SecretBytes.copyOf(block));
                 if (keys.size() > capKeys) {
                     keys.removeFirst().destroy();
@@ -52,11 +50,11 @@ final class KeyPool {
     }
 
     long bits() {
-        return (long) keys.size() * KEY_BITS;
+        return (long) keys.size() * KeyLength.BITS;
     }
 
     long capBits() {
-        return (long) capKeys * KEY_BITS;
+        return (long) capKeys * KeyLength.BITS;
     }
 
     /** Wipes everything (breach or reset). */

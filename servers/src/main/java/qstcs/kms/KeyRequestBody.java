@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import qstcs.crypto.wire.DeviceId;
 import qstcs.server.common.ApiError;
 import qstcs.server.common.Json;
 import qstcs.server.common.JsonRequest;
@@ -21,7 +22,7 @@ import qstcs.server.common.JsonRequest;
  */
 record KeyRequestBody(String device, String peer, boolean forceAttack, boolean pqc, boolean rotate) {
     static final Set<String> FIELDS = Set.of("device_id", "peer_id", "force_attack", "pqc", "rotate");
-    private static final Pattern PEER = Pattern.compile(DevicePair.DEVICE_ID.pattern() + "|" + DevicePair.BROADCAST);
+    private static final Pattern PEER = Pattern.compile(DeviceId.PATTERN.pattern() + "|" + DevicePair.BROADCAST);
 
     /** Validates {@code body}: the fast reader when it accepts, else the general path (which may throw a 400). */
     static KeyRequestBody parse(byte[] body) {
@@ -35,9 +36,9 @@ record KeyRequestBody(String device, String peer, boolean forceAttack, boolean p
             throw ApiError.badRequest("missing_body", "a JSON object body is required");
         }
         JsonRequest json = JsonRequest.of(Json.parse(body), FIELDS);
-        String device = json.requiredText("device_id", DevicePair.DEVICE_ID, DevicePair.DEVICE_ID_RULE);
+        String device = json.requiredText("device_id", DeviceId.PATTERN, DeviceId.RULE);
         String peer = json.optionalText("peer_id", DevicePair.BROADCAST, PEER,
-                "a device id (" + DevicePair.DEVICE_ID_RULE + ") or " + DevicePair.BROADCAST);
+                "a device id (" + DeviceId.RULE + ") or " + DevicePair.BROADCAST);
         return new KeyRequestBody(device, peer, json.optionalBoolean("force_attack", false),
                 json.optionalBoolean("pqc", false), json.optionalBoolean("rotate", false));
     }
@@ -90,7 +91,7 @@ record KeyRequestBody(String device, String peer, boolean forceAttack, boolean p
                 }
             }
             skipSpace();
-            if (i != b.length || device == null || !DevicePair.DEVICE_ID.matcher(device).matches()) {
+            if (i != b.length || device == null || !DeviceId.isValid(device)) {
                 return null;
             }
             if (peer != null && !PEER.matcher(peer).matches()) {

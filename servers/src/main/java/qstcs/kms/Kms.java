@@ -10,10 +10,14 @@ import java.util.random.RandomGenerator;
 
 import io.helidon.metrics.api.MeterRegistry;
 
+import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.link.LinkStatus;
 import qstcs.crypto.qkd.RoundConfig;
+import qstcs.kms.identity.AccessPolicy;
 import qstcs.kms.identity.IdentityService;
 import qstcs.kms.identity.KmsIdentity;
 import qstcs.kms.identity.SecurityAudit;
+import qstcs.kms.identity.TokenAccess;
 import qstcs.kms.store.AdvisoryLockLeadership;
 import qstcs.kms.store.LinkLeadership;
 import qstcs.kms.store.PostgresDatabase;
@@ -77,7 +81,8 @@ final class Kms implements AutoCloseable {
         LinkState link = new LinkState(
                 new LinkState.Limits(settings.poolCapBits(), settings.messageBudget(), settings.keyMaxAge()),
                 clock, sharedDb.isPresent() ? LinkListener.all(metrics, new LinkEvents(events, audit), changes)
-                        : LinkListener.all(metrics, new LinkEvents(events, audit)));
+                        : LinkListener.all(metrics, new LinkEvents(events, audit)),
+                BreachLatch.at(dir.resolve("breach.latch")));
         Optional<SharedLink> sharedLink = sharedDb.map(db -> new SharedLink(settings.instance(), db, link, changes, audit,
                 events, clock));
         LinkLeadership leadership = sharedDb.<LinkLeadership>map(AdvisoryLockLeadership::new).orElseGet(LinkLeadership::sole);
@@ -120,6 +125,11 @@ final class Kms implements AutoCloseable {
         audit.append("server_started", LinkEvents.SYSTEM, "KMS " + settings.instance() + " started; "
                 + settings.qubits() + " qubits per round every " + settings.roundInterval().toMillis() + " ms, noise "
                 + settings.noise() + sharedDb.map(db -> "; state in " + db.describe() + ", shared").orElse(""));
+        LinkStatus now = link.snapshot();
+        if (now.status() == LinkColour.RED) {
+            audit.append("breach_latched", LinkEvents.SYSTEM, "link RED since " + now.changedAt() + " (QBER "
+                    + LinkState.percent(now.qber()) + ") latched before this start; no key is issued until an operator reset");
+        }
         sharedLink.ifPresent(SharedLink::start);
         quantumLink.start();
         leadership.start(sharedLink.<LinkLeadership.Transitions>map(s -> s).orElse(new LinkLeadership.Transitions() {

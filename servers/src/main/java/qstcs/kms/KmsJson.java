@@ -1,7 +1,10 @@
 package qstcs.kms;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 
+import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.link.LinkStatus;
 import qstcs.server.common.Json;
 
 /**
@@ -15,49 +18,14 @@ final class KmsJson {
     private KmsJson() {
     }
 
-    /** QBER and rates are estimates; six decimals keep the JSON short without losing meaning. */
+    /** QBER and rates are estimates; six decimals as in {@code /link_status}. */
     static double round6(double v) {
-        return Double.isFinite(v) ? Math.round(v * 1e6) / 1e6 : 0.0;
+        return LinkStatus.round6(v);
     }
 
-    static ObjectNode status(LinkSnapshot s) {
-        ObjectNode o = Json.object();
-        o.put("status", s.status().name());
-        o.put("qber", round6(s.qber()));
-        o.put("total_keys_issued", s.totalKeysIssued());
-        o.put("total_sessions", s.totalSessions());
-        o.put("attacks_detected", s.attacksDetected());
-        o.put("active_sessions", s.activeSessions());
-        o.put("eve_active", s.eveActive());
-        o.put("version", s.version());
-        o.put("round", s.round());
-        o.put("last_round_qber", round6(s.lastRoundQber()));
-        o.put("key_rate_bps", Math.round(s.keyRateBps()));
-        o.put("pool_bits", s.poolBits());
-        o.put("changed_at", s.changedAt().toString());
-        o.put("eve_intercept_rate", round6(s.eveRate()));
-        return o;
-    }
-
-    /**
-     * Reads back what {@link #status} wrote (the leading KMS process's status, as the others
-     * mirror it).
-     *
-     * @throws IllegalArgumentException when a field is missing or of the wrong kind
-     */
-    static LinkSnapshot parseStatus(com.fasterxml.jackson.databind.JsonNode o) {
-        try {
-            return new LinkSnapshot(LinkStatus.valueOf(o.required("status").asText()),
-                    o.required("qber").asDouble(), o.required("total_keys_issued").asLong(),
-                    o.required("total_sessions").asLong(), o.required("attacks_detected").asLong(),
-                    o.required("active_sessions").asLong(), o.required("eve_active").asBoolean(),
-                    o.required("eve_intercept_rate").asDouble(), o.required("version").asLong(),
-                    o.required("round").asLong(), o.required("last_round_qber").asDouble(),
-                    o.required("key_rate_bps").asDouble(), o.required("pool_bits").asLong(),
-                    java.time.Instant.parse(o.required("changed_at").asText()));
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("not a link status object: " + e.getMessage(), e);
-        }
+    /** The {@code /link_status} object as a tree, for events that add fields to it. */
+    static ObjectNode status(LinkStatus s) {
+        return (ObjectNode) Json.parse(s.toJson().getBytes(StandardCharsets.US_ASCII));
     }
 
     static ObjectNode key(IssuedKey k, boolean pqc) {
@@ -100,7 +68,7 @@ final class KmsJson {
         ObjectNode o = Json.object();
         o.put("error", COMPROMISED);
         o.put("qber", round6(qber));
-        o.put("status", LinkStatus.RED.name());
+        o.put("status", LinkColour.RED.name());
         return o;
     }
 

@@ -12,6 +12,8 @@ import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
 
+import qstcs.crypto.link.LinkStatus;
+
 /**
  * Prometheus metrics of one KMS instance, in its own registry (not the global one) so that
  * several servers in one JVM, as in tests, do not share counters.
@@ -38,7 +40,7 @@ final class KmsMetrics implements LinkListener {
     }
 
     /** Gauges read the link's current snapshot when scraped. */
-    void watch(Supplier<LinkSnapshot> link) {
+    void watch(Supplier<LinkStatus> link) {
         gauge("qstcs.kms.qber", "QBER the status is based on (breach value while RED)", () -> link.get().qber());
         gauge("qstcs.kms.last.round.qber", "QBER estimated in the latest round", () -> link.get().lastRoundQber());
         gauge("qstcs.kms.pool.bits", "key bits waiting in the pool", () -> (double) link.get().poolBits());
@@ -67,7 +69,7 @@ final class KmsMetrics implements LinkListener {
     }
 
     @Override
-    public void roundCompleted(RoundReport round, LinkSnapshot after) {
+    public void roundCompleted(RoundReport round, LinkStatus after) {
         rounds.increment();
     }
 

@@ -5,22 +5,44 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.List;
 
+import io.helidon.common.tls.Tls;
 import io.helidon.config.Config;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 import qstcs.crypto.qkd.QkdRandom;
 import qstcs.crypto.tls.CaFingerprint;
+import qstcs.kms.identity.AccessPolicy;
+import qstcs.server.common.ApiError;
 import qstcs.server.common.CommandLine;
+import qstcs.server.common.JsonErrors;
 
 /**
- * A running KMS in this JVM, wired exactly as {@code ./qstcs kms} wires it ({@link Main#setup}),
- * for other modules' tests and embedded use: both listeners, the link loop, the identity state in
- * the given home. Like {@code qstcs.relay.RelayServer.start}, it is the one public way in, so
- * nobody needs to sit in this package to reach the package-private wiring.
+ * A running KMS: both listeners, every route, observability, the link loop and the identity
+ * state in its home. The server is wired only here ({@link #setup} for the listeners and
+ * observability, {@link #routing} for the route table); {@code ./qstcs kms}, other modules' tests
+ * and embedded use all start it through {@link #start}.
  */
 public final class KmsServer implements AutoCloseable {
+    /** Name of the TLS listener in {@code server.sockets}. */
+    static final String TLS_SOCKET = "tls";
+    /** A key id as the KMS hands them out, for error messages. */
+    static final String EXAMPLE_KEY_ID = "123e4567-e89b-12d3-a456-426614174000";
+
     private final Kms kms;
     private final WebServer server;
 
@@ -36,12 +58,21 @@ public final class KmsServer implements AutoCloseable {
      */
     public static KmsServer start(String... flags) {
         CommandLine cli = CommandLine.parse(flags, Main.valueFlags(), Main.switches());
-        KmsSettings settings = KmsSettings.from(Config.empty(), cli);
+        return start(Config.empty(), KmsSettings.from(Config.empty(), cli));
+    }
+
+    /**
+     * Starts a KMS with {@code settings}; the listeners take their remaining options from the
+     * {@code server} section of {@code config} ({@code application.yaml} for {@code ./qstcs kms}).
+     *
+     * @throws java.io.UncheckedIOException when the state directory cannot be opened
+     */
+    public static KmsServer start(Config config, KmsSettings settings) {
         Kms kms = Kms.open(settings, InstantSource.system(), QkdRandom.secure());
         WebServer server;
         try {
-            WebServerConfig.Builder b = WebServer.builder().shutdownHook(false);
-            Main.setup(b, kms, kms.identity().serverIdentity().tls());
+            WebServerConfig.Builder b = WebServer.builder().config(config.get("server")).shutdownHook(false);
+            setup(b, kms, kms.identity().serverIdentity().tls());
             server = b.build().start();
         } catch (RuntimeException e) {
             kms.close();
@@ -50,6 +81,11 @@ public final class KmsServer implements AutoCloseable {
         kms.start();
         return new KmsServer(kms, server);
     }
+
+    Kms kms() {
+        return kms;
+    }
+
 
     /**
      * For tests: a KMS in {@code home} on 127.0.0.1, both listeners on free ports, plus any other
@@ -71,13 +107,102 @@ public final class KmsServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Both listeners on the settings' address and ports: plain {@code @default} and the named
+     * TLS socket. Routes are the same on both; {@link AccessPolicy} decides what the plain
+     * listener may serve. Observability ({@code /observe/health}, {@code /observe/metrics}) is on both.
+     */
+    static void setup(WebServerConfig.Builder server, Kms kms, Tls tls) {
+        KmsSettings s = kms.settings();
+        ListenerConfig.Builder tlsListener = ListenerConfig.builder();
+        ListenerConfig configured = server.sockets().get(TLS_SOCKET);
+        if (configured != null) {
+            tlsListener.from(configured);
+        }
+        // address() too: from(configured) copied the address resolved from application.yaml's host
+        // (0.0.0.0), and Helidon prefers the address over host(), so --bind was ignored for TLS.
+        tlsListener.name(TLS_SOCKET).host(s.bind()).address(bindAddress(s.bind())).port(s.tlsPort()).tls(tls)
+                .directHandlers(JsonErrors.directHandlers());
+        server.host(s.bind())
+                .port(s.port())
+                .directHandlers(JsonErrors.directHandlers())
+                .putSocket(TLS_SOCKET, tlsListener.build())
+                .routing(r -> routing(r, kms))
+                .routing(TLS_SOCKET, r -> routing(r, kms))
+                .addFeature(ObserveFeature.builder()
+                        .sockets(List.of(WebServer.DEFAULT_SOCKET_NAME, TLS_SOCKET))
+                        .addObserver(HealthObserver.builder()
+                                .details(true)
+                                .useSystemServices(false)
+                                .addCheck(() -> HealthCheckResponse.builder()
+                                        .status(kms.quantumLink().running())
+                                        .detail("round", kms.link().snapshot().round())
+                                        .detail("leads_link", kms.leadsLink())
+                                        .detail("stalled_seconds", kms.quantumLink().stalledFor().toSeconds())
+                                        .build(), HealthCheckType.LIVENESS, "link-loop")
+                                .addCheck(() -> HealthCheckResponse.builder()
+                                        .status(kms.audit().healthy())
+                                        .build(), HealthCheckType.READINESS, "audit-log")
+                                .build())
+                        .addObserver(MetricsObserver.builder().meterRegistry(kms.metrics().registry()).build())
+                        .build());
+    }
+
+    private static java.net.InetAddress bindAddress(String host) {
+        try {
+            return java.net.InetAddress.getByName(host);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("cannot resolve the bind address " + host, e);
+        }
+    }
+
+    /** Every KMS route, then JSON 405/404 for the rest, and the error mapping. */
+    static void routing(HttpRouting.Builder routing, Kms kms) {
+        RouteGuard guard = new RouteGuard(kms.access(), kms.metrics());
+        long maxBody = kms.settings().maxBodyBytes();
+        routing.register(new LinkStatusService(kms.link(), guard))
+                .register(new SessionKeyService(kms.link(), kms.quantumLink(), guard, maxBody))
+                .register(new OperatorService(kms.link(), kms.quantumLink(), kms.audit(), guard, maxBody))
+                .register(new EventStreamService(kms.events(), kms.link(), kms.routers(), guard))
+                .register(new RouterService(kms.routers(), kms.link(), guard, maxBody));
+        kms.identityService().register(routing, guard.table());
+        routing.any((req, res) -> fallback(guard, req, res));
+        JsonErrors.register(routing);
+        routing.error(LinkStandbyException.class, (req, res, e) -> {
+            // One second is about the take-over time: a client retrying then reaches the new leader.
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            JsonErrors.send(res, ApiError.unavailable("standby", e.getMessage()));
+        });
+        routing.error(KeyAccessException.class, (req, res, e) -> {
+            ApiError mapped = switch (e.reason()) {
+                case UNKNOWN -> ApiError.notFound("unknown_key", e.getMessage());
+                case NOT_A_MEMBER -> ApiError.forbidden(e.getMessage());
+                case REVOKED -> new ApiError(Status.GONE_410, "key_revoked", e.getMessage());
+            };
+            JsonErrors.send(res, mapped);
+        });
+    }
+
+    /** Observability passes through; a malformed key id gets its own 400; the rest comes from the route table. */
+    private static void fallback(RouteGuard guard, ServerRequest req, ServerResponse res) {
+        String path = req.path().path();
+        if (path.startsWith("/observe")) {
+            res.next(); // served by the observe feature
+            return;
+        }
+        if (req.prologue().method() == Method.GET && path.startsWith("/keys/")) {
+            // A key id that spans segments once decoded (e.g. ..%2F..%2Fetc) is not a key id.
+            throw ApiError.badRequest("invalid_key_id", "key_id must be a UUID such as " + EXAMPLE_KEY_ID);
+        }
+        throw guard.table().refuseUnmatched(req, res, "no such route; see docs/kms-api.md for the API");
+    }
     /** The plain HTTP port (public routes, router heartbeats). */
     public int port() {
         return server.port();
     }
 
     public int tlsPort() {
-        return server.port(Main.TLS_SOCKET);
+        return server.port(TLS_SOCKET);
     }
 
     /** e.g. {@code http://127.0.0.1:41234} (the host is the loopback address whatever --bind says). */

@@ -13,7 +13,7 @@ import qstcs.crypto.qkd.CascadeVariant;
 import qstcs.kms.identity.KmsIdentity;
 import qstcs.kms.store.PostgresUrl;
 import qstcs.server.common.CommandLine;
-import qstcs.server.common.StateHome;
+import qstcs.crypto.home.StateHome;
 
 /**
  * Every setting of the KMS, from {@code application.yaml} ({@code server:} for listeners,
@@ -123,7 +123,7 @@ record KmsSettings(StateHome home, String bind, int port, int tlsPort, Duration 
     /** The named TLS listener's node under {@code server.sockets}. */
     static Config tlsSocket(Config server) {
         for (Config socket : server.get("sockets").asNodeList().orElse(java.util.List.of())) {
-            if (socket.get("name").asString().orElse("").equals(Main.TLS_SOCKET)) {
+            if (socket.get("name").asString().orElse("").equals(KmsServer.TLS_SOCKET)) {
                 return socket;
             }
         }

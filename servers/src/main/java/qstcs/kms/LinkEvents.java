@@ -2,6 +2,8 @@ package qstcs.kms;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.link.LinkStatus;
 import qstcs.server.common.Json;
 
 /**
@@ -21,12 +23,12 @@ final class LinkEvents implements LinkListener {
     }
 
     @Override
-    public void roundCompleted(RoundReport round, LinkSnapshot after) {
+    public void roundCompleted(RoundReport round, LinkStatus after) {
         events.publish("round", KmsJson.round(round));
     }
 
     @Override
-    public void statusChanged(LinkSnapshot now, LinkStatus before, String cause) {
+    public void statusChanged(LinkStatus now, LinkColour before, String cause) {
         ObjectNode status = KmsJson.status(now);
         status.put("previous", before.name());
         status.put("cause", cause);
@@ -66,7 +68,7 @@ final class LinkEvents implements LinkListener {
     }
 
     @Override
-    public void linkReset(String actor, LinkSnapshot now) {
+    public void linkReset(String actor, LinkStatus now) {
         ObjectNode status = KmsJson.status(now);
         status.put("cause", "reset");
         events.publish("status", status);

@@ -1,15 +1,18 @@
 package qstcs.kms;
 
+import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.link.LinkStatus;
+
 /**
  * Observers of the link (event stream, audit log, metrics). Called by {@link LinkState} while it
  * holds its lock, so every observer sees events in the order they happened; implementations must
  * therefore only enqueue or count, never block.
  */
 interface LinkListener {
-    default void roundCompleted(RoundReport round, LinkSnapshot after) {
+    default void roundCompleted(RoundReport round, LinkStatus after) {
     }
 
-    default void statusChanged(LinkSnapshot now, LinkStatus before, String cause) {
+    default void statusChanged(LinkStatus now, LinkColour before, String cause) {
     }
 
     default void breach(double qber, boolean forced, int keysRevoked) {
@@ -26,21 +29,21 @@ interface LinkListener {
     default void eveChanged(boolean active, double rate, String actor) {
     }
 
-    default void linkReset(String actor, LinkSnapshot now) {
+    default void linkReset(String actor, LinkStatus now) {
     }
 
     /** Composes listeners; the order given is the order they are called. */
     static LinkListener all(LinkListener... listeners) {
         return new LinkListener() {
             @Override
-            public void roundCompleted(RoundReport round, LinkSnapshot after) {
+            public void roundCompleted(RoundReport round, LinkStatus after) {
                 for (LinkListener l : listeners) {
                     l.roundCompleted(round, after);
                 }
             }
 
             @Override
-            public void statusChanged(LinkSnapshot now, LinkStatus before, String cause) {
+            public void statusChanged(LinkStatus now, LinkColour before, String cause) {
                 for (LinkListener l : listeners) {
                     l.statusChanged(now, before, cause);
                 }
@@ -75,7 +78,7 @@ interface LinkListener {
             }
 
             @Override
-            public void linkReset(String actor, LinkSnapshot now) {
+            public void linkReset(String actor, LinkStatus now) {
                 for (LinkListener l : listeners) {
                     l.linkReset(actor, now);
                 }

@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 
+import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.link.LinkStatus;
 import qstcs.crypto.qkd.KeyBits;
 import qstcs.crypto.qkd.LinkRound;
 import qstcs.crypto.qkd.RoundConfig;
@@ -70,13 +72,13 @@ final class LinkLoop implements QuantumLink {
     }
 
     @Override
-    public LinkSnapshot forceAttack(String actor) {
+    public LinkStatus forceAttack(String actor) {
         link.requireLead();
         RoundReport r = runRound(FULL_INTERCEPT, true);
         if (!r.breach()) {
             // Only a very small round can stay under the threshold with Eve on every qubit;
             // the operator asked for an attack, so the link is RED regardless.
-            link.breach(Math.max(r.estimatedQber(), LinkStatus.RED_QBER), true,
+            link.breach(Math.max(r.estimatedQber(), LinkColour.RED_QBER), true,
                     "forced attack by " + actor + " (round " + r.round() + ")");
         }
         return link.snapshot();
@@ -101,8 +103,8 @@ final class LinkLoop implements QuantumLink {
     }
 
     private boolean hasKey() {
-        LinkSnapshot s = link.snapshot();
-        return s.poolBits() > 0 || s.status() == LinkStatus.RED;
+        LinkStatus s = link.snapshot();
+        return s.poolBits() > 0 || s.status() == LinkColour.RED;
     }
 
     private RoundReport runRound(double eveRate, boolean forced) {

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import qstcs.crypto.keys.SecretBytes;
+import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.link.LinkStatus;
 
 /**
  * The link state machine, the key pool and the issued pair keys, behind one lock so that a key
@@ -29,12 +31,13 @@ final class LinkState {
     private final Limits limits;
     private final InstantSource clock;
     private final LinkListener listener;
+    private final BreachLatch latch;
     private final KeyPool pool;
     private final Map<DevicePair, PairKey> currentByPair = new HashMap<>();
     private final Map<UUID, PairKey> byId = new HashMap<>();
 
     // Guarded by lock.
-    private LinkStatus status = LinkStatus.GREEN;
+    private LinkColour status = LinkColour.GREEN;
     private double qber;
     private double lastRoundQber;
     private long version = 1;
@@ -58,20 +61,35 @@ final class LinkState {
     private long followedPoolBits = -1;
 
     /** Rebuilt lazily after each change; written only under lock. */
-    private volatile LinkSnapshot cached;
+    private volatile LinkStatus cached;
     /** Completed (with the new snapshot) at the next version change. */
-    private volatile CompletableFuture<LinkSnapshot> nextChange = new CompletableFuture<>();
+    private volatile CompletableFuture<LinkStatus> nextChange = new CompletableFuture<>();
 
     LinkState(Limits limits, InstantSource clock, LinkListener listener) {
+        this(limits, clock, listener, BreachLatch.none());
+    }
+
+    /**
+     * A link whose RED latch is kept by {@code latch}: a breach latched by an earlier run makes
+     * this one start RED, with that breach's QBER, until {@link #reset}.
+     */
+    LinkState(Limits limits, InstantSource clock, LinkListener listener, BreachLatch latch) {
         this.limits = limits;
         this.clock = clock;
         this.listener = listener;
+        this.latch = latch;
         this.pool = new KeyPool(limits.poolCapBits());
         this.changedAt = clock.instant();
+        latch.load().ifPresent(b -> {
+            status = LinkColour.RED;
+            qber = b.qber();
+            attacks = 1;
+            changedAt = b.at();
+        });
     }
 
-    LinkSnapshot snapshot() {
-        LinkSnapshot s = cached;
+    LinkStatus snapshot() {
+        LinkStatus s = cached;
         if (s != null) {
             return s;
         }
@@ -80,10 +98,10 @@ final class LinkState {
         }
     }
 
-    private LinkSnapshot snapshotLocked() {
-        LinkSnapshot s = cached;
+    private LinkStatus snapshotLocked() {
+        LinkStatus s = cached;
         if (s == null) {
-            s = new LinkSnapshot(status, qber, keysIssued, sessions, attacks, activeKeys, eveActive, eveRate,
+            s = new LinkStatus(status, qber, keysIssued, sessions, attacks, activeKeys, eveActive, eveRate,
                     version, round, lastRoundQber, keyRateBps, followedPoolBits >= 0 ? followedPoolBits : pool.bits(),
                     changedAt);
             cached = s;
@@ -95,14 +113,14 @@ final class LinkState {
      * Returns at once when the current version differs from {@code knownVersion}, otherwise waits
      * until the next change or the timeout and returns the snapshot of that moment.
      */
-    LinkSnapshot awaitChange(long knownVersion, Duration timeout) throws InterruptedException {
+    LinkStatus awaitChange(long knownVersion, Duration timeout) throws InterruptedException {
         // The signal must be read BEFORE the snapshot: a change between the two reads then either
         // shows in the snapshot (answer at once) or completes this signal. Read after, a change in
         // between is missed and the poller sleeps until the next change or its timeout (seconds).
         // Both fields are volatile and written under the lock in bumpVersionLocked (cached cleared
         // before the signal is swapped), so this order is enough. LinkStateWakeUpTest guards it.
-        CompletableFuture<LinkSnapshot> next = nextChange;
-        LinkSnapshot now = snapshot();
+        CompletableFuture<LinkStatus> next = nextChange;
+        LinkStatus now = snapshot();
         if (now.version() != knownVersion) {
             return now;
         }
@@ -138,7 +156,7 @@ final class LinkState {
                 if (measured) {
                     lastRoundQber = report.estimatedQber();
                 }
-                boolean keep = status != LinkStatus.RED && !report.breach();
+                boolean keep = status != LinkColour.RED && !report.breach();
                 if (keep && keyBits != null && keyBitLength > 0) {
                     pool.deposit(keyBits, keyBitLength);
                 }
@@ -147,16 +165,16 @@ final class LinkState {
                 cached = null;
                 // The round event goes out before any status change it causes, so subscribers see cause then effect.
                 listener.roundCompleted(report, snapshotLocked());
-                if (status == LinkStatus.RED) {
+                if (status == LinkColour.RED) {
                     return;
                 }
                 if (report.breach()) {
                     breachLocked(report.estimatedQber(), report.forced(), "QBER " + percent(report.estimatedQber())
-                            + " at or above " + percent(LinkStatus.RED_QBER) + " in round " + report.round());
+                            + " at or above " + percent(LinkColour.RED_QBER) + " in round " + report.round());
                 } else if (measured) {
                     qber = report.estimatedQber();
                     cached = null;
-                    LinkStatus next = LinkStatus.forQber(qber);
+                    LinkColour next = LinkColour.forQber(qber);
                     if (next != status) {
                         changeStatusLocked(next, "round " + report.round() + " QBER " + percent(qber));
                     }
@@ -177,13 +195,15 @@ final class LinkState {
     void breach(double breachQber, boolean forced, String cause) {
         synchronized (lock) {
             requireLead();
-            if (status != LinkStatus.RED) {
+            if (status != LinkColour.RED) {
                 breachLocked(breachQber, forced, cause);
             }
         }
     }
 
     private void breachLocked(double breachQber, boolean forced, String cause) {
+        // On disk before anyone can see RED: a crash right after must not come back GREEN.
+        latch.latch(new BreachLatch.Breach(breachQber, clock.instant(), forced));
         qber = breachQber;
         attacks++;
         pool.flush();
@@ -196,12 +216,12 @@ final class LinkState {
         }
         currentByPair.clear();
         activeKeys = 0;
-        changeStatusLocked(LinkStatus.RED, (forced ? "forced attack: " : "breach: ") + cause);
+        changeStatusLocked(LinkColour.RED, (forced ? "forced attack: " : "breach: ") + cause);
         listener.breach(breachQber, forced, revoked);
     }
 
-    private void changeStatusLocked(LinkStatus next, String cause) {
-        LinkStatus before = status;
+    private void changeStatusLocked(LinkColour next, String cause) {
+        LinkColour before = status;
         status = next;
         changedAt = clock.instant();
         bumpVersionLocked();
@@ -211,7 +231,7 @@ final class LinkState {
     private void bumpVersionLocked() {
         version++;
         cached = null;
-        CompletableFuture<LinkSnapshot> done = nextChange;
+        CompletableFuture<LinkStatus> done = nextChange;
         nextChange = new CompletableFuture<>();
         done.complete(snapshotLocked());
     }
@@ -224,7 +244,7 @@ final class LinkState {
         DevicePair pair = DevicePair.of(device, peer);
         requireLead();
         synchronized (lock) {
-            if (status == LinkStatus.RED) {
+            if (status == LinkColour.RED) {
                 return new KeyRequest.Compromised(qber);
             }
             Instant now = clock.instant();
@@ -351,7 +371,8 @@ final class LinkState {
             activeKeys = 0;
             keyRateBps = 0;
             qber = 0;
-            status = LinkStatus.GREEN;
+            latch.clear();
+            status = LinkColour.GREEN;
             changedAt = clock.instant();
             bumpVersionLocked();
             listener.linkReset(actor, snapshotLocked());
@@ -407,7 +428,7 @@ final class LinkState {
      *
      * @return true when the version changed
      */
-    boolean follow(LinkSnapshot leader) {
+    boolean follow(LinkStatus leader) {
         synchronized (lock) {
             if (leads) {
                 return false; // this process decides the status itself
@@ -440,7 +461,7 @@ final class LinkState {
      * latched RED stays RED and counters go on, but the pool starts empty and no earlier key
      * exists here (devices ask for new ones). The version moves so that every waiter wakes.
      */
-    LinkSnapshot takeOver() {
+    LinkStatus takeOver() {
         synchronized (lock) {
             leads = true;
             followedPoolBits = -1;

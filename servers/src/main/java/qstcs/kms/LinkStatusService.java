@@ -1,13 +1,17 @@
 package qstcs.kms;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import qstcs.crypto.link.LinkStatus;
+import qstcs.kms.identity.RouteClass;
 import qstcs.server.common.ApiError;
 import qstcs.server.common.Json;
 
@@ -24,7 +28,7 @@ final class LinkStatusService implements HttpService {
     /** The serialised form of the last snapshot: status polls between changes cost no JSON work. */
     private volatile Rendered rendered = new Rendered(null, null);
 
-    private record Rendered(LinkSnapshot snapshot, byte[] json) {
+    private record Rendered(LinkStatus snapshot, byte[] json) {
     }
 
     LinkStatusService(LinkState link, RouteGuard guard) {
@@ -34,13 +38,13 @@ final class LinkStatusService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/link_status", guard.route("link_status", RouteClass.PUBLIC, (grant, req, res) -> linkStatus(req, res)));
+        guard.add(rules, Method.GET, "/link_status", RouteClass.PUBLIC, "link_status", (grant, req, res) -> linkStatus(req, res));
     }
 
     private void linkStatus(ServerRequest req, ServerResponse res) throws InterruptedException {
         var wait = req.query().first("wait").asOptional();
         var version = req.query().first("version").asOptional();
-        LinkSnapshot s;
+        LinkStatus s;
         if (wait.isPresent()) {
             Duration timeout = parseWait(wait.get());
             long known = version.isPresent() ? parseVersion(version.get()) : link.snapshot().version();
@@ -54,10 +58,10 @@ final class LinkStatusService implements HttpService {
         Json.send(res, Status.OK_200, render(s));
     }
 
-    private byte[] render(LinkSnapshot s) {
+    private byte[] render(LinkStatus s) {
         Rendered r = rendered;
         if (r.snapshot() != s) {
-            r = new Rendered(s, Json.bytes(KmsJson.status(s)));
+            r = new Rendered(s, s.toJson().getBytes(StandardCharsets.UTF_8));
             rendered = r;
         }
         return r.json();

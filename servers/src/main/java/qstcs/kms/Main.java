@@ -1,72 +1,29 @@
 package qstcs.kms;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.InstantSource;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
-import io.helidon.common.tls.Tls;
 import io.helidon.config.Config;
-import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.HealthCheckType;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.logging.common.LogConfig;
-import io.helidon.webserver.ListenerConfig;
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.observe.ObserveFeature;
-import io.helidon.webserver.observe.health.HealthObserver;
-import io.helidon.webserver.observe.metrics.MetricsObserver;
 
-import qstcs.crypto.qkd.QkdRandom;
-import qstcs.kms.pki.HostNames;
-import qstcs.kms.pki.IssueCertCommand;
-import qstcs.kms.pki.LocalCa;
-import qstcs.kms.pki.ServerIdentity;
-import qstcs.server.common.ApiError;
+import qstcs.server.pki.IssueCertCommand;
+import qstcs.server.pki.LocalCa;
+import qstcs.server.pki.ServerIdentity;
 import qstcs.server.common.CommandLine;
-import qstcs.server.common.JsonErrors;
 import qstcs.server.common.ListenBanner;
 
 /**
- * {@code ./qstcs kms}: the key management service. The server is wired only here:
- * {@link #setup} (both listeners, observability) and {@link #routing} (every route), which
- * tests call with their own configuration.
+ * {@code ./qstcs kms}: parses the command line, starts a {@link KmsServer} (which owns the
+ * wiring) and prints where to reach it. {@code ./qstcs kms issue-cert} goes to
+ * {@link IssueCertCommand}.
  */
 public final class Main {
-    /** Name of the TLS listener in {@code server.sockets}. */
-    static final String TLS_SOCKET = "tls";
-
-    static final String EXAMPLE_KEY_ID = "123e4567-e89b-12d3-a456-426614174000";
-    private static final Duration SERVER_CERT_VALIDITY = Duration.ofDays(397);
     private static final Set<String> VALUE_FLAGS = Set.of("home", "bind", "port", "tls-port", "round-ms", "qubits", "noise",
             "san", "public-host", "relay-url", "db", "instance");
     private static final Set<String> SWITCHES = Set.of("provision-demo");
-
-    /** Every route path and its methods, for 405 (known path) versus 404 (unknown path). */
-    private static final Map<String, String> ROUTES = Map.ofEntries(
-            Map.entry("/link_status", "GET"),
-            Map.entry("/get_session_key", "POST"),
-            Map.entry("/force_attack", "POST"),
-            Map.entry("/reset", "POST"),
-            Map.entry("/eve", "POST"),
-            Map.entry("/events", "GET"),
-            Map.entry("/router/heartbeat", "POST"),
-            Map.entry("/admin/audit", "GET"),
-            Map.entry("/admin/enrollments", "POST"),
-            Map.entry("/admin/devices", "GET"),
-            Map.entry("/enroll", "POST"),
-            Map.entry("/auth/introspect", "POST"),
-            Map.entry("/auth/revocations", "GET"));
 
     private Main() {
     }
@@ -149,36 +106,26 @@ public final class Main {
         Config config = Config.create();
         KmsSettings settings = KmsSettings.from(config, flags);
 
-        Kms kms;
+        KmsServer server;
         try {
-            kms = Kms.open(settings, InstantSource.system(), QkdRandom.secure());
+            server = KmsServer.start(config, settings);
         } catch (UncheckedIOException e) {
             System.err.println("qstcs kms: " + e.getMessage());
             System.exit(1);
             return;
-        }
-        ServerIdentity identity = kms.identity().serverIdentity();
-        WebServerConfig.Builder builder = WebServer.builder().config(config.get("server")).shutdownHook(false);
-        setup(builder, kms, identity.tls());
-        WebServer server;
-        try {
-            server = builder.build().start();
         } catch (RuntimeException e) {
-            kms.close();
             System.err.println("qstcs kms: cannot start: " + e.getMessage()
                     + " (is another KMS already running on port " + settings.port() + " or " + settings.tlsPort() + "?)");
             System.exit(1);
             return;
         }
-        kms.start();
-        printBanner(System.out, settings, server, identity);
-        printIdentity(System.out, kms);
+        printBanner(System.out, settings, server);
+        printIdentity(System.out, server.kms());
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("qstcs kms: stopping…");
-            server.stop();
-            kms.close();
+            server.close();
             System.out.println("qstcs kms: stopped");
             stopped.countDown();
         }, "kms-shutdown"));
@@ -189,121 +136,12 @@ public final class Main {
         }
     }
 
-    /**
-     * A server certificate issued by the local CA in {@code kmsDir} (created on first use), for
-     * tests that wire {@link #setup} themselves; {@code ./qstcs kms} uses the one its
-     * {@link Kms#identity()} issued at start, from the same CA.
-     */
-    static ServerIdentity serverIdentity(Path kmsDir) {
-        try {
-            return LocalCa.loadOrCreate(kmsDir, Clock.systemUTC())
-                    .issueServer("QSTCS KMS", HostNames.localSans(List.of()), Duration.ofDays(90));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot load or create the local CA in " + kmsDir, e);
-        }
-    }
-
-    /**
-     * Both listeners on the settings' address and ports: plain {@code @default} and the named
-     * TLS socket. Routes are the same on both; {@link AccessPolicy} decides what the plain
-     * listener may serve. Observability ({@code /observe/health}, {@code /observe/metrics}) is on both.
-     */
-    static void setup(WebServerConfig.Builder server, Kms kms, Tls tls) {
-        KmsSettings s = kms.settings();
-        ListenerConfig.Builder tlsListener = ListenerConfig.builder();
-        ListenerConfig configured = server.sockets().get(TLS_SOCKET);
-        if (configured != null) {
-            tlsListener.from(configured);
-        }
-        // address() too: from(configured) copied the address resolved from application.yaml's host
-        // (0.0.0.0), and Helidon prefers the address over host(), so --bind was ignored for TLS.
-        tlsListener.name(TLS_SOCKET).host(s.bind()).address(bindAddress(s.bind())).port(s.tlsPort()).tls(tls)
-                .directHandlers(JsonErrors.directHandlers());
-        server.host(s.bind())
-                .port(s.port())
-                .directHandlers(JsonErrors.directHandlers())
-                .putSocket(TLS_SOCKET, tlsListener.build())
-                .routing(r -> routing(r, kms))
-                .routing(TLS_SOCKET, r -> routing(r, kms))
-                .addFeature(ObserveFeature.builder()
-                        .sockets(List.of(WebServer.DEFAULT_SOCKET_NAME, TLS_SOCKET))
-                        .addObserver(HealthObserver.builder()
-                                .details(true)
-                                .useSystemServices(false)
-                                .addCheck(() -> HealthCheckResponse.builder()
-                                        .status(kms.quantumLink().running())
-                                        .detail("round", kms.link().snapshot().round())
-                                        .detail("leads_link", kms.leadsLink())
-                                        .detail("stalled_seconds", kms.quantumLink().stalledFor().toSeconds())
-                                        .build(), HealthCheckType.LIVENESS, "link-loop")
-                                .addCheck(() -> HealthCheckResponse.builder()
-                                        .status(kms.audit().healthy())
-                                        .build(), HealthCheckType.READINESS, "audit-log")
-                                .build())
-                        .addObserver(MetricsObserver.builder().meterRegistry(kms.metrics().registry()).build())
-                        .build());
-    }
-
-    private static java.net.InetAddress bindAddress(String host) {
-        try {
-            return java.net.InetAddress.getByName(host);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException("cannot resolve the bind address " + host, e);
-        }
-    }
-
-    /** Every KMS route, then JSON 405/404 for the rest, and the error mapping. */
-    static void routing(HttpRouting.Builder routing, Kms kms) {
-        RouteGuard guard = new RouteGuard(kms.access(), kms.metrics());
-        long maxBody = kms.settings().maxBodyBytes();
-        routing.register(new LinkStatusService(kms.link(), guard))
-                .register(new SessionKeyService(kms.link(), kms.quantumLink(), guard, maxBody))
-                .register(new OperatorService(kms.link(), kms.quantumLink(), kms.audit(), guard, maxBody))
-                .register(new EventStreamService(kms.events(), kms.link(), kms.routers(), guard))
-                .register(new RouterService(kms.routers(), kms.link(), guard, maxBody))
-                .register(kms.identityService())
-                .any(Main::fallback);
-        JsonErrors.register(routing);
-        routing.error(LinkStandbyException.class, (req, res, e) -> {
-            // One second is about the take-over time: a client retrying then reaches the new leader.
-            res.header(HeaderNames.RETRY_AFTER, "1");
-            JsonErrors.send(res, ApiError.unavailable("standby", e.getMessage()));
-        });
-        routing.error(KeyAccessException.class, (req, res, e) -> {
-            ApiError mapped = switch (e.reason()) {
-                case UNKNOWN -> ApiError.notFound("unknown_key", e.getMessage());
-                case NOT_A_MEMBER -> ApiError.forbidden(e.getMessage());
-                case REVOKED -> new ApiError(Status.GONE_410, "key_revoked", e.getMessage());
-            };
-            JsonErrors.send(res, mapped);
-        });
-    }
-
-    private static void fallback(io.helidon.webserver.http.ServerRequest req, io.helidon.webserver.http.ServerResponse res) {
-        String path = req.path().path();
-        if (path.startsWith("/observe")) {
-            res.next(); // served by the observe feature
-            return;
-        }
-        String allowed = path.startsWith("/keys/") ? "GET"
-                : path.startsWith("/admin/devices/") ? "DELETE" : ROUTES.get(path);
-        if ("GET".equals(allowed) && path.startsWith("/keys/") && req.prologue().method().text().equals("GET")) {
-            // A key id that spans segments once decoded (e.g. ..%2F..%2Fetc) is not a key id.
-            throw ApiError.badRequest("invalid_key_id", "key_id must be a UUID such as " + EXAMPLE_KEY_ID);
-        }
-        if (allowed != null) {
-            res.header(HeaderNames.ALLOW, allowed);
-            throw new ApiError(Status.METHOD_NOT_ALLOWED_405, "method_not_allowed",
-                    req.prologue().method().text() + " is not supported on " + path + "; use " + allowed);
-        }
-        throw ApiError.notFound("not_found", "no such route; see docs/kms-api.md for the API");
-    }
-
-    static void printBanner(PrintStream out, KmsSettings s, WebServer server, ServerIdentity identity) {
+    static void printBanner(PrintStream out, KmsSettings s, KmsServer server) {
+        ServerIdentity identity = server.kms().identity().serverIdentity();
         out.println("QSTCS KMS — simulated BB84 quantum link (classical simulation, not quantum hardware)");
         out.println("Listening:");
         ListenBanner.printListener(out, "http", s.bind(), server.port(), "public: /link_status, /observe/*, /router/heartbeat");
-        ListenBanner.printListener(out, "https", s.bind(), server.port(TLS_SOCKET), "all routes");
+        ListenBanner.printListener(out, "https", s.bind(), server.tlsPort(), "all routes");
         out.println("TLS: certificate issued by the local CA " + identity.caFingerprint()
                 + " (" + s.home().root().resolve("kms").resolve(LocalCa.CERT_FILE) + ")");
         out.println(s.db().isPresent()

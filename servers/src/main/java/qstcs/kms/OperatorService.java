@@ -6,12 +6,16 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import qstcs.crypto.link.LinkStatus;
+import qstcs.kms.identity.AccessGrant;
+import qstcs.kms.identity.RouteClass;
 import qstcs.server.common.ApiError;
 import qstcs.server.common.Json;
 import qstcs.server.common.JsonRequest;
@@ -41,15 +45,15 @@ final class OperatorService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/force_attack", guard.route("force_attack", RouteClass.OPERATOR, this::forceAttack))
-                .post("/reset", guard.route("reset", RouteClass.OPERATOR, this::reset))
-                .post("/eve", guard.route("eve", RouteClass.OPERATOR, this::eve))
-                .get("/admin/audit", guard.route("audit", RouteClass.OPERATOR, this::auditPage));
+        guard.add(rules, Method.POST, "/force_attack", RouteClass.OPERATOR, "force_attack", this::forceAttack)
+                .add(rules, Method.POST, "/reset", RouteClass.OPERATOR, "reset", this::reset)
+                .add(rules, Method.POST, "/eve", RouteClass.OPERATOR, "eve", this::eve)
+                .add(rules, Method.GET, "/admin/audit", RouteClass.OPERATOR, "audit", this::auditPage);
     }
 
     private void forceAttack(AccessGrant grant, ServerRequest req, ServerResponse res) {
         JsonRequest.read(req, maxBodyBytes, NO_FIELDS, true);
-        LinkSnapshot after = quantumLink.forceAttack(grant.actor());
+        LinkStatus after = quantumLink.forceAttack(grant.actor());
         ObjectNode o = Json.object();
         o.put("status", after.status().name());
         o.put("qber", KmsJson.round6(after.qber()));
@@ -72,7 +76,7 @@ final class OperatorService implements HttpService {
             throw ApiError.badRequest("missing_field", "field \"intercept_rate\" (0..1) is required when active is true");
         }
         link.setEve(active, active ? rate : 0.0, grant.actor());
-        LinkSnapshot s = link.snapshot();
+        LinkStatus s = link.snapshot();
         ObjectNode o = Json.object();
         o.put("status", s.status().name());
         o.put("eve_active", s.eveActive());

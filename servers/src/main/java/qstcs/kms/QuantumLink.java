@@ -1,5 +1,7 @@
 package qstcs.kms;
 
+import qstcs.crypto.link.LinkStatus;
+
 /**
  * The running quantum link as the HTTP layer sees it: extra rounds on demand. Implemented by
  * {@link LinkLoop} over the BB84 engine.
@@ -14,7 +16,7 @@ interface QuantumLink extends AutoCloseable {
      *
      * @return the link state afterwards
      */
-    LinkSnapshot forceAttack(String actor);
+    LinkStatus forceAttack(String actor);
 
     /**
      * Runs extra rounds synchronously (at most a few) because the pool ran dry. Concurrent

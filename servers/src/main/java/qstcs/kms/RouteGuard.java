@@ -1,41 +1,43 @@
 package qstcs.kms;
 
-import io.helidon.webserver.http.Handler;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+
+import qstcs.kms.identity.AccessGrant;
+import qstcs.kms.identity.AccessPolicy;
+import qstcs.kms.identity.RouteClass;
+import qstcs.server.common.ApiError;
+import qstcs.server.http.RouteTable;
 
 /**
- * Wraps each route handler with the access check of its {@link RouteClass} and the request
- * latency metric, so no handler can forget either.
+ * The KMS route table of one listener and the access policy behind it: services add their routes
+ * here, each guarded by its {@link RouteClass} and timed under its metric name, and the
+ * listener's 404/405 answers come from the same table.
  */
 final class RouteGuard {
-    /** A handler that is given the access grant. */
-    @FunctionalInterface
-    interface CallerHandler {
-        void handle(AccessGrant grant, ServerRequest req, ServerResponse res) throws Exception;
-    }
 
     private final AccessPolicy policy;
-    private final KmsMetrics metrics;
+    private final RouteTable<RouteClass, AccessGrant> table;
 
     RouteGuard(AccessPolicy policy, KmsMetrics metrics) {
         this.policy = policy;
-        this.metrics = metrics;
+        this.table = new RouteTable<>(policy::authorize, metrics::recordRequest);
     }
 
-    Handler route(String name, RouteClass routeClass, CallerHandler handler) {
-        return (req, res) -> {
-            long start = System.nanoTime();
-            try {
-                handler.handle(policy.authorize(routeClass, req), req, res);
-            } finally {
-                metrics.recordRequest(name, System.nanoTime() - start);
-            }
-        };
+    /** Adds a route to the table and to {@code rules}. */
+    RouteGuard add(HttpRules rules, Method method, String path, RouteClass routeClass, String metric,
+                   RouteTable.GrantedHandler<AccessGrant> handler) {
+        table.add(rules, method, path, routeClass, metric, handler);
+        return this;
+    }
+
+    RouteTable<RouteClass, AccessGrant> table() {
+        return table;
     }
 
     /** A 403 for this object (not this route), audited; see {@link AccessPolicy#refuse}. */
-    qstcs.server.common.ApiError refuse(AccessGrant grant, ServerRequest req, String auditReason, String detail) {
+    ApiError refuse(AccessGrant grant, ServerRequest req, String auditReason, String detail) {
         return policy.refuse(grant, req, auditReason, detail);
     }
 

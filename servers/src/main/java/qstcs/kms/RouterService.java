@@ -5,12 +5,15 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import qstcs.kms.identity.AccessGrant;
+import qstcs.kms.identity.RouteClass;
 import qstcs.server.common.Json;
 import qstcs.server.common.JsonRequest;
 
@@ -38,7 +41,7 @@ final class RouterService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/router/heartbeat", guard.route("router_heartbeat", RouteClass.ROUTER, this::heartbeat));
+        guard.add(rules, Method.POST, "/router/heartbeat", RouteClass.ROUTER, "router_heartbeat", this::heartbeat);
     }
 
     private void heartbeat(AccessGrant grant, ServerRequest req, ServerResponse res) {

@@ -3,6 +3,7 @@ package qstcs.kms;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import io.helidon.http.Method;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -11,6 +12,9 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import qstcs.crypto.wire.DeviceId;
+import qstcs.kms.identity.AccessGrant;
+import qstcs.kms.identity.RouteClass;
 import qstcs.server.common.ApiError;
 import qstcs.server.common.Json;
 import qstcs.server.common.JsonRequest;
@@ -41,8 +45,8 @@ final class SessionKeyService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/get_session_key", guard.route("get_session_key", RouteClass.DEVICE, this::getSessionKey))
-                .get("/keys/{key_id}", guard.route("keys", RouteClass.DEVICE, this::getKey));
+        guard.add(rules, Method.POST, "/get_session_key", RouteClass.DEVICE, "get_session_key", this::getSessionKey)
+                .add(rules, Method.GET, "/keys/{key_id}", RouteClass.DEVICE, "keys", this::getKey);
     }
 
     private void getSessionKey(AccessGrant grant, ServerRequest req, ServerResponse res) {
@@ -56,6 +60,7 @@ final class SessionKeyService implements HttpService {
             throw ApiError.badRequest("invalid_field", "peer_id must differ from device_id");
         }
         requireSameDevice(grant, req, device);
+        claimedDevice(req).ifPresent(claimed -> requireSameDevice(grant, req, claimed));
         if (forceAttack) {
             // The brief let any client force an attack here; with identities it is an operator
             // action (POST /force_attack with the operator token), and this route admits devices only.
@@ -78,7 +83,7 @@ final class SessionKeyService implements HttpService {
     private void getKey(AccessGrant grant, ServerRequest req, ServerResponse res) {
         String raw = req.path().pathParameters().get("key_id");
         if (!KEY_ID.matcher(raw).matches()) {
-            throw ApiError.badRequest("invalid_key_id", "key_id must be a UUID such as " + Main.EXAMPLE_KEY_ID);
+            throw ApiError.badRequest("invalid_key_id", "key_id must be a UUID such as " + KmsServer.EXAMPLE_KEY_ID);
         }
         String device = grant.deviceId().orElseThrow(() -> ApiError.forbidden("keys are served to devices only"));
         claimedDevice(req).ifPresent(claimed -> requireSameDevice(grant, req, claimed));
@@ -98,8 +103,8 @@ final class SessionKeyService implements HttpService {
     private static java.util.Optional<String> claimedDevice(ServerRequest req) {
         java.util.Optional<String> device = req.query().first("device_id").asOptional()
                 .or(() -> req.headers().first(DEVICE_HEADER));
-        if (device.isPresent() && !DevicePair.DEVICE_ID.matcher(device.get()).matches()) {
-            throw ApiError.badRequest("invalid_parameter", "device_id must be " + DevicePair.DEVICE_ID_RULE);
+        if (device.isPresent() && !DeviceId.isValid(device.get())) {
+            throw ApiError.badRequest("invalid_parameter", "device_id must be " + DeviceId.RULE);
         }
         return device;
     }

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.link.LinkStatus;
 import qstcs.kms.store.LinkLeadership;
 import qstcs.kms.store.SqlDatabase;
 import qstcs.server.common.Json;
@@ -50,13 +52,13 @@ final class SharedLink implements LinkLeadership.Transitions {
         private final AtomicReference<ObjectNode> lastRound = new AtomicReference<>();
 
         @Override
-        public void roundCompleted(RoundReport round, LinkSnapshot after) {
+        public void roundCompleted(RoundReport round, LinkStatus after) {
             lastRound.set(KmsJson.round(round));
             pending.offer(Boolean.TRUE);
         }
 
         @Override
-        public void statusChanged(LinkSnapshot now, LinkStatus before, String cause) {
+        public void statusChanged(LinkStatus now, LinkColour before, String cause) {
             pending.offer(Boolean.TRUE);
         }
 
@@ -66,7 +68,7 @@ final class SharedLink implements LinkLeadership.Transitions {
         }
 
         @Override
-        public void linkReset(String actor, LinkSnapshot now) {
+        public void linkReset(String actor, LinkStatus now) {
             pending.offer(Boolean.TRUE);
         }
 
@@ -128,7 +130,7 @@ final class SharedLink implements LinkLeadership.Transitions {
         Optional<JsonNode> before = stored();
         before.ifPresent(this::followStatus);
         String previous = before.map(s -> s.path("leader").asText("")).orElse("");
-        LinkSnapshot now = link.takeOver();
+        LinkStatus now = link.takeOver();
         audit.append("link_leader", LinkEvents.SYSTEM, "KMS " + instance + " leads the quantum link"
                 + (previous.isEmpty() || previous.equals(instance) ? "" : " (taking over from " + previous + ")")
                 + "; status " + now.status() + ", version " + now.version() + "; devices fetch new keys");
@@ -163,7 +165,7 @@ final class SharedLink implements LinkLeadership.Transitions {
         }
     }
 
-    private void publish(LinkSnapshot s, ObjectNode round) throws SQLException {
+    private void publish(LinkStatus s, ObjectNode round) throws SQLException {
         ObjectNode status = KmsJson.status(s);
         String statusJson = new String(Json.bytes(status), StandardCharsets.UTF_8);
         db.call(c -> {
@@ -226,10 +228,10 @@ final class SharedLink implements LinkLeadership.Transitions {
     }
 
     private void followStatus(JsonNode message) {
-        LinkSnapshot s;
+        LinkStatus s;
         try {
-            s = KmsJson.parseStatus(message.required("status"));
-        } catch (IllegalArgumentException e) {
+            s = LinkStatus.parse(message.required("status").toString());
+        } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "ignored a link status that does not parse: " + e.getMessage());
             return;
         }

@@ -7,6 +7,8 @@ import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.websocket.WsSession;
 
+import qstcs.crypto.wire.CloseCode;
+
 /**
  * One WebSocket connection as the relay sees it: where to write (its {@link Outbox}), the device
  * id it registered (null before register), and whether the relay has closed it. Any thread may
@@ -16,17 +18,6 @@ final class ClientConnection {
 
     private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
 
-    /** Close code when the KMS reports the quantum link RED (DESIGN §5). */
-    static final int CLOSE_LINK_RED = 4403;
-    /** Close code for a connection replaced by a newer one with the same device id. */
-    static final int CLOSE_REPLACED = 4409;
-    /** Close code for a device the operator revoked (its token no longer works). */
-    static final int CLOSE_REVOKED = 4401;
-    /**
-     * Close code for a client that floods the relay, or reads so slowly that its outbound backlog
-     * passes the limit (RFC 6455 policy violation).
-     */
-    static final int CLOSE_POLICY = 1008;
     /** How long a close may wait behind a socket the client does not read before the socket is cut. */
     static final long CLOSE_GRACE_NANOS = 2_000_000_000L;
 
@@ -100,13 +91,13 @@ final class ClientConnection {
     }
 
     /** Queues a last frame (may be null) and a close with {@code code}; only the first close counts. */
-    void closeWith(String lastFrame, int code, String reason) {
+    void closeWith(String lastFrame, CloseCode code, String reason) {
         if (lastFrame != null) {
             send(lastFrame);
         }
         if (closed.compareAndSet(false, true)) {
             closingSince = System.nanoTime();
-            outbox.close(code, reason);
+            outbox.close(code.code(), reason);
         }
     }
 
@@ -126,7 +117,7 @@ final class ClientConnection {
             // from the sweep if it is still stuck after the grace period.
             Thread.startVirtualThread(() -> {
                 try {
-                    session.close(CLOSE_POLICY, "reading too slowly: outbound backlog over the limit");
+                    session.close(CloseCode.POLICY.code(), "reading too slowly: outbound backlog over the limit");
                 } catch (RuntimeException e) {
                     // The socket was cut meanwhile.
                 }

@@ -2,6 +2,8 @@ package qstcs.relay;
 
 import java.util.regex.Pattern;
 
+import qstcs.crypto.wire.DeviceId;
+
 /**
  * Reads the header of a client frame with {@link HeaderScanner}: only the top-level fields
  * {@code type}, {@code id}, {@code sender}, {@code recipient} (and {@code device_id}, {@code token}
@@ -11,8 +13,11 @@ import java.util.regex.Pattern;
  */
 final class FrameReader {
 
-    /** Device ids: what a soldier's call sign needs, nothing that could confuse a log or a URL. */
-    static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    /**
+     * Largest frame read from a connection that has not registered: a register frame (type, a
+     * 64-character id, a token) or a ping fits many times over.
+     */
+    static final int MAX_UNREGISTERED_FRAME = 4096;
     /** Frame ids: UUIDs in practice; anything printable without quotes or spaces is accepted. */
     static final Pattern FRAME_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 
@@ -20,7 +25,7 @@ final class FrameReader {
     sealed interface Result {
     }
 
-    record Header(FrameHeader header) implements Result {
+    record Header(RoutingHeader header) implements Result {
     }
 
     record Rejected(ErrorCode code, String message, String id) implements Result {
@@ -50,15 +55,10 @@ final class FrameReader {
                     return new Rejected(ErrorCode.BAD_FIELD,
                             "type, id, sender, recipient, device_id and token must be JSON strings");
                 }
-                return validate(new FrameHeader(scan.type, scan.id, scan.sender, scan.recipient, scan.deviceId,
+                return validate(new RoutingHeader(scan.type, scan.id, scan.sender, scan.recipient, scan.deviceId,
                         scan.token));
             }
         }
-    }
-
-    /** Same as {@link #DEVICE_ID}, without a matcher per frame. */
-    static boolean isDeviceId(String s) {
-        return matches(s, 64, false);
     }
 
     /** Same as {@link #FRAME_ID}, without a matcher per frame. */
@@ -82,7 +82,7 @@ final class FrameReader {
         return true;
     }
 
-    private static Result validate(FrameHeader h) {
+    private static Result validate(RoutingHeader h) {
         if (h.type() == null) {
             return new Rejected(ErrorCode.MISSING_FIELD, "missing field 'type'", cleanId(h.id()));
         }
@@ -91,14 +91,13 @@ final class FrameReader {
                 if (h.deviceId() == null) {
                     return new Rejected(ErrorCode.MISSING_FIELD, "register needs 'device_id'");
                 }
-                if (!isDeviceId(h.deviceId())) {
-                    return new Rejected(ErrorCode.BAD_FIELD,
-                            "device_id must be 1-64 characters of A-Z a-z 0-9 _ . -");
+                if (!DeviceId.isValid(h.deviceId())) {
+                    return new Rejected(ErrorCode.BAD_FIELD, "device_id must be " + DeviceId.RULE);
                 }
-                return new Header(new FrameHeader("register", null, null, null, h.deviceId(), h.token()));
+                return new Header(new RoutingHeader("register", null, null, null, h.deviceId(), h.token()));
             }
             case "ping" -> {
-                return new Header(new FrameHeader("ping", null, null, null, null, null));
+                return new Header(new RoutingHeader("ping", null, null, null, null, null));
             }
             default -> {
                 if (!h.isRoutable()) {
@@ -119,11 +118,11 @@ final class FrameReader {
         if (h.recipient() == null) {
             return new Rejected(ErrorCode.MISSING_FIELD, "missing field 'recipient'", h.id());
         }
-        if (!h.recipient().equals(FrameHeader.EVERYONE) && !isDeviceId(h.recipient())) {
+        if (!h.recipient().equals(RoutingHeader.EVERYONE) && !DeviceId.isValid(h.recipient())) {
             return new Rejected(ErrorCode.BAD_FIELD, "recipient must be a device id or \"*\"", h.id());
         }
         // A token belongs to register only; the header of a routable frame never holds one.
-        return new Header(new FrameHeader(h.type(), h.id(), h.sender(), h.recipient(), null, null));
+        return new Header(new RoutingHeader(h.type(), h.id(), h.sender(), h.recipient(), null, null));
     }
 
     /** An id is echoed back in an error only when it is well-formed. */

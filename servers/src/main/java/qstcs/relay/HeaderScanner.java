@@ -14,6 +14,12 @@ final class HeaderScanner {
     static final int MAX_DEPTH = 1000;
     /** Longer numbers are malformed (Jackson's default limit). */
     static final int MAX_NUMBER_CHARS = 1000;
+    /**
+     * Objects with up to this many keys check duplicates by comparing spans in place (no
+     * allocation, the common case); larger ones switch to a hash set, so a frame stuffed with
+     * thousands of keys costs linear, not quadratic, time.
+     */
+    static final int SMALL_OBJECT_KEYS = 8;
 
     /** What the text turned out to be. */
     enum Shape { OBJECT, NOT_OBJECT, MALFORMED, TRAILING }
@@ -39,6 +45,8 @@ final class HeaderScanner {
     String token;
     /** A routing field held something other than a string. */
     boolean wrongType;
+    /** Key comparisons and set look-ups done for duplicate detection: the work a frame cost. */
+    int keyProbes;
 
     HeaderScanner(String text) {
         this.s = text;
@@ -92,8 +100,10 @@ final class HeaderScanner {
             i++;
             return;
         }
-        // Key spans of this object, for duplicate detection: start/end pairs, escaped keys negated.
-        int[] keys = new int[16];
+        // Key spans of the first keys, for duplicate detection: start/end pairs, escaped keys
+        // negated. Past SMALL_OBJECT_KEYS every key (decoded) goes into a set instead.
+        int[] keys = new int[2 * SMALL_OBJECT_KEYS];
+        java.util.Set<String> many = null;
         int count = 0;
         while (true) {
             if (peek() != '"') {
@@ -102,16 +112,31 @@ final class HeaderScanner {
             int keyStart = i + 1;
             boolean escaped = string();
             int keyEnd = i - 1;
-            if (count * 2 == keys.length) {
-                keys = java.util.Arrays.copyOf(keys, keys.length * 2);
-            }
-            for (int k = 0; k < count; k++) {
-                if (sameKey(keys[2 * k], keys[2 * k + 1], keyStart, keyEnd, escaped)) {
+            if (many != null) {
+                keyProbes++;
+                if (!many.add(key(keyStart, keyEnd, escaped))) {
                     throw MALFORMED;
                 }
+            } else if (count == SMALL_OBJECT_KEYS) {
+                many = new java.util.HashSet<>();
+                for (int k = 0; k < count; k++) {
+                    int start = keys[2 * k];
+                    many.add(start < 0 ? decode(-start - 1, keys[2 * k + 1]) : s.substring(start, keys[2 * k + 1]));
+                }
+                keyProbes++;
+                if (!many.add(key(keyStart, keyEnd, escaped))) {
+                    throw MALFORMED;
+                }
+            } else {
+                for (int k = 0; k < count; k++) {
+                    keyProbes++;
+                    if (sameKey(keys[2 * k], keys[2 * k + 1], keyStart, keyEnd, escaped)) {
+                        throw MALFORMED;
+                    }
+                }
+                keys[2 * count] = escaped ? -keyStart - 1 : keyStart;
+                keys[2 * count + 1] = keyEnd;
             }
-            keys[2 * count] = escaped ? -keyStart - 1 : keyStart;
-            keys[2 * count + 1] = keyEnd;
             count++;
             skipWhitespace();
             if (peek() != ':') {
@@ -163,6 +188,10 @@ final class HeaderScanner {
             }
         }
         return -1;
+    }
+
+    private String key(int start, int end, boolean escaped) {
+        return escaped ? decode(start, end) : s.substring(start, end);
     }
 
     private boolean sameKey(int otherStart, int otherEnd, int start, int end, boolean escaped) {

@@ -8,9 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import qstcs.crypto.link.LinkStatus;
+import qstcs.crypto.wire.MalformedFrameException;
 
 /**
  * Follows the KMS link status with its long-poll ({@code GET /link_status?wait=S&version=V}: the
@@ -21,12 +20,7 @@ import com.fasterxml.jackson.core.JsonToken;
 final class LinkWatch implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(LinkWatch.class.getName());
-    private static final JsonFactory JSON = new JsonFactory();
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
-
-    /** The two fields the relay needs from the KMS status object. */
-    record LinkReading(String status, String version) {
-    }
 
     private final URI linkStatus;
     private final HttpClient http;
@@ -54,17 +48,17 @@ final class LinkWatch implements AutoCloseable {
     }
 
     private void run() {
-        String version = null;
+        long version = -1;
         int failures = 0;
         while (running) {
             try {
-                LinkReading reading = fetch(version);
+                LinkStatus reading = fetch(version);
                 if (failures > 0) {
                     LOG.log(Level.INFO, "KMS at {0} reachable again", linkStatus);
                 }
                 failures = 0;
                 switchboard.linkStatus(reading.status());
-                if (reading.version() == null) {
+                if (!reading.hasVersion()) {
                     // A KMS without long-poll support: poll once a second instead of spinning.
                     Thread.sleep(1000);
                 }
@@ -85,8 +79,8 @@ final class LinkWatch implements AutoCloseable {
         }
     }
 
-    private LinkReading fetch(String version) throws IOException, InterruptedException {
-        URI uri = version == null ? linkStatus
+    private LinkStatus fetch(long version) throws IOException, InterruptedException {
+        URI uri = version < 0 ? linkStatus
                 : URI.create(linkStatus + "?wait=" + waitSeconds + "&version=" + version);
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(waitSeconds + 10L))
@@ -100,30 +94,13 @@ final class LinkWatch implements AutoCloseable {
         return parse(response.body());
     }
 
-    /** Reads {@code status} and {@code version} from a KMS status object. */
-    static LinkReading parse(String body) throws IOException {
-        String status = null;
-        String version = null;
-        try (JsonParser p = JSON.createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("link status is not a JSON object");
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                if ("status".equals(name) && value == JsonToken.VALUE_STRING) {
-                    status = p.getText();
-                } else if ("version".equals(name) && value.isScalarValue()) {
-                    version = p.getText();
-                } else {
-                    p.skipChildren();
-                }
-            }
+    /** Reads a KMS status object; an answer that is not one is an I/O failure of the watch. */
+    static LinkStatus parse(String body) throws IOException {
+        try {
+            return LinkStatus.parse(body);
+        } catch (MalformedFrameException e) {
+            throw new IOException("the KMS answer is not a link status: " + e.getMessage());
         }
-        if (status == null) {
-            throw new IOException("link status has no status field");
-        }
-        return new LinkReading(status, version);
     }
 
     @Override

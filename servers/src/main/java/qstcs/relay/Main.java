@@ -1,32 +1,17 @@
 package qstcs.relay;
 
 import java.io.PrintStream;
-import java.time.Instant;
 
-import io.helidon.common.socket.SocketOptions;
 import io.helidon.logging.common.LogConfig;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.websocket.WsConfig;
-import io.helidon.webserver.websocket.WsRouting;
 import qstcs.relay.auth.RelayIdentity;
 import qstcs.server.common.CommandLine;
-import qstcs.server.common.JsonErrors;
 import qstcs.server.common.ListenBanner;
 
 /**
- * {@code ./qstcs relay}: parses the command line, starts the relay and prints where to reach it.
- * {@link #setup} is the one place that wires the server; {@link RelayServer} and tests use it.
+ * {@code ./qstcs relay}: parses the command line, starts a {@link RelayServer} (which owns the
+ * wiring) and prints where to reach it.
  */
 public final class Main {
-
-    /** The relay's WebSocket endpoint path (the brief's clients connect to ws://HOST:8765). */
-    static final String ENDPOINT = "/";
-    /**
-     * Largest WebSocket frame Helidon reads. Frames between the relay's 64 KiB limit and this get
-     * an error frame and the connection stays open; larger ones are closed by Helidon (1009).
-     */
-    static final int MAX_WIRE_FRAME = 1024 * 1024;
 
     private Main() {
     }
@@ -72,25 +57,6 @@ public final class Main {
             System.out.println("relay stopped");
         }, "relay-shutdown"));
         printBanner(System.out, relay);
-    }
-
-    /** Wires the relay into a server: WebSocket endpoint, plain HTTP routes, frame size. */
-    static void setup(WebServerConfig.Builder server, Switchboard switchboard, Instant started) {
-        // Without TCP_NODELAY a small frame written while an earlier one is unacknowledged waits
-        // for the client's delayed ACK (up to 40 ms on Linux): chat frames are small, latency matters.
-        server.connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
-                // A blocking socket per connection holds one 8 KiB buffer; the NIO socket holds two.
-                // Every idle device keeps a connection open, so that is 8 KiB times thousands.
-                .useNio(false)
-                .directHandlers(JsonErrors.directHandlers())
-                .addProtocol(WsConfig.builder().name("websocket").maxFrameLength(MAX_WIRE_FRAME).build())
-                .routing(routing -> routing(routing, switchboard, started))
-                .addRouting(WsRouting.builder().endpoint(ENDPOINT, () -> new RelayEndpoint(switchboard)));
-    }
-
-    static void routing(HttpRouting.Builder routing, Switchboard switchboard, Instant started) {
-        JsonErrors.register(routing);
-        routing.register(new StatsService(switchboard, started));
     }
 
     private static void printBanner(PrintStream out, RelayServer relay) {

@@ -199,6 +199,19 @@ final class Outbox {
 
     /** One unfragmented, unmasked text frame (RFC 6455 §5.2: servers do not mask). */
     @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exact for ASCII
+    /**
+     * A pong answering a ping with {@code payload} (RFC 6455 5.5.3), queued like any frame so it
+     * never interleaves with a batch being written. Control payloads are at most 125 bytes.
+     */
+    static byte[] pong(byte[] payload) {
+        int len = Math.min(payload.length, 125);
+        byte[] frame = new byte[2 + len];
+        frame[0] = (byte) 0x8A; // FIN, pong
+        frame[1] = (byte) len;
+        System.arraycopy(payload, 0, frame, 2, len);
+        return frame;
+    }
+
     static byte[] encode(String text) {
         // Frames are JSON with hex and base64 payloads: almost always ASCII, whose UTF-8 bytes are
         // the chars themselves, copied straight behind the header (one copy, not two).

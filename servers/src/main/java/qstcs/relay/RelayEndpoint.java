@@ -6,6 +6,8 @@ import io.helidon.common.buffers.BufferData;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 
+import qstcs.crypto.wire.CloseCode;
+
 /**
  * The listener of one WebSocket connection (a fresh instance per connection). It enforces the
  * per-connection limits (frame size, rate, text only), reads the frame header and hands the frame
@@ -51,9 +53,23 @@ final class RelayEndpoint implements WsListener {
         if (!admitted()) {
             return;
         }
+        if (text.indexOf('\uFFFD') >= 0) {
+            // Helidon decodes text frames leniently, turning invalid UTF-8 into U+FFFD. No QSTCS
+            // frame holds that character (they are ASCII JSON), so it stands for invalid input.
+            connection.closeWith(null, CloseCode.INVALID_UTF8, "text frames must be valid UTF-8");
+            switchboard.closed(connection);
+            return;
+        }
         if (text.length() > limits.maxFrameBytes()) {
             switchboard.reject(connection, ErrorCode.FRAME_TOO_LARGE,
                     "frame exceeds " + limits.maxFrameBytes() + " bytes", null);
+            return;
+        }
+        if (connection.deviceId() == null && text.length() > FrameReader.MAX_UNREGISTERED_FRAME) {
+            // Before register only register and ping make sense, and both are short: a large frame
+            // from an anonymous client is refused unread, so it cannot spend the relay's CPU.
+            switchboard.reject(connection, ErrorCode.NOT_REGISTERED, "send register with your device_id first"
+                    + " (frames before register are at most " + FrameReader.MAX_UNREGISTERED_FRAME + " bytes)", null);
             return;
         }
         try {
@@ -73,6 +89,16 @@ final class RelayEndpoint implements WsListener {
         switchboard.reject(connection, ErrorCode.BINARY_UNSUPPORTED, "send frames as JSON text messages", null);
     }
 
+    /** WebSocket pings get their pong (keep-alives of browsers and proxies rely on it). */
+    @Override
+    public void onPing(WsSession session, BufferData buffer) {
+        if (connection != null && admitted()) {
+            byte[] payload = new byte[buffer.available()];
+            buffer.read(payload);
+            connection.send(Outbox.pong(payload));
+        }
+    }
+
     @Override
     public void onClose(WsSession session, int status, String reason) {
         if (connection != null) {
@@ -80,8 +106,15 @@ final class RelayEndpoint implements WsListener {
         }
     }
 
+    /**
+     * Helidon reports here what it could not make of a client's frame (a close frame with a
+     * one-byte payload, for one); the relay's own handlers catch their failures themselves. The
+     * client gets a protocol-error close with a fixed reason, never the exception's text.
+     */
     @Override
     public void onError(WsSession session, Throwable t) {
+        LOG.log(Level.INFO, "closing {0}: malformed WebSocket frame ({1})", connection, t.getClass().getSimpleName());
+        session.close(CloseCode.PROTOCOL_ERROR.code(), "malformed WebSocket frame");
         if (connection != null) {
             switchboard.closed(connection);
         }
@@ -90,7 +123,7 @@ final class RelayEndpoint implements WsListener {
     private void handle(String text) {
         switch (FrameReader.read(text)) {
             case FrameReader.Rejected r -> switchboard.reject(connection, r.code(), r.message(), r.id());
-            case FrameReader.Header(FrameHeader h) -> {
+            case FrameReader.Header(RoutingHeader h) -> {
                 switch (h.type()) {
                     case "ping" -> connection.send(RelayFrames.PONG);
                     case "register" -> switchboard.register(connection, h);
@@ -126,7 +159,7 @@ final class RelayEndpoint implements WsListener {
             default -> {
                 LOG.log(Level.INFO, "closing {0}: it keeps sending far above the rate limit", connection);
                 connection.closeWith(RelayFrames.error(ErrorCode.RATE_LIMITED,
-                        "flooding: connection closed", null), ClientConnection.CLOSE_POLICY, "rate limit exceeded");
+                        "flooding: connection closed", null), CloseCode.POLICY, "rate limit exceeded");
                 switchboard.closed(connection);
                 return false;
             }

@@ -14,7 +14,7 @@ final class RelayFrames {
     }
 
     /**
-     * @param online registered device ids; each matched {@link FrameReader#DEVICE_ID} when it
+     * @param online registered device ids; each matched {@link qstcs.crypto.wire.DeviceId} when it
      *               registered, so none needs JSON escaping (this runs once per register over every
      *               online device)
      */

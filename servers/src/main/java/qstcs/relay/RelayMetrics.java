@@ -30,7 +30,7 @@ final class RelayMetrics implements AutoCloseable {
         gauge("qstcs_relay_connections", "open WebSocket connections", switchboard::openConnections);
         gauge("qstcs_relay_queued_frames", "frames waiting for offline devices", switchboard::queuedFrames);
         gauge("qstcs_relay_link_red", "1 while the quantum link is RED",
-                () -> Switchboard.LINK_RED.equals(switchboard.linkStatus()) ? 1 : 0);
+                () -> switchboard.linkRed() ? 1 : 0);
         counter("qstcs_relay_frames_in", "messages received from clients", s.framesIn);
         counter("qstcs_relay_frames_relayed", "client frames written to recipients", s.framesRelayed);
         counter("qstcs_relay_frames_queued", "client frames queued for offline recipients", s.framesQueued);

@@ -12,7 +12,7 @@ import io.helidon.config.ConfigSources;
 import qstcs.server.common.CommandLine;
 import qstcs.server.common.CommandLine.UsageException;
 import qstcs.relay.auth.RelayIdentity;
-import qstcs.server.common.StateHome;
+import qstcs.crypto.home.StateHome;
 
 /**
  * The command line of {@code ./qstcs relay}, merged over the YAML settings: flags win over

@@ -13,21 +13,38 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.common.tls.Tls;
+import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsConfig;
+import io.helidon.webserver.websocket.WsRouting;
+import qstcs.relay.auth.Admission;
 import qstcs.relay.auth.KmsAdmission;
 import qstcs.relay.auth.KmsIdentityClient;
 import qstcs.relay.auth.RelayIdentity;
 import qstcs.relay.auth.RevocationWatch;
+import qstcs.server.common.JsonErrors;
+import qstcs.server.http.RouteTable;
 
 /**
  * A running relay: the Helidon server, its switchboard, the KMS link watch and the periodic
- * sweep. {@code ./qstcs relay}, the tests and the benchmark all start the relay through here.
+ * sweep. The server is wired only here ({@link #setup}, {@link #routing}); {@code ./qstcs relay},
+ * the tests and the benchmark all start the relay through here.
  */
 public final class RelayServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(RelayServer.class.getName());
+    /** The relay's WebSocket endpoint path (the brief's clients connect to ws://HOST:8765). */
+    static final String ENDPOINT = "/";
+    /**
+     * Largest WebSocket frame Helidon reads. Frames between the relay's 64 KiB limit and this get
+     * an error frame and the connection stays open; larger ones are closed by Helidon (1009).
+     */
+    static final int MAX_WIRE_FRAME = 1024 * 1024;
+
     private static final Duration SWEEP_EVERY = Duration.ofMillis(250);
 
     private final RelaySettings settings;
@@ -103,7 +120,7 @@ public final class RelayServer implements AutoCloseable {
         if (tls != null) {
             builder.tls(tls);
         }
-        Main.setup(builder, switchboard, Instant.now());
+        setup(builder, switchboard, Instant.now());
         UpgradeRaceGuard.prime();
         WebServer server = builder.build().start();
         LinkWatch watch = settings.kms()
@@ -112,6 +129,45 @@ public final class RelayServer implements AutoCloseable {
                 .orElse(null);
         return new RelayServer(settings, switchboard, server, watch, tls != null);
     }
+
+    /** Wires the relay into a server: WebSocket endpoint, plain HTTP routes, frame size. */
+    static void setup(WebServerConfig.Builder server, Switchboard switchboard, Instant started) {
+        // Without TCP_NODELAY a small frame written while an earlier one is unacknowledged waits
+        // for the client's delayed ACK (up to 40 ms on Linux): chat frames are small, latency matters.
+        server.connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                // A blocking socket per connection holds one 8 KiB buffer; the NIO socket holds two.
+                // Every idle device keeps a connection open, so that is 8 KiB times thousands.
+                .useNio(false)
+                .directHandlers(JsonErrors.directHandlers())
+                .addProtocol(WsConfig.builder().name("websocket").maxFrameLength(MAX_WIRE_FRAME).build())
+                .routing(routing -> routing(routing, switchboard, started))
+                .addRouting(WsRouting.builder().endpoint(ENDPOINT, () -> new RelayEndpoint(switchboard)));
+    }
+
+    /**
+     * The relay's route table: {@code GET /stats} and {@code GET /} (the WebSocket endpoint
+     * answers upgrades on the same path); everything else is 405 or 404 from the table, and
+     * {@code /observe} passes to the observe feature. The routes are public, read-only figures,
+     * so there is no access check and no latency metric.
+     */
+    static void routing(HttpRouting.Builder routing, Switchboard switchboard, Instant started) {
+        JsonErrors.register(routing);
+        RouteTable<Access, Access> routes = new RouteTable<>((access, req) -> access, (metric, nanos) -> { });
+        StatsService stats = new StatsService(switchboard, started);
+        routes.add(routing, Method.GET, "/stats", Access.PUBLIC, "stats", (grant, req, res) -> stats.stats(req, res))
+                .add(routing, Method.GET, ENDPOINT, Access.PUBLIC, "root", (grant, req, res) -> stats.root(req, res));
+        routing.any((req, res) -> {
+            if (req.path().path().startsWith("/observe")) {
+                res.next();
+                return;
+            }
+            throw routes.refuseUnmatched(req, res, "no such route: the relay serves WebSocket on " + ENDPOINT
+                    + " and GET /stats");
+        });
+    }
+
+    /** Who may call a relay HTTP route: anyone (the figures are public). */
+    enum Access { PUBLIC }
 
     /** The port the relay listens on (useful when started on port 0). */
     public int port() {

@@ -6,8 +6,6 @@ import java.time.Instant;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import qstcs.server.common.Json;
@@ -15,9 +13,10 @@ import qstcs.server.common.JsonErrors;
 
 /**
  * Plain HTTP on the relay's port: {@code GET /stats} (read-only figures for the SOC console) and
- * an explanation at {@code /} for requests that are not WebSocket upgrades.
+ * an explanation at {@code /} for requests that are not WebSocket upgrades. The routes are in
+ * {@link RelayServer#routing}.
  */
-final class StatsService implements HttpService {
+final class StatsService {
 
     private final Switchboard switchboard;
     private final Instant started;
@@ -27,17 +26,15 @@ final class StatsService implements HttpService {
         this.started = started;
     }
 
-    @Override
-    public void routing(HttpRules rules) {
-        rules.get("/stats", this::stats)
-                .get("/", this::root);
+    /** Figures for anyone; which devices are online only for the operator (when the relay has identities). */
+    void stats(ServerRequest req, ServerResponse res) {
+        String token = req.headers().first(HeaderNames.AUTHORIZATION)
+                .filter(v -> v.regionMatches(true, 0, "Bearer ", 0, 7)).map(v -> v.substring(7).strip()).orElse(null);
+        boolean ids = switchboard.showsDevicesTo(token);
+        Json.send(res, Status.OK_200, statsJson(ids).getBytes(StandardCharsets.UTF_8));
     }
 
-    private void stats(ServerRequest req, ServerResponse res) {
-        Json.send(res, Status.OK_200, statsJson().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private void root(ServerRequest req, ServerResponse res) {
+    void root(ServerRequest req, ServerResponse res) {
         if (!switchboard.acceptsNewSessions()) {
             Json.send(res, Status.FORBIDDEN_403, JsonErrors.body("link_red",
                     "the quantum link is RED; the relay refuses new sessions until the operator resets the link"));
@@ -50,17 +47,25 @@ final class StatsService implements HttpService {
 
     /** Compact JSON, link status first (the same convention as the KMS status objects). */
     String statsJson() {
+        return statsJson(true);
+    }
+
+    /** As {@link #statsJson()}; without {@code ids} the {@code online} list is left out (the count stays). */
+    String statsJson(boolean ids) {
         RelayStats s = switchboard.stats();
         var online = java.util.List.copyOf(switchboard.online());
         StringBuilder sb = new StringBuilder(256)
-                .append("{\"link_status\":").append(RelayFrames.quote(switchboard.linkStatus()))
-                .append(",\"online\":[");
-        boolean first = true;
-        for (String id : online) {
-            sb.append(first ? "" : ",").append(RelayFrames.quote(id));
-            first = false;
+                .append("{\"link_status\":").append(RelayFrames.quote(switchboard.linkStatus()));
+        if (ids) {
+            sb.append(",\"online\":[");
+            boolean first = true;
+            for (String id : online) {
+                sb.append(first ? "" : ",").append(RelayFrames.quote(id));
+                first = false;
+            }
+            sb.append(']');
         }
-        return sb.append("],\"online_count\":").append(online.size())
+        return sb.append(",\"online_count\":").append(online.size())
                 .append(",\"connections\":").append(switchboard.openConnections())
                 .append(",\"queued_frames\":").append(switchboard.queuedFrames())
                 .append(",\"queued_bytes\":").append(switchboard.queuedBytes())

@@ -10,7 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 
+import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.wire.CloseCode;
 import qstcs.relay.OfflineQueue.Queued;
+import qstcs.relay.auth.Admission;
 
 /**
  * The relay's shared state: every open connection, one {@link Mailbox} per device id, the link
@@ -21,9 +24,8 @@ final class Switchboard {
 
     private static final System.Logger LOG = System.getLogger(Switchboard.class.getName());
 
-    /** Link status the relay assumes until the KMS says otherwise (or when it follows no KMS). */
+    /** What {@code /stats} says until the KMS has reported a colour (or when the relay follows no KMS). */
     static final String LINK_UNKNOWN = "UNKNOWN";
-    static final String LINK_RED = "RED";
 
     private final RelayLimits limits;
     private final Admission admission;
@@ -40,7 +42,8 @@ final class Switchboard {
     private final ConcurrentHashMap<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicLong queuedFrames = new AtomicLong();
-    private volatile String linkStatus = LINK_UNKNOWN;
+    /** The KMS's last reported colour; null until it reports one. */
+    private volatile LinkColour linkColour;
 
     Switchboard(RelayLimits limits, Admission admission, InstantSource clock) {
         this.limits = limits;
@@ -59,8 +62,13 @@ final class Switchboard {
     // --- connections -------------------------------------------------------------------------
 
     /** New sessions are refused while the link is RED (until the KMS reports it reset). */
+    /** Whether the bearer of {@code token} may see the online device ids ({@link Admission#showsDevicesTo}). */
+    boolean showsDevicesTo(String token) {
+        return admission.showsDevicesTo(token);
+    }
+
     boolean acceptsNewSessions() {
-        return !LINK_RED.equals(linkStatus);
+        return linkColour != LinkColour.RED;
     }
 
     void opened(ClientConnection c) {
@@ -112,7 +120,7 @@ final class Switchboard {
 
     // --- register ------------------------------------------------------------------------------
 
-    void register(ClientConnection c, FrameHeader h) {
+    void register(ClientConnection c, RoutingHeader h) {
         String id = h.deviceId();
         if (c.deviceId() != null) {
             if (c.deviceId().equals(id)) {
@@ -170,7 +178,7 @@ final class Switchboard {
             stats.replaced.increment();
             stats.errors.increment();
             old.closeWith(RelayFrames.error(ErrorCode.REPLACED,
-                    "another connection registered as " + id, null), ClientConnection.CLOSE_REPLACED, "replaced");
+                    "another connection registered as " + id, null), CloseCode.REPLACED, "replaced");
             if (connections.remove(old)) {
                 closing.add(old);
             }
@@ -182,13 +190,13 @@ final class Switchboard {
     // --- routing -----------------------------------------------------------------------------
 
     /** Routes a validated routable frame from the registered connection {@code from}. */
-    void route(ClientConnection from, FrameHeader h, String text) {
+    void route(ClientConnection from, RoutingHeader h, String text) {
         if (!h.sender().equals(from.deviceId())) {
             reject(from, ErrorCode.SENDER_MISMATCH,
                     "sender must be " + from.deviceId() + ", the id this connection registered", h.id());
             return;
         }
-        if (FrameHeader.EVERYONE.equals(h.recipient())) {
+        if (RoutingHeader.EVERYONE.equals(h.recipient())) {
             int count = 0;
             byte[] frame = Outbox.encode(text);
             for (Mailbox box : mailboxes.values()) {
@@ -203,7 +211,7 @@ final class Switchboard {
         deliver(from, h, text);
     }
 
-    private void deliver(ClientConnection from, FrameHeader h, String text) {
+    private void deliver(ClientConnection from, RoutingHeader h, String text) {
         while (true) {
             Mailbox box = mailboxes.computeIfAbsent(h.recipient(), Mailbox::new);
             ClientConnection lost = null;
@@ -312,8 +320,14 @@ final class Switchboard {
 
     // --- link status -------------------------------------------------------------------------
 
+    /** The colour's name, or {@value #LINK_UNKNOWN} before the KMS has reported one. */
     String linkStatus() {
-        return linkStatus;
+        LinkColour colour = linkColour;
+        return colour == null ? LINK_UNKNOWN : colour.name();
+    }
+
+    boolean linkRed() {
+        return linkColour == LinkColour.RED;
     }
 
     /**
@@ -321,14 +335,14 @@ final class Switchboard {
      * and is closed with 4403, and queued frames are flushed: they are sealed under keys the KMS
      * has just revoked.
      */
-    void linkStatus(String status) {
-        String previous = linkStatus;
-        linkStatus = status;
-        if (status.equals(previous)) {
+    void linkStatus(LinkColour status) {
+        LinkColour previous = linkColour;
+        linkColour = status;
+        if (status == previous) {
             return;
         }
-        LOG.log(Level.INFO, "quantum link status {0} (was {1})", status, previous);
-        if (LINK_RED.equals(status)) {
+        LOG.log(Level.INFO, "quantum link status {0} (was {1})", status, previous == null ? LINK_UNKNOWN : previous);
+        if (status == LinkColour.RED) {
             stats.linkCuts.increment();
             int sessions = 0;
             for (ClientConnection c : connections) {
@@ -361,7 +375,7 @@ final class Switchboard {
         for (ClientConnection c : connections) {
             if (deviceId.equals(c.deviceId())) {
                 c.closeWith(RelayFrames.error(ErrorCode.REVOKED, "device " + deviceId + " was revoked by the operator",
-                        null), ClientConnection.CLOSE_REVOKED, "device revoked");
+                        null), CloseCode.REVOKED, "device revoked");
                 closed(c);
                 sessions++;
             }
@@ -381,7 +395,7 @@ final class Switchboard {
     }
 
     private void cut(ClientConnection c) {
-        c.closeWith(RelayFrames.link(LINK_RED), ClientConnection.CLOSE_LINK_RED, "quantum link compromised");
+        c.closeWith(RelayFrames.link(LinkColour.RED.name()), CloseCode.LINK_RED, "quantum link compromised");
         closed(c);
     }
 
@@ -431,7 +445,7 @@ final class Switchboard {
     /** Closes every session (server shutdown). */
     void shutdown() {
         for (ClientConnection c : connections) {
-            c.closeWith(null, 1001, "relay shutting down");
+            c.closeWith(null, CloseCode.GOING_AWAY, "relay shutting down");
         }
         connections.clear();
     }

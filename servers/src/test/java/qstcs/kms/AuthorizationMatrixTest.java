@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import qstcs.crypto.tls.EnrollmentUri;
 import qstcs.crypto.tls.PinnedCaTrust;
 import qstcs.kms.identity.SettableClock;
-import qstcs.kms.pki.LocalCa;
+import qstcs.server.pki.LocalCa;
 
 /**
  * DESIGN §7 against the real KMS: every route × every kind of credential gives the documented

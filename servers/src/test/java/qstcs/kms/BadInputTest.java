@@ -97,6 +97,18 @@ class BadInputTest {
                 new Case("rotate as array", "POST", key, "{\"device_id\":\"A\",\"rotate\":[true]}", 400),
                 new Case("huge exponent", "POST", key, "{\"device_id\":\"A\",\"rotate\":1e999999}", 400),
                 new Case("1 MiB body", "POST", key, MIB_PLUS, 413),
+                // numbers no double or BigDecimal holds, in every JSON body (the anonymous one too)
+                new Case("exponent past int range", "POST", key, "{\"device_id\":\"A\",\"rotate\":1e9999999999}", 400),
+                new Case("exponent past int range in enroll", "POST", "/enroll",
+                        "{\"device_id\":\"A\",\"code\":1e9999999999}", 400),
+                new Case("exponent past int range in eve", "POST", "/eve",
+                        "{\"active\":true,\"intercept_rate\":1e9999999999}", 400),
+                new Case("negative exponent past int range in eve", "POST", "/eve",
+                        "{\"active\":true,\"intercept_rate\":1e-9999999999}", 400),
+                new Case("exponent past int range in heartbeat", "POST", "/router/heartbeat",
+                        "{\"router_id\":\"r1\",\"state\":\"BLOCKING\",\"rule_present\":1e9999999999}", 400),
+                new Case("exponent past int range in enrollments", "POST", "/admin/enrollments",
+                        "{\"device_id\":1e9999999999}", 400),
                 // operator routes: bad bodies must not attack, reset or switch Eve
                 new Case("force_attack with unknown field", "POST", "/force_attack", "{\"now\":true}", 400),
                 new Case("reset with array body", "POST", "/reset", "[1]", 400),
@@ -187,6 +199,9 @@ class BadInputTest {
     @Test
     void malformedHttpIsAJsonErrorToo() throws IOException {
         for (String raw : List.of("GARBAGE\r\n\r\n", "GET /keys/%zz HTTP/1.1\r\nHost: x\r\n\r\n",
+                "CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n",
+                "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n",
+                "CONNECT /link_status HTTP/1.1\r\nHost: x\r\n\r\n",
                 "GET /link_status HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n")) {
             String reply = rawExchange(raw);
             String statusLine = reply.lines().findFirst().orElse("");
@@ -215,7 +230,49 @@ class BadInputTest {
         }
     }
 
-    private static void assertJsonError(int expected, KmsTestServer.Reply r) {
+    /** After the rest: these requests legitimately issue a key. */
+    @Order(3)
+    @Test
+    void aClaimedDeviceMustBeTheTokensDevice() {
+        String body = "{\"device_id\":\"Soldier_Alpha\",\"peer_id\":\"Soldier_Bravo\"}";
+        String alphaToken = kms.deviceToken("Soldier_Alpha");
+        for (String[] claim : new String[][] {{"?device_id=Soldier_Bravo", null}, {"", "Soldier_Bravo"}}) {
+            Request.Builder r = new Request.Builder().url(kms.tlsUrl("/get_session_key" + claim[0]))
+                    .post(RequestBody.create(body, KmsTestServer.JSON)).header("Authorization", "Bearer " + alphaToken);
+            if (claim[1] != null) {
+                r.header("X-Device-Id", claim[1]);
+            }
+            KmsTestServer.Reply refused = KmsTestServer.call(kms.https, r.build());
+            assertJsonError(403, refused);
+        }
+        Request same = new Request.Builder().url(kms.tlsUrl("/get_session_key?device_id=Soldier_Alpha"))
+                .post(RequestBody.create(body, KmsTestServer.JSON)).header("Authorization", "Bearer " + alphaToken)
+                .header("X-Device-Id", "Soldier_Alpha").build();
+        assertEquals(200, KmsTestServer.call(kms.https, same).code());
+    }
+
+    /** A path with a decoded line break or spaces never reaches the audit log as text. */
+    @Order(3)
+    @Test
+    void urlTextNeverReachesTheAuditLog() {
+        String forged = "/admin/devices/x%0A2026-01-01%20reset%20by%20operator";
+        assertJsonError(401, KmsTestServer.call(kms.https, new Request.Builder().url(kms.tlsUrl(forged)).delete().build()));
+        assertJsonError(403, KmsTestServer.call(kms.http, new Request.Builder().url(kms.url("/enroll%20now")).post(
+                RequestBody.create("{}", KmsTestServer.JSON)).build()), 404);
+        JsonNode entries = kms.get("/admin/audit?limit=50").json().get("entries");
+        boolean recorded = false;
+        for (JsonNode e : entries) {
+            String text = e.toString();
+            assertFalse(text.contains("\\n") || text.contains("reset by operator") || text.contains("enroll now"), text);
+            recorded |= text.contains("path not recorded");
+        }
+        assertTrue(recorded, "the refused request itself is audited: " + entries);
+    }
+
+    private static void assertJsonError(int expected, KmsTestServer.Reply r, int... alternatives) {
+        if (java.util.Arrays.stream(alternatives).anyMatch(a -> a == r.code())) {
+            expected = r.code();
+        }
         assertEquals(expected, r.code(), r.body().length() > 300 ? r.body().substring(0, 300) : r.body());
         assertTrue(r.contentType() != null && r.contentType().startsWith("application/json"), r.contentType());
         assertNotNull(r.json(), "JSON body expected: " + r.body());

@@ -41,17 +41,17 @@ class BindAddressTest {
         Config config = Config.just(ConfigSources.create(Map.of(
                 "server.host", "0.0.0.0",
                 "server.port", "0",
-                "server.sockets.0.name", Main.TLS_SOCKET,
+                "server.sockets.0.name", KmsServer.TLS_SOCKET,
                 "server.sockets.0.host", "0.0.0.0",
                 "server.sockets.0.port", "0")));
         String[] args = {"--home", home.toString(), "--bind", "127.0.0.1", "--port", "0", "--tls-port", "0"};
         KmsSettings settings = KmsSettings.from(config, CommandLine.parse(args, Main.valueFlags(), Set.of()));
         try (Kms kms = Kms.open(settings, InstantSource.system(), QkdRandom.secure())) {
             WebServerConfig.Builder b = WebServer.builder().config(config.get("server")).shutdownHook(false);
-            Main.setup(b, kms, kms.identity().serverIdentity().tls());
+            KmsServer.setup(b, kms, kms.identity().serverIdentity().tls());
             WebServer server = b.build().start();
             try {
-                int tls = server.port(Main.TLS_SOCKET);
+                int tls = server.port(KmsServer.TLS_SOCKET);
                 try (Socket s = new Socket()) {
                     s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), tls), 2000); // serves on loopback
                 }

@@ -22,9 +22,9 @@ import qstcs.crypto.tls.EnrollmentUri;
 import qstcs.crypto.tls.DeviceCredentials;
 import qstcs.kms.identity.DeviceRegistry;
 import qstcs.kms.identity.KmsIdentity;
-import qstcs.kms.pki.LocalCa;
+import qstcs.server.pki.LocalCa;
 import qstcs.server.common.JsonErrors;
-import qstcs.server.common.StateHome;
+import qstcs.crypto.home.StateHome;
 
 /** ./qstcs enroll against a running KMS identity service, and with the KMS down. */
 class EnrollCommandTest {
@@ -55,7 +55,7 @@ class EnrollCommandTest {
             WebServer server = WebServer.builder().host("127.0.0.1").port(0).tls(identity.serverIdentity().tls())
                     .routing(r -> {
                         JsonErrors.register(r);
-                        r.register(identity.service(id -> { }));
+                        identity.registerRoutes(r, id -> { });
                     }).build().start();
             try {
                 Run run = enroll("Soldier_Charlie", "--home", home.toString(), "--kms", "https://127.0.0.1:" + server.port());

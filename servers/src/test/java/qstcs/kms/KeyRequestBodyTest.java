@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import qstcs.crypto.keys.SecretBytes;
+import qstcs.crypto.link.LinkColour;
 import qstcs.server.common.ApiError;
 import qstcs.server.common.Json;
 
@@ -71,7 +72,7 @@ class KeyRequestBodyTest {
     void directKeyReplyIsByteForByteTheJacksonTree() {
         double[] qbers = {0.0, 0.0123456789, 1e-7, 0.25, 0.085, 1.0 / 3};
         for (double qber : qbers) {
-            for (LinkStatus status : LinkStatus.values()) {
+            for (LinkColour status : LinkColour.values()) {
                 for (boolean pqc : new boolean[] {false, true}) {
                     PairKey pk = new PairKey(UUID.randomUUID(), DevicePair.of("Soldier_Alpha", "Soldier_Bravo"),
                             Instant.parse("2026-11-25T23:30:01.123456789Z"), 1000, SecretBytes.copyOf(new byte[32]));

@@ -40,7 +40,7 @@ import qstcs.crypto.seal.SealedFrame;
 import qstcs.crypto.tls.CaFingerprint;
 import qstcs.crypto.tls.DeviceCredentials;
 import qstcs.crypto.tls.PinnedCaTrust;
-import qstcs.kms.pki.LocalCa;
+import qstcs.server.pki.LocalCa;
 import qstcs.kms.store.PostgresCluster;
 
 /**

@@ -27,7 +27,8 @@ import okhttp3.Response;
 
 import qstcs.crypto.qkd.QkdRandom;
 import qstcs.crypto.tls.PinnedCaTrust;
-import qstcs.kms.pki.ServerIdentity;
+import qstcs.crypto.wire.DeviceId;
+import qstcs.server.pki.ServerIdentity;
 import qstcs.server.common.CommandLine;
 
 /**
@@ -73,7 +74,7 @@ final class KmsTestServer implements AutoCloseable {
         Map<String, String> props = new java.util.HashMap<>(Map.of(
                 "server.host", "127.0.0.1",
                 "server.port", "0",
-                "server.sockets.0.name", Main.TLS_SOCKET,
+                "server.sockets.0.name", KmsServer.TLS_SOCKET,
                 "server.sockets.0.host", "127.0.0.1",
                 "server.sockets.0.port", "0"));
         app.forEach((k, v) -> props.put("app." + k, v));
@@ -86,7 +87,7 @@ final class KmsTestServer implements AutoCloseable {
         kms = Kms.open(settings, clock, QkdRandom.secure());
         identity = kms.identity().serverIdentity();
         WebServerConfig.Builder b = WebServer.builder().config(config.get("server")).shutdownHook(false);
-        Main.setup(b, kms, identity.tls());
+        KmsServer.setup(b, kms, identity.tls());
         server = b.build().start();
         kms.start();
         http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(70)).build();
@@ -138,14 +139,14 @@ final class KmsTestServer implements AutoCloseable {
     }
 
     private static String namedDevice(String path, String bodyText) {
-        java.util.regex.Matcher q = java.util.regex.Pattern.compile("[?&]device_id=([A-Za-z0-9_.-]{1,64})(&|$)").matcher(path);
+        java.util.regex.Matcher q = java.util.regex.Pattern.compile("[?&]device_id=(" + DeviceId.PATTERN.pattern() + ")(&|$)").matcher(path);
         if (q.find()) {
             return q.group(1);
         }
         if (bodyText != null) {
             try {
                 JsonNode id = MAPPER.readTree(bodyText).path("device_id");
-                if (id.isTextual() && id.asText().matches("[A-Za-z0-9_.-]{1,64}")) {
+                if (id.isTextual() && DeviceId.isValid(id.asText())) {
                     return id.asText();
                 }
             } catch (IOException | RuntimeException notJson) {
@@ -166,7 +167,7 @@ final class KmsTestServer implements AutoCloseable {
     }
 
     String tlsUrl(String path) {
-        return "https://localhost:" + server.port(Main.TLS_SOCKET) + path;
+        return "https://localhost:" + server.port(KmsServer.TLS_SOCKET) + path;
     }
 
     /** GET as the route's legitimate caller ({@link #asLegitimateCaller}). */

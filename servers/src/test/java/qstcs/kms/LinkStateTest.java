@@ -9,6 +9,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
+import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.link.LinkStatus;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -27,12 +30,12 @@ class LinkStateTest {
     private LinkListener recorder() {
         return new LinkListener() {
             @Override
-            public void roundCompleted(RoundReport r, LinkSnapshot after) {
+            public void roundCompleted(RoundReport r, LinkStatus after) {
                 events.add("round " + r.round());
             }
 
             @Override
-            public void statusChanged(LinkSnapshot s, LinkStatus before, String cause) {
+            public void statusChanged(LinkStatus s, LinkColour before, String cause) {
                 events.add("status " + before + "->" + s.status());
             }
 
@@ -50,7 +53,7 @@ class LinkStateTest {
         for (int i = 0; i < bits.length; i++) {
             bits[i] = (byte) (i * 31 + round * 7);
         }
-        boolean breach = qber >= LinkStatus.RED_QBER;
+        boolean breach = qber >= LinkColour.RED_QBER;
         link.applyRound(new RoundReport(round, 1024, 512, 51, qber, qber, 10, 1.1, bits.length * 8, 1.0,
                 breach ? "QBER_ABOVE_THRESHOLD" : "NONE", breach, false, 0, false), bits, bits.length * 8);
     }
@@ -61,24 +64,24 @@ class LinkStateTest {
 
     @Test
     void statusFollowsQberAndRedIsLatched() {
-        assertEquals(LinkStatus.GREEN, link.snapshot().status());
+        assertEquals(LinkColour.GREEN, link.snapshot().status());
         long v = link.snapshot().version();
         round(0.01, 1);
         assertEquals(v, link.snapshot().version(), "no status change, no new version");
         round(0.07, 1);
-        assertEquals(LinkStatus.YELLOW, link.snapshot().status());
+        assertEquals(LinkColour.YELLOW, link.snapshot().status());
         assertEquals(v + 1, link.snapshot().version());
         round(0.02, 1);
-        assertEquals(LinkStatus.GREEN, link.snapshot().status());
+        assertEquals(LinkColour.GREEN, link.snapshot().status());
         round(0.25, 1);
-        LinkSnapshot red = link.snapshot();
-        assertEquals(LinkStatus.RED, red.status());
+        LinkStatus red = link.snapshot();
+        assertEquals(LinkColour.RED, red.status());
         assertEquals(0.25, red.qber());
         assertEquals(1, red.attacksDetected());
         assertEquals(0, red.poolBits(), "pool flushed on breach");
         round(0.01, 4);
-        LinkSnapshot still = link.snapshot();
-        assertEquals(LinkStatus.RED, still.status(), "latched");
+        LinkStatus still = link.snapshot();
+        assertEquals(LinkColour.RED, still.status(), "latched");
         assertEquals(0.25, still.qber(), "qber holds the breach value");
         assertEquals(0.01, still.lastRoundQber(), "last_round_qber is live");
         assertEquals(0, still.poolBits(), "no key kept while RED");
@@ -86,7 +89,7 @@ class LinkStateTest {
         assertEquals(List.of("round 1", "round 2", "status GREEN->YELLOW", "round 3", "status YELLOW->GREEN",
                 "round 4", "status GREEN->RED", "round 5"), events);
         link.reset("test");
-        assertEquals(LinkStatus.GREEN, link.snapshot().status());
+        assertEquals(LinkColour.GREEN, link.snapshot().status());
         assertEquals(0, link.snapshot().attacksDetected());
         assertEquals(red.version() + 1, link.snapshot().version());
     }
@@ -108,7 +111,7 @@ class LinkStateTest {
         assertEquals(KeyAccessException.Reason.NOT_A_MEMBER, e.reason());
         assertEquals(KeyAccessException.Reason.UNKNOWN,
                 assertThrows(KeyAccessException.class, () -> link.lookup(UUID.randomUUID(), "Alpha")).reason());
-        LinkSnapshot s = link.snapshot();
+        LinkStatus s = link.snapshot();
         assertEquals(3, s.totalKeysIssued());
         assertEquals(2, s.totalSessions());
         assertEquals(2, s.activeSessions());
@@ -164,8 +167,8 @@ class LinkStateTest {
             }
             link.breach(0.2, true, "test");
         });
-        LinkSnapshot after = link.awaitChange(v, Duration.ofSeconds(30));
-        assertEquals(LinkStatus.RED, after.status());
+        LinkStatus after = link.awaitChange(v, Duration.ofSeconds(30));
+        assertEquals(LinkColour.RED, after.status());
         assertEquals(v + 1, after.version());
         waker.join();
         assertEquals(v + 1, link.awaitChange(v + 1, Duration.ofMillis(50)).version(), "timeout returns the current state");

@@ -11,6 +11,8 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 
+import qstcs.crypto.link.LinkStatus;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +49,7 @@ class LinkStateWakeUpTest {
             while (!stop.get()) {
                 try {
                     long t0 = System.nanoTime();
-                    LinkSnapshot s = link.awaitChange(known, WAIT);
+                    LinkStatus s = link.awaitChange(known, WAIT);
                     long t1 = System.nanoTime();
                     calls.incrementAndGet();
                     if (s.version() == known && !stop.get()) {

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 /** The streaming header reader, without a server. */
 class FrameReaderTest {
 
-    private static FrameHeader header(String text) {
+    private static RoutingHeader header(String text) {
         return assertInstanceOf(FrameReader.Header.class, FrameReader.read(text)).header();
     }
 
@@ -20,15 +20,15 @@ class FrameReaderTest {
 
     @Test
     void readsOnlyTheRoutingFieldsAtTopLevel() {
-        FrameHeader h = header("{\"nonce\":\"aa\",\"inner\":{\"sender\":\"Eve\",\"type\":\"register\"},"
+        RoutingHeader h = header("{\"nonce\":\"aa\",\"inner\":{\"sender\":\"Eve\",\"type\":\"register\"},"
                 + "\"type\":\"chat\",\"id\":\"1\",\"list\":[{\"recipient\":\"Eve\"}],\"sender\":\"A\",\"recipient\":\"B\","
                 + "\"ciphertext\":\"\\u0041bc\",\"seq\":17,\"flag\":true,\"none\":null}");
-        assertEquals(new FrameHeader("chat", "1", "A", "B", null, null), h);
+        assertEquals(new RoutingHeader("chat", "1", "A", "B", null, null), h);
     }
 
     @Test
     void registerKeepsTheTokenButNeverPrintsIt() {
-        FrameHeader h = header("{\"type\":\"register\",\"device_id\":\"Soldier_Alpha\",\"token\":\"s3cr3t-token\"}");
+        RoutingHeader h = header("{\"type\":\"register\",\"device_id\":\"Soldier_Alpha\",\"token\":\"s3cr3t-token\"}");
         assertEquals("Soldier_Alpha", h.deviceId());
         assertEquals("s3cr3t-token", h.token());
         assertFalse(h.toString().contains("s3cr3t"), h.toString());
@@ -36,7 +36,7 @@ class FrameReaderTest {
 
     @Test
     void routableFramesCarryNoToken() {
-        FrameHeader h = header("{\"type\":\"chat\",\"id\":\"1\",\"sender\":\"A\",\"recipient\":\"*\",\"token\":\"t\"}");
+        RoutingHeader h = header("{\"type\":\"chat\",\"id\":\"1\",\"sender\":\"A\",\"recipient\":\"*\",\"token\":\"t\"}");
         assertNull(h.token());
         assertEquals("*", h.recipient());
     }

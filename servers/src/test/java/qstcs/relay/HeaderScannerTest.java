@@ -131,4 +131,53 @@ class HeaderScannerTest {
         // The mutations must exercise both sides: plenty of them still parse as objects.
         assertTrue(objects.size() > 1000, "only " + objects.size() + " mutations were still objects");
     }
+
+    /**
+     * Frames built to make duplicate detection expensive, as large as a frame may be: thousands of
+     * distinct keys in one object (plain, escaped, and with colliding String hash codes). The
+     * scanner's key work must grow linearly with the number of keys, and the answers must still
+     * agree with Jackson, duplicates (also one hidden behind an escape) included.
+     */
+    @Test
+    void worstCaseFramesCostLinearKeyWork() {
+        List<String> keys = new ArrayList<>();
+        for (int k = 0; keys.size() < 6_000; k++) {
+            keys.add("k" + k);
+        }
+        List<String> colliding = new ArrayList<>();  // "Aa" and "BB" share a hash code, so do all mixes
+        for (int k = 0; colliding.size() < 2_048; k++) {
+            StringBuilder b = new StringBuilder();
+            for (int bit = 0; bit < 11; bit++) {
+                b.append((k >> bit & 1) == 0 ? "Aa" : "BB");
+            }
+            colliding.add(b.toString());
+        }
+        List<String> escaped = keys.subList(0, 3_000).stream().map(k -> "\\u006b" + k.substring(1)).toList();
+        for (List<String> set : List.of(keys, colliding, escaped)) {
+            String frame = objectWith(set, null);
+            assertTrue(frame.length() <= 64 * 1024, "a frame the relay may receive: " + frame.length());
+            HeaderScanner scanner = new HeaderScanner(frame);
+            assertEquals(HeaderScanner.Shape.OBJECT, scanner.scan());
+            assertTrue(scanner.keyProbes <= set.size() + HeaderScanner.SMALL_OBJECT_KEYS * HeaderScanner.SMALL_OBJECT_KEYS,
+                    set.size() + " keys cost " + scanner.keyProbes + " key probes");
+            assertEquals(reference(frame), scanned(frame));
+
+            String duplicated = objectWith(set, set.get(set.size() / 2));
+            assertEquals("bad_json", scanned(duplicated));
+            assertEquals(reference(duplicated), scanned(duplicated));
+        }
+        assertEquals("bad_json", scanned(objectWith(keys, "\\u006b17")), "k17 written with an escape is a duplicate");
+    }
+
+    /** {"type":"ping","<key>":0,...} with {@code extra} once more at the end (when not null). */
+    private static String objectWith(List<String> keys, String extra) {
+        StringBuilder b = new StringBuilder("{\"type\":\"ping\"");
+        for (String k : keys) {
+            b.append(",\"").append(k).append("\":0");
+        }
+        if (extra != null) {
+            b.append(",\"").append(extra).append("\":1");
+        }
+        return b.append('}').toString();
+    }
 }

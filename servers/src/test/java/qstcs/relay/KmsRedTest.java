@@ -23,7 +23,8 @@ import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import qstcs.crypto.tls.CaFingerprint;
 import qstcs.crypto.tls.PinnedCaTrust;
-import qstcs.kms.pki.LocalCa;
+import qstcs.crypto.wire.CloseCode;
+import qstcs.server.pki.LocalCa;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,7 +116,7 @@ class KmsRedTest {
             long worstMs = Long.MIN_VALUE;
             for (WsTestClient c : clients) {
                 assertEquals("RED", c.next("link").get("status").asText());
-                assertEquals(ClientConnection.CLOSE_LINK_RED, c.closeCode());
+                assertEquals(CloseCode.LINK_RED.code(), c.closeCode());
                 // Both may even arrive before the KMS's reply reaches us: it notifies its waiters first.
                 long lateMs = (c.closedAtNanos() - redAt) / 1_000_000;
                 assertTrue(lateMs <= LINK_BOUND_MS, "session closed " + lateMs + " ms after the KMS reported RED");
@@ -127,7 +128,7 @@ class KmsRedTest {
             assertEquals("RED", relay.linkStatus());
             try (WsTestClient refused = WsTestClient.connect(http, relay.port())) {
                 assertEquals("RED", refused.next("link").get("status").asText());
-                assertEquals(ClientConnection.CLOSE_LINK_RED, refused.closeCode());
+                assertEquals(CloseCode.LINK_RED.code(), refused.closeCode());
             }
 
             assertTrue(post("/reset").contains("reset_complete"));

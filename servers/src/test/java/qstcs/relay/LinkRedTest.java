@@ -6,6 +6,9 @@ import java.util.List;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
 
+import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.wire.CloseCode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,7 +26,7 @@ class LinkRedTest {
     void redCutsEverySessionAndRefusesNewOnesUntilReset() throws Exception {
         try (RelayServer relay = RelayServer.start(RelaySettings.loopbackForTests())) {
             int port = relay.port();
-            relay.switchboard().linkStatus("GREEN");
+            relay.switchboard().linkStatus(LinkColour.GREEN);
             List<WsTestClient> clients = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 clients.add(WsTestClient.register(http, port, "Soldier_" + i));
@@ -33,11 +36,11 @@ class LinkRedTest {
             clients.get(0).next("ack");
             assertEquals(1, relay.switchboard().queuedFrames());
 
-            relay.switchboard().linkStatus("RED");
+            relay.switchboard().linkStatus(LinkColour.RED);
 
             for (WsTestClient c : clients) {
                 assertEquals("RED", c.next("link").get("status").asText());
-                assertEquals(ClientConnection.CLOSE_LINK_RED, c.closeCode());
+                assertEquals(CloseCode.LINK_RED.code(), c.closeCode());
                 c.close();
             }
             assertEquals(0, relay.switchboard().queuedFrames(), "frames under revoked keys are flushed");
@@ -45,14 +48,14 @@ class LinkRedTest {
             // A new session is told at once and closed: no register, no relaying.
             try (WsTestClient refused = WsTestClient.connect(http, port)) {
                 assertEquals("RED", refused.next("link").get("status").asText());
-                assertEquals(ClientConnection.CLOSE_LINK_RED, refused.closeCode());
+                assertEquals(CloseCode.LINK_RED.code(), refused.closeCode());
             }
             try (var res = http.newCall(new okhttp3.Request.Builder()
                     .url("http://127.0.0.1:" + port + "/stats").build()).execute()) {
                 assertTrue(res.body().string().startsWith("{\"link_status\":\"RED\""));
             }
 
-            relay.switchboard().linkStatus("GREEN");
+            relay.switchboard().linkStatus(LinkColour.GREEN);
             try (WsTestClient back = WsTestClient.register(http, port, "Soldier_0")) {
                 back.assertAlive();
             }

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import qstcs.crypto.wire.CloseCode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,6 +49,70 @@ class RelayBadInputTest {
         bravo.nextWithId(tag + "-ab");
         bravo.send(WsTestClient.chat(tag + "-ba", "Soldier_Bravo", "Soldier_Alpha", "02"));
         alpha.nextWithId(tag + "-ba");
+    }
+
+    /**
+     * A large frame before register is refused without being read: worst-case JSON (thousands of
+     * keys) or garbage alike gets not_registered, and the client may still register afterwards.
+     */
+    @Test
+    void largeFramesBeforeRegisterAreRefusedUnread() {
+        StringBuilder keys = new StringBuilder("{\"type\":\"register\",\"device_id\":\"Soldier_Mallory\"");
+        for (int k = 0; keys.length() < 60_000; k++) {
+            keys.append(",\"k").append(k).append("\":0");
+        }
+        String manyKeys = keys.append('}').toString();
+        try (WsTestClient mallory = WsTestClient.connect(http, port)) {
+            for (String frame : new String[] {manyKeys, "x".repeat(FrameReader.MAX_UNREGISTERED_FRAME + 1)}) {
+                mallory.send(frame);
+                JsonNode e = mallory.next("error");
+                assertEquals("not_registered", e.get("code").asText());
+                assertTrue(e.get("message").asText().contains("at most " + FrameReader.MAX_UNREGISTERED_FRAME), e.toString());
+            }
+            mallory.send("{\"type\":\"register\",\"device_id\":\"Soldier_Mallory\"}");
+            mallory.next("registered");
+        }
+        bystandersStillChat("large-unregistered");
+    }
+
+    /** A WebSocket ping gets a pong with the same payload, before and after register. */
+    @Test
+    void pingsGetPongs() throws Exception {
+        try (RawWsClient raw = new RawWsClient(port)) {
+            raw.send(0x9, "are you there".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            RawWsClient.Frame pong = raw.next(0xA);
+            assertTrue(pong != null, "a pong");
+            assertEquals("are you there", pong.text());
+            raw.sendText("{\"type\":\"register\",\"device_id\":\"Soldier_Pinger\"}");
+            raw.send(0x9, new byte[0]);
+            assertEquals(0, raw.next(0xA).payload().length);
+        }
+        bystandersStillChat("ping");
+    }
+
+    /**
+     * Broken WebSocket framing ends only that client, with the RFC 6455 close code and a fixed
+     * reason: invalid UTF-8 in a text frame gets 1007, a close frame with a one-byte payload
+     * (half a close code) gets 1002, not 1011 with the server's exception text.
+     */
+    @Test
+    void brokenFramingGetsTheProtocolsCloseCodes() throws Exception {
+        try (RawWsClient raw = new RawWsClient(port)) {
+            raw.send(0x1, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'});
+            assertClose(raw.next(0x8), 1007, "text frames must be valid UTF-8");
+        }
+        try (RawWsClient raw = new RawWsClient(port)) {
+            raw.send(0x8, new byte[] {3});
+            assertClose(raw.next(0x8), 1002, "malformed WebSocket frame");
+        }
+        bystandersStillChat("framing");
+    }
+
+    private static void assertClose(RawWsClient.Frame close, int code, String reason) {
+        assertTrue(close != null, "a close frame");
+        byte[] p = close.payload();
+        assertEquals(code, (p[0] & 0xff) << 8 | (p[1] & 0xff));
+        assertEquals(reason, new String(p, 2, p.length - 2, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test
@@ -114,7 +180,7 @@ class RelayBadInputTest {
             // Above Helidon's wire limit (1 MiB) the connection itself is closed (1009, too big).
             mallory.send("x".repeat(2 * 1024 * 1024));
             int code = mallory.closeCode();
-            assertTrue(code == 1009 || code == -1, "closed, code " + code);
+            assertTrue(code == CloseCode.TOO_BIG.code() || code == -1, "closed, code " + code);
             bystandersStillChat("huge");
             assertTrue(bravo.drain(Duration.ofMillis(200)).stream().noneMatch(s -> s.contains("h-1")));
         }
@@ -146,7 +212,7 @@ class RelayBadInputTest {
             // without ever waiting for a write, so the close can come after the first 2,000).
             assertTrue(sent > 1500, "the flood got going (" + sent + " frames)");
             mallory.error(ErrorCode.RATE_LIMITED);
-            assertEquals(ClientConnection.CLOSE_POLICY, mallory.closeCode());
+            assertEquals(CloseCode.POLICY.code(), mallory.closeCode());
             bystandersStillChat("flood");
             long relayed = bravo.drain(Duration.ofMillis(300)).stream().filter(s -> s.contains("\"f-")).count();
             assertTrue(relayed <= 1000 + 500 * 3, "rate limit held: " + relayed + " flood frames relayed");

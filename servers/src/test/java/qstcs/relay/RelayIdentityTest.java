@@ -21,11 +21,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qstcs.crypto.tls.PinnedCaTrust;
+import qstcs.crypto.wire.CloseCode;
 import qstcs.kms.identity.KmsIdentity;
-import qstcs.kms.pki.LocalCa;
+import qstcs.server.pki.LocalCa;
 import qstcs.relay.auth.RelayIdentity;
 import qstcs.server.common.JsonErrors;
-import qstcs.server.common.StateHome;
+import qstcs.crypto.home.StateHome;
 
 /**
  * The relay with device identity: wss:// with a certificate from the local CA, register checked
@@ -48,7 +49,7 @@ class RelayIdentityTest {
         kms = WebServer.builder().host("127.0.0.1").port(0).tls(kmsIdentity.serverIdentity().tls())
                 .routing(r -> {
                     JsonErrors.register(r);
-                    r.register(kmsIdentity.service(id -> { }));
+                    kmsIdentity.registerRoutes(r, id -> { });
                 }).build().start();
         RelayIdentity identity = RelayIdentity.load(home, Optional.empty(), URI.create("https://127.0.0.1:" + kms.port()),
                 List.of());
@@ -73,6 +74,33 @@ class RelayIdentityTest {
         c.send(token == null ? "{\"type\":\"register\",\"device_id\":\"" + deviceId + "\"}"
                 : "{\"type\":\"register\",\"device_id\":\"" + deviceId + "\",\"token\":\"" + token + "\"}");
         return c;
+    }
+
+    /** Who is online is the operator's to know: anonymous callers and devices get the figures only. */
+    @Test
+    void statsListOnlineDevicesToTheOperatorOnly() throws Exception {
+        String alpha = kmsIdentity.devices().issueToken("Soldier_Alpha");
+        try (WsTestClient a = registerWith("Soldier_Alpha", alpha)) {
+            a.next("registered");
+            String https = "https://127.0.0.1:" + relay.port() + "/stats";
+            JsonNode anonymous = statsAs(https, null);
+            assertFalse(anonymous.has("online"), anonymous.toString());
+            assertEquals(1, anonymous.get("online_count").asInt());
+            assertFalse(statsAs(https, alpha).has("online"), "a device token does not list devices");
+            assertFalse(statsAs(https, "f".repeat(64)).has("online"));
+            assertEquals("[\"Soldier_Alpha\"]", statsAs(https, operatorToken()).get("online").toString());
+        }
+    }
+
+    private JsonNode statsAs(String url, String token) throws Exception {
+        okhttp3.Request.Builder r = new okhttp3.Request.Builder().url(url);
+        if (token != null) {
+            r.header("Authorization", "Bearer " + token);
+        }
+        try (okhttp3.Response res = pinned.newCall(r.build()).execute()) {
+            assertEquals(200, res.code());
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(res.body().string());
+        }
     }
 
     @Test
@@ -113,7 +141,7 @@ class RelayIdentityTest {
             int code = a.closed.get(2, TimeUnit.SECONDS);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             System.out.println("revoked device disconnected after " + ms + " ms");
-            assertEquals(ClientConnection.CLOSE_REVOKED, code);
+            assertEquals(CloseCode.REVOKED.code(), code);
             assertEquals("revoked", a.next("error").get("code").asText());
         }
         try (WsTestClient again = registerWith("Soldier_Alpha", alpha)) {

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import qstcs.crypto.wire.CloseCode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,7 +134,7 @@ class RelayProtocolTest {
              WsTestClient bravo = WsTestClient.register(http, port, "Soldier_Bravo");
              WsTestClient second = WsTestClient.register(http, port, "Soldier_Alpha")) {
             first.error(ErrorCode.REPLACED);
-            assertEquals(ClientConnection.CLOSE_REPLACED, first.closeCode());
+            assertEquals(CloseCode.REPLACED.code(), first.closeCode());
             bravo.send(WsTestClient.chat("x-1", "Soldier_Bravo", "Soldier_Alpha", "01"));
             assertEquals("delivered", bravo.next("ack").get("status").asText());
             assertEquals("x-1", second.next("chat").get("id").asText());

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import qstcs.crypto.keys.KeyLength;
 import qstcs.crypto.keys.SecretBytes;
 import qstcs.crypto.seal.FrameSealer;
 import qstcs.crypto.seal.SealedFrame;
@@ -99,7 +100,7 @@ class ZeroKnowledgeTest {
         String secret = "Rendezvous at grid 7741 at dawn " + UUID.randomUUID();
         String reply = "Copy, moving to 7741 " + UUID.randomUUID();
         String later = "Held for you while offline " + UUID.randomUUID();
-        SecretBytes key = SecretBytes.random(FrameSealer.KEY_BYTES, new SecureRandom());
+        SecretBytes key = SecretBytes.random(KeyLength.BYTES, new SecureRandom());
         FrameSealer alphaSealer = new FrameSealer("k-" + UUID.randomUUID(), key);
         FrameSealer bravoSealer = new FrameSealer(alphaSealer.keyId(), key);
         long now = Instant.now().getEpochSecond();

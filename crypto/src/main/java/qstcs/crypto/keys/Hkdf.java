@@ -16,8 +16,6 @@ import qstcs.crypto.wire.HeaderFields;
  */
 public final class Hkdf {
 
-    /** Output size of SHA-256; also the size of every key QSTCS derives. */
-    public static final int KEY_BYTES = 32;
     /** RFC 5869 limit: at most 255 blocks of the hash output. */
     public static final int MAX_OUTPUT_BYTES = 255 * 32;
     /** Prefix of the per-direction info string; the version tag lets a later format never collide. */
@@ -60,8 +58,8 @@ public final class Hkdf {
     /** HKDF-Expand alone, from a PRK of at least 32 bytes. */
     public static SecretBytes expand(SecretBytes prk, byte[] info, int length) {
         checkLength(length);
-        if (prk.size() < KEY_BYTES) {
-            throw new IllegalArgumentException("PRK must be at least " + KEY_BYTES + " bytes, got " + prk.size());
+        if (prk.size() < KeyLength.BYTES) {
+            throw new IllegalArgumentException("PRK must be at least " + KeyLength.BYTES + " bytes, got " + prk.size());
         }
         byte[] prkCopy = prk.toByteArray();
         try {
@@ -82,7 +80,7 @@ public final class Hkdf {
         HeaderFields.requireDeviceId("sender", sender);
         HeaderFields.requireRecipient("recipient", recipient);
         byte[] info = (DIRECTION_INFO_PREFIX + sender + ">" + recipient).getBytes(StandardCharsets.UTF_8);
-        return derive(sessionKey, null, info, KEY_BYTES);
+        return derive(sessionKey, null, info, KeyLength.BYTES);
     }
 
     private static byte[] run(java.security.spec.AlgorithmParameterSpec spec) {

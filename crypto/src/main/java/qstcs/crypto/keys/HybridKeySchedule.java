@@ -74,7 +74,7 @@ final class HybridKeySchedule {
         try {
             byte[] info = new CanonicalEncoding().string(LABEL).string(keyId).string(initiator).string(responder)
                     .bytes(sha256(ek)).bytes(sha256(ct)).toByteArray();
-            return Hkdf.derive(ikmSecret, SALT, info, Hkdf.KEY_BYTES);
+            return Hkdf.derive(ikmSecret, SALT, info, KeyLength.BYTES);
         } finally {
             ikmSecret.destroy();
         }

@@ -1,6 +1,7 @@
 package qstcs.crypto.keys;
 
 import qstcs.crypto.wire.FlatJson;
+import qstcs.crypto.wire.FrameHeader;
 import qstcs.crypto.wire.HeaderFields;
 import qstcs.crypto.wire.LowerHex;
 import qstcs.crypto.wire.MalformedFrameException;
@@ -18,16 +19,17 @@ public record KemInit(String id, String sender, String recipient, String keyId, 
     public static final String TYPE = "kem_init";
 
     public KemInit {
-        HeaderFields.requireTokenId("id", id);
-        HeaderFields.requireDeviceId("sender", sender);
-        HeaderFields.requireDeviceId("recipient", recipient);
-        HeaderFields.requireTokenId("key_id", keyId);
+        new FrameHeader(id, sender, recipient, keyId).requireDirect(TYPE); // validates the shared header fields
         HeaderFields.requireHex("ek", ek, MlKem768.EK_BYTES, MlKem768.EK_BYTES);
         HeaderFields.requireHex("mac", mac, HybridKeySchedule.MAC_BYTES, HybridKeySchedule.MAC_BYTES);
     }
 
     public String type() {
         return TYPE;
+    }
+
+    public FrameHeader header() {
+        return new FrameHeader(id, sender, recipient, keyId);
     }
 
     public byte[] ekBytes() {
@@ -39,8 +41,7 @@ public record KemInit(String id, String sender, String recipient, String keyId, 
     }
 
     public String toJson() {
-        return FlatJson.writer().string("type", TYPE).string("id", id).string("sender", sender)
-                .string("recipient", recipient).string("key_id", keyId).string("ek", ek).string("mac", mac).toString();
+        return header().write(TYPE).string("ek", ek).string("mac", mac).toString();
     }
 
     /** @throws MalformedFrameException bad JSON, wrong type, missing or invalid field */
@@ -49,11 +50,8 @@ public record KemInit(String id, String sender, String recipient, String keyId, 
     }
 
     public static KemInit fromJson(FlatJson o) {
-        if (!TYPE.equals(o.string("type"))) {
-            throw new MalformedFrameException("type must be \"" + TYPE + "\"");
-        }
-        return new KemInit(o.string("id"), o.string("sender"), o.string("recipient"), o.string("key_id"),
-                o.string("ek"), o.string("mac"));
+        FrameHeader h = FrameHeader.read(o, TYPE);
+        return new KemInit(h.id(), h.sender(), h.recipient(), h.keyId(), o.string("ek"), o.string("mac"));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package qstcs.crypto.keys;
 
 import qstcs.crypto.wire.FlatJson;
+import qstcs.crypto.wire.FrameHeader;
 import qstcs.crypto.wire.HeaderFields;
 import qstcs.crypto.wire.LowerHex;
 import qstcs.crypto.wire.MalformedFrameException;
@@ -16,16 +17,17 @@ public record KemResp(String id, String sender, String recipient, String keyId, 
     public static final String TYPE = "kem_resp";
 
     public KemResp {
-        HeaderFields.requireTokenId("id", id);
-        HeaderFields.requireDeviceId("sender", sender);
-        HeaderFields.requireDeviceId("recipient", recipient);
-        HeaderFields.requireTokenId("key_id", keyId);
+        new FrameHeader(id, sender, recipient, keyId).requireDirect(TYPE); // validates the shared header fields
         HeaderFields.requireHex("ct", ct, MlKem768.CT_BYTES, MlKem768.CT_BYTES);
         HeaderFields.requireHex("mac", mac, HybridKeySchedule.MAC_BYTES, HybridKeySchedule.MAC_BYTES);
     }
 
     public String type() {
         return TYPE;
+    }
+
+    public FrameHeader header() {
+        return new FrameHeader(id, sender, recipient, keyId);
     }
 
     public byte[] ctBytes() {
@@ -37,8 +39,7 @@ public record KemResp(String id, String sender, String recipient, String keyId, 
     }
 
     public String toJson() {
-        return FlatJson.writer().string("type", TYPE).string("id", id).string("sender", sender)
-                .string("recipient", recipient).string("key_id", keyId).string("ct", ct).string("mac", mac).toString();
+        return header().write(TYPE).string("ct", ct).string("mac", mac).toString();
     }
 
     /** @throws MalformedFrameException bad JSON, wrong type, missing or invalid field */
@@ -47,11 +48,8 @@ public record KemResp(String id, String sender, String recipient, String keyId, 
     }
 
     public static KemResp fromJson(FlatJson o) {
-        if (!TYPE.equals(o.string("type"))) {
-            throw new MalformedFrameException("type must be \"" + TYPE + "\"");
-        }
-        return new KemResp(o.string("id"), o.string("sender"), o.string("recipient"), o.string("key_id"),
-                o.string("ct"), o.string("mac"));
+        FrameHeader h = FrameHeader.read(o, TYPE);
+        return new KemResp(h.id(), h.sender(), h.recipient(), h.keyId(), o.string("ct"), o.string("mac"));
     }
 
     @Override

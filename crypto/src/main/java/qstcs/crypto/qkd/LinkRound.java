@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 
+import qstcs.crypto.link.LinkColour;
+
 /**
  * One round of the simulated BB84 link, composed of the eight steps of DESIGN.md §3:
  * {@link Transmission}, {@link Sifting}, {@link ParameterEstimation}, the abort test,
@@ -15,8 +17,8 @@ import java.util.random.RandomGenerator;
  */
 public final class LinkRound {
 
-    /** Estimated QBER at or above which a round aborts as a breach. */
-    public static final double ABORT_QBER = 0.11;
+    /** Estimated QBER at or above which a round aborts as a breach: the link's RED threshold. */
+    public static final double ABORT_QBER = LinkColour.RED_QBER;
 
     private LinkRound() {
     }

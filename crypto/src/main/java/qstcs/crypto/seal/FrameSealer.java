@@ -16,6 +16,7 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import javax.security.auth.Destroyable;
 import qstcs.crypto.keys.Hkdf;
+import qstcs.crypto.keys.KeyLength;
 import qstcs.crypto.keys.SecretBytes;
 import qstcs.crypto.wire.CanonicalEncoding;
 import qstcs.crypto.wire.HeaderFields;
@@ -42,7 +43,6 @@ import qstcs.crypto.wire.MalformedFrameException;
  */
 public final class FrameSealer implements Destroyable {
 
-    public static final int KEY_BYTES = 32;
     public static final int NONCE_BYTES = 12;
     public static final int TAG_BYTES = 16;
     /** Largest message; its frame (hex doubles it) stays well inside the relay's 64 KiB limit. */
@@ -87,8 +87,8 @@ public final class FrameSealer implements Destroyable {
     public FrameSealer(String keyId, SecretBytes sessionKey, SecureRandom random) {
         HeaderFields.requireTokenId("key_id", keyId);
         Objects.requireNonNull(sessionKey, "sessionKey");
-        if (sessionKey.size() != KEY_BYTES) {
-            throw new IllegalArgumentException("session key must be " + KEY_BYTES + " bytes, got " + sessionKey.size());
+        if (sessionKey.size() != KeyLength.BYTES) {
+            throw new IllegalArgumentException("session key must be " + KeyLength.BYTES + " bytes, got " + sessionKey.size());
         }
         this.keyId = keyId;
         byte[] raw = sessionKey.toByteArray();
@@ -165,12 +165,22 @@ public final class FrameSealer implements Destroyable {
         return LowerHex.encode(receiptMac(id, sender, recipient));
     }
 
+    /** The receipt frame {@code sender} sends after decrypting frame {@code id} from {@code recipient}. */
+    public Receipt receipt(String id, String sender, String recipient) {
+        return new Receipt(id, sender, recipient, keyId, receiptTag(id, sender, recipient));
+    }
+
+    /** Whether {@code r} was made with this sealer's key (constant-time; false for another key_id). */
+    public boolean receiptValid(Receipt r) {
+        return keyId.equals(r.keyId()) && receiptValid(r.id(), r.sender(), r.recipient(), r.mac());
+    }
+
     /**
      * Whether {@code tag} is the {@link #receiptTag} of this receipt (constant-time comparison).
      * False, never an exception, for malformed input or after {@link #destroy()}.
      */
     public boolean receiptValid(String id, String sender, String recipient, String tag) {
-        if (destroyed || tag == null || tag.length() != 2 * Hkdf.KEY_BYTES) {
+        if (destroyed || tag == null || tag.length() != 2 * KeyLength.BYTES) {
             return false;
         }
         try {
@@ -187,7 +197,7 @@ public final class FrameSealer implements Destroyable {
         // Device ids contain no spaces, so this cache entry never meets a direction key's.
         SecretKeySpec key = derivedKey("receipt " + sender + ">" + recipient, "HmacSHA256", () -> Hkdf.derive(
                 sessionKey, null, (RECEIPT_INFO_PREFIX + sender + ">" + recipient).getBytes(StandardCharsets.UTF_8),
-                Hkdf.KEY_BYTES));
+                KeyLength.BYTES));
         try {
             Mac mac = RECEIPT_MAC.get();
             mac.init(key);

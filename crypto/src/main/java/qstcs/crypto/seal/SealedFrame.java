@@ -1,6 +1,7 @@
 package qstcs.crypto.seal;
 
 import qstcs.crypto.wire.FlatJson;
+import qstcs.crypto.wire.FrameHeader;
 import qstcs.crypto.wire.HeaderFields;
 import qstcs.crypto.wire.LowerHex;
 import qstcs.crypto.wire.MalformedFrameException;
@@ -23,10 +24,7 @@ public record SealedFrame(String id, String sender, String recipient, String key
     public static final String TYPE = "chat";
 
     public SealedFrame {
-        HeaderFields.requireTokenId("id", id);
-        HeaderFields.requireDeviceId("sender", sender);
-        HeaderFields.requireRecipient("recipient", recipient);
-        HeaderFields.requireTokenId("key_id", keyId);
+        new FrameHeader(id, sender, recipient, keyId); // validates the shared header fields
         HeaderFields.requireNonNegative("seq", seq);
         HeaderFields.requireNonNegative("timestamp", timestamp);
         HeaderFields.requireHex("nonce", nonce, FrameSealer.NONCE_BYTES, FrameSealer.NONCE_BYTES);
@@ -37,6 +35,10 @@ public record SealedFrame(String id, String sender, String recipient, String key
     /** Always {@value #TYPE}. */
     public String type() {
         return TYPE;
+    }
+
+    public FrameHeader header() {
+        return new FrameHeader(id, sender, recipient, keyId);
     }
 
     public byte[] nonceBytes() {
@@ -50,12 +52,7 @@ public record SealedFrame(String id, String sender, String recipient, String key
 
     /** Compact JSON with the field names and order of DESIGN.md §6. */
     public String toJson() {
-        return FlatJson.writer()
-                .string("type", TYPE)
-                .string("id", id)
-                .string("sender", sender)
-                .string("recipient", recipient)
-                .string("key_id", keyId)
+        return header().write(TYPE)
                 .integer("seq", seq)
                 .integer("timestamp", timestamp)
                 .string("nonce", nonce)
@@ -75,12 +72,8 @@ public record SealedFrame(String id, String sender, String recipient, String key
 
     /** Reads a chat frame from an already parsed object (a receiver that dispatched on {@code type}). */
     public static SealedFrame fromJson(FlatJson o) {
-        String type = o.string("type");
-        if (!TYPE.equals(type)) {
-            throw new MalformedFrameException("type must be \"" + TYPE + "\" for a sealed chat frame");
-        }
-        return new SealedFrame(o.string("id"), o.string("sender"), o.string("recipient"), o.string("key_id"),
-                o.integer("seq"), o.integer("timestamp"), o.string("nonce"), o.string("ciphertext"));
+        FrameHeader h = FrameHeader.read(o, TYPE);
+        return new SealedFrame(h.id(), h.sender(), h.recipient(), h.keyId(), o.integer("seq"), o.integer("timestamp"), o.string("nonce"), o.string("ciphertext"));
     }
 
     @Override

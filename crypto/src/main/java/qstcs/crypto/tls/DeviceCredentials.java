@@ -3,17 +3,13 @@ package qstcs.crypto.tls;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import qstcs.crypto.home.StateHome;
+import qstcs.crypto.wire.DeviceId;
 import qstcs.crypto.wire.FlatJson;
 
 /**
@@ -33,7 +29,6 @@ public record DeviceCredentials(String deviceId, String deviceToken, URI kmsUrl,
 
     /** Directory under {@code $QSTCS_HOME}. */
     public static final String DIRECTORY = "devices";
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     public DeviceCredentials {
         checkDeviceId(deviceId);
@@ -73,21 +68,8 @@ public record DeviceCredentials(String deviceId, String deviceToken, URI kmsUrl,
 
     /** Saves to {@code home/devices/<id>.json}, readable by its owner only, replacing an older file. */
     public Path save(Path home) throws IOException {
-        Path file = path(home, deviceId).toAbsolutePath();
-        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-        // Directories this creates (the state home too, if new) are the owner's alone, as the KMS's are.
-        Files.createDirectories(file.getParent(), posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
-                : new FileAttribute<?>[0]);
-        try {
-            // Created 0600 from the start, so the token is never readable by others, even briefly.
-            Files.createFile(file, posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
-                    : new FileAttribute<?>[0]);
-        } catch (FileAlreadyExistsException e) {
-            if (posix) {
-                Files.setPosixFilePermissions(file, OWNER_ONLY);
-            }
-        }
+        // Created 0600 before the token is written, so it is never readable by others, even briefly.
+        Path file = StateHome.privateFile(path(home, deviceId).toAbsolutePath());
         String json = FlatJson.writer()
                 .string("device_id", deviceId)
                 .string("device_token", deviceToken)
@@ -100,8 +82,8 @@ public record DeviceCredentials(String deviceId, String deviceToken, URI kmsUrl,
     }
 
     private static String checkDeviceId(String id) {
-        if (id == null || !EnrollmentUri.DEVICE_ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("device id must be 1–64 letters, digits, '_', '.' or '-'");
+        if (!DeviceId.isValid(id)) {
+            throw new IllegalArgumentException("device id must be " + DeviceId.RULE + " (" + DeviceId.problem(id) + ")");
         }
         return id;
     }

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
+import qstcs.crypto.wire.DeviceId;
+
 /**
  * The enrollment string an operator hands to a new device (as text or QR code):
  * {@code qstcs://HOST:8443/?device=ID&code=CODE&ca=sha256:HEX&relay=URL}. It tells the device where
@@ -32,8 +34,6 @@ public record EnrollmentUri(String kmsHost, int kmsPort, String deviceId, String
     public static final String SCHEME = "qstcs";
     /** The KMS TLS port when the string omits it. */
     public static final int DEFAULT_KMS_PORT = 8443;
-    /** Device ids: letters, digits, {@code _ . -}, up to 64 characters (e.g. {@code Soldier_Alpha}). */
-    public static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern CODE = Pattern.compile("[A-Za-z0-9-]{6,64}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}]");
 
@@ -49,9 +49,9 @@ public record EnrollmentUri(String kmsHost, int kmsPort, String deviceId, String
         if (kmsPort < 1 || kmsPort > 65535) {
             throw new IllegalArgumentException("bad KMS port " + kmsPort + " in the enrollment string");
         }
-        if (!DEVICE_ID.matcher(deviceId).matches()) {
-            throw new IllegalArgumentException("bad device id '" + deviceId
-                    + "' in the enrollment string (letters, digits, _ . - only, at most 64)");
+        if (!DeviceId.isValid(deviceId)) {
+            throw new IllegalArgumentException("bad device id in the enrollment string (" + DeviceId.RULE + "; "
+                    + DeviceId.problem(deviceId) + ")");
         }
         if (!CODE.matcher(code).matches()) {
             throw new IllegalArgumentException("the enrollment code is malformed (copy the whole enrollment string)");

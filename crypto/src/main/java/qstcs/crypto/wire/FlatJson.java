@@ -36,7 +36,22 @@ public final class FlatJson {
         if (text.length() > MAX_CHARS) {
             throw new MalformedFrameException("malformed JSON: longer than " + MAX_CHARS + " characters");
         }
-        return new FlatJson(new Reader(text).object());
+        return new FlatJson(new Reader(text, false).object());
+    }
+
+    /**
+     * Parses one flat JSON object whose numbers may have a fraction or exponent (read with
+     * {@link #decimal}). For status objects that carry measurements such as a QBER; frames use
+     * {@link #parse}, which refuses fractions so that a frame has one spelling.
+     */
+    public static FlatJson parseWithFractions(String text) {
+        if (text == null) {
+            throw new MalformedFrameException("malformed JSON: no text");
+        }
+        if (text.length() > MAX_CHARS) {
+            throw new MalformedFrameException("malformed JSON: longer than " + MAX_CHARS + " characters");
+        }
+        return new FlatJson(new Reader(text, true).object());
     }
 
     /** Starts a compact JSON object; fields are written in the order they are added. */
@@ -82,6 +97,15 @@ public final class FlatJson {
         return l;
     }
 
+    /** A required number field, integer or (from {@link #parseWithFractions}) fractional. */
+    public double decimal(String field) {
+        Object v = required(field);
+        if (!(v instanceof Number n)) {
+            throw new MalformedFrameException("field '" + field + "' must be a number");
+        }
+        return n.doubleValue();
+    }
+
     /** A required boolean field. */
     public boolean bool(String field) {
         Object v = required(field);
@@ -119,6 +143,16 @@ public final class FlatJson {
         }
 
         public Writer integer(String name, long value) {
+            name(name);
+            sb.append(value);
+            return this;
+        }
+
+        /** A finite number in its shortest exact decimal form ({@link Double#toString}). */
+        public Writer decimal(String name, double value) {
+            if (!Double.isFinite(value)) {
+                throw new IllegalArgumentException("field '" + name + "' must be a finite number");
+            }
             name(name);
             sb.append(value);
             return this;
@@ -191,10 +225,12 @@ public final class FlatJson {
     /** Recursive-descent reader over one flat object; {@code pos} always points at the next char. */
     private static final class Reader {
         private final String s;
+        private final boolean fractions;
         private int pos;
 
-        Reader(String s) {
+        Reader(String s, boolean fractions) {
             this.s = s;
+            this.fractions = fractions;
         }
 
         Map<String, Object> object() {
@@ -257,9 +293,44 @@ public final class FlatJson {
                     throw error("nested objects and arrays are not accepted");
                 default:
                     if (c == '-' || c >= '0' && c <= '9') {
-                        return integer();
+                        return number();
                     }
                     throw error("expected a value");
+            }
+        }
+
+        private Number number() {
+            int start = pos;
+            Long whole = integer();
+            if (!fractions || pos >= s.length() || "eE.".indexOf(s.charAt(pos)) < 0) {
+                return whole;
+            }
+            if (s.charAt(pos) == '.') {
+                pos++;
+                requireDigits("expected digits after '.'");
+            }
+            if (pos < s.length() && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
+                pos++;
+                if (pos < s.length() && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) {
+                    pos++;
+                }
+                requireDigits("expected digits in the exponent");
+            }
+            double value = Double.parseDouble(s.substring(start, pos));
+            if (!Double.isFinite(value)) {
+                pos = start;
+                throw error("number outside the double range");
+            }
+            return value;
+        }
+
+        private void requireDigits(String problem) {
+            int from = pos;
+            while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
+                pos++;
+            }
+            if (pos == from) {
+                throw error(problem);
             }
         }
 
@@ -279,7 +350,7 @@ public final class FlatJson {
             if (digits > 1 && s.charAt(digitsStart) == '0') {
                 throw error("leading zeros are not allowed");
             }
-            if (pos < s.length() && (s.charAt(pos) == '.' || s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
+            if (!fractions && pos < s.length() && (s.charAt(pos) == '.' || s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
                 throw error("numbers must be integers (no fraction or exponent)");
             }
             try {

@@ -3,15 +3,11 @@ package qstcs.crypto.wire;
 import java.util.regex.Pattern;
 
 /**
- * The rules for header fields of every frame, checked when a frame value is created.
- * Device ids exclude {@code '>'} and spaces, which keeps the per-direction HKDF info
- * ({@code "qstcs/1 " + sender + ">" + recipient}) unambiguous; the character set matches the
- * client SDK's device ids.
+ * The rules for header fields of every frame, checked when a frame value is created. Device ids
+ * follow {@link DeviceId}, the one rule every component applies.
  */
 public final class HeaderFields {
 
-    /** Device ids: the same rule as the client SDK and the KMS enrollment. */
-    public static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     /** Frame ids and key ids: UUIDs in practice; any short token of these characters is accepted. */
     public static final Pattern TOKEN_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     /** The recipient that means "every other device" (group frames). */
@@ -21,9 +17,9 @@ public final class HeaderFields {
     }
 
     public static String requireDeviceId(String field, String value) {
-        if (!matches(value, false)) {
-            throw new MalformedFrameException(field + " must be 1-64 characters of A-Z a-z 0-9 _ . - ("
-                    + describe(value) + ")");
+        if (!DeviceId.isValid(value)) {
+            throw new MalformedFrameException(field + " must be " + DeviceId.RULE + " ("
+                    + DeviceId.problem(value) + ")");
         }
         return value;
     }
@@ -33,15 +29,15 @@ public final class HeaderFields {
         if (EVERYONE.equals(value)) {
             return value;
         }
-        if (!matches(value, false)) {
-            throw new MalformedFrameException(field + " must be a device id (1-64 characters of A-Z a-z 0-9 _ . -) or \"*\" ("
-                    + describe(value) + ")");
+        if (!DeviceId.isValid(value)) {
+            throw new MalformedFrameException(field + " must be a device id (" + DeviceId.RULE + ") or \"*\" ("
+                    + DeviceId.problem(value) + ")");
         }
         return value;
     }
 
     public static String requireTokenId(String field, String value) {
-        if (!matches(value, true)) {
+        if (!isTokenId(value)) {
             throw new MalformedFrameException(field + " must be 1-64 characters of A-Z a-z 0-9 _ . : - ("
                     + describe(value) + ")");
         }
@@ -83,18 +79,15 @@ public final class HeaderFields {
         return c >= '0' && c <= '9' || c >= 'a' && c <= 'f';
     }
 
-    /**
-     * {@link #DEVICE_ID} (or {@link #TOKEN_ID} when {@code colon}) without a regex: these checks
-     * run on every frame sealed or opened, and a matcher costs more than sealing a short message.
-     */
-    private static boolean matches(String value, boolean colon) {
+    /** {@link #TOKEN_ID} without a regex: it runs on every frame sealed or opened. */
+    private static boolean isTokenId(String value) {
         if (value == null || value.isEmpty() || value.length() > 64) {
             return false;
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                    || c == '_' || c == '.' || c == '-' || colon && c == ':';
+                    || c == '_' || c == '.' || c == '-' || c == ':';
             if (!ok) {
                 return false;
             }
@@ -102,11 +95,7 @@ public final class HeaderFields {
         return true;
     }
 
-    /**
-     * Says what is wrong with a rejected string without repeating it: a header value may be
-     * anything a confused caller put there, a key included, so messages give lengths and the
-     * position of the first bad character, never the text.
-     */
+    /** Says what is wrong with a rejected token id without repeating it (it may be anything). */
     static String describe(String value) {
         if (value == null) {
             return "missing";
@@ -122,6 +111,6 @@ public final class HeaderFields {
                 return "character " + i + " is not allowed";
             }
         }
-        return "':' is not allowed here";
+        return "valid";
     }
 }

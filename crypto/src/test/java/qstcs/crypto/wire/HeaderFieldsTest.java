@@ -48,11 +48,13 @@ class HeaderFieldsTest {
     void messagesNameTheFieldAndSayWhatIsWrongWithoutRepeatingTheValue() {
         MalformedFrameException e = assertThrows(MalformedFrameException.class,
                 () -> HeaderFields.requireDeviceId("sender", "bad\u0000id" + "x".repeat(100)));
-        assertEquals("sender must be 1-64 characters of A-Z a-z 0-9 _ . - (got 106 characters)", e.getMessage());
+        assertEquals("sender must be " + DeviceId.RULE + " (got 106 characters)", e.getMessage());
         e = assertThrows(MalformedFrameException.class, () -> HeaderFields.requireDeviceId("sender", "secret key"));
-        assertEquals("sender must be 1-64 characters of A-Z a-z 0-9 _ . - (character 6 is not allowed)", e.getMessage());
+        assertEquals("sender must be " + DeviceId.RULE + " (character 6 is not allowed)", e.getMessage());
+        e = assertThrows(MalformedFrameException.class, () -> HeaderFields.requireDeviceId("sender", "_alpha"));
+        assertEquals("sender must be " + DeviceId.RULE + " (character 0 must be a letter or digit)", e.getMessage());
         e = assertThrows(MalformedFrameException.class, () -> HeaderFields.requireRecipient("recipient", "a:b"));
-        assertEquals("recipient must be a device id (1-64 characters of A-Z a-z 0-9 _ . -) or \"*\" (':' is not allowed here)",
+        assertEquals("recipient must be a device id (" + DeviceId.RULE + ") or \"*\" (character 1 is not allowed)",
                 e.getMessage());
         e = assertThrows(MalformedFrameException.class, () -> HeaderFields.requireTokenId("id", null));
         assertEquals("id must be 1-64 characters of A-Z a-z 0-9 _ . : - (missing)", e.getMessage());
@@ -63,7 +65,7 @@ class HeaderFieldsTest {
     }
 
     private static void agree(String v) {
-        assertEquals(HeaderFields.DEVICE_ID.matcher(v).matches(), accepts(() -> HeaderFields.requireDeviceId("f", v)), v);
+        assertEquals(DeviceId.PATTERN.matcher(v).matches(), accepts(() -> HeaderFields.requireDeviceId("f", v)), v);
         assertEquals(HeaderFields.TOKEN_ID.matcher(v).matches(), accepts(() -> HeaderFields.requireTokenId("f", v)), v);
     }
 

@@ -6,7 +6,11 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import qstcs.server.auth.BearerTokens;
+import qstcs.server.auth.Role;
+import qstcs.server.auth.ServiceToken;
 import qstcs.server.common.ApiError;
+import qstcs.server.common.RequestLine;
 
 /**
  * The one place that decides whether a request's credential fits its route class: 401 when no
@@ -39,7 +43,7 @@ public final class Authenticator {
 
     /** The caller if its credential has {@code role}; else an {@link ApiError} 401 or 403. */
     public Caller require(ServerRequest req, Role role) {
-        String route = req.prologue().method().text() + " " + req.path().path();
+        String route = RequestLine.of(req);
         Optional<String> token = presented(req, role);
         if (token.isEmpty()) {
             throw refuse(route, req, null, Status.UNAUTHORIZED_401, "unauthorized",
@@ -85,7 +89,7 @@ public final class Authenticator {
      * pair's key, another device's id, a device asking for an operator action): 403, audited.
      */
     public ApiError forbid(ServerRequest req, Caller caller, String reason, String detail) {
-        String route = req.prologue().method().text() + " " + req.path().path();
+        String route = RequestLine.of(req);
         return refuse(route, req, caller, Status.FORBIDDEN_403, "forbidden", reason, detail);
     }
 

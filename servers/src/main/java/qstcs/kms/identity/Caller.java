@@ -2,6 +2,8 @@ package qstcs.kms.identity;
 
 import java.util.Objects;
 
+import qstcs.server.auth.Role;
+
 /**
  * An authenticated caller: its role and, for a device, its device id (for service roles the
  * name is the role's own, e.g. {@code operator}).

@@ -17,10 +17,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
-import qstcs.crypto.tls.EnrollmentUri;
+import qstcs.crypto.wire.DeviceId;
 import qstcs.kms.store.SqlDatabase;
 import qstcs.kms.store.SqliteDatabase;
+import qstcs.server.auth.BearerTokens;
 
 /**
  * Enrolled devices and pending enrollment codes, persisted in an SQLite file under
@@ -35,9 +35,6 @@ public final class DeviceRegistry implements AutoCloseable {
 
     /** The database file under the KMS state directory. */
     public static final String DB_FILE = "identity.db";
-    /** Device ids as in the enrollment string ({@code Soldier_Alpha}); {@code _broadcast_} is reserved. */
-    public static final Pattern DEVICE_ID = EnrollmentUri.DEVICE_ID;
-    private static final String RESERVED = "_broadcast_";
 
     /** Why a code was refused; only the audit log sees this, the caller gets one generic answer. */
     public enum Refusal { UNKNOWN_CODE, WRONG_DEVICE, ALREADY_USED, EXPIRED }
@@ -150,11 +147,7 @@ public final class DeviceRegistry implements AutoCloseable {
 
     /** Throws {@link IllegalArgumentException} with a message naming the rule if the id is unusable. */
     public static String checkDeviceId(String deviceId) {
-        if (deviceId == null || !DEVICE_ID.matcher(deviceId).matches() || deviceId.equals(RESERVED)) {
-            throw new IllegalArgumentException("device_id must be 1-64 letters, digits, '_', '.' or '-'"
-                    + " (and not " + RESERVED + ")");
-        }
-        return deviceId;
+        return DeviceId.of(deviceId).value();
     }
 
     /** The device whose active token this is, if any. Lock-free: runs on every device request. */

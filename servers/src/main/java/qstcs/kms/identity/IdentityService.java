@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Duration;
@@ -17,13 +17,15 @@ import qstcs.crypto.tls.EnrollmentUri;
 import qstcs.server.common.ApiError;
 import qstcs.server.common.Json;
 import qstcs.server.common.JsonRequest;
+import qstcs.server.http.RouteTable;
 
 /**
- * The identity routes of DESIGN §7, TLS listener only: enrollment codes and device administration
- * for the operator, {@code /enroll} for a new device, and token introspection plus the
- * revocation feed for the relay.
+ * The identity routes, TLS listener only: enrollment codes and device administration for the
+ * operator, {@code /enroll} for a new device, and token introspection plus the revocation feed
+ * for the relay. They join the KMS route table like every other route, so the same access check
+ * ({@link AccessPolicy}) runs before each handler.
  */
-public final class IdentityService implements HttpService {
+public final class IdentityService {
 
     private static final long MAX_BODY = 4 * 1024;
     private static final Pattern CODE = Pattern.compile("[A-Za-z0-9 -]{1,64}");
@@ -31,21 +33,31 @@ public final class IdentityService implements HttpService {
     private static final Pattern DEVICE_ID_TEXT = Pattern.compile(".{1,200}", Pattern.DOTALL);
     private static final long MAX_WAIT_SECONDS = 60;
 
-    private final Authenticator auth;
     private final DeviceRegistry devices;
     private final RevocationFeed revocations;
     private final AttemptLimiter enrollLimiter;
     private final EnrollmentSettings settings;
     private final SecurityAudit audit;
     private final Consumer<String> onRevoke;
+    private final java.util.function.Predicate<String> operatorToken;
 
     /**
      * @param onRevoke called after a device is revoked (the KMS revokes that device's pair keys)
      */
-    public IdentityService(Authenticator auth, DeviceRegistry devices, RevocationFeed revocations,
+    public IdentityService(DeviceRegistry devices, RevocationFeed revocations,
                            AttemptLimiter enrollLimiter, EnrollmentSettings settings, SecurityAudit audit,
                            Consumer<String> onRevoke) {
-        this.auth = auth;
+        this(devices, revocations, enrollLimiter, settings, audit, onRevoke, token -> false);
+    }
+
+    /**
+     * @param onRevoke      called after a device is revoked (the KMS revokes that device's pair keys)
+     * @param operatorToken whether a token is the operator's (introspection names that role)
+     */
+    public IdentityService(DeviceRegistry devices, RevocationFeed revocations,
+                           AttemptLimiter enrollLimiter, EnrollmentSettings settings, SecurityAudit audit,
+                           Consumer<String> onRevoke, java.util.function.Predicate<String> operatorToken) {
+        this.operatorToken = operatorToken;
         this.devices = devices;
         this.revocations = revocations;
         this.enrollLimiter = enrollLimiter;
@@ -54,23 +66,22 @@ public final class IdentityService implements HttpService {
         this.onRevoke = onRevoke;
     }
 
-    @Override
-    public void routing(HttpRules rules) {
-        rules.post("/admin/enrollments", this::createEnrollment)
-                .get("/admin/devices", this::listDevices)
-                .delete("/admin/devices/{id}", this::revokeDevice)
-                .post("/enroll", this::enroll)
-                .post("/auth/introspect", this::introspect)
-                .get("/auth/revocations", this::revocations);
+    /** Adds the identity routes to a listener's route table. */
+    public void register(HttpRules rules, RouteTable<RouteClass, AccessGrant> routes) {
+        routes.add(rules, Method.POST, "/admin/enrollments", RouteClass.OPERATOR, "admin_enrollments", this::createEnrollment)
+                .add(rules, Method.GET, "/admin/devices", RouteClass.OPERATOR, "admin_devices", this::listDevices)
+                .add(rules, Method.DELETE, "/admin/devices/{id}", RouteClass.OPERATOR, "admin_revoke_device",
+                        this::revokeDevice)
+                .add(rules, Method.POST, "/enroll", RouteClass.ENROLLMENT, "enroll", this::enroll)
+                .add(rules, Method.POST, "/auth/introspect", RouteClass.RELAY, "auth_introspect", this::introspect)
+                .add(rules, Method.GET, "/auth/revocations", RouteClass.RELAY, "auth_revocations", this::revocations);
     }
 
-    private void createEnrollment(ServerRequest req, ServerResponse res) {
-        requireTls(req);
-        Caller operator = auth.require(req, Role.OPERATOR);
+    private void createEnrollment(AccessGrant operator, ServerRequest req, ServerResponse res) {
         JsonRequest body = JsonRequest.read(req, MAX_BODY, Set.of("device_id"), false);
         String deviceId = deviceId(body.requiredText("device_id", DEVICE_ID_TEXT, "a device id"));
         EnrollmentCode code = devices.createCode(deviceId, settings.codeTtl());
-        audit.record("enrollment_created", Authenticator.actor(operator, req),
+        audit.record("enrollment_created", operator.actor(),
                 "one-time enrollment code for " + deviceId + ", expires " + code.expiresAt());
         ObjectNode out = Json.object();
         out.put("device_id", deviceId);
@@ -90,9 +101,7 @@ public final class IdentityService implements HttpService {
                 settings.relayUrl());
     }
 
-    private void listDevices(ServerRequest req, ServerResponse res) {
-        requireTls(req);
-        auth.require(req, Role.OPERATOR);
+    private void listDevices(AccessGrant operator, ServerRequest req, ServerResponse res) {
         ArrayNode list = Json.object().arrayNode();
         for (DeviceInfo d : devices.list()) {
             ObjectNode o = list.addObject();
@@ -106,9 +115,7 @@ public final class IdentityService implements HttpService {
         Json.send(res, Status.OK_200, out);
     }
 
-    private void revokeDevice(ServerRequest req, ServerResponse res) {
-        requireTls(req);
-        Caller operator = auth.require(req, Role.OPERATOR);
+    private void revokeDevice(AccessGrant operator, ServerRequest req, ServerResponse res) {
         String deviceId = deviceId(req.path().pathParameters().get("id"));
         if (!devices.exists(deviceId)) {
             throw ApiError.notFound("unknown_device", "no device " + deviceId + " has been enrolled");
@@ -117,7 +124,7 @@ public final class IdentityService implements HttpService {
         if (wasActive) {
             revocations.publish(deviceId);
             onRevoke.accept(deviceId);
-            audit.record("device_revoked", Authenticator.actor(operator, req),
+            audit.record("device_revoked", operator.actor(),
                     deviceId + " revoked; its token no longer works and its relay sessions are closed");
         }
         ObjectNode out = Json.object();
@@ -127,8 +134,7 @@ public final class IdentityService implements HttpService {
         Json.send(res, Status.OK_200, out);
     }
 
-    private void enroll(ServerRequest req, ServerResponse res) {
-        requireTls(req);
+    private void enroll(AccessGrant anonymous, ServerRequest req, ServerResponse res) {
         String client = Authenticator.peerAddress(req);
         Optional<Duration> blocked = enrollLimiter.blockedFor(client);
         if (blocked.isPresent()) {
@@ -162,21 +168,22 @@ public final class IdentityService implements HttpService {
         }
     }
 
-    private void introspect(ServerRequest req, ServerResponse res) {
-        requireTls(req);
-        auth.require(req, Role.RELAY);
+    private void introspect(AccessGrant relay, ServerRequest req, ServerResponse res) {
         JsonRequest body = JsonRequest.read(req, MAX_BODY, Set.of("token"), false);
         String token = body.requiredText("token", TOKEN_TEXT, "a token");
         ObjectNode out = Json.object();
         Optional<String> device = devices.authenticate(token);
-        out.put("active", device.isPresent());
+        // The operator token is named too, so the relay can show device ids to the operator only.
+        boolean operator = device.isEmpty() && operatorToken.test(token);
+        out.put("active", device.isPresent() || operator);
         device.ifPresent(d -> out.put("device_id", d));
+        if (operator) {
+            out.put("role", "operator");
+        }
         Json.send(res, Status.OK_200, out);
     }
 
-    private void revocations(ServerRequest req, ServerResponse res) {
-        requireTls(req);
-        auth.require(req, Role.RELAY);
+    private void revocations(AccessGrant relay, ServerRequest req, ServerResponse res) {
         long after = longParam(req, "after", 0, 0, Long.MAX_VALUE);
         long wait = longParam(req, "wait", 0, 0, MAX_WAIT_SECONDS);
         RevocationFeed.Batch batch;
@@ -192,16 +199,6 @@ public final class IdentityService implements HttpService {
         ArrayNode ids = out.putArray("revoked");
         batch.revoked().forEach(ids::add);
         Json.send(res, Status.OK_200, out);
-    }
-
-    /** Tokens and codes never cross the plain port: 403 naming the TLS port, audited. */
-    private void requireTls(ServerRequest req) {
-        if (!req.isSecure()) {
-            audit.record("auth_failure", "anonymous@" + Authenticator.peerAddress(req), req.prologue().method().text()
-                    + " " + req.path().path() + " refused (403): attempted on the plain HTTP port");
-            throw new ApiError(Status.FORBIDDEN_403, "tls_required",
-                    "this route is served only over TLS: use https://<kms-host>:" + settings.tlsPort() + req.path().path());
-        }
     }
 
     private static String deviceId(String raw) {

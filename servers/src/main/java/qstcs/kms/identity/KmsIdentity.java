@@ -13,12 +13,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
+import io.helidon.webserver.http.HttpRules;
+import qstcs.server.http.RouteTable;
 import qstcs.crypto.tls.DeviceCredentials;
-import qstcs.kms.pki.HostNames;
-import qstcs.kms.pki.LocalCa;
-import qstcs.kms.pki.ServerIdentity;
 import qstcs.kms.store.SqlDatabase;
-import qstcs.server.common.StateHome;
+import qstcs.server.auth.Role;
+import qstcs.server.auth.ServiceToken;
+import qstcs.server.pki.HostNames;
+import qstcs.server.pki.LocalCa;
+import qstcs.server.pki.ServerIdentity;
+import qstcs.crypto.home.StateHome;
 
 /**
  * Everything identity-related a KMS needs at start, built in one call from its state directory:
@@ -149,7 +153,17 @@ public final class KmsIdentity implements AutoCloseable {
      * @param onRevoke called with a device id after its revocation (the KMS revokes its pair keys)
      */
     public IdentityService service(Consumer<String> onRevoke) {
-        return new IdentityService(authenticator, devices, revocations, enrollLimiter, enrollment, audit, onRevoke);
+        return new IdentityService(devices, revocations, enrollLimiter, enrollment, audit, onRevoke,
+                token -> authenticator.identify(token).map(c -> c.role() == Role.OPERATOR).orElse(false));
+    }
+
+    /**
+     * The identity routes alone, guarded by the KMS access policy, for a server that serves
+     * nothing else (the enrollment command's and the relay's tests).
+     */
+    public void registerRoutes(HttpRules rules, Consumer<String> onRevoke) {
+        AccessPolicy access = new TokenAccess(authenticator, audit, enrollment.tlsPort());
+        service(onRevoke).register(rules, new RouteTable<>(access::authorize, (metric, nanos) -> { }));
     }
 
     /**

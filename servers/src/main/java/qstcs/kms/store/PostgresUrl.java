@@ -84,7 +84,7 @@ public record PostgresUrl(String user, String host, int port, String database, S
             java.nio.file.Files.deleteIfExists(file);
             return;
         }
-        qstcs.server.common.StateHome.privateFile(file);
+        qstcs.crypto.home.StateHome.privateFile(file);
         java.nio.file.Files.writeString(file, db.get() + "\n");
     }
 

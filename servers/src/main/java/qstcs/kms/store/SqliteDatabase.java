@@ -8,7 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 
-import qstcs.server.common.StateHome;
+import qstcs.crypto.home.StateHome;
 
 /**
  * One embedded SQLite file (created 0600) on one connection, for a single KMS: the default, with

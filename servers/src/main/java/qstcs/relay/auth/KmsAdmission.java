@@ -11,7 +11,6 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import qstcs.relay.Admission;
 
 /**
  * Admits a register frame only if its token is an active device token for exactly the device id
@@ -73,6 +72,32 @@ public final class KmsAdmission implements Admission {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
+        }
+    }
+
+    /** Only the operator sees device ids; its token is checked with the KMS and cached like a device's. */
+    @Override
+    public boolean showsDevicesTo(String token) {
+        if (token == null || token.isEmpty() || token.length() > 256) {
+            return false;
+        }
+        String key = "operator:" + hash(token);
+        long now = clock.millis();
+        Answer cached = cache.get(key);
+        if (cached != null && cached.expiresAtMillis() > now) {
+            return cached.deviceId().isPresent();
+        }
+        try {
+            boolean operator = kms.isOperator(token);
+            cache.put(key, new Answer(operator ? Optional.of("operator") : Optional.empty(),
+                    now + (operator ? ACTIVE_TTL : INACTIVE_TTL).toMillis()));
+            return operator;
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot check an operator token with the KMS at {0}: {1}", kms.kmsTls(), e.getMessage());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

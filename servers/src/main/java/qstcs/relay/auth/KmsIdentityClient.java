@@ -61,6 +61,16 @@ public final class KmsIdentityClient implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** Whether {@code token} is the KMS's operator token (introspection names its role). */
+    public boolean isOperator(String token) throws IOException, InterruptedException {
+        String body = JSON.createObjectNode().put("token", token).toString();
+        JsonNode reply = send(HttpRequest.newBuilder(kmsTls.resolve("/auth/introspect"))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)), "token introspection");
+        return reply.path("active").asBoolean(false) && "operator".equals(reply.path("role").asText(""));
+    }
+
     /** Revocations after {@code after}, waiting up to {@code wait} for the next one. */
     public Revocations revocations(long after, Duration wait) throws IOException, InterruptedException {
         JsonNode reply = send(HttpRequest.newBuilder(kmsTls.resolve("/auth/revocations?after=" + after

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import qstcs.crypto.tls.CaFingerprint;
-import qstcs.kms.identity.ServiceToken;
-import qstcs.kms.pki.HostNames;
-import qstcs.kms.pki.LocalCa;
-import qstcs.kms.pki.ServerIdentity;
+import qstcs.server.auth.ServiceToken;
+import qstcs.server.pki.HostNames;
+import qstcs.server.pki.LocalCa;
+import qstcs.server.pki.ServerIdentity;
 
 /**
  * What a relay needs to serve {@code wss://} and check device tokens: its TLS key and certificate

@@ -47,6 +47,10 @@ public final class Json {
             throw ApiError.badRequest("malformed_json", "request body is not valid JSON: " + brief(e.getOriginalMessage()));
         } catch (java.io.IOException e) {
             throw ApiError.badRequest("malformed_json", "request body could not be read");
+        } catch (NumberFormatException | ArithmeticException e) {
+            // Jackson throws these past its own checks, e.g. for 1e9999999999: an exponent that
+            // no BigDecimal holds. Its message quotes the number, so it is not passed on.
+            throw ApiError.badRequest("malformed_json", "request body holds a number out of range");
         }
     }
 

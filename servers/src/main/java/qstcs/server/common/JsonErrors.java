@@ -7,10 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
+import io.helidon.http.Method;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
@@ -37,8 +41,13 @@ public final class JsonErrors {
         Json.send(res, e.status(), body(e.error(), e.detail()));
     }
 
-    /** Registers the error mapping on a routing; call once per routing. */
+    /**
+     * Registers the error mapping on a routing; call once per routing. It also refuses CONNECT
+     * before any route sees it: its target is an authority ({@code host:port}), not a path, and
+     * these servers are no proxies.
+     */
     public static void register(HttpRouting.Builder routing) {
+        routing.addFilter(JsonErrors::refuseConnect);
         routing.error(ApiError.class, (req, res, e) -> send(res, e))
                 .error(RequestException.class, (req, res, e) -> {
                     Status status = e.status().code() >= 500 ? Status.BAD_REQUEST_400 : e.status();
@@ -48,8 +57,7 @@ public final class JsonErrors {
                     // Helidon's own refusals (no route: NotFoundException, …) keep their 4xx status;
                     // without this they would fall through to the generic 500 below.
                     if (e.status().code() >= 500) {
-                        LOG.log(Level.ERROR, "server failure on " + req.prologue().method().text() + " "
-                                + req.path().path() + ": " + e.getClass().getName(), e);
+                        LOG.log(Level.ERROR, "server failure on " + RequestLine.of(req) + ": " + e.getClass().getName(), e);
                         Json.send(res, Status.INTERNAL_SERVER_ERROR_500,
                                 body("internal_error", "the server failed to handle this request; see the server log"));
                     } else {
@@ -59,11 +67,19 @@ public final class JsonErrors {
                     }
                 })
                 .error(Exception.class, (req, res, e) -> {
-                    LOG.log(Level.ERROR, "unexpected failure on " + req.prologue().method().text() + " "
-                            + req.path().path() + ": " + e.getClass().getName(), e);
+                    LOG.log(Level.ERROR, "unexpected failure on " + RequestLine.of(req) + ": " + e.getClass().getName(), e);
                     Json.send(res, Status.INTERNAL_SERVER_ERROR_500,
                             body("internal_error", "the server failed to handle this request; see the server log"));
                 });
+    }
+
+    private static void refuseConnect(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        if (req.prologue().method() == Method.CONNECT || req.path().path() == null) {
+            Json.send(res, Status.METHOD_NOT_ALLOWED_405, body("method_not_allowed",
+                    "CONNECT is not supported: this server is not a proxy"));
+            return;
+        }
+        chain.proceed();
     }
 
     /** JSON replies for requests rejected by the HTTP layer itself (bad request line, huge headers…). */

@@ -1,6 +1,6 @@
 /**
  * Small pieces both QSTCS servers (KMS and relay) share: JSON error replies, bounded JSON
- * request bodies, command-line flags, the state directory under {@code $QSTCS_HOME} and the
- * start-up banner with LAN addresses. Nothing here knows about keys or chat frames.
+ * request bodies, command-line flags and the start-up banner with LAN addresses. Nothing here
+ * knows about keys or chat frames.
  */
 package qstcs.server.common;

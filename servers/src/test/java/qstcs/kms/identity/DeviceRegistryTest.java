@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qstcs.kms.identity.DeviceRegistry.Redemption;
 import qstcs.kms.identity.DeviceRegistry.Refusal;
+import qstcs.server.auth.BearerTokens;
 
 class DeviceRegistryTest {
 

@@ -28,7 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qstcs.crypto.tls.EnrollmentUri;
 import qstcs.crypto.tls.PinnedCaTrust;
-import qstcs.kms.pki.LocalCa;
+import qstcs.server.auth.BearerTokens;
+import qstcs.server.auth.Role;
+import qstcs.server.auth.ServiceToken;
+import qstcs.server.pki.LocalCa;
 import qstcs.server.common.JsonErrors;
 
 /** The identity routes on a real TLS listener, called by OkHttp pinning the CA. */
@@ -58,7 +61,7 @@ class IdentityServiceTest {
         SecurityAudit sink = (event, actor, detail) -> audit.add(event + ": " + actor + " " + detail);
         Authenticator auth = new Authenticator(ServiceToken.of(Role.OPERATOR, OPERATOR), ServiceToken.of(Role.ROUTER, ROUTER),
                 ServiceToken.of(Role.RELAY, RELAY), devices, sink);
-        IdentityService service = new IdentityService(auth, devices, new RevocationFeed(),
+        IdentityService service = new IdentityService(devices, new RevocationFeed(),
                 new AttemptLimiter(clock, Duration.ofMinutes(15), 5, 50),
                 new EnrollmentSettings("127.0.0.1", 8443, java.net.URI.create("wss://127.0.0.1:8765"), ca.fingerprint(),
                         EnrollmentSettings.DEFAULT_CODE_TTL), sink, revokedHook::add);
@@ -66,7 +69,8 @@ class IdentityServiceTest {
                 .tls(ca.issueServer("kms", List.of("127.0.0.1"), Duration.ofDays(1)).tls())
                 .routing(r -> {
                     JsonErrors.register(r);
-                    r.register(service);
+                    service.register(r, new qstcs.server.http.RouteTable<>(new TokenAccess(auth, sink, 8443)::authorize,
+                            (metric, nanos) -> { }));
                 }).build().start();
         PinnedCaTrust trust = PinnedCaTrust.of(ca.fingerprint());
         http = new OkHttpClient.Builder().sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager())

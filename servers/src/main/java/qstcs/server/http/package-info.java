@@ -1,0 +1,6 @@
+/**
+ * HTTP plumbing both servers share: the route table ({@link qstcs.server.http.RouteTable}) that
+ * guards every route with its access class and latency metric and derives the 404/405 answers
+ * from the routes that exist.
+ */
+package qstcs.server.http;

@@ -1,0 +1,93 @@
+package qstcs.relay;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * A WebSocket client on a bare socket, for frames no well-behaved library sends: control frames
+ * on demand, reserved opcodes, broken payloads. Client frames are masked (with a zero mask, which
+ * RFC 6455 allows and keeps the bytes readable in a capture).
+ */
+final class RawWsClient implements AutoCloseable {
+    /** One frame from the server. */
+    record Frame(int opcode, byte[] payload) {
+        String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+    }
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    RawWsClient(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        out = socket.getOutputStream();
+        in = new DataInputStream(socket.getInputStream());
+        String key = Base64.getEncoder().encodeToString("qstcs-raw-client".getBytes(StandardCharsets.US_ASCII));
+        out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            head.append((char) in.readUnsignedByte());
+        }
+        if (!head.toString().startsWith("HTTP/1.1 101")) {
+            throw new IOException("no upgrade: " + head);
+        }
+    }
+
+    /** Sends one final frame with {@code opcode} and {@code payload}. */
+    void send(int opcode, byte[] payload) throws IOException {
+        byte[] header = payload.length < 126 ? new byte[] {(byte) (0x80 | opcode), (byte) (0x80 | payload.length)}
+                : new byte[] {(byte) (0x80 | opcode), (byte) (0x80 | 126), (byte) (payload.length >>> 8), (byte) payload.length};
+        out.write(header);
+        out.write(new byte[4]); // mask 0
+        out.write(payload);
+        out.flush();
+    }
+
+    void sendText(String text) throws IOException {
+        send(0x1, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The next frame from the server, or null when it closed the socket. */
+    Frame next() throws IOException {
+        int b0;
+        try {
+            b0 = in.readUnsignedByte();
+        } catch (java.io.EOFException e) {
+            return null;
+        }
+        int b1 = in.readUnsignedByte();
+        long len = b1 & 0x7F;
+        if (len == 126) {
+            len = in.readUnsignedShort();
+        } else if (len == 127) {
+            len = in.readLong();
+        }
+        byte[] payload = new byte[(int) len];
+        in.readFully(payload);
+        return new Frame(b0 & 0x0F, payload);
+    }
+
+    /** The next frame with {@code opcode}, skipping others (e.g. text frames before a close). */
+    Frame next(int opcode) throws IOException {
+        Frame f;
+        while ((f = next()) != null) {
+            if (f.opcode() == opcode) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
