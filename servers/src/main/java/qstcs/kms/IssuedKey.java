@@ -1,17 +1,22 @@
 package qstcs.kms;
 
 import java.time.Instant;
+import javax.security.auth.Destroyable;
+
+import qstcs.crypto.keys.SecretBytes;
 
 import qstcs.crypto.link.LinkColour;
 
 /**
  * What a key response carries: a snapshot taken under the link lock, so a concurrent breach
- * cannot wipe the bytes between the decision and the reply. Not a record, so the key hex cannot
- * leak through a generated {@code toString()}.
+ * cannot wipe the bytes between the decision and the reply. The key stays in its own
+ * {@link SecretBytes} copy until the response writer puts it into the body
+ * ({@link KmsJson#keyBytes}), and is destroyed once the response is sent ({@link #destroy}).
+ * Not a record, so the key cannot leak through a generated {@code toString()}.
  */
-final class IssuedKey {
+final class IssuedKey implements Destroyable {
     private final String keyId;
-    private final String keyHex;
+    private final SecretBytes key;
     private final DevicePair pair;
     private final Instant createdAt;
     private final String createdAtText;
@@ -23,7 +28,7 @@ final class IssuedKey {
 
     IssuedKey(PairKey key, double qber, LinkColour status, boolean fresh) {
         this.keyId = key.id().toString();
-        this.keyHex = key.keyHex();
+        this.key = key.keyCopy();
         this.pair = key.pair();
         this.createdAt = key.createdAt();
         this.createdAtText = key.createdAtText();
@@ -38,8 +43,24 @@ final class IssuedKey {
         return keyId;
     }
 
-    String keyHex() {
-        return keyHex;
+    /** The key itself; only the response writer reads it. */
+    SecretBytes key() {
+        return key;
+    }
+
+    /** Constant-time: whether both responses carry the same key (tests of the pair rule). */
+    boolean sameKeyAs(IssuedKey other) {
+        return key.equalsSecretBytes(other.key);
+    }
+
+    @Override
+    public void destroy() {
+        key.destroy();
+    }
+
+    @Override
+    public boolean isDestroyed() {
+        return key.isDestroyed();
     }
 
     DevicePair pair() {

@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import qstcs.crypto.keys.KeyLength;
 import qstcs.crypto.keys.SecretBytes;
+import qstcs.crypto.qkd.KeyBits;
 
 /**
  * Final key bits from completed rounds, cut into 256-bit session keys, bounded by a cap in bits.
@@ -25,12 +26,13 @@ final class KeyPool {
     }
 
     /**
-     * Adds the whole 256-bit blocks of {@code bits} (big-endian bit order, {@code bitLength} valid
-     * bits) and wipes {@code bits}. A trailing partial block is discarded.
+     * Adds the whole 256-bit blocks of a round's final key as pool keys; a trailing partial block
+     * is discarded. The working copy of the bits is wiped here; {@code key} stays its caller's.
      */
-    void deposit(byte[] bits, int bitLength) {
+    void deposit(KeyBits key) {
+        byte[] bits = key.toBytes();
         try {
-            int blocks = Math.min(bitLength, bits.length * 8) / KeyLength.BITS;
+            int blocks = key.length() / KeyLength.BITS;
             byte[] block = new byte[KeyLength.BYTES];
             for (int i = 0; i < blocks; i++) {
                 System.arraycopy(bits, i * KeyLength.BYTES, block, 0, KeyLength.BYTES);

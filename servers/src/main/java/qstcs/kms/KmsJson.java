@@ -28,40 +28,35 @@ final class KmsJson {
         return (ObjectNode) Json.parse(s.toJson().getBytes(StandardCharsets.US_ASCII));
     }
 
-    static ObjectNode key(IssuedKey k, boolean pqc) {
-        ObjectNode o = Json.object();
-        o.put("key_id", k.keyId());
-        o.put("key_hex", k.keyHex());
-        o.put("qber", round6(k.qber()));
-        o.put("status", k.status().name());
-        o.put("pqc", pqc);
-        o.put("state", k.state().name().toLowerCase(java.util.Locale.ROOT));
-        o.put("message_budget", k.messageBudget());
-        o.put("created_at", k.createdAt().toString());
-        return o;
-    }
-
     /**
-     * The same bytes as {@code Json.bytes(key(k, pqc))}, written directly: key replies are the hot
-     * path and every value here is ASCII that needs no escaping (UUID, hex, enum names, an ISO
-     * instant), so a tree and a generator per request bought nothing. KeyRequestBodyTest checks both agree.
+     * The key reply, {@code {"key_id","key_hex","qber","status","pqc","state","message_budget",
+     * "created_at"}}, written straight into the body bytes: the key goes from its
+     * {@link qstcs.crypto.keys.SecretBytes} into the buffer the response sends, never into a
+     * {@code String}, so the caller can wipe every copy once the reply is out. Every other value
+     * is ASCII that needs no escaping (UUID, enum names, an ISO instant); KeyRequestBodyTest
+     * checks the bytes against a Jackson tree of the same reply.
      */
     static byte[] keyBytes(IssuedKey k, boolean pqc) {
-        StringBuilder sb = new StringBuilder(256);
-        sb.append("{\"key_id\":\"").append(k.keyId())
-                .append("\",\"key_hex\":\"").append(k.keyHex())
-                .append("\",\"qber\":").append(round6(k.qber()))
-                .append(",\"status\":\"").append(k.status().name())
-                .append("\",\"pqc\":").append(pqc)
-                .append(",\"state\":\"").append(k.state().name().toLowerCase(java.util.Locale.ROOT))
-                .append("\",\"message_budget\":").append(k.messageBudget())
-                .append(",\"created_at\":\"").append(k.createdAtText())
-                .append("\"}");
-        byte[] out = new byte[sb.length()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (byte) sb.charAt(i); // ASCII only, see above
-        }
+        String head = "{\"key_id\":\"" + k.keyId() + "\",\"key_hex\":\"";
+        String tail = "\",\"qber\":" + round6(k.qber())
+                + ",\"status\":\"" + k.status().name()
+                + "\",\"pqc\":" + pqc
+                + ",\"state\":\"" + k.state().name().toLowerCase(java.util.Locale.ROOT)
+                + "\",\"message_budget\":" + k.messageBudget()
+                + ",\"created_at\":\"" + k.createdAtText()
+                + "\"}";
+        byte[] out = new byte[head.length() + 2 * k.key().size() + tail.length()];
+        int p = ascii(head, out, 0);
+        p = k.key().writeHex(out, p);
+        ascii(tail, out, p);
         return out;
+    }
+
+    private static int ascii(String s, byte[] out, int offset) {
+        for (int i = 0; i < s.length(); i++) {
+            out[offset + i] = (byte) s.charAt(i); // ASCII only, see keyBytes
+        }
+        return offset + s.length();
     }
 
     static ObjectNode compromised(double qber) {

@@ -130,8 +130,7 @@ final class LinkLoop implements QuantumLink {
             // process, this loop's first round follows the last one that process published.
             long number = rounds.updateAndGet(n -> Math.max(n, link.snapshot().round()) + 1);
             RoundReport report = report(number, result.stats(), eveRate, forced);
-            byte[] bits = key.length() > 0 ? key.toBytes() : null;
-            link.applyRound(report, bits, key.length()); // wipes bits
+            link.applyRound(report, key);
             return report;
         } finally {
             key.destroy();

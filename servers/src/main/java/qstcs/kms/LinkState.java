@@ -3,8 +3,6 @@ package qstcs.kms;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -15,11 +13,12 @@ import java.util.concurrent.TimeoutException;
 import qstcs.crypto.keys.SecretBytes;
 import qstcs.crypto.link.LinkColour;
 import qstcs.crypto.link.LinkStatus;
+import qstcs.crypto.qkd.KeyBits;
 
 /**
- * The link state machine, the key pool and the issued pair keys, behind one lock so that a key
- * can never be issued after a breach has been decided (the breach and the issue decision are
- * serialised). GREEN/YELLOW follow each round's QBER; RED is latched until {@link #reset}.
+ * The link state machine, the key pool and the issued pair keys ({@link PairKeys}), behind one
+ * lock so that a key can never be issued after a breach has been decided (the breach and the
+ * issue decision are serialised). GREEN/YELLOW follow each round's QBER; RED is latched until {@link #reset}.
  * {@code version} grows on every status change and reset, and long-pollers wait for it.
  */
 final class LinkState {
@@ -33,8 +32,7 @@ final class LinkState {
     private final LinkListener listener;
     private final BreachLatch latch;
     private final KeyPool pool;
-    private final Map<DevicePair, PairKey> currentByPair = new HashMap<>();
-    private final Map<UUID, PairKey> byId = new HashMap<>();
+    private final PairKeys keys = new PairKeys();
 
     // Guarded by lock.
     private LinkColour status = LinkColour.GREEN;
@@ -50,7 +48,6 @@ final class LinkState {
     private long keysIssued;
     private long sessions;
     private long attacks;
-    private long activeKeys;
 
     /**
      * False while another KMS process on a shared database leads the link: this state then
@@ -59,6 +56,8 @@ final class LinkState {
     private volatile boolean leads = true;
     /** The leader's pool size while following it (this process's own pool is empty), else -1. */
     private long followedPoolBits = -1;
+    /** The leader's active key count while following it. */
+    private long followedActive;
 
     /** Rebuilt lazily after each change; written only under lock. */
     private volatile LinkStatus cached;
@@ -101,9 +100,10 @@ final class LinkState {
     private LinkStatus snapshotLocked() {
         LinkStatus s = cached;
         if (s == null) {
-            s = new LinkStatus(status, qber, keysIssued, sessions, attacks, activeKeys, eveActive, eveRate,
-                    version, round, lastRoundQber, keyRateBps, followedPoolBits >= 0 ? followedPoolBits : pool.bits(),
-                    changedAt);
+            boolean following = followedPoolBits >= 0;
+            s = new LinkStatus(status, qber, keysIssued, sessions, attacks, following ? followedActive : keys.active(),
+                    eveActive, eveRate, version, round, lastRoundQber, keyRateBps,
+                    following ? followedPoolBits : pool.bits(), changedAt);
             cached = s;
         }
         return s;
@@ -133,6 +133,11 @@ final class LinkState {
         }
     }
 
+    /** Long-polls parked in {@link #awaitChange} now: tests wait for one instead of sleeping. */
+    int parkedPolls() {
+        return nextChange.getNumberOfDependents();
+    }
+
     /** The intercept rate the next background round should use (0 when Eve is off). */
     double eveRateForNextRound() {
         synchronized (lock) {
@@ -141,47 +146,41 @@ final class LinkState {
     }
 
     /**
-     * Applies a finished round: updates QBER and status, deposits its key bits into the pool
-     * (unless RED), and wipes {@code keyBits} in every case.
+     * Applies a finished round: updates QBER and status and deposits its key bits into the pool
+     * (unless RED). The caller still owns {@code keyBits} and destroys it.
      */
-    void applyRound(RoundReport report, byte[] keyBits, int keyBitLength) {
+    void applyRound(RoundReport report, KeyBits keyBits) {
         synchronized (lock) {
-            try {
-                requireLead();
-                long now = System.nanoTime();
-                round = Math.max(round, report.round());
-                double seconds = lastRoundNanos == 0 ? 0 : (now - lastRoundNanos) / 1e9;
-                lastRoundNanos = now;
-                boolean measured = Double.isFinite(report.estimatedQber());
-                if (measured) {
-                    lastRoundQber = report.estimatedQber();
-                }
-                boolean keep = status != LinkColour.RED && !report.breach();
-                if (keep && keyBits != null && keyBitLength > 0) {
-                    pool.deposit(keyBits, keyBitLength);
-                }
-                // Rounds keep running while RED so the console sees live QBER, but nothing is kept.
-                keyRateBps = keep && seconds > 0 ? report.finalBits() / seconds : 0;
+            requireLead();
+            long now = System.nanoTime();
+            round = Math.max(round, report.round());
+            double seconds = lastRoundNanos == 0 ? 0 : (now - lastRoundNanos) / 1e9;
+            lastRoundNanos = now;
+            boolean measured = Double.isFinite(report.estimatedQber());
+            if (measured) {
+                lastRoundQber = report.estimatedQber();
+            }
+            boolean keep = status != LinkColour.RED && !report.breach();
+            if (keep && keyBits.length() > 0) {
+                pool.deposit(keyBits);
+            }
+            // Rounds keep running while RED so the console sees live QBER, but nothing is kept.
+            keyRateBps = keep && seconds > 0 ? report.finalBits() / seconds : 0;
+            cached = null;
+            // The round event goes out before any status change it causes, so subscribers see cause then effect.
+            listener.roundCompleted(report, snapshotLocked());
+            if (status == LinkColour.RED) {
+                return;
+            }
+            if (report.breach()) {
+                breachLocked(report.estimatedQber(), report.forced(), "QBER " + percent(report.estimatedQber())
+                        + " at or above " + percent(LinkColour.RED_QBER) + " in round " + report.round());
+            } else if (measured) {
+                qber = report.estimatedQber();
                 cached = null;
-                // The round event goes out before any status change it causes, so subscribers see cause then effect.
-                listener.roundCompleted(report, snapshotLocked());
-                if (status == LinkColour.RED) {
-                    return;
-                }
-                if (report.breach()) {
-                    breachLocked(report.estimatedQber(), report.forced(), "QBER " + percent(report.estimatedQber())
-                            + " at or above " + percent(LinkColour.RED_QBER) + " in round " + report.round());
-                } else if (measured) {
-                    qber = report.estimatedQber();
-                    cached = null;
-                    LinkColour next = LinkColour.forQber(qber);
-                    if (next != status) {
-                        changeStatusLocked(next, "round " + report.round() + " QBER " + percent(qber));
-                    }
-                }
-            } finally {
-                if (keyBits != null) {
-                    java.util.Arrays.fill(keyBits, (byte) 0);
+                LinkColour next = LinkColour.forQber(qber);
+                if (next != status) {
+                    changeStatusLocked(next, "round " + report.round() + " QBER " + percent(qber));
                 }
             }
         }
@@ -207,15 +206,7 @@ final class LinkState {
         qber = breachQber;
         attacks++;
         pool.flush();
-        int revoked = 0;
-        for (PairKey k : byId.values()) {
-            if (k.state() != PairKey.State.REVOKED) {
-                k.revoke();
-                revoked++;
-            }
-        }
-        currentByPair.clear();
-        activeKeys = 0;
+        int revoked = keys.revokeAll();
         changeStatusLocked(LinkColour.RED, (forced ? "forced attack: " : "breach: ") + cause);
         listener.breach(breachQber, forced, revoked);
     }
@@ -248,7 +239,7 @@ final class LinkState {
                 return new KeyRequest.Compromised(qber);
             }
             Instant now = clock.instant();
-            PairKey current = currentByPair.get(pair);
+            PairKey current = keys.current(pair);
             if (current != null && !rotate && current.servable(now, limits.keyMaxAge())) {
                 return grantLocked(current, false);
             }
@@ -257,40 +248,17 @@ final class LinkState {
                 return new KeyRequest.PoolEmpty();
             }
             PairKey fresh = new PairKey(UUID.randomUUID(), pair, now, limits.messageBudget(), drawn.get());
-            String replaced = null;
-            if (current != null) {
-                if (current.state() == PairKey.State.ACTIVE) {
-                    activeKeys--;
-                }
-                current.rotate();
-                replaced = current.id().toString();
-            }
-            currentByPair.put(pair, fresh);
-            byId.put(fresh.id(), fresh);
+            String replaced = keys.install(fresh);
             if ((sessions & 1023) == 1023) {
-                forgetOldRotatedLocked(now);
+                // Rotated keys stay readable for late frames, but not forever: after twice the key
+                // lifetime no honest frame can still need them, and the registry must not grow without bound.
+                keys.forgetRotatedBefore(now.minus(limits.keyMaxAge().multipliedBy(2)));
             }
             sessions++;
-            activeKeys++;
             KeyRequest.Granted granted = grantLocked(fresh, true);
             listener.keyCreated(granted.key(), device, replaced);
             return granted;
         }
-    }
-
-    /**
-     * Rotated keys stay readable for late frames, but not forever: after twice the key lifetime
-     * no honest frame can still need them, and the map must not grow without bound.
-     */
-    private void forgetOldRotatedLocked(Instant now) {
-        Instant horizon = now.minus(limits.keyMaxAge().multipliedBy(2));
-        byId.values().removeIf(k -> {
-            if (k.state() == PairKey.State.ROTATED && k.createdAt().isBefore(horizon)) {
-                k.revoke();
-                return true;
-            }
-            return false;
-        });
     }
 
     private KeyRequest.Granted grantLocked(PairKey key, boolean fresh) {
@@ -304,7 +272,7 @@ final class LinkState {
     IssuedKey lookup(UUID keyId, String device) {
         requireLead();
         synchronized (lock) {
-            PairKey k = byId.get(keyId);
+            PairKey k = keys.byId(keyId);
             if (k == null) {
                 throw new KeyAccessException(KeyAccessException.Reason.UNKNOWN, "no key with this key_id");
             }
@@ -327,17 +295,7 @@ final class LinkState {
      */
     int revokeDevice(String deviceId) {
         synchronized (lock) {
-            int revoked = 0;
-            for (PairKey k : byId.values()) {
-                if (k.pair().hasMember(deviceId) && k.state() != PairKey.State.REVOKED) {
-                    if (k.state() == PairKey.State.ACTIVE) {
-                        activeKeys--;
-                    }
-                    k.revoke();
-                    revoked++;
-                }
-            }
-            currentByPair.keySet().removeIf(p -> p.hasMember(deviceId));
+            int revoked = keys.revokeMember(deviceId);
             cached = null;
             return revoked;
         }
@@ -360,15 +318,10 @@ final class LinkState {
             eveActive = false;
             eveRate = 0;
             pool.flush();
-            for (PairKey k : byId.values()) {
-                k.revoke();
-            }
-            byId.clear();
-            currentByPair.clear();
+            keys.clear();
             keysIssued = 0;
             sessions = 0;
             attacks = 0;
-            activeKeys = 0;
             keyRateBps = 0;
             qber = 0;
             latch.clear();
@@ -383,9 +336,7 @@ final class LinkState {
     void close() {
         synchronized (lock) {
             pool.flush();
-            for (PairKey k : byId.values()) {
-                k.revoke();
-            }
+            keys.clear();
             nextChange.complete(snapshotLocked());
         }
     }
@@ -411,12 +362,7 @@ final class LinkState {
         synchronized (lock) {
             leads = false;
             pool.flush();
-            for (PairKey k : byId.values()) {
-                k.revoke();
-            }
-            byId.clear();
-            currentByPair.clear();
-            activeKeys = 0;
+            keys.clear();
             keyRateBps = 0;
             cached = null;
         }
@@ -438,7 +384,7 @@ final class LinkState {
             keysIssued = leader.totalKeysIssued();
             sessions = leader.totalSessions();
             attacks = leader.attacksDetected();
-            activeKeys = leader.activeSessions();
+            followedActive = leader.activeSessions();
             eveActive = leader.eveActive();
             eveRate = leader.eveRate();
             round = leader.round();
@@ -465,7 +411,6 @@ final class LinkState {
         synchronized (lock) {
             leads = true;
             followedPoolBits = -1;
-            activeKeys = 0;
             keyRateBps = 0;
             lastRoundNanos = 0;
             changedAt = clock.instant();

@@ -73,8 +73,9 @@ final class PairKey {
         key.destroy();
     }
 
-    String keyHex() {
-        return key.toHex();
+    /** A copy of the key for one response; the caller destroys it once the response is written. */
+    SecretBytes keyCopy() {
+        return key.copy();
     }
 
     @Override

@@ -73,7 +73,7 @@ final class SessionKeyService implements HttpService {
             result = link.request(device, peer, rotate);
         }
         switch (result) {
-            case KeyRequest.Granted g -> Json.send(res, Status.OK_200, KmsJson.keyBytes(g.key(), pqc));
+            case KeyRequest.Granted g -> sendKey(res, g.key(), pqc);
             case KeyRequest.Compromised c -> Json.send(res, Status.OK_200, KmsJson.compromised(c.qber()));
             case KeyRequest.PoolEmpty p -> throw ApiError.unavailable("key_pool_empty",
                     "the quantum link produced no key material (the extra rounds yielded none); retry shortly");
@@ -96,7 +96,18 @@ final class SessionKeyService implements HttpService {
             }
             throw e;
         }
-        Json.send(res, Status.OK_200, KmsJson.keyBytes(key, false));
+        sendKey(res, key, false);
+    }
+
+    /** Writes the key reply, then wipes the body and the key: no copy outlives the response. */
+    private static void sendKey(ServerResponse res, IssuedKey key, boolean pqc) {
+        byte[] body = KmsJson.keyBytes(key, pqc);
+        try {
+            Json.send(res, Status.OK_200, body);
+        } finally {
+            java.util.Arrays.fill(body, (byte) 0);
+            key.destroy();
+        }
     }
 
     /** The device a request names besides its token (older clients send it), validated. */

@@ -75,16 +75,30 @@ class KeyRequestBodyTest {
             for (LinkColour status : LinkColour.values()) {
                 for (boolean pqc : new boolean[] {false, true}) {
                     PairKey pk = new PairKey(UUID.randomUUID(), DevicePair.of("Soldier_Alpha", "Soldier_Bravo"),
-                            Instant.parse("2026-11-25T23:30:01.123456789Z"), 1000, SecretBytes.copyOf(new byte[32]));
+                            Instant.parse("2026-11-25T23:30:01.123456789Z"), 1000, SecretBytes.random(32, new java.security.SecureRandom()));
                     IssuedKey k = new IssuedKey(pk, qber, status, true);
-                    assertArrayEquals(Json.bytes(KmsJson.key(k, pqc)), KmsJson.keyBytes(k, pqc),
+                    assertArrayEquals(Json.bytes(jacksonTree(k, pqc)), KmsJson.keyBytes(k, pqc),
                             () -> new String(KmsJson.keyBytes(k, pqc), StandardCharsets.US_ASCII));
                     pk.rotate();
                     IssuedKey rotated = new IssuedKey(pk, qber, status, false);
-                    assertArrayEquals(Json.bytes(KmsJson.key(rotated, pqc)), KmsJson.keyBytes(rotated, pqc));
+                    assertArrayEquals(Json.bytes(jacksonTree(rotated, pqc)), KmsJson.keyBytes(rotated, pqc));
                 }
             }
         }
+    }
+
+    /** The key reply as the API documents it, built with Jackson from the same values. */
+    private static com.fasterxml.jackson.databind.node.ObjectNode jacksonTree(IssuedKey k, boolean pqc) {
+        com.fasterxml.jackson.databind.node.ObjectNode o = Json.object();
+        o.put("key_id", k.keyId());
+        o.put("key_hex", k.key().toHex());
+        o.put("qber", KmsJson.round6(k.qber()));
+        o.put("status", k.status().name());
+        o.put("pqc", pqc);
+        o.put("state", k.state().name().toLowerCase(java.util.Locale.ROOT));
+        o.put("message_budget", k.messageBudget());
+        o.put("created_at", k.createdAt().toString());
+        return o;
     }
 
     /** A comparable outcome: the record, or the error's status, code and detail. */

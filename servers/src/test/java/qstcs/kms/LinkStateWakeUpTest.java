@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
+import qstcs.crypto.qkd.KeyBits;
 
 import qstcs.crypto.link.LinkStatus;
 
@@ -113,6 +114,6 @@ class LinkStateWakeUpTest {
         byte[] bits = new byte[64];
         bits[0] = (byte) round;
         link.applyRound(new RoundReport(round, 1024, 512, 51, qber, qber, 10, 1.1, bits.length * 8, 1.0,
-                "NONE", false, false, 0, false), bits, bits.length * 8);
+                "NONE", false, false, 0, false), KeyBits.fromBytes(bits, bits.length * 8));
     }
 }

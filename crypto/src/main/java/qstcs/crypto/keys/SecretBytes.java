@@ -17,6 +17,8 @@ import javax.security.auth.Destroyable;
  */
 public final class SecretBytes implements Destroyable {
 
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private final byte[] bytes;
     private volatile boolean destroyed;
 
@@ -81,7 +83,33 @@ public final class SecretBytes implements Destroyable {
         return bytes.clone();
     }
 
-    /** Lower-case hex of the secret, for the one place that must send it (the KMS). */
+    /** An independent copy (destroying one leaves the other intact). */
+    public SecretBytes copy() {
+        checkAlive();
+        return new SecretBytes(bytes.clone());
+    }
+
+    /**
+     * Writes the secret as lower-case hex ASCII into {@code out} at {@code offset}
+     * ({@code 2 * size()} bytes): a response writer puts the key straight into the body it sends,
+     * without a {@code String} copy that could not be wiped.
+     *
+     * @return the offset after the last byte written
+     */
+    public int writeHex(byte[] out, int offset) {
+        checkAlive();
+        if (offset < 0 || offset > out.length - 2 * bytes.length) {
+            throw new IndexOutOfBoundsException("no room for " + 2 * bytes.length + " hex digits at " + offset);
+        }
+        int p = offset;
+        for (byte b : bytes) {
+            out[p++] = HEX_DIGITS[(b >>> 4) & 0xF];
+            out[p++] = HEX_DIGITS[b & 0xF];
+        }
+        return p;
+    }
+
+    /** Lower-case hex of the secret as a {@code String}, which cannot be wiped: prefer {@link #writeHex}. */
     public String toHex() {
         checkAlive();
         return HexFormat.of().formatHex(bytes);

@@ -60,4 +60,17 @@ class SecretBytesTest {
         assertThrows(IllegalArgumentException.class, () -> SecretBytes.fromHex(""));
         assertThrows(IllegalArgumentException.class, () -> SecretBytes.copyOf(new byte[0]));
     }
+
+    @Test
+    void writesHexIntoABufferAndCopiesIndependently() {
+        SecretBytes k = SecretBytes.fromHex("00ff10ab");
+        byte[] out = "[........]".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertEquals(9, k.writeHex(out, 1));
+        assertEquals("[00ff10ab]", new String(out, java.nio.charset.StandardCharsets.US_ASCII));
+        assertThrows(IndexOutOfBoundsException.class, () -> k.writeHex(out, 3));
+        SecretBytes copy = k.copy();
+        k.destroy();
+        assertEquals("00ff10ab", copy.toHex());
+        assertThrows(IllegalStateException.class, () -> k.writeHex(new byte[8], 0));
+    }
 }

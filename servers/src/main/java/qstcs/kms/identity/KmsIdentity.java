@@ -138,6 +138,11 @@ public final class KmsIdentity implements AutoCloseable {
         return devices;
     }
 
+    /** The feed the relay long-polls for revoked devices. */
+    public RevocationFeed revocations() {
+        return revocations;
+    }
+
     public EnrollmentSettings enrollment() {
         return enrollment;
     }

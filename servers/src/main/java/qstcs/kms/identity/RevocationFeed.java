@@ -25,6 +25,7 @@ public final class RevocationFeed {
     private final String epoch = UUID.randomUUID().toString();
     private final Deque<Entry> recent = new ArrayDeque<>();
     private long seq;
+    private int waiting;
 
     public String epoch() {
         return epoch;
@@ -44,6 +45,11 @@ public final class RevocationFeed {
      * are none yet. A caller from another epoch ({@code after} beyond the current number) gets
      * the current number and an empty list.
      */
+    /** Callers parked in {@link #since} now: tests wait for one instead of sleeping. */
+    public synchronized int waiting() {
+        return waiting;
+    }
+
     public synchronized Batch since(long after, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (seq == after) {
@@ -51,7 +57,12 @@ public final class RevocationFeed {
             if (left <= 0) {
                 break;
             }
-            wait(Math.max(1, left / 1_000_000));
+            waiting++;
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } finally {
+                waiting--;
+            }
         }
         if (after > seq) {
             return new Batch(epoch, seq, List.of());

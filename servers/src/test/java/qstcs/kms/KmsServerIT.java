@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The public entry other modules use: a real KMS that serves, issues keys over TLS, and restarts in place. */
-class KmsServerTest {
+class KmsServerIT {
 
     @Test
     void servesKeysOverTlsAndRestartsOnTheSamePortsAndCa() throws Exception {

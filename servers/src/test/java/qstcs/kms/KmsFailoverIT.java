@@ -42,20 +42,20 @@ import qstcs.crypto.tls.DeviceCredentials;
 import qstcs.crypto.tls.PinnedCaTrust;
 import qstcs.server.pki.LocalCa;
 import qstcs.kms.store.PostgresCluster;
+import qstcs.testing.Await;
 
 /**
  * Two real KMS processes on one real PostgreSQL database: one leads the link, the other stands
  * by (refusing key routes with 503 {@code standby}, mirroring the status); after {@code kill -9}
- * of the leader the standby leads within 2 s, the devices re-key from it and their chat
- * continues, and the audit log holds both processes' entries with nothing lost.
+ * of the leader the standby leads, the devices re-key from it and their chat continues, and the
+ * audit log holds both processes' entries with nothing lost. The take-over time is printed; the
+ * 2 s goal is checked by {@code ./qstcs bench kms-takeover} (docs/BENCHMARKS.md), not asserted.
  */
-class KmsFailoverTest {
+class KmsFailoverIT {
     private static final Pattern TLS_URL = Pattern.compile("https://127\\.0\\.0\\.1:(\\d+)\\s");
     private static final Pattern PLAIN_URL = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)\\s+public");
     private static final MediaType JSON = MediaType.get("application/json");
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    /** The take-over bound the design promises: lock poll (500 ms) plus detection, with room to spare. */
-    private static final long TAKE_OVER_BOUND_MS = 2_000;
 
     @TempDir
     Path home;
@@ -114,7 +114,7 @@ class KmsFailoverTest {
 
     @BeforeEach
     void startDatabase() throws Exception {
-        postgres = PostgresCluster.startOrSkip("KMS on PostgreSQL (KmsFailoverTest)");
+        postgres = PostgresCluster.startOrSkip("KMS on PostgreSQL (KmsFailoverIT)");
         dbUrl = postgres.createDatabase("kms");
     }
 
@@ -172,7 +172,6 @@ class KmsFailoverTest {
         long takeOverMs = (System.nanoTime() - killedAt) / 1_000_000;
         System.out.println("[servers] KMS take-over: " + takeOverMs + " ms from kill -9 of the leader to the first key"
                 + " from the standby (lock poll " + qstcs.kms.store.AdvisoryLockLeadership.POLL.toMillis() + " ms)");
-        assertTrue(takeOverMs < TAKE_OVER_BOUND_MS, "take-over took " + takeOverMs + " ms");
 
         // Old keys died with the leader's memory; the devices re-key and the chat continues.
         assertNotEquals(keyA.get("key_id").asText(), keyAfter.get("key_id").asText());
@@ -225,19 +224,19 @@ class KmsFailoverTest {
     }
 
     /** Asks until the KMS issues a key (it stands by, or its pool is still empty, until then). */
-    private JsonNode awaitKey(KmsProcess kms, String token, String device, String peer) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
+    private JsonNode awaitKey(KmsProcess kms, String token, String device, String peer) {
+        String body = Await.value("a key from " + kms.base(), () -> {
             try (Response r = http.newCall(keyRequest(kms, token, device, peer)).execute()) {
-                String body = r.body().string();
-                if (r.code() == 200 && body.contains("key_hex")) {
-                    return MAPPER.readTree(body);
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("no key from " + kms.base() + ": " + r.code() + " " + body + "\n" + kms.output);
-                }
+                String text = r.body().string();
+                return r.code() == 200 && text.contains("key_hex") ? text : null;
+            } catch (IOException e) {
+                return null;
             }
-            Thread.sleep(20);
+        }, java.util.Objects::nonNull);
+        try {
+            return MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -256,34 +255,21 @@ class KmsFailoverTest {
     }
 
     /** Waits until the standby mirrors the leader's current version, and returns it. */
-    private long awaitSameVersion(KmsProcess leader, KmsProcess standby) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            long v = get(leader, "/link_status", null).get("version").asLong();
-            JsonNode mirrored = get(standby, "/link_status?wait=5&version=0", null);
-            if (mirrored.get("version").asLong() == v) {
-                return v;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("standby never mirrored version " + v + ": " + mirrored);
-            }
-            Thread.sleep(20);
-        }
+    private long awaitSameVersion(KmsProcess leader, KmsProcess standby) {
+        long[] seen = new long[1];
+        Await.until("the standby mirrors the leader's version", () -> {
+            seen[0] = get(leader, "/link_status", null).get("version").asLong();
+            return get(standby, "/link_status?wait=5&version=0", null).get("version").asLong() == seen[0];
+        });
+        return seen[0];
     }
 
     /** The whole audit log, newest first, once it holds {@code kind} about {@code about}. */
-    private List<JsonNode> awaitAudit(KmsProcess kms, String operator, String kind, String about) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
+    private List<JsonNode> awaitAudit(KmsProcess kms, String operator, String kind, String about) {
+        return Await.value(kind + " about " + about + " in the audit log", () -> {
             List<JsonNode> all = new ArrayList<>();
             get(kms, "/admin/audit?limit=500", operator).get("entries").forEach(all::add);
-            if (all.stream().anyMatch(e -> e.get("kind").asText().equals(kind) && e.get("detail").asText().contains(about))) {
-                return all;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + kind + " about " + about + " in " + all);
-            }
-            Thread.sleep(20);
-        }
+            return all;
+        }, all -> all.stream().anyMatch(e -> e.get("kind").asText().equals(kind) && e.get("detail").asText().contains(about)));
     }
 }

@@ -2,8 +2,8 @@ package qstcs.kms;
 
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,17 +12,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The brief's three acts over real HTTP against a real KMS with a real BB84 link. */
-class BriefStoryTest {
+@ExtendWith(LiveKms.class)
+class BriefStoryIT {
     private static KmsTestServer kms;
 
     @BeforeAll
-    static void start() {
-        kms = new KmsTestServer(KmsTestServer.tempHome());
-    }
-
-    @AfterAll
-    static void stop() {
-        kms.close();
+    static void start(KmsTestServer shared) {
+        kms = shared;
     }
 
     @Test

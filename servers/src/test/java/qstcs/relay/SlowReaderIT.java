@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * nothing waits for the stuck client), keep a bystander pair chatting, hold at most the outbound
  * budget for the stuck client, and then drop it; later frames for it are queued offline.
  */
-class SlowReaderTest {
+class SlowReaderIT {
 
     private static final long BUDGET = 256 * 1024;
     /** 32 KB frames, 12 MB in all: far beyond the socket buffers plus the budget. */

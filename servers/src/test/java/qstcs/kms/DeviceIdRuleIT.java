@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import okhttp3.Request;
 import okhttp3.RequestBody;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import qstcs.crypto.wire.DeviceId;
@@ -19,18 +19,14 @@ import qstcs.crypto.wire.DeviceId;
  * refuses is refused at enrollment with 400, both when the operator creates the code and when a
  * device redeems one. Nothing in between may disagree.
  */
-class DeviceIdRuleTest {
+@ExtendWith(LiveKms.class)
+class DeviceIdRuleIT {
 
     private static KmsTestServer kms;
 
     @BeforeAll
-    static void start() {
-        kms = new KmsTestServer(KmsTestServer.tempHome());
-    }
-
-    @AfterAll
-    static void stop() {
-        kms.close();
+    static void start(KmsTestServer shared) {
+        kms = shared;
     }
 
     static List<String> accepted() {

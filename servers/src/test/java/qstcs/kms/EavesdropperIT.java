@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * gives ≈ 0.157 (RED). Full-size rounds (65,536 qubits) so the sampled estimate is tight enough
  * (σ ≈ 0.005 at 0.085) for the bands below to be safe.
  */
-class EavesdropperTest {
+class EavesdropperIT {
     private static KmsTestServer kms;
 
     @BeforeAll

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * shipped application.yaml does) names 0.0.0.0 for the TLS socket: the TLS port must not answer
  * on another interface's address.
  */
-class BindAddressTest {
+class BindAddressIT {
 
     @Test
     void bindFlagWinsOverTheConfiguredTlsHost() throws Exception {

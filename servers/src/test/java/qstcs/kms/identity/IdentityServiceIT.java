@@ -35,7 +35,7 @@ import qstcs.server.pki.LocalCa;
 import qstcs.server.common.JsonErrors;
 
 /** The identity routes on a real TLS listener, called by OkHttp pinning the CA. */
-class IdentityServiceTest {
+class IdentityServiceIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final MediaType JSON_TYPE = MediaType.get("application/json");
@@ -48,6 +48,7 @@ class IdentityServiceTest {
     private final SettableClock clock = new SettableClock(Instant.parse("2026-11-25T20:00:00Z"));
     private final List<String> audit = new CopyOnWriteArrayList<>();
     private final List<String> revokedHook = new CopyOnWriteArrayList<>();
+    private final RevocationFeed revocationFeed = new RevocationFeed();
     private DeviceRegistry devices;
     private WebServer server;
     private OkHttpClient http;
@@ -61,7 +62,7 @@ class IdentityServiceTest {
         SecurityAudit sink = (event, actor, detail) -> audit.add(event + ": " + actor + " " + detail);
         Authenticator auth = new Authenticator(ServiceToken.of(Role.OPERATOR, OPERATOR), ServiceToken.of(Role.ROUTER, ROUTER),
                 ServiceToken.of(Role.RELAY, RELAY), devices, sink);
-        IdentityService service = new IdentityService(devices, new RevocationFeed(),
+        IdentityService service = new IdentityService(devices, revocationFeed,
                 new AttemptLimiter(clock, Duration.ofMinutes(15), 5, 50),
                 new EnrollmentSettings("127.0.0.1", 8443, java.net.URI.create("wss://127.0.0.1:8765"), ca.fingerprint(),
                         EnrollmentSettings.DEFAULT_CODE_TTL), sink, revokedHook::add);
@@ -140,7 +141,7 @@ class IdentityServiceTest {
                 throw new RuntimeException(e);
             }
         });
-        Thread.sleep(200);
+        qstcs.testing.Await.until("the relay's long-poll is parked", () -> revocationFeed.waiting() > 0);
         Reply revoked = call("DELETE", "/admin/devices/Soldier_Charlie", OPERATOR, null);
         assertEquals(200, revoked.status(), revoked.raw());
         Reply batch = feed.get(5, TimeUnit.SECONDS);

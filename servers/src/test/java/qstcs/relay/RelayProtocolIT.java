@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The protocol of DESIGN §5 against a real relay on an ephemeral port, with OkHttp clients. */
-class RelayProtocolTest {
+class RelayProtocolIT {
 
     private static final OkHttpClient http = WsTestClient.HTTP;
     private RelayServer relay;

@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stack trace, and change nothing: afterwards the link is in the same state and still serves.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class BadInputTest {
+class BadInputIT {
     private static final String UUID = "123e4567-e89b-12d3-a456-426614174000";
     private static final String MIB_PLUS = "{\"device_id\":\"" + "A".repeat(1 << 20) + "\"}";
 

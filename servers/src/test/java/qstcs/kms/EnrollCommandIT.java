@@ -27,7 +27,7 @@ import qstcs.server.common.JsonErrors;
 import qstcs.crypto.home.StateHome;
 
 /** ./qstcs enroll against a running KMS identity service, and with the KMS down. */
-class EnrollCommandTest {
+class EnrollCommandIT {
 
     @TempDir
     Path home;

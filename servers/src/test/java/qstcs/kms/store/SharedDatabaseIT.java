@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,19 +22,20 @@ import org.junit.jupiter.api.Test;
 
 import qstcs.kms.identity.DeviceRegistry;
 import qstcs.kms.identity.EnrollmentCode;
+import qstcs.testing.Await;
 
 /**
  * Two {@link PostgresDatabase}s on one real PostgreSQL database behave like two KMS processes:
  * each has its own pool, listening session and lock session. What one writes or revokes the
  * other sees; one of them leads.
  */
-class SharedDatabaseTest {
+class SharedDatabaseIT {
     private static PostgresCluster postgres;
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        postgres = PostgresCluster.startOrSkip("KMS on PostgreSQL (SharedDatabaseTest)");
+        postgres = PostgresCluster.startOrSkip("KMS on PostgreSQL (SharedDatabaseIT)");
     }
 
     @AfterAll
@@ -121,7 +121,7 @@ class SharedDatabaseTest {
             assertEquals("a leads", transitions.poll(10, TimeUnit.SECONDS));
             b.start(recorder("b", transitions));
             // b tries every 500 ms and must keep failing while a holds the lock.
-            awaitTrue(() -> b.attempts() >= 3);
+            Await.until("b asked for the lock a few times", () -> b.attempts() >= 3);
             assertTrue(a.leads());
             assertFalse(b.leads());
             a.close();
@@ -143,15 +143,5 @@ class SharedDatabaseTest {
                 out.add(name + " stands by");
             }
         };
-    }
-
-    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not reached");
-            }
-            Thread.sleep(10);
-        }
     }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * fires all the upgrades together; without the guard a run of this test can pass by luck, with it
  * a failure means the race (or another one) is back.
  */
-class FirstUpgradesTest {
+class FirstUpgradesIT {
 
     private static final int ROUNDS = 5;
     private static final int CLIENTS = 24;

@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RouterGuardNamespaceTest {
+class RouterGuardNamespaceIT {
     private static final Duration QUICK = Duration.ofSeconds(10);
     private static final int BREACH_SAMPLES = 5;
 

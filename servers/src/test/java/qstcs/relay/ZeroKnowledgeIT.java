@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * are searched: neither may contain the plaintext, and the log may not contain a nonce or
  * ciphertext either. Device ids, which the relay must know, are the positive control.
  */
-class ZeroKnowledgeTest {
+class ZeroKnowledgeIT {
 
     private static final Pattern WS_URL = Pattern.compile("ws://127\\.0\\.0\\.1:(\\d+)");
 

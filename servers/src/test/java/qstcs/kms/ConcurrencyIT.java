@@ -20,9 +20,10 @@ import okhttp3.sse.EventSource;
 import okhttp3.sse.EventSourceListener;
 import okhttp3.sse.EventSources;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
+import qstcs.testing.Await;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,20 +32,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 16 threads × 1,000 key requests against 8 pairs while the status flips: counters stay exact
  * and no key is ever issued while RED.
  */
-class ConcurrencyTest {
+@ExtendWith(LiveKms.class)
+class ConcurrencyIT {
     private static final int THREADS = 16;
     private static final int REQUESTS = 1000;
 
     private static KmsTestServer kms;
 
     @BeforeAll
-    static void start() {
-        kms = new KmsTestServer(KmsTestServer.tempHome());
-    }
-
-    @AfterAll
-    static void stop() {
-        kms.close();
+    static void start(KmsTestServer shared) {
+        kms = shared;
     }
 
     /** What the request threads saw. */
@@ -105,7 +102,6 @@ class ConcurrencyTest {
 
     @Test
     void countersStayExactWhileTheStatusFlipsBetweenGreenAndYellow() throws Exception {
-        kms.post("/reset", "");
         kms.awaitPool(40 * 256);
         AtomicBoolean done = new AtomicBoolean();
         AtomicInteger flips = new AtomicInteger();
@@ -132,7 +128,6 @@ class ConcurrencyTest {
 
     @Test
     void noKeyIsIssuedWhileRed() throws Exception {
-        kms.post("/reset", "");
         kms.awaitPool(16 * 256);
         List<String> stream = new CopyOnWriteArrayList<>();
         EventSource events = EventSources.createFactory(kms.https).newEventSource(
@@ -169,7 +164,11 @@ class ConcurrencyTest {
             assertTrue(attacks.get() >= 3 && t.red.get() > 0 && t.granted.get() > 0,
                     "both RED and granted answers must have occurred: " + attacks + " attacks, " + t.red + " RED, "
                             + t.granted + " granted");
-            sleep(500); // let the last events arrive
+            // The hammer ends with a reset: wait until the stream shows every attack and that reset.
+            Await.until("the event stream caught up with " + attacks + " attacks", () -> stream.stream()
+                    .filter(e -> e.equals("status RED")).count() >= attacks.get()
+                    && stream.stream().filter(e -> e.startsWith("status")).reduce((a, b) -> b)
+                            .filter(e -> !e.equals("status RED")).isPresent());
             boolean red = false;
             int redPeriods = 0;
             for (String e : stream) {

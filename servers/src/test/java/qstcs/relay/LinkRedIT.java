@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and close 4403, queued frames are flushed, and new sessions are told RED and closed the same way
  * until the status leaves RED.
  */
-class LinkRedTest {
+class LinkRedIT {
 
     private static final OkHttpClient http = WsTestClient.HTTP;
 

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import qstcs.testing.Await;
 import org.junit.jupiter.api.TestMethodOrder;
 import qstcs.crypto.tls.EnrollmentUri;
 import qstcs.crypto.tls.PinnedCaTrust;
@@ -36,7 +37,7 @@ import qstcs.server.pki.LocalCa;
  * not pin the QSTCS CA cannot even complete the handshake.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class AuthorizationMatrixTest {
+class AuthorizationMatrixIT {
 
     /** Who is calling: the columns of the matrix. */
     enum Cred { NONE, DEVICE, OTHER_DEVICE, OPERATOR, REVOKED, ROUTER, RELAY }
@@ -165,11 +166,12 @@ class AuthorizationMatrixTest {
         assertEquals(List.of(), wrong);
 
         // Every refusal above is in the audit log, without a token.
-        Thread.sleep(500); // the audit log writes in batches
-        var audit = kms.request("GET", "/admin/audit?limit=500", null);
-        long failures = audit.json().get("entries").findValues("kind").stream()
-                .filter(k -> k.asText().equals("auth_failure")).count();
-        assertTrue(failures >= refusals, failures + " auth_failure entries for " + refusals + " refusals");
+        // The audit log writes in batches: wait until it holds every refusal.
+        long expected = refusals;
+        var audit = Await.value("an auth_failure entry per refusal (" + refusals + ")",
+                () -> kms.request("GET", "/admin/audit?limit=500", null),
+                r -> r.json().get("entries").findValues("kind").stream()
+                        .filter(k -> k.asText().equals("auth_failure")).count() >= expected);
         for (String token : TOKENS.values()) {
             assertFalse(audit.body().contains(token), "a token in the audit log");
         }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qstcs.crypto.tls.PinnedCaTrust;
 
-class LocalCaTest {
+class LocalCaIT {
 
     @TempDir
     Path home;

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * flood or an oversized wire frame, a close of that client only), and a bystander pair keeps
  * chatting throughout.
  */
-class RelayBadInputTest {
+class RelayBadInputIT {
 
     private static final OkHttpClient http = WsTestClient.HTTP;
     private RelayServer relay;
