@@ -98,21 +98,8 @@ public final class KmsTakeOverBench {
 
     private static Kms start(Path home, String db, String roundMs, String instance, boolean provision) throws IOException {
         List<String> flags = new ArrayList<>(List.of("--db", db, "--instance", instance, "--round-ms", roundMs));
-        Process p;
-        if (provision) {
-            p = KmsBench.startServer(home, KmsBench.serverJvmOptions(), System.getProperty("java.class.path"), flags);
-        } else {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
-            String opts = KmsBench.serverJvmOptions();
-            if (!opts.isBlank()) {
-                cmd.addAll(List.of(opts.trim().split("\\s+")));
-            }
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "qstcs.kms.Main", "--home", home.toString(),
-                    "--bind", "127.0.0.1", "--port", "0", "--tls-port", "0"));
-            cmd.addAll(flags);
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        }
+        Process p = KmsBench.startServer(home, KmsBench.serverJvmOptions(), System.getProperty("java.class.path"), flags,
+                provision);
         return new Kms(p, KmsBench.awaitPorts(p)[1]);
     }
 
