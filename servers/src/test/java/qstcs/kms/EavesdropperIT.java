@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import qstcs.testing.Await;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,14 +31,8 @@ class EavesdropperIT {
     /** The status after at least {@code rounds} further rounds have completed. */
     private static JsonNode afterRounds(int rounds) throws InterruptedException {
         long start = kms.get("/link_status").json().get("round").asLong();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        JsonNode s;
-        do {
-            Thread.sleep(50);
-            s = kms.get("/link_status").json();
-        } while (s.get("round").asLong() < start + rounds && System.nanoTime() < deadline);
-        assertTrue(s.get("round").asLong() >= start + rounds, "rounds did not advance: " + s);
-        return s;
+        return Await.value(rounds + " more rounds", () -> kms.get("/link_status").json(),
+                s -> s.get("round").asLong() >= start + rounds);
     }
 
     @Test

@@ -239,4 +239,16 @@ class RelayProtocolIT {
             }
         }
     }
+
+    @Test
+    void aWrongMethodOnAKnownRouteIsA405FromTheRouteTable() throws Exception {
+        for (String path : List.of("/stats", "/")) {
+            try (var res = http.newCall(new okhttp3.Request.Builder().url("http://127.0.0.1:" + port + path)
+                    .post(okhttp3.RequestBody.create("{}", okhttp3.MediaType.get("application/json"))).build()).execute()) {
+                assertEquals(405, res.code(), path);
+                assertEquals("GET", res.header("Allow"), path);
+                assertEquals("method_not_allowed", WsTestClient.JSON.readTree(res.body().string()).get("error").asText(), path);
+            }
+        }
+    }
 }

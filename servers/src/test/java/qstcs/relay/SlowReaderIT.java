@@ -1,6 +1,5 @@
 package qstcs.relay;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +11,7 @@ import okhttp3.Response;
 import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
 import org.junit.jupiter.api.Test;
+import qstcs.testing.Await;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,8 +93,7 @@ class SlowReaderIT {
                 assertTrue(delivered < FRAMES, "every frame counted as delivered to a client that reads nothing");
                 assertTrue(relay.switchboard().online().stream().noneMatch("Soldier_Slow"::equals));
                 // The socket is cut even though the client never reads its close frame.
-                assertTrue(waitFor(() -> relay.switchboard().openConnections() == 3, Duration.ofSeconds(10)),
-                        "the stuck connection is still open");
+                Await.until("the stuck connection is cut", () -> relay.switchboard().openConnections() == 3);
             } finally {
                 release.countDown();
             }
@@ -109,17 +108,5 @@ class SlowReaderIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static boolean waitFor(java.util.function.BooleanSupplier condition, Duration max)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return condition.getAsBoolean();
     }
 }
