@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 
@@ -14,6 +15,7 @@ import io.helidon.health.HealthCheckType;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
@@ -119,6 +121,8 @@ public final class KmsServer implements AutoCloseable {
         if (configured != null) {
             tlsListener.from(configured);
         }
+        bounded(server);
+        bounded(tlsListener);
         // address() too: from(configured) copied the address resolved from application.yaml's host
         // (0.0.0.0), and Helidon prefers the address over host(), so --bind was ignored for TLS.
         tlsListener.name(TLS_SOCKET).host(s.bind()).address(bindAddress(s.bind())).port(s.tlsPort()).tls(tls)
@@ -196,6 +200,33 @@ public final class KmsServer implements AutoCloseable {
         }
         throw guard.table().refuseUnmatched(req, res, "no such route; see docs/kms-api.md for the API");
     }
+    /**
+     * Most connections one listener holds at once, unless {@code max-tcp-connections} says
+     * otherwise: a flood of bare connections (about 90 KiB of heap each on TLS before the
+     * handshake) then waits in the accept backlog instead of filling the heap.
+     */
+    static final int MAX_CONNECTIONS = 1000;
+    /**
+     * How long a connection may wait without a request in progress: a TLS handshake, request
+     * headers, or the gap before the next request on a kept-alive connection. A connection that
+     * sends nothing is closed after it and frees its slot; long-polls and the event stream are
+     * requests in progress and are not affected.
+     */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration SWEEP_PERIOD = Duration.ofSeconds(2);
+
+    private static void bounded(ListenerConfig.BuilderBase<?, ?> listener) {
+        if (listener.maxTcpConnections() < 0) {
+            listener.maxTcpConnections(MAX_CONNECTIONS);
+        }
+        // Helidon's sweep closes connections that wait for a request longer than this (also
+        // those that never finish a TLS handshake); its default is 5 minutes every 2 minutes.
+        listener.idleConnectionTimeout(READ_TIMEOUT).idleConnectionPeriod(SWEEP_PERIOD);
+        // A handshake the client never starts is not yet a connection the sweep sees: the socket's
+        // own read timeout ends it.
+        listener.connectionOptions(SocketOptions.builder().readTimeout(READ_TIMEOUT).build());
+    }
+
     /** The plain HTTP port (public routes, router heartbeats). */
     public int port() {
         return server.port();

@@ -105,6 +105,11 @@ final class KmsTestServer implements AutoCloseable {
         }
     }
 
+    /** TLS sockets that trust this KMS's CA (for tests that speak raw HTTP over TLS). */
+    javax.net.ssl.SSLSocketFactory identitySocketFactory() {
+        return PinnedCaTrust.of(identity.caFingerprint()).sslContext().getSocketFactory();
+    }
+
     /** The device token of {@code deviceId}, issued by the KMS on first use in this test. */
     String deviceToken(String deviceId) {
         return deviceTokens.computeIfAbsent(deviceId, id -> kms.identity().devices().issueToken(id));
