@@ -2,7 +2,6 @@ package qstcs.kms;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,12 +13,14 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
-import qstcs.crypto.home.StateHome;
 import qstcs.kms.identity.AccessGrant;
+import qstcs.kms.store.SqlDatabase;
+import qstcs.kms.store.SqliteDatabase;
 
 /**
  * Security events (breaches, resets, keys created and revoked, Eve toggles, router changes…)
- * appended to an embedded SQLite database. {@link #append} only enqueues, so request threads
+ * appended to the KMS database (an embedded SQLite file, or PostgreSQL shared by several KMS
+ * processes, where ids order the entries of all of them). {@link #append} only enqueues, so request threads
  * and the link lock never wait for the disk; a single writer thread inserts in batches. Reads
  * first write whatever is pending, so a reader always sees its own earlier events. The caller
  * must never pass key material: entries describe events, with key ids at most.
@@ -35,7 +36,15 @@ final class AuditLog implements AutoCloseable {
     private record Pending(Instant at, String kind, String actor, String detail) {
     }
 
-    private final Connection db;
+    /** The embedded file's schema; PostgreSQL gets the same table from its migrations. */
+    static final java.util.List<String> SQLITE_SCHEMA = java.util.List.of("CREATE TABLE IF NOT EXISTS audit ("
+            + "id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, kind TEXT NOT NULL, "
+            + "actor TEXT NOT NULL, detail TEXT NOT NULL)");
+
+    private final SqlDatabase db;
+    private final boolean owned;
+    /** Serialises batches, so that a reader's {@link #writePending} and the writer never interleave. */
+    private final Object writeLock = new Object();
     private final InstantSource clock;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
     private final Consumer<Entry> onWritten;
@@ -43,26 +52,29 @@ final class AuditLog implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * Opens (creating 0600 if needed) {@code file}.
+     * Opens (creating 0600 if needed) the embedded {@code file}.
      *
      * @param onWritten called on the writer thread for each stored entry (SSE {@code audit} events)
      */
-    AuditLog(Path file, InstantSource clock, Consumer<Entry> onWritten) {
-        this.clock = clock;
-        this.onWritten = onWritten;
-        StateHome.privateFile(file);
+    static AuditLog open(Path file, InstantSource clock, Consumer<Entry> onWritten) {
         try {
-            db = DriverManager.getConnection("jdbc:sqlite:" + file);
-            try (Statement s = db.createStatement()) {
-                s.execute("PRAGMA journal_mode=WAL");
-                s.execute("PRAGMA synchronous=NORMAL");
-                s.execute("CREATE TABLE IF NOT EXISTS audit ("
-                        + "id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, kind TEXT NOT NULL, "
-                        + "actor TEXT NOT NULL, detail TEXT NOT NULL)");
-            }
+            return new AuditLog(SqliteDatabase.open(file, SQLITE_SCHEMA), true, clock, onWritten);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the audit database " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Appends to {@code db}, which already holds the {@code audit} table.
+     *
+     * @param owned     whether {@link #close()} closes {@code db} too (else its opener does)
+     * @param onWritten called on the writer thread for each stored entry (SSE {@code audit} events)
+     */
+    AuditLog(SqlDatabase db, boolean owned, InstantSource clock, Consumer<Entry> onWritten) {
+        this.db = db;
+        this.owned = owned;
+        this.clock = clock;
+        this.onWritten = onWritten;
         writer = Thread.ofPlatform().name("kms-audit-writer").daemon(true).start(this::writeLoop);
     }
 
@@ -76,42 +88,40 @@ final class AuditLog implements AutoCloseable {
 
     /** Newest first; {@code before} is an exclusive id cursor ({@code Long.MAX_VALUE} for the newest page). */
     List<Entry> page(int limit, long before) {
-        synchronized (db) {
+        synchronized (writeLock) {
             writePending();
-            try (PreparedStatement q = db.prepareStatement(
-                    "SELECT id, at_ms, kind, actor, detail FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?")) {
-                q.setLong(1, before);
-                q.setInt(2, limit);
-                List<Entry> out = new ArrayList<>();
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new Entry(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
-                                rs.getString(4), rs.getString(5)));
+        }
+        try {
+            return db.call(c -> {
+                try (PreparedStatement q = c.prepareStatement(
+                        "SELECT id, at_ms, kind, actor, detail FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?")) {
+                    q.setLong(1, before);
+                    q.setInt(2, limit);
+                    List<Entry> out = new ArrayList<>();
+                    try (ResultSet rs = q.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(new Entry(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
+                                    rs.getString(4), rs.getString(5)));
+                        }
                     }
+                    return out;
                 }
-                return out;
-            } catch (SQLException e) {
-                throw new IllegalStateException("audit query failed: " + e.getMessage(), e);
-            }
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("audit query failed: " + e.getMessage(), e);
         }
     }
 
     /** True when the database answers a trivial query (health check). */
     boolean healthy() {
-        synchronized (db) {
-            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
-                return rs.next() && writer.isAlive();
-            } catch (SQLException e) {
-                return false;
-            }
-        }
+        return db.healthy() && writer.isAlive();
     }
 
     private void writeLoop() {
         while (!closed) {
             try {
                 Pending first = queue.take();
-                synchronized (db) {
+                synchronized (writeLock) {
                     List<Pending> batch = new ArrayList<>();
                     batch.add(first);
                     queue.drainTo(batch, 999);
@@ -123,7 +133,7 @@ final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** AccessGrant holds the db monitor. */
+    /** The caller holds {@link #writeLock}. */
     private void writePending() {
         List<Pending> batch = new ArrayList<>();
         queue.drainTo(batch);
@@ -133,39 +143,50 @@ final class AuditLog implements AutoCloseable {
     }
 
     private void insert(List<Pending> batch) {
-        List<Entry> written = new ArrayList<>(batch.size());
+        List<Entry> written;
         try {
-            db.setAutoCommit(false);
-            try (PreparedStatement ins = db.prepareStatement(
-                    "INSERT INTO audit(at_ms, kind, actor, detail) VALUES (?, ?, ?, ?)",
-                    Statement.RETURN_GENERATED_KEYS)) {
-                for (Pending p : batch) {
-                    ins.setLong(1, p.at().toEpochMilli());
-                    ins.setString(2, p.kind());
-                    ins.setString(3, p.actor());
-                    ins.setString(4, p.detail());
-                    ins.executeUpdate();
-                    try (ResultSet keys = ins.getGeneratedKeys()) {
-                        long id = keys.next() ? keys.getLong(1) : -1;
-                        written.add(new Entry(id, Instant.ofEpochMilli(p.at().toEpochMilli()), p.kind(), p.actor(),
-                                p.detail()));
-                    }
-                }
-            }
-            db.commit();
-            db.setAutoCommit(true);
+            written = db.call(c -> insert(c, batch));
         } catch (SQLException e) {
             LOG.log(System.Logger.Level.ERROR, "audit write failed, " + batch.size() + " event(s) lost: " + e.getMessage());
-            try {
-                db.rollback();
-                db.setAutoCommit(true);
-            } catch (SQLException ignored) {
-                // the connection is broken; health reports it
-            }
             return;
         }
         for (Entry e : written) {
             onWritten.accept(e);
+        }
+    }
+
+    private static List<Entry> insert(Connection c, List<Pending> batch) throws SQLException {
+        List<Entry> written = new ArrayList<>(batch.size());
+        c.setAutoCommit(false);
+        try (PreparedStatement ins = c.prepareStatement(
+                "INSERT INTO audit(at_ms, kind, actor, detail) VALUES (?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            for (Pending p : batch) {
+                ins.setLong(1, p.at().toEpochMilli());
+                ins.setString(2, p.kind());
+                ins.setString(3, p.actor());
+                ins.setString(4, p.detail());
+                ins.executeUpdate();
+                try (ResultSet keys = ins.getGeneratedKeys()) {
+                    long id = keys.next() ? keys.getLong(1) : -1;
+                    written.add(new Entry(id, Instant.ofEpochMilli(p.at().toEpochMilli()), p.kind(), p.actor(),
+                            p.detail()));
+                }
+            }
+            c.commit();
+            return written;
+        } catch (SQLException e) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // the connection is broken; health reports it
+            }
+            throw e;
+        } finally {
+            try {
+                c.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the connection is broken; health reports it
+            }
         }
     }
 
@@ -178,13 +199,11 @@ final class AuditLog implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        synchronized (db) {
+        synchronized (writeLock) {
             writePending();
-            try {
-                db.close();
-            } catch (SQLException e) {
-                LOG.log(System.Logger.Level.WARNING, "closing the audit database: " + e.getMessage());
-            }
+        }
+        if (owned) {
+            db.close();
         }
     }
 }

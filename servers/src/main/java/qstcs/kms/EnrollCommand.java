@@ -21,6 +21,9 @@ import qstcs.kms.identity.DeviceRegistry;
 import qstcs.kms.identity.EnrollmentCode;
 import qstcs.kms.identity.EnrollmentSettings;
 import qstcs.kms.identity.KmsIdentity;
+import qstcs.kms.store.PostgresDatabase;
+import qstcs.kms.store.PostgresUrl;
+import qstcs.kms.store.SqlDatabase;
 import qstcs.server.auth.ServiceToken;
 import qstcs.server.pki.LocalCa;
 import qstcs.server.common.CommandLine;
@@ -104,11 +107,14 @@ public final class EnrollCommand {
                         + kmsDir + "; start it once with ./qstcs kms --home " + home.root());
                 return 1;
             }
-            try (DeviceRegistry registry = DeviceRegistry.open(kmsDir, Clock.systemUTC())) {
+            Optional<PostgresUrl> shared = PostgresUrl.recorded(kmsDir);
+            try (SqlDatabase db = openRegistryDatabase(kmsDir, shared);
+                 DeviceRegistry registry = db == null ? DeviceRegistry.open(kmsDir, Clock.systemUTC())
+                         : DeviceRegistry.open(db, Clock.systemUTC())) {
                 EnrollmentCode code = registry.createCode(deviceId, recorded.get().codeTtl());
                 EnrollmentSettings s = recorded.get();
-                err.println("qstcs enroll: the KMS is not running; created the code in " + kmsDir
-                        + " (valid until " + code.expiresAt() + ")");
+                err.println("qstcs enroll: the KMS is not running; created the code in "
+                        + shared.map(PostgresUrl::toString).orElse(kmsDir.toString()) + " (valid until " + code.expiresAt() + ")");
                 out.println(new qstcs.crypto.tls.EnrollmentUri(s.publicHost(), s.tlsPort(), deviceId, code.code(), s.ca(),
                         s.relayUrl()).toUriString());
                 return 0;
@@ -119,6 +125,19 @@ public final class EnrollCommand {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
+        }
+    }
+
+    /** The KMS's PostgreSQL database when its last start used {@code --db}, else null (the embedded file). */
+    private static SqlDatabase openRegistryDatabase(Path kmsDir, Optional<PostgresUrl> shared) throws IOException {
+        if (shared.isEmpty()) {
+            return null;
+        }
+        try {
+            return PostgresDatabase.open(shared.get());
+        } catch (java.sql.SQLException e) {
+            throw new IOException("no KMS answers and the database " + shared.get() + " it uses cannot be reached: "
+                    + e.getMessage() + (PostgresUrl.password().isEmpty() ? " (PGPASSWORD is not set)" : ""), e);
         }
     }
 

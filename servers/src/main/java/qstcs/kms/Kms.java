@@ -3,7 +3,9 @@ package qstcs.kms;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.InstantSource;
+import java.util.Optional;
 
 import io.helidon.metrics.api.MeterRegistry;
 
@@ -20,6 +22,10 @@ import qstcs.kms.identity.IdentityService;
 import qstcs.kms.identity.KmsIdentity;
 import qstcs.kms.identity.SecurityAudit;
 import qstcs.kms.identity.TokenAccess;
+import qstcs.kms.store.AdvisoryLockLeadership;
+import qstcs.kms.store.LinkLeadership;
+import qstcs.kms.store.PostgresDatabase;
+import qstcs.kms.store.PostgresUrl;
 
 /**
  * One KMS instance with all its collaborators, wired once: the link state, the BB84 loop, the
@@ -37,11 +43,18 @@ final class Kms implements AutoCloseable {
     private final AccessPolicy access;
     private final KmsIdentity identity;
     private final Etsi014Kme etsi;
+    private final Optional<PostgresDatabase> sharedDb;
+    private final LinkLeadership leadership;
+    private final Optional<SharedLink> sharedLink;
 
     private Kms(KmsSettings settings, AuditLog audit, EventHub events, LinkState link, QuantumLink quantumLink,
-                RouterRegistry routers, KmsMetrics metrics, AccessPolicy access, KmsIdentity identity, Etsi014Kme etsi) {
+                RouterRegistry routers, KmsMetrics metrics, AccessPolicy access, KmsIdentity identity, Etsi014Kme etsi,
+                Optional<PostgresDatabase> sharedDb, LinkLeadership leadership, Optional<SharedLink> sharedLink) {
         this.etsi = etsi;
         this.identity = identity;
+        this.sharedDb = sharedDb;
+        this.leadership = leadership;
+        this.sharedLink = sharedLink;
         this.settings = settings;
         this.audit = audit;
         this.events = events;
@@ -53,15 +66,24 @@ final class Kms implements AutoCloseable {
     }
 
     /**
-     * Opens the audit log under {@code <home>/kms/} and builds everything; the link loop is not
-     * started yet ({@link #start()}), so a server can be bound first. The link's rounds are
-     * always keyed from a {@code SecureRandom} DRBG ({@link QkdRandom#secure()}): no caller can
-     * hand a KMS a predictable generator.
+     * Opens the audit log under {@code <home>/kms/} (or in the {@code --db} database) and builds
+     * everything; the link loop is not started yet ({@link #start()}), so a server can be bound
+     * first. The link's rounds are always keyed from a {@code SecureRandom} DRBG
+     * ({@link QkdRandom#secure()}): no caller can hand a KMS a predictable generator.
      */
     static Kms open(KmsSettings settings, InstantSource clock) {
         Path dir = settings.home().directory("kms");
         EventHub events = new EventHub();
-        AuditLog audit = new AuditLog(dir.resolve("audit.db"), clock, e -> events.publish("audit", KmsJson.audit(e)));
+        Optional<PostgresDatabase> sharedDb = settings.db().map(Kms::openDatabase);
+        try {
+            PostgresUrl.record(dir, settings.db());
+        } catch (IOException e) {
+            sharedDb.ifPresent(PostgresDatabase::close);
+            throw new UncheckedIOException("cannot record the database in " + dir + ": " + e.getMessage(), e);
+        }
+        java.util.function.Consumer<AuditLog.Entry> onAudit = e -> events.publish("audit", KmsJson.audit(e));
+        AuditLog audit = sharedDb.isPresent() ? new AuditLog(sharedDb.get(), false, clock, onAudit)
+                : AuditLog.open(dir.resolve("audit.db"), clock, onAudit);
         KmsMetrics metrics = new KmsMetrics(MeterRegistry.create());
         Etsi014Kme etsi;
         try {
@@ -69,6 +91,7 @@ final class Kms implements AutoCloseable {
                     LocalCa.loadOrCreate(dir, clock).certificate(), dir, clock, audit::append);
         } catch (IOException e) {
             audit.close();
+            sharedDb.ifPresent(PostgresDatabase::close);
             throw new UncheckedIOException("cannot load or create the local CA in " + dir + ": " + e.getMessage(), e);
         }
         LinkListener etsiKeys = new LinkListener() {
@@ -82,10 +105,15 @@ final class Kms implements AutoCloseable {
                 etsi.linkBroken();
             }
         };
+        SharedLink.Changes changes = new SharedLink.Changes();
         LinkState link = new LinkState(
                 new LinkState.Limits(settings.poolCapBits(), settings.messageBudget(), settings.keyMaxAge()),
-                clock, LinkListener.all(metrics, new LinkEvents(events, audit), etsiKeys),
+                clock, sharedDb.isPresent() ? LinkListener.all(metrics, new LinkEvents(events, audit), etsiKeys, changes)
+                        : LinkListener.all(metrics, new LinkEvents(events, audit), etsiKeys),
                 BreachLatch.at(dir.resolve("breach.latch")));
+        Optional<SharedLink> sharedLink = sharedDb.map(db -> new SharedLink(settings.instance(), db, link, changes, audit,
+                events, clock));
+        LinkLeadership leadership = sharedDb.<LinkLeadership>map(AdvisoryLockLeadership::new).orElseGet(LinkLeadership::sole);
         metrics.watch(link::snapshot);
         RoundConfig round = RoundConfig.defaults()
                 .withQubits(settings.qubits())
@@ -97,25 +125,57 @@ final class Kms implements AutoCloseable {
         SecurityAudit securityAudit = audit::append;
         KmsIdentity identity;
         try {
-            identity = KmsIdentity.open(settings.home(), settings.identity(), clock, securityAudit);
+            identity = KmsIdentity.open(settings.home(), settings.identity(), clock, securityAudit,
+                    sharedDb.map(db -> db));
         } catch (IOException e) {
             audit.close();
+            sharedDb.ifPresent(PostgresDatabase::close);
             throw new UncheckedIOException("cannot load or create the KMS identity state in " + dir + ": "
                     + e.getMessage(), e);
         }
         AccessPolicy access = new TokenAccess(identity.authenticator(), securityAudit, settings.tlsPort());
-        return new Kms(settings, audit, events, link, loop, routers, metrics, access, identity, etsi);
+        Kms kms = new Kms(settings, audit, events, link, loop, routers, metrics, access, identity, etsi, sharedDb, leadership,
+                sharedLink);
+        identity.followOtherProcesses(kms::revokeKeysOf);
+        return kms;
+    }
+
+    private static PostgresDatabase openDatabase(PostgresUrl url) {
+        try {
+            return PostgresDatabase.open(url);
+        } catch (SQLException e) {
+            throw new UncheckedIOException(new IOException("cannot use the database " + url + ": " + e.getMessage()
+                    + (PostgresUrl.password().isEmpty() ? " (PGPASSWORD is not set)" : ""), e));
+        }
     }
 
     void start() {
-        audit.append("server_started", LinkEvents.SYSTEM, "KMS started; " + settings.qubits() + " qubits per round every "
-                + settings.roundInterval().toMillis() + " ms, noise " + settings.noise());
+        audit.append("server_started", LinkEvents.SYSTEM, "KMS " + settings.instance() + " started; "
+                + settings.qubits() + " qubits per round every " + settings.roundInterval().toMillis() + " ms, noise "
+                + settings.noise() + sharedDb.map(db -> "; state in " + db.describe() + ", shared").orElse(""));
         LinkStatus now = link.snapshot();
         if (now.status() == LinkColour.RED) {
             audit.append("breach_latched", LinkEvents.SYSTEM, "link RED since " + now.changedAt() + " (QBER "
                     + LinkState.percent(now.qber()) + ") latched before this start; no key is issued until an operator reset");
         }
+        sharedLink.ifPresent(SharedLink::start);
         quantumLink.start();
+        leadership.start(sharedLink.<LinkLeadership.Transitions>map(s -> s).orElse(new LinkLeadership.Transitions() {
+            @Override
+            public void lead() {
+                // the lone KMS leads from the start
+            }
+
+            @Override
+            public void standBy() {
+                // a lone KMS never stands by
+            }
+        }));
+    }
+
+    /** Whether this process runs the quantum link (always, unless it shares a database with others). */
+    boolean leadsLink() {
+        return leadership.leads();
     }
 
     KmsSettings settings() {
@@ -166,20 +226,29 @@ final class Kms implements AutoCloseable {
 
     /** The identity routes, wired so that revoking a device also revokes every key it could read. */
     IdentityService identityService() {
-        return identity.service(device -> {
-            int keys = link.revokeDevice(device);
-            audit.append("keys_revoked", LinkEvents.SYSTEM, keys + " key(s) readable by revoked device " + device
-                    + " revoked; its peers get fresh keys");
-        });
+        return identity.service(this::revokeKeysOf);
+    }
+
+    /** After a device's revocation (here or by another KMS process): every key it could read goes. */
+    private void revokeKeysOf(String device) {
+        if (!link.leads()) {
+            return; // keys live only in the leader, which hears of the revocation too
+        }
+        int keys = link.revokeDevice(device);
+        audit.append("keys_revoked", LinkEvents.SYSTEM, keys + " key(s) readable by revoked device " + device
+                + " revoked; its peers get fresh keys");
     }
 
     @Override
     public void close() {
+        leadership.close(); // a standby may take over at once
+        sharedLink.ifPresent(SharedLink::close);
         quantumLink.close();
         events.closeAll();
         link.close();
-        audit.append("server_stopped", LinkEvents.SYSTEM, "KMS stopped");
+        audit.append("server_stopped", LinkEvents.SYSTEM, "KMS " + settings.instance() + " stopped");
         audit.close();
         identity.close();
+        sharedDb.ifPresent(PostgresDatabase::close);
     }
 }

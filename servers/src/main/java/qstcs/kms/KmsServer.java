@@ -12,6 +12,7 @@ import io.helidon.common.tls.Tls;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.common.socket.SocketOptions;
@@ -139,6 +140,7 @@ public final class KmsServer implements AutoCloseable {
                                 .addCheck(() -> HealthCheckResponse.builder()
                                         .status(kms.quantumLink().running())
                                         .detail("round", kms.link().snapshot().round())
+                                        .detail("leads_link", kms.leadsLink())
                                         .detail("stalled_seconds", kms.quantumLink().stalledFor().toSeconds())
                                         .build(), HealthCheckType.LIVENESS, "link-loop")
                                 .addCheck(() -> HealthCheckResponse.builder()
@@ -173,6 +175,11 @@ public final class KmsServer implements AutoCloseable {
                 .register(kms.etsi014Service());
         routing.any((req, res) -> fallback(guard, req, res));
         JsonErrors.register(routing);
+        routing.error(LinkStandbyException.class, (req, res, e) -> {
+            // One second is about the take-over time: a client retrying then reaches the new leader.
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            JsonErrors.send(res, ApiError.unavailable("standby", e.getMessage()));
+        });
         routing.error(KeyAccessException.class, (req, res, e) -> {
             ApiError mapped = switch (e.reason()) {
                 case UNKNOWN -> ApiError.notFound("unknown_key", e.getMessage());

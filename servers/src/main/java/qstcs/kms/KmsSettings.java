@@ -12,6 +12,7 @@ import io.helidon.config.Config;
 import qstcs.crypto.qkd.CascadeVariant;
 import qstcs.kms.etsi014.SaeIds;
 import qstcs.kms.identity.KmsIdentity;
+import qstcs.kms.store.PostgresUrl;
 import qstcs.server.common.CommandLine;
 import qstcs.crypto.home.StateHome;
 
@@ -21,7 +22,8 @@ import qstcs.crypto.home.StateHome;
  */
 record KmsSettings(StateHome home, String bind, int port, int tlsPort, Duration roundInterval, int qubits,
                    double noise, double sampleFraction, CascadeVariant cascade, long poolCapBits, int messageBudget,
-                   Duration keyMaxAge, long maxBodyBytes, KmsIdentity.Options identity, String kmeId) {
+                   Duration keyMaxAge, long maxBodyBytes, KmsIdentity.Options identity, String kmeId,
+                   Optional<PostgresUrl> db, String instance) {
 
     /** The engine's recommended variant unless {@code app.cascade} names another. */
     static final CascadeVariant DEFAULT_CASCADE = CascadeVariant.fastest();
@@ -51,7 +53,10 @@ record KmsSettings(StateHome home, String bind, int port, int tlsPort, Duration 
                         flags.string("relay-url").or(() -> app.get("relay-url").asString().asOptional()).map(KmsSettings::relayUrl),
                         flags.string("san").map(KmsSettings::names).orElse(List.of()),
                         flags.isSet("provision-demo")),
-                kmeId(flags.string("kme-id").or(() -> app.get("kme-id").asString().asOptional())));
+                kmeId(flags.string("kme-id").or(() -> app.get("kme-id").asString().asOptional())),
+                flags.string("db").or(() -> app.get("db").asString().asOptional()).map(KmsSettings::database),
+                flags.string("instance").or(() -> app.get("instance").asString().asOptional())
+                        .map(KmsSettings::instanceName).orElseGet(KmsSettings::defaultInstance));
     }
 
     /** {@code --kme-id}, else {@code KME-} and the host name, cut to the SAE/KME id rule. */
@@ -70,6 +75,33 @@ record KmsSettings(StateHome home, String bind, int port, int tlsPort, Duration 
         }
         String id = ("KME-" + host.replaceAll("[^A-Za-z0-9_.-]", "-"));
         return id.length() > 64 ? id.substring(0, 64) : id;
+    }
+
+    private static PostgresUrl database(String text) {
+        try {
+            return PostgresUrl.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.UsageException(e.getMessage());
+        }
+    }
+
+    private static String instanceName(String text) {
+        if (!text.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+            throw new CommandLine.UsageException("--instance must be 1-64 letters, digits, '_', '.' or '-', was '" + text + "'");
+        }
+        return text;
+    }
+
+    /** Host name and process id: unique among the KMS processes sharing a database. */
+    private static String defaultInstance() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "kms";
+        }
+        String clean = host.replaceAll("[^A-Za-z0-9_.-]", "");
+        return (clean.isEmpty() ? "kms" : clean) + "-" + ProcessHandle.current().pid();
     }
 
     /**

@@ -65,6 +65,9 @@ final class LinkLoop implements QuantumLink {
     }
 
     private void backgroundRound() {
+        if (!link.leads()) {
+            return; // another KMS process runs the link; this one waits to take over
+        }
         try {
             runRound(link.eveRateForNextRound(), false);
         } catch (RuntimeException e) {
@@ -75,6 +78,7 @@ final class LinkLoop implements QuantumLink {
 
     @Override
     public LinkStatus forceAttack(String actor) {
+        link.requireLead();
         RoundReport r = runRound(FULL_INTERCEPT, true);
         if (!r.breach()) {
             // Only a very small round can stay under the threshold with Eve on every qubit;
@@ -127,7 +131,10 @@ final class LinkLoop implements QuantumLink {
         }
         KeyBits key = result.key();
         try {
-            RoundReport report = report(rounds.incrementAndGet(), result.stats(), eveRate, forced);
+            // Numbering continues from the link's round: after taking over from another KMS
+            // process, this loop's first round follows the last one that process published.
+            long number = rounds.updateAndGet(n -> Math.max(n, link.snapshot().round()) + 1);
+            RoundReport report = report(number, result.stats(), eveRate, forced);
             link.applyRound(report, key);
             return report;
         } finally {

@@ -60,6 +60,16 @@ final class LinkState {
     private long lastRoundKeyBits;
     private String lastRoundReason = NO_REASON;
 
+    /**
+     * False while another KMS process on a shared database leads the link: this state then
+     * only mirrors the leader's public status ({@link #follow}) and serves no key.
+     */
+    private volatile boolean leads = true;
+    /** The leader's pool size while following it (this process's own pool is empty), else -1. */
+    private long followedPoolBits = -1;
+    /** The leader's active key count while following it. */
+    private long followedActive;
+
     /** Rebuilt lazily after each change; written only under lock. */
     private volatile LinkStatus cached;
     /** Completed (with the new snapshot) at the next version change. */
@@ -101,8 +111,10 @@ final class LinkState {
     private LinkStatus snapshotLocked() {
         LinkStatus s = cached;
         if (s == null) {
-            s = new LinkStatus(status, qber, keysIssued, sessions, attacks, keys.active(), eveActive, eveRate,
-                    version, round, lastRoundQber, keyRateBps, pool.bits(), changedAt, lastRoundKeyBits, lastRoundReason);
+            boolean following = followedPoolBits >= 0;
+            s = new LinkStatus(status, qber, keysIssued, sessions, attacks, following ? followedActive : keys.active(),
+                    eveActive, eveRate, version, round, lastRoundQber, keyRateBps,
+                    following ? followedPoolBits : pool.bits(), changedAt, lastRoundKeyBits, lastRoundReason);
             cached = s;
         }
         return s;
@@ -150,6 +162,7 @@ final class LinkState {
      */
     void applyRound(RoundReport report, KeyBits keyBits) {
         synchronized (lock) {
+            requireLead();
             long now = System.nanoTime();
             round = Math.max(round, report.round());
             double seconds = lastRoundNanos == 0 ? 0 : (now - lastRoundNanos) / 1e9;
@@ -197,6 +210,7 @@ final class LinkState {
      */
     void breach(double breachQber, boolean forced, String cause) {
         synchronized (lock) {
+            requireLead();
             if (status != LinkColour.RED) {
                 breachLocked(breachQber, forced, cause);
             }
@@ -236,6 +250,7 @@ final class LinkState {
      */
     KeyRequest request(String device, String peer, boolean rotate) {
         DevicePair pair = DevicePair.of(device, peer);
+        requireLead();
         synchronized (lock) {
             if (status == LinkColour.RED) {
                 return new KeyRequest.Compromised(qber);
@@ -275,6 +290,7 @@ final class LinkState {
      * never while RED. Each key uses whole pool blocks; the unused rest of its last block is wiped.
      */
     LinkKeySupply.Draw drawKeys(int sizeBits, int count) {
+        requireLead();
         int keyBytes = sizeBits / 8;
         int blocks = (keyBytes + KeyLength.BYTES - 1) / KeyLength.BYTES;
         synchronized (lock) {
@@ -322,6 +338,7 @@ final class LinkState {
 
     /** A key by id for a member of its pair (active or rotated). */
     IssuedKey lookup(UUID keyId, String device) {
+        requireLead();
         synchronized (lock) {
             PairKey k = keys.byId(keyId);
             if (k == null) {
@@ -353,6 +370,7 @@ final class LinkState {
     }
 
     void setEve(boolean active, double rate, String actor) {
+        requireLead();
         synchronized (lock) {
             eveActive = active;
             eveRate = active ? rate : 0.0;
@@ -363,6 +381,7 @@ final class LinkState {
 
     /** Eve off; pool, keys and counters cleared; GREEN. The audit log keeps the history. */
     void reset(String actor) {
+        requireLead();
         synchronized (lock) {
             eveActive = false;
             eveRate = 0;
@@ -389,6 +408,86 @@ final class LinkState {
             pool.flush();
             keys.clear();
             nextChange.complete(snapshotLocked());
+        }
+    }
+
+    /** True unless another KMS process leads the link (see {@link #standBy}). */
+    boolean leads() {
+        return leads;
+    }
+
+    /** Throws {@link LinkStandbyException} unless this process leads the link. */
+    void requireLead() {
+        if (!leads) {
+            throw new LinkStandbyException();
+        }
+    }
+
+    /**
+     * Another KMS process leads the link from now on: this one's pool and keys are wiped (the
+     * leader's are the only ones), and until {@link #takeOver} it serves only the status it
+     * {@link #follow}s.
+     */
+    void standBy() {
+        synchronized (lock) {
+            leads = false;
+            pool.flush();
+            keys.clear();
+            keyRateBps = 0;
+            cached = null;
+        }
+    }
+
+    /**
+     * Mirrors the leading process's public status (its {@code /link_status} object), so status
+     * reads and long-polls here see the same truth; waiters wake when the version moves.
+     *
+     * @return true when the version changed
+     */
+    boolean follow(LinkStatus leader) {
+        synchronized (lock) {
+            if (leads) {
+                return false; // this process decides the status itself
+            }
+            status = leader.status();
+            qber = leader.qber();
+            keysIssued = leader.totalKeysIssued();
+            sessions = leader.totalSessions();
+            attacks = leader.attacksDetected();
+            followedActive = leader.activeSessions();
+            eveActive = leader.eveActive();
+            eveRate = leader.eveRate();
+            round = leader.round();
+            lastRoundQber = leader.lastRoundQber();
+            keyRateBps = leader.keyRateBps();
+            followedPoolBits = leader.poolBits();
+            lastRoundKeyBits = leader.keyBits();
+            lastRoundReason = leader.reason();
+            changedAt = leader.changedAt();
+            cached = null;
+            if (leader.version() == version) {
+                return false;
+            }
+            version = leader.version() - 1;
+            bumpVersionLocked();
+            return true;
+        }
+    }
+
+    /**
+     * This process leads the link from now on, continuing from the status it last followed: a
+     * latched RED stays RED and counters go on, but the pool starts empty and no earlier key
+     * exists here (devices ask for new ones). The version moves so that every waiter wakes.
+     */
+    LinkStatus takeOver() {
+        synchronized (lock) {
+            leads = true;
+            followedPoolBits = -1;
+            keyRateBps = 0;
+            lastRoundNanos = 0;
+            changedAt = clock.instant();
+            bumpVersionLocked();
+            return snapshotLocked();
         }
     }
 

@@ -23,7 +23,7 @@ import qstcs.server.common.ListenBanner;
  */
 public final class Main {
     private static final Set<String> VALUE_FLAGS = Set.of("home", "bind", "port", "tls-port", "round-ms", "qubits", "noise",
-            "san", "public-host", "relay-url", "kme-id");
+            "san", "public-host", "relay-url", "kme-id", "db", "instance");
     private static final Set<String> SWITCHES = Set.of("provision-demo");
 
     private Main() {
@@ -44,6 +44,7 @@ public final class Main {
                                [--round-ms 500] [--qubits 65536] [--noise 0.01]
                                [--san NAME[,NAME...]] [--public-host HOST] [--relay-url URL]
                                [--provision-demo] [--kme-id ID]
+                               [--db postgresql://USER@HOST:PORT/DB [--instance NAME]]
                    ./qstcs kms issue-cert --for relay|kms --san HOST[,HOST...] --out FILE [--home DIR]
                    ./qstcs kms issue-cert --for sae --id SAE_ID --out FILE [--home DIR]
                    ./qstcs kms revoke-cert --for sae --id SAE_ID [--home DIR]
@@ -76,6 +77,13 @@ public final class Main {
               --relay-url URL  relay put in enrollment strings (default wss://PUBLIC-HOST:8765)
               --provision-demo give Soldier_Alpha and Soldier_Bravo device tokens now and write
                                DIR/devices/<id>.json, which ./qstcs chat --device ID reads
+              --db URL         keep devices, enrollment codes, token hashes, revocations and the
+                               audit log in PostgreSQL (password from PGPASSWORD) instead of
+                               DIR/kms/*.db. Several KMS processes may share one database: one
+                               leads the quantum link, the others stand by (key and link routes
+                               answer 503 "standby") and take over within 2 s when it dies.
+                               Every process needs the same DIR/kms/ CA and tokens.
+              --instance NAME  this process's name in the audit log (default HOST-PID)
               --kme-id ID      this KME's id in ETSI GS QKD 014 answers (source_KME_ID;
                                default KME-<host name>)
 
@@ -159,7 +167,10 @@ public final class Main {
         ListenBanner.printListener(out, "https", s.bind(), server.tlsPort(), "all routes");
         out.println("TLS: certificate issued by the local CA " + identity.caFingerprint()
                 + " (" + s.home().root().resolve("kms").resolve(LocalCa.CERT_FILE) + ")");
-        out.println("State: " + s.home().root().resolve("kms") + "  (audit log audit.db)");
+        out.println(s.db().isPresent()
+                ? "State: " + s.db().get() + " (devices, audit log), shared; instance " + s.instance()
+                        + "; CA and tokens in " + s.home().root().resolve("kms")
+                : "State: " + s.home().root().resolve("kms") + "  (audit log audit.db)");
         out.printf("Link: %d qubits per round every %d ms, channel noise %.3f%n",
                 s.qubits(), s.roundInterval().toMillis(), s.noise());
     }

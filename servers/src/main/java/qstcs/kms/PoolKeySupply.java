@@ -10,12 +10,16 @@ record PoolKeySupply(LinkState link, QuantumLink quantumLink) implements LinkKey
 
     @Override
     public Draw draw(int sizeBits, int count) {
-        Draw d = link.drawKeys(sizeBits, count);
-        if (d instanceof PoolShort) {
-            quantumLink.refill();
-            d = link.drawKeys(sizeBits, count);
+        try {
+            Draw d = link.drawKeys(sizeBits, count);
+            if (d instanceof PoolShort) {
+                quantumLink.refill();
+                d = link.drawKeys(sizeBits, count);
+            }
+            return d;
+        } catch (LinkStandbyException e) {
+            return new Standby();
         }
-        return d;
     }
 
     @Override

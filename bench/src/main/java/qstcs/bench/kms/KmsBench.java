@@ -307,14 +307,22 @@ public final class KmsBench {
 
     /** The KMS as a child process with these JVM options (blank: none), class path and extra KMS flags. */
     public static Process startServer(Path home, String jvmOptions, String classPath, List<String> kmsFlags) throws IOException {
+        return startServer(home, jvmOptions, classPath, kmsFlags, true);
+    }
+
+    /** The same, provisioning the demo devices only when {@code provisionDemo} (a second KMS on one database must not). */
+    static Process startServer(Path home, String jvmOptions, String classPath, List<String> kmsFlags,
+                               boolean provisionDemo) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
         if (!jvmOptions.isBlank()) {
             cmd.addAll(List.of(jvmOptions.trim().split("\\s+")));
         }
         cmd.addAll(List.of("-cp", classPath,
-                "qstcs.kms.Main", "--home", home.toString(), "--bind", "127.0.0.1", "--port", "0", "--tls-port", "0",
-                "--provision-demo"));
+                "qstcs.kms.Main", "--home", home.toString(), "--bind", "127.0.0.1", "--port", "0", "--tls-port", "0"));
+        if (provisionDemo) {
+            cmd.add("--provision-demo");
+        }
         cmd.addAll(kmsFlags);
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }

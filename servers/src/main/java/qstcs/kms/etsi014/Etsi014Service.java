@@ -149,6 +149,8 @@ public final class Etsi014Service implements HttpService {
             case LinkKeySupply.PoolShort p -> throw EtsiError.unavailable(
                     "the KME's key pool cannot serve " + request.number() + " key(s) of " + request.size()
                             + " bits now; retry shortly");
+            case LinkKeySupply.Standby s -> throw EtsiError.unavailable(
+                    "this KME process is a standby; another process on the shared database serves keys");
         };
         Set<String> slaves = new LinkedHashSet<>();
         slaves.add(slave);

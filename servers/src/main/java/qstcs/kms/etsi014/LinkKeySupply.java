@@ -10,7 +10,7 @@ import qstcs.crypto.keys.SecretBytes;
  */
 public interface LinkKeySupply {
     /** The outcome of a draw. */
-    sealed interface Draw permits Drawn, LinkRed, PoolShort {
+    sealed interface Draw permits Drawn, LinkRed, PoolShort, Standby {
     }
 
     /** {@code count} keys of the requested size; they have left the pool. */
@@ -26,6 +26,10 @@ public interface LinkKeySupply {
 
     /** The pool cannot serve the request now (even after extra rounds). */
     record PoolShort() implements Draw {
+    }
+
+    /** Another KMS process on the shared database leads the link; this one holds no key. */
+    record Standby() implements Draw {
     }
 
     /** Draws {@code count} keys of {@code sizeBits} bits each (a multiple of 8). */

@@ -2,8 +2,6 @@ package qstcs.kms.identity;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,15 +15,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import qstcs.crypto.wire.DeviceId;
-import qstcs.crypto.home.StateHome;
+import qstcs.kms.store.SqlDatabase;
+import qstcs.kms.store.SqliteDatabase;
 import qstcs.server.auth.BearerTokens;
 
 /**
  * Enrolled devices and pending enrollment codes, persisted in an SQLite file under
- * {@code $QSTCS_HOME/kms/} ({@value #DB_FILE}, 0600). Tokens and codes are stored only as SHA-256
- * hashes: a copy of the database lets nobody act as a device. Token checks run on every key
- * request, so active devices are also held in memory; writes go to the database first.
+ * {@code $QSTCS_HOME/kms/} ({@value #DB_FILE}, 0600) or in the PostgreSQL database several KMS
+ * processes share. Tokens and codes are stored only as SHA-256 hashes: a copy of the database
+ * lets nobody act as a device. Token checks run on every key request, so active devices are
+ * also held in memory; writes go to the database first. On a shared database a token this
+ * process has not seen is looked up there, and a token issued or revoked elsewhere is
+ * forgotten here when the other process announces it.
  */
 public final class DeviceRegistry implements AutoCloseable {
 
@@ -51,37 +55,94 @@ public final class DeviceRegistry implements AutoCloseable {
     private record Active(String deviceId) {
     }
 
-    private final Connection db;
+    /** The embedded file's schema; PostgreSQL gets the same tables from its migrations. */
+    private static final List<String> SQLITE_SCHEMA = List.of(
+            "CREATE TABLE IF NOT EXISTS devices(device_id TEXT PRIMARY KEY, token_sha256 BLOB NOT NULL,"
+                    + " enrolled_at INTEGER NOT NULL, revoked_at INTEGER)",
+            "CREATE TABLE IF NOT EXISTS enrollment_codes(code_sha256 BLOB PRIMARY KEY, device_id TEXT NOT NULL,"
+                    + " created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER)");
+    /** What other KMS processes on a shared database are told: {@code issued:ID} or {@code revoked:ID}. */
+    private static final String TOPIC = "identity";
+    private static final String ISSUED = "issued:";
+    private static final String REVOKED = "revoked:";
+
+    private final SqlDatabase db;
+    private final boolean owned;
     private final InstantSource clock;
     /** hex(SHA-256(token)) → device, for active devices only. */
     private final Map<String, Active> activeByTokenHash = new ConcurrentHashMap<>();
+    /** Grows whenever cached tokens are dropped, so a lookup that raced a drop does not cache a stale answer. */
+    private final AtomicLong forgets = new AtomicLong();
 
-    private DeviceRegistry(Connection db, InstantSource clock) throws SQLException {
+    private DeviceRegistry(SqlDatabase db, boolean owned, InstantSource clock) throws SQLException {
         this.db = db;
+        this.owned = owned;
         this.clock = clock;
-        try (Statement s = db.createStatement()) {
-            s.execute("PRAGMA journal_mode=WAL");
-            s.execute("PRAGMA busy_timeout=5000");
-            s.execute("CREATE TABLE IF NOT EXISTS devices(device_id TEXT PRIMARY KEY, token_sha256 BLOB NOT NULL,"
-                    + " enrolled_at INTEGER NOT NULL, revoked_at INTEGER)");
-            s.execute("CREATE TABLE IF NOT EXISTS enrollment_codes(code_sha256 BLOB PRIMARY KEY, device_id TEXT NOT NULL,"
-                    + " created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER)");
-            try (ResultSet rs = s.executeQuery("SELECT device_id, token_sha256 FROM devices WHERE revoked_at IS NULL")) {
+        db.call(c -> {
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT device_id, token_sha256 FROM devices WHERE revoked_at IS NULL")) {
                 while (rs.next()) {
                     activeByTokenHash.put(HexFormat.of().formatHex(rs.getBytes(2)), new Active(rs.getString(1)));
                 }
             }
-        }
+            return null;
+        });
     }
 
-    /** Opens (creating if needed) the registry in {@code kmsDir}. */
+    /** Opens (creating if needed) the embedded registry in {@code kmsDir}. */
     public static DeviceRegistry open(Path kmsDir, InstantSource clock) throws IOException {
-        Path file = StateHome.privateFile(kmsDir.resolve(DB_FILE).toAbsolutePath());
+        Path file = kmsDir.resolve(DB_FILE).toAbsolutePath();
         try {
-            return new DeviceRegistry(DriverManager.getConnection("jdbc:sqlite:" + file), clock);
+            SqliteDatabase db = SqliteDatabase.open(file, SQLITE_SCHEMA);
+            try {
+                return new DeviceRegistry(db, true, clock);
+            } catch (SQLException e) {
+                db.close();
+                throw e;
+            }
         } catch (SQLException e) {
             throw new IOException("cannot open the device registry " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The registry in {@code db}, whose schema is already in place; its opener closes it. */
+    public static DeviceRegistry open(SqlDatabase db, InstantSource clock) throws IOException {
+        try {
+            return new DeviceRegistry(db, false, clock);
+        } catch (SQLException e) {
+            throw new IOException("cannot read the device registry in " + db.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Follows what other KMS processes on a shared database do: a device they issued a token to
+     * or revoked is dropped from this process's memory, and {@code onRevokedElsewhere} hears of
+     * each revocation (to end that device's sessions and keys here too).
+     */
+    public void followOtherProcesses(Consumer<String> onRevokedElsewhere) {
+        db.listen(TOPIC, new SqlDatabase.Listener() {
+            @Override
+            public void announced(String payload) {
+                if (payload.startsWith(REVOKED)) {
+                    String device = payload.substring(REVOKED.length());
+                    forget(device);
+                    onRevokedElsewhere.accept(device);
+                } else if (payload.startsWith(ISSUED)) {
+                    forget(payload.substring(ISSUED.length()));
+                }
+            }
+
+            @Override
+            public void mayHaveMissed() {
+                forgets.incrementAndGet();
+                activeByTokenHash.clear(); // looked up again on first use
+            }
+        });
+    }
+
+    private void forget(String deviceId) {
+        forgets.incrementAndGet();
+        activeByTokenHash.values().removeIf(a -> a.deviceId().equals(deviceId));
     }
 
     /** Throws {@link IllegalArgumentException} with a message naming the rule if the id is unusable. */
@@ -102,8 +163,39 @@ public final class DeviceRegistry implements AutoCloseable {
         if (!BearerTokens.isWellFormed(token)) {
             return Optional.empty();
         }
-        Active a = activeByTokenHash.get(HexFormat.of().formatHex(tokenHash));
+        String key = HexFormat.of().formatHex(tokenHash);
+        Active a = activeByTokenHash.get(key);
+        if (a == null && db.shared()) {
+            a = lookUp(key, tokenHash);
+        }
         return a == null ? Optional.empty() : Optional.of(a.deviceId());
+    }
+
+    /** A token another KMS process issued: read it from the shared database and remember it. */
+    private Active lookUp(String key, byte[] tokenHash) {
+        long before = forgets.get();
+        Optional<String> device;
+        try {
+            device = db.call(c -> {
+                try (PreparedStatement q = c.prepareStatement(
+                        "SELECT device_id FROM devices WHERE token_sha256 = ? AND revoked_at IS NULL")) {
+                    q.setBytes(1, tokenHash);
+                    try (ResultSet rs = q.executeQuery()) {
+                        return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("device registry query failed: " + e.getMessage(), e);
+        }
+        if (device.isEmpty()) {
+            return null;
+        }
+        Active a = new Active(device.get());
+        if (forgets.get() == before) {
+            activeByTokenHash.put(key, a);
+        }
+        return a;
     }
 
     /** Creates a one-time code for {@code deviceId}, valid for {@code ttl}. */
@@ -123,28 +215,40 @@ public final class DeviceRegistry implements AutoCloseable {
      */
     public synchronized Redemption redeem(String deviceId, String code) {
         byte[] hash = BearerTokens.hash(BearerTokens.normalizeCode(code));
-        try (PreparedStatement q = db.prepareStatement(
-                "SELECT device_id, expires_at, used_at FROM enrollment_codes WHERE code_sha256 = ?")) {
-            q.setBytes(1, hash);
-            try (ResultSet rs = q.executeQuery()) {
-                if (!rs.next()) {
-                    return new Redemption.Refused(Refusal.UNKNOWN_CODE);
+        Optional<Refusal> refusal;
+        try {
+            refusal = db.call(c -> {
+                try (PreparedStatement q = c.prepareStatement(
+                        "SELECT device_id, expires_at, used_at FROM enrollment_codes WHERE code_sha256 = ?")) {
+                    q.setBytes(1, hash);
+                    try (ResultSet rs = q.executeQuery()) {
+                        if (!rs.next()) {
+                            return Optional.of(Refusal.UNKNOWN_CODE);
+                        }
+                        if (!rs.getString(1).equals(deviceId)) {
+                            return Optional.of(Refusal.WRONG_DEVICE);
+                        }
+                        rs.getLong(3);
+                        if (!rs.wasNull()) {
+                            return Optional.of(Refusal.ALREADY_USED);
+                        }
+                        if (!clock.instant().isBefore(Instant.ofEpochMilli(rs.getLong(2)))) {
+                            return Optional.of(Refusal.EXPIRED);
+                        }
+                        return Optional.<Refusal>empty();
+                    }
                 }
-                if (!rs.getString(1).equals(deviceId)) {
-                    return new Redemption.Refused(Refusal.WRONG_DEVICE);
-                }
-                rs.getLong(3);
-                if (!rs.wasNull()) {
-                    return new Redemption.Refused(Refusal.ALREADY_USED);
-                }
-                if (!clock.instant().isBefore(Instant.ofEpochMilli(rs.getLong(2)))) {
-                    return new Redemption.Refused(Refusal.EXPIRED);
-                }
-            }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("device registry query failed: " + e.getMessage(), e);
         }
-        sql("UPDATE enrollment_codes SET used_at = ? WHERE code_sha256 = ?", clock.millis(), hash);
+        if (refusal.isPresent()) {
+            return new Redemption.Refused(refusal.get());
+        }
+        // Claimed only if still unused: another KMS process on a shared database may redeem it at the same moment.
+        if (sql("UPDATE enrollment_codes SET used_at = ? WHERE code_sha256 = ? AND used_at IS NULL", clock.millis(), hash) != 1) {
+            return new Redemption.Refused(Refusal.ALREADY_USED);
+        }
         return new Redemption.Enrolled(deviceId, issueToken(deviceId));
     }
 
@@ -161,6 +265,7 @@ public final class DeviceRegistry implements AutoCloseable {
                 + " enrolled_at = excluded.enrolled_at, revoked_at = NULL", deviceId, hash, clock.millis());
         activeByTokenHash.values().removeIf(a -> a.deviceId().equals(deviceId));
         activeByTokenHash.put(HexFormat.of().formatHex(hash), new Active(deviceId));
+        db.announce(TOPIC, ISSUED + deviceId);
         return token;
     }
 
@@ -170,6 +275,9 @@ public final class DeviceRegistry implements AutoCloseable {
                 clock.millis(), deviceId);
         burnCodes(deviceId);
         activeByTokenHash.values().removeIf(a -> a.deviceId().equals(deviceId));
+        if (changed > 0) {
+            db.announce(TOPIC, REVOKED + deviceId);
+        }
         return changed > 0;
     }
 
@@ -180,11 +288,15 @@ public final class DeviceRegistry implements AutoCloseable {
     }
 
     public synchronized boolean exists(String deviceId) {
-        try (PreparedStatement q = db.prepareStatement("SELECT 1 FROM devices WHERE device_id = ?")) {
-            q.setString(1, deviceId);
-            try (ResultSet rs = q.executeQuery()) {
-                return rs.next();
-            }
+        try {
+            return db.call(c -> {
+                try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM devices WHERE device_id = ?")) {
+                    q.setString(1, deviceId);
+                    try (ResultSet rs = q.executeQuery()) {
+                        return rs.next();
+                    }
+                }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("device registry query failed: " + e.getMessage(), e);
         }
@@ -192,35 +304,41 @@ public final class DeviceRegistry implements AutoCloseable {
 
     /** Every device ever enrolled, by id. */
     public synchronized List<DeviceInfo> list() {
-        List<DeviceInfo> out = new ArrayList<>();
-        try (Statement s = db.createStatement();
-             ResultSet rs = s.executeQuery("SELECT device_id, enrolled_at, revoked_at FROM devices ORDER BY device_id")) {
-            while (rs.next()) {
-                long revoked = rs.getLong(3);
-                Optional<Instant> revokedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(revoked));
-                out.add(new DeviceInfo(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), revokedAt));
-            }
+        try {
+            return db.call(c -> {
+                List<DeviceInfo> out = new ArrayList<>();
+                try (Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT device_id, enrolled_at, revoked_at FROM devices ORDER BY device_id")) {
+                    while (rs.next()) {
+                        long revoked = rs.getLong(3);
+                        Optional<Instant> revokedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(revoked));
+                        out.add(new DeviceInfo(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), revokedAt));
+                    }
+                }
+                return out;
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("device registry query failed: " + e.getMessage(), e);
         }
-        return out;
     }
 
     @Override
     public synchronized void close() {
-        try {
+        if (owned) {
             db.close();
-        } catch (SQLException e) {
-            // closing at shutdown: nothing left to do with it
         }
     }
 
     private int sql(String statement, Object... args) {
-        try (PreparedStatement p = db.prepareStatement(statement)) {
-            for (int i = 0; i < args.length; i++) {
-                p.setObject(i + 1, args[i]);
-            }
-            return p.executeUpdate();
+        try {
+            return db.call(c -> {
+                try (PreparedStatement p = c.prepareStatement(statement)) {
+                    for (int i = 0; i < args.length; i++) {
+                        p.setObject(i + 1, args[i]);
+                    }
+                    return p.executeUpdate();
+                }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("device registry update failed: " + e.getMessage(), e);
         }

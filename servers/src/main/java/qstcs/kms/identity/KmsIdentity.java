@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import io.helidon.webserver.http.HttpRules;
 import qstcs.server.http.RouteTable;
 import qstcs.crypto.tls.DeviceCredentials;
+import qstcs.kms.store.SqlDatabase;
 import qstcs.server.auth.Role;
 import qstcs.server.auth.ServiceToken;
 import qstcs.server.pki.HostNames;
@@ -78,6 +79,16 @@ public final class KmsIdentity implements AutoCloseable {
 
     /** Opens (creating on first start) the identity state of the KMS whose state home is {@code home}. */
     public static KmsIdentity open(StateHome home, Options options, InstantSource clock, SecurityAudit audit) throws IOException {
+        return open(home, options, clock, audit, Optional.empty());
+    }
+
+    /**
+     * The same, with the device registry in {@code sharedDb} (PostgreSQL shared by several KMS
+     * processes) when given instead of the embedded file; the CA and service tokens stay in the
+     * state home, which every process of one deployment must hold the same copy of.
+     */
+    public static KmsIdentity open(StateHome home, Options options, InstantSource clock, SecurityAudit audit,
+                                   Optional<SqlDatabase> sharedDb) throws IOException {
         Path kmsDir = home.directory("kms");
         LocalCa ca = LocalCa.loadOrCreate(kmsDir, clock);
         ServerIdentity tls = ca.issueServer("QSTCS KMS", HostNames.localSans(options.extraSans()), SERVER_CERT_VALIDITY);
@@ -87,7 +98,8 @@ public final class KmsIdentity implements AutoCloseable {
                 env(ServiceToken.ROUTER_ENV));
         ServiceToken relay = ServiceToken.loadOrCreate(Role.RELAY, kmsDir.resolve(ServiceToken.RELAY_FILE),
                 env(ServiceToken.RELAY_ENV));
-        DeviceRegistry devices = DeviceRegistry.open(kmsDir, clock);
+        DeviceRegistry devices = sharedDb.isPresent() ? DeviceRegistry.open(sharedDb.get(), clock)
+                : DeviceRegistry.open(kmsDir, clock);
         String host = options.publicHost().orElseGet(KmsIdentity::defaultPublicHost);
         URI relayUrl = options.relayUrl().orElseGet(() -> URI.create("wss://" + bracket(host) + ":" + DEFAULT_RELAY_PORT));
         EnrollmentSettings enrollment = new EnrollmentSettings(bracket(host), options.tlsPort(), relayUrl, ca.fingerprint(),
@@ -157,6 +169,18 @@ public final class KmsIdentity implements AutoCloseable {
     public void registerRoutes(HttpRules rules, Consumer<String> onRevoke) {
         AccessPolicy access = new TokenAccess(authenticator, audit, enrollment.tlsPort());
         service(onRevoke).register(rules, new RouteTable<>(access::authorize, (metric, nanos) -> { }));
+    }
+
+    /**
+     * Applies what other KMS processes on a shared database revoke: the device's cached token is
+     * dropped, relays polling this process hear of it, and {@code onRevoke} runs as for a local
+     * revocation.
+     */
+    public void followOtherProcesses(Consumer<String> onRevoke) {
+        devices.followOtherProcesses(device -> {
+            revocations.publish(device);
+            onRevoke.accept(device);
+        });
     }
 
     @Override

@@ -1,0 +1,96 @@
+package qstcs.kms.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+import qstcs.crypto.home.StateHome;
+
+/**
+ * One embedded SQLite file (created 0600) on one connection, for a single KMS: the default, with
+ * nothing to install. Calls are serialised on the connection; nobody else writes the file, so
+ * announcements go nowhere.
+ */
+public final class SqliteDatabase implements SqlDatabase {
+    private final Path file;
+    private final Connection connection;
+
+    private SqliteDatabase(Path file, Connection connection) {
+        this.file = file;
+        this.connection = connection;
+    }
+
+    /**
+     * Opens {@code file} in WAL mode and runs {@code schema} (idempotent statements such as
+     * {@code CREATE TABLE IF NOT EXISTS}).
+     */
+    public static SqliteDatabase open(Path file, List<String> schema) throws SQLException {
+        StateHome.privateFile(file);
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("PRAGMA synchronous=NORMAL");
+            s.execute("PRAGMA busy_timeout=5000");
+            for (String statement : schema) {
+                s.execute(statement);
+            }
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return new SqliteDatabase(file, c);
+    }
+
+    @Override
+    public <T> T call(Work<T> work) throws SQLException {
+        synchronized (connection) {
+            return work.run(connection);
+        }
+    }
+
+    @Override
+    public boolean shared() {
+        return false;
+    }
+
+    @Override
+    public boolean healthy() {
+        synchronized (connection) {
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+                return rs.next();
+            } catch (SQLException e) {
+                return false;
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return file.toString();
+    }
+
+    @Override
+    public void announce(String topic, String payload) {
+        // a private file: no other process to tell
+    }
+
+    @Override
+    public void listen(String topic, Listener listener) {
+        // a private file: nobody else announces anything
+    }
+
+    @Override
+    public void close() {
+        synchronized (connection) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // closing at shutdown: nothing left to do with it
+            }
+        }
+    }
+}
