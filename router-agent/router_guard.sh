@@ -105,7 +105,7 @@ die() {
 	exit 1
 }
 
-# run CMD ARGS... — a firewall change: logged like the brief's demo, skipped by --dry-run.
+# run CMD ARGS... — a firewall change: logged like the original demo, skipped by --dry-run.
 run() {
 	headline
 	log "Executing: $*"

@@ -7,7 +7,7 @@
 #
 # The KMS issues the remote relay's certificate (./qstcs kms issue-cert), the operator makes
 # enrollment strings (./qstcs enroll), the soldiers' machine redeems them over the network
-# (./qstcs chat --enroll … --enroll-only) and then runs the brief's three acts against the
+# (./qstcs chat --enroll … --enroll-only) and then runs the three acts of the demo story against the
 # remote servers. No name server is reachable in the namespaces, as on a field network without
 # DNS: a server that asked DNS for a peer's name would stall every connection.
 #

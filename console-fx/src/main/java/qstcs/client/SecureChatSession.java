@@ -27,7 +27,7 @@ import qstcs.crypto.link.LinkStatus;
  * also the thread listeners are called on, one event at a time.
  */
 public final class SecureChatSession implements AutoCloseable {
-    /** Exactly what a soldier sees when the link is breached (the brief's wording). */
+    /** Exactly what a soldier sees when the link is breached (the original protocol's wording, kept exactly). */
     public static final String COMPROMISED_MESSAGE = SessionCore.COMPROMISED_MESSAGE;
     /** A chat frame must stay well under the relay's 64 KiB limit after hex encoding. */
     public static final int MAX_TEXT_CHARS = 8_000;

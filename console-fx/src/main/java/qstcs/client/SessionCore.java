@@ -32,7 +32,7 @@ import qstcs.crypto.wire.CloseCode;
  * be read from any thread.
  */
 final class SessionCore {
-    /** Exactly what a soldier sees when the link is breached (the brief's wording). */
+    /** Exactly what a soldier sees when the link is breached (the original protocol's wording, kept exactly). */
     static final String COMPROMISED_MESSAGE = "Connection lost — quantum channel compromised. Awaiting re-key.";
     /**
      * Unconfirmed messages per peer on the wire at once. Below the relay's offline queue (256

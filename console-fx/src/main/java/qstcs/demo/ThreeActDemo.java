@@ -15,7 +15,7 @@ import qstcs.client.RelayStatsClient;
 import qstcs.crypto.wire.CloseCode;
 
 /**
- * The brief's three acts with two scripted soldiers and an operator, judged as it goes:
+ * The three acts of the demo story with two scripted soldiers and an operator, judged as it goes:
  * <ol>
  * <li>Act 1 — Alpha and Bravo exchange messages both ways; every one is delivered (✓✓) under
  * one shared pair key.</li>

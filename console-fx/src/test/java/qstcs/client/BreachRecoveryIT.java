@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Act 2 and Act 3 of the brief against the real KMS and relay: a forced attack mid-stream makes
+ * Act 2 and Act 3 of the demo story against the real KMS and relay: a forced attack mid-stream makes
  * both sessions wipe their keys and say so within a second; what is typed meanwhile is held and
  * crosses the network only after the reset, under a new key.
  */

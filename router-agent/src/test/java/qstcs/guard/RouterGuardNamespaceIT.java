@@ -77,16 +77,16 @@ class RouterGuardNamespaceIT {
 
     @Test
     @Order(1)
-    void briefsGrepCutParseReadsTheStatusThroughTheRouter() {
-        assertEquals("GREEN", briefParse());
+    void originalGuardsGrepCutParseReadsTheStatusThroughTheRouter() {
+        assertEquals("GREEN", originalGuardParse());
         operator.forceAttack();
-        assertEquals("RED", briefParse());
+        assertEquals("RED", originalGuardParse());
         operator.reset();
-        assertEquals("GREEN", briefParse());
+        assertEquals("GREEN", originalGuardParse());
     }
 
-    /** The brief's own guard logic, verbatim, run with BusyBox in the router namespace. */
-    private String briefParse() {
+    /** The original guard's logic, verbatim, run with BusyBox in the router namespace. */
+    private String originalGuardParse() {
         String url = "http://" + RouterLab.SERVER_IP + ":" + LabServers.KMS_PORT + "/link_status";
         Command.Result r = lab.exec(lab.router, "busybox", "sh", "-c",
                 "busybox wget -qO- " + url + " | busybox grep -o '\"status\":\"[^\"]*\"' | busybox cut -d'\"' -f4");
@@ -326,7 +326,7 @@ class RouterGuardNamespaceIT {
     }
 
     /**
-     * Answers the KMS never gives: a "status" nested before the top-level one (the brief's
+     * Answers the KMS never gives: a "status" nested before the top-level one (the original guard's
      * grep-and-cut reads it), and a redirect to the real, GREEN, KMS. Neither may allow chat
      * traffic; both count as failed polls, so the guard fails closed.
      */

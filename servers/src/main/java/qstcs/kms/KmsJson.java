@@ -8,11 +8,11 @@ import qstcs.crypto.link.LinkStatus;
 import qstcs.server.common.Json;
 
 /**
- * The JSON shapes of the KMS API in one place, field order as in DESIGN.md §4 ({@code status}
+ * The JSON shapes of the KMS API in one place, field order as in docs/kms-api.md ({@code status}
  * first in status objects, so the router guard's {@code grep -o '"status":"[^"]*"'} works).
  */
 final class KmsJson {
-    /** The RED reply to a key request; the brief asks for 200 so clients handle it gracefully. */
+    /** The RED reply to a key request; the original protocol answers 200 so clients handle it gracefully. */
     static final String COMPROMISED = "QKD link compromised — key not issued";
 
     private KmsJson() {

@@ -244,7 +244,7 @@ public final class KmsServer implements AutoCloseable {
         return "http://127.0.0.1:" + port();
     }
 
-    /** The TLS base URL: device and operator routes (DESIGN §7). */
+    /** The TLS base URL: device and operator routes (docs/identity.md). */
     public String tlsUrl() {
         return "https://127.0.0.1:" + tlsPort();
     }

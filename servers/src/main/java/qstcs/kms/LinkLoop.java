@@ -23,7 +23,7 @@ import qstcs.crypto.qkd.RoundStats;
  */
 final class LinkLoop implements QuantumLink {
     private static final System.Logger LOG = System.getLogger(LinkLoop.class.getName());
-    /** Full intercept–resend, as in the brief's "force attack". */
+    /** Full intercept–resend, as in the original "force attack". */
     static final double FULL_INTERCEPT = 1.0;
     private static final Duration STALL_FLOOR = Duration.ofSeconds(10);
     /** Extra rounds an empty pool may run before the request is answered 503. */

@@ -29,7 +29,7 @@ public final class Main {
     private Main() {
     }
 
-    /** The flags that take a value (DESIGN.md §2). */
+    /** The flags that take a value. */
     static Set<String> valueFlags() {
         return VALUE_FLAGS;
     }

@@ -20,9 +20,9 @@ import qstcs.server.common.Json;
 import qstcs.server.common.JsonRequest;
 
 /**
- * The device routes: {@code POST /get_session_key} (the brief's request still works) and
+ * The device routes: {@code POST /get_session_key} (the original protocol's request still works) and
  * {@code GET /keys/{key_id}} for a member of the key's pair. The device is the one its token
- * names (DESIGN §7); a {@code device_id} in the body, the {@code device_id} query parameter or
+ * names (docs/identity.md); a {@code device_id} in the body, the {@code device_id} query parameter or
  * the {@code X-Device-Id} header, when given, must name that same device (else 403).
  */
 final class SessionKeyService implements HttpService {
@@ -62,7 +62,7 @@ final class SessionKeyService implements HttpService {
         requireSameDevice(grant, req, device);
         claimedDevice(req).ifPresent(claimed -> requireSameDevice(grant, req, claimed));
         if (forceAttack) {
-            // The brief let any client force an attack here; with identities it is an operator
+            // The original protocol let any client force an attack here; with identities it is an operator
             // action (POST /force_attack with the operator token), and this route admits devices only.
             throw guard.refuse(grant, req, "asked for force_attack",
                     "force_attack is an operator action: the operator uses POST /force_attack");

@@ -8,7 +8,7 @@ import io.helidon.config.Config;
  * The relay's resource limits. A frame is counted in characters, which equals bytes for the ASCII
  * JSON the clients send (hex ciphertext, ids).
  *
- * @param maxFrameBytes   largest frame accepted (DESIGN: 64 KiB)
+ * @param maxFrameBytes   largest frame accepted (64 KiB by default)
  * @param ratePerSecond   sustained frames per second per connection
  * @param rateBurst       frames a connection may send at once before the rate applies
  * @param queueFrames     offline queue length per recipient

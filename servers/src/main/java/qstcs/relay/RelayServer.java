@@ -37,7 +37,7 @@ import qstcs.server.http.RouteTable;
 public final class RelayServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(RelayServer.class.getName());
-    /** The relay's WebSocket endpoint path (the brief's clients connect to ws://HOST:8765). */
+    /** The relay's WebSocket endpoint path (original clients connect to ws://HOST:8765). */
     static final String ENDPOINT = "/";
     /**
      * Largest WebSocket frame Helidon reads. Frames between the relay's 64 KiB limit and this get
@@ -108,7 +108,7 @@ public final class RelayServer implements AutoCloseable {
     private static RelayServer start(RelaySettings settings, Admission admission, Tls tls) {
         String bind = settings.effectiveBind(tls != null);
         if (tls == null && !settings.insecure() && !isLoopback(bind)) {
-            // DESIGN §2: plain ws only on loopback, or when the operator explicitly says --insecure.
+            // Plain ws only on loopback, or when the operator explicitly says --insecure.
             throw new IllegalArgumentException("refusing plain ws:// on " + bind + ": chat frames would cross the"
                     + " network without TLS. Bind to 127.0.0.1, or pass --insecure to accept other machines.");
         }

@@ -31,7 +31,7 @@ import qstcs.kms.identity.SettableClock;
 import qstcs.server.pki.LocalCa;
 
 /**
- * DESIGN §7 against the real KMS: every route × every kind of credential gives the documented
+ * docs/identity.md against the real KMS: every route × every kind of credential gives the documented
  * status (the table README.md shows), no non-2xx body carries key material or a token, every
  * refusal is audited, no key or admin route answers on the plain port, and a TLS client that does
  * not pin the QSTCS CA cannot even complete the handshake.

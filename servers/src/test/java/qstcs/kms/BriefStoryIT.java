@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The brief's three acts over real HTTP against a real KMS with a real BB84 link. */
+/** The three acts of the demo story over real HTTP against a real KMS with a real BB84 link. */
 @ExtendWith(LiveKms.class)
 class BriefStoryIT {
     private static KmsTestServer kms;
@@ -44,7 +44,7 @@ class BriefStoryIT {
         assertEquals(403, charlie.code(), charlie.body());
         assertFalse(charlie.body().contains(alpha.text("key_hex")));
 
-        // The brief's original body (no peer) still works: the broadcast group key.
+        // The original body (no peer) still works: the broadcast group key.
         var brief = kms.post("/get_session_key", "{\"device_id\":\"Soldier_Alpha\",\"force_attack\":false}");
         assertEquals(200, brief.code(), brief.body());
         assertEquals("GREEN", brief.text("status"));
@@ -82,7 +82,7 @@ class BriefStoryIT {
         assertEquals(0, later.json().get("pool_bits").asLong());
         assertEquals("RED", kms.key("Soldier_Bravo", "Soldier_Alpha").text("status"));
 
-        // The brief's force_attack flag on get_session_key is an operator action now (DESIGN §4, §7):
+        // The original force_attack flag on get_session_key is an operator action now (docs/identity.md):
         // a device asking for it gets 403, and the operator uses POST /force_attack.
         var briefAttack = kms.post("/get_session_key", "{\"device_id\":\"Soldier_Alpha\",\"force_attack\":true}");
         assertEquals(403, briefAttack.code(), briefAttack.body());

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A persistent Eve raises the QBER by about rate/4 (DESIGN.md §3): 0.3 gives ≈ 0.085 (YELLOW), 0.6
+ * A persistent Eve raises the QBER by about rate/4 (docs/bb84-engine.md): 0.3 gives ≈ 0.085 (YELLOW), 0.6
  * gives ≈ 0.157 (RED). Full-size rounds (65,536 qubits) so the sampled estimate is tight enough
  * (σ ≈ 0.005 at 0.085) for the bands below to be safe.
  */

@@ -115,7 +115,7 @@ final class KmsTestServer implements AutoCloseable {
     }
 
     /**
-     * A request as the route's legitimate caller would send it (DESIGN §7): public routes over
+     * A request as the route's legitimate caller would send it (docs/identity.md): public routes over
      * plain HTTP without a token; router heartbeats over plain HTTP with the router token;
      * device routes over TLS with the token of the device the request names (body or query
      * {@code device_id}, else {@value #DEFAULT_DEVICE}); {@code /auth/*} with the relay token;

@@ -52,7 +52,7 @@ class KmsRedIT {
     private int kmsPort;
     private final CompletableFuture<Integer> kmsTlsPort = new CompletableFuture<>();
     private OkHttpClient http;
-    /** The operator's client: TLS pinned to the KMS's CA (operator routes are TLS-only, DESIGN §7). */
+    /** The operator's client: TLS pinned to the KMS's CA (operator routes are TLS-only, docs/identity.md). */
     private OkHttpClient operator;
 
     @BeforeEach

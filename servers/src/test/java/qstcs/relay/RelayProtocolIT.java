@@ -15,7 +15,7 @@ import qstcs.crypto.wire.CloseCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The protocol of DESIGN §5 against a real relay on an ephemeral port, with OkHttp clients. */
+/** The protocol of docs/relay-protocol.md against a real relay on an ephemeral port, with OkHttp clients. */
 class RelayProtocolIT {
 
     private static final OkHttpClient http = WsTestClient.HTTP;

@@ -12,7 +12,7 @@ import javax.security.auth.Destroyable;
 import qstcs.crypto.wire.HeaderFields;
 
 /**
- * The hybrid post-quantum handshake of DESIGN.md §6: two devices that share a QKD pair key
+ * The hybrid post-quantum handshake of docs/protocol.md: two devices that share a QKD pair key
  * {@code k_qkd} (named by {@code key_id}) add a fresh ML-KEM-768 exchange, so the resulting session
  * key is safe even if the KMS that issued {@code k_qkd} is compromised, and safe against a
  * quantum attacker as long as either ingredient holds.

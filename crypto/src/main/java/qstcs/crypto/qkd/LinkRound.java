@@ -8,7 +8,7 @@ import java.util.Optional;
 import qstcs.crypto.link.LinkColour;
 
 /**
- * One round of the simulated BB84 link, composed of the eight steps of DESIGN.md §3:
+ * One round of the simulated BB84 link, composed of the eight steps of docs/bb84-engine.md:
  * {@link Transmission}, {@link Sifting}, {@link ParameterEstimation} (per basis), the abort
  * test, {@link Cascade}, {@link Verification}, {@link PrivacyAmplification} with the
  * {@link FiniteKey} length, and the result. Randomness comes from the caller's

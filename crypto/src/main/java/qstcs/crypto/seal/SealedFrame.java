@@ -7,7 +7,7 @@ import qstcs.crypto.wire.LowerHex;
 import qstcs.crypto.wire.MalformedFrameException;
 
 /**
- * The {@code chat} frame of DESIGN.md §6, exactly as it travels through the relay:
+ * The {@code chat} frame of docs/protocol.md, exactly as it travels through the relay:
  * <pre>{"type":"chat","id":"…","sender":"…","recipient":"…","key_id":"…","seq":17,
  *  "timestamp":1700000000,"nonce":"&lt;24 hex&gt;","ciphertext":"&lt;hex ct||tag&gt;"}</pre>
  * Values are validated at creation (device ids, 12-byte nonce, ciphertext of at least the 16-byte
@@ -50,7 +50,7 @@ public record SealedFrame(String id, String sender, String recipient, String key
         return LowerHex.decode(ciphertext);
     }
 
-    /** Compact JSON with the field names and order of DESIGN.md §6. */
+    /** Compact JSON with the field names and order of docs/protocol.md. */
     public String toJson() {
         return header().write(TYPE)
                 .integer("seq", seq)
