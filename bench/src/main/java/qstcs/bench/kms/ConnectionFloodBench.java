@@ -4,10 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,10 +39,8 @@ public final class ConnectionFloodBench {
         int connections = intOption(args, "--connections", 5000);
         int requests = intOption(args, "--requests", 2000);
         try (KmsServer kms = KmsServer.startOnLoopback(KmsServer.tempHome("qstcs-flood-bench"))) {
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            URI status = URI.create(kms.plainUrl() + "/link_status");
-            latencies(http, status, requests / 4); // warm-up
-            double[] alone = latencies(http, status, requests);
+            latencies(kms.port(), requests / 4); // warm-up
+            double[] alone = latencies(kms.port(), requests);
             long rssAlone = rssKiB();
 
             AtomicBoolean flooding = new AtomicBoolean(true);
@@ -57,7 +51,7 @@ public final class ConnectionFloodBench {
             while (opened.get() < connections && flooder.isAlive()) {
                 Thread.sleep(50);
             }
-            double[] during = latencies(http, status, requests);
+            double[] during = latencies(kms.port(), requests);
             long rssDuring = rssKiB();
             flooding.set(false);
             flooder.join();
@@ -119,19 +113,22 @@ public final class ConnectionFloodBench {
         }
     }
 
-    private static double[] latencies(HttpClient shared, URI uri, int n) throws Exception {
+    private static double[] latencies(int port, int n) throws Exception {
+        byte[] request = "GET /link_status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         double[] ms = new double[n];
         for (int i = 0; i < n; i++) {
-            // A fresh client per request forces a fresh connection through the accept queue.
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             long t0 = System.nanoTime();
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).header("Connection", "close").build(),
-                    HttpResponse.BodyHandlers.ofString());
-            ms[i] = (System.nanoTime() - t0) / 1e6;
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException("/link_status answered " + r.statusCode());
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                s.setSoTimeout(30_000);
+                s.getOutputStream().write(request);
+                byte[] reply = s.getInputStream().readAllBytes();
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+                if (reply.length < 12 || reply[9] != '2') {
+                    throw new IllegalStateException("/link_status answered " + new String(reply, 0,
+                            Math.min(reply.length, 40), java.nio.charset.StandardCharsets.US_ASCII));
+                }
             }
-            http.close();
         }
         Arrays.sort(ms);
         return ms;
