@@ -136,8 +136,8 @@ public final class KmsServer implements AutoCloseable {
                 .port(s.port())
                 .directHandlers(JsonErrors.directHandlers())
                 .putSocket(TLS_SOCKET, tlsListener.build())
-                .routing(r -> routing(r, kms))
-                .routing(TLS_SOCKET, r -> routing(r, kms))
+                .routing(r -> routing(r.addFilter(gates.get(0).filter()), kms))
+                .routing(TLS_SOCKET, r -> routing(r.addFilter(gates.get(1).filter()), kms))
                 .addFeature(ObserveFeature.builder()
                         .sockets(List.of(WebServer.DEFAULT_SOCKET_NAME, TLS_SOCKET))
                         .addObserver(HealthObserver.builder()
@@ -234,12 +234,11 @@ public final class KmsServer implements AutoCloseable {
         listener.idleConnectionTimeout(READ_TIMEOUT).idleConnectionPeriod(SWEEP_PERIOD);
         // A handshake the client never starts is not yet a connection the sweep sees: the socket's
         // own read timeout ends it.
-        // The gate adds the deadline for the whole request head (a client dribbling header bytes
-        // never trips the read timeout) and the per-address limits.
+        // The gate adds the deadline for the whole first request head (a client dribbling header
+        // bytes never trips the read timeout) and the per-address limits.
         ConnectionGate gate = new ConnectionGate(new ConnectionGate.Limits(READ_TIMEOUT,
                 ConnectionGate.Limits.DEFAULT.pendingPerAddress(), ConnectionGate.Limits.DEFAULT.openPerAddress()));
-        listener.connectionOptions(gate.socketOptions(SocketOptions.builder().readTimeout(READ_TIMEOUT).build()))
-                .addProtocol(gate.http1());
+        listener.connectionOptions(gate.socketOptions(SocketOptions.builder().readTimeout(READ_TIMEOUT).build()));
         return gate;
     }
 

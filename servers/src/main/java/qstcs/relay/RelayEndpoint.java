@@ -27,7 +27,15 @@ final class RelayEndpoint implements WsListener {
     private StringBuilder fragments;
     private boolean fragmentsTooLarge;
 
+    /** Told the peer's address once the upgrade is done (the connection gate stops its head deadline). */
+    private final java.util.function.Consumer<java.net.SocketAddress> onUpgraded;
+
     RelayEndpoint(Switchboard switchboard) {
+        this(switchboard, remote -> { });
+    }
+
+    RelayEndpoint(Switchboard switchboard, java.util.function.Consumer<java.net.SocketAddress> onUpgraded) {
+        this.onUpgraded = onUpgraded;
         this.switchboard = switchboard;
         this.limits = switchboard.limits();
         this.rate = new FrameRate(limits.ratePerSecond(), limits.rateBurst(), System::nanoTime);
@@ -35,6 +43,7 @@ final class RelayEndpoint implements WsListener {
 
     @Override
     public void onOpen(WsSession session) {
+        onUpgraded.accept(session.socketContext().remotePeer().address());
         // Helidon calls onOpen on the thread that then reads this connection until it ends.
         connection = new ClientConnection(session, Thread.currentThread(), limits.outboundBytes(),
                 switchboard.stats().slowClosed::increment);

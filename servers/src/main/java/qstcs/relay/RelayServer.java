@@ -149,14 +149,13 @@ public final class RelayServer implements AutoCloseable {
         // for the client's delayed ACK (up to 40 ms on Linux): chat frames are small, latency matters.
         // No socket read timeout: a registered device may stay silent for minutes.
         server.connectionOptions(gate.socketOptions(SocketOptions.builder().tcpNoDelay(true).build()))
-                .addProtocol(gate.http1())
                 // A blocking socket per connection holds one 8 KiB buffer; the NIO socket holds two.
                 // Every idle device keeps a connection open, so that is 8 KiB times thousands.
                 .useNio(false)
                 .directHandlers(JsonErrors.directHandlers())
                 .addProtocol(WsConfig.builder().name("websocket").maxFrameLength(MAX_WIRE_FRAME).build())
-                .routing(routing -> routing(routing, switchboard, started))
-                .addRouting(WsRouting.builder().endpoint(ENDPOINT, () -> new RelayEndpoint(switchboard)));
+                .routing(routing -> routing(routing.addFilter(gate.filter()), switchboard, started))
+                .addRouting(WsRouting.builder().endpoint(ENDPOINT, () -> new RelayEndpoint(switchboard, gate::upgraded)));
     }
 
     /**
@@ -205,6 +204,10 @@ public final class RelayServer implements AutoCloseable {
 
     Switchboard switchboard() {
         return switchboard;
+    }
+
+    ConnectionGate gate() {
+        return gate;
     }
 
     private void sweep() {

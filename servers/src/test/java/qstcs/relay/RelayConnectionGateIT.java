@@ -53,6 +53,17 @@ class RelayConnectionGateIT {
         }
     }
 
+    /** An upgraded connection is past its head: no deadline cuts a device that then stays silent. */
+    @Test
+    void anUpgradedDeviceIsNoLongerUnderTheHeadDeadline() {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (WsTestClient alpha = WsTestClient.register(WsTestClient.HTTP, relay.port(), "Soldier_Alpha")) {
+            Await.until("the device's connection counts as established",
+                    () -> relay.gate().pending(loopback) == 0 && relay.gate().held(loopback) >= 1);
+            alpha.assertAlive();
+        }
+    }
+
     @Test
     void oneAddressHoldsAtMostItsPendingLimitOfSilentConnections() throws Exception {
         int flood = 200;

@@ -22,11 +22,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 import io.helidon.common.socket.SocketOptions;
-import io.helidon.http.Headers;
-import io.helidon.http.HttpPrologue;
-import io.helidon.webserver.ConnectionContext;
-import io.helidon.webserver.http1.Http1Config;
-import io.helidon.webserver.http1.Http1ConnectionListener;
+import io.helidon.webserver.http.Filter;
 
 /**
  * Bounds what a client may hold of a listener before it has sent a complete request head, and how
@@ -34,9 +30,9 @@ import io.helidon.webserver.http1.Http1ConnectionListener;
  * per-address limit: one machine could open thousands of connections that never finish a TLS
  * handshake or their headers, or dribble a header byte every few seconds, and hold the listener.
  * <ul>
- *   <li>A connection must have finished its TLS handshake and its first request's headers within
- *       {@link Limits#headerDeadline()} of being accepted; a later request on the same connection
- *       within that time of its request line. Otherwise it is cut.</li>
+ *   <li>A connection must have finished its TLS handshake and its first request's headers (or
+ *       its WebSocket upgrade) within {@link Limits#headerDeadline()} of being accepted, or it
+ *       is cut.</li>
  *   <li>One address may have at most {@link Limits#pendingPerAddress()} connections that have not
  *       finished their headers yet; a newer one evicts its oldest (a flooding address keeps
  *       cutting its own connections, while a legitimate client's connection, which finishes its
@@ -46,8 +42,8 @@ import io.helidon.webserver.http1.Http1ConnectionListener;
  * </ul>
  * Cutting shuts the socket down in both directions: a reader blocked on it sees the end of the
  * stream and Helidon ends the connection quietly. The gate sees connections through the listener's
- * {@link SocketOptions} (called on every accepted socket) and the HTTP/1 receive listener (request
- * line and headers read), so a server wires it with {@link #socketOptions} and {@link #http1}.
+ * {@link SocketOptions} (called on every accepted socket) and learns that a head is complete from
+ * a routing {@link #filter} or, for a WebSocket, from {@link #upgraded}.
  */
 public final class ConnectionGate implements AutoCloseable {
 
@@ -58,7 +54,7 @@ public final class ConnectionGate implements AutoCloseable {
             Thread.ofPlatform().name("connection-gate").daemon().factory());
 
     /**
-     * @param headerDeadline    time from accept (or from a later request line) to the end of the headers
+     * @param headerDeadline    time from accept to the end of the first request's headers
      * @param pendingPerAddress connections of one address still before the end of their headers
      * @param openPerAddress    connections of one address past their headers
      */
@@ -136,9 +132,20 @@ public final class ConnectionGate implements AutoCloseable {
         return new GatedSocketOptions(base, this);
     }
 
-    /** An HTTP/1 configuration whose receive listener tells this gate where each request head stands. */
-    public Http1Config http1() {
-        return Http1Config.builder().addReceiveListener(new HeadListener(this)).build();
+    /**
+     * A routing filter that tells this gate a request's head is complete (routing starts only
+     * then); the server adds it first on the listener's routing.
+     */
+    public Filter filter() {
+        return (chain, req, res) -> {
+            headersRead(req.remotePeer().address());
+            chain.proceed();
+        };
+    }
+
+    /** A protocol upgrade (WebSocket) completed on {@code remote}: its head is complete. */
+    public void upgraded(SocketAddress remote) {
+        headersRead(remote);
     }
 
     /** Connections cut for not finishing their headers in time. */
@@ -154,6 +161,12 @@ public final class ConnectionGate implements AutoCloseable {
     /** Connections cut at accept because their address already held its limit. */
     public long refused() {
         return refused.sum();
+    }
+
+    /** Connections of {@code address} that have not finished their head yet (the deadline applies). */
+    public int pending(InetAddress address) {
+        AddressLoad load = addresses.get(address);
+        return load == null ? 0 : load.pending.size();
     }
 
     /** Connections of {@code address} the gate counts now: unfinished plus established. */
@@ -193,14 +206,6 @@ public final class ConnectionGate implements AutoCloseable {
             evicted.increment();
             forget(oldest);
             cut(oldest.channel);
-        }
-    }
-
-    /** A request line was read: a later request on an established connection gets its own deadline. */
-    void requestLine(SocketAddress remote) {
-        Tracked t = connections.get(remote);
-        if (t != null && t.deadline == 0) {
-            t.deadline = nanos.getAsLong() + limits.headerDeadline().toNanos();
         }
     }
 
@@ -282,19 +287,6 @@ public final class ConnectionGate implements AutoCloseable {
     @Override
     public void close() {
         sweeping.cancel(false);
-    }
-
-    /** The receive side of HTTP/1: where each request head stands. */
-    private record HeadListener(ConnectionGate gate) implements Http1ConnectionListener {
-        @Override
-        public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
-            gate.requestLine(ctx.remotePeer().address());
-        }
-
-        @Override
-        public void headers(ConnectionContext ctx, Headers headers) {
-            gate.headersRead(ctx.remotePeer().address());
-        }
     }
 
     /** Helidon's socket options, plus telling the gate about every accepted socket. */
