@@ -173,10 +173,10 @@ public final class KmsClient implements KeySource {
                     + "). Check the KMS address.");
         }
         return switch (code) {
-            case 410 -> new ClientException(ClientException.Problem.KEY_REFUSED,
+            case 410 -> new ClientException(ClientException.Problem.KEY_GONE,
                     "The key service revoked that key" + reason + ".");
             case 404, 405 -> json != null && !said.isEmpty() && route.startsWith("/keys")
-                    ? new ClientException(ClientException.Problem.KEY_REFUSED,
+                    ? new ClientException(ClientException.Problem.KEY_GONE,
                             "The key service does not know that key" + reason)
                     : new ClientException(ClientException.Problem.WRONG_URL, config.kmsUrl()
                             + " answered, but it is not a QSTCS key service (HTTP " + code + " on " + route

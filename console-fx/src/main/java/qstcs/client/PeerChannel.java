@@ -42,6 +42,10 @@ final class PeerChannel {
         /** The relay connection (generation) it was last sent on; -1 when it must be (re)sent. */
         long sentOn = -1;
         long sentAtNanos;
+        /** When it joined the outbox (monotonic): the relay must take it within the send deadline. */
+        long queuedAtNanos;
+        /** The key it was last sealed under; null before it was first sealed. */
+        String sealedUnder;
 
         Outgoing(String id, String text, Instant time) {
             this.id = id;
@@ -62,6 +66,7 @@ final class PeerChannel {
     /** Hybrid: our pending handshake for the current key, and the answers we gave (by key_id). */
     private HybridHandshake.Initiator initiator;
     private final Map<String, Answer> answers = new HashMap<>();
+    private final Map<String, String> missingAnswers = new HashMap<>();
     private IssuedKey current;
     /** The connection generation our {@code kem_init} was last sent on (-1: send it again). */
     long kemInitSentOn = -1;
@@ -190,6 +195,7 @@ final class PeerChannel {
         sealers.clear();
         abandonInitiator();
         answers.clear();
+        missingAnswers.clear();
         current = null;
     }
 
@@ -205,10 +211,41 @@ final class PeerChannel {
         answers.remove(keyId);
     }
 
-    Outgoing enqueue(String id, String text, Instant time) {
+    Outgoing enqueue(String id, String text, Instant time, long nowNanos) {
         Outgoing o = new Outgoing(id, text, time);
+        o.queuedAtNanos = nowNanos;
         outbox.put(id, o);
         return o;
+    }
+
+    /** Takes {@code id} out of the outbox (it failed, or was deleted): it is no longer sent by itself. */
+    Optional<Outgoing> withdraw(String id) {
+        return Optional.ofNullable(outbox.remove(id));
+    }
+
+    /**
+     * The key service no longer knows {@code keyId}: stop using it. Frames the peer still sends
+     * under it stay readable while it is held; sending switches to the next key.
+     */
+    void retire(String keyId) {
+        if (current != null && current.keyId().equals(keyId)) {
+            current = null;
+            abandonInitiator();
+        }
+    }
+
+    /**
+     * The key this device answered with when the peer's frame came under {@code missingKeyId}, a
+     * key the key service no longer knows; remembered so that a burst of such frames costs one
+     * key request.
+     */
+    Optional<IssuedKey> answerFor(String missingKeyId) {
+        String k = missingAnswers.get(missingKeyId);
+        return k == null ? Optional.empty() : key(k);
+    }
+
+    void answeredWith(String missingKeyId, String keyId) {
+        missingAnswers.put(missingKeyId, keyId);
     }
 
     Optional<Outgoing> outgoing(String id) {
@@ -259,6 +296,7 @@ final class PeerChannel {
 
     /** Seals {@code o} under the current key with the next sequence number. */
     String seal(Outgoing o) {
+        o.sealedUnder = current.keyId();
         sendSeq++;
         sentUnderCurrent++;
         return sealers.get(current.keyId()).seal(o.id, me, peer, sendSeq, o.time.getEpochSecond(),

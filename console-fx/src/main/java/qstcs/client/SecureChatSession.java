@@ -120,6 +120,31 @@ public final class SecureChatSession implements AutoCloseable {
         return id;
     }
 
+    /** Tries the pending reconnect or re-key now instead of when its countdown ends. */
+    public void retryNow() {
+        post(core::retryNow);
+    }
+
+    /**
+     * Puts an undelivered message from an earlier run back into the outbox, under its own id: it
+     * goes as soon as there is a key and a connection (the receiver shows a message once per id).
+     */
+    public void resume(ChatMessage m) {
+        String p = ClientConfig.checkDeviceId(m.peer());
+        post(() -> core.resume(m.id(), p, m.text(), m.time(), m.delivery()));
+    }
+
+    /** Sends a failed message again, under the same id. */
+    public void retry(ChatMessage m) {
+        String p = ClientConfig.checkDeviceId(m.peer());
+        post(() -> core.retry(m.id(), p, m.text(), m.time()));
+    }
+
+    /** Stops sending message {@code id} (the user deleted it). */
+    public void withdraw(String id) {
+        post(() -> core.withdraw(id));
+    }
+
     /** The key id in use with {@code peer}, if a key is held right now. */
     public Optional<String> keyId(String peer) {
         return call(() -> core.keyId(peer));
@@ -128,6 +153,11 @@ public final class SecureChatSession implements AutoCloseable {
     /** Test hook: rotate keys after this many messages (the default is a production budget). */
     void setMessagesPerKey(long budget) {
         post(() -> core.setMessagesPerKey(budget));
+    }
+
+    /** How long the relay may take to accept a message before it is marked failed (tests shorten it). */
+    public void setSendDeadline(Duration deadline) {
+        post(() -> core.setSendDeadline(deadline));
     }
 
     @Override
@@ -187,8 +217,10 @@ public final class SecureChatSession implements AutoCloseable {
             try {
                 LinkStatus s = kms.awaitLinkChange(version, LONG_POLL);
                 retry.reset();
+                boolean back = reportedOutage;
                 reportedOutage = false;
-                if (s.version() != version) {
+                // After an outage the reading goes out even if unchanged: it says the service is back.
+                if (s.version() != version || back) {
                     version = s.version();
                     post(() -> core.linkReading(s));
                 }
@@ -284,6 +316,11 @@ public final class SecureChatSession implements AutoCloseable {
         @Override
         public void linkChanged(LinkStatus status) {
             each(l -> l.linkChanged(status));
+        }
+
+        @Override
+        public void retryScheduled(Duration delay) {
+            each(l -> l.retryScheduled(delay));
         }
 
         @Override
