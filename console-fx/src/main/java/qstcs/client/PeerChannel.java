@@ -147,10 +147,10 @@ final class PeerChannel {
 
     // ---- hybrid handshake state --------------------------------------------------------------------
 
-    /** Our pending handshake for the current key, started on first need. */
-    HybridHandshake.Initiator initiator() {
+    /** Our pending handshake for the current key, started on first need, signed and checked with {@code ids}. */
+    HybridHandshake.Initiator initiator(PeerIdentities ids) {
         if (initiator == null && current != null && !ready()) {
-            initiator = HybridHandshake.initiate(current.secret(), current.keyId(), me, peer);
+            initiator = HybridHandshake.initiate(current.secret(), current.keyId(), me, peer, ids.own(), ids.peerKey(peer));
         }
         return initiator;
     }

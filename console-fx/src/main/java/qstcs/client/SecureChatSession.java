@@ -50,6 +50,14 @@ public final class SecureChatSession implements AutoCloseable {
     private ScheduledFuture<?> pendingRetry;
 
     public SecureChatSession(ClientConfig config) {
+        this(config, PeerIdentities.NONE);
+    }
+
+    /**
+     * A session whose hybrid handshakes are signed with {@code identities}' own key and checked
+     * against peers' keys ({@link DeviceIdentity} for an enrolled device).
+     */
+    public SecureChatSession(ClientConfig config, PeerIdentities identities) {
         this.config = Objects.requireNonNull(config);
         this.http = HttpTransport.forConfig(config);
         this.kms = new KmsClient(config, http);
@@ -61,7 +69,7 @@ public final class SecureChatSession implements AutoCloseable {
         ex.setRemoveOnCancelPolicy(true);
         this.actor = ex;
         KeySource keys = config.kme().<KeySource>map(Etsi014KeySource::new).orElse(kms);
-        this.core = new SessionCore(config, new Io(), keys, SessionClock.SYSTEM, new Fanout());
+        this.core = new SessionCore(config, new Io(), keys, SessionClock.SYSTEM, new Fanout(), identities);
         this.linkWatcher = daemon(this::watchLink, "qstcs-link-watch-" + config.deviceId());
         actor.scheduleWithFixedDelay(() -> post(core::resendTick), RESEND_CHECK.toMillis(), RESEND_CHECK.toMillis(),
                 TimeUnit.MILLISECONDS);

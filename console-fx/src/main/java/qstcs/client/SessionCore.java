@@ -97,6 +97,11 @@ final class SessionCore {
     private List<String> startPeers = List.of();
 
     SessionCore(ClientConfig config, Port port, KeySource keys, SessionClock clock, SessionListener listener) {
+        this(config, port, keys, clock, listener, PeerIdentities.NONE);
+    }
+
+    SessionCore(ClientConfig config, Port port, KeySource keys, SessionClock clock, SessionListener listener,
+                PeerIdentities identities) {
         this.config = config;
         this.me = config.deviceId();
         this.hybrid = config.pqc();
@@ -105,7 +110,7 @@ final class SessionCore {
         this.clock = Objects.requireNonNull(clock);
         this.listener = Objects.requireNonNull(listener);
         this.backoff = new Backoff(config.backoffInitial(), config.backoffMax());
-        this.exchange = new HybridExchange(me);
+        this.exchange = new HybridExchange(me, Objects.requireNonNull(identities));
     }
 
     ConnectionState state() {
