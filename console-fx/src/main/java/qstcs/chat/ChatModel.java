@@ -204,7 +204,7 @@ public final class ChatModel {
         past.forEach(m -> peers.add(m.peer()));
         session.start(peers.toArray(String[]::new));
         // What was held or unconfirmed when the window closed goes again, under its own id.
-        kept.toResume().forEach(session::resume);
+        kept.resumeInto(session);
         countdown.setCycleCount(javafx.animation.Animation.INDEFINITE);
         countdown.play();
         return true;
