@@ -5,6 +5,7 @@ import java.time.format.DateTimeFormatter;
 import javafx.beans.value.ChangeListener;
 import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
@@ -14,7 +15,8 @@ import qstcs.client.DeliveryState;
 
 /**
  * A message bubble: text, time and, for outgoing messages, the delivery ticks (… sent, ✓ relayed,
- * ✓✓ delivered) or "held" while the link is compromised. Outgoing bubbles sit on the right.
+ * ✓✓ delivered), "held" while the link is compromised, "re-securing" while it goes again under a
+ * new key, and "not sent" with Retry and Delete when it failed. Outgoing bubbles sit on the right.
  */
 final class BubbleCell extends ListCell<MessageItem> {
     private static final PseudoClass OUTGOING = PseudoClass.getPseudoClass("outgoing");
@@ -30,7 +32,10 @@ final class BubbleCell extends ListCell<MessageItem> {
     private final ChangeListener<DeliveryState> delivery = (o, was, now) -> showDelivery(now);
     private MessageItem shown;
 
-    BubbleCell(ListView<MessageItem> list) {
+    private static final PseudoClass FAILED = PseudoClass.getPseudoClass("failed");
+    private final HBox failedActions;
+
+    BubbleCell(ListView<MessageItem> list, ChatModel model) {
         getStyleClass().add("bubble-cell");
         text.getStyleClass().add("bubble-text");
         text.setWrapText(true);
@@ -39,7 +44,24 @@ final class BubbleCell extends ListCell<MessageItem> {
         HBox meta = new HBox(time, ticks);
         meta.getStyleClass().add("bubble-meta");
         meta.setAlignment(Pos.CENTER_RIGHT);
-        bubble = new VBox(text, meta);
+        Button retry = new Button("Retry");
+        retry.getStyleClass().add("bubble-action");
+        retry.setOnAction(e -> {
+            if (getItem() != null) {
+                model.retry(getItem());
+            }
+        });
+        Button delete = new Button("Delete");
+        delete.getStyleClass().add("bubble-action");
+        delete.setOnAction(e -> {
+            if (getItem() != null) {
+                model.delete(getItem());
+            }
+        });
+        failedActions = new HBox(new Label("Not sent."), retry, delete);
+        failedActions.getStyleClass().add("failed-actions");
+        failedActions.setAlignment(Pos.CENTER_RIGHT);
+        bubble = new VBox(text, meta, failedActions);
         bubble.getStyleClass().add("bubble");
         // Bubbles take at most ~70 % of the conversation width, like any messenger.
         bubble.maxWidthProperty().bind(list.widthProperty().multiply(0.7));
@@ -75,8 +97,11 @@ final class BubbleCell extends ListCell<MessageItem> {
     }
 
     private void showDelivery(DeliveryState s) {
-        ticks.setText(s == null ? "" : s == DeliveryState.HELD ? "held" : s.ticks());
+        ticks.setText(s == null ? "" : s.ticks());
         pseudoClassStateChanged(HELD, s == DeliveryState.HELD);
+        pseudoClassStateChanged(FAILED, s == DeliveryState.FAILED);
+        failedActions.setVisible(s == DeliveryState.FAILED);
+        failedActions.setManaged(s == DeliveryState.FAILED);
         pseudoClassStateChanged(DELIVERED, s == DeliveryState.DELIVERED);
     }
 }

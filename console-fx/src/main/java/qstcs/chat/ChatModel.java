@@ -2,6 +2,7 @@ package qstcs.chat;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javafx.application.Platform;
@@ -9,12 +10,15 @@ import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import qstcs.client.ChatHistory;
 import qstcs.client.ChatMessage;
 import qstcs.client.ClientConfig;
 import qstcs.client.ClientException;
@@ -53,7 +57,19 @@ public final class ChatModel {
     private final ReadOnlyObjectWrapper<Contact> selected = new ReadOnlyObjectWrapper<>();
     private final ObservableList<Contact> contacts = FXCollections.observableArrayList();
     private final Map<String, MessageItem> outgoing = new HashMap<>();
+    /** Messages shown, by sender and id: a retransmission after a restart is not shown twice. */
+    private final java.util.Set<String> shown = new java.util.HashSet<>();
+    private final ReadOnlyObjectWrapper<ChatStatus> status = new ReadOnlyObjectWrapper<>(ChatStatus.INITIAL);
+    private final ReadOnlyIntegerWrapper undelivered = new ReadOnlyIntegerWrapper(0);
+    private LinkStatus lastLink;
+    private boolean kmsReachable;
+    /** When the session's next automatic attempt is due (System.nanoTime), or 0 when none is pending. */
+    private long retryDueNanos;
+    private long retriesScheduled;
+    private final javafx.animation.Timeline countdown = new javafx.animation.Timeline(
+            new javafx.animation.KeyFrame(javafx.util.Duration.seconds(0.25), e -> refreshStatus()));
     private SecureChatSession session;
+    private ChatHistory history;
 
     // ---- properties ------------------------------------------------------------------------------
 
@@ -71,6 +87,10 @@ public final class ChatModel {
     public ReadOnlyStringProperty noticeProperty() { return notice.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<Contact> selectedProperty() { return selected.getReadOnlyProperty(); }
     public ObservableList<Contact> contacts() { return FXCollections.unmodifiableObservableList(contacts); }
+    /** What every badge and status line shows, derived once (see {@link ChatStatus}). */
+    public ReadOnlyObjectProperty<ChatStatus> statusProperty() { return status.getReadOnlyProperty(); }
+    /** Outgoing messages of this run not yet delivered (✓✓), failed ones included. */
+    public ReadOnlyIntegerProperty undeliveredProperty() { return undelivered.getReadOnlyProperty(); }
 
     // ---- commands --------------------------------------------------------------------------------
 
@@ -156,19 +176,77 @@ public final class ChatModel {
             return false;
         }
         leave();
+        ChatHistory kept;
+        try {
+            kept = ChatHistory.open(home, config.deviceId());
+        } catch (java.io.IOException e) {
+            joinError.set(e.getMessage());
+            return false;
+        }
         joinError.set("");
         deviceId.set(config.deviceId());
         pqc.set(withPqc);
+        history = kept;
+        List<ChatMessage> past = kept.messages();
+        for (ChatMessage m : past) {
+            show(m, false);
+        }
         session = new SecureChatSession(config);
+        // The history listens first: what the window shows is on disk before it is shown.
+        session.addListener(kept.recorder());
         session.addListener(new FxBridge(session));
         screen.set(Screen.CHAT);
+        java.util.LinkedHashSet<String> peers = new java.util.LinkedHashSet<>();
         if (peer != null && !peer.isBlank()) {
             select(contact(peer.trim()));
-            session.start(peer.trim());
-        } else {
-            session.start();
+            peers.add(peer.trim());
         }
+        past.forEach(m -> peers.add(m.peer()));
+        session.start(peers.toArray(String[]::new));
+        // What was held or unconfirmed when the window closed goes again, under its own id.
+        kept.toResume().forEach(session::resume);
+        countdown.setCycleCount(javafx.animation.Animation.INDEFINITE);
+        countdown.play();
         return true;
+    }
+
+    /** Sends a failed message again (same id: the peer shows it once even if a copy did arrive). */
+    public void retry(MessageItem item) {
+        if (session != null && item.outgoing() && item.delivery() == DeliveryState.FAILED) {
+            item.setDelivery(DeliveryState.PENDING);
+            session.retry(item.message());
+            countUndelivered();
+        }
+    }
+
+    /** Deletes an undelivered message from the conversation and the history; it is not sent any more. */
+    public void delete(MessageItem item) {
+        if (!item.outgoing() || item.delivery() == DeliveryState.DELIVERED) {
+            return;
+        }
+        if (session != null) {
+            session.withdraw(item.id());
+        }
+        if (history != null) {
+            history.delete(item.id());
+        }
+        outgoing.remove(item.id());
+        for (Contact c : contacts) {
+            c.remove(item);
+        }
+        countUndelivered();
+    }
+
+    /** How many automatic attempts were announced in this run (tests watch it move). */
+    long retriesScheduled() {
+        return retriesScheduled;
+    }
+
+    /** Tries to reach the key service or relay now instead of waiting for the countdown. */
+    public void retryNow() {
+        if (session != null) {
+            session.retryNow();
+        }
     }
 
     public void select(Contact c) {
@@ -198,10 +276,17 @@ public final class ChatModel {
 
     /** Leaves the conversation and closes the session (window closing, or back to the join view). */
     public void leave() {
+        countdown.stop();
+        retryDueNanos = 0;
         if (session != null) {
             SecureChatSession s = session;
+            ChatHistory h = history;
             session = null;
-            Thread.ofVirtual().name("qstcs-chat-close").start(s::close);
+            history = null;
+            Thread.ofVirtual().name("qstcs-chat-close").start(() -> {
+                s.close();
+                h.close(); // after the session: its last events are written first
+            });
         }
     }
 
@@ -223,6 +308,37 @@ public final class ChatModel {
             selected.set(c);
         }
         return c;
+    }
+
+    /** Adds {@code m} to its conversation unless it is shown already; {@code live} counts it as unread. */
+    private void show(ChatMessage m, boolean live) {
+        if (!shown.add(m.sender() + " " + m.id())) {
+            return;
+        }
+        MessageItem item = new MessageItem(m);
+        Contact c = contact(m.peer());
+        if (m.outgoing() && m.delivery() != DeliveryState.DELIVERED) {
+            outgoing.put(m.id(), item);
+        }
+        c.add(item, !live || c == selected.get());
+        countUndelivered();
+    }
+
+    private void countUndelivered() {
+        undelivered.set((int) outgoing.values().stream().filter(i -> i.delivery().undelivered()).count());
+    }
+
+    private void refreshStatus() {
+        long retry = -1;
+        if (retryDueNanos != 0) {
+            long left = retryDueNanos - System.nanoTime();
+            retry = left <= 0 ? 0 : (left + 999_999_999L) / 1_000_000_000L;
+        }
+        ChatStatus next = new ChatStatus(connection.get(), lastLink, kmsReachable, !keyId.get().isEmpty(), pqc.get(),
+                retry);
+        if (!next.equals(status.get())) {
+            status.set(next);
+        }
     }
 
     private static String capitalized(String s) {
@@ -250,6 +366,9 @@ public final class ChatModel {
             fx(() -> {
                 connection.set(state);
                 statusText.set(message);
+                if (state == ConnectionState.ONLINE || state == ConnectionState.COMPROMISED) {
+                    retryDueNanos = 0;
+                }
                 compromised.set(state == ConnectionState.COMPROMISED);
                 if (state == ConnectionState.ONLINE) {
                     notice.set("");
@@ -260,14 +379,27 @@ public final class ChatModel {
                     screen.set(Screen.JOIN);
                     leave();
                 }
+                refreshStatus();
+            });
+        }
+
+        @Override
+        public void retryScheduled(java.time.Duration delay) {
+            fx(() -> {
+                retriesScheduled++;
+                retryDueNanos = System.nanoTime() + delay.toNanos();
+                refreshStatus();
             });
         }
 
         @Override
         public void linkChanged(LinkStatus status) {
             fx(() -> {
+                lastLink = status;
+                kmsReachable = true;
                 linkColor.set(status.status());
                 qber.set(status.qber());
+                refreshStatus();
             });
         }
 
@@ -278,19 +410,13 @@ public final class ChatModel {
                 if (sel == null || sel.deviceId().equals(peer)) {
                     keyId.set(id == null ? "" : id.substring(0, Math.min(8, id.length())));
                 }
+                refreshStatus();
             });
         }
 
         @Override
         public void messageAdded(ChatMessage m) {
-            fx(() -> {
-                MessageItem item = new MessageItem(m);
-                Contact c = contact(m.peer());
-                if (m.outgoing()) {
-                    outgoing.put(m.id(), item);
-                }
-                c.add(item, c == selected.get());
-            });
+            fx(() -> show(m, true));
         }
 
         @Override
@@ -302,6 +428,7 @@ public final class ChatModel {
                     if (state == DeliveryState.DELIVERED) {
                         outgoing.remove(messageId);
                     }
+                    countUndelivered();
                 }
             });
         }
@@ -313,7 +440,14 @@ public final class ChatModel {
 
         @Override
         public void problem(ClientException problem) {
-            fx(() -> notice.set(problem.getMessage()));
+            fx(() -> {
+                if (problem.problem() == ClientException.Problem.KMS_UNREACHABLE) {
+                    kmsReachable = false; // the status shows the last reading as stale, not as current
+                    refreshStatus();
+                    return; // said in the status bar, with the countdown when one is pending
+                }
+                notice.set(problem.getMessage());
+            });
         }
     }
 }

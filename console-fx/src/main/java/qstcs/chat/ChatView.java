@@ -25,6 +25,7 @@ import qstcs.client.ConnectionState;
 final class ChatView extends BorderPane {
     private static final PseudoClass COMPROMISED = PseudoClass.getPseudoClass("compromised");
     private static final PseudoClass ONLINE = PseudoClass.getPseudoClass("online");
+    private static final PseudoClass STALE = PseudoClass.getPseudoClass("stale");
 
     final TextField composer = new TextField();
     final Button send = new Button("Send");
@@ -49,8 +50,8 @@ final class ChatView extends BorderPane {
         Label state = new Label();
         state.setId("connection");
         state.getStyleClass().add("me-state");
-        state.textProperty().bind(Bindings.createStringBinding(() -> describe(model.connectionProperty().get()),
-                model.connectionProperty()));
+        state.textProperty().bind(Bindings.createStringBinding(() -> model.statusProperty().get().connectionText(),
+                model.statusProperty()));
         VBox who = new VBox(name, state);
         who.setMinWidth(0);
         HBox header = new HBox(me, who);
@@ -87,8 +88,13 @@ final class ChatView extends BorderPane {
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         Label lock = new Label();
+        lock.setId("e2e-badge");
         lock.getStyleClass().add("e2e-badge");
-        lock.textProperty().bind(Bindings.when(model.pqcProperty()).then("AES-256-GCM + ML-KEM").otherwise("AES-256-GCM"));
+        lock.textProperty().bind(Bindings.createStringBinding(() -> model.statusProperty().get().badge(),
+                model.statusProperty()));
+        // Grey unless the key is in use right now (held, relay connected, link not RED).
+        model.statusProperty().addListener((o, was, now) -> lock.pseudoClassStateChanged(STALE, !now.badgeCurrent()));
+        lock.pseudoClassStateChanged(STALE, true);
         HBox header = new HBox(peerFace, titles, spacer, lock);
         header.getStyleClass().add("conversation-header");
         header.setAlignment(Pos.CENTER_LEFT);
@@ -114,7 +120,7 @@ final class ChatView extends BorderPane {
 
         messages.setId("messages");
         messages.getStyleClass().add("messages");
-        messages.setCellFactory(BubbleCell::new);
+        messages.setCellFactory(list -> new BubbleCell(list, model));
         messages.setFocusTraversable(false);
         messages.setPlaceholder(new Label("No messages yet. Say hello — it is end-to-end encrypted."));
         ListChangeListener<MessageItem> follow = c -> messages.scrollTo(messages.getItems().size() - 1);
@@ -157,20 +163,43 @@ final class ChatView extends BorderPane {
         composerRow.getStyleClass().add("composer");
         composerRow.setAlignment(Pos.CENTER);
 
-        BorderPane pane = new BorderPane(messages, new VBox(header, banner, notice), null, composerRow, null);
+        BorderPane pane = new BorderPane(messages, new VBox(header, banner, retryBar(model), notice), null, composerRow,
+                null);
         pane.getStyleClass().add("conversation");
         return pane;
     }
 
-    private static String describe(ConnectionState s) {
-        return switch (s) {
-            case IDLE -> "not connected";
-            case CONNECTING -> "connecting…";
-            case ONLINE -> "online · encrypted";
-            case RECONNECTING -> "reconnecting…";
-            case COMPROMISED -> "link compromised";
-            case FAILED -> "not connected";
-            case CLOSED -> "signed out";
+    /**
+     * While the key service or relay cannot be reached: what is wrong, when the next attempt is,
+     * and a button to try at once. Messages typed meanwhile wait and go when it answers.
+     */
+    private static HBox retryBar(ChatModel model) {
+        Label text = new Label();
+        text.setId("retry-text");
+        text.setWrapText(true);
+        text.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(text, Priority.ALWAYS);
+        Button now = new Button("Retry now");
+        now.setId("retry-now");
+        now.setMinWidth(Region.USE_PREF_SIZE);
+        now.setOnAction(e -> model.retryNow());
+        HBox bar = new HBox(text, now);
+        bar.setId("retry-bar");
+        bar.getStyleClass().add("retry-bar");
+        bar.setAlignment(Pos.CENTER_LEFT);
+        Runnable show = () -> {
+            ChatStatus s = model.statusProperty().get();
+            boolean waiting = s.retrySeconds() >= 0 && s.connection() != ConnectionState.ONLINE
+                    && s.connection() != ConnectionState.COMPROMISED;
+            bar.setVisible(waiting);
+            bar.setManaged(waiting);
+            String why = model.statusTextProperty().get();
+            text.setText((why.isEmpty() ? "Cannot reach the key service or the relay." : why) + " Trying again in "
+                    + s.retrySeconds() + " s. Messages you type wait and go when it answers.");
         };
+        model.statusProperty().addListener((o, was, n) -> show.run());
+        model.statusTextProperty().addListener((o, was, n) -> show.run());
+        show.run();
+        return bar;
     }
 }

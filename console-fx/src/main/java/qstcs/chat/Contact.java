@@ -53,6 +53,10 @@ public final class Contact {
         }
     }
 
+    void remove(MessageItem m) {
+        messages.remove(m);
+    }
+
     void markRead() {
         unread.set(0);
     }

@@ -58,17 +58,27 @@ class JoinViewTest {
     }
 
     @Test
-    void unreachableKmsIsExplainedInPlainWords(FxRobot robot) throws Exception {
+    void anUnreachableKmsAtStartUpIsRetriedWithACountdownAndExplainedInPlainWords(FxRobot robot) throws Exception {
         robot.clickOn("#device").write("Soldier_Alpha");
         robot.clickOn("#join");
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
-                () -> !robot.lookup("#join-error").queryAs(Label.class).getText().isEmpty());
-        String error = robot.lookup("#join-error").queryAs(Label.class).getText();
-        assertTrue(error.startsWith("Cannot reach the key service at https://127.0.0.1:" + kmsPort), error);
-        assertTrue(error.contains("connection refused"), error);
-        assertFalse(error.contains("Exception"), error);
-        assertEquals(ChatModel.Screen.JOIN, window.model().screenProperty().get());
-        robot.interact(() -> Snapshots.write(window.scene().getRoot(), "join-kms-unreachable"));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#retry-bar").query().isVisible());
+        // The window stays in the conversation view and keeps trying; it does not drop to the join view.
+        assertEquals(ChatModel.Screen.CHAT, window.model().screenProperty().get());
+        String text = robot.lookup("#retry-text").queryAs(Label.class).getText();
+        assertTrue(text.startsWith("Cannot reach the key service at https://127.0.0.1:" + kmsPort), text);
+        assertTrue(text.contains("connection refused"), text);
+        assertTrue(text.matches("(?s).*Trying again in \\d+ s\\..*"), text);
+        assertFalse(text.contains("Exception"), text);
+        assertTrue(robot.lookup("#connection").queryAs(Label.class).getText().startsWith("key service unreachable · retry in"));
+        assertEquals("Link UNKNOWN — key service unreachable", robot.lookup("#link-text").queryAs(Label.class).getText());
+        assertEquals("no key", robot.lookup("#e2e-badge").queryAs(Label.class).getText());
+        robot.interact(() -> Snapshots.write(window.scene().getRoot(), "chat-startup-retry"));
+
+        // "Retry now" tries at once: the attempt fails again and a new countdown starts.
+        long attempts = window.model().retriesScheduled();
+        robot.clickOn("#retry-now");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> window.model().retriesScheduled() > attempts);
+        assertEquals(ChatModel.Screen.CHAT, window.model().screenProperty().get());
     }
 
     @Test
