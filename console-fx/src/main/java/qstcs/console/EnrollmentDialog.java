@@ -10,6 +10,7 @@ import javafx.scene.image.ImageView;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import qstcs.crypto.wire.DeviceId;
+import qstcs.fx.QrCode;
 
 /**
  * The operator enrolls a new device: type its id, get the one-time enrollment string from the KMS
