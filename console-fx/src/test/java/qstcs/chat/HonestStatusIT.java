@@ -141,9 +141,9 @@ class HonestStatusIT {
 
         MessageItem first = messages(robot).getItems().get(0);
         MessageItem second = messages(robot).getItems().get(1);
-        robot.clickOn(retryButtonOf(robot, "Retry"));
+        robot.clickOn(actionOf(robot, first, "Retry"));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> first.delivery() == DeliveryState.DELIVERED);
-        robot.clickOn(retryButtonOf(robot, "Delete"));
+        robot.clickOn(actionOf(robot, second, "Delete"));
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> messages(robot).getItems().size() == 1);
         assertEquals(List.of(first), messages(robot).getItems());
         assertEquals(List.of("Bravo, do you copy? Over."), peerInbox, "delivered once; the deleted one never");
@@ -161,9 +161,12 @@ class HonestStatusIT {
         assertFalse(second.delivery() == DeliveryState.DELIVERED);
     }
 
-    private static Button retryButtonOf(FxRobot robot, String label) {
-        return robot.lookup(".bubble-action").queryAllAs(Button.class).stream()
-                .filter(b -> b.getText().equals(label) && b.isVisible()).findFirst().orElseThrow();
+    /** The Retry or Delete button in the bubble of {@code item}. */
+    private static Button actionOf(FxRobot robot, MessageItem item, String label) {
+        BubbleCell cell = robot.lookup(".bubble-cell").queryAllAs(BubbleCell.class).stream()
+                .filter(c -> c.getItem() == item).findFirst().orElseThrow();
+        return robot.from(cell).lookup(".bubble-action").queryAllAs(Button.class).stream()
+                .filter(b -> b.getText().equals(label)).findFirst().orElseThrow();
     }
 
     private static String text(FxRobot robot, String id) {
