@@ -6,7 +6,11 @@ import javafx.beans.value.ChangeListener;
 import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
+import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.layout.HBox;
@@ -31,6 +35,11 @@ final class BubbleCell extends ListCell<MessageItem> {
     private final HBox row;
     private final ChangeListener<DeliveryState> delivery = (o, was, now) -> showDelivery(now);
     private MessageItem shown;
+    private static final java.util.function.Function<java.time.Instant, java.time.LocalDate> DAY_OF =
+            t -> t.atZone(ZoneId.systemDefault()).toLocalDate();
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy");
+    private final Label day = new Label();
+    private final VBox cell;
 
     private static final PseudoClass FAILED = PseudoClass.getPseudoClass("failed");
     private final HBox failedActions;
@@ -68,7 +77,14 @@ final class BubbleCell extends ListCell<MessageItem> {
         bubble.setMaxHeight(USE_PREF_SIZE);
         row = new HBox(bubble);
         row.getStyleClass().add("bubble-row");
+        day.getStyleClass().add("day-separator");
+        day.setMaxWidth(Double.MAX_VALUE);
+        day.setAlignment(Pos.CENTER);
+        cell = new VBox(day, row);
         setPrefWidth(0);
+        MenuItem copy = new MenuItem("Copy text");
+        copy.setOnAction(e -> copyText(getItem()));
+        setContextMenu(new ContextMenu(copy));
     }
 
     @Override
@@ -83,6 +99,13 @@ final class BubbleCell extends ListCell<MessageItem> {
             return;
         }
         text.setText(m.text());
+        // A date line above the first message of each day, as messengers do.
+        int i = getIndex();
+        boolean firstOfDay = i <= 0 || i >= getListView().getItems().size()
+                || !DAY_OF.apply(getListView().getItems().get(i - 1).time()).equals(DAY_OF.apply(m.time()));
+        day.setText(firstOfDay ? dayText(m.time()) : "");
+        day.setVisible(firstOfDay);
+        day.setManaged(firstOfDay);
         time.setText(TIME.format(m.time()));
         row.setAlignment(m.outgoing() ? Pos.CENTER_RIGHT : Pos.CENTER_LEFT);
         pseudoClassStateChanged(OUTGOING, m.outgoing());
@@ -93,7 +116,29 @@ final class BubbleCell extends ListCell<MessageItem> {
             m.deliveryProperty().addListener(delivery);
         }
         showDelivery(m.outgoing() ? m.delivery() : null);
-        setGraphic(row);
+        setGraphic(cell);
+    }
+
+    /** "Today", "Yesterday" or the date, in the reader's time zone. */
+    static String dayText(java.time.Instant t) {
+        java.time.LocalDate d = DAY_OF.apply(t);
+        java.time.LocalDate today = java.time.LocalDate.now(ZoneId.systemDefault());
+        if (d.equals(today)) {
+            return "Today";
+        }
+        if (d.equals(today.minusDays(1))) {
+            return "Yesterday";
+        }
+        return DAY.format(d);
+    }
+
+    /** Puts a message's text on the clipboard (the context menu, or Ctrl+C on the selected message). */
+    static void copyText(MessageItem m) {
+        if (m != null) {
+            ClipboardContent c = new ClipboardContent();
+            c.putString(m.text());
+            Clipboard.getSystemClipboard().setContent(c);
+        }
     }
 
     private void showDelivery(DeliveryState s) {

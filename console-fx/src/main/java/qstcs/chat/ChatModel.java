@@ -24,10 +24,16 @@ import qstcs.client.ClientConfig;
 import qstcs.client.ClientException;
 import qstcs.client.ConnectionState;
 import qstcs.client.DeliveryState;
+import qstcs.client.DeviceIdentity;
 import qstcs.client.Enrollment;
+import qstcs.client.KmsClient;
+import qstcs.client.PeerIdentities;
+import qstcs.client.PeerKeyBook;
 import qstcs.client.SecureChatSession;
 import qstcs.client.SessionListener;
 import qstcs.crypto.home.StateHome;
+import qstcs.crypto.identity.IdentityKey;
+import qstcs.crypto.identity.SafetyNumber;
 import qstcs.crypto.link.LinkColour;
 import qstcs.crypto.link.LinkStatus;
 import qstcs.crypto.tls.DeviceCredentials;
@@ -69,6 +75,14 @@ public final class ChatModel {
     private final javafx.animation.Timeline countdown = new javafx.animation.Timeline(
             new javafx.animation.KeyFrame(javafx.util.Duration.seconds(0.25), e -> refreshStatus()));
     private SecureChatSession session;
+    private final ReadOnlyStringWrapper joinProgress = new ReadOnlyStringWrapper("");
+    private final ReadOnlyIntegerWrapper unreadTotal = new ReadOnlyIntegerWrapper(0);
+    private final ReadOnlyStringWrapper notification = new ReadOnlyStringWrapper("");
+    private String notificationPeer = "";
+    private final ReadOnlyObjectWrapper<Verification> verification = new ReadOnlyObjectWrapper<>();
+    private final ObservableList<String> directory = FXCollections.observableArrayList();
+    private boolean windowFocused = true;
+    private DeviceIdentity identity;
     private ChatHistory history;
 
     // ---- properties ------------------------------------------------------------------------------
@@ -151,18 +165,31 @@ public final class ChatModel {
             joinError.set(capitalized(e.getMessage()) + ".");
             return;
         }
-        joinError.set("Enrolling " + uri.deviceId() + " with the key service at " + uri.kmsUrl() + "…");
+        joinError.set("");
+        joinProgress.set("Enrolling " + uri.deviceId() + " with the key service at " + uri.kmsUrl() + "…");
         Path target = home;
         Thread.ofVirtual().name("chat-enroll").start(() -> {
             try {
                 DeviceCredentials credentials = Enrollment.enroll(uri);
                 credentials.save(target);
+                Platform.runLater(() -> joinProgress.set("Enrolled. Making this device's identity key…"));
+                // The identity key pair is made at enrollment, on this device; only its public half is sent.
+                ClientConfig enrolled = ClientConfig.of(credentials);
+                try {
+                    DeviceIdentity.open(target, enrolled).publish();
+                } catch (ClientException e) {
+                    // Published again when the session starts; enrollment itself succeeded.
+                }
                 Platform.runLater(() -> {
+                    joinProgress.set("");
                     joinError.set("");
-                    start(ClientConfig.of(credentials).withPqc(withPqc), peer, withPqc);
+                    start(enrolled.withPqc(withPqc), peer, withPqc);
                 });
             } catch (ClientException | java.io.IOException e) {
-                Platform.runLater(() -> joinError.set(e.getMessage()));
+                Platform.runLater(() -> {
+                    joinProgress.set("");
+                    joinError.set(e.getMessage());
+                });
             }
         });
     }
@@ -191,7 +218,8 @@ public final class ChatModel {
         for (ChatMessage m : past) {
             show(m, false);
         }
-        session = new SecureChatSession(config);
+        identity = openIdentity(config);
+        session = new SecureChatSession(config, identity == null ? PeerIdentities.NONE : identity);
         // The history listens first: what the window shows is on disk before it is shown.
         session.addListener(kept.recorder());
         session.addListener(new FxBridge(session));
@@ -277,12 +305,222 @@ public final class ChatModel {
     public void select(Contact c) {
         selected.set(c);
         if (c != null) {
-            c.markRead();
+            if (windowFocused) {
+                c.markRead();
+                countUnread();
+            }
             if (session != null) {
                 session.open(c.deviceId());
             }
+            checkIdentity(c.deviceId());
         }
     }
+
+    // ---- identity: verification, changed keys --------------------------------------------------------
+
+    /** What the verification screen shows for one peer; {@code number} is null when the peer has no key. */
+    public record Verification(String peer, SafetyNumber number, IdentityKey peerKey, boolean verified, boolean changed,
+                               String problem) {
+    }
+
+    public ReadOnlyObjectProperty<Verification> verificationProperty() { return verification.getReadOnlyProperty(); }
+
+    private DeviceIdentity openIdentity(ClientConfig config) {
+        try {
+            DeviceIdentity id = DeviceIdentity.open(home, config);
+            id.addListener((peer, sighting) -> Platform.runLater(() -> showSighting(id, peer, sighting)));
+            Thread.ofVirtual().name("qstcs-identity-publish").start(() -> {
+                try {
+                    id.publish();
+                } catch (ClientException e) {
+                    // The KMS is down: the key is published at the next start; peers then see it unsigned.
+                }
+            });
+            return id;
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            notice.set("This device's identity key cannot be read (" + e.getMessage() + "); handshakes are not signed.");
+            return null;
+        }
+    }
+
+    private void showSighting(DeviceIdentity from, String peer, PeerKeyBook.Sighting s) {
+        if (from != identity) {
+            return;
+        }
+        Contact c = contact(peer);
+        c.setTrust(s.status() == PeerKeyBook.Status.CHANGED || from.book().changed(peer) ? Contact.Trust.CHANGED
+                : s.verified() ? Contact.Trust.VERIFIED : Contact.Trust.UNVERIFIED);
+        if (s.status() == PeerKeyBook.Status.CHANGED) {
+            notice.set(peer + "'s identity key has changed. Compare safety numbers again before you trust"
+                    + " this conversation (a re-installed device, or someone posing as " + peer + ").");
+        }
+    }
+
+    /** Asks the key service for {@code peer}'s identity key off the FX thread; the contact's badge follows. */
+    private void checkIdentity(String peer) {
+        DeviceIdentity id = identity;
+        if (id == null) {
+            return;
+        }
+        Thread.ofVirtual().name("qstcs-identity-check").start(() -> {
+            try {
+                id.refresh(peer);
+            } catch (ClientException | java.io.IOException e) {
+                // Shown as "not verified"; the handshake uses the remembered key meanwhile.
+            }
+        });
+    }
+
+    /** Opens the verification screen for the selected contact: safety number, QR code, verify. */
+    public void openVerification() {
+        Contact c = selected.get();
+        DeviceIdentity id = identity;
+        if (c == null) {
+            return;
+        }
+        String peer = c.deviceId();
+        if (id == null) {
+            verification.set(new Verification(peer, null, null, false, false, "This device has no identity key."));
+            return;
+        }
+        Thread.ofVirtual().name("qstcs-verify").start(() -> {
+            Verification v;
+            try {
+                v = id.refresh(peer).map(s -> new Verification(peer, id.safetyNumber(peer, s.key()), s.key(), s.verified(),
+                        id.book().changed(peer), "")).orElse(new Verification(peer, null, null, false, false,
+                        peer + " has not published an identity key yet (it has not started a chat since enrolling)."));
+            } catch (ClientException | java.io.IOException e) {
+                v = id.book().remembered(peer).map(k -> new Verification(peer, id.safetyNumber(peer, k), k,
+                        id.book().verified(peer), id.book().changed(peer), "The key service is not reachable; this is the key"
+                        + " this device remembers for " + peer + "."))
+                        .orElse(new Verification(peer, null, null, false, false, e.getMessage()));
+            }
+            Verification shown = v;
+            Platform.runLater(() -> {
+                if (identity == id) {
+                    verification.set(shown);
+                }
+            });
+        });
+    }
+
+    /** The user compared the safety number in person: remember this key as verified. */
+    public void confirmVerified() {
+        Verification v = verification.get();
+        if (v == null || v.peerKey() == null || identity == null) {
+            return;
+        }
+        try {
+            identity.markVerified(v.peer(), v.peerKey());
+            verification.set(new Verification(v.peer(), v.number(), v.peerKey(), true, false, ""));
+            notice.set("");
+        } catch (java.io.IOException e) {
+            notice.set("Cannot save the verification: " + e.getMessage());
+        }
+    }
+
+    public void closeVerification() {
+        verification.set(null);
+    }
+
+    // ---- attention: unread counts, notifications, focus ------------------------------------------------
+
+    /** Unread messages over all conversations (the window title shows it). */
+    public ReadOnlyIntegerProperty unreadTotalProperty() { return unreadTotal.getReadOnlyProperty(); }
+
+    /** The latest in-app notification ("Soldier_Bravo: text"), empty when there is none to show. */
+    public ReadOnlyStringProperty notificationProperty() { return notification.getReadOnlyProperty(); }
+
+    /** Who the latest notification is from (opening it opens that conversation). */
+    public String notificationPeer() { return notificationPeer; }
+
+    public void dismissNotification() {
+        notification.set("");
+    }
+
+    /** Opens the conversation the notification is about. */
+    public void openNotification() {
+        if (!notificationPeer.isEmpty()) {
+            select(contact(notificationPeer));
+        }
+        notification.set("");
+    }
+
+    /** Messages count as read only while the window has the focus and shows their conversation. */
+    public void setWindowFocused(boolean focused) {
+        windowFocused = focused;
+        if (focused && selected.get() != null) {
+            selected.get().markRead();
+            countUnread();
+        }
+    }
+
+    boolean windowFocused() {
+        return windowFocused;
+    }
+
+    private void countUnread() {
+        unreadTotal.set(contacts.stream().mapToInt(c -> c.unreadProperty().get()).sum());
+    }
+
+    private void notifyIncoming(ChatMessage m, Contact c) {
+        if (m.outgoing() || (windowFocused && c == selected.get())) {
+            return;
+        }
+        String text = m.text().strip().replace('\n', ' ');
+        notificationPeer = m.peer();
+        notification.set(m.peer() + ": " + (text.length() > 80 ? text.substring(0, 79) + "…" : text));
+    }
+
+    // ---- directory: new conversation ------------------------------------------------------------------
+
+    /** Enrolled devices other than this one, from the key service's directory (refresh with {@link #refreshDirectory}). */
+    public ObservableList<String> directory() { return FXCollections.unmodifiableObservableList(directory); }
+
+    /** Fetches the directory off the FX thread. */
+    public void refreshDirectory() {
+        SecureChatSession s = session;
+        DeviceIdentity id = identity;
+        if (s == null || id == null) {
+            return;
+        }
+        String me = deviceId.get();
+        Thread.ofVirtual().name("qstcs-directory").start(() -> {
+            try {
+                List<String> ids = id.directory().stream().map(KmsClient.DirectoryEntry::deviceId)
+                        .filter(d -> !d.equals(me)).toList();
+                Platform.runLater(() -> {
+                    if (session == s) {
+                        directory.setAll(ids);
+                    }
+                });
+            } catch (ClientException e) {
+                Platform.runLater(() -> notice.set(e.getMessage()));
+            }
+        });
+    }
+
+    /** Starts (or opens) a conversation with {@code peer}, who need not have written first. */
+    public void startConversation(String peer) {
+        try {
+            select(contact(ClientConfig.checkDeviceId(peer)));
+        } catch (IllegalArgumentException e) {
+            notice.set(capitalized(e.getMessage()) + ".");
+        }
+    }
+
+    /** Join-view helpers: a failure in the red box, or clear it. */
+    void joinFailed(String message) {
+        joinProgress.set("");
+        joinError.set(message);
+    }
+
+    void clearJoinError() {
+        joinError.set("");
+    }
+
+    /** What the join is doing right now (enrolling…), empty when idle; not an error. */
+    public ReadOnlyStringProperty joinProgressProperty() { return joinProgress.getReadOnlyProperty(); }
 
     /** Sends {@code text} to the selected contact; false when there is nothing to send or nobody to send it to. */
     public boolean send(String text) {
@@ -308,6 +546,8 @@ public final class ChatModel {
             ChatHistory h = history;
             session = null;
             history = null;
+            identity = null;
+            verification.set(null);
             Thread.ofVirtual().name("qstcs-chat-close").start(() -> {
                 s.close();
                 h.close(); // after the session: its last events are written first
@@ -345,8 +585,12 @@ public final class ChatModel {
         if (m.outgoing() && m.delivery() != DeliveryState.DELIVERED) {
             outgoing.put(m.id(), item);
         }
-        c.add(item, !live || c == selected.get());
+        c.add(item, !live || (windowFocused && c == selected.get()));
         countUndelivered();
+        if (live) {
+            countUnread();
+            notifyIncoming(m, c);
+        }
     }
 
     private void countUndelivered() {

@@ -8,7 +8,12 @@ import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
-import javafx.scene.control.TextField;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.layout.StackPane;
 import javafx.scene.input.KeyCode;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
@@ -27,15 +32,17 @@ final class ChatView extends BorderPane {
     private static final PseudoClass ONLINE = PseudoClass.getPseudoClass("online");
     private static final PseudoClass STALE = PseudoClass.getPseudoClass("stale");
 
-    final TextField composer = new TextField();
+    final TextArea composer = new TextArea();
     final Button send = new Button("Send");
     final ListView<MessageItem> messages = new ListView<>();
     final ListView<Contact> contacts = new ListView<>();
+    /** Switches dark/light; the window owns the theme and sets the action. */
+    final Button themeToggle = new Button();
 
     ChatView(ChatModel model) {
         getStyleClass().add("chat");
         setLeft(sidebar(model));
-        setCenter(conversation(model));
+        setCenter(new StackPane(conversation(model), new VerificationView(model)));
         setBottom(new StatusBar(model));
         model.compromisedProperty().addListener((o, was, now) -> pseudoClassStateChanged(COMPROMISED, now));
     }
@@ -71,7 +78,41 @@ final class ChatView extends BorderPane {
         model.selectedProperty().addListener((o, was, now) -> contacts.getSelectionModel().select(now));
         VBox.setVgrow(contacts, Priority.ALWAYS);
 
-        VBox box = new VBox(header, title, contacts);
+        Button start = new Button("+ New");
+        start.setId("new-conversation");
+        start.getStyleClass().add("sidebar-button");
+        start.setTooltip(new Tooltip("Start a conversation with an enrolled device"));
+        ContextMenu people = new ContextMenu();
+        people.setId("directory-menu");
+        Runnable fill = () -> {
+            people.getItems().clear();
+            if (model.directory().isEmpty()) {
+                MenuItem none = new MenuItem("No other enrolled devices");
+                none.setDisable(true);
+                people.getItems().add(none);
+            }
+            for (String d : model.directory()) {
+                MenuItem item = new MenuItem(d);
+                item.setId("directory-" + d);
+                item.setOnAction(e -> model.startConversation(d));
+                people.getItems().add(item);
+            }
+        };
+        model.directory().addListener((javafx.collections.ListChangeListener<String>) c -> fill.run());
+        start.setOnAction(e -> {
+            fill.run();
+            model.refreshDirectory();
+            people.show(start, javafx.geometry.Side.BOTTOM, 0, 0);
+        });
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        themeToggle.setId("theme-toggle");
+        themeToggle.getStyleClass().add("sidebar-button");
+        themeToggle.setTooltip(new Tooltip("Dark or light colours (Ctrl+T); Ctrl++ / Ctrl+- zoom the text"));
+        HBox titleRow = new HBox(6, title, gap, themeToggle, start);
+        titleRow.setAlignment(Pos.CENTER_LEFT);
+        titleRow.getStyleClass().add("section-row");
+        VBox box = new VBox(header, titleRow, contacts);
         box.getStyleClass().add("sidebar");
         return box;
     }
@@ -81,6 +122,7 @@ final class ChatView extends BorderPane {
         Label peerName = new Label("No conversation");
         peerName.setId("peer-name");
         peerName.getStyleClass().add("peer-name");
+        peerName.setWrapText(true);
         Label presence = new Label();
         presence.setId("peer-presence");
         presence.getStyleClass().add("peer-presence");
@@ -95,7 +137,14 @@ final class ChatView extends BorderPane {
         // Grey unless the key is in use right now (held, relay connected, link not RED).
         model.statusProperty().addListener((o, was, now) -> lock.pseudoClassStateChanged(STALE, !now.badgeCurrent()));
         lock.pseudoClassStateChanged(STALE, true);
-        HBox header = new HBox(peerFace, titles, spacer, lock);
+        Button trust = new Button();
+        trust.setId("trust-badge");
+        trust.getStyleClass().add("trust-badge");
+        trust.setOnAction(e -> model.openVerification());
+        trust.setTooltip(new Tooltip("Compare safety numbers with this contact in person"));
+        trust.setMinWidth(Region.USE_PREF_SIZE);
+        trust.visibleProperty().bind(model.selectedProperty().isNotNull());
+        HBox header = new HBox(peerFace, titles, spacer, trust, lock);
         header.getStyleClass().add("conversation-header");
         header.setAlignment(Pos.CENTER_LEFT);
 
@@ -121,7 +170,13 @@ final class ChatView extends BorderPane {
         messages.setId("messages");
         messages.getStyleClass().add("messages");
         messages.setCellFactory(list -> new BubbleCell(list, model));
-        messages.setFocusTraversable(false);
+        // Ctrl+C copies the selected message's text (right-click offers "Copy text" too).
+        messages.setOnKeyPressed(e -> {
+            if (e.isShortcutDown() && e.getCode() == KeyCode.C) {
+                BubbleCell.copyText(messages.getSelectionModel().getSelectedItem());
+                e.consume();
+            }
+        });
         messages.setPlaceholder(new Label("No messages yet. Say hello — it is end-to-end encrypted."));
         ListChangeListener<MessageItem> follow = c -> messages.scrollTo(messages.getItems().size() - 1);
         model.selectedProperty().addListener((o, was, now) -> {
@@ -134,6 +189,15 @@ final class ChatView extends BorderPane {
                 messages.scrollTo(now.messages().size() - 1);
                 peerFace.show(now.deviceId());
                 peerName.setText(now.deviceId());
+                peerName.setTooltip(new Tooltip(now.deviceId()));
+                trust.textProperty().bind(Bindings.createStringBinding(() -> trustText(now.trustProperty().get()),
+                        now.trustProperty()));
+                showTrust(trust, now.trustProperty().get());
+                now.trustProperty().addListener((ob, w, n) -> {
+                    if (model.selectedProperty().get() == now) {
+                        showTrust(trust, n);
+                    }
+                });
                 presence.textProperty().bind(Bindings.when(now.onlineProperty()).then("online").otherwise("offline"));
                 now.onlineProperty().addListener((ob, w, n) -> presence.pseudoClassStateChanged(ONLINE, n));
                 presence.pseudoClassStateChanged(ONLINE, now.onlineProperty().get());
@@ -142,7 +206,12 @@ final class ChatView extends BorderPane {
 
         composer.setId("composer");
         composer.getStyleClass().add("composer-field");
-        composer.setPromptText("Type a message");
+        composer.setPromptText("Type a message — Enter sends, Shift+Enter starts a new line");
+        composer.setWrapText(true);
+        composer.setPrefRowCount(1);
+        // Grow with the text up to five lines, as messengers do.
+        composer.prefRowCountProperty().bind(Bindings.createIntegerBinding(
+                () -> Math.clamp(composer.getText().split("\n", -1).length, 1, 5), composer.textProperty()));
         HBox.setHgrow(composer, Priority.ALWAYS);
         send.setId("send");
         send.getStyleClass().add("primary");
@@ -153,20 +222,64 @@ final class ChatView extends BorderPane {
             }
         };
         send.setOnAction(e -> sendNow.run());
-        composer.setOnKeyPressed(e -> {
-            if (e.getCode() == KeyCode.ENTER && !e.isShiftDown()) {
+        composer.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() != KeyCode.ENTER) {
+                return;
+            }
+            e.consume();
+            if (e.isShiftDown()) {
+                composer.replaceSelection("\n");
+            } else {
                 sendNow.run();
-                e.consume();
             }
         });
         HBox composerRow = new HBox(composer, send);
         composerRow.getStyleClass().add("composer");
         composerRow.setAlignment(Pos.CENTER);
 
-        BorderPane pane = new BorderPane(messages, new VBox(header, banner, retryBar(model), notice), null, composerRow,
-                null);
+        BorderPane pane = new BorderPane(messages, new VBox(header, banner, retryBar(model), notice, toast(model)), null,
+                composerRow, null);
         pane.getStyleClass().add("conversation");
         return pane;
+    }
+
+    /** An in-app notification of a message in another conversation or while the window is in the background. */
+    private static HBox toast(ChatModel model) {
+        Label text = new Label();
+        text.setId("notification-text");
+        text.textProperty().bind(model.notificationProperty());
+        text.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(text, Priority.ALWAYS);
+        Button open = new Button("Open");
+        open.setId("notification-open");
+        open.setOnAction(e -> model.openNotification());
+        Button close = new Button("✕");
+        close.setId("notification-close");
+        close.setOnAction(e -> model.dismissNotification());
+        HBox bar = new HBox(8, new Label("✉"), text, open, close);
+        bar.setId("notification");
+        bar.getStyleClass().add("toast");
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.visibleProperty().bind(Bindings.isNotEmpty(model.notificationProperty()));
+        bar.managedProperty().bind(bar.visibleProperty());
+        bar.setOnMouseClicked(e -> model.openNotification());
+        return bar;
+    }
+
+    private static final PseudoClass VERIFIED = PseudoClass.getPseudoClass("verified");
+    private static final PseudoClass CHANGED = PseudoClass.getPseudoClass("changed");
+
+    private static String trustText(Contact.Trust t) {
+        return switch (t) {
+            case VERIFIED -> "✔ Verified";
+            case CHANGED -> "⚠ Key changed — verify";
+            case UNVERIFIED, UNKNOWN -> "Not verified";
+        };
+    }
+
+    private static void showTrust(Button b, Contact.Trust t) {
+        b.pseudoClassStateChanged(VERIFIED, t == Contact.Trust.VERIFIED);
+        b.pseudoClassStateChanged(CHANGED, t == Contact.Trust.CHANGED);
     }
 
     /**

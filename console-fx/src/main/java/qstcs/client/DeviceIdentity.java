@@ -97,6 +97,11 @@ public final class DeviceIdentity implements PeerIdentities {
         listeners.forEach(l -> l.accept(peer, new PeerKeyBook.Sighting(PeerKeyBook.Status.SAME, key, true)));
     }
 
+    /** The key service's directory of enrolled devices. Blocking. */
+    public java.util.List<KmsClient.DirectoryEntry> directory() throws ClientException {
+        return kms.directory();
+    }
+
     public PeerKeyBook book() {
         return book;
     }

@@ -96,6 +96,81 @@ class JoinViewTest {
                 robot.lookup("#join-error").queryAs(Label.class).getText());
     }
 
+    private static final String ENROLLMENT = "qstcs://127.0.0.1:%d/?device=Soldier_Echo&code=K7QX2M9RTB4WZP3H&ca=sha256:"
+            + "ab".repeat(32) + "&relay=wss%%3A%%2F%%2F127.0.0.1%%3A8765";
+
+    @Test
+    void theEnrollmentStringComesFirstAndNamesTheDevice(FxRobot robot) {
+        javafx.scene.Node enroll = robot.lookup("#enroll").query();
+        javafx.scene.Node device = robot.lookup("#device").query();
+        assertTrue(enroll.localToScene(0, 0).getY() < device.localToScene(0, 0).getY(), "enrollment string above the device id");
+        robot.interact(() -> window.joinView().enroll.setText(ENROLLMENT.formatted(kmsPort)));
+        assertEquals("Soldier_Echo", robot.lookup("#device").queryAs(javafx.scene.control.TextField.class).getText());
+        assertTrue(device.isDisabled(), "the id comes from the string and cannot contradict it");
+        assertEquals("https://127.0.0.1:" + kmsPort, robot.lookup("#kms").queryAs(javafx.scene.control.TextField.class).getText());
+    }
+
+    @Test
+    void pasteTakesTheEnrollmentStringFromTheClipboard(FxRobot robot) {
+        String uri = ENROLLMENT.formatted(kmsPort);
+        robot.interact(() -> {
+            javafx.scene.input.ClipboardContent c = new javafx.scene.input.ClipboardContent();
+            c.putString("  " + uri + "\n");
+            javafx.scene.input.Clipboard.getSystemClipboard().setContent(c);
+        });
+        robot.clickOn("#paste");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(uri, robot.lookup("#enroll").queryAs(javafx.scene.control.TextField.class).getText());
+        assertEquals("Soldier_Echo", robot.lookup("#device").queryAs(javafx.scene.control.TextField.class).getText());
+    }
+
+    @Test
+    void aQrImageOrScreenCaptureFillsTheEnrollmentString(FxRobot robot) throws Exception {
+        String uri = ENROLLMENT.formatted(kmsPort);
+        Path png = Files.createTempFile("enrollment-qr", ".png");
+        robot.interact(() -> {
+            try {
+                javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(qstcs.fx.QrCode.image(uri, 4), null),
+                        "png", png.toFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            window.joinView().imageChooser = owner -> java.util.Optional.of(png);
+        });
+        robot.clickOn("#open-qr");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(uri, robot.lookup("#enroll").queryAs(javafx.scene.control.TextField.class).getText());
+        assertFalse(robot.lookup("#join-error").queryAs(Label.class).isVisible());
+
+        Path noCode = Files.createTempFile("holiday", ".png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(120, 80, java.awt.image.BufferedImage.TYPE_INT_RGB), "png",
+                noCode.toFile());
+        robot.interact(() -> window.joinView().imageChooser = owner -> java.util.Optional.of(noCode));
+        robot.clickOn("#open-qr");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup("#join-error").queryAs(Label.class).getText().startsWith("No QR code found in holiday"),
+                robot.lookup("#join-error").queryAs(Label.class).getText());
+    }
+
+    @Test
+    void enrollingShowsProgressNotAnError(FxRobot robot) throws Exception {
+        // The string names a key service that does not answer: first progress, then the error.
+        robot.interact(() -> window.joinView().enroll.setText(ENROLLMENT.formatted(kmsPort)));
+        robot.clickOn("#join");
+        WaitForAsyncUtils.waitForFxEvents();
+        String progress = window.model().joinProgressProperty().get();
+        String error = window.model().joinErrorProperty().get();
+        assertTrue(progress.startsWith("Enrolling Soldier_Echo") || error.startsWith("Cannot reach"), progress + " / " + error);
+        if (!progress.isEmpty()) {
+            assertTrue(robot.lookup("#join-progress").queryAs(Label.class).isVisible());
+            assertEquals("", robot.lookup("#join-error").queryAs(Label.class).getText(), "progress is not shown as an error");
+        }
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> !window.model().joinErrorProperty().get().isEmpty());
+        assertEquals("", window.model().joinProgressProperty().get());
+        assertTrue(window.model().joinErrorProperty().get().startsWith("Cannot reach the key service"),
+                window.model().joinErrorProperty().get());
+    }
+
     static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
