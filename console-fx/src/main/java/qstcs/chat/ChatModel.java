@@ -232,7 +232,7 @@ public final class ChatModel {
         past.forEach(m -> peers.add(m.peer()));
         session.start(peers.toArray(String[]::new));
         // What was held or unconfirmed when the window closed goes again, under its own id.
-        kept.toResume().forEach(session::resume);
+        kept.resumeInto(session);
         countdown.setCycleCount(javafx.animation.Animation.INDEFINITE);
         countdown.play();
         return true;
@@ -263,6 +263,31 @@ public final class ChatModel {
             c.remove(item);
         }
         countUndelivered();
+    }
+
+    /**
+     * What closing the window now would leave behind, in words, or empty when everything typed
+     * was delivered: undelivered messages stay (encrypted) in the history and go again next time,
+     * failed ones wait for Retry.
+     */
+    public Optional<String> closeWarning() {
+        long failed = outgoing.values().stream().filter(i -> i.delivery() == DeliveryState.FAILED).count();
+        long waiting = outgoing.values().stream().filter(i -> i.delivery().undelivered()
+                && i.delivery() != DeliveryState.FAILED).count();
+        if (failed + waiting == 0) {
+            return Optional.empty();
+        }
+        StringBuilder b = new StringBuilder();
+        if (waiting > 0) {
+            b.append(waiting == 1 ? "1 message is" : waiting + " messages are").append(" not delivered yet. ")
+                    .append(waiting == 1 ? "It stays" : "They stay").append(" encrypted on this computer and")
+                    .append(" will be sent when you open the chat again.");
+        }
+        if (failed > 0) {
+            b.append(b.isEmpty() ? "" : " ").append(failed == 1 ? "1 message was" : failed + " messages were")
+                    .append(" not sent; open the chat again to retry or delete ").append(failed == 1 ? "it." : "them.");
+        }
+        return Optional.of(b.toString());
     }
 
     /** How many automatic attempts were announced in this run (tests watch it move). */

@@ -74,6 +74,19 @@ public final class ChatWindow {
         stage.setMinHeight(400);
         WindowPlacement.applyRequested(stage);
         stage.setOnHidden(e -> model.leave());
+        stage.setOnCloseRequest(e -> model.closeWarning().ifPresent(warning -> {
+            javafx.scene.control.ButtonType close = new javafx.scene.control.ButtonType("Close anyway",
+                    javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
+            javafx.scene.control.ButtonType stay = new javafx.scene.control.ButtonType("Keep the window open",
+                    javafx.scene.control.ButtonBar.ButtonData.CANCEL_CLOSE);
+            javafx.scene.control.Alert ask = new javafx.scene.control.Alert(
+                    javafx.scene.control.Alert.AlertType.WARNING, warning, close, stay);
+            ask.initOwner(stage);
+            ask.setHeaderText("Messages not delivered yet");
+            if (ask.showAndWait().orElse(stay) != close) {
+                e.consume();
+            }
+        }));
         stage.show();
         if (model.screenProperty().get() == ChatModel.Screen.CHAT) {
             chat.composer.requestFocus();

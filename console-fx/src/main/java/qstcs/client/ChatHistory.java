@@ -122,6 +122,14 @@ public final class ChatHistory implements AutoCloseable {
                 && m.delivery() != DeliveryState.FAILED).toList();
     }
 
+    /**
+     * Hands {@code session} every message still to deliver from earlier runs (call after
+     * {@link SecureChatSession#start}); each goes under its own id, so the peer shows it once.
+     */
+    public void resumeInto(SecureChatSession session) {
+        toResume().forEach(session::resume);
+    }
+
     /** Adds {@code m} unless a message with its id (from the same sender) is already kept. */
     public synchronized boolean add(ChatMessage m) {
         byte[] lookup = lookup(m.sender(), m.id());

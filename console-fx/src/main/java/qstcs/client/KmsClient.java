@@ -228,6 +228,12 @@ public final class KmsClient implements KeySource {
                     + " answered, but it is not a QSTCS key service (HTTP " + code + " on " + route
                     + "). Check the KMS address.");
         }
+        if (code >= 500) {
+            // The service is there but cannot answer now (shutting down, overloaded): like the relay's
+            // 5xx, this is an outage to wait out and retry, not a wrong address.
+            return new ClientException(ClientException.Problem.KMS_UNREACHABLE, "The key service at " + config.kmsUrl()
+                    + " is not answering properly (HTTP " + code + " on " + route + reason + "); trying again.", true);
+        }
         return switch (code) {
             case 410 -> new ClientException(ClientException.Problem.KEY_GONE,
                     "The key service revoked that key" + reason + ".");
