@@ -329,13 +329,7 @@ public final class ChatModel {
         try {
             DeviceIdentity id = DeviceIdentity.open(home, config);
             id.addListener((peer, sighting) -> Platform.runLater(() -> showSighting(id, peer, sighting)));
-            Thread.ofVirtual().name("qstcs-identity-publish").start(() -> {
-                try {
-                    id.publish();
-                } catch (ClientException e) {
-                    // The KMS is down: the key is published at the next start; peers then see it unsigned.
-                }
-            });
+            // The session publishes the public key itself before it connects (PeerIdentities.announce).
             return id;
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             notice.set("This device's identity key cannot be read (" + e.getMessage() + "); handshakes are not signed.");

@@ -38,6 +38,8 @@ final class ChatView extends BorderPane {
     final ListView<Contact> contacts = new ListView<>();
     /** Switches dark/light; the window owns the theme and sets the action. */
     final Button themeToggle = new Button();
+    /** The directory of enrolled devices under "+ New". */
+    final ContextMenu directoryMenu = new ContextMenu();
 
     ChatView(ChatModel model) {
         getStyleClass().add("chat");
@@ -82,7 +84,7 @@ final class ChatView extends BorderPane {
         start.setId("new-conversation");
         start.getStyleClass().add("sidebar-button");
         start.setTooltip(new Tooltip("Start a conversation with an enrolled device"));
-        ContextMenu people = new ContextMenu();
+        ContextMenu people = directoryMenu;
         people.setId("directory-menu");
         Runnable fill = () -> {
             people.getItems().clear();
@@ -109,6 +111,9 @@ final class ChatView extends BorderPane {
         themeToggle.setId("theme-toggle");
         themeToggle.getStyleClass().add("sidebar-button");
         themeToggle.setTooltip(new Tooltip("Dark or light colours (Ctrl+T); Ctrl++ / Ctrl+- zoom the text"));
+        for (javafx.scene.control.Control c : new javafx.scene.control.Control[] {title, themeToggle, start, send}) {
+            c.setMinWidth(Region.USE_PREF_SIZE);
+        }
         HBox titleRow = new HBox(6, title, gap, themeToggle, start);
         titleRow.setAlignment(Pos.CENTER_LEFT);
         titleRow.getStyleClass().add("section-row");
@@ -206,7 +211,7 @@ final class ChatView extends BorderPane {
 
         composer.setId("composer");
         composer.getStyleClass().add("composer-field");
-        composer.setPromptText("Type a message — Enter sends, Shift+Enter starts a new line");
+        composer.setPromptText("Message — Shift+Enter for a new line");
         composer.setWrapText(true);
         composer.setPrefRowCount(1);
         // Grow with the text up to five lines, as messengers do.

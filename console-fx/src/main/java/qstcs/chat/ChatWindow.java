@@ -111,7 +111,7 @@ public final class ChatWindow {
         }
         theme = t;
         root.getStyleClass().add(t.styleClass());
-        chat.themeToggle.setText(t == ChatTheme.DARK ? "☀ Light" : "☾ Dark");
+        chat.themeToggle.setText(t == ChatTheme.DARK ? "☀" : "☾");
     }
 
     public ChatTheme theme() {

@@ -45,6 +45,15 @@ public final class DeviceIdentity implements PeerIdentities {
         kms.publishIdentityKey(own.publicKey());
     }
 
+    @Override
+    public void announce() {
+        try {
+            publish();
+        } catch (ClientException e) {
+            // The key service is down: peers keep the key they remember; published at the next start.
+        }
+    }
+
     /** Called with (peer, sighting) whenever a peer's key was fetched; on the caller's thread. */
     public void addListener(BiConsumer<String, PeerKeyBook.Sighting> l) {
         listeners.add(Objects.requireNonNull(l));

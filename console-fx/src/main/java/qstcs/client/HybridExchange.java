@@ -27,7 +27,13 @@ final class HybridExchange {
         /** A {@code kem_init} we answered before: the same answer goes again, nothing else changes. */
         REPEATED,
         /** The exchange finished: the conversation now seals with the hybrid session key. */
-        COMPLETED
+        COMPLETED,
+        /**
+         * The peer's identity key at the key service is no longer the one our offer expected (the
+         * peer re-installed, or published its key after we asked): our offer was dropped and a new
+         * one, checked against the current key, should go.
+         */
+        RESTARTED
     }
 
     /** A step's result and the frame to send for it, if any. */
@@ -91,6 +97,13 @@ final class HybridExchange {
             c.installHybrid(resp.keyId(), session, null);
             return new Step(Result.COMPLETED, Optional.empty());
         } catch (HandshakeFailedException e) {
+            // A forged answer must not abort the offer the genuine answer will still complete; only
+            // an offer that can never complete (it expects a key the peer no longer has) is replaced.
+            if (resp.signed() && !identities.peerKey(c.peer()).equals(pending.get().peerKey())) {
+                c.abandonInitiator();
+                c.kemInitSentOn = -1;
+                return new Step(Result.RESTARTED, Optional.empty());
+            }
             return Step.TAMPERED;
         } catch (IllegalStateException e) {
             return Step.IGNORED;

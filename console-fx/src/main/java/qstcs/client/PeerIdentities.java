@@ -26,6 +26,14 @@ public interface PeerIdentities {
 
     Optional<IdentityKeyPair> own();
 
+    /**
+     * Makes this device's public key known (to the key service) before the session talks to
+     * anyone, so peers check its first handshake against the right key. Called on the session's
+     * thread; a failure is not fatal (peers then see an unknown key, and the next start tries again).
+     */
+    default void announce() {
+    }
+
     /** The key {@code peer}'s handshakes must be signed with; empty when it has none (unsigned is accepted). */
     Optional<IdentityKey> peerKey(String peer);
 }

@@ -41,6 +41,7 @@ public final class SecureChatSession implements AutoCloseable {
     private final ScheduledExecutorService actor;
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
     private final SessionCore core;
+    private final PeerIdentities identities;
     private final Thread linkWatcher;
 
     private volatile boolean closed;
@@ -69,6 +70,7 @@ public final class SecureChatSession implements AutoCloseable {
         ex.setRemoveOnCancelPolicy(true);
         this.actor = ex;
         KeySource keys = config.kme().<KeySource>map(Etsi014KeySource::new).orElse(kms);
+        this.identities = Objects.requireNonNull(identities);
         this.core = new SessionCore(config, new Io(), keys, SessionClock.SYSTEM, new Fanout(), identities);
         this.linkWatcher = daemon(this::watchLink, "qstcs-link-watch-" + config.deviceId());
         actor.scheduleWithFixedDelay(() -> post(core::resendTick), RESEND_CHECK.toMillis(), RESEND_CHECK.toMillis(),
@@ -98,7 +100,10 @@ public final class SecureChatSession implements AutoCloseable {
     /** Starts connecting; progress and problems arrive through the listeners. */
     public void start(String... peers) {
         List<String> checked = java.util.Arrays.stream(peers).map(ClientConfig::checkDeviceId).toList();
-        post(() -> core.start(checked));
+        post(() -> {
+            identities.announce();
+            core.start(checked);
+        });
     }
 
     /** Makes sure a conversation with {@code peer} exists and has a key (e.g. when a contact is opened). */

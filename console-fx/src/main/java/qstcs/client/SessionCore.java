@@ -699,6 +699,7 @@ final class SessionCore {
                 announceKey(c);
                 flush(c);
             }
+            case RESTARTED -> offerHandshake(c);
             case IGNORED, REPEATED -> { }
         }
     }

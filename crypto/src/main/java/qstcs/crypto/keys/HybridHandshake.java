@@ -214,6 +214,11 @@ public final class HybridHandshake {
             }
         }
 
+        /** The identity key the peer's answer must be signed with, if one was known when this handshake began. */
+        public Optional<IdentityKey> peerKey() {
+            return peerKey;
+        }
+
         /** The {@code kem_init} frame to send to the peer. */
         public KemInit kemInit() {
             return kemInit;
