@@ -67,7 +67,7 @@ final class BubbleCell extends ListCell<MessageItem> {
                 model.delete(getItem());
             }
         });
-        failedActions = new HBox(new Label("Not sent."), retry, delete);
+        failedActions = new HBox(retry, delete);
         failedActions.getStyleClass().add("failed-actions");
         failedActions.setAlignment(Pos.CENTER_RIGHT);
         bubble = new VBox(text, meta, failedActions);

@@ -223,7 +223,8 @@ public final class SecureChatSession implements AutoCloseable {
 
     /** Long-polls the KMS for link changes for as long as the session lives (own thread: it blocks). */
     private void watchLink() {
-        long version = core.link().map(LinkStatus::version).orElse(-1L);
+        // The KMS refuses a negative version; 0 before any reading just waits for the next change.
+        long version = core.link().map(LinkStatus::version).orElse(0L);
         boolean reportedOutage = false;
         Backoff retry = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5));
         while (!closed) {

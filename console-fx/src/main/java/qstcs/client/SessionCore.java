@@ -147,8 +147,8 @@ final class SessionCore {
             }
             return;
         }
+        linkReading(first); // before the watcher starts: it long-polls from this reading's version
         port.watchLink();
-        linkReading(first);
         if (state != ConnectionState.COMPROMISED) {
             rekeyAndConnect();
         }
