@@ -28,7 +28,10 @@ final class StatusBar extends HBox {
         lamp.getStyleClass().add("lamp");
         Label link = new Label();
         link.setId("link-text");
-        link.setMinWidth(Region.USE_PREF_SIZE);
+        // The link words may be long (the no-key zone): they wrap rather than push QBER and key id out.
+        link.setWrapText(true);
+        link.setMinWidth(160);
+        HBox.setHgrow(link, Priority.SOMETIMES);
 
         Label qber = new Label();
         qber.setId("qber");
@@ -49,6 +52,10 @@ final class StatusBar extends HBox {
 
         for (Label l : new Label[] {qber, key, pqc}) {
             l.getStyleClass().add("status-item");
+        }
+        caption.setMinWidth(0);
+        for (Label l : new Label[] {qber, key, pqc}) {
+            l.setMinWidth(Region.USE_PREF_SIZE);
         }
         getChildren().addAll(lamp, link, qber, key, pqc, spacer, caption);
         model.statusProperty().addListener((o, was, now) -> show(now, lamp, link, qber));

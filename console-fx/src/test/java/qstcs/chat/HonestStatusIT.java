@@ -110,6 +110,23 @@ class HonestStatusIT {
     }
 
     @Test
+    void theNoKeyZoneIsSaidInWordsNotAsAnAttack(FxRobot robot) throws Exception {
+        awaitOnline();
+        // About 8.5 % QBER: YELLOW, and above the finite-key bound, so rounds add no key.
+        servers.eve(true, 0.3);
+        try {
+            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> text(robot, "#link-text").startsWith("Link YELLOW"));
+            assertEquals("Link YELLOW — no new keys (QBER too high for a secure key); not an attack",
+                    text(robot, "#link-text"));
+            assertFalse(robot.lookup("#banner").query().isVisible(), "no breach banner");
+            robot.interact(() -> Snapshots.write(window.scene().getRoot(), "chat-no-key-zone"));
+        } finally {
+            servers.eve(false, 0);
+        }
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> "Link GREEN".equals(text(robot, "#link-text")));
+    }
+
+    @Test
     void aMessageTheRelayNeverTookFailsWithRetryAndDeleteAndRetryDeliversItOnce(FxRobot robot) throws Exception {
         awaitOnline();
         window.model().session().orElseThrow().setSendDeadline(Duration.ofSeconds(1));

@@ -202,9 +202,18 @@ public final class LiveServers implements AutoCloseable {
         }
     }
 
+    /** Switches the persistent eavesdropper on (intercept {@code rate}) or off. */
+    public void eve(boolean active, double rate) {
+        post("/eve", "{\"active\":" + active + ",\"intercept_rate\":" + rate + "}");
+    }
+
     private void post(String path) {
+        post(path, "{}");
+    }
+
+    private void post(String path, String body) {
         Request r = new Request.Builder().url(kmsUrl() + path).header("Authorization", "Bearer " + kms.operatorToken())
-                .post(RequestBody.create("{}", MediaType.get("application/json"))).build();
+                .post(RequestBody.create(body, MediaType.get("application/json"))).build();
         // Seen once on a machine at load 20: force_attack not answering for a minute. If it happens
         // again, the test output shows where the KMS threads were.
         java.util.concurrent.ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> dumpThreads(path), 15,
