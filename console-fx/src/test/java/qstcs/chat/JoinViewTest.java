@@ -171,6 +171,25 @@ class JoinViewTest {
                 window.model().joinErrorProperty().get());
     }
 
+    @Test
+    void darkByDefaultCtrlTSwitchesAndCtrlPlusMinusZoom(FxRobot robot) {
+        javafx.scene.Parent root = window.scene().getRoot();
+        assertTrue(root.getStyleClass().contains("theme-dark"), root.getStyleClass().toString());
+        robot.press(javafx.scene.input.KeyCode.CONTROL).type(javafx.scene.input.KeyCode.T).release(javafx.scene.input.KeyCode.CONTROL);
+        assertTrue(root.getStyleClass().contains("theme-light") && !root.getStyleClass().contains("theme-dark"));
+        double before = window.fontSize();
+        robot.press(javafx.scene.input.KeyCode.CONTROL).type(javafx.scene.input.KeyCode.EQUALS).type(javafx.scene.input.KeyCode.EQUALS)
+                .release(javafx.scene.input.KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(before + 4, window.fontSize());
+        double titleSize = robot.lookup(".join-title").queryAs(Label.class).getFont().getSize();
+        assertTrue(titleSize > 1.4 * before, "sizes are relative to the root, so the title grew too: " + titleSize);
+        robot.press(javafx.scene.input.KeyCode.CONTROL).type(javafx.scene.input.KeyCode.MINUS).release(javafx.scene.input.KeyCode.CONTROL);
+        assertEquals(before + 2, window.fontSize());
+        robot.press(javafx.scene.input.KeyCode.CONTROL).type(javafx.scene.input.KeyCode.DIGIT0).release(javafx.scene.input.KeyCode.CONTROL);
+        assertEquals(ChatWindow.DEFAULT_FONT_SIZE, window.fontSize());
+    }
+
     static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
