@@ -115,8 +115,11 @@ final class PeerChannel {
 
     /** Holds {@code key}; without the hybrid handshake its sealer is ready at once. */
     private void accept(IssuedKey key) {
-        if (keys.containsKey(key.keyId())) {
-            key.destroy(); // a second copy of a key already held
+        IssuedKey held = keys.get(key.keyId());
+        if (held != null) {
+            if (held != key) {
+                key.destroy(); // a second copy of a key already held
+            }
             return;
         }
         keys.put(key.keyId(), key);

@@ -332,6 +332,13 @@ class SessionCoreTest {
             assertTrue(b2.seen.problems().isEmpty(), "nor the receiver: " + b2.seen.problems());
             assertEquals(ConnectionState.ONLINE, a.core.state());
             assertFalse(net.sent("key_unavailable").isEmpty());
+            // The new key is whole on both sides: more messages and a reply go through under it.
+            a.core.send("m3", "Bravo", "after the recovery");
+            b2.core.send("r1", "Alpha", "reply under the new key");
+            net.deliver();
+            assertEquals(DeliveryState.DELIVERED, a.seen.delivery("m3"));
+            assertEquals(DeliveryState.DELIVERED, b2.seen.delivery("r1"));
+            assertTrue(a.seen.problems().isEmpty() && b2.seen.problems().isEmpty());
         }
     }
 
