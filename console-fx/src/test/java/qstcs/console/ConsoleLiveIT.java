@@ -91,7 +91,7 @@ class ConsoleLiveIT {
         assertFalse(fx(() -> view.offlineBanner.isVisible()));
         assertTrue(fx(() -> robot.from(view).lookup("#simulatedCaption").queryAs(Label.class).getText())
                 .startsWith("Simulated quantum link"));
-        await(5, () -> robot.from(view).lookup("#relayTile").queryAs(Tile.class).getText().contains("relay sees link"));
+        await(5, () -> view.dashboard.relayState.getText().startsWith("● CONNECTED · relay sees link"));
     }
 
     @Test
@@ -99,6 +99,8 @@ class ConsoleLiveIT {
         await(10, () -> lamp(robot).equals("GREEN"));
         int auditBefore = fx(() -> audit(robot).getItems().size());
         robot.clickOn("#forceAttack");
+        robot.clickOn("#actionReason").write("drill 7");
+        robot.clickOn("#confirmAction");
         long clicked = System.nanoTime();
         await(2, () -> lamp(robot).equals("RED") && gauge(robot) > 20);
         double seconds = (System.nanoTime() - clicked) / 1e9;
@@ -108,10 +110,15 @@ class ConsoleLiveIT {
         assertTrue(fx(() -> audit(robot).getItems().size()) > auditBefore);
         assertEquals(AuditEntry.Severity.CRITICAL, fx(() -> audit(robot).getItems().stream()
                 .filter(e -> e.type().contains("forced_attack")).findFirst().orElseThrow().severity()));
-        assertTrue(fx(() -> view.dashboard.attacks.getValue()) >= 1);
+        AuditEntry forced = fx(() -> audit(robot).getItems().stream()
+                .filter(e -> e.type().contains("forced_attack")).findFirst().orElseThrow());
+        assertTrue(forced.toString().contains("drill 7"), "the operator's reason is in the audit entry: " + forced);
+        assertFalse(forced.toString().contains("system"), "the operator forced it, not the system: " + forced);
+        assertTrue(Long.parseLong(fx(() -> view.dashboard.attacksReading.value.getText())) >= 1);
         System.out.printf("force attack → RED on screen in %.2f s%n", seconds);
 
         robot.clickOn("#resetSystem");
+        robot.clickOn("#confirmAction");
         await(5, () -> lamp(robot).equals("GREEN"));
         await(5, () -> gauge(robot) < 3);
     }
@@ -156,7 +163,8 @@ class ConsoleLiveIT {
     }
 
     private String lamp(FxRobot robot) {
-        return robot.from(view).lookup("#linkLamp").queryAs(Tile.class).getDescription();
+        // "● GREEN · secure": the state's word after its shape
+        return robot.from(view).lookup("#linkLamp").queryAs(Tile.class).getDescription().split(" ")[1];
     }
 
     private double gauge(FxRobot robot) {

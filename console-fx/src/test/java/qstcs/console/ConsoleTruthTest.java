@@ -123,7 +123,7 @@ class ConsoleTruthTest {
     }
 
     @Test
-    void spaceOnAFocusedForceAttackOnlyAsksAndEscapeCancels(FxRobot robot) throws Exception {
+    void spaceOnAFocusedForceAttackOnlyAsksAndCancelCancels(FxRobot robot) throws Exception {
         fx(() -> {
             model.stream.set(ConsoleProperties.StreamState.LIVE);
             model.show(status(LinkColour.GREEN, 0.012, 0, 4096, 512, "none"));
@@ -138,7 +138,7 @@ class ConsoleTruthTest {
         robot.type(KeyCode.ENTER); // no default button either
         assertTrue(robot.lookup("#cancelAction").tryQuery().isPresent());
         assertFalse(fx(() -> model.forceAttackRunningProperty().get()));
-        robot.type(KeyCode.ESCAPE);
+        robot.clickOn("#cancelAction");
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#cancelAction").tryQuery().isEmpty());
         assertFalse(fx(() -> model.forceAttackRunningProperty().get()));
     }
