@@ -41,7 +41,12 @@ public final class DemoLayout {
         double y = visual.getMinY();
         double w = visual.getWidth();
         double h = visual.getHeight();
-        double consoleWidth = Math.max(CONSOLE_MIN_WIDTH, Math.floor((w - GAP) * 0.6));
+        // 60 % for the console, but never less than it needs while the chats keep theirs; on a
+        // screen too small for both (WINDOWS forced there) the shares win, so all stays on screen.
+        double consoleWidth = Math.floor((w - GAP) * 0.6);
+        if (consoleWidth < CONSOLE_MIN_WIDTH && w - GAP - CONSOLE_MIN_WIDTH >= CHAT_MIN_WIDTH) {
+            consoleWidth = CONSOLE_MIN_WIDTH;
+        }
         double chatWidth = w - GAP - consoleWidth;
         double chatHeight = Math.floor((h - GAP) / 2);
         return switch (slot) {

@@ -43,9 +43,17 @@ public record WindowPlacement(double x, double y, double width, double height) {
         return parse(System.getProperty(PROPERTY));
     }
 
-    /** Applies the requested placement (if any) to a stage before it is shown; {@code -Dqstcs.window} wins. */
+    /**
+     * Applies the requested placement (if any) to a stage before it is shown; {@code -Dqstcs.window}
+     * wins. A placement smaller than the stage's minimum size (a small screen) lowers the minimum,
+     * so the window stays where it was put instead of growing off the screen.
+     */
     public static void applyRequested(Stage stage) {
-        requested(Screen.getPrimary().getVisualBounds()).ifPresent(p -> p.applyTo(stage));
+        requested(Screen.getPrimary().getVisualBounds()).ifPresent(p -> {
+            stage.setMinWidth(Math.min(stage.getMinWidth(), p.width()));
+            stage.setMinHeight(Math.min(stage.getMinHeight(), p.height()));
+            p.applyTo(stage);
+        });
     }
 
     /** What {@link #applyRequested} applies on a screen with these visual bounds. */
