@@ -104,12 +104,12 @@ final class Kms implements AutoCloseable {
         }
         LinkListener etsiKeys = new LinkListener() {
             @Override
-            public void breach(double qber, boolean forced, int keysRevoked) {
+            public void breach(double qber, boolean forced, OperatorAction by, int keysRevoked) {
                 etsi.linkBroken();
             }
 
             @Override
-            public void linkReset(String actor, LinkStatus now) {
+            public void linkReset(OperatorAction by, LinkStatus now) {
                 etsi.linkBroken();
             }
         };

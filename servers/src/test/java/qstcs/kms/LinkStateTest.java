@@ -173,7 +173,7 @@ class LinkStateTest {
         assertInstanceOf(KeyRequest.PoolEmpty.class, link.request("Alpha", "Bravo", false));
         round(0.01, 2);
         IssuedKey k = grant("Alpha", "Bravo", false);
-        link.breach(0.3, true, "test");
+        link.breach(0.3, new OperatorAction("test", ""), "test");
         assertEquals(0.3, assertInstanceOf(KeyRequest.Compromised.class, link.request("Alpha", "Bravo", false)).qber());
         assertEquals(KeyAccessException.Reason.REVOKED, assertThrows(KeyAccessException.class,
                 () -> link.lookup(UUID.fromString(k.keyId()), "Alpha")).reason());
@@ -195,7 +195,7 @@ class LinkStateTest {
         assertEquals(v, link.awaitChange(v - 1, Duration.ofSeconds(30)).version());
         Thread waker = Thread.ofVirtual().start(() -> {
             Await.until("the poll is parked", () -> link.parkedPolls() > 0);
-            link.breach(0.2, true, "test");
+            link.breach(0.2, new OperatorAction("test", ""), "test");
         });
         LinkStatus after = link.awaitChange(v, Duration.ofSeconds(30));
         assertEquals(LinkColour.RED, after.status());
