@@ -53,6 +53,11 @@ abstract sealed class ConsoleProperties permits ConsoleModel {
     final ReadOnlyObjectWrapper<RelayStats> relayStats = new ReadOnlyObjectWrapper<>(this, "relayStats");
     final ReadOnlyBooleanWrapper relayReachable = new ReadOnlyBooleanWrapper(this, "relayReachable");
     final AuditTimeline audit = new AuditTimeline();
+    final AlarmBoard alarms = new AlarmBoard();
+    final LinkTrends trends = new LinkTrends();
+    final ReadOnlyLongWrapper breachesTotal = new ReadOnlyLongWrapper(this, "breachesTotal");
+    /** Counts alarms raised while the console watched: the window asks for attention on each. */
+    final ReadOnlyLongWrapper alarmsRaised = new ReadOnlyLongWrapper(this, "alarmsRaised");
     final ReadOnlyBooleanWrapper forceAttackRunning = new ReadOnlyBooleanWrapper(this, "forceAttackRunning");
     final ReadOnlyBooleanWrapper resetRunning = new ReadOnlyBooleanWrapper(this, "resetRunning");
     final ReadOnlyBooleanWrapper eveRunning = new ReadOnlyBooleanWrapper(this, "eveRunning");
@@ -73,6 +78,7 @@ abstract sealed class ConsoleProperties permits ConsoleModel {
         lastRoundQber.set(status.lastRoundQber());
         keysIssued.set(status.totalKeysIssued());
         attacksDetected.set(status.attacksDetected());
+        breachesTotal.set(status.breachesTotal());
         activeSessions.set(status.activeSessions());
         poolBits.set(status.poolBits());
         keyRateBps.set(status.keyRateBps());
@@ -90,6 +96,8 @@ abstract sealed class ConsoleProperties permits ConsoleModel {
     void forgetKms() {
         haveStatus = false;
         audit.clear();
+        alarms.clear();
+        trends.clear();
         refreshLamp();
     }
 
@@ -137,6 +145,12 @@ abstract sealed class ConsoleProperties permits ConsoleModel {
     public ReadOnlyStringProperty routerDetailProperty() { return routerDetail.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<RelayStats> relayStatsProperty() { return relayStats.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty relayReachableProperty() { return relayReachable.getReadOnlyProperty(); }
+    /** Breaches since the KMS state began; a reset does not clear it. */
+    public ReadOnlyLongProperty breachesTotalProperty() { return breachesTotal.getReadOnlyProperty(); }
+
+    /** Grows by one for each alarm raised while the console is open. */
+    public ReadOnlyLongProperty alarmsRaisedProperty() { return alarmsRaised.getReadOnlyProperty(); }
+
     /** The audit log, newest first. */
     public ObservableList<AuditEntry> auditEntries() { return audit.entries(); }
     public ReadOnlyBooleanProperty forceAttackRunningProperty() { return forceAttackRunning.getReadOnlyProperty(); }

@@ -51,9 +51,9 @@ final class AlarmBook implements LinkListener {
     }
 
     @Override
-    public void breach(double qber, boolean forced, int keysRevoked) {
-        raise(forced ? "forced_attack" : "breach", qber,
-                "link RED at QBER " + LinkState.percent(qber) + "; " + keysRevoked + " key(s) revoked");
+    public void breach(double qber, boolean forced, OperatorAction by, int keysRevoked) {
+        raise(forced ? "forced_attack" : "breach", qber, "link RED at QBER " + LinkState.percent(qber) + "; "
+                + keysRevoked + " key(s) revoked" + (forced ? "; forced by " + by.actor() : ""));
     }
 
     /** Raises an alarm (also for a breach latched before this start). */

@@ -134,9 +134,10 @@ final class LinkHistory implements LinkListener {
     }
 
     @Override
-    public synchronized void breach(double qber, boolean forced, int keysRevoked) {
+    public synchronized void breach(double qber, boolean forced, OperatorAction by, int keysRevoked) {
         mark(new Marker(clock.instant(), forced ? Kind.FORCED_ATTACK : Kind.BREACH,
-                "QBER " + LinkState.percent(qber) + "; " + keysRevoked + " key(s) revoked"));
+                "QBER " + LinkState.percent(qber) + "; " + keysRevoked + " key(s) revoked"
+                        + (forced ? " (forced by " + by.actor() + ")" : "")));
     }
 
     @Override
@@ -146,8 +147,8 @@ final class LinkHistory implements LinkListener {
     }
 
     @Override
-    public synchronized void linkReset(String actor, LinkStatus now) {
-        mark(new Marker(clock.instant(), Kind.RESET, "reset by " + actor));
+    public synchronized void linkReset(OperatorAction by, LinkStatus now) {
+        mark(new Marker(clock.instant(), Kind.RESET, "reset by " + by.actor()));
     }
 
     private void mark(Marker m) {

@@ -60,8 +60,8 @@ class LinkHistoryTest {
     void breachesResetsEveAndGapsLeaveMarkers() {
         round(0.01, 0);
         history.eveChanged(true, 0.5, "operator@x");
-        history.breach(0.25, true, 3);
-        history.linkReset("operator@x", null);
+        history.breach(0.25, true, new OperatorAction("operator@x", ""), 3);
+        history.linkReset(new OperatorAction("operator@x", ""), null);
         clock.advance(Duration.ofSeconds(40));
         round(0.01, 0);
         List<String> kinds = history.view(LinkHistory.Range.ONE_HOUR).markers().stream()

@@ -103,7 +103,7 @@ class LinkStateTest {
         link.reset("test");
         assertEquals(0, link.snapshot().attacksDetected(), "the since-reset count is cleared");
         assertEquals(1, link.snapshot().breachesTotal(), "the cumulative count is not");
-        link.breach(0.3, true, "forced");
+        link.breach(0.3, new OperatorAction("test", ""), "forced");
         assertEquals(1, link.snapshot().attacksDetected());
         assertEquals(2, link.snapshot().breachesTotal());
     }
