@@ -28,6 +28,7 @@ public final class ConsoleModel extends ConsoleProperties implements AutoCloseab
     private final RelayStatsService relayService;
     private final KmsFeed feed;
     private final OperatorCommands commands;
+    private final BoardCommands board;
     private final Optional<OperatorToken> token;
 
     public ConsoleModel(OkHttpClient http, HttpUrl kmsBase, HttpUrl relayBase, Optional<OperatorToken> token) {
@@ -41,6 +42,8 @@ public final class ConsoleModel extends ConsoleProperties implements AutoCloseab
         }, new ThreadPoolExecutor.DiscardPolicy());
         this.feed = new KmsFeed(http, token, background, this);
         this.commands = new OperatorCommands(feed, background, this);
+        this.board = new BoardCommands(feed, background);
+        trends.rangeProperty().addListener((obs, old, range) -> feed.loadHistory());
         kmsUrl.set(kmsBase);
         relayUrl.set(relayBase);
         relayService = new RelayStatsService(new RelayStatsClient(http, relayBase, token));
@@ -61,6 +64,11 @@ public final class ConsoleModel extends ConsoleProperties implements AutoCloseab
             refreshAges(Instant.now());
         }));
         clock.setCycleCount(Timeline.INDEFINITE);
+    }
+
+    /** Alarms, devices, certificates and audit paging. */
+    BoardCommands board() {
+        return board;
     }
 
     public void start() {

@@ -72,6 +72,11 @@ abstract sealed class ConsoleProperties permits ConsoleModel {
     final ReadOnlyLongWrapper lastRoundKeyBits = new ReadOnlyLongWrapper(this, "lastRoundKeyBits", -1);
     final ReadOnlyStringWrapper lastRoundReason = new ReadOnlyStringWrapper(this, "lastRoundReason", LinkStatus.NO_REASON);
     final AuditTimeline audit = new AuditTimeline();
+    final AlarmBoard alarms = new AlarmBoard();
+    final LinkTrends trends = new LinkTrends();
+    final ReadOnlyLongWrapper breachesTotal = new ReadOnlyLongWrapper(this, "breachesTotal");
+    /** Counts alarms raised while the console watched: the window asks for attention on each. */
+    final ReadOnlyLongWrapper alarmsRaised = new ReadOnlyLongWrapper(this, "alarmsRaised");
     final ReadOnlyBooleanWrapper forceAttackRunning = new ReadOnlyBooleanWrapper(this, "forceAttackRunning");
     final ReadOnlyBooleanWrapper resetRunning = new ReadOnlyBooleanWrapper(this, "resetRunning");
     final ReadOnlyBooleanWrapper eveRunning = new ReadOnlyBooleanWrapper(this, "eveRunning");
@@ -98,6 +103,7 @@ abstract sealed class ConsoleProperties permits ConsoleModel {
         lastRoundQber.set(status.lastRoundQber());
         keysIssued.set(status.totalKeysIssued());
         attacksDetected.set(status.attacksDetected());
+        breachesTotal.set(status.breachesTotal());
         activeSessions.set(status.activeSessions());
         poolBits.set(status.poolBits());
         keyRateBps.set(status.keyRateBps());
@@ -145,6 +151,8 @@ abstract sealed class ConsoleProperties permits ConsoleModel {
         kmsReceivedAt.set(null);
         lastRoundKeyBits.set(-1);
         audit.clear();
+        alarms.clear();
+        trends.clear();
         refreshLamp();
     }
 
@@ -204,6 +212,12 @@ abstract sealed class ConsoleProperties permits ConsoleModel {
     public ReadOnlyLongProperty lastRoundKeyBitsProperty() { return lastRoundKeyBits.getReadOnlyProperty(); }
     /** Why the latest round added no key ({@code finite_key}, {@code link_red}, …) or {@code none}. */
     public ReadOnlyStringProperty lastRoundReasonProperty() { return lastRoundReason.getReadOnlyProperty(); }
+    /** Breaches since the KMS state began; a reset does not clear it. */
+    public ReadOnlyLongProperty breachesTotalProperty() { return breachesTotal.getReadOnlyProperty(); }
+
+    /** Grows by one for each alarm raised while the console is open. */
+    public ReadOnlyLongProperty alarmsRaisedProperty() { return alarmsRaised.getReadOnlyProperty(); }
+
     /** The audit log, newest first. */
     public ObservableList<AuditEntry> auditEntries() { return audit.entries(); }
     public ReadOnlyBooleanProperty forceAttackRunningProperty() { return forceAttackRunning.getReadOnlyProperty(); }

@@ -180,7 +180,7 @@ class ConsoleTruthTest {
     }
 
     private static LinkStatus status(LinkColour colour, double qber, long keys, long poolBits, long keyBits, String reason) {
-        return new LinkStatus(colour, qber, keys, 1, 0, 1, false, 0, 1, 10, qber, 1000, poolBits, Instant.now(), keyBits, reason);
+        return new LinkStatus(colour, qber, keys, 1, 0, 1, false, 0, 1, 10, qber, 1000, poolBits, Instant.now(), keyBits, reason, 0);
     }
 
     private static <T> T fx(Callable<T> read) throws Exception {

@@ -57,6 +57,8 @@ final class LinkState {
     private long keysIssued;
     private long sessions;
     private long attacks;
+    /** Breaches since this state began: a reset clears {@code attacks}, never this. */
+    private long breachesTotal;
     private long lastRoundKeyBits;
     private String lastRoundReason = NO_REASON;
 
@@ -94,6 +96,7 @@ final class LinkState {
             status = LinkColour.RED;
             qber = b.qber();
             attacks = 1;
+            breachesTotal = 1;
             changedAt = b.at();
         });
     }
@@ -114,7 +117,8 @@ final class LinkState {
             boolean following = followedPoolBits >= 0;
             s = new LinkStatus(status, qber, keysIssued, sessions, attacks, following ? followedActive : keys.active(),
                     eveActive, eveRate, version, round, lastRoundQber, keyRateBps,
-                    following ? followedPoolBits : pool.bits(), changedAt, lastRoundKeyBits, lastRoundReason);
+                    following ? followedPoolBits : pool.bits(), changedAt, lastRoundKeyBits, lastRoundReason,
+                    breachesTotal);
             cached = s;
         }
         return s;
@@ -228,6 +232,7 @@ final class LinkState {
         latch.latch(new BreachLatch.Breach(breachQber, clock.instant(), forced));
         qber = breachQber;
         attacks++;
+        breachesTotal++;
         pool.flush();
         int revoked = keys.revokeAll();
         changeStatusLocked(LinkColour.RED, (forced ? "forced attack: " : "breach: ") + cause);
@@ -385,7 +390,10 @@ final class LinkState {
         }
     }
 
-    /** Eve off; pool, keys and counters cleared; GREEN. The audit log keeps the history. */
+    /**
+     * Eve off; pool, keys and the since-reset counters cleared; GREEN. The cumulative breach
+     * count stays, and the audit log keeps the history.
+     */
     void reset(String actor) {
         reset(new OperatorAction(actor, ""));
     }
@@ -464,6 +472,7 @@ final class LinkState {
             keysIssued = leader.totalKeysIssued();
             sessions = leader.totalSessions();
             attacks = leader.attacksDetected();
+            breachesTotal = leader.breachesTotal();
             followedActive = leader.activeSessions();
             eveActive = leader.eveActive();
             eveRate = leader.eveRate();

@@ -96,6 +96,18 @@ class LinkStateTest {
         assertEquals(red.version() + 1, link.snapshot().version());
     }
 
+    @Test
+    void theCumulativeBreachCountSurvivesReset() {
+        round(0.25, 1);
+        assertEquals(1, link.snapshot().breachesTotal());
+        link.reset("test");
+        assertEquals(0, link.snapshot().attacksDetected(), "the since-reset count is cleared");
+        assertEquals(1, link.snapshot().breachesTotal(), "the cumulative count is not");
+        link.breach(0.3, new OperatorAction("test", ""), "forced");
+        assertEquals(1, link.snapshot().attacksDetected());
+        assertEquals(2, link.snapshot().breachesTotal());
+    }
+
     /** A device rotating in a loop leaves its pair the current key and the last few rotated ones. */
     @Test
     void aPairKeepsOnlyItsLastRotatedKeys() {
