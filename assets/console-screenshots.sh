@@ -17,7 +17,8 @@ shot_screen() {  # width height
   Xvfb -displayfd 5 -screen 0 "${w}x${h}x24" -nolisten tcp >/dev/null 2>&1 &
   xp=$!
   for _ in $(seq 1 100); do [ -s "$work/display" ] && break; sleep 0.1; done
-  export DISPLAY=":$(head -n 1 "$work/display")"
+  DISPLAY=":$(head -n 1 "$work/display")"
+  export DISPLAY
   openbox --sm-disable >/dev/null 2>&1 &
   wp=$!
   for _ in $(seq 1 100); do wmctrl -m >/dev/null 2>&1 && break; sleep 0.1; done
