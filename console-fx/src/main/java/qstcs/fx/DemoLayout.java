@@ -18,6 +18,7 @@ public final class DemoLayout {
     public static final double CHAT_MIN_WIDTH = 560;
     public static final double CHAT_MIN_HEIGHT = 400;
     static final double GAP = 8;
+    static final double FRAME_SLACK = 32;
 
     /** How the demo arranges its windows. */
     public enum Layout { WINDOWS, PRESENTER }
@@ -48,7 +49,9 @@ public final class DemoLayout {
             consoleWidth = CONSOLE_MIN_WIDTH;
         }
         double chatWidth = w - GAP - consoleWidth;
-        double chatHeight = Math.floor((h - GAP) / 2);
+        // Slack for the window manager's frames: a window whose frame would cross the screen's
+        // bottom edge is pushed up over its neighbour.
+        double chatHeight = Math.floor((h - GAP - FRAME_SLACK) / 2);
         return switch (slot) {
             case PRESENTER -> new WindowPlacement(x, y, w, h);
             case CONSOLE -> new WindowPlacement(x, y, consoleWidth, h);
