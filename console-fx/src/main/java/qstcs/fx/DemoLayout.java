@@ -32,7 +32,7 @@ public final class DemoLayout {
     /** WINDOWS when a console and two stacked chats fit side by side at their minimum sizes, else PRESENTER. */
     public static Layout choose(Rectangle2D visual) {
         boolean fits = visual.getWidth() >= CONSOLE_MIN_WIDTH + GAP + CHAT_MIN_WIDTH + 40
-                && visual.getHeight() >= 2 * CHAT_MIN_HEIGHT + GAP;
+                && visual.getHeight() >= 2 * CHAT_MIN_HEIGHT + GAP + FRAME_SLACK;
         return fits ? Layout.WINDOWS : Layout.PRESENTER;
     }
 
