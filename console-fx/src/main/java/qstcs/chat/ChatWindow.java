@@ -58,6 +58,17 @@ public final class ChatWindow {
         });
     }
 
+    /**
+     * Takes the window's content out of its scene, styled, to dock it in another window (the
+     * demo's one-window presenter layout); {@link #show} must not be called afterwards.
+     */
+    public javafx.scene.Parent dock() {
+        javafx.scene.Parent root = scene.getRoot();
+        scene.setRoot(new StackPane());
+        root.getStylesheets().add(Objects.requireNonNull(ChatWindow.class.getResource(STYLESHEET)).toExternalForm());
+        return root;
+    }
+
     public ChatModel model() {
         return model;
     }

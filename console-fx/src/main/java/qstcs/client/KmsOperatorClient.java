@@ -56,11 +56,25 @@ public final class KmsOperatorClient {
 
     /** Runs one full intercept–resend round now; the KMS latches RED. */
     public JsonNode forceAttack() throws ClientException {
-        return call(post("force_attack", Map.of()));
+        return forceAttack("");
+    }
+
+    /** As {@link #forceAttack()}, with the operator's reason for the audit log (blank: none). */
+    public JsonNode forceAttack(String reason) throws ClientException {
+        return call(post("force_attack", reasonBody(reason)));
     }
 
     public JsonNode reset() throws ClientException {
-        return call(post("reset", Map.of()));
+        return reset("");
+    }
+
+    /** Resets the link, with the operator's reason for the audit log (blank: none). */
+    public JsonNode reset(String reason) throws ClientException {
+        return call(post("reset", reasonBody(reason)));
+    }
+
+    private static Map<String, Object> reasonBody(String reason) {
+        return reason == null || reason.isBlank() ? Map.of() : Map.of("reason", reason.strip());
     }
 
     /** Switches the persistent eavesdropper; {@code interceptRate} is the fraction of qubits Eve measures. */

@@ -22,7 +22,7 @@ import org.controlsfx.control.Notifications;
  * shown as ControlsFX notifications.
  */
 public final class ConsoleView extends BorderPane {
-    static final String STYLESHEET = ConsoleView.class.getResource("console.css").toExternalForm();
+    static final String STYLESHEET = Theme.STYLESHEET;
     private static final PseudoClass LIVE = PseudoClass.getPseudoClass("live");
     private static final PseudoClass OFFLINE = PseudoClass.getPseudoClass("offline");
 
@@ -30,9 +30,12 @@ public final class ConsoleView extends BorderPane {
     final ControlsPane controls;
     final Label streamBadge = new Label();
     final Label offlineBanner = new Label();
+    /** Says in words why the link yields no key although it runs (the no-key zone). */
+    final Label keyZoneBanner = new Label();
     final TabPane tabs = new TabPane();
 
     public ConsoleView(ConsoleModel model, Node visualiser) {
+        Theme.loadFonts();
         getStylesheets().add(STYLESHEET);
         getStyleClass().add("console");
 
@@ -62,10 +65,21 @@ public final class ConsoleView extends BorderPane {
         offlineBanner.setId("offlineBanner");
         offlineBanner.getStyleClass().add("offline-banner");
         offlineBanner.setMaxWidth(Double.MAX_VALUE);
-        offlineBanner.textProperty().bind(Bindings.concat("KMS OFFLINE — ", model.offlineReasonProperty(),
-                ". Reconnecting by itself; the numbers below are the last known values."));
+        offlineBanner.textProperty().bind(Bindings.concat("✕ KMS OFFLINE — ", model.offlineReasonProperty(),
+                ". Reconnecting by itself; greyed values show when they last arrived, \"—\" was never received."));
         offlineBanner.managedProperty().bind(offlineBanner.visibleProperty());
         offlineBanner.visibleProperty().bind(model.streamProperty().isEqualTo(ConsoleModel.StreamState.OFFLINE));
+
+        keyZoneBanner.setId("keyZoneBanner");
+        keyZoneBanner.getStyleClass().add("key-zone-banner");
+        keyZoneBanner.setMaxWidth(Double.MAX_VALUE);
+        keyZoneBanner.setWrapText(true);
+        keyZoneBanner.managedProperty().bind(keyZoneBanner.visibleProperty());
+        keyZoneBanner.textProperty().bind(Bindings.createStringBinding(() -> LinkNotice.noKey(model.lampProperty().get(),
+                        model.lastRoundQberProperty().get(), model.lastRoundKeyBitsProperty().get(),
+                        model.lastRoundReasonProperty().get()).map(t -> "▲ " + t).orElse(""),
+                model.lampProperty(), model.lastRoundQberProperty(), model.lastRoundKeyBitsProperty(), model.lastRoundReasonProperty()));
+        keyZoneBanner.visibleProperty().bind(keyZoneBanner.textProperty().isNotEmpty());
 
         Tab linkTab = new Tab("Link", dashboard);
         linkTab.setId("linkTab");
@@ -74,7 +88,7 @@ public final class ConsoleView extends BorderPane {
         tabs.getTabs().addAll(linkTab, visualiserTab);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
 
-        setTop(new VBox(header, offlineBanner));
+        setTop(new VBox(header, offlineBanner, keyZoneBanner));
         setCenter(tabs);
 
         model.streamProperty().addListener((obs, old, s) -> showStream(model));

@@ -267,6 +267,11 @@ final class KmsFeed {
 
     private void onRound(JsonNode data) {
         RoundSample sample = RoundSample.fromJson(data, shown.keyRateBps.get());
+        shown.kmsReceived(Instant.now());
+        if (data.has("key_bits")) {
+            shown.lastRoundKeyBits.set(data.path("key_bits").asLong());
+            shown.lastRoundReason.set(data.path("reason").asText(LinkStatus.NO_REASON));
+        }
         shown.round.set(sample.round());
         shown.lastRoundQber.set(sample.qber());
         shown.keyRateBps.set(sample.keyRateBps());
