@@ -182,4 +182,19 @@ class VisualiserViewTest {
         assertEquals("—", view.keyBits.getText(), "no bits for an aborted round");
         assertTrue(view.keyTitle.getText().startsWith("No key"), view.keyTitle.getText());
     }
+
+    @Test
+    void aRoundAbortedWithoutBreachShowsNoReconciledBitsEither(FxRobot robot) throws Exception {
+        // 16 qubits without Eve: the finite-key bound leaves nothing, the round aborts without a breach.
+        WaitForAsyncUtils.asyncFx(() -> {
+            model.qubitsProperty().set(VisualiserModel.MIN_QUBITS);
+            while (model.stageProperty().get() != Bb84Stage.FINAL_KEY) {
+                model.step();
+            }
+        }).get(5, TimeUnit.SECONDS);
+        WaitForAsyncUtils.waitForFxEvents();
+        var st = model.roundProperty().get().stats();
+        assertTrue(st.aborted() && !st.breach() && st.finalLength() == 0, st.toString());
+        assertEquals("—", view.keyBits.getText(), "reconciled bits are not a key and are not shown");
+    }
 }
