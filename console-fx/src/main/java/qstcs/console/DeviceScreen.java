@@ -215,6 +215,7 @@ final class DeviceScreen extends VBox {
         ask.setContentText("SAE id:");
         Theme.apply(ask);
         ask.getEditor().setId("saeId");
+        ask.getDialogPane().lookupButton(ButtonType.OK).setId("confirmIssue");
         if (getScene() != null) {
             ask.initOwner(getScene().getWindow());
         }
