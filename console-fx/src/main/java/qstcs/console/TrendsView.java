@@ -72,10 +72,13 @@ final class TrendsView extends VBox {
                 dirty = true;
             }
         });
+        // The range may also change in the model (a saved choice, a test): the buttons follow it.
+        model.trends.rangeProperty().addListener((obs, old, r) -> range.getToggles().stream()
+                .filter(t -> t.getUserData() == r).findFirst().ifPresent(t -> t.setSelected(true)));
         hover.setId("chartHover");
         hover.getStyleClass().add("chart-hover");
         Label legend = new Label("Lines: 5 % YELLOW, 11 % RED (link thresholds) · markers: ⚠ breach/attack, ↺ reset, "
-                + "👁 Eve, ✕ outage");
+                + "◉ Eve, ✕ outage");
         legend.getStyleClass().add("trend-legend");
         legend.setWrapText(true);
         HBox top = new HBox(16, ranges, hover);

@@ -57,6 +57,17 @@ class LinkHistoryTest {
     }
 
     @Test
+    void aMinuteSampleNeverPrecedesTheRoundsItStandsFor() {
+        clock.advance(Duration.ofSeconds(45)); // the KMS starts 45 s into a minute
+        round(0.01, 1);
+        clock.advance(Duration.ofSeconds(5));
+        round(0.01, 2);
+        var all = history.view(LinkHistory.Range.FIVE_MINUTES).samples();
+        assertEquals(2, all.size(), "only the second samples: " + all);
+        assertTrue(!all.getFirst().at().isBefore(clock.instant().minus(Duration.ofSeconds(5))), all.toString());
+    }
+
+    @Test
     void breachesResetsEveAndGapsLeaveMarkers() {
         round(0.01, 0);
         history.eveChanged(true, 0.5, "operator@x");
