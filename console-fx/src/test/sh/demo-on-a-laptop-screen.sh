@@ -27,9 +27,9 @@ XPID=""
 WMPID=""
 DEMO=""
 cleanup() {
-  [ -n "$DEMO" ] && kill -KILL -- "-$DEMO" 2>/dev/null || true
-  [ -n "$WMPID" ] && kill "$WMPID" 2>/dev/null || true
-  [ -n "$XPID" ] && kill "$XPID" 2>/dev/null || true
+  if [ -n "$DEMO" ]; then kill -KILL -- "-$DEMO" 2>/dev/null || true; fi
+  if [ -n "$WMPID" ]; then kill "$WMPID" 2>/dev/null || true; fi
+  if [ -n "$XPID" ]; then kill "$XPID" 2>/dev/null || true; fi
   wait 2>/dev/null || true
   rm -rf "$WORK"
 }
@@ -41,7 +41,8 @@ Xvfb -displayfd 5 -screen 0 "${W}x${H}x24" -nolisten tcp >"$WORK/xvfb.log" 2>&1 
 XPID=$!
 for _ in $(seq 1 100); do [ -s "$WORK/display" ] && break; sleep 0.1; done
 [ -s "$WORK/display" ] || { say "Xvfb did not start"; cat "$WORK/xvfb.log" >&2; exit 1; }
-export DISPLAY=":$(head -n 1 "$WORK/display")"
+DISPLAY=":$(head -n 1 "$WORK/display")"
+export DISPLAY
 openbox --sm-disable >"$WORK/openbox.log" 2>&1 &
 WMPID=$!
 for _ in $(seq 1 100); do wmctrl -m >/dev/null 2>&1 && break; sleep 0.1; done
@@ -70,13 +71,14 @@ check_inside() {
   ext=$(xprop -id "$id" _NET_FRAME_EXTENTS 2>/dev/null | sed -n 's/.*= *//p' | tr -d ' ')
   IFS=, read -r l r t b <<<"${ext:-0,0,0,0}"
   say "$name: client ${w}x${h} at $x,$y, frame extents l=$l r=$r t=$t b=$b"
-  [ $((x - l)) -ge 0 ] && [ $((y - t)) -ge 0 ] && [ $((x + w + r)) -le $W ] && [ $((y + h + b)) -le $H ] \
-    || fail "$name lies (partly) outside the ${W}x${H} screen"
+  if [ $((x - l)) -lt 0 ] || [ $((y - t)) -lt 0 ] || [ $((x + w + r)) -gt $W ] || [ $((y + h + b)) -gt $H ]; then
+    fail "$name lies (partly) outside the ${W}x${H} screen"
+  fi
 }
 
 run_layout() {
-  local layout="$1" expected="$2" start console ids n id elapsed
-  rm -rf "$WORK/home"
+  local layout="$1" expected="$2" start console n id elapsed
+  rm -rf "${WORK:?}/home"
   mkdir -p "$WORK/home"
   set -m   # the demo gets its own process group, as a terminal's foreground job
   QSTCS_HOME="$WORK/home" "$ROOT/qstcs" demo --layout "$layout" >"$WORK/demo.log" 2>&1 &

@@ -201,12 +201,6 @@ abstract sealed class ConsoleProperties permits ConsoleModel {
     public ReadOnlyStringProperty routerDetailProperty() { return routerDetail.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<RelayStats> relayStatsProperty() { return relayStats.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty relayReachableProperty() { return relayReachable.getReadOnlyProperty(); }
-    /** Breaches since the KMS state began; a reset does not clear it. */
-    public ReadOnlyLongProperty breachesTotalProperty() { return breachesTotal.getReadOnlyProperty(); }
-
-    /** Grows by one for each alarm raised while the console is open. */
-    public ReadOnlyLongProperty alarmsRaisedProperty() { return alarmsRaised.getReadOnlyProperty(); }
-
     public ReadOnlyStringProperty relayProblemProperty() { return relayProblem.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<Instant> relayReceivedAtProperty() { return relayReceivedAt.getReadOnlyProperty(); }
     /** Whether the relay figures were never received, are current, or are old. */
@@ -218,6 +212,12 @@ abstract sealed class ConsoleProperties permits ConsoleModel {
     public ReadOnlyLongProperty lastRoundKeyBitsProperty() { return lastRoundKeyBits.getReadOnlyProperty(); }
     /** Why the latest round added no key ({@code finite_key}, {@code link_red}, …) or {@code none}. */
     public ReadOnlyStringProperty lastRoundReasonProperty() { return lastRoundReason.getReadOnlyProperty(); }
+    /** Breaches since the KMS state began; a reset does not clear it. */
+    public ReadOnlyLongProperty breachesTotalProperty() { return breachesTotal.getReadOnlyProperty(); }
+
+    /** Grows by one for each alarm raised while the console is open. */
+    public ReadOnlyLongProperty alarmsRaisedProperty() { return alarmsRaised.getReadOnlyProperty(); }
+
     /** The audit log, newest first. */
     public ObservableList<AuditEntry> auditEntries() { return audit.entries(); }
     public ReadOnlyBooleanProperty forceAttackRunningProperty() { return forceAttackRunning.getReadOnlyProperty(); }
