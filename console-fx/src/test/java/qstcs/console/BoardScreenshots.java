@@ -41,8 +41,17 @@ public final class BoardScreenshots {
             Platform.startup(() -> { });
             KmsOperatorClient operator = new KmsOperatorClient(ConsoleApp.httpClient(KmsTrust.load(home, Map.of())),
                     okhttp3.HttpUrl.get(kms.tlsUrl()), OperatorToken.load(home, Map.of()));
-            kms.issueDeviceToken("Soldier_Alpha");
-            kms.issueDeviceToken("Soldier_Bravo");
+            // Two soldiers online, so the device screen shows "last seen" and "online on the relay".
+            String relayUrl = "ws://127.0.0.1:" + relay.port();
+            qstcs.crypto.tls.CaFingerprint pin = KmsTrust.load(home, Map.of()).orElseThrow().pin();
+            qstcs.client.SecureChatSession alpha = new qstcs.client.SecureChatSession(qstcs.client.ClientConfig.of(
+                    "Soldier_Alpha", kms.tlsUrl(), relayUrl).withCaFingerprint(pin)
+                    .withDeviceToken(kms.issueDeviceToken("Soldier_Alpha")));
+            qstcs.client.SecureChatSession bravo = new qstcs.client.SecureChatSession(qstcs.client.ClientConfig.of(
+                    "Soldier_Bravo", kms.tlsUrl(), relayUrl).withCaFingerprint(pin)
+                    .withDeviceToken(kms.issueDeviceToken("Soldier_Bravo")));
+            alpha.start("Soldier_Bravo");
+            bravo.start("Soldier_Alpha");
             kms.issueDeviceToken("Soldier_Charlie");
             operator.revokeDevice("Soldier_Charlie");
             operator.issueSaeCertificate("sae-hq-encryptor");

@@ -83,7 +83,9 @@ final class LinkHistory implements LinkListener {
     /** The history of {@code range}: samples oldest first (coarse ones only before the fine ones), then markers. */
     synchronized View view(Range range) {
         Instant now = clock.instant();
-        Instant from = range.span == null ? started : now.minus(range.span);
+        // Samples carry whole seconds: the start's own second counts as since start.
+        Instant from = range.span == null ? started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                : now.minus(range.span);
         List<Sample> out = new ArrayList<>();
         Instant fineFrom = fine.isEmpty() ? now : fine.getFirst().at();
         for (Sample s : coarse) {
