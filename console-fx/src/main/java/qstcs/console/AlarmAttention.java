@@ -1,6 +1,5 @@
 package qstcs.console;
 
-import javafx.beans.binding.Bindings;
 import javafx.beans.value.ObservableBooleanValue;
 import javafx.stage.Stage;
 
@@ -15,10 +14,13 @@ final class AlarmAttention {
 
     static void watch(Stage stage, ConsoleModel model, ObservableBooleanValue sound) {
         String base = stage.getTitle() == null ? "QSTCS SOC console" : stage.getTitle();
-        stage.titleProperty().bind(Bindings.createStringBinding(() -> {
+        // Set, not bound: other code may still title the window (a bound title would throw there).
+        Runnable title = () -> {
             int open = model.alarms.unacknowledged().get();
-            return open == 0 ? base : "⚠ " + open + (open == 1 ? " ALARM — " : " ALARMS — ") + base;
-        }, model.alarms.unacknowledged()));
+            stage.setTitle(open == 0 ? base : "⚠ " + open + (open == 1 ? " ALARM — " : " ALARMS — ") + base);
+        };
+        model.alarms.unacknowledged().addListener((obs, old, n) -> title.run());
+        title.run();
         model.alarmsRaisedProperty().addListener((obs, old, n) -> {
             if (!stage.isFocused()) {
                 stage.toFront();

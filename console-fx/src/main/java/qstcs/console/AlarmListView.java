@@ -63,8 +63,7 @@ final class AlarmListView extends VBox {
         ask.setTitle("Acknowledge alarm");
         ask.setHeaderText(AuditWording.name(alarm.kind()) + " at " + AuditWording.time(alarm.raisedAt()));
         ask.setContentText("Note for the audit log (optional):");
-        ask.getDialogPane().getStylesheets().add(ConsoleView.STYLESHEET);
-        ask.getDialogPane().getStyleClass().add("console-dialog");
+        Theme.apply(ask);
         ask.getEditor().setId("alarmNote");
         ((Button) ask.getDialogPane().lookupButton(ButtonType.OK)).setText("Acknowledge");
         ask.getDialogPane().lookupButton(ButtonType.OK).setId("confirmAcknowledge");

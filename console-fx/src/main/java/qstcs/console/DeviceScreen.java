@@ -168,8 +168,7 @@ final class DeviceScreen extends VBox {
                 ButtonType.CANCEL);
         a.setTitle(title);
         a.setHeaderText(header);
-        a.getDialogPane().getStylesheets().add(ConsoleView.STYLESHEET);
-        a.getDialogPane().getStyleClass().add("console-dialog");
+        Theme.apply(a);
         a.getDialogPane().lookupButton(a.getButtonTypes().getFirst()).setId("confirmRevoke");
         // Cancel is the default: Enter alone must not revoke anything.
         ((Button) a.getDialogPane().lookupButton(a.getButtonTypes().getFirst())).setDefaultButton(false);
@@ -214,9 +213,9 @@ final class DeviceScreen extends VBox {
         ask.setTitle("Issue an SAE certificate");
         ask.setHeaderText("ETSI GS QKD 014 client certificate");
         ask.setContentText("SAE id:");
-        ask.getDialogPane().getStylesheets().add(ConsoleView.STYLESHEET);
-        ask.getDialogPane().getStyleClass().add("console-dialog");
+        Theme.apply(ask);
         ask.getEditor().setId("saeId");
+        ask.getDialogPane().lookupButton(ButtonType.OK).setId("confirmIssue");
         if (getScene() != null) {
             ask.initOwner(getScene().getWindow());
         }

@@ -29,8 +29,7 @@ final class EnrollmentDialog extends Dialog<Void> {
 
     EnrollmentDialog(ConsoleModel model) {
         setTitle("Enroll a device");
-        getDialogPane().getStylesheets().add(ConsoleView.STYLESHEET);
-        getDialogPane().getStyleClass().add("console-dialog");
+        Theme.apply(this);
         getDialogPane().setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         setResizable(true);
         copy.setId("copyEnrollment");

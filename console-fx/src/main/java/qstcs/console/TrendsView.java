@@ -72,11 +72,14 @@ final class TrendsView extends VBox {
                 dirty = true;
             }
         });
+        // The range may also change in the model (a saved choice, a test): the buttons follow it.
+        model.trends.rangeProperty().addListener((obs, old, r) -> range.getToggles().stream()
+                .filter(t -> t.getUserData() == r).findFirst().ifPresent(t -> t.setSelected(true)));
         hover.setId("chartHover");
         hover.getStyleClass().add("chart-hover");
         Label legend = new Label("Lines: 5 % YELLOW, 11 % RED (link thresholds) · markers: ⚠ breach/attack, ↺ reset, "
-                + "👁 Eve, ✕ outage");
-        legend.getStyleClass().add("chart-legend");
+                + "◉ Eve, ✕ outage");
+        legend.getStyleClass().add("trend-legend");
         legend.setWrapText(true);
         HBox top = new HBox(16, ranges, hover);
         top.setAlignment(Pos.CENTER_LEFT);
@@ -141,9 +144,8 @@ final class TrendsView extends VBox {
         List<LinkTrends.Marker> markers = model.trends.markers().stream().filter(m -> !m.at().isBefore(from)).toList();
         double lo = from.getEpochSecond();
         double hi = Math.max(lo + 60, now.getEpochSecond());
-        fill(qber, samples, markers, s -> s.qber() * 100, lo, hi, QBER_MAX_PERCENT);
-        addLevel(qber, LinkColour.YELLOW_QBER * 100, lo, hi, "level-yellow");
-        addLevel(qber, LinkColour.RED_QBER * 100, lo, hi, "level-red");
+        fill(qber, samples, markers, s -> s.qber() * 100, lo, hi, QBER_MAX_PERCENT,
+                LinkColour.YELLOW_QBER * 100, LinkColour.RED_QBER * 100);
         double rateMax = samples.stream().mapToDouble(s -> s.keyRateBps() / 1000).max().orElse(1);
         fill(keyRate, samples, markers, s -> s.keyRateBps() / 1000, lo, hi, Math.max(1, rateMax));
         double poolMax = samples.stream().mapToDouble(s -> s.poolBits() / 1000.0).max().orElse(1);
@@ -152,7 +154,7 @@ final class TrendsView extends VBox {
 
     private static void fill(LineChart<Number, Number> chart, List<LinkTrends.Sample> samples,
                              List<LinkTrends.Marker> markers, ToDoubleFunction<LinkTrends.Sample> value,
-                             double lo, double hi, double top) {
+                             double lo, double hi, double top, double... levels) {
         NumberAxis x = (NumberAxis) chart.getXAxis();
         x.setLowerBound(lo);
         x.setUpperBound(hi);
@@ -174,22 +176,24 @@ final class TrendsView extends VBox {
             v.getData().add(new XYChart.Data<>(t, top));
             all.add(v);
         }
+        for (double level : levels) {
+            XYChart.Series<Number, Number> s = new XYChart.Series<>();
+            s.getData().add(new XYChart.Data<>(lo, level));
+            s.getData().add(new XYChart.Data<>(hi, level));
+            all.add(s);
+        }
+        // Styled after all series are in: the chart resets each series' style classes when the list changes.
         chart.getData().setAll(all);
-        for (int i = 1; i < all.size(); i++) {
+        for (int i = 0; i < levels.length; i++) {
+            all.get(all.size() - levels.length + i).getNode().getStyleClass().addAll("level", i == 0 ? "level-yellow" : "level-red");
+        }
+        for (int i = 1; i <= markers.size(); i++) {
             LinkTrends.Marker m = markers.get(i - 1);
             all.get(i).getNode().getStyleClass().addAll("marker", "marker-" + m.kind().replace('_', '-'));
             javafx.scene.control.Tooltip.install(all.get(i).getNode(), new javafx.scene.control.Tooltip(
                     m.label() + " · " + AuditWording.time(m.at()) + " · " + m.detail()));
         }
         all.getFirst().getNode().getStyleClass().add("value-line");
-    }
-
-    private static void addLevel(LineChart<Number, Number> chart, double level, double lo, double hi, String style) {
-        XYChart.Series<Number, Number> s = new XYChart.Series<>();
-        s.getData().add(new XYChart.Data<>(lo, level));
-        s.getData().add(new XYChart.Data<>(hi, level));
-        chart.getData().add(s);
-        s.getNode().getStyleClass().addAll("level", style);
     }
 
     private static double niceTick(double span) {

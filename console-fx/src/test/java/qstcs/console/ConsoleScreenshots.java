@@ -100,7 +100,8 @@ public final class ConsoleScreenshots {
 
             fx(() -> {
                 model[0].reset("screenshot: back to GREEN");
-                view[0].tabs.getSelectionModel().select(1);
+                view[0].tabs.getSelectionModel().select(view[0].tabs.getTabs().stream()
+                        .filter(t -> "visualiserTab".equals(t.getId())).findFirst().orElseThrow());
                 // A round with channel noise that Cascade had to correct, shown at the Cascade step.
                 bb84[0].noiseProperty().set(0.05);
                 while (bb84[0].trace().corrections().isEmpty() || bb84[0].roundProperty().get().stats().breach()) {

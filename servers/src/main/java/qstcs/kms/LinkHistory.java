@@ -83,7 +83,9 @@ final class LinkHistory implements LinkListener {
     /** The history of {@code range}: samples oldest first (coarse ones only before the fine ones), then markers. */
     synchronized View view(Range range) {
         Instant now = clock.instant();
-        Instant from = range.span == null ? started : now.minus(range.span);
+        // Samples carry whole seconds: the start's own second counts as since start.
+        Instant from = range.span == null ? started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                : now.minus(range.span);
         List<Sample> out = new ArrayList<>();
         Instant fineFrom = fine.isEmpty() ? now : fine.getFirst().at();
         for (Sample s : coarse) {
@@ -112,22 +114,28 @@ final class LinkHistory implements LinkListener {
         }
         lastRoundAt = now;
         double q = Double.isFinite(round.estimatedQber()) ? round.estimatedQber() : after.lastRoundQber();
-        add(fine, now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), q, after, FINE_CAPACITY, true);
-        add(coarse, now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES), q, after, COARSE_CAPACITY, false);
+        add(fine, now, java.time.temporal.ChronoUnit.SECONDS, q, after, FINE_CAPACITY);
+        add(coarse, now, java.time.temporal.ChronoUnit.MINUTES, q, after, COARSE_CAPACITY);
         Instant hourAgo = now.minus(Duration.ofHours(1));
         while (!fine.isEmpty() && fine.getFirst().at().isBefore(hourAgo)) {
             fine.removeFirst();
         }
     }
 
-    private static void add(Deque<Sample> into, Instant bucket, double qber, LinkStatus after, int capacity,
-                            boolean fine) {
+    /**
+     * Adds a round to the bucket {@code bucket} of {@code into}. A sample is stamped with the
+     * second of its latest round, not the start of its bucket, so a minute sample never appears
+     * earlier than the rounds it stands for (or before the first second sample of the same minute).
+     */
+    private static void add(Deque<Sample> into, Instant now, java.time.temporal.ChronoUnit unit, double qber,
+                            LinkStatus after, int capacity) {
+        Instant at = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Sample last = into.peekLast();
-        if (last != null && last.at().equals(bucket)) {
+        if (last != null && last.at().truncatedTo(unit).equals(now.truncatedTo(unit))) {
             into.removeLast();
             qber = Math.max(qber, last.qber());
         }
-        into.addLast(new Sample(bucket, qber, after.keyRateBps(), after.poolBits(), after.status()));
+        into.addLast(new Sample(at, qber, after.keyRateBps(), after.poolBits(), after.status()));
         while (into.size() > capacity) {
             into.removeFirst();
         }

@@ -57,6 +57,28 @@ class LinkHistoryTest {
     }
 
     @Test
+    void aRoundInTheKmsStartsOwnSecondCountsAsSinceStart() {
+        SettableClock late = new SettableClock(Instant.parse("2026-12-04T00:00:00.700Z"));
+        LinkHistory h = new LinkHistory(late);
+        late.advance(Duration.ofMillis(200));
+        h.roundCompleted(new RoundReport(1, 1024, 512, 51, 0.01, 0.01, 10, 1.1, 256, 1.0, "NONE", false,
+                false, 0, false, Double.NaN), new LinkStatus(LinkColour.GREEN, 0.01, 0, 0, 0, 0, false, 0, 1, 1,
+                0.01, 2000, 0, Instant.EPOCH, 256, LinkStatus.NO_REASON, 0));
+        assertEquals(1, h.view(LinkHistory.Range.SINCE_START).samples().size());
+    }
+
+    @Test
+    void aMinuteSampleNeverPrecedesTheRoundsItStandsFor() {
+        clock.advance(Duration.ofSeconds(45)); // the KMS starts 45 s into a minute
+        round(0.01, 1);
+        clock.advance(Duration.ofSeconds(5));
+        round(0.01, 2);
+        var all = history.view(LinkHistory.Range.FIVE_MINUTES).samples();
+        assertEquals(2, all.size(), "only the second samples: " + all);
+        assertTrue(!all.getFirst().at().isBefore(clock.instant().minus(Duration.ofSeconds(5))), all.toString());
+    }
+
+    @Test
     void breachesResetsEveAndGapsLeaveMarkers() {
         round(0.01, 0);
         history.eveChanged(true, 0.5, "operator@x");
