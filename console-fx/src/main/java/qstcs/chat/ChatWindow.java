@@ -1,7 +1,6 @@
 package qstcs.chat;
 
 import java.util.Objects;
-import javafx.beans.binding.Bindings;
 import javafx.scene.Scene;
 import javafx.scene.layout.StackPane;
 import javafx.stage.Stage;
@@ -40,8 +39,11 @@ public final class ChatWindow {
 
     /** Shows the window on {@code stage}, placed where the launcher asked ({@code -Dqstcs.window}). */
     public void show(Stage stage) {
-        stage.titleProperty().bind(Bindings.createStringBinding(() -> model.deviceIdProperty().get().isEmpty()
-                ? "QSTCS Secure Chat" : "QSTCS Secure Chat — " + model.deviceIdProperty().get(), model.deviceIdProperty()));
+        // Set on each change rather than bound: a bound title could not be set by anyone else.
+        Runnable title = () -> stage.setTitle(model.deviceIdProperty().get().isEmpty()
+                ? "QSTCS Secure Chat" : "QSTCS Secure Chat — " + model.deviceIdProperty().get());
+        model.deviceIdProperty().addListener((o, was, now) -> title.run());
+        title.run();
         stage.setScene(scene);
         stage.setMinWidth(560);
         stage.setMinHeight(400);
