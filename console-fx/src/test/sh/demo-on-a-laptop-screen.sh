@@ -74,6 +74,14 @@ check_inside() {
   if [ $((x - l)) -lt 0 ] || [ $((y - t)) -lt 0 ] || [ $((x + w + r)) -gt $W ] || [ $((y + h + b)) -gt $H ]; then
     fail "$name lies (partly) outside the ${W}x${H} screen"
   fi
+  local other x0 y0 x1 y1
+  for other in "${FRAMES[@]}"; do  # no window's frame covers another's
+    read -r x0 y0 x1 y1 <<<"$other"
+    if [ $((x - l)) -lt "$x1" ] && [ "$x0" -lt $((x + w + r)) ] && [ $((y - t)) -lt "$y1" ] && [ "$y0" -lt $((y + h + b)) ]; then
+      fail "$name overlaps another window of the demo"
+    fi
+  done
+  FRAMES+=("$((x - l)) $((y - t)) $((x + w + r)) $((y + h + b))")
 }
 
 run_layout() {
@@ -93,6 +101,7 @@ run_layout() {
   done
   [ "$n" -ge "$expected" ] || fail "$layout: $expected window(s) expected, $n mapped after 120 s"
   # Placement is applied before the first show; the frame extents arrive right after mapping.
+  FRAMES=()
   for id in $(windows_titled 'QSTCS'); do
     for _ in $(seq 1 50); do xprop -id "$id" _NET_FRAME_EXTENTS 2>/dev/null | grep -q '=' && break; sleep 0.1; done
     check_inside "$id" "$layout: $(xdotool getwindowname "$id")"

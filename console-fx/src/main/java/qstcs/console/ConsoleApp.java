@@ -58,8 +58,14 @@ public final class ConsoleApp extends Application {
                         "--home", options.home().toString()));
                 docked.add(chat);
                 Parent content = chat.dock();
+                // Docked, the chat has no title bar of its own: a caption says whose chat it is.
+                javafx.scene.control.Label whose = new javafx.scene.control.Label(c.device() + " — chat with " + c.peer());
+                whose.getStyleClass().add("docked-chat-title");
+                whose.setMaxWidth(Double.MAX_VALUE);
+                VBox pane = new VBox(whose, content);
                 VBox.setVgrow(content, Priority.ALWAYS);
-                chats.getChildren().add(content);
+                VBox.setVgrow(pane, Priority.ALWAYS);
+                chats.getChildren().add(pane);
             }
             chats.setMinWidth(DOCK_WIDTH * 0.8);
             chats.setPrefWidth(DOCK_WIDTH);

@@ -72,6 +72,7 @@ final class DashboardView extends HBox {
 
         routerState.setId("routerState");
         routerState.getStyleClass().add("router-state");
+        routerState.setWrapText(true);
         routerDetail.getStyleClass().add("router-detail");
         routerDetail.setWrapText(true);
         VBox routerContent = new VBox(6, routerState, routerDetail);
@@ -171,10 +172,11 @@ final class DashboardView extends HBox {
 
     private void showLamp(ConsoleModel model, LinkState state) {
         lamp.setActiveColor(DashboardTiles.colorOf(state));
-        lamp.setDescription(state.label());
+        // Shape and word on top, the meaning below: readable without telling the colours apart.
+        lamp.setDescription(state.shapeAndName());
         lamp.setDescriptionColor(DashboardTiles.colorOf(state));
         lamp.setText(state == LinkState.OFFLINE ? "KMS unreachable · simulated link"
-                : String.format("QBER %.1f %% · simulated link", model.qberProperty().get() * 100));
+                : String.format("%s · QBER %.1f %%", state.meaning(), model.qberProperty().get() * 100));
     }
 
     /** The QBER history's title agrees with the gauge: while RED it names the breach value the gauge holds. */
@@ -188,8 +190,11 @@ final class DashboardView extends HBox {
         ValueAge age = model.kmsAgeProperty().get();
         java.time.Instant at = model.kmsReceivedAtProperty().get();
         keysIssuedReading.show(Long.toString(model.keysIssuedProperty().get()), age, at);
+        keysIssuedReading.unit.setText(model.keysIssuedProperty().get() == 1 ? "key" : "keys");
         attacksReading.show(Long.toString(model.attacksDetectedProperty().get()), age, at);
+        attacksReading.unit.setText(model.attacksDetectedProperty().get() == 1 ? "breach" : "breaches");
         sessionsReading.show(Long.toString(model.activeSessionsProperty().get()), age, at);
+        sessionsReading.unit.setText(model.activeSessionsProperty().get() == 1 ? "pair" : "pairs");
         poolReading.show(String.format("%.1f", model.poolBitsProperty().get() / 1000.0), age, at);
         boolean draining = model.lastRoundKeyBitsProperty().get() == 0 && model.lampProperty().get() != LinkState.RED
                 && age == ValueAge.FRESH;
@@ -227,7 +232,7 @@ final class DashboardView extends HBox {
             case "BLOCKING" -> "■ BLOCKING";
             case "ALLOWING" -> "● ALLOWING";
             case ConsoleProperties.NO_SIGNAL -> "▲ NO SIGNAL";
-            case ConsoleProperties.NO_ROUTER -> "○ NO ROUTER GUARD";
+            case ConsoleProperties.NO_ROUTER -> "○ NO ROUTER";
             default -> signal;
         });
         routerState.pseudoClassStateChanged(PseudoClass.getPseudoClass("blocking"), "BLOCKING".equals(signal));

@@ -19,7 +19,17 @@ public enum LinkState {
      * colours apart (deuteranopia), as the lamp and every other state display must be.
      */
     public String label() {
-        return shape + " " + name() + " · " + meaning;
+        return shapeAndName() + " · " + meaning;
+    }
+
+    /** "▲ YELLOW": the lamp's headline. */
+    public String shapeAndName() {
+        return shape + " " + name();
+    }
+
+    /** "degraded": what the state means for the keys. */
+    public String meaning() {
+        return meaning;
     }
 
     static LinkState of(LinkColour colour) {

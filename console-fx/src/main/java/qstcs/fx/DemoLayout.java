@@ -18,6 +18,7 @@ public final class DemoLayout {
     public static final double CHAT_MIN_WIDTH = 560;
     public static final double CHAT_MIN_HEIGHT = 400;
     static final double GAP = 8;
+    static final double FRAME_SLACK = 32;
 
     /** How the demo arranges its windows. */
     public enum Layout { WINDOWS, PRESENTER }
@@ -31,7 +32,7 @@ public final class DemoLayout {
     /** WINDOWS when a console and two stacked chats fit side by side at their minimum sizes, else PRESENTER. */
     public static Layout choose(Rectangle2D visual) {
         boolean fits = visual.getWidth() >= CONSOLE_MIN_WIDTH + GAP + CHAT_MIN_WIDTH + 40
-                && visual.getHeight() >= 2 * CHAT_MIN_HEIGHT + GAP;
+                && visual.getHeight() >= 2 * CHAT_MIN_HEIGHT + GAP + FRAME_SLACK;
         return fits ? Layout.WINDOWS : Layout.PRESENTER;
     }
 
@@ -48,7 +49,9 @@ public final class DemoLayout {
             consoleWidth = CONSOLE_MIN_WIDTH;
         }
         double chatWidth = w - GAP - consoleWidth;
-        double chatHeight = Math.floor((h - GAP) / 2);
+        // Slack for the window manager's frames: a window whose frame would cross the screen's
+        // bottom edge is pushed up over its neighbour.
+        double chatHeight = Math.floor((h - GAP - FRAME_SLACK) / 2);
         return switch (slot) {
             case PRESENTER -> new WindowPlacement(x, y, w, h);
             case CONSOLE -> new WindowPlacement(x, y, consoleWidth, h);

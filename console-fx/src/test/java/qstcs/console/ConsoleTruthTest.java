@@ -62,7 +62,7 @@ class ConsoleTruthTest {
             assertEquals("—", fx(() -> r.value.getText()));
         }
         assertFalse(fx(() -> d.gauge.isValueVisible()), "no QBER needle value before the first reading");
-        assertEquals("○ NO ROUTER GUARD", fx(() -> d.routerState.getText()));
+        assertEquals("○ NO ROUTER", fx(() -> d.routerState.getText()));
         assertFalse(fx(() -> d.routerState.getPseudoClassStates().contains(PseudoClass.getPseudoClass("silent"))),
                 "no router configured is a neutral state, not the amber NO SIGNAL");
     }
