@@ -16,6 +16,9 @@ final class AlarmAttention {
         String base = stage.getTitle() == null ? "QSTCS SOC console" : stage.getTitle();
         // Set, not bound: other code may still title the window (a bound title would throw there).
         Runnable title = () -> {
+            if (stage.titleProperty().isBound()) {
+                return; // a window whose title another view owns (a docked layout) keeps it
+            }
             int open = model.alarms.unacknowledged().get();
             stage.setTitle(open == 0 ? base : "⚠ " + open + (open == 1 ? " ALARM — " : " ALARMS — ") + base);
         };

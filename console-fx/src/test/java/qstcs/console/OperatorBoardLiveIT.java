@@ -76,6 +76,8 @@ class OperatorBoardLiveIT {
                 "--relay", "ws://127.0.0.1:" + relay.port()), Map.of());
         model = ConsoleApp.createModel(options, Map.of());
         view = new ConsoleView(model, new Label("visualiser"));
+        // The primary stage is shared by every test class in this JVM; a chat window binds its title.
+        stage.titleProperty().unbind();
         stage.setTitle(TITLE);
         stage.setScene(new Scene(view, 1280, 800));
         stage.sizeToScene();
