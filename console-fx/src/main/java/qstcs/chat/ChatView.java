@@ -41,9 +41,15 @@ final class ChatView extends BorderPane {
     /** The directory of enrolled devices under "+ New". */
     final ContextMenu directoryMenu = new ContextMenu();
 
+    /** Below this width (a chat docked beside the console) the contact list gives way to the conversation. */
+    static final double SIDEBAR_MIN_VIEW_WIDTH = 620;
+
     ChatView(ChatModel model) {
         getStyleClass().add("chat");
-        setLeft(sidebar(model));
+        VBox sidebar = sidebar(model);
+        setLeft(sidebar);
+        sidebar.managedProperty().bind(widthProperty().greaterThanOrEqualTo(SIDEBAR_MIN_VIEW_WIDTH));
+        sidebar.visibleProperty().bind(sidebar.managedProperty());
         setCenter(new StackPane(conversation(model), new VerificationView(model)));
         setBottom(new StatusBar(model));
         model.compromisedProperty().addListener((o, was, now) -> pseudoClassStateChanged(COMPROMISED, now));

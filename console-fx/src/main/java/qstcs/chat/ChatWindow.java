@@ -1,7 +1,6 @@
 package qstcs.chat;
 
 import java.util.Objects;
-import javafx.beans.binding.Bindings;
 import javafx.scene.Scene;
 import javafx.scene.layout.StackPane;
 import javafx.scene.input.KeyEvent;
@@ -65,8 +64,12 @@ public final class ChatWindow {
 
     /** Shows the window on {@code stage}, placed where the launcher asked ({@code -Dqstcs.window}). */
     public void show(Stage stage) {
-        stage.titleProperty().bind(Bindings.createStringBinding(() -> title(model.deviceIdProperty().get(),
-                model.unreadTotalProperty().get()), model.deviceIdProperty(), model.unreadTotalProperty()));
+        // Set on each change rather than bound: a bound title could not be set by anyone else (the
+        // console's alarm attention sets titles on shared stages in tests).
+        Runnable title = () -> stage.setTitle(title(model.deviceIdProperty().get(), model.unreadTotalProperty().get()));
+        model.deviceIdProperty().addListener((o, was, now) -> title.run());
+        model.unreadTotalProperty().addListener((o, was, now) -> title.run());
+        title.run();
         // Messages count as read only while the soldier can see them.
         stage.focusedProperty().addListener((o, was, now) -> model.setWindowFocused(now));
         stage.setScene(scene);
@@ -138,6 +141,16 @@ public final class ChatWindow {
 
     ChatView chatView() {
         return chat;
+    }
+
+    /**
+     * Takes the window's content out of its scene, styled, to dock it in another window (the
+     * demo's one-window presenter layout); {@link #show} must not be called afterwards.
+     */
+    public javafx.scene.Parent dock() {
+        scene.setRoot(new StackPane());
+        root.getStylesheets().add(Objects.requireNonNull(ChatWindow.class.getResource(STYLESHEET)).toExternalForm());
+        return root;
     }
 
     public ChatModel model() {

@@ -13,7 +13,7 @@ import qstcs.crypto.link.LinkStatus;
 /** The one derivation every badge and status line uses: it never claims what it cannot confirm. */
 class ChatStatusTest {
     private static LinkStatus reading(LinkColour c, double qber, long keyBits, String reason) {
-        return new LinkStatus(c, qber, 0, 0, 0, 0, false, 0, 1, 1, qber, 0, 0, Instant.EPOCH, keyBits, reason);
+        return new LinkStatus(c, qber, 0, 0, 0, 0, false, 0, 1, 1, qber, 0, 0, Instant.EPOCH, keyBits, reason, 0);
     }
 
     private static final LinkStatus GREEN = reading(LinkColour.GREEN, 0.011, 4096, LinkStatus.NO_REASON);

@@ -293,7 +293,7 @@ final class FakeNetwork {
 
     private static LinkStatus reading(LinkColour color, long version, long attacks) {
         double qber = color == LinkColour.RED ? 0.25 : 0.01;
-        return new LinkStatus(color, qber, 0, 0, attacks, 0, false, 0, version, version, qber, 0, 0, Instant.EPOCH, 0, LinkStatus.NO_REASON);
+        return new LinkStatus(color, qber, 0, 0, attacks, 0, false, 0, version, version, qber, 0, 0, Instant.EPOCH, 0, LinkStatus.NO_REASON, attacks);
     }
 
     /** The frames on the wire of one type. */

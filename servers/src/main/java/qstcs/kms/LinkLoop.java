@@ -69,7 +69,7 @@ final class LinkLoop implements QuantumLink {
             return; // another KMS process runs the link; this one waits to take over
         }
         try {
-            runRound(link.eveRateForNextRound(), false);
+            runRound(link.eveRateForNextRound(), null);
         } catch (RuntimeException e) {
             // A failing round must not end the loop: the next one may succeed.
             LOG.log(System.Logger.Level.ERROR, "link round failed: " + e.getClass().getName() + ": " + e.getMessage());
@@ -77,14 +77,14 @@ final class LinkLoop implements QuantumLink {
     }
 
     @Override
-    public LinkStatus forceAttack(String actor) {
+    public LinkStatus forceAttack(OperatorAction by) {
         link.requireLead();
-        RoundReport r = runRound(FULL_INTERCEPT, true);
+        RoundReport r = runRound(FULL_INTERCEPT, by);
         if (!r.breach()) {
             // Only a very small round can stay under the threshold with Eve on every qubit;
             // the operator asked for an attack, so the link is RED regardless.
-            link.breach(Math.max(r.estimatedQber(), LinkColour.RED_QBER), true,
-                    "forced attack by " + actor + " (round " + r.round() + ")");
+            link.breach(Math.max(r.estimatedQber(), LinkColour.RED_QBER), by,
+                    "forced attack by " + by.actor() + " (round " + r.round() + ")");
         }
         return link.snapshot();
     }
@@ -100,7 +100,7 @@ final class LinkLoop implements QuantumLink {
             // A single round may legitimately yield nothing (e.g. verification failed after
             // reconciliation, about one round in 300), so try a few before giving up.
             for (int i = 0; i < REFILL_ATTEMPTS && !hasKey(); i++) {
-                runRoundLocked(link.eveRateForNextRound(), false);
+                runRoundLocked(link.eveRateForNextRound(), null);
             }
         } finally {
             roundLock.unlock();
@@ -112,16 +112,17 @@ final class LinkLoop implements QuantumLink {
         return s.poolBits() > 0 || s.status() == LinkColour.RED;
     }
 
-    private RoundReport runRound(double eveRate, boolean forced) {
+    /** {@code forcedBy}: the operator who forced this round, or null for a round of the loop. */
+    private RoundReport runRound(double eveRate, OperatorAction forcedBy) {
         roundLock.lock();
         try {
-            return runRoundLocked(eveRate, forced);
+            return runRoundLocked(eveRate, forcedBy);
         } finally {
             roundLock.unlock();
         }
     }
 
-    private RoundReport runRoundLocked(double eveRate, boolean forced) {
+    private RoundReport runRoundLocked(double eveRate, OperatorAction forcedBy) {
         roundStartedAt = System.nanoTime();
         RoundResult result;
         try {
@@ -134,8 +135,8 @@ final class LinkLoop implements QuantumLink {
             // Numbering continues from the link's round: after taking over from another KMS
             // process, this loop's first round follows the last one that process published.
             long number = rounds.updateAndGet(n -> Math.max(n, link.snapshot().round()) + 1);
-            RoundReport report = report(number, result.stats(), eveRate, forced);
-            link.applyRound(report, key);
+            RoundReport report = report(number, result.stats(), eveRate, forcedBy != null);
+            link.applyRound(report, key, forcedBy == null ? OperatorAction.SYSTEM : forcedBy);
             return report;
         } finally {
             key.destroy();

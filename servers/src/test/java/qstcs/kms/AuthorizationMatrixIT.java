@@ -121,9 +121,14 @@ class AuthorizationMatrixIT {
                 new Route("POST", "/admin/enrollments", "{\"device_id\":\"Soldier_Echo\"}", only(Cred.OPERATOR), false),
                 new Route("GET", "/admin/devices", null, only(Cred.OPERATOR), false),
                 new Route("GET", "/admin/audit?limit=5", null, only(Cred.OPERATOR), false),
+                new Route("GET", "/admin/history?range=5m", null, only(Cred.OPERATOR), false),
+                new Route("GET", "/admin/alarms", null, only(Cred.OPERATOR), false),
+                new Route("GET", "/admin/sae-certs", null, only(Cred.OPERATOR), false),
+                new Route("POST", "/admin/sae-certs", "{\"sae_id\":\"sae-matrix\"}", only(Cred.OPERATOR), false),
                 new Route("GET", "/events", null, only(Cred.OPERATOR), true),
                 new Route("POST", "/eve", "{\"active\":false,\"intercept_rate\":0}", only(Cred.OPERATOR), false),
                 new Route("DELETE", "/admin/devices/Soldier_Zulu", null, only(Cred.OPERATOR), false),
+                new Route("DELETE", "/admin/sae-certs/sae-matrix", null, only(Cred.OPERATOR), false),
                 new Route("POST", "/force_attack", "", only(Cred.OPERATOR), false),
                 new Route("POST", "/reset", "", only(Cred.OPERATOR), false));
     }

@@ -73,6 +73,12 @@ public final class DeviceRegistry implements AutoCloseable {
     private final SqlDatabase db;
     private final boolean owned;
     private final InstantSource clock;
+    /**
+     * When each device last authenticated at this process (a request or the relay's
+     * introspection); memory only, one entry per enrolled device at most.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Instant> lastSeen =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** hex(SHA-256(token)) → device, for active devices only. */
     private final Map<String, Active> activeByTokenHash = new ConcurrentHashMap<>();
     /** Grows whenever cached tokens are dropped, so a lookup that raced a drop does not cache a stale answer. */
@@ -172,7 +178,16 @@ public final class DeviceRegistry implements AutoCloseable {
         if (a == null && db.shared()) {
             a = lookUp(key, tokenHash);
         }
-        return a == null ? Optional.empty() : Optional.of(a.deviceId());
+        if (a == null) {
+            return Optional.empty();
+        }
+        lastSeen.put(a.deviceId(), clock.instant());
+        return Optional.of(a.deviceId());
+    }
+
+    /** When {@code deviceId} last authenticated at this process since it started, if it did. */
+    public Optional<Instant> lastSeen(String deviceId) {
+        return Optional.ofNullable(lastSeen.get(deviceId));
     }
 
     /** A token another KMS process issued: read it from the shared database and remember it. */

@@ -119,6 +119,8 @@ public final class IdentityService {
             o.put("active", d.active());
             o.put("enrolled_at", d.enrolledAt().toString());
             d.revokedAt().ifPresentOrElse(t -> o.put("revoked_at", t.toString()), () -> o.putNull("revoked_at"));
+            devices.lastSeen(d.deviceId()).ifPresentOrElse(t -> o.put("last_seen", t.toString()),
+                    () -> o.putNull("last_seen"));
         }
         ObjectNode out = Json.object();
         out.set("devices", list);
