@@ -54,6 +54,7 @@ public final class RelayServer implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private final LinkWatch linkWatch;
     private final boolean secure;
+    private RelayCluster cluster;
 
     private RelayServer(RelaySettings settings, Switchboard switchboard, WebServer server, LinkWatch linkWatch,
                         boolean secure) {
@@ -122,12 +123,33 @@ public final class RelayServer implements AutoCloseable {
         }
         setup(builder, switchboard, Instant.now());
         UpgradeRaceGuard.prime();
-        WebServer server = builder.build().start();
+        RelayCluster cluster = null;
+        if (settings.cluster().isPresent()) {
+            RelaySettings.Cluster member = settings.cluster().get();
+            try {
+                cluster = RelayCluster.join(member.nats(), member.node(), switchboard);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot join the relay cluster at " + member.nats() + ": "
+                        + e.getMessage(), e);
+            }
+            switchboard.join(cluster);
+        }
+        WebServer server;
+        try {
+            server = builder.build().start();
+        } catch (RuntimeException e) {
+            if (cluster != null) {
+                cluster.close();
+            }
+            throw e;
+        }
         LinkWatch watch = settings.kms()
                 .map(uri -> new LinkWatch(uri, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(),
                         switchboard, settings.linkWaitSeconds()).start())
                 .orElse(null);
-        return new RelayServer(settings, switchboard, server, watch, tls != null);
+        RelayServer relay = new RelayServer(settings, switchboard, server, watch, tls != null);
+        relay.cluster = cluster;
+        return relay;
     }
 
     /** Wires the relay into a server: WebSocket endpoint, plain HTTP routes, frame size. */
@@ -215,6 +237,10 @@ public final class RelayServer implements AutoCloseable {
             linkWatch.close();
         }
         sweeper.shutdownNow();
+        if (cluster != null) {
+            // Before the sessions close, so their devices' frames stay in the stream for their next relay.
+            cluster.close();
+        }
         switchboard.shutdown();
         server.stop();
         metrics.close();
