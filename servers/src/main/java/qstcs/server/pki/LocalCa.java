@@ -167,18 +167,8 @@ public final class LocalCa {
         }
         try {
             KeyPair pair = newKeyPair();
-            Instant now = clock.instant();
-            X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
-                    .addRDN(BCStyle.O, "QSTCS").addRDN(BCStyle.CN, commonName).build();
-            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(random),
-                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(validity)), subject, pair.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                    .addExtension(Extension.subjectAlternativeName, false, generalNames(sans))
-                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()))
-                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
+            X509v3CertificateBuilder builder = leaf("QSTCS", commonName, pair, validity, KeyPurposeId.id_kp_serverAuth)
+                    .addExtension(Extension.subjectAlternativeName, false, generalNames(sans));
             return new ServerIdentity(pair.getPrivate(), List.of(sign(builder, key), certificate));
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot issue a server certificate for " + commonName, e);
@@ -193,21 +183,27 @@ public final class LocalCa {
         Objects.requireNonNull(saeId, "saeId");
         try {
             KeyPair pair = newKeyPair();
-            Instant now = clock.instant();
-            X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
-                    .addRDN(BCStyle.O, "QSTCS SAE").addRDN(BCStyle.CN, saeId).build();
-            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(random),
-                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(validity)), subject, pair.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
-                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()))
-                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
+            X509v3CertificateBuilder builder = leaf("QSTCS SAE", saeId, pair, validity, KeyPurposeId.id_kp_clientAuth);
             return new SaeIdentity(pair.getPrivate(), List.of(sign(builder, key), certificate));
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot issue an SAE certificate for " + saeId, e);
         }
+    }
+
+    /** An end-entity certificate of this CA for one purpose (server or client authentication). */
+    private X509v3CertificateBuilder leaf(String organisation, String commonName, KeyPair pair, Duration validity,
+                                          KeyPurposeId purpose) throws GeneralSecurityException, CertIOException {
+        Instant now = clock.instant();
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.O, organisation).addRDN(BCStyle.CN, commonName).build();
+        JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+        return new JcaX509v3CertificateBuilder(certificate, serial(random),
+                Date.from(now.minus(BACKDATE)), Date.from(now.plus(validity)), subject, pair.getPublic())
+                .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
+                .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()))
+                .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
     }
 
     @Override
