@@ -103,11 +103,20 @@ final class PairLoad implements AutoCloseable {
      * is null.
      */
     PairLoad(int port, int count, SSLContext tls, DeviceTokens tokens) throws Exception {
+        this(new int[] {port}, count, tls, tokens);
+    }
+
+    /**
+     * Pairs spread over several relays of a cluster: pair {@code i}'s recipient on relay
+     * {@code i mod n}, its sender on the next one, so every frame crosses relays (with one port,
+     * both on it).
+     */
+    PairLoad(int[] ports, int count, SSLContext tls, DeviceTokens tokens) throws Exception {
         selector = Selector.open();
         for (int i = 0; i < count; i++) {
             Pair p = new Pair(i);
-            p.receiverSocket = register(port, p.recipient, tls, tokens);
-            p.senderSocket = register(port, p.sender, tls, tokens);
+            p.receiverSocket = register(ports[i % ports.length], p.recipient, tls, tokens);
+            p.senderSocket = register(ports[(i + 1) % ports.length], p.sender, tls, tokens);
             p.receiverSocket.channel.register(selector, SelectionKey.OP_READ, p);
             p.senderSocket.channel.register(selector, SelectionKey.OP_READ, p.senderSocket);
             pairs.add(p);
