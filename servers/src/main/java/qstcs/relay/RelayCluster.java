@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 
 import io.nats.client.Connection;
+import io.nats.client.ConsumeOptions;
 import io.nats.client.ConsumerContext;
 import io.nats.client.Dispatcher;
 import io.nats.client.IterableConsumer;
@@ -22,11 +23,9 @@ import io.nats.client.KeyValue;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
-import io.nats.client.PublishOptions;
 import io.nats.client.PurgeOptions;
 import io.nats.client.StreamContext;
 import io.nats.client.api.AckPolicy;
-import io.nats.client.ConsumeOptions;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.DiscardPolicy;
@@ -72,6 +71,9 @@ final class RelayCluster implements AutoCloseable {
      */
     static final Duration DELIVERED_WAIT = Duration.ofSeconds(2);
 
+    /** How often an idle feed makes sure its consumer still exists. */
+    private static final Duration CONSUMER_CHECK = Duration.ofSeconds(5);
+
     private final String node;
     private final Switchboard board;
     private final Connection nats;
@@ -95,7 +97,6 @@ final class RelayCluster implements AutoCloseable {
     /** Presence revisions of silent relays' devices being cleared (each cleared once). */
     private final Set<Long> forgetting = ConcurrentHashMap.newKeySet();
     private final long startedNanos = System.nanoTime();
-    private final PublishOptions publishOptions = PublishOptions.builder().expectedStream(STREAM).build();
     private volatile boolean watchLoaded;
     private volatile boolean closed;
 
@@ -254,7 +255,7 @@ final class RelayCluster implements AutoCloseable {
     void publish(ClientConnection from, RoutingHeader h, String text) {
         Headers headers = routingHeaders(h);
         headers.put("Nats-Msg-Id", h.sender() + "/" + h.id());
-        js.publishAsync(SUBJECT_PREFIX + h.recipient(), headers, text.getBytes(StandardCharsets.UTF_8), publishOptions)
+        js.publishAsync(SUBJECT_PREFIX + h.recipient(), headers, text.getBytes(StandardCharsets.UTF_8))
                 .whenComplete((ack, failure) -> {
                     if (failure != null) {
                         stored(from, h, failure);
@@ -371,14 +372,18 @@ final class RelayCluster implements AutoCloseable {
         }
         for (Map.Entry<String, Place> e : places.entrySet()) {
             String other = e.getValue().node();
+            boolean stale;
             if (other.equals(node)) {
-                continue;
+                // An entry naming this relay that it did not make: left by this relay's previous run.
+                stale = !ownEntries.containsKey(e.getKey());
+            } else {
+                Long heard = relaysHeard.get(other);
+                stale = heard == null || now - heard > DEAD_AFTER.toNanos();
             }
-            Long heard = relaysHeard.get(other);
-            if (heard == null || now - heard > DEAD_AFTER.toNanos()) {
+            if (stale) {
                 String id = e.getKey();
                 long revision = e.getValue().revision();
-                LOG.log(Level.DEBUG, "relay {0} is silent: {1} is offline", other, id);
+                LOG.log(Level.DEBUG, "relay {0} is gone: {1} is offline", other, id);
                 if (forgetting.add(revision)) {
                     Thread.startVirtualThread(() -> forget(id, revision));
                 }
@@ -522,9 +527,16 @@ final class RelayCluster implements AutoCloseable {
                     .build());
             try (IterableConsumer it = context.iterate(ConsumeOptions.builder().batchSize(128).build())) {
                 consumer = it;
+                long checked = System.nanoTime();
                 while (current()) {
                     Message m = it.nextMessage(Duration.ofMillis(500));
                     if (m == null) {
+                        if (System.nanoTime() - checked > CONSUMER_CHECK.toNanos()) {
+                            // A consumer deleted by a racing registration elsewhere may just fall
+                            // silent: make sure it still exists, else start over.
+                            stream.getConsumerInfo(consumerName);
+                            checked = System.nanoTime();
+                        }
                         continue;
                     }
                     if (!board.deliverHere(deviceId, connection, new String(m.getData(), StandardCharsets.UTF_8))) {

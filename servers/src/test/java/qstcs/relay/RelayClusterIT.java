@@ -39,9 +39,12 @@ class RelayClusterIT {
 
     @AfterEach
     void stop() throws Exception {
-        relays.forEach(RelayServer::close);
-        if (nats != null) {
-            nats.close();
+        try {
+            relays.forEach(RelayServer::close);
+        } finally {
+            if (nats != null) {
+                nats.close();
+            }
         }
     }
 
@@ -136,6 +139,22 @@ class RelayClusterIT {
                 assertTrue(bravo.drain(Duration.ofMillis(300)).stream().noneMatch(s -> s.contains("\"chat\"")),
                         "frames sealed under revoked keys were flushed from the cluster's queue");
             }
+        }
+    }
+
+    @Test
+    void theBrokerHoldsTheSealedFrameAndOnlyTheRoutingHeaders() throws Exception {
+        try (WsTestClient alpha = WsTestClient.register(WsTestClient.HTTP, port(0), "Soldier_Alpha");
+             io.nats.client.Connection broker = io.nats.client.Nats.connect(nats.url().toString())) {
+            String frame = WsTestClient.chat("z-1", "Soldier_Alpha", "Soldier_Bravo", "c0ffee");
+            alpha.send(frame);
+            assertEquals("queued", alpha.nextWithId("z-1").get("status").asText());
+            io.nats.client.api.MessageInfo stored = broker.jetStreamManagement()
+                    .getLastMessage(RelayCluster.STREAM, RelayCluster.SUBJECT_PREFIX + "Soldier_Bravo");
+            assertEquals(frame, new String(stored.getData(), java.nio.charset.StandardCharsets.UTF_8),
+                    "the frame text exactly as the client sent it");
+            assertEquals(Set.of("type", "id", "sender", "recipient", "Nats-Msg-Id"), stored.getHeaders().keySet());
+            assertEquals("Soldier_Alpha/z-1", stored.getHeaders().getFirst("Nats-Msg-Id"));
         }
     }
 

@@ -49,36 +49,42 @@ public final class RelayClusterBench {
         System.out.printf("Relay cluster benchmark — %d cores; %d pairs, %d in flight each, %d s per run;"
                         + " wss:// with device tokens checked by a real KMS%n%n",
                 Runtime.getRuntime().availableProcessors(), pairs, window, seconds.toSeconds());
-        try (KmsForRelay kms = new KmsForRelay()) {
-            Result one;
-            try (RelayProcess relay = new RelayProcess(SETTINGS, RELAY_JVM, kms)) {
-                one = measure("one relay (no cluster)", List.of(relay), null, kms, pairs, window, seconds);
-            }
-            Result three;
-            Path dir = Files.createTempDirectory("qstcs-nats-bench");
-            Process nats = new ProcessBuilder("nats-server", "-a", "127.0.0.1", "-p", "-1", "-js", "-sd",
-                    dir.resolve("store").toString(), "--ports_file_dir", dir.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
-            try {
-                String url = "nats://127.0.0.1:" + natsPort(dir, nats);
-                List<RelayProcess> relays = new ArrayList<>();
-                try {
-                    for (String node : List.of("r1", "r2", "r3")) {
-                        relays.add(new RelayProcess(SETTINGS, RELAY_JVM, kms, List.of("--cluster", url, "--node", node)));
-                    }
-                    three = measure("three relays (NATS JetStream)", relays, nats, kms, pairs, window, seconds);
-                } finally {
-                    for (RelayProcess r : relays) {
-                        r.close();
-                    }
-                }
-            } finally {
-                nats.destroy();
-                nats.waitFor(10, TimeUnit.SECONDS);
-            }
-            System.out.printf("%nthree relays / one relay: throughput x%.2f, CPU per message x%.2f%n",
-                    three.perSecond / one.perSecond, three.cpuMicros / one.cpuMicros);
+        // A KMS per configuration: re-enrolling the same device ids on one KMS would revoke the
+        // first run's devices while the second runs.
+        Result one;
+        try (KmsForRelay kms = new KmsForRelay();
+             RelayProcess relay = new RelayProcess(SETTINGS, RELAY_JVM, kms)) {
+            one = measure("one relay (no cluster)", List.of(relay), null, kms, pairs, window, seconds);
         }
+        Result three;
+        Path dir = Files.createTempDirectory("qstcs-nats-bench");
+        Process nats = new ProcessBuilder("nats-server", "-a", "127.0.0.1", "-p", "-1", "-js", "-sd",
+                dir.resolve("store").toString(), "--ports_file_dir", dir.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
+        try (KmsForRelay kms = new KmsForRelay()) {
+            String url = "nats://127.0.0.1:" + natsPort(dir, nats);
+            List<RelayProcess> relays = new ArrayList<>();
+            try {
+                for (String node : List.of("r1", "r2", "r3")) {
+                    relays.add(new RelayProcess(SETTINGS, RELAY_JVM, kms, List.of("--cluster", url, "--node", node)));
+                }
+                three = measure("three relays (NATS JetStream)", relays, nats, kms, pairs, window, seconds);
+            } finally {
+                for (RelayProcess r : relays) {
+                    r.close();
+                }
+            }
+        } finally {
+            nats.destroy();
+            nats.waitFor(10, TimeUnit.SECONDS);
+            try (var files = Files.walk(dir)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+        System.out.printf("%nthree relays / one relay: throughput x%.2f, CPU per message (relays + NATS) x%.2f%n",
+                three.perSecond / one.perSecond, three.cpuMicros / one.cpuMicros);
         System.exit(0);
     }
 
