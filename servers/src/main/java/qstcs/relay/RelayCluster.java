@@ -497,7 +497,7 @@ final class RelayCluster implements AutoCloseable {
                     return;
                 } catch (Exception e) {
                     // The consumer was taken over (a newer registration elsewhere) or NATS is reconnecting.
-                    LOG.log(Level.DEBUG, "feed of {0} restarts: {1}", deviceId, e.getMessage());
+                    LOG.log(Level.DEBUG, "feed of {0} restarts: {1}", deviceId, e.toString());
                     try {
                         Thread.sleep(backoff);
                     } catch (InterruptedException ie) {

@@ -38,6 +38,8 @@ final class PairLoad implements AutoCloseable {
     private volatile Latencies latencies = new Latencies(0);
     /** Closed loop: receivers trigger the next send until this time (System.nanoTime()). */
     private long closedLoopUntil;
+    /** Counts runs (warm-up included); part of every frame id. */
+    private int run;
     private boolean closedLoop;
 
     private final class Pair {
@@ -61,7 +63,9 @@ final class PairLoad implements AutoCloseable {
         /** Queues the next frame on the sender socket (the caller flushes). */
         void queueNext() {
             long seq = sent;
-            String frame = "{\"type\":\"chat\",\"id\":\"b" + index + "-" + seq + "\",\"sender\":\"" + sender
+            // The run number keeps ids unique across runs, as a client's UUIDs are: a relay cluster
+            // drops a frame whose sender and id it stored in the last two minutes as a retransmission.
+            String frame = "{\"type\":\"chat\",\"id\":\"b" + run + "_" + index + "-" + seq + "\",\"sender\":\"" + sender
                     + "\",\"recipient\":\"" + recipient + "\",\"key_id\":\"bench\",\"seq\":" + seq
                     + ",\"timestamp\":1700000000,\"nonce\":\"" + NONCE + "\",\"ciphertext\":\"" + CIPHERTEXT + "\"}";
             sentAt[(int) (seq & (RING - 1))] = System.nanoTime();
@@ -231,6 +235,7 @@ final class PairLoad implements AutoCloseable {
 
     private void reset(int expected) {
         latencies = new Latencies(expected);
+        run++;
         for (Pair p : pairs) {
             p.sent = 0;
             p.received = 0;

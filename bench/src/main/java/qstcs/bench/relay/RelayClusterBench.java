@@ -103,6 +103,12 @@ public final class RelayClusterBench {
             long relayCpu = relayCpu(relays) - relayCpu0;
             long natsCpu = natsCpu(nats) - natsCpu0;
             long n = Math.max(1, run.received());
+            if (run.received() == 0) {
+                for (RelayProcess r : relays) {
+                    System.out.println("relay output:\n" + r.output());
+                }
+                throw new IllegalStateException(label + ": nothing arrived");
+            }
             System.out.println(label);
             System.out.printf("  relayed          %,.0f msgs/s   (sent %,d, received %,d, out of order %,d)%n",
                     run.perSecond(), run.sent(), run.received(), run.outOfOrder());

@@ -71,6 +71,11 @@ final class RelayProcess implements AutoCloseable {
         port = found.get(120, TimeUnit.SECONDS);
     }
 
+    /** What the relay printed so far (banner, warnings). */
+    String output() {
+        return output.toString();
+    }
+
     long pid() {
         return process.pid();
     }
