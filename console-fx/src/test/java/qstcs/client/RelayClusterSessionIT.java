@@ -20,7 +20,8 @@ import qstcs.relay.RelayServer;
 /**
  * Two sessions on two relays of a cluster (a real {@code nats-server -js}, started here): the
  * relay of one of them stops mid-stream; that session moves to the other relay of its list by
- * itself and the conversation carries on, every message once and in order. Skipped, visibly,
+ * itself and the conversation carries on, every message once and in order; then RED cuts and a
+ * reset re-keys through the cluster. Skipped, visibly,
  * where {@code nats-server} is not installed.
  */
 class RelayClusterSessionIT {
@@ -71,14 +72,33 @@ class RelayClusterSessionIT {
                     SessionRecorder.await(Duration.ofSeconds(20), "the stream is flowing", () -> b.received().size() >= 50);
                     r1.close();
                     stream.join();
-                    SessionRecorder.await(Duration.ofSeconds(60), "everything arrived after the move",
-                            () -> b.received().size() >= n && a.received().size() >= n);
+                    try {
+                        SessionRecorder.await(Duration.ofSeconds(60), "everything arrived after the move",
+                                () -> b.received().size() >= n && a.received().size() >= n);
+                    } catch (AssertionError e) {
+                        throw new AssertionError(e.getMessage() + ": Alpha has " + a.received().size() + " of Bravo's, Bravo "
+                                + b.received().size() + " of Alpha's; Alpha " + alpha.state() + ", Bravo " + bravo.state(), e);
+                    }
                     SessionRecorder.settle(alpha, "Cluster_Bravo", b);
                     SessionRecorder.settle(bravo, "Cluster_Alpha", a);
                     assertEquals(ExactlyOnceDeliveryIT.expected("M", n), b.receivedTexts());
                     assertEquals(ExactlyOnceDeliveryIT.expected("N", n), a.receivedTexts());
                     assertTrue(a.states().stream().anyMatch(s -> s.state() == ConnectionState.RECONNECTING),
                             "alpha lost its relay and reconnected");
+
+                    // RED on the cluster: the relay follows the KMS and cuts; after the reset both
+                    // re-key by themselves and talk again through the cluster.
+                    servers.forceAttack();
+                    SessionRecorder.await(Duration.ofSeconds(10), "both sessions report the compromise",
+                            () -> alpha.state() == ConnectionState.COMPROMISED
+                                    && bravo.state() == ConnectionState.COMPROMISED);
+                    SessionRecorder.await(Duration.ofSeconds(10), "the remaining relay saw RED",
+                            () -> "RED".equals(r2.linkStatus()));
+                    servers.reset();
+                    servers.awaitOnline(alpha, bravo);
+                    alpha.send("Cluster_Bravo", "after reset");
+                    SessionRecorder.await(Duration.ofSeconds(20), "a message after the reset",
+                            () -> b.receivedTexts().contains("after reset"));
                 }
             } finally {
                 r1.close();

@@ -214,7 +214,9 @@ final class RelayCluster implements AutoCloseable {
                 board.replacedElsewhere(id, c);
                 return;
             }
-        } catch (IOException | JetStreamApiException e) {
+        } catch (IOException | JetStreamApiException | IllegalStateException e) {
+            // NATS unreachable or this relay closing: the other relays do not see the device
+            // online, but its frames still come from the stream while NATS answers.
             ownEntries.remove(id);
             LOG.log(Level.WARNING, "cannot record {0} in the cluster presence: {1}", id, e.getMessage());
         }
@@ -255,6 +257,10 @@ final class RelayCluster implements AutoCloseable {
     void publish(ClientConnection from, RoutingHeader h, String text) {
         Headers headers = routingHeaders(h);
         headers.put("Nats-Msg-Id", h.sender() + "/" + h.id());
+        if (closed) {
+            board.reject(from, ErrorCode.INTERNAL, "the relay is shutting down; send it again", h.id());
+            return;
+        }
         js.publishAsync(SUBJECT_PREFIX + h.recipient(), headers, text.getBytes(StandardCharsets.UTF_8))
                 .whenComplete((ack, failure) -> {
                     if (failure != null) {
