@@ -136,6 +136,10 @@ public final class ChatModel {
                 return false;
             }
             config = ClientConfig.of(saved.get()).withPqc(withPqc);
+            if (!typed.otherRelays().isEmpty()) {
+                // Several relays typed: the relays of a cluster, used instead of the one saved at enrollment.
+                config = config.withRelays(typed.relayUrls());
+            }
         } catch (IllegalArgumentException | java.io.IOException e) {
             joinError.set(capitalized(e.getMessage()) + ".");
             return false;

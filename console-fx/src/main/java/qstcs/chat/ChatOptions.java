@@ -28,7 +28,9 @@ public record ChatOptions(Optional<String> device, Optional<String> peer, Path h
               --home DIR        state directory (default $QSTCS_HOME or ~/.qstcs)
               --kms URL         key service (default https://localhost:8443); an enrolled
                                 device uses the address saved at enrollment
-              --relay URL       relay (default wss://localhost:8765); likewise
+              --relay URL[,URL...]  relay (default wss://localhost:8765); likewise. Several
+                                URLs (relays of one cluster) replace the saved one: the chat
+                                moves to the next when its relay is lost
               --enroll STRING   enrollment string qstcs://… from the operator (./qstcs enroll ID)
               --enroll-only     with --enroll: save the device's credentials and exit without a
                                 window (to prepare a machine before handing it over)
@@ -101,7 +103,7 @@ public record ChatOptions(Optional<String> device, Optional<String> peer, Path h
             default -> throw new IllegalArgumentException("--key-source must be qstcs or etsi014, not '" + keySource + "'");
         };
         ClientConfig.parseKmsUrl(kms);
-        ClientConfig.parseRelayUrl(relay);
+        ClientConfig.parseRelayUrls(relay);
         Path homeDir = StateHome.resolve(Optional.ofNullable(home)).root();
         return new ChatOptions(Optional.ofNullable(device), Optional.ofNullable(peer), homeDir, kms, relay,
                 Optional.ofNullable(enroll), pqc, enrollOnly, endpoint, theme);

@@ -143,6 +143,11 @@ public final class LiveServers implements AutoCloseable {
     }
 
     /** Stops the relay (every session is cut) and starts a fresh one on the same port. */
+    /** Another relay following this KMS, member {@code node} of the relay cluster at {@code nats}. */
+    public RelayServer clusterRelay(URI nats, String node) {
+        return RelayServer.start(relaySettings(0).inCluster(nats, node));
+    }
+
     public void restartRelay() {
         stopRelay();
         startRelay();

@@ -49,7 +49,12 @@ final class AuditLog implements AutoCloseable {
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
     private final Consumer<Entry> onWritten;
     private final Thread writer;
+    /** Anonymous refusals folded per source and reason; guarded by itself. */
+    private final RefusalDigest refusals = new RefusalDigest(REFUSAL_INTERVAL);
     private volatile boolean closed;
+
+    /** How long anonymous refusals of one source and reason are counted before one entry sums them up. */
+    static final java.time.Duration REFUSAL_INTERVAL = java.time.Duration.ofSeconds(10);
 
     /**
      * Opens (creating 0600 if needed) the embedded {@code file}.
@@ -78,9 +83,24 @@ final class AuditLog implements AutoCloseable {
         writer = Thread.ofPlatform().name("kms-audit-writer").daemon(true).start(this::writeLoop);
     }
 
-    /** Enqueues an event; never blocks. If the queue is full (disk stalled) the event is logged instead. */
+    /**
+     * Enqueues an event; never blocks. If the queue is full (disk stalled) the event is logged instead.
+     * An anonymous refusal is written only when it is the first of its source and reason in
+     * {@link #REFUSAL_INTERVAL}; the rest are counted into one entry at the end of the interval.
+     */
     void append(String kind, String actor, String detail) {
         String d = detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) + "…" : detail;
+        if (RefusalDigest.folds(kind, actor)) {
+            synchronized (refusals) {
+                if (!refusals.admit(actor, d)) {
+                    return;
+                }
+            }
+        }
+        enqueue(kind, actor, d);
+    }
+
+    private void enqueue(String kind, String actor, String d) {
         if (closed || !queue.offer(new Pending(clock.instant(), kind, actor, d))) {
             LOG.log(System.Logger.Level.WARNING, "audit queue unavailable; dropped event " + kind + ": " + d);
         }
@@ -117,10 +137,32 @@ final class AuditLog implements AutoCloseable {
         return db.healthy() && writer.isAlive();
     }
 
+    /** Enqueues one entry per source and reason whose refusals were counted in the interval that ended. */
+    private void summariseRefusals() {
+        List<RefusalDigest.Summary> summaries;
+        synchronized (refusals) {
+            summaries = refusals.drain();
+        }
+        for (RefusalDigest.Summary sum : summaries) {
+            enqueue("auth_failure", sum.actor(), sum.detail());
+        }
+    }
+
     private void writeLoop() {
+        long intervalNanos = REFUSAL_INTERVAL.toNanos();
+        long nextSummary = System.nanoTime() + intervalNanos;
         while (!closed) {
             try {
-                Pending first = queue.take();
+                long wait = nextSummary - System.nanoTime();
+                if (wait <= 0) {
+                    summariseRefusals();
+                    nextSummary = System.nanoTime() + intervalNanos;
+                    continue;
+                }
+                Pending first = queue.poll(wait, java.util.concurrent.TimeUnit.NANOSECONDS);
+                if (first == null) {
+                    continue;
+                }
                 synchronized (writeLock) {
                     List<Pending> batch = new ArrayList<>();
                     batch.add(first);
@@ -192,6 +234,7 @@ final class AuditLog implements AutoCloseable {
 
     @Override
     public void close() {
+        summariseRefusals();
         closed = true;
         writer.interrupt();
         try {

@@ -17,15 +17,21 @@ import qstcs.server.common.Json;
  * Fan-out of server-sent events ({@code status}, {@code round}, {@code key}, {@code audit},
  * {@code router}) to every {@code /events} subscriber. Each subscriber has a bounded queue: a
  * client too slow to keep up is disconnected (it reconnects and gets a fresh status) rather than
- * slowing the link loop. Events get increasing ids so a client can check order.
+ * slowing the link loop. {@code audit} events yield: once a queue is half full they are skipped
+ * for that subscriber (the log itself keeps them, {@code GET /audit} pages them), so a burst of
+ * other clients' audited traffic can never push the operator's stream over its bound and cost it
+ * the status, round, key and router events. Events get increasing ids so a client can check order.
  */
 final class EventHub {
     /** One event, already serialised. */
     record Event(long id, String name, String data) {
     }
 
-    private static final int QUEUE = 1024;
+    static final int QUEUE = 1024;
+    /** Queue length from which {@code audit} events are skipped rather than queued. */
+    static final int AUDIT_ROOM = QUEUE / 2;
     private static final Event CLOSED = new Event(-1, "", "");
+    private static final String AUDIT = "audit";
 
     private final Set<Subscription> subscribers = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong();
@@ -34,8 +40,13 @@ final class EventHub {
     final class Subscription implements AutoCloseable {
         private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE);
         private volatile boolean open = true;
+        private final AtomicLong skipped = new AtomicLong();
 
         private void offer(Event e) {
+            if (open && AUDIT.equals(e.name()) && queue.size() >= AUDIT_ROOM) {
+                skipped.incrementAndGet();
+                return;
+            }
             if (open && !queue.offer(e)) {
                 open = false; // too slow: drop it instead of blocking the publisher
                 queue.clear();
@@ -55,6 +66,11 @@ final class EventHub {
 
         boolean isOpen() {
             return open;
+        }
+
+        /** Audit events this subscriber did not get because its queue was half full. */
+        long skippedAudit() {
+            return skipped.get();
         }
 
         @Override

@@ -31,6 +31,7 @@ import qstcs.kms.identity.AccessPolicy;
 import qstcs.server.common.ApiError;
 import qstcs.server.common.CommandLine;
 import qstcs.server.common.JsonErrors;
+import qstcs.server.http.ConnectionGate;
 
 /**
  * A running KMS: both listeners, every route, observability, the link loop and the identity
@@ -46,10 +47,12 @@ public final class KmsServer implements AutoCloseable {
 
     private final Kms kms;
     private final WebServer server;
+    private final List<ConnectionGate> gates;
 
-    private KmsServer(Kms kms, WebServer server) {
+    private KmsServer(Kms kms, WebServer server, List<ConnectionGate> gates) {
         this.kms = kms;
         this.server = server;
+        this.gates = gates;
     }
 
     /**
@@ -71,16 +74,18 @@ public final class KmsServer implements AutoCloseable {
     public static KmsServer start(Config config, KmsSettings settings) {
         Kms kms = Kms.open(settings, InstantSource.system());
         WebServer server;
+        List<ConnectionGate> gates = List.of();
         try {
             WebServerConfig.Builder b = WebServer.builder().config(config.get("server")).shutdownHook(false);
-            setup(b, kms, kms.identity().serverIdentity().tlsAskingClientCertificates());
+            gates = setup(b, kms, kms.identity().serverIdentity().tlsAskingClientCertificates());
             server = b.build().start();
         } catch (RuntimeException e) {
+            gates.forEach(ConnectionGate::close);
             kms.close();
             throw e;
         }
         kms.start();
-        return new KmsServer(kms, server);
+        return new KmsServer(kms, server, gates);
     }
 
     Kms kms() {
@@ -112,16 +117,17 @@ public final class KmsServer implements AutoCloseable {
      * Both listeners on the settings' address and ports: plain {@code @default} and the named
      * TLS socket. Routes are the same on both; {@link AccessPolicy} decides what the plain
      * listener may serve. Observability ({@code /observe/health}, {@code /observe/metrics}) is on both.
+     *
+     * @return the connection gate of each listener (the caller closes them after the server stops)
      */
-    static void setup(WebServerConfig.Builder server, Kms kms, Tls tls) {
+    static List<ConnectionGate> setup(WebServerConfig.Builder server, Kms kms, Tls tls) {
         KmsSettings s = kms.settings();
         ListenerConfig.Builder tlsListener = ListenerConfig.builder();
         ListenerConfig configured = server.sockets().get(TLS_SOCKET);
         if (configured != null) {
             tlsListener.from(configured);
         }
-        bounded(server);
-        bounded(tlsListener);
+        List<ConnectionGate> gates = List.of(bounded(server), bounded(tlsListener));
         // address() too: from(configured) copied the address resolved from application.yaml's host
         // (0.0.0.0), and Helidon prefers the address over host(), so --bind was ignored for TLS.
         tlsListener.name(TLS_SOCKET).host(s.bind()).address(bindAddress(s.bind())).port(s.tlsPort()).tls(tls)
@@ -149,6 +155,7 @@ public final class KmsServer implements AutoCloseable {
                                 .build())
                         .addObserver(MetricsObserver.builder().meterRegistry(kms.metrics().registry()).build())
                         .build());
+        return gates;
     }
 
     private static java.net.InetAddress bindAddress(String host) {
@@ -220,7 +227,7 @@ public final class KmsServer implements AutoCloseable {
     static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SWEEP_PERIOD = Duration.ofSeconds(2);
 
-    private static void bounded(ListenerConfig.BuilderBase<?, ?> listener) {
+    private static ConnectionGate bounded(ListenerConfig.BuilderBase<?, ?> listener) {
         if (listener.maxTcpConnections() < 0) {
             listener.maxTcpConnections(MAX_CONNECTIONS);
         }
@@ -229,7 +236,13 @@ public final class KmsServer implements AutoCloseable {
         listener.idleConnectionTimeout(READ_TIMEOUT).idleConnectionPeriod(SWEEP_PERIOD);
         // A handshake the client never starts is not yet a connection the sweep sees: the socket's
         // own read timeout ends it.
-        listener.connectionOptions(SocketOptions.builder().readTimeout(READ_TIMEOUT).build());
+        // The gate adds the deadline for the whole request head (a client dribbling header bytes
+        // never trips the read timeout) and the per-address limits.
+        ConnectionGate gate = new ConnectionGate(new ConnectionGate.Limits(READ_TIMEOUT,
+                ConnectionGate.Limits.DEFAULT.pendingPerAddress(), ConnectionGate.Limits.DEFAULT.openPerAddress()));
+        listener.connectionOptions(gate.socketOptions(SocketOptions.builder().readTimeout(READ_TIMEOUT).build()))
+                .addProtocol(gate.http1());
+        return gate;
     }
 
     /** The plain HTTP port (public routes, router heartbeats). */
@@ -283,6 +296,7 @@ public final class KmsServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        gates.forEach(ConnectionGate::close);
         kms.close();
     }
 }

@@ -18,8 +18,12 @@ import qstcs.crypto.qkd.RoundStats;
 
 /**
  * Runs BB84 rounds of the simulated quantum link: in the background every interval, and on
- * demand for a forced attack or an empty pool. All rounds are serialised by one lock (the engine's
- * randomness is drawn in sequence, and two refill rounds at once would only waste CPU).
+ * demand for a forced attack or an empty pool. Background and refill rounds are serialised by one
+ * lock (two refill rounds at once would only waste CPU). A forced attack latches RED before any
+ * round and runs its own attack round without that lock: it must not wait behind a round already
+ * running (or a refill's several). Running beside another round is safe, since the engine draws
+ * each round's randomness under its own lock and {@link LinkState} applies finished rounds one at
+ * a time.
  */
 final class LinkLoop implements QuantumLink {
     private static final System.Logger LOG = System.getLogger(LinkLoop.class.getName());
@@ -53,6 +57,11 @@ final class LinkLoop implements QuantumLink {
         this.random = random;
     }
 
+    /** The lock background and refill rounds hold (tests hold it to stand for a long round). */
+    ReentrantLock roundLock() {
+        return roundLock;
+    }
+
     /** Where the rounds' randomness comes from (tests check it is the DRBG). */
     QkdRandom random() {
         return random;
@@ -79,12 +88,12 @@ final class LinkLoop implements QuantumLink {
     @Override
     public LinkStatus forceAttack(OperatorAction by) {
         link.requireLead();
-        RoundReport r = runRound(FULL_INTERCEPT, by);
-        if (!r.breach()) {
-            // Only a very small round can stay under the threshold with Eve on every qubit;
-            // the operator asked for an attack, so the link is RED regardless.
-            link.breach(Math.max(r.estimatedQber(), LinkColour.RED_QBER), by,
-                    "forced attack by " + by.actor() + " (round " + r.round() + ")");
+        // RED first: router guards, the relay and long-polls must see the breach now, not after a
+        // round (or behind a refill's several). The attack round then measures what Eve did.
+        boolean latched = link.forceBreach(by, "forced attack by " + by.actor());
+        RoundReport r = runRoundUnlocked(FULL_INTERCEPT, by);
+        if (latched) {
+            link.measuredForcedBreach(r.estimatedQber());
         }
         return link.snapshot();
     }
@@ -130,6 +139,16 @@ final class LinkLoop implements QuantumLink {
         } finally {
             roundStartedAt = 0;
         }
+        return apply(result, eveRate, forcedBy);
+    }
+
+    /** A round outside the lock (forced attacks); the stall watch follows only the locked ones. */
+    private RoundReport runRoundUnlocked(double eveRate, OperatorAction forcedBy) {
+        return apply(LinkRound.run(base.withEve(eveRate), random), eveRate, forcedBy);
+    }
+
+    /** {@code forcedBy}: the operator who forced this round, or null for a round of the loop. */
+    private RoundReport apply(RoundResult result, double eveRate, OperatorAction forcedBy) {
         KeyBits key = result.key();
         try {
             // Numbering continues from the link's round: after taking over from another KMS

@@ -213,16 +213,44 @@ final class LinkState {
     }
 
     /**
-     * Latches RED with {@code breachQber} (used by force_attack when a small test round happened
-     * to stay under the threshold, and by rounds that cross it). No effect beyond the qber if
-     * already RED.
+     * Latches RED with {@code breachQber}; no effect if already RED. {@code by} is the operator who
+     * forced it, {@link OperatorAction#SYSTEM} for a measured breach.
      */
-    /** {@code by} is the operator who forced it, {@link OperatorAction#SYSTEM} for a measured breach. */
     void breach(double breachQber, OperatorAction by, String cause) {
         synchronized (lock) {
             requireLead();
             if (status != LinkColour.RED) {
                 breachLocked(breachQber, by != OperatorAction.SYSTEM, by, cause);
+            }
+        }
+    }
+
+    /**
+     * Latches RED for a forced attack at once, with the threshold QBER until the attack round has
+     * measured its own ({@link #measuredForcedBreach}); false when the link was RED already.
+     */
+    boolean forceBreach(OperatorAction by, String cause) {
+        synchronized (lock) {
+            requireLead();
+            if (status == LinkColour.RED) {
+                return false;
+            }
+            breachLocked(LinkColour.RED_QBER, true, by, cause);
+            return true;
+        }
+    }
+
+    /**
+     * The forced attack's round measured {@code measured}: the latched breach QBER becomes it when
+     * higher (full intercept-resend gives about 25 %), on disk too. No status event: the link was
+     * RED already and stays RED.
+     */
+    void measuredForcedBreach(double measured) {
+        synchronized (lock) {
+            if (status == LinkColour.RED && Double.isFinite(measured) && measured > qber) {
+                qber = measured;
+                latch.latch(new BreachLatch.Breach(measured, changedAt, true));
+                cached = null;
             }
         }
     }

@@ -27,6 +27,7 @@ import qstcs.relay.auth.KmsIdentityClient;
 import qstcs.relay.auth.RelayIdentity;
 import qstcs.relay.auth.RevocationWatch;
 import qstcs.server.common.JsonErrors;
+import qstcs.server.http.ConnectionGate;
 import qstcs.server.http.RouteTable;
 
 /**
@@ -54,10 +55,13 @@ public final class RelayServer implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private final LinkWatch linkWatch;
     private final boolean secure;
+    private RelayCluster cluster;
+    private final ConnectionGate gate;
 
     private RelayServer(RelaySettings settings, Switchboard switchboard, WebServer server, LinkWatch linkWatch,
-                        boolean secure) {
+                        boolean secure, ConnectionGate gate) {
         this.settings = settings;
+        this.gate = gate;
         this.secure = secure;
         this.switchboard = switchboard;
         this.server = server;
@@ -120,21 +124,49 @@ public final class RelayServer implements AutoCloseable {
         if (tls != null) {
             builder.tls(tls);
         }
-        setup(builder, switchboard, Instant.now());
+        ConnectionGate gate = new ConnectionGate(ConnectionGate.Limits.DEFAULT);
+        setup(builder, switchboard, Instant.now(), gate);
         UpgradeRaceGuard.prime();
-        WebServer server = builder.build().start();
+        RelayCluster cluster = null;
+        if (settings.cluster().isPresent()) {
+            RelaySettings.Cluster member = settings.cluster().get();
+            try {
+                cluster = RelayCluster.join(member.nats(), member.node(), switchboard);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot join the relay cluster at " + member.nats() + ": "
+                        + e.getMessage(), e);
+            }
+            switchboard.join(cluster);
+        }
+        WebServer server;
+        try {
+            server = builder.build().start();
+        } catch (RuntimeException e) {
+            if (cluster != null) {
+                cluster.close();
+            }
+            gate.close();
+            throw e;
+        }
         LinkWatch watch = settings.kms()
                 .map(uri -> new LinkWatch(uri, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(),
                         switchboard, settings.linkWaitSeconds()).start())
                 .orElse(null);
-        return new RelayServer(settings, switchboard, server, watch, tls != null);
+        RelayServer relay = new RelayServer(settings, switchboard, server, watch, tls != null, gate);
+        relay.cluster = cluster;
+        return relay;
     }
 
-    /** Wires the relay into a server: WebSocket endpoint, plain HTTP routes, frame size. */
-    static void setup(WebServerConfig.Builder server, Switchboard switchboard, Instant started) {
+    /**
+     * Wires the relay into a server: WebSocket endpoint, plain HTTP routes, frame size, and the
+     * connection gate (a deadline for the upgrade request's head, per-address limits).
+     */
+    static void setup(WebServerConfig.Builder server, Switchboard switchboard, Instant started, ConnectionGate gate) {
         // Without TCP_NODELAY a small frame written while an earlier one is unacknowledged waits
         // for the client's delayed ACK (up to 40 ms on Linux): chat frames are small, latency matters.
-        server.connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+        // No socket read timeout: a registered device may stay silent for minutes.
+        server.connectionOptions(gate.socketOptions(SocketOptions.builder().tcpNoDelay(true).build()))
+                .addProtocol(gate.http1())
                 // A blocking socket per connection holds one 8 KiB buffer; the NIO socket holds two.
                 // Every idle device keeps a connection open, so that is 8 KiB times thousands.
                 .useNio(false)
@@ -215,8 +247,13 @@ public final class RelayServer implements AutoCloseable {
             linkWatch.close();
         }
         sweeper.shutdownNow();
+        if (cluster != null) {
+            // Before the sessions close, so their devices' frames stay in the stream for their next relay.
+            cluster.close();
+        }
         switchboard.shutdown();
         server.stop();
+        gate.close();
         metrics.close();
     }
 

@@ -46,12 +46,17 @@ class ConnectionFloodIT {
         SSLSocket tlsSilent = (SSLSocket) kms.identitySocketFactory().createSocket("127.0.0.1", tls);
         tlsSilent.startHandshake();                  // then sends nothing
         idle.add(tlsSilent);
+        Socket keptAlive = new Socket("127.0.0.1", plain);  // one request, then silence
+        keptAlive.getOutputStream().write("GET /link_status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        idle.add(keptAlive);
         for (Socket s : idle) {
             // Well above the KMS's read timeout: a socket the KMS keeps open fails the test here.
             s.setSoTimeout((int) KmsServer.READ_TIMEOUT.multipliedBy(2).toMillis());
         }
         List<String> open = new ArrayList<>();
-        String[] names = {"TLS port, no handshake", "plain port, no request", "TLS port, no request"};
+        String[] names = {"TLS port, no handshake", "plain port, no request", "TLS port, no request",
+            "plain port, silent after one request"};
         for (int i = 0; i < idle.size(); i++) {
             try (Socket s = idle.get(i)) {
                 if (!closedByServer(s.getInputStream())) {
@@ -78,6 +83,55 @@ class ConnectionFloodIT {
         }
         assertEquals(200, kms.key("Soldier_Alpha", "Soldier_Bravo").code(), "after the flood");
         assertEquals("GREEN", kms.get("/link_status").json().get("status").asText());
+    }
+
+    /**
+     * A client that sends its request line and then one header byte a second never lets a read
+     * time out, but its request head has a deadline: both listeners end it, and a device still
+     * gets its key meanwhile.
+     */
+    @Test
+    void aRequestHeadDribbledByteByByteIsCut() throws Exception {
+        int plain = kms.server.port();
+        int tls = kms.server.port(KmsServer.TLS_SOCKET);
+        List<Socket> slow = List.of(new Socket("127.0.0.1", plain),
+                kms.identitySocketFactory().createSocket("127.0.0.1", tls));
+        long giveUp = System.nanoTime() + KmsServer.READ_TIMEOUT.multipliedBy(3).toNanos();
+        List<String> open = new ArrayList<>(List.of("plain", "tls"));
+        try {
+            for (Socket s : slow) {
+                s.getOutputStream().write("GET /link_status HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                s.setSoTimeout(1000);
+            }
+            assertEquals(200, kms.key("Soldier_Alpha", "Soldier_Bravo").code(), "while the heads dribble");
+            while (!open.isEmpty() && System.nanoTime() < giveUp) {
+                for (int i = 0; i < slow.size(); i++) {
+                    String name = i == 0 ? "plain" : "tls";
+                    if (open.contains(name) && !dribble(slow.get(i))) {
+                        open.remove(name);
+                    }
+                }
+            }
+        } finally {
+            for (Socket s : slow) {
+                s.close();
+            }
+        }
+        assertEquals(List.of(), open, "listeners that kept a dribbling request head open");
+    }
+
+    /** Sends one more header byte and waits a second for the server; false once it ended the connection. */
+    private static boolean dribble(Socket s) throws IOException {
+        try {
+            s.getOutputStream().write('a');
+            s.getOutputStream().flush();
+            return s.getInputStream().read() >= 0;
+        } catch (java.net.SocketTimeoutException e) {
+            return true; // still open, still waiting for the rest of the head
+        } catch (SocketException e) {
+            return false;
+        }
     }
 
     /** Reads until the server ends the connection (true), whatever it sends before that. */

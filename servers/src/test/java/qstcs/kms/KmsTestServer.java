@@ -41,6 +41,8 @@ final class KmsTestServer implements AutoCloseable {
     final Path home;
     final Kms kms;
     final WebServer server;
+    /** The listeners' connection gates (plain, then TLS). */
+    final List<qstcs.server.http.ConnectionGate> gates;
     final OkHttpClient http;
     final OkHttpClient https;
     final ServerIdentity identity;
@@ -86,7 +88,7 @@ final class KmsTestServer implements AutoCloseable {
         kms = Kms.open(settings, clock);
         identity = kms.identity().serverIdentity();
         WebServerConfig.Builder b = WebServer.builder().config(config.get("server")).shutdownHook(false);
-        KmsServer.setup(b, kms, identity.tlsAskingClientCertificates());
+        gates = KmsServer.setup(b, kms, identity.tlsAskingClientCertificates());
         server = b.build().start();
         kms.start();
         http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(70)).build();
@@ -241,6 +243,7 @@ final class KmsTestServer implements AutoCloseable {
         https.dispatcher().executorService().shutdown();
         https.connectionPool().evictAll();
         server.stop();
+        gates.forEach(qstcs.server.http.ConnectionGate::close);
         kms.close();
     }
 

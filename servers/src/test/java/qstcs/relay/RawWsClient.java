@@ -45,9 +45,12 @@ final class RawWsClient implements AutoCloseable {
     void send(int opcode, byte[] payload) throws IOException {
         byte[] header = payload.length < 126 ? new byte[] {(byte) (0x80 | opcode), (byte) (0x80 | payload.length)}
                 : new byte[] {(byte) (0x80 | opcode), (byte) (0x80 | 126), (byte) (payload.length >>> 8), (byte) payload.length};
-        out.write(header);
-        out.write(new byte[4]); // mask 0
-        out.write(payload);
+        // One write: a server that closes after the header must not find the rest still unread
+        // (the kernel would then answer with a reset that can overtake its close frame).
+        byte[] frame = new byte[header.length + 4 + payload.length]; // mask 0
+        System.arraycopy(header, 0, frame, 0, header.length);
+        System.arraycopy(payload, 0, frame, header.length + 4, payload.length);
+        out.write(frame);
         out.flush();
     }
 

@@ -108,6 +108,26 @@ class RelayBadInputIT {
         bystandersStillChat("framing");
     }
 
+    /**
+     * Opcodes RFC 6455 reserves (0x3-0x7 data, 0xB-0xF control) end the connection with 1002 and
+     * nothing after the close frame: no HTTP 500 response written into the WebSocket stream.
+     */
+    @Test
+    void reservedOpcodesGetAProtocolErrorClose() throws Exception {
+        for (int opcode : new int[] {0x3, 0x7, 0xB, 0xF}) {
+            try (RawWsClient raw = new RawWsClient(port)) {
+                raw.send(opcode, "x".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                RawWsClient.Frame close = raw.next();
+                assertTrue(close != null && close.opcode() == 0x8, "opcode " + opcode + ": a close frame first, got "
+                        + (close == null ? "end of stream" : new String(close.payload(),
+                        java.nio.charset.StandardCharsets.ISO_8859_1)));
+                assertClose(close, 1002, FramingCheckedUpgrade.REASON);
+                assertEquals(null, raw.next(), "opcode " + opcode + ": nothing after the close frame");
+            }
+        }
+        bystandersStillChat("opcode");
+    }
+
     private static void assertClose(RawWsClient.Frame close, int code, String reason) {
         assertTrue(close != null, "a close frame");
         byte[] p = close.payload();

@@ -1,0 +1,353 @@
+package qstcs.server.http;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionListener;
+
+/**
+ * Bounds what a client may hold of a listener before it has sent a complete request head, and how
+ * much one address may hold at all. Helidon reads request headers without a deadline and has no
+ * per-address limit: one machine could open thousands of connections that never finish a TLS
+ * handshake or their headers, or dribble a header byte every few seconds, and hold the listener.
+ * <ul>
+ *   <li>A connection must have finished its TLS handshake and its first request's headers within
+ *       {@link Limits#headerDeadline()} of being accepted; a later request on the same connection
+ *       within that time of its request line. Otherwise it is cut.</li>
+ *   <li>One address may have at most {@link Limits#pendingPerAddress()} connections that have not
+ *       finished their headers yet; a newer one evicts its oldest (a flooding address keeps
+ *       cutting its own connections, while a legitimate client's connection, which finishes its
+ *       headers in milliseconds, is seldom the oldest).</li>
+ *   <li>One address may hold at most {@link Limits#openPerAddress()} connections past their
+ *       headers; a connection beyond that is cut as soon as it is accepted.</li>
+ * </ul>
+ * Cutting shuts the socket down in both directions: a reader blocked on it sees the end of the
+ * stream and Helidon ends the connection quietly. The gate sees connections through the listener's
+ * {@link SocketOptions} (called on every accepted socket) and the HTTP/1 receive listener (request
+ * line and headers read), so a server wires it with {@link #socketOptions} and {@link #http1}.
+ */
+public final class ConnectionGate implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(ConnectionGate.class.getName());
+    private static final Duration SWEEP_EVERY = Duration.ofMillis(200);
+    /** One thread sweeps every gate of the process (a few per server). */
+    private static final ScheduledExecutorService SWEEPER = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("connection-gate").daemon().factory());
+
+    /**
+     * @param headerDeadline    time from accept (or from a later request line) to the end of the headers
+     * @param pendingPerAddress connections of one address still before the end of their headers
+     * @param openPerAddress    connections of one address past their headers
+     */
+    public record Limits(Duration headerDeadline, int pendingPerAddress, int openPerAddress) {
+        /** Ten seconds for a request head; 32 unfinished and 256 established connections per address. */
+        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(10), 32, 256);
+
+        public Limits {
+            if (headerDeadline.isNegative() || headerDeadline.isZero()) {
+                throw new IllegalArgumentException("header deadline must be positive, was " + headerDeadline);
+            }
+            if (pendingPerAddress < 1 || openPerAddress < 1) {
+                throw new IllegalArgumentException("per-address limits must be positive, were "
+                        + pendingPerAddress + " and " + openPerAddress);
+            }
+        }
+    }
+
+    /** One accepted connection. {@code deadline} is 0 while it is past its headers. */
+    private static final class Tracked {
+        final SocketChannel channel;
+        final SocketAddress remote;
+        final AddressLoad load;
+        volatile long deadline;
+        /** True once it counts as an established connection of its address. */
+        boolean established;
+        /** True once its address no longer counts it. */
+        boolean released;
+
+        Tracked(SocketChannel channel, SocketAddress remote, AddressLoad load, long deadline) {
+            this.channel = channel;
+            this.remote = remote;
+            this.load = load;
+            this.deadline = deadline;
+        }
+    }
+
+    /** What one address holds. */
+    private static final class AddressLoad {
+        final Deque<Tracked> pending = new ConcurrentLinkedDeque<>();
+        final AtomicInteger established = new AtomicInteger();
+
+        boolean idle() {
+            return pending.isEmpty() && established.get() == 0;
+        }
+    }
+
+    private final Limits limits;
+    private final LongSupplier nanos;
+    private final Map<SocketAddress, Tracked> connections = new ConcurrentHashMap<>();
+    private final Map<InetAddress, AddressLoad> addresses = new ConcurrentHashMap<>();
+    private final ScheduledFuture<?> sweeping;
+    private final LongAdder timedOut = new LongAdder();
+    private final LongAdder evicted = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+
+    /** A gate swept five times a second until {@link #close}. */
+    public ConnectionGate(Limits limits) {
+        this(limits, System::nanoTime);
+    }
+
+    ConnectionGate(Limits limits, LongSupplier nanos) {
+        this.limits = limits;
+        this.nanos = nanos;
+        this.sweeping = SWEEPER.scheduleWithFixedDelay(this::sweep, SWEEP_EVERY.toMillis(), SWEEP_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /** {@code base} plus this gate's look at every accepted socket. */
+    public SocketOptions socketOptions(SocketOptions base) {
+        return new GatedSocketOptions(base, this);
+    }
+
+    /** An HTTP/1 configuration whose receive listener tells this gate where each request head stands. */
+    public Http1Config http1() {
+        return Http1Config.builder().addReceiveListener(new HeadListener(this)).build();
+    }
+
+    /** Connections cut for not finishing their headers in time. */
+    public long timedOut() {
+        return timedOut.sum();
+    }
+
+    /** Unfinished connections cut because their address opened newer ones beyond its limit. */
+    public long evicted() {
+        return evicted.sum();
+    }
+
+    /** Connections cut at accept because their address already held its limit. */
+    public long refused() {
+        return refused.sum();
+    }
+
+    /** Connections of {@code address} the gate counts now: unfinished plus established. */
+    public int held(InetAddress address) {
+        AddressLoad load = addresses.get(address);
+        return load == null ? 0 : load.pending.size() + load.established.get();
+    }
+
+    void accepted(SocketChannel channel) {
+        SocketAddress remote;
+        try {
+            remote = channel.getRemoteAddress();
+        } catch (IOException e) {
+            return;
+        }
+        if (!(remote instanceof InetSocketAddress inet)) {
+            return; // a Unix-domain socket is local by definition
+        }
+        AddressLoad load = addresses.computeIfAbsent(inet.getAddress(), a -> new AddressLoad());
+        if (load.established.get() >= limits.openPerAddress()) {
+            refused.increment();
+            cut(channel);
+            return;
+        }
+        Tracked t = new Tracked(channel, remote, load, nanos.getAsLong() + limits.headerDeadline().toNanos());
+        Tracked reused = connections.put(remote, t);
+        if (reused != null) {
+            release(reused); // the same address and port again: the earlier connection has ended
+        }
+        load.pending.addLast(t);
+        while (load.pending.size() > limits.pendingPerAddress()) {
+            Tracked oldest = load.pending.peekFirst();
+            if (oldest == null) {
+                break;
+            }
+            load.pending.remove(oldest);
+            evicted.increment();
+            forget(oldest);
+            cut(oldest.channel);
+        }
+    }
+
+    /** A request line was read: a later request on an established connection gets its own deadline. */
+    void requestLine(SocketAddress remote) {
+        Tracked t = connections.get(remote);
+        if (t != null && t.deadline == 0) {
+            t.deadline = nanos.getAsLong() + limits.headerDeadline().toNanos();
+        }
+    }
+
+    /** The request's headers are complete: the connection is past its deadline check. */
+    void headersRead(SocketAddress remote) {
+        Tracked t = connections.get(remote);
+        if (t == null) {
+            return;
+        }
+        t.deadline = 0;
+        synchronized (t) {
+            if (!t.established && !t.released && t.load.pending.remove(t)) {
+                t.established = true;
+                t.load.established.incrementAndGet();
+            }
+        }
+    }
+
+    /** Forgets closed connections and cuts those past their deadline. */
+    void sweep() {
+        try {
+            long now = nanos.getAsLong();
+            for (Tracked t : connections.values()) {
+                if (!t.channel.isOpen()) {
+                    forget(t);
+                } else {
+                    long deadline = t.deadline;
+                    if (deadline != 0 && now - deadline > 0) {
+                        timedOut.increment();
+                        forget(t);
+                        cut(t.channel);
+                    }
+                }
+            }
+            addresses.values().removeIf(AddressLoad::idle);
+        } catch (RuntimeException e) {
+            // A failed sweep must not cancel the schedule.
+            LOG.log(Level.WARNING, "connection sweep failed: {0}", e.getClass().getName());
+        }
+    }
+
+    private void forget(Tracked t) {
+        connections.remove(t.remote, t);
+        release(t);
+    }
+
+    /** Its address stops counting {@code t} (once). */
+    private static void release(Tracked t) {
+        synchronized (t) {
+            if (t.released) {
+                return;
+            }
+            t.released = true;
+            if (t.established) {
+                t.load.established.decrementAndGet();
+            } else {
+                t.load.pending.remove(t);
+            }
+        }
+    }
+
+    /**
+     * Ends a connection so that Helidon's reader sees the end of the stream (and ends the
+     * connection quietly) instead of a closed-channel error; Helidon closes the channel itself.
+     */
+    private static void cut(SocketChannel channel) {
+        try {
+            channel.shutdownInput();
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // already gone
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        sweeping.cancel(false);
+    }
+
+    /** The receive side of HTTP/1: where each request head stands. */
+    private record HeadListener(ConnectionGate gate) implements Http1ConnectionListener {
+        @Override
+        public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
+            gate.requestLine(ctx.remotePeer().address());
+        }
+
+        @Override
+        public void headers(ConnectionContext ctx, Headers headers) {
+            gate.headersRead(ctx.remotePeer().address());
+        }
+    }
+
+    /** Helidon's socket options, plus telling the gate about every accepted socket. */
+    private record GatedSocketOptions(SocketOptions base, ConnectionGate gate) implements SocketOptions {
+        @Override
+        public void configureSocket(SocketChannel channel) {
+            base.configureSocket(channel);
+            gate.accepted(channel);
+        }
+
+        @Override
+        public void configureSocket(java.net.Socket socket) {
+            base.configureSocket(socket);
+        }
+
+        @Override
+        public Map<SocketOption<?>, Object> socketOptions() {
+            return base.socketOptions();
+        }
+
+        @Override
+        public Duration connectTimeout() {
+            return base.connectTimeout();
+        }
+
+        @Override
+        public Duration readTimeout() {
+            return base.readTimeout();
+        }
+
+        @Override
+        public Optional<Integer> socketReceiveBufferSize() {
+            return base.socketReceiveBufferSize();
+        }
+
+        @Override
+        public Optional<Integer> socketSendBufferSize() {
+            return base.socketSendBufferSize();
+        }
+
+        @Override
+        public boolean socketReuseAddress() {
+            return base.socketReuseAddress();
+        }
+
+        @Override
+        public boolean socketKeepAlive() {
+            return base.socketKeepAlive();
+        }
+
+        @Override
+        public boolean tcpNoDelay() {
+            return base.tcpNoDelay();
+        }
+    }
+}
