@@ -2,6 +2,7 @@ package qstcs.chat;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javafx.application.Platform;
@@ -9,21 +10,30 @@ import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import qstcs.client.ChatHistory;
 import qstcs.client.ChatMessage;
 import qstcs.client.ClientConfig;
 import qstcs.client.ClientException;
 import qstcs.client.ConnectionState;
 import qstcs.client.DeliveryState;
+import qstcs.client.DeviceIdentity;
 import qstcs.client.Enrollment;
+import qstcs.client.KmsClient;
+import qstcs.client.PeerIdentities;
+import qstcs.client.PeerKeyBook;
 import qstcs.client.SecureChatSession;
 import qstcs.client.SessionListener;
 import qstcs.crypto.home.StateHome;
+import qstcs.crypto.identity.IdentityKey;
+import qstcs.crypto.identity.SafetyNumber;
 import qstcs.crypto.link.LinkColour;
 import qstcs.crypto.link.LinkStatus;
 import qstcs.crypto.tls.DeviceCredentials;
@@ -53,7 +63,27 @@ public final class ChatModel {
     private final ReadOnlyObjectWrapper<Contact> selected = new ReadOnlyObjectWrapper<>();
     private final ObservableList<Contact> contacts = FXCollections.observableArrayList();
     private final Map<String, MessageItem> outgoing = new HashMap<>();
+    /** Messages shown, by sender and id: a retransmission after a restart is not shown twice. */
+    private final java.util.Set<String> shown = new java.util.HashSet<>();
+    private final ReadOnlyObjectWrapper<ChatStatus> status = new ReadOnlyObjectWrapper<>(ChatStatus.INITIAL);
+    private final ReadOnlyIntegerWrapper undelivered = new ReadOnlyIntegerWrapper(0);
+    private LinkStatus lastLink;
+    private boolean kmsReachable;
+    /** When the session's next automatic attempt is due (System.nanoTime), or 0 when none is pending. */
+    private long retryDueNanos;
+    private long retriesScheduled;
+    private final javafx.animation.Timeline countdown = new javafx.animation.Timeline(
+            new javafx.animation.KeyFrame(javafx.util.Duration.seconds(0.25), e -> refreshStatus()));
     private SecureChatSession session;
+    private final ReadOnlyStringWrapper joinProgress = new ReadOnlyStringWrapper("");
+    private final ReadOnlyIntegerWrapper unreadTotal = new ReadOnlyIntegerWrapper(0);
+    private final ReadOnlyStringWrapper notification = new ReadOnlyStringWrapper("");
+    private String notificationPeer = "";
+    private final ReadOnlyObjectWrapper<Verification> verification = new ReadOnlyObjectWrapper<>();
+    private final ObservableList<String> directory = FXCollections.observableArrayList();
+    private boolean windowFocused = true;
+    private DeviceIdentity identity;
+    private ChatHistory history;
 
     // ---- properties ------------------------------------------------------------------------------
 
@@ -71,6 +101,10 @@ public final class ChatModel {
     public ReadOnlyStringProperty noticeProperty() { return notice.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<Contact> selectedProperty() { return selected.getReadOnlyProperty(); }
     public ObservableList<Contact> contacts() { return FXCollections.unmodifiableObservableList(contacts); }
+    /** What every badge and status line shows, derived once (see {@link ChatStatus}). */
+    public ReadOnlyObjectProperty<ChatStatus> statusProperty() { return status.getReadOnlyProperty(); }
+    /** Outgoing messages of this run not yet delivered (✓✓), failed ones included. */
+    public ReadOnlyIntegerProperty undeliveredProperty() { return undelivered.getReadOnlyProperty(); }
 
     // ---- commands --------------------------------------------------------------------------------
 
@@ -102,6 +136,10 @@ public final class ChatModel {
                 return false;
             }
             config = ClientConfig.of(saved.get()).withPqc(withPqc);
+            if (!typed.otherRelays().isEmpty()) {
+                // Several relays typed: the relays of a cluster, used instead of the one saved at enrollment.
+                config = config.withRelays(typed.relayUrls());
+            }
         } catch (IllegalArgumentException | java.io.IOException e) {
             joinError.set(capitalized(e.getMessage()) + ".");
             return false;
@@ -131,18 +169,31 @@ public final class ChatModel {
             joinError.set(capitalized(e.getMessage()) + ".");
             return;
         }
-        joinError.set("Enrolling " + uri.deviceId() + " with the key service at " + uri.kmsUrl() + "…");
+        joinError.set("");
+        joinProgress.set("Enrolling " + uri.deviceId() + " with the key service at " + uri.kmsUrl() + "…");
         Path target = home;
         Thread.ofVirtual().name("chat-enroll").start(() -> {
             try {
                 DeviceCredentials credentials = Enrollment.enroll(uri);
                 credentials.save(target);
+                Platform.runLater(() -> joinProgress.set("Enrolled. Making this device's identity key…"));
+                // The identity key pair is made at enrollment, on this device; only its public half is sent.
+                ClientConfig enrolled = ClientConfig.of(credentials);
+                try {
+                    DeviceIdentity.open(target, enrolled).publish();
+                } catch (ClientException e) {
+                    // Published again when the session starts; enrollment itself succeeded.
+                }
                 Platform.runLater(() -> {
+                    joinProgress.set("");
                     joinError.set("");
-                    start(ClientConfig.of(credentials).withPqc(withPqc), peer, withPqc);
+                    start(enrolled.withPqc(withPqc), peer, withPqc);
                 });
             } catch (ClientException | java.io.IOException e) {
-                Platform.runLater(() -> joinError.set(e.getMessage()));
+                Platform.runLater(() -> {
+                    joinProgress.set("");
+                    joinError.set(e.getMessage());
+                });
             }
         });
     }
@@ -156,30 +207,318 @@ public final class ChatModel {
             return false;
         }
         leave();
+        ChatHistory kept;
+        try {
+            kept = ChatHistory.open(home, config.deviceId());
+        } catch (java.io.IOException e) {
+            joinError.set(e.getMessage());
+            return false;
+        }
         joinError.set("");
         deviceId.set(config.deviceId());
         pqc.set(withPqc);
-        session = new SecureChatSession(config);
+        history = kept;
+        List<ChatMessage> past = kept.messages();
+        for (ChatMessage m : past) {
+            show(m, false);
+        }
+        identity = openIdentity(config);
+        session = new SecureChatSession(config, identity == null ? PeerIdentities.NONE : identity);
+        // The history listens first: what the window shows is on disk before it is shown.
+        session.addListener(kept.recorder());
         session.addListener(new FxBridge(session));
         screen.set(Screen.CHAT);
+        java.util.LinkedHashSet<String> peers = new java.util.LinkedHashSet<>();
         if (peer != null && !peer.isBlank()) {
             select(contact(peer.trim()));
-            session.start(peer.trim());
-        } else {
-            session.start();
+            peers.add(peer.trim());
         }
+        past.forEach(m -> peers.add(m.peer()));
+        session.start(peers.toArray(String[]::new));
+        // What was held or unconfirmed when the window closed goes again, under its own id.
+        kept.resumeInto(session);
+        countdown.setCycleCount(javafx.animation.Animation.INDEFINITE);
+        countdown.play();
         return true;
+    }
+
+    /** Sends a failed message again (same id: the peer shows it once even if a copy did arrive). */
+    public void retry(MessageItem item) {
+        if (session != null && item.outgoing() && item.delivery() == DeliveryState.FAILED) {
+            item.setDelivery(DeliveryState.PENDING);
+            session.retry(item.message());
+            countUndelivered();
+        }
+    }
+
+    /** Deletes an undelivered message from the conversation and the history; it is not sent any more. */
+    public void delete(MessageItem item) {
+        if (!item.outgoing() || item.delivery() == DeliveryState.DELIVERED) {
+            return;
+        }
+        if (session != null) {
+            session.withdraw(item.id());
+        }
+        if (history != null) {
+            history.delete(item.id());
+        }
+        outgoing.remove(item.id());
+        for (Contact c : contacts) {
+            c.remove(item);
+        }
+        countUndelivered();
+    }
+
+    /**
+     * What closing the window now would leave behind, in words, or empty when everything typed
+     * was delivered: undelivered messages stay (encrypted) in the history and go again next time,
+     * failed ones wait for Retry.
+     */
+    public Optional<String> closeWarning() {
+        long failed = outgoing.values().stream().filter(i -> i.delivery() == DeliveryState.FAILED).count();
+        long waiting = outgoing.values().stream().filter(i -> i.delivery().undelivered()
+                && i.delivery() != DeliveryState.FAILED).count();
+        if (failed + waiting == 0) {
+            return Optional.empty();
+        }
+        StringBuilder b = new StringBuilder();
+        if (waiting > 0) {
+            b.append(waiting == 1 ? "1 message is" : waiting + " messages are").append(" not delivered yet. ")
+                    .append(waiting == 1 ? "It stays" : "They stay").append(" encrypted on this computer and")
+                    .append(" will be sent when you open the chat again.");
+        }
+        if (failed > 0) {
+            b.append(b.isEmpty() ? "" : " ").append(failed == 1 ? "1 message was" : failed + " messages were")
+                    .append(" not sent; open the chat again to retry or delete ").append(failed == 1 ? "it." : "them.");
+        }
+        return Optional.of(b.toString());
+    }
+
+    /** How many automatic attempts were announced in this run (tests watch it move). */
+    long retriesScheduled() {
+        return retriesScheduled;
+    }
+
+    /** Tries to reach the key service or relay now instead of waiting for the countdown. */
+    public void retryNow() {
+        if (session != null) {
+            session.retryNow();
+        }
     }
 
     public void select(Contact c) {
         selected.set(c);
         if (c != null) {
-            c.markRead();
+            if (windowFocused) {
+                c.markRead();
+                countUnread();
+            }
             if (session != null) {
                 session.open(c.deviceId());
             }
+            checkIdentity(c.deviceId());
         }
     }
+
+    // ---- identity: verification, changed keys --------------------------------------------------------
+
+    /** What the verification screen shows for one peer; {@code number} is null when the peer has no key. */
+    public record Verification(String peer, SafetyNumber number, IdentityKey peerKey, boolean verified, boolean changed,
+                               String problem) {
+    }
+
+    public ReadOnlyObjectProperty<Verification> verificationProperty() { return verification.getReadOnlyProperty(); }
+
+    private DeviceIdentity openIdentity(ClientConfig config) {
+        try {
+            DeviceIdentity id = DeviceIdentity.open(home, config);
+            id.addListener((peer, sighting) -> Platform.runLater(() -> showSighting(id, peer, sighting)));
+            // The session publishes the public key itself before it connects (PeerIdentities.announce).
+            return id;
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            notice.set("This device's identity key cannot be read (" + e.getMessage() + "); handshakes are not signed.");
+            return null;
+        }
+    }
+
+    private void showSighting(DeviceIdentity from, String peer, PeerKeyBook.Sighting s) {
+        if (from != identity) {
+            return;
+        }
+        Contact c = contact(peer);
+        c.setTrust(s.status() == PeerKeyBook.Status.CHANGED || from.book().changed(peer) ? Contact.Trust.CHANGED
+                : s.verified() ? Contact.Trust.VERIFIED : Contact.Trust.UNVERIFIED);
+        if (s.status() == PeerKeyBook.Status.CHANGED) {
+            notice.set(peer + "'s identity key has changed. Compare safety numbers again before you trust"
+                    + " this conversation (a re-installed device, or someone posing as " + peer + ").");
+        }
+    }
+
+    /** Asks the key service for {@code peer}'s identity key off the FX thread; the contact's badge follows. */
+    private void checkIdentity(String peer) {
+        DeviceIdentity id = identity;
+        if (id == null) {
+            return;
+        }
+        Thread.ofVirtual().name("qstcs-identity-check").start(() -> {
+            try {
+                id.refresh(peer);
+            } catch (ClientException | java.io.IOException e) {
+                // Shown as "not verified"; the handshake uses the remembered key meanwhile.
+            }
+        });
+    }
+
+    /** Opens the verification screen for the selected contact: safety number, QR code, verify. */
+    public void openVerification() {
+        Contact c = selected.get();
+        DeviceIdentity id = identity;
+        if (c == null) {
+            return;
+        }
+        String peer = c.deviceId();
+        if (id == null) {
+            verification.set(new Verification(peer, null, null, false, false, "This device has no identity key."));
+            return;
+        }
+        Thread.ofVirtual().name("qstcs-verify").start(() -> {
+            Verification v;
+            try {
+                v = id.refresh(peer).map(s -> new Verification(peer, id.safetyNumber(peer, s.key()), s.key(), s.verified(),
+                        id.book().changed(peer), "")).orElse(new Verification(peer, null, null, false, false,
+                        peer + " has not published an identity key yet (it has not started a chat since enrolling)."));
+            } catch (ClientException | java.io.IOException e) {
+                v = id.book().remembered(peer).map(k -> new Verification(peer, id.safetyNumber(peer, k), k,
+                        id.book().verified(peer), id.book().changed(peer), "The key service is not reachable; this is the key"
+                        + " this device remembers for " + peer + "."))
+                        .orElse(new Verification(peer, null, null, false, false, e.getMessage()));
+            }
+            Verification shown = v;
+            Platform.runLater(() -> {
+                if (identity == id) {
+                    verification.set(shown);
+                }
+            });
+        });
+    }
+
+    /** The user compared the safety number in person: remember this key as verified. */
+    public void confirmVerified() {
+        Verification v = verification.get();
+        if (v == null || v.peerKey() == null || identity == null) {
+            return;
+        }
+        try {
+            identity.markVerified(v.peer(), v.peerKey());
+            verification.set(new Verification(v.peer(), v.number(), v.peerKey(), true, false, ""));
+            notice.set("");
+        } catch (java.io.IOException e) {
+            notice.set("Cannot save the verification: " + e.getMessage());
+        }
+    }
+
+    public void closeVerification() {
+        verification.set(null);
+    }
+
+    // ---- attention: unread counts, notifications, focus ------------------------------------------------
+
+    /** Unread messages over all conversations (the window title shows it). */
+    public ReadOnlyIntegerProperty unreadTotalProperty() { return unreadTotal.getReadOnlyProperty(); }
+
+    /** The latest in-app notification ("Soldier_Bravo: text"), empty when there is none to show. */
+    public ReadOnlyStringProperty notificationProperty() { return notification.getReadOnlyProperty(); }
+
+    /** Who the latest notification is from (opening it opens that conversation). */
+    public String notificationPeer() { return notificationPeer; }
+
+    public void dismissNotification() {
+        notification.set("");
+    }
+
+    /** Opens the conversation the notification is about. */
+    public void openNotification() {
+        if (!notificationPeer.isEmpty()) {
+            select(contact(notificationPeer));
+        }
+        notification.set("");
+    }
+
+    /** Messages count as read only while the window has the focus and shows their conversation. */
+    public void setWindowFocused(boolean focused) {
+        windowFocused = focused;
+        if (focused && selected.get() != null) {
+            selected.get().markRead();
+            countUnread();
+        }
+    }
+
+    boolean windowFocused() {
+        return windowFocused;
+    }
+
+    private void countUnread() {
+        unreadTotal.set(contacts.stream().mapToInt(c -> c.unreadProperty().get()).sum());
+    }
+
+    private void notifyIncoming(ChatMessage m, Contact c) {
+        if (m.outgoing() || (windowFocused && c == selected.get())) {
+            return;
+        }
+        String text = m.text().strip().replace('\n', ' ');
+        notificationPeer = m.peer();
+        notification.set(m.peer() + ": " + (text.length() > 80 ? text.substring(0, 79) + "…" : text));
+    }
+
+    // ---- directory: new conversation ------------------------------------------------------------------
+
+    /** Enrolled devices other than this one, from the key service's directory (refresh with {@link #refreshDirectory}). */
+    public ObservableList<String> directory() { return FXCollections.unmodifiableObservableList(directory); }
+
+    /** Fetches the directory off the FX thread. */
+    public void refreshDirectory() {
+        SecureChatSession s = session;
+        DeviceIdentity id = identity;
+        if (s == null || id == null) {
+            return;
+        }
+        String me = deviceId.get();
+        Thread.ofVirtual().name("qstcs-directory").start(() -> {
+            try {
+                List<String> ids = id.directory().stream().map(KmsClient.DirectoryEntry::deviceId)
+                        .filter(d -> !d.equals(me)).toList();
+                Platform.runLater(() -> {
+                    if (session == s) {
+                        directory.setAll(ids);
+                    }
+                });
+            } catch (ClientException e) {
+                Platform.runLater(() -> notice.set(e.getMessage()));
+            }
+        });
+    }
+
+    /** Starts (or opens) a conversation with {@code peer}, who need not have written first. */
+    public void startConversation(String peer) {
+        try {
+            select(contact(ClientConfig.checkDeviceId(peer)));
+        } catch (IllegalArgumentException e) {
+            notice.set(capitalized(e.getMessage()) + ".");
+        }
+    }
+
+    /** Join-view helpers: a failure in the red box, or clear it. */
+    void joinFailed(String message) {
+        joinProgress.set("");
+        joinError.set(message);
+    }
+
+    void clearJoinError() {
+        joinError.set("");
+    }
+
+    /** What the join is doing right now (enrolling…), empty when idle; not an error. */
+    public ReadOnlyStringProperty joinProgressProperty() { return joinProgress.getReadOnlyProperty(); }
 
     /** Sends {@code text} to the selected contact; false when there is nothing to send or nobody to send it to. */
     public boolean send(String text) {
@@ -198,10 +537,19 @@ public final class ChatModel {
 
     /** Leaves the conversation and closes the session (window closing, or back to the join view). */
     public void leave() {
+        countdown.stop();
+        retryDueNanos = 0;
         if (session != null) {
             SecureChatSession s = session;
+            ChatHistory h = history;
             session = null;
-            Thread.ofVirtual().name("qstcs-chat-close").start(s::close);
+            history = null;
+            identity = null;
+            verification.set(null);
+            Thread.ofVirtual().name("qstcs-chat-close").start(() -> {
+                s.close();
+                h.close(); // after the session: its last events are written first
+            });
         }
     }
 
@@ -223,6 +571,41 @@ public final class ChatModel {
             selected.set(c);
         }
         return c;
+    }
+
+    /** Adds {@code m} to its conversation unless it is shown already; {@code live} counts it as unread. */
+    private void show(ChatMessage m, boolean live) {
+        if (!shown.add(m.sender() + " " + m.id())) {
+            return;
+        }
+        MessageItem item = new MessageItem(m);
+        Contact c = contact(m.peer());
+        if (m.outgoing() && m.delivery() != DeliveryState.DELIVERED) {
+            outgoing.put(m.id(), item);
+        }
+        c.add(item, !live || (windowFocused && c == selected.get()));
+        countUndelivered();
+        if (live) {
+            countUnread();
+            notifyIncoming(m, c);
+        }
+    }
+
+    private void countUndelivered() {
+        undelivered.set((int) outgoing.values().stream().filter(i -> i.delivery().undelivered()).count());
+    }
+
+    private void refreshStatus() {
+        long retry = -1;
+        if (retryDueNanos != 0) {
+            long left = retryDueNanos - System.nanoTime();
+            retry = left <= 0 ? 0 : (left + 999_999_999L) / 1_000_000_000L;
+        }
+        ChatStatus next = new ChatStatus(connection.get(), lastLink, kmsReachable, !keyId.get().isEmpty(), pqc.get(),
+                retry);
+        if (!next.equals(status.get())) {
+            status.set(next);
+        }
     }
 
     private static String capitalized(String s) {
@@ -250,6 +633,9 @@ public final class ChatModel {
             fx(() -> {
                 connection.set(state);
                 statusText.set(message);
+                if (state == ConnectionState.ONLINE || state == ConnectionState.COMPROMISED) {
+                    retryDueNanos = 0;
+                }
                 compromised.set(state == ConnectionState.COMPROMISED);
                 if (state == ConnectionState.ONLINE) {
                     notice.set("");
@@ -260,14 +646,27 @@ public final class ChatModel {
                     screen.set(Screen.JOIN);
                     leave();
                 }
+                refreshStatus();
+            });
+        }
+
+        @Override
+        public void retryScheduled(java.time.Duration delay) {
+            fx(() -> {
+                retriesScheduled++;
+                retryDueNanos = System.nanoTime() + delay.toNanos();
+                refreshStatus();
             });
         }
 
         @Override
         public void linkChanged(LinkStatus status) {
             fx(() -> {
+                lastLink = status;
+                kmsReachable = true;
                 linkColor.set(status.status());
                 qber.set(status.qber());
+                refreshStatus();
             });
         }
 
@@ -278,19 +677,13 @@ public final class ChatModel {
                 if (sel == null || sel.deviceId().equals(peer)) {
                     keyId.set(id == null ? "" : id.substring(0, Math.min(8, id.length())));
                 }
+                refreshStatus();
             });
         }
 
         @Override
         public void messageAdded(ChatMessage m) {
-            fx(() -> {
-                MessageItem item = new MessageItem(m);
-                Contact c = contact(m.peer());
-                if (m.outgoing()) {
-                    outgoing.put(m.id(), item);
-                }
-                c.add(item, c == selected.get());
-            });
+            fx(() -> show(m, true));
         }
 
         @Override
@@ -302,6 +695,7 @@ public final class ChatModel {
                     if (state == DeliveryState.DELIVERED) {
                         outgoing.remove(messageId);
                     }
+                    countUndelivered();
                 }
             });
         }
@@ -313,7 +707,14 @@ public final class ChatModel {
 
         @Override
         public void problem(ClientException problem) {
-            fx(() -> notice.set(problem.getMessage()));
+            fx(() -> {
+                if (problem.problem() == ClientException.Problem.KMS_UNREACHABLE) {
+                    kmsReachable = false; // the status shows the last reading as stale, not as current
+                    refreshStatus();
+                    return; // said in the status bar, with the countdown when one is pending
+                }
+                notice.set(problem.getMessage());
+            });
         }
     }
 }

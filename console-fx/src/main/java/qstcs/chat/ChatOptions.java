@@ -12,11 +12,12 @@ import qstcs.crypto.home.StateHome;
  * the window opens on its join view; with it, it joins at once (the demo needs no typing).
  */
 public record ChatOptions(Optional<String> device, Optional<String> peer, Path home, String kmsUrl, String relayUrl,
-                          Optional<String> enroll, boolean pqc, boolean enrollOnly, Optional<KmeEndpoint> kme) {
+                          Optional<String> enroll, boolean pqc, boolean enrollOnly, Optional<KmeEndpoint> kme,
+                          ChatTheme theme) {
 
     static final String USAGE = """
             Usage: ./qstcs chat --device ID [--peer ID] [--home DIR] [--kms URL] [--relay URL]
-                                [--enroll STRING [--enroll-only]] [--pqc]
+                                [--enroll STRING [--enroll-only]] [--pqc] [--theme dark|light]
                                 [--key-source etsi014 --kme URL --sae-cert FILE.pem --ca FILE]
 
             Opens the soldier's chat window. End-to-end encrypted with AES-256-GCM keys from the
@@ -27,11 +28,15 @@ public record ChatOptions(Optional<String> device, Optional<String> peer, Path h
               --home DIR        state directory (default $QSTCS_HOME or ~/.qstcs)
               --kms URL         key service (default https://localhost:8443); an enrolled
                                 device uses the address saved at enrollment
-              --relay URL       relay (default wss://localhost:8765); likewise
+              --relay URL[,URL...]  relay (default wss://localhost:8765); likewise. Several
+                                URLs (relays of one cluster) replace the saved one: the chat
+                                moves to the next when its relay is lost
               --enroll STRING   enrollment string qstcs://… from the operator (./qstcs enroll ID)
               --enroll-only     with --enroll: save the device's credentials and exit without a
                                 window (to prepare a machine before handing it over)
               --pqc             add the ML-KEM-768 hybrid handshake on top of the QKD key
+              --theme dark|light  colours (default dark, like the SOC console); Ctrl+T switches,
+                                Ctrl++ / Ctrl+- / Ctrl+0 zoom the text
               --key-source etsi014  take pair keys from an ETSI GS QKD 014 KME (any vendor's,
                                 or this KMS's /api/v1/keys routes) instead of the KMS's key routes:
                 --kme URL       the KME, https://HOST:PORT
@@ -51,6 +56,7 @@ public record ChatOptions(Optional<String> device, Optional<String> peer, Path h
         String enroll = null;
         boolean pqc = false;
         boolean enrollOnly = false;
+        ChatTheme theme = ChatTheme.DARK;
         String keySource = "qstcs";
         String kme = null;
         String saeCert = null;
@@ -66,6 +72,7 @@ public record ChatOptions(Optional<String> device, Optional<String> peer, Path h
                 case "--enroll" -> enroll = value(args, ++i, a);
                 case "--pqc" -> pqc = true;
                 case "--enroll-only" -> enrollOnly = true;
+                case "--theme" -> theme = ChatTheme.parse(value(args, ++i, a));
                 case "--key-source" -> keySource = value(args, ++i, a);
                 case "--kme" -> kme = value(args, ++i, a);
                 case "--sae-cert" -> saeCert = value(args, ++i, a);
@@ -96,10 +103,10 @@ public record ChatOptions(Optional<String> device, Optional<String> peer, Path h
             default -> throw new IllegalArgumentException("--key-source must be qstcs or etsi014, not '" + keySource + "'");
         };
         ClientConfig.parseKmsUrl(kms);
-        ClientConfig.parseRelayUrl(relay);
+        ClientConfig.parseRelayUrls(relay);
         Path homeDir = StateHome.resolve(Optional.ofNullable(home)).root();
         return new ChatOptions(Optional.ofNullable(device), Optional.ofNullable(peer), homeDir, kms, relay,
-                Optional.ofNullable(enroll), pqc, enrollOnly, endpoint);
+                Optional.ofNullable(enroll), pqc, enrollOnly, endpoint, theme);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -8,7 +8,12 @@ import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
-import javafx.scene.control.TextField;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.layout.StackPane;
 import javafx.scene.input.KeyCode;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
@@ -25,16 +30,27 @@ import qstcs.client.ConnectionState;
 final class ChatView extends BorderPane {
     private static final PseudoClass COMPROMISED = PseudoClass.getPseudoClass("compromised");
     private static final PseudoClass ONLINE = PseudoClass.getPseudoClass("online");
+    private static final PseudoClass STALE = PseudoClass.getPseudoClass("stale");
 
-    final TextField composer = new TextField();
+    final TextArea composer = new TextArea();
     final Button send = new Button("Send");
     final ListView<MessageItem> messages = new ListView<>();
     final ListView<Contact> contacts = new ListView<>();
+    /** Switches dark/light; the window owns the theme and sets the action. */
+    final Button themeToggle = new Button();
+    /** The directory of enrolled devices under "+ New". */
+    final ContextMenu directoryMenu = new ContextMenu();
+
+    /** Below this width (a chat docked beside the console) the contact list gives way to the conversation. */
+    static final double SIDEBAR_MIN_VIEW_WIDTH = 620;
 
     ChatView(ChatModel model) {
         getStyleClass().add("chat");
-        setLeft(sidebar(model));
-        setCenter(conversation(model));
+        VBox sidebar = sidebar(model);
+        setLeft(sidebar);
+        sidebar.managedProperty().bind(widthProperty().greaterThanOrEqualTo(SIDEBAR_MIN_VIEW_WIDTH));
+        sidebar.visibleProperty().bind(sidebar.managedProperty());
+        setCenter(new StackPane(conversation(model), new VerificationView(model)));
         setBottom(new StatusBar(model));
         model.compromisedProperty().addListener((o, was, now) -> pseudoClassStateChanged(COMPROMISED, now));
     }
@@ -49,8 +65,8 @@ final class ChatView extends BorderPane {
         Label state = new Label();
         state.setId("connection");
         state.getStyleClass().add("me-state");
-        state.textProperty().bind(Bindings.createStringBinding(() -> describe(model.connectionProperty().get()),
-                model.connectionProperty()));
+        state.textProperty().bind(Bindings.createStringBinding(() -> model.statusProperty().get().connectionText(),
+                model.statusProperty()));
         VBox who = new VBox(name, state);
         who.setMinWidth(0);
         HBox header = new HBox(me, who);
@@ -70,7 +86,44 @@ final class ChatView extends BorderPane {
         model.selectedProperty().addListener((o, was, now) -> contacts.getSelectionModel().select(now));
         VBox.setVgrow(contacts, Priority.ALWAYS);
 
-        VBox box = new VBox(header, title, contacts);
+        Button start = new Button("+ New");
+        start.setId("new-conversation");
+        start.getStyleClass().add("sidebar-button");
+        start.setTooltip(new Tooltip("Start a conversation with an enrolled device"));
+        ContextMenu people = directoryMenu;
+        people.setId("directory-menu");
+        Runnable fill = () -> {
+            people.getItems().clear();
+            if (model.directory().isEmpty()) {
+                MenuItem none = new MenuItem("No other enrolled devices");
+                none.setDisable(true);
+                people.getItems().add(none);
+            }
+            for (String d : model.directory()) {
+                MenuItem item = new MenuItem(d);
+                item.setId("directory-" + d);
+                item.setOnAction(e -> model.startConversation(d));
+                people.getItems().add(item);
+            }
+        };
+        model.directory().addListener((javafx.collections.ListChangeListener<String>) c -> fill.run());
+        start.setOnAction(e -> {
+            fill.run();
+            model.refreshDirectory();
+            people.show(start, javafx.geometry.Side.BOTTOM, 0, 0);
+        });
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        themeToggle.setId("theme-toggle");
+        themeToggle.getStyleClass().add("sidebar-button");
+        themeToggle.setTooltip(new Tooltip("Dark or light colours (Ctrl+T); Ctrl++ / Ctrl+- zoom the text"));
+        for (javafx.scene.control.Control c : new javafx.scene.control.Control[] {title, themeToggle, start, send}) {
+            c.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        HBox titleRow = new HBox(6, title, gap, themeToggle, start);
+        titleRow.setAlignment(Pos.CENTER_LEFT);
+        titleRow.getStyleClass().add("section-row");
+        VBox box = new VBox(header, titleRow, contacts);
         box.getStyleClass().add("sidebar");
         return box;
     }
@@ -80,6 +133,7 @@ final class ChatView extends BorderPane {
         Label peerName = new Label("No conversation");
         peerName.setId("peer-name");
         peerName.getStyleClass().add("peer-name");
+        peerName.setWrapText(true);
         Label presence = new Label();
         presence.setId("peer-presence");
         presence.getStyleClass().add("peer-presence");
@@ -87,9 +141,21 @@ final class ChatView extends BorderPane {
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         Label lock = new Label();
+        lock.setId("e2e-badge");
         lock.getStyleClass().add("e2e-badge");
-        lock.textProperty().bind(Bindings.when(model.pqcProperty()).then("AES-256-GCM + ML-KEM").otherwise("AES-256-GCM"));
-        HBox header = new HBox(peerFace, titles, spacer, lock);
+        lock.textProperty().bind(Bindings.createStringBinding(() -> model.statusProperty().get().badge(),
+                model.statusProperty()));
+        // Grey unless the key is in use right now (held, relay connected, link not RED).
+        model.statusProperty().addListener((o, was, now) -> lock.pseudoClassStateChanged(STALE, !now.badgeCurrent()));
+        lock.pseudoClassStateChanged(STALE, true);
+        Button trust = new Button();
+        trust.setId("trust-badge");
+        trust.getStyleClass().add("trust-badge");
+        trust.setOnAction(e -> model.openVerification());
+        trust.setTooltip(new Tooltip("Compare safety numbers with this contact in person"));
+        trust.setMinWidth(Region.USE_PREF_SIZE);
+        trust.visibleProperty().bind(model.selectedProperty().isNotNull());
+        HBox header = new HBox(peerFace, titles, spacer, trust, lock);
         header.getStyleClass().add("conversation-header");
         header.setAlignment(Pos.CENTER_LEFT);
 
@@ -114,8 +180,14 @@ final class ChatView extends BorderPane {
 
         messages.setId("messages");
         messages.getStyleClass().add("messages");
-        messages.setCellFactory(BubbleCell::new);
-        messages.setFocusTraversable(false);
+        messages.setCellFactory(list -> new BubbleCell(list, model));
+        // Ctrl+C copies the selected message's text (right-click offers "Copy text" too).
+        messages.setOnKeyPressed(e -> {
+            if (e.isShortcutDown() && e.getCode() == KeyCode.C) {
+                BubbleCell.copyText(messages.getSelectionModel().getSelectedItem());
+                e.consume();
+            }
+        });
         messages.setPlaceholder(new Label("No messages yet. Say hello — it is end-to-end encrypted."));
         ListChangeListener<MessageItem> follow = c -> messages.scrollTo(messages.getItems().size() - 1);
         model.selectedProperty().addListener((o, was, now) -> {
@@ -128,6 +200,15 @@ final class ChatView extends BorderPane {
                 messages.scrollTo(now.messages().size() - 1);
                 peerFace.show(now.deviceId());
                 peerName.setText(now.deviceId());
+                peerName.setTooltip(new Tooltip(now.deviceId()));
+                trust.textProperty().bind(Bindings.createStringBinding(() -> trustText(now.trustProperty().get()),
+                        now.trustProperty()));
+                showTrust(trust, now.trustProperty().get());
+                now.trustProperty().addListener((ob, w, n) -> {
+                    if (model.selectedProperty().get() == now) {
+                        showTrust(trust, n);
+                    }
+                });
                 presence.textProperty().bind(Bindings.when(now.onlineProperty()).then("online").otherwise("offline"));
                 now.onlineProperty().addListener((ob, w, n) -> presence.pseudoClassStateChanged(ONLINE, n));
                 presence.pseudoClassStateChanged(ONLINE, now.onlineProperty().get());
@@ -136,7 +217,12 @@ final class ChatView extends BorderPane {
 
         composer.setId("composer");
         composer.getStyleClass().add("composer-field");
-        composer.setPromptText("Type a message");
+        composer.setPromptText("Message — Shift+Enter for a new line");
+        composer.setWrapText(true);
+        composer.setPrefRowCount(1);
+        // Grow with the text up to five lines, as messengers do.
+        composer.prefRowCountProperty().bind(Bindings.createIntegerBinding(
+                () -> Math.clamp(composer.getText().split("\n", -1).length, 1, 5), composer.textProperty()));
         HBox.setHgrow(composer, Priority.ALWAYS);
         send.setId("send");
         send.getStyleClass().add("primary");
@@ -147,30 +233,97 @@ final class ChatView extends BorderPane {
             }
         };
         send.setOnAction(e -> sendNow.run());
-        composer.setOnKeyPressed(e -> {
-            if (e.getCode() == KeyCode.ENTER && !e.isShiftDown()) {
+        composer.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() != KeyCode.ENTER) {
+                return;
+            }
+            e.consume();
+            if (e.isShiftDown()) {
+                composer.replaceSelection("\n");
+            } else {
                 sendNow.run();
-                e.consume();
             }
         });
         HBox composerRow = new HBox(composer, send);
         composerRow.getStyleClass().add("composer");
         composerRow.setAlignment(Pos.CENTER);
 
-        BorderPane pane = new BorderPane(messages, new VBox(header, banner, notice), null, composerRow, null);
+        BorderPane pane = new BorderPane(messages, new VBox(header, banner, retryBar(model), notice, toast(model)), null,
+                composerRow, null);
         pane.getStyleClass().add("conversation");
         return pane;
     }
 
-    private static String describe(ConnectionState s) {
-        return switch (s) {
-            case IDLE -> "not connected";
-            case CONNECTING -> "connecting…";
-            case ONLINE -> "online · encrypted";
-            case RECONNECTING -> "reconnecting…";
-            case COMPROMISED -> "link compromised";
-            case FAILED -> "not connected";
-            case CLOSED -> "signed out";
+    /** An in-app notification of a message in another conversation or while the window is in the background. */
+    private static HBox toast(ChatModel model) {
+        Label text = new Label();
+        text.setId("notification-text");
+        text.textProperty().bind(model.notificationProperty());
+        text.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(text, Priority.ALWAYS);
+        Button open = new Button("Open");
+        open.setId("notification-open");
+        open.setOnAction(e -> model.openNotification());
+        Button close = new Button("✕");
+        close.setId("notification-close");
+        close.setOnAction(e -> model.dismissNotification());
+        HBox bar = new HBox(8, new Label("✉"), text, open, close);
+        bar.setId("notification");
+        bar.getStyleClass().add("toast");
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.visibleProperty().bind(Bindings.isNotEmpty(model.notificationProperty()));
+        bar.managedProperty().bind(bar.visibleProperty());
+        bar.setOnMouseClicked(e -> model.openNotification());
+        return bar;
+    }
+
+    private static final PseudoClass VERIFIED = PseudoClass.getPseudoClass("verified");
+    private static final PseudoClass CHANGED = PseudoClass.getPseudoClass("changed");
+
+    private static String trustText(Contact.Trust t) {
+        return switch (t) {
+            case VERIFIED -> "✔ Verified";
+            case CHANGED -> "⚠ Key changed — verify";
+            case UNVERIFIED, UNKNOWN -> "Not verified";
         };
+    }
+
+    private static void showTrust(Button b, Contact.Trust t) {
+        b.pseudoClassStateChanged(VERIFIED, t == Contact.Trust.VERIFIED);
+        b.pseudoClassStateChanged(CHANGED, t == Contact.Trust.CHANGED);
+    }
+
+    /**
+     * While the key service or relay cannot be reached: what is wrong, when the next attempt is,
+     * and a button to try at once. Messages typed meanwhile wait and go when it answers.
+     */
+    private static HBox retryBar(ChatModel model) {
+        Label text = new Label();
+        text.setId("retry-text");
+        text.setWrapText(true);
+        text.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(text, Priority.ALWAYS);
+        Button now = new Button("Retry now");
+        now.setId("retry-now");
+        now.setMinWidth(Region.USE_PREF_SIZE);
+        now.setOnAction(e -> model.retryNow());
+        HBox bar = new HBox(text, now);
+        bar.setId("retry-bar");
+        bar.getStyleClass().add("retry-bar");
+        bar.setAlignment(Pos.CENTER_LEFT);
+        Runnable show = () -> {
+            ChatStatus s = model.statusProperty().get();
+            boolean waiting = s.retrySeconds() >= 0 && s.connection() != ConnectionState.ONLINE
+                    && s.connection() != ConnectionState.COMPROMISED;
+            bar.setVisible(waiting);
+            bar.setManaged(waiting);
+            String why = model.statusTextProperty().get();
+            text.setText((why.isEmpty() ? "Cannot reach the key service or the relay." : why) + " Trying again in "
+                    + s.retrySeconds() + " s. Messages you type wait and go when it answers.");
+        };
+        model.statusProperty().addListener((o, was, n) -> show.run());
+        model.statusTextProperty().addListener((o, was, n) -> show.run());
+        show.run();
+        return bar;
     }
 }

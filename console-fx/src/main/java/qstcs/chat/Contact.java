@@ -16,6 +16,28 @@ public final class Contact {
     private final ReadOnlyIntegerWrapper unread = new ReadOnlyIntegerWrapper(0);
     private final ReadOnlyStringWrapper lastLine = new ReadOnlyStringWrapper("");
     private final ObservableList<MessageItem> messages = FXCollections.observableArrayList();
+    private final javafx.beans.property.ReadOnlyObjectWrapper<Trust> trust =
+            new javafx.beans.property.ReadOnlyObjectWrapper<>(Trust.UNKNOWN);
+
+    /** How far this device trusts the peer's identity key. */
+    public enum Trust {
+        /** No identity key seen yet (the peer has not published one, or it was not asked yet). */
+        UNKNOWN,
+        /** A key is known but the safety number was not compared. */
+        UNVERIFIED,
+        /** The user compared safety numbers in person for the key in use. */
+        VERIFIED,
+        /** The key differs from the one this device saw before: warn until verified again. */
+        CHANGED
+    }
+
+    public javafx.beans.property.ReadOnlyObjectProperty<Trust> trustProperty() {
+        return trust.getReadOnlyProperty();
+    }
+
+    void setTrust(Trust t) {
+        trust.set(t);
+    }
 
     Contact(String deviceId) {
         this.deviceId = deviceId;
@@ -45,12 +67,17 @@ public final class Contact {
         online.set(on);
     }
 
-    void add(MessageItem m, boolean selected) {
+    /** Adds {@code m}; an incoming message counts as unread unless {@code read} (focused and shown). */
+    void add(MessageItem m, boolean read) {
         messages.add(m);
         lastLine.set((m.outgoing() ? "You: " : "") + m.text());
-        if (!m.outgoing() && !selected) {
+        if (!m.outgoing() && !read) {
             unread.set(unread.get() + 1);
         }
+    }
+
+    void remove(MessageItem m) {
+        messages.remove(m);
     }
 
     void markRead() {

@@ -29,6 +29,7 @@ final class ContactCell extends ListCell<Contact> {
         StackPane face = new StackPane(avatar, dot);
         StackPane.setAlignment(dot, javafx.geometry.Pos.BOTTOM_RIGHT);
         name.getStyleClass().add("contact-name");
+        name.setWrapText(true);
         last.getStyleClass().add("contact-last");
         unread.getStyleClass().add("unread-badge");
         VBox text = new VBox(name, last);
@@ -59,6 +60,8 @@ final class ContactCell extends ListCell<Contact> {
         }
         avatar.show(c.deviceId());
         name.setText(c.deviceId());
+        // Long ids wrap rather than end in "…"; the tooltip names the device in full either way.
+        setTooltip(new javafx.scene.control.Tooltip(c.deviceId()));
         last.textProperty().bind(Bindings.when(Bindings.isEmpty(c.lastLineProperty()))
                 .then(Bindings.when(c.onlineProperty()).then("online").otherwise("offline"))
                 .otherwise(c.lastLineProperty()));

@@ -16,6 +16,11 @@ public final class MessageItem {
         this.delivery = new ReadOnlyObjectWrapper<>(message.delivery());
     }
 
+    /** The message as it was first shown (its delivery state then). */
+    ChatMessage message() {
+        return message;
+    }
+
     public String id() {
         return message.id();
     }

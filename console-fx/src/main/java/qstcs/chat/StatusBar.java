@@ -1,7 +1,5 @@
 package qstcs.chat;
 
-import java.util.Objects;
-import javafx.beans.binding.Bindings;
 import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
@@ -11,9 +9,15 @@ import javafx.scene.layout.Region;
 import javafx.scene.shape.Circle;
 import qstcs.crypto.link.LinkColour;
 
-/** The bottom bar: link lamp and colour, QBER, short key id, PQC on/off, and the honesty caption. */
+/**
+ * The bottom bar: link lamp and words, QBER, short key id, PQC on/off, and the honesty caption.
+ * Everything comes from the model's one {@link ChatStatus}; what the key service can no longer
+ * confirm is greyed ({@code :stale}) and says "last known".
+ */
 final class StatusBar extends HBox {
     private static final PseudoClass UNKNOWN = PseudoClass.getPseudoClass("unknown");
+    private static final PseudoClass STALE = PseudoClass.getPseudoClass("stale");
+    private static final PseudoClass NO_KEYS = PseudoClass.getPseudoClass("no-keys");
 
     StatusBar(ChatModel model) {
         getStyleClass().add("status-bar");
@@ -24,27 +28,22 @@ final class StatusBar extends HBox {
         lamp.getStyleClass().add("lamp");
         Label link = new Label();
         link.setId("link-text");
-        link.textProperty().bind(Bindings.createStringBinding(
-                () -> "Link " + Objects.requireNonNullElse(model.linkColorProperty().get(), "UNKNOWN"),
-                model.linkColorProperty()));
-        model.linkColorProperty().addListener((o, was, now) -> showColor(lamp, link, now));
-        showColor(lamp, link, model.linkColorProperty().get());
+        // The link words may be long (the no-key zone): they wrap rather than push QBER and key id out.
+        link.setWrapText(true);
+        link.setMinWidth(160);
+        HBox.setHgrow(link, Priority.SOMETIMES);
 
         Label qber = new Label();
         qber.setId("qber");
-        qber.textProperty().bind(Bindings.createStringBinding(() -> {
-            double q = model.qberProperty().get();
-            return Double.isNaN(q) ? "QBER –" : String.format("QBER %.1f %%", q * 100);
-        }, model.qberProperty()));
 
         Label key = new Label();
         key.setId("key-id");
-        key.textProperty().bind(Bindings.createStringBinding(() -> model.keyIdProperty().get().isEmpty()
+        key.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> model.keyIdProperty().get().isEmpty()
                 ? "no key" : "key " + model.keyIdProperty().get(), model.keyIdProperty()));
 
         Label pqc = new Label();
         pqc.setId("pqc-state");
-        pqc.textProperty().bind(Bindings.when(model.pqcProperty()).then("PQC on").otherwise("PQC off"));
+        pqc.textProperty().bind(javafx.beans.binding.Bindings.when(model.pqcProperty()).then("PQC on").otherwise("PQC off"));
 
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
@@ -54,17 +53,29 @@ final class StatusBar extends HBox {
         for (Label l : new Label[] {qber, key, pqc}) {
             l.getStyleClass().add("status-item");
         }
+        caption.setMinWidth(0);
+        for (Label l : new Label[] {qber, key, pqc}) {
+            l.setMinWidth(Region.USE_PREF_SIZE);
+        }
         getChildren().addAll(lamp, link, qber, key, pqc, spacer, caption);
+        model.statusProperty().addListener((o, was, now) -> show(now, lamp, link, qber));
+        show(model.statusProperty().get(), lamp, link, qber);
     }
 
     /** The colour as a pseudo-class ({@code :green}, {@code :yellow}, {@code :red}; {@code :unknown} before the first reading). */
-    private static void showColor(Circle lamp, Label text, LinkColour c) {
+    private static void show(ChatStatus s, Circle lamp, Label link, Label qber) {
+        link.setText(s.linkText());
+        qber.setText(s.qberText());
+        LinkColour c = s.colour();
         for (LinkColour each : LinkColour.values()) {
             PseudoClass pc = PseudoClass.getPseudoClass(each.name().toLowerCase(java.util.Locale.ROOT));
             lamp.pseudoClassStateChanged(pc, each == c);
-            text.pseudoClassStateChanged(pc, each == c);
+            link.pseudoClassStateChanged(pc, each == c);
         }
-        lamp.pseudoClassStateChanged(UNKNOWN, c == null);
-        text.pseudoClassStateChanged(UNKNOWN, c == null);
+        for (javafx.scene.Node n : new javafx.scene.Node[] {lamp, link, qber}) {
+            n.pseudoClassStateChanged(UNKNOWN, c == null);
+            n.pseudoClassStateChanged(STALE, s.linkStale());
+        }
+        link.pseudoClassStateChanged(NO_KEYS, s.noKeyZone());
     }
 }

@@ -16,6 +16,11 @@ public final class ClientException extends Exception {
         WRONG_URL,
         /** The KMS refused this device a key (unknown device, wrong pair, missing credential). */
         KEY_REFUSED,
+        /**
+         * The key service does not know (or revoked) the key asked for by id: it restarted and lost
+         * its keys, or the key was rotated out. Not a breach, and not worth retrying.
+         */
+        KEY_GONE,
         /** The KMS refused an operator call (no or wrong operator token, bad input, wrong state). */
         OPERATION_REFUSED,
         /** The relay refused to register this device. */

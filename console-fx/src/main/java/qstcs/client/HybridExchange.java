@@ -12,7 +12,9 @@ import qstcs.crypto.keys.SecretBytes;
  * {@code kem_init}, how to answer the peer's (the same answer to a re-delivered one; when both
  * sides offered at once, the smaller device id's exchange is the one both finish), and when a
  * {@code kem_resp} completes ours. It sends nothing itself: each step says what to send and what
- * happened, so the session stays the only place that talks to the relay.
+ * happened, so the session stays the only place that talks to the relay. Both frames are signed
+ * with this device's identity key and must carry the peer's signature when its key is known
+ * ({@link PeerIdentities}); an unsigned or wrongly signed frame counts as tampering.
  */
 final class HybridExchange {
 
@@ -20,12 +22,18 @@ final class HybridExchange {
     enum Result {
         /** Not for us, already finished, or lost the tie: nothing changed. */
         IGNORED,
-        /** The transcript failed its authentication: someone on the path tampered with it. */
+        /** The transcript failed its MAC or identity signature: someone on the path tampered with it. */
         TAMPERED,
         /** A {@code kem_init} we answered before: the same answer goes again, nothing else changes. */
         REPEATED,
         /** The exchange finished: the conversation now seals with the hybrid session key. */
-        COMPLETED
+        COMPLETED,
+        /**
+         * The peer's identity key at the key service is no longer the one our offer expected (the
+         * peer re-installed, or published its key after we asked): our offer was dropped and a new
+         * one, checked against the current key, should go.
+         */
+        RESTARTED
     }
 
     /** A step's result and the frame to send for it, if any. */
@@ -35,9 +43,11 @@ final class HybridExchange {
     }
 
     private final String me;
+    private final PeerIdentities identities;
 
-    HybridExchange(String me) {
+    HybridExchange(String me, PeerIdentities identities) {
         this.me = me;
+        this.identities = identities;
     }
 
     /**
@@ -49,7 +59,7 @@ final class HybridExchange {
         if (!c.hasKey() || c.ready() || c.kemInitSentOn == generation) {
             return Optional.empty();
         }
-        HybridHandshake.Initiator i = c.initiator();
+        HybridHandshake.Initiator i = c.initiator(identities);
         return i == null ? Optional.empty() : Optional.of(i.kemInit().toJson());
     }
 
@@ -62,7 +72,8 @@ final class HybridExchange {
         boolean oursWins = c.pendingInitiator(init.keyId()).isPresent() && me.compareTo(init.sender()) < 0;
         HybridHandshake.Response r;
         try {
-            r = HybridHandshake.respond(c.key(init.keyId()).orElseThrow().secret(), init.keyId(), me, init);
+            r = HybridHandshake.respond(c.key(init.keyId()).orElseThrow().secret(), init.keyId(), me, init,
+                    identities.own(), identities.peerKey(init.sender()));
         } catch (HandshakeFailedException e) {
             return Step.TAMPERED;
         }
@@ -86,6 +97,13 @@ final class HybridExchange {
             c.installHybrid(resp.keyId(), session, null);
             return new Step(Result.COMPLETED, Optional.empty());
         } catch (HandshakeFailedException e) {
+            // A forged answer must not abort the offer the genuine answer will still complete; only
+            // an offer that can never complete (it expects a key the peer no longer has) is replaced.
+            if (resp.signed() && !identities.peerKey(c.peer()).equals(pending.get().peerKey())) {
+                c.abandonInitiator();
+                c.kemInitSentOn = -1;
+                return new Step(Result.RESTARTED, Optional.empty());
+            }
             return Step.TAMPERED;
         } catch (IllegalStateException e) {
             return Step.IGNORED;

@@ -18,6 +18,11 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import qstcs.crypto.identity.IdentityKey;
+import qstcs.crypto.identity.IdentityRoutes;
 import qstcs.crypto.keys.KeyLength;
 import qstcs.crypto.link.LinkStatus;
 
@@ -90,6 +95,57 @@ public final class KmsClient implements KeySource {
                 // A KMS without device tokens learns who asks from this parameter.
                 .addQueryParameter("device_id", config.deviceId()).build();
         return toKey(call(http, get(url), "/keys/{key_id}"));
+    }
+
+    /** {@code PUT /devices/me/identity_key}: publishes this device's public identity key. */
+    public void publishIdentityKey(IdentityKey key) throws ClientException {
+        ObjectNode body = JSON.createObjectNode()
+                .put(IdentityRoutes.ALGORITHM, IdentityKey.ALGORITHM)
+                .put(IdentityRoutes.PUBLIC_KEY, key.base64());
+        Request request = authorized(new Request.Builder().url(base.resolve(IdentityRoutes.OWN_KEY))
+                .put(RequestBody.create(body.toString(), JSON_TYPE))).build();
+        call(http, request, IdentityRoutes.OWN_KEY);
+    }
+
+    /** {@code GET /devices/{id}/identity_key}; empty when {@code peer} has published none. */
+    public Optional<IdentityKey> identityKey(String peer) throws ClientException {
+        Request request = get(base.resolve(IdentityRoutes.peerKeyPath(ClientConfig.checkDeviceId(peer))));
+        try (Response response = http.newCall(request).execute()) {
+            String text = response.body().string();
+            if (response.code() == 404) {
+                return Optional.empty();
+            }
+            if (!response.isSuccessful()) {
+                throw httpProblem(response.code(), IdentityRoutes.PEER_KEY, parse(text));
+            }
+            JsonNode n = parse(text);
+            try {
+                return Optional.of(IdentityKey.fromBase64(n == null ? "" : n.path(IdentityRoutes.PUBLIC_KEY).asText("")));
+            } catch (IllegalArgumentException e) {
+                throw new ClientException(ClientException.Problem.PROTOCOL,
+                        "The key service sent an identity key for " + peer + " that is not an ML-DSA-65 key.");
+            }
+        } catch (IOException e) {
+            throw ioProblem(e);
+        }
+    }
+
+    /** An entry of the device directory: an enrolled device and its identity-key fingerprint, if published. */
+    public record DirectoryEntry(String deviceId, Optional<String> identityKeyFingerprint) {
+    }
+
+    /** {@code GET /devices}: the active enrolled devices, this one included. */
+    public List<DirectoryEntry> directory() throws ClientException {
+        JsonNode n = call(http, get(base.resolve(IdentityRoutes.DIRECTORY)), IdentityRoutes.DIRECTORY);
+        List<DirectoryEntry> out = new ArrayList<>();
+        for (JsonNode d : n.path(IdentityRoutes.DEVICES)) {
+            String id = d.path(IdentityRoutes.DEVICE_ID).asText("");
+            if (qstcs.crypto.wire.DeviceId.isValid(id)) {
+                JsonNode fp = d.path(IdentityRoutes.IDENTITY_KEY_FINGERPRINT);
+                out.add(new DirectoryEntry(id, fp.isTextual() ? Optional.of(fp.asText()) : Optional.empty()));
+            }
+        }
+        return out;
     }
 
     private IssuedKey toKey(JsonNode n) throws ClientException {
@@ -172,11 +228,17 @@ public final class KmsClient implements KeySource {
                     + " answered, but it is not a QSTCS key service (HTTP " + code + " on " + route
                     + "). Check the KMS address.");
         }
+        if (code >= 500) {
+            // The service is there but cannot answer now (shutting down, overloaded): like the relay's
+            // 5xx, this is an outage to wait out and retry, not a wrong address.
+            return new ClientException(ClientException.Problem.KMS_UNREACHABLE, "The key service at " + config.kmsUrl()
+                    + " is not answering properly (HTTP " + code + " on " + route + reason + "); trying again.", true);
+        }
         return switch (code) {
-            case 410 -> new ClientException(ClientException.Problem.KEY_REFUSED,
+            case 410 -> new ClientException(ClientException.Problem.KEY_GONE,
                     "The key service revoked that key" + reason + ".");
             case 404, 405 -> json != null && !said.isEmpty() && route.startsWith("/keys")
-                    ? new ClientException(ClientException.Problem.KEY_REFUSED,
+                    ? new ClientException(ClientException.Problem.KEY_GONE,
                             "The key service does not know that key" + reason)
                     : new ClientException(ClientException.Problem.WRONG_URL, config.kmsUrl()
                             + " answered, but it is not a QSTCS key service (HTTP " + code + " on " + route

@@ -56,11 +56,25 @@ public final class KmsOperatorClient {
 
     /** Runs one full intercept–resend round now; the KMS latches RED. */
     public JsonNode forceAttack() throws ClientException {
-        return call(post("force_attack", Map.of()));
+        return forceAttack("");
+    }
+
+    /** As {@link #forceAttack()}, with the operator's reason for the audit log (blank: none). */
+    public JsonNode forceAttack(String reason) throws ClientException {
+        return call(post("force_attack", reasonBody(reason)));
     }
 
     public JsonNode reset() throws ClientException {
-        return call(post("reset", Map.of()));
+        return reset("");
+    }
+
+    /** Resets the link, with the operator's reason for the audit log (blank: none). */
+    public JsonNode reset(String reason) throws ClientException {
+        return call(post("reset", reasonBody(reason)));
+    }
+
+    private static Map<String, Object> reasonBody(String reason) {
+        return reason == null || reason.isBlank() ? Map.of() : Map.of("reason", reason.strip());
     }
 
     /** Switches the persistent eavesdropper; {@code interceptRate} is the fraction of qubits Eve measures. */
@@ -89,6 +103,81 @@ public final class KmsOperatorClient {
         items.forEach(item -> entries.add(AuditEntry.fromJson(item)));
         entries.sort((a, b) -> b.id() != a.id() ? Long.compare(b.id(), a.id()) : b.at().compareTo(a.at()));
         return entries;
+    }
+
+    /** One page of the audit log, newest first, older than the id {@code before} (0 for the newest page). */
+    public AuditPage auditPage(int limit, long before) throws ClientException {
+        HttpUrl.Builder url = base.newBuilder().addPathSegments("admin/audit")
+                .addQueryParameter("limit", Integer.toString(limit));
+        if (before > 0) {
+            url.addQueryParameter("before", Long.toString(before));
+        }
+        JsonNode json = call(authorized(new Request.Builder().url(url.build()).get()).build());
+        List<AuditEntry> entries = new ArrayList<>();
+        json.path("entries").forEach(item -> entries.add(AuditEntry.fromJson(item)));
+        JsonNode next = json.path("next_before");
+        return new AuditPage(entries, next.isNumber() ? next.asLong() : 0);
+    }
+
+    /** A page of {@link #auditPage}; {@code nextBefore} is 0 when there is nothing older. */
+    public record AuditPage(List<AuditEntry> entries, long nextBefore) {
+    }
+
+    /** The link's history for the charts: {@code range} is {@code 5m}, {@code 1h} or {@code all}. */
+    public JsonNode history(String range) throws ClientException {
+        return call(authorized(new Request.Builder().url(base.newBuilder().addPathSegments("admin/history")
+                .addQueryParameter("range", range).build()).get()).build());
+    }
+
+    /** The breach alarms, newest first, with the count still unacknowledged. */
+    public JsonNode alarms() throws ClientException {
+        return call(get("admin/alarms"));
+    }
+
+    /** Acknowledges alarm {@code id} as this operator, with an optional note for the audit log. */
+    public JsonNode acknowledgeAlarm(long id, String note) throws ClientException {
+        return call(post("admin/alarms/" + id + "/ack", note.isBlank() ? Map.of() : Map.of("note", note.strip())));
+    }
+
+    /** The enrolled devices ({@code device_id}, {@code active}, {@code enrolled_at}, {@code last_seen}…). */
+    public JsonNode devices() throws ClientException {
+        return call(get("admin/devices"));
+    }
+
+    /** Revokes a device: its token stops working and the relay closes its sessions. */
+    public JsonNode revokeDevice(String deviceId) throws ClientException {
+        return call(authorized(new Request.Builder().url(base.newBuilder().addPathSegments("admin/devices")
+                .addPathSegment(deviceId).build()).delete()).build());
+    }
+
+    /** The ETSI 014 SAE certificates this KMS's CA issued. */
+    public JsonNode saeCertificates() throws ClientException {
+        return call(get("admin/sae-certs"));
+    }
+
+    /**
+     * Issues an SAE client certificate and returns the PEM file's bytes (private key and chain):
+     * the caller writes them to a file the operator chose and wipes the array; never shown or logged.
+     */
+    public byte[] issueSaeCertificate(String saeId) throws ClientException {
+        Request request = post("admin/sae-certs", Map.of("sae_id", saeId));
+        try (Response response = http.newCall(request).execute()) {
+            byte[] body = response.body().bytes();
+            if (!response.isSuccessful()) {
+                JsonNode json = parse(new String(body, java.nio.charset.StandardCharsets.UTF_8), where(request));
+                throw new ClientException(ClientException.Problem.OPERATION_REFUSED, "The KMS refused "
+                        + where(request) + " (HTTP " + response.code() + "): " + describeError(json, response.message()));
+            }
+            return body;
+        } catch (IOException e) {
+            throw unreachable("The call " + where(request) + " to " + base + " failed: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** Revokes every certificate of an SAE; its key routes answer 401 from the next request. */
+    public JsonNode revokeSaeCertificates(String saeId) throws ClientException {
+        return call(authorized(new Request.Builder().url(base.newBuilder().addPathSegments("admin/sae-certs")
+                .addPathSegment(saeId).build()).delete()).build());
     }
 
     /** The request for the KMS event stream ({@code GET /events}), with the operator token. */

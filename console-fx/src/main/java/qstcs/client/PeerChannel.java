@@ -42,6 +42,10 @@ final class PeerChannel {
         /** The relay connection (generation) it was last sent on; -1 when it must be (re)sent. */
         long sentOn = -1;
         long sentAtNanos;
+        /** When it joined the outbox (monotonic): the relay must take it within the send deadline. */
+        long queuedAtNanos;
+        /** The key it was last sealed under; null before it was first sealed. */
+        String sealedUnder;
 
         Outgoing(String id, String text, Instant time) {
             this.id = id;
@@ -62,6 +66,7 @@ final class PeerChannel {
     /** Hybrid: our pending handshake for the current key, and the answers we gave (by key_id). */
     private HybridHandshake.Initiator initiator;
     private final Map<String, Answer> answers = new HashMap<>();
+    private final Map<String, String> missingAnswers = new HashMap<>();
     private IssuedKey current;
     /** The connection generation our {@code kem_init} was last sent on (-1: send it again). */
     long kemInitSentOn = -1;
@@ -110,8 +115,11 @@ final class PeerChannel {
 
     /** Holds {@code key}; without the hybrid handshake its sealer is ready at once. */
     private void accept(IssuedKey key) {
-        if (keys.containsKey(key.keyId())) {
-            key.destroy(); // a second copy of a key already held
+        IssuedKey held = keys.get(key.keyId());
+        if (held != null) {
+            if (held != key) {
+                key.destroy(); // a second copy of a key already held
+            }
             return;
         }
         keys.put(key.keyId(), key);
@@ -142,10 +150,10 @@ final class PeerChannel {
 
     // ---- hybrid handshake state --------------------------------------------------------------------
 
-    /** Our pending handshake for the current key, started on first need. */
-    HybridHandshake.Initiator initiator() {
+    /** Our pending handshake for the current key, started on first need, signed and checked with {@code ids}. */
+    HybridHandshake.Initiator initiator(PeerIdentities ids) {
         if (initiator == null && current != null && !ready()) {
-            initiator = HybridHandshake.initiate(current.secret(), current.keyId(), me, peer);
+            initiator = HybridHandshake.initiate(current.secret(), current.keyId(), me, peer, ids.own(), ids.peerKey(peer));
         }
         return initiator;
     }
@@ -190,6 +198,7 @@ final class PeerChannel {
         sealers.clear();
         abandonInitiator();
         answers.clear();
+        missingAnswers.clear();
         current = null;
     }
 
@@ -205,10 +214,41 @@ final class PeerChannel {
         answers.remove(keyId);
     }
 
-    Outgoing enqueue(String id, String text, Instant time) {
+    Outgoing enqueue(String id, String text, Instant time, long nowNanos) {
         Outgoing o = new Outgoing(id, text, time);
+        o.queuedAtNanos = nowNanos;
         outbox.put(id, o);
         return o;
+    }
+
+    /** Takes {@code id} out of the outbox (it failed, or was deleted): it is no longer sent by itself. */
+    Optional<Outgoing> withdraw(String id) {
+        return Optional.ofNullable(outbox.remove(id));
+    }
+
+    /**
+     * The key service no longer knows {@code keyId}: stop using it. Frames the peer still sends
+     * under it stay readable while it is held; sending switches to the next key.
+     */
+    void retire(String keyId) {
+        if (current != null && current.keyId().equals(keyId)) {
+            current = null;
+            abandonInitiator();
+        }
+    }
+
+    /**
+     * The key this device answered with when the peer's frame came under {@code missingKeyId}, a
+     * key the key service no longer knows; remembered so that a burst of such frames costs one
+     * key request.
+     */
+    Optional<IssuedKey> answerFor(String missingKeyId) {
+        String k = missingAnswers.get(missingKeyId);
+        return k == null ? Optional.empty() : key(k);
+    }
+
+    void answeredWith(String missingKeyId, String keyId) {
+        missingAnswers.put(missingKeyId, keyId);
     }
 
     Optional<Outgoing> outgoing(String id) {
@@ -259,6 +299,7 @@ final class PeerChannel {
 
     /** Seals {@code o} under the current key with the next sequence number. */
     String seal(Outgoing o) {
+        o.sealedUnder = current.keyId();
         sendSeq++;
         sentUnderCurrent++;
         return sealers.get(current.keyId()).seal(o.id, me, peer, sendSeq, o.time.getEpochSecond(),

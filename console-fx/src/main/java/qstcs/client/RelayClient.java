@@ -25,6 +25,8 @@ final class RelayClient {
 
     private final ClientConfig config;
     private final OkHttpClient http;
+    /** Index into {@link ClientConfig#relayUrls()} of the relay to use next. */
+    private final java.util.concurrent.atomic.AtomicInteger relayIndex = new java.util.concurrent.atomic.AtomicInteger();
 
     RelayClient(ClientConfig config, OkHttpClient http) {
         this.config = Objects.requireNonNull(config);
@@ -33,8 +35,11 @@ final class RelayClient {
 
     /** Opens a connection; it registers by itself once open and reports through {@code listener}. */
     public Connection connect(Listener listener) {
-        Connection c = new Connection(listener);
-        Request request = new Request.Builder().url(config.relayUrl().toString()).build();
+        java.util.List<java.net.URI> relays = config.relayUrls();
+        int slot = relayIndex.get();
+        java.net.URI relay = relays.get(Math.floorMod(slot, relays.size()));
+        Connection c = new Connection(listener, relay, slot);
+        Request request = new Request.Builder().url(relay.toString()).build();
         c.socket = http.newWebSocket(request, c.new Events());
         return c;
     }
@@ -42,11 +47,20 @@ final class RelayClient {
     /** One WebSocket session with the relay. */
     public final class Connection {
         private final Listener listener;
+        private final java.net.URI relay;
+        private final int slot;
         private volatile WebSocket socket;
         private volatile boolean ended;
 
-        private Connection(Listener listener) {
+        private Connection(Listener listener, java.net.URI relay, int slot) {
             this.listener = listener;
+            this.relay = relay;
+            this.slot = slot;
+        }
+
+        /** The relay this connection goes to. */
+        public java.net.URI relay() {
+            return relay;
         }
 
         /** Queues a frame for sending; false when the connection is already closing or gone. */
@@ -67,6 +81,11 @@ final class RelayClient {
             if (!ended || problem != null || code != 0) {
                 boolean first = !ended;
                 ended = true;
+                if (first && problem != null && problem.problem() == ClientException.Problem.RELAY_UNREACHABLE) {
+                    // The relay is down or the path to it broke: the next connection tries the
+                    // cluster's next relay (with one relay, the same one again).
+                    relayIndex.compareAndSet(slot, slot + 1);
+                }
                 if (first) {
                     listener.onClosed(this, code, reason, problem);
                 }
@@ -104,24 +123,24 @@ final class RelayClient {
                     end(0, "", null);
                     return;
                 }
-                end(0, "", failure(t, response));
+                end(0, "", failure(relay, t, response));
             }
         }
     }
 
-    private ClientException failure(Throwable t, Response response) {
+    private ClientException failure(java.net.URI relay, Throwable t, Response response) {
         if (response != null) {
             int code = response.code();
             if (code >= 500) {
                 // The relay is there but failed this upgrade: a server error, not a wrong address.
-                return new ClientException(ClientException.Problem.RELAY_UNREACHABLE, "The relay at " + config.relayUrl()
+                return new ClientException(ClientException.Problem.RELAY_UNREACHABLE, "The relay at " + relay
                         + " had a server error (HTTP " + code + "); trying again.", true);
             }
             if (code == 403 || code == 401) {
                 return new ClientException(ClientException.Problem.REGISTRATION_REJECTED,
-                        "The relay at " + config.relayUrl() + " refused the connection (HTTP " + code + ").");
+                        "The relay at " + relay + " refused the connection (HTTP " + code + ").");
             }
-            return new ClientException(ClientException.Problem.WRONG_URL, config.relayUrl()
+            return new ClientException(ClientException.Problem.WRONG_URL, relay
                     + " answered, but it is not a QSTCS relay (HTTP " + code + "). Check the relay address.");
         }
         String why = t instanceof java.net.ConnectException ? "connection refused"
@@ -130,6 +149,6 @@ final class RelayClient {
                 : t instanceof java.io.EOFException ? "the connection was cut"
                 : "network error";
         return new ClientException(ClientException.Problem.RELAY_UNREACHABLE, "Cannot reach the relay at "
-                + config.relayUrl() + " (" + why + "). Check that the relay is running and the address is right.");
+                + relay + " (" + why + "). Check that the relay is running and the address is right.");
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import qstcs.crypto.keys.KemInit;
 import qstcs.crypto.keys.KemResp;
+import qstcs.crypto.seal.KeyUnavailable;
 import qstcs.crypto.seal.Receipt;
 import qstcs.crypto.seal.SealedFrame;
 import qstcs.crypto.wire.FlatJson;
@@ -30,7 +31,8 @@ sealed interface RelayFrame {
     record Ack(String id) implements RelayFrame {
     }
 
-    record Error(String code, String message) implements RelayFrame {
+    /** The relay refused something; {@code id} names the frame concerned, when there is one (else empty). */
+    record Error(String code, String message, String id) implements RelayFrame {
     }
 
     /** The relay learned the link colour ({@code GREEN}, {@code YELLOW}, {@code RED}). */
@@ -41,6 +43,10 @@ sealed interface RelayFrame {
     }
 
     record ReceiptFrame(Receipt receipt) implements RelayFrame {
+    }
+
+    /** The peer could not get the key a frame of ours came under and asks us to re-send under a newer one. */
+    record KeyLost(KeyUnavailable answer) implements RelayFrame {
     }
 
     record HandshakeInit(KemInit init) implements RelayFrame {
@@ -65,10 +71,12 @@ sealed interface RelayFrame {
             return Optional.ofNullable(switch (f.optionalString("type").orElse("")) {
                 case "presence" -> new Presence(f.string("device_id"), f.bool("online"));
                 case "ack" -> new Ack(f.string("id"));
-                case "error" -> new Error(f.optionalString("code").orElse(""), f.optionalString("message").orElse(""));
+                case "error" -> new Error(f.optionalString("code").orElse(""), f.optionalString("message").orElse(""),
+                        f.optionalString("id").orElse(""));
                 case "link" -> new Link(f.optionalString("status").orElse(""));
                 case SealedFrame.TYPE -> new Chat(SealedFrame.fromJson(f));
                 case Receipt.TYPE -> new ReceiptFrame(Receipt.fromJson(f));
+                case KeyUnavailable.TYPE -> new KeyLost(KeyUnavailable.fromJson(f));
                 case KemInit.TYPE -> new HandshakeInit(KemInit.fromJson(f));
                 case KemResp.TYPE -> new HandshakeResp(KemResp.fromJson(f));
                 default -> null;

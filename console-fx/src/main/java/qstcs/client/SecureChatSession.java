@@ -41,6 +41,7 @@ public final class SecureChatSession implements AutoCloseable {
     private final ScheduledExecutorService actor;
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
     private final SessionCore core;
+    private final PeerIdentities identities;
     private final Thread linkWatcher;
 
     private volatile boolean closed;
@@ -50,6 +51,14 @@ public final class SecureChatSession implements AutoCloseable {
     private ScheduledFuture<?> pendingRetry;
 
     public SecureChatSession(ClientConfig config) {
+        this(config, PeerIdentities.NONE);
+    }
+
+    /**
+     * A session whose hybrid handshakes are signed with {@code identities}' own key and checked
+     * against peers' keys ({@link DeviceIdentity} for an enrolled device).
+     */
+    public SecureChatSession(ClientConfig config, PeerIdentities identities) {
         this.config = Objects.requireNonNull(config);
         this.http = HttpTransport.forConfig(config);
         this.kms = new KmsClient(config, http);
@@ -61,7 +70,8 @@ public final class SecureChatSession implements AutoCloseable {
         ex.setRemoveOnCancelPolicy(true);
         this.actor = ex;
         KeySource keys = config.kme().<KeySource>map(Etsi014KeySource::new).orElse(kms);
-        this.core = new SessionCore(config, new Io(), keys, SessionClock.SYSTEM, new Fanout());
+        this.identities = Objects.requireNonNull(identities);
+        this.core = new SessionCore(config, new Io(), keys, SessionClock.SYSTEM, new Fanout(), identities);
         this.linkWatcher = daemon(this::watchLink, "qstcs-link-watch-" + config.deviceId());
         actor.scheduleWithFixedDelay(() -> post(core::resendTick), RESEND_CHECK.toMillis(), RESEND_CHECK.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -90,7 +100,10 @@ public final class SecureChatSession implements AutoCloseable {
     /** Starts connecting; progress and problems arrive through the listeners. */
     public void start(String... peers) {
         List<String> checked = java.util.Arrays.stream(peers).map(ClientConfig::checkDeviceId).toList();
-        post(() -> core.start(checked));
+        post(() -> {
+            identities.announce();
+            core.start(checked);
+        });
     }
 
     /** Makes sure a conversation with {@code peer} exists and has a key (e.g. when a contact is opened). */
@@ -120,6 +133,31 @@ public final class SecureChatSession implements AutoCloseable {
         return id;
     }
 
+    /** Tries the pending reconnect or re-key now instead of when its countdown ends. */
+    public void retryNow() {
+        post(core::retryNow);
+    }
+
+    /**
+     * Puts an undelivered message from an earlier run back into the outbox, under its own id: it
+     * goes as soon as there is a key and a connection (the receiver shows a message once per id).
+     */
+    public void resume(ChatMessage m) {
+        String p = ClientConfig.checkDeviceId(m.peer());
+        post(() -> core.resume(m.id(), p, m.text(), m.time(), m.delivery()));
+    }
+
+    /** Sends a failed message again, under the same id. */
+    public void retry(ChatMessage m) {
+        String p = ClientConfig.checkDeviceId(m.peer());
+        post(() -> core.retry(m.id(), p, m.text(), m.time()));
+    }
+
+    /** Stops sending message {@code id} (the user deleted it). */
+    public void withdraw(String id) {
+        post(() -> core.withdraw(id));
+    }
+
     /** The key id in use with {@code peer}, if a key is held right now. */
     public Optional<String> keyId(String peer) {
         return call(() -> core.keyId(peer));
@@ -128,6 +166,11 @@ public final class SecureChatSession implements AutoCloseable {
     /** Test hook: rotate keys after this many messages (the default is a production budget). */
     void setMessagesPerKey(long budget) {
         post(() -> core.setMessagesPerKey(budget));
+    }
+
+    /** How long the relay may take to accept a message before it is marked failed (tests shorten it). */
+    public void setSendDeadline(Duration deadline) {
+        post(() -> core.setSendDeadline(deadline));
     }
 
     @Override
@@ -180,15 +223,18 @@ public final class SecureChatSession implements AutoCloseable {
 
     /** Long-polls the KMS for link changes for as long as the session lives (own thread: it blocks). */
     private void watchLink() {
-        long version = core.link().map(LinkStatus::version).orElse(-1L);
+        // The KMS refuses a negative version; 0 before any reading just waits for the next change.
+        long version = core.link().map(LinkStatus::version).orElse(0L);
         boolean reportedOutage = false;
         Backoff retry = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5));
         while (!closed) {
             try {
                 LinkStatus s = kms.awaitLinkChange(version, LONG_POLL);
                 retry.reset();
+                boolean back = reportedOutage;
                 reportedOutage = false;
-                if (s.version() != version) {
+                // After an outage the reading goes out even if unchanged: it says the service is back.
+                if (s.version() != version || back) {
                     version = s.version();
                     post(() -> core.linkReading(s));
                 }
@@ -284,6 +330,11 @@ public final class SecureChatSession implements AutoCloseable {
         @Override
         public void linkChanged(LinkStatus status) {
             each(l -> l.linkChanged(status));
+        }
+
+        @Override
+        public void retryScheduled(Duration delay) {
+            each(l -> l.retryScheduled(delay));
         }
 
         @Override

@@ -16,6 +16,7 @@ import qstcs.crypto.keys.KemResp;
 import qstcs.crypto.link.LinkColour;
 import qstcs.crypto.link.LinkStatus;
 import qstcs.crypto.seal.KeyRotationPolicy;
+import qstcs.crypto.seal.KeyUnavailable;
 import qstcs.crypto.seal.Receipt;
 import qstcs.crypto.seal.SealedFrame;
 import qstcs.crypto.wire.CloseCode;
@@ -42,6 +43,11 @@ final class SessionCore {
     static final int WINDOW = 128;
     /** An unconfirmed message this old on a live connection to an online peer is sent again. */
     static final Duration RESEND_AFTER = Duration.ofSeconds(8);
+    /**
+     * A message the relay has not taken (no ✓) this long after it was typed is marked failed, so
+     * that a soldier knows it did not go rather than trusting a message that sits in a queue.
+     */
+    static final Duration SEND_DEADLINE = Duration.ofMinutes(2);
 
     /** The I/O the core asks for; the actor does it and reports back through the core's methods. */
     interface Port {
@@ -87,8 +93,15 @@ final class SessionCore {
     private boolean everOnline;
     private Runnable retryStep;
     private KeyRotationPolicy rotation = KeyRotationPolicy.defaults();
+    private Duration sendDeadline = SEND_DEADLINE;
+    private List<String> startPeers = List.of();
 
     SessionCore(ClientConfig config, Port port, KeySource keys, SessionClock clock, SessionListener listener) {
+        this(config, port, keys, clock, listener, PeerIdentities.NONE);
+    }
+
+    SessionCore(ClientConfig config, Port port, KeySource keys, SessionClock clock, SessionListener listener,
+                PeerIdentities identities) {
         this.config = config;
         this.me = config.deviceId();
         this.hybrid = config.pqc();
@@ -97,7 +110,7 @@ final class SessionCore {
         this.clock = Objects.requireNonNull(clock);
         this.listener = Objects.requireNonNull(listener);
         this.backoff = new Backoff(config.backoffInitial(), config.backoffMax());
-        this.exchange = new HybridExchange(me);
+        this.exchange = new HybridExchange(me, Objects.requireNonNull(identities));
     }
 
     ConnectionState state() {
@@ -115,18 +128,74 @@ final class SessionCore {
             return;
         }
         peers.forEach(this::channel);
+        startPeers = List.copyOf(peers);
+        begin();
+    }
+
+    /** The first link reading, then keys and the relay; an unreachable service is retried, never given up on. */
+    private void begin() {
         setState(ConnectionState.CONNECTING, "Connecting to the key service at " + config.kmsUrl() + "…");
         LinkStatus first;
         try {
             first = port.linkStatus();
         } catch (ClientException e) {
-            fail(e);
+            if (transientProblem(e)) {
+                emit(l -> l.problem(e));
+                retryLater(this::begin, ConnectionState.CONNECTING, e.getMessage());
+            } else {
+                fail(e);
+            }
             return;
         }
-        linkReading(first);
+        linkReading(first); // before the watcher starts: it long-polls from this reading's version
         port.watchLink();
         if (state != ConnectionState.COMPROMISED) {
             rekeyAndConnect();
+        }
+    }
+
+    /**
+     * Runs the pending retry now instead of waiting for its timer (the "retry now" button). Does
+     * nothing when no retry is pending.
+     */
+    void retryNow() {
+        if (retryStep != null) {
+            port.cancelRetry();
+            retryDue();
+        }
+    }
+
+    /**
+     * Puts a message from an earlier run back into the outbox (it was held or unconfirmed when the
+     * window closed). It is not shown again (the history shows it) and goes as soon as it can.
+     */
+    void resume(String id, String peer, String text, Instant typedAt, DeliveryState last) {
+        if (byOutgoingId.containsKey(id)) {
+            return;
+        }
+        PeerChannel c = channel(peer);
+        PeerChannel.Outgoing o = c.enqueue(id, text, typedAt, clock.nanoTime());
+        byOutgoingId.put(id, c);
+        o.state = state == ConnectionState.COMPROMISED || last == DeliveryState.HELD ? DeliveryState.HELD
+                : DeliveryState.PENDING;
+        if (o.state != last) {
+            emit(l -> l.deliveryChanged(id, o.state));
+        }
+        if (state == ConnectionState.ONLINE) {
+            flush(c);
+        }
+    }
+
+    /** The user asks to send a failed message again: it goes back into the outbox under the same id. */
+    void retry(String id, String peer, String text, Instant typedAt) {
+        resume(id, peer, text, typedAt, DeliveryState.FAILED);
+    }
+
+    /** The user deleted an unsent message: it is never sent (a copy already on the wire may still arrive). */
+    void withdraw(String id) {
+        PeerChannel c = byOutgoingId.remove(id);
+        if (c != null) {
+            c.withdraw(id);
         }
     }
 
@@ -144,7 +213,7 @@ final class SessionCore {
     void send(String id, String peer, String text) {
         PeerChannel c = channel(peer);
         Instant now = clock.now();
-        PeerChannel.Outgoing o = c.enqueue(id, text, now);
+        PeerChannel.Outgoing o = c.enqueue(id, text, now, clock.nanoTime());
         byOutgoingId.put(id, c);
         if (state == ConnectionState.COMPROMISED) {
             o.state = DeliveryState.HELD;
@@ -164,6 +233,10 @@ final class SessionCore {
         rotation = new KeyRotationPolicy(budget, rotation.maxAge());
     }
 
+    void setSendDeadline(Duration deadline) {
+        sendDeadline = Objects.requireNonNull(deadline);
+    }
+
     void close() {
         retryStep = null;
         port.cancelRetry();
@@ -180,7 +253,7 @@ final class SessionCore {
             case RelayFrame.Registered r -> onRegistered(r.online());
             case RelayFrame.Presence p -> onPresence(p.deviceId(), p.online());
             case RelayFrame.Ack a -> onAck(a.id());
-            case RelayFrame.Error e -> onRelayError(e.code(), e.message());
+            case RelayFrame.Error e -> onRelayError(e.code(), e.message(), e.id());
             case RelayFrame.Link l -> {
                 // Fail closed unless the KMS itself says the link is fine (the relay may lag behind a reset).
                 if ("RED".equalsIgnoreCase(l.status()) && kmsSaysRed(true)) {
@@ -189,6 +262,7 @@ final class SessionCore {
             }
             case RelayFrame.Chat c -> onChat(c.frame());
             case RelayFrame.ReceiptFrame r -> onReceipt(r.receipt());
+            case RelayFrame.KeyLost k -> onKeyUnavailable(k.answer());
             case RelayFrame.HandshakeInit i -> onKemInit(i.init());
             case RelayFrame.HandshakeResp r -> onKemResp(r.resp());
         }
@@ -200,7 +274,7 @@ final class SessionCore {
         if (inactive()) {
             return;
         }
-        if (problem != null && !everOnline && !problem.retryable()) {
+        if (problem != null && !everOnline && !problem.retryable() && !transientProblem(problem)) {
             fail(problem);
             return;
         }
@@ -211,9 +285,9 @@ final class SessionCore {
             compromise();
             return;
         }
-        setState(ConnectionState.RECONNECTING, problem != null ? problem.getMessage()
+        ConnectionState next = everOnline ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING;
+        retryLater(this::connectRelay, next, problem != null ? problem.getMessage()
                 : "Relay connection lost — reconnecting…");
-        retryLater(this::connectRelay);
     }
 
     /** A link reading from the key service (the first one, or a change the watcher saw). */
@@ -245,6 +319,7 @@ final class SessionCore {
      * {@link #RESEND_AFTER}, a frame went missing, and everything unconfirmed to that peer goes again.
      */
     void resendTick() {
+        failOverdue();
         if (state != ConnectionState.ONLINE) {
             return;
         }
@@ -262,6 +337,32 @@ final class SessionCore {
                 }
             }
         }
+    }
+
+    /**
+     * Marks failed what the relay has not taken within the send deadline. Held messages wait for
+     * the operator's reset by design and never fail; nor does a message the relay acknowledged.
+     */
+    private void failOverdue() {
+        if (state == ConnectionState.COMPROMISED || state == ConnectionState.IDLE || state == ConnectionState.CLOSED) {
+            return;
+        }
+        long now = clock.nanoTime();
+        for (PeerChannel c : channels.values()) {
+            for (PeerChannel.Outgoing o : c.unconfirmed()) {
+                if (o.state.compareTo(DeliveryState.RELAYED) < 0 && o.state != DeliveryState.HELD
+                        && now - o.queuedAtNanos > sendDeadline.toNanos()) {
+                    failMessage(c, o);
+                }
+            }
+        }
+    }
+
+    private void failMessage(PeerChannel c, PeerChannel.Outgoing o) {
+        c.withdraw(o.id);
+        byOutgoingId.remove(o.id);
+        o.state = DeliveryState.FAILED;
+        emit(l -> l.deliveryChanged(o.id, DeliveryState.FAILED));
     }
 
     /** The retry asked for with {@link Port#retryAfter} is due. */
@@ -300,11 +401,13 @@ final class SessionCore {
         } catch (ClientException e) {
             if (e.problem() == ClientException.Problem.LINK_COMPROMISED) {
                 compromise();
-            } else if (!everOnline) {
+            } else if (!everOnline && !transientProblem(e)) {
                 fail(e);
             } else {
                 emit(l -> l.problem(e));
-                retryLater(this::rekeyAndConnect);
+                // While online (a conversation opened, a key fetch failed) the relay link stays up.
+                retryLater(this::rekeyAndConnect, state == ConnectionState.ONLINE ? null
+                        : everOnline ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING, e.getMessage());
             }
             return false;
         }
@@ -416,7 +519,15 @@ final class SessionCore {
         }
     }
 
-    private void onRelayError(String code, String message) {
+    private void onRelayError(String code, String message, String id) {
+        if ("queue_full".equals(code)) {
+            // The relay's offline storage is exhausted: this frame was not kept and will not arrive.
+            PeerChannel c = byOutgoingId.get(id);
+            if (c != null) {
+                c.outgoing(id).ifPresent(o -> failMessage(c, o));
+            }
+            return;
+        }
         if ("replaced".equals(code)) {
             fail(new ClientException(ClientException.Problem.REGISTRATION_REJECTED,
                     me + " signed in from another window or machine; this one was disconnected."));
@@ -448,8 +559,23 @@ final class SessionCore {
             }
             case FRESH -> { }
         }
-        if (!c.knows(keyId) && !follow(c, keyId)) {
-            return;
+        if (!c.knows(keyId)) {
+            Optional<IssuedKey> answer = c.answerFor(keyId);
+            if (answer.isPresent()) {
+                askToResend(c, id, keyId, answer.get()); // more of a burst under the same lost key
+                return;
+            }
+            try {
+                c.useKey(keys.keyById(c.peer(), keyId), clock.now());
+                announceKey(c);
+            } catch (ClientException e) {
+                if (e.problem() == ClientException.Problem.KEY_GONE) {
+                    keyLost(c, id, keyId);
+                } else {
+                    keyCallFailed(e);
+                }
+                return;
+            }
         }
         Optional<String> text;
         try {
@@ -462,6 +588,70 @@ final class SessionCore {
         text.ifPresent(t -> emit(l -> l.messageAdded(new ChatMessage(id, sender, sender, t,
                 Instant.ofEpochSecond(frame.timestamp()), false, keyId, DeliveryState.DELIVERED))));
         sendReceipt(c, id, keyId);
+    }
+
+    /**
+     * The key service does not know the key frame {@code id} came under (it restarted, or the key
+     * was revoked). Instead of dropping the message, get the key the service holds for the pair now
+     * and ask the sender, authenticated with that key, to re-send under it.
+     */
+    private void keyLost(PeerChannel c, String id, String missingKeyId) {
+        IssuedKey now;
+        try {
+            c.useKey(keys.pairKey(c.peer(), hybrid, false), clock.now());
+            now = c.currentKey().orElseThrow();
+            announceKey(c);
+        } catch (ClientException e) {
+            keyCallFailed(e);
+            return;
+        }
+        c.answeredWith(missingKeyId, now.keyId());
+        askToResend(c, id, missingKeyId, now);
+    }
+
+    private void askToResend(PeerChannel c, String id, String missingKeyId, IssuedKey under) {
+        port.send(KeyUnavailable.sign(id, me, c.peer(), under.keyId(), missingKeyId, under.secret()).toJson());
+    }
+
+    /**
+     * The peer could not get the key our frame came under. Once the answer proves itself with the
+     * key it names (which this device fetches from the key service, so a relay cannot make one up),
+     * that key replaces the lost one and every message sealed under the lost key goes again.
+     */
+    private void onKeyUnavailable(KeyUnavailable k) {
+        PeerChannel c = channels.get(k.sender());
+        if (c == null || !k.recipient().equals(me) || k.keyId().equals(k.missingKeyId())) {
+            return;
+        }
+        Optional<IssuedKey> named = c.key(k.keyId());
+        if (named.isEmpty()) {
+            try {
+                named = Optional.of(keys.keyById(c.peer(), k.keyId()));
+            } catch (ClientException e) {
+                keyCallFailed(e);
+                return;
+            }
+            if (!k.genuine(named.get().secret())) {
+                named.get().destroy();
+                return;
+            }
+            c.retire(k.missingKeyId());
+            c.useKey(named.get(), clock.now());
+        } else if (!k.genuine(named.get().secret())) {
+            return;
+        } else {
+            c.retire(k.missingKeyId());
+            c.useKey(named.get(), clock.now());
+        }
+        announceKey(c);
+        for (PeerChannel.Outgoing o : c.unconfirmed()) {
+            if (k.missingKeyId().equals(o.sealedUnder) && o.state != DeliveryState.HELD) {
+                o.sentOn = -1;
+                o.state = DeliveryState.RESECURING;
+                emit(l -> l.deliveryChanged(o.id, DeliveryState.RESECURING));
+            }
+        }
+        flush(c);
     }
 
     /** Confirms frame {@code id} to the peer, with a mac under the key the frame came under. */
@@ -509,6 +699,7 @@ final class SessionCore {
                 announceKey(c);
                 flush(c);
             }
+            case RESTARTED -> offerHandshake(c);
             case IGNORED, REPEATED -> { }
         }
     }
@@ -637,9 +828,24 @@ final class SessionCore {
         setState(ConnectionState.FAILED, e.getMessage());
     }
 
-    private void retryLater(Runnable step) {
+    /**
+     * Schedules {@code step} after the next backoff delay; {@code waiting} (null: unchanged) and
+     * {@code why} say what is awaited, and listeners learn when the next attempt is.
+     */
+    private void retryLater(Runnable step, ConnectionState waiting, String why) {
         retryStep = step;
-        port.retryAfter(backoff.nextDelayMillis());
+        long delay = backoff.nextDelayMillis();
+        if (waiting != null) {
+            setState(waiting, why);
+        }
+        emit(l -> l.retryScheduled(Duration.ofMillis(delay)));
+        port.retryAfter(delay);
+    }
+
+    /** A service that did not answer (down, restarting, network) may answer later: worth retrying. */
+    private static boolean transientProblem(ClientException e) {
+        return e.retryable() || e.problem() == ClientException.Problem.KMS_UNREACHABLE
+                || e.problem() == ClientException.Problem.RELAY_UNREACHABLE;
     }
 
     private void setState(ConnectionState s, String message) {

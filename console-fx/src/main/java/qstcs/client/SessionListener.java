@@ -12,6 +12,13 @@ public interface SessionListener {
     default void connectionChanged(ConnectionState state, String message) {
     }
 
+    /**
+     * The session could not reach the key service or the relay and tries again by itself after
+     * {@code delay} (a UI shows a countdown); {@link SecureChatSession#retryNow()} tries at once.
+     */
+    default void retryScheduled(java.time.Duration delay) {
+    }
+
     /** A new KMS link reading (colour, QBER). */
     default void linkChanged(LinkStatus status) {
     }

@@ -5,6 +5,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javafx.application.Application;
+import javafx.geometry.Rectangle2D;
+import javafx.scene.Parent;
+import javafx.scene.control.SplitPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.stage.Screen;
+import qstcs.chat.ChatOptions;
+import qstcs.chat.ChatWindow;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
@@ -23,23 +31,65 @@ import qstcs.fx.WindowPlacement;
 public final class ConsoleApp extends Application {
     static final double WIDTH = 1280;
     static final double HEIGHT = 800;
+    /**
+     * The smallest window, title bar included, that still shows every tile: it fits a 1366×768
+     * laptop whose panel and title bar leave about 1366×700.
+     */
+    static final double MIN_WIDTH = 1000;
+    static final double MIN_HEIGHT = 640;
+    /** Width of the column of docked chats in the presenter layout. */
+    static final double DOCK_WIDTH = 400;
     private ConsoleModel model;
+    private final List<ChatWindow> docked = new java.util.ArrayList<>();
 
     @Override
     public void start(Stage stage) throws Exception {
         ConsoleOptions options = ConsoleOptions.parse(getParameters().getRaw(), System.getenv());
         model = createModel(options, System.getenv());
         stage.setTitle("QSTCS SOC console — simulated quantum link");
-        stage.setScene(new Scene(new ConsoleView(model, visualiser()), WIDTH, HEIGHT));
-        stage.setMinWidth(1100);
-        stage.setMinHeight(720);
+        ConsoleView view = new ConsoleView(model, visualiser());
+        Parent root = view;
+        if (!options.dockedChats().isEmpty()) {
+            VBox chats = new VBox(6);
+            chats.setId("dockedChats");
+            chats.getStyleClass().add("docked-chats");
+            for (ConsoleOptions.DockedChat c : options.dockedChats()) {
+                ChatWindow chat = new ChatWindow(ChatOptions.parse("--device", c.device(), "--peer", c.peer(),
+                        "--home", options.home().toString()));
+                docked.add(chat);
+                Parent content = chat.dock();
+                // Docked, the chat has no title bar of its own: a caption says whose chat it is.
+                javafx.scene.control.Label whose = new javafx.scene.control.Label(c.device() + " — chat with " + c.peer());
+                whose.getStyleClass().add("docked-chat-title");
+                whose.setMaxWidth(Double.MAX_VALUE);
+                VBox pane = new VBox(whose, content);
+                VBox.setVgrow(content, Priority.ALWAYS);
+                VBox.setVgrow(pane, Priority.ALWAYS);
+                chats.getChildren().add(pane);
+            }
+            chats.setMinWidth(DOCK_WIDTH * 0.8);
+            chats.setPrefWidth(DOCK_WIDTH);
+            SplitPane split = new SplitPane(view, chats);
+            split.setDividerPositions(0.7);
+            SplitPane.setResizableWithParent(chats, false);
+            root = split;
+        }
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        Scene scene = new Scene(root, Math.min(WIDTH + (docked.isEmpty() ? 0 : DOCK_WIDTH), screen.getWidth()),
+                Math.min(HEIGHT, screen.getHeight()));
+        Theme.apply(scene);
+        stage.setScene(scene);
+        stage.setMinWidth(Math.min(MIN_WIDTH, screen.getWidth()));
+        stage.setMinHeight(Math.min(MIN_HEIGHT, screen.getHeight()));
         WindowPlacement.applyRequested(stage);
         stage.show();
         model.start();
     }
 
+    /** The last window closed: every client thread stops, so the JVM exits at once. */
     @Override
     public void stop() {
+        docked.forEach(c -> c.model().leave());
         if (model != null) {
             model.close();
         }

@@ -28,6 +28,7 @@ public final class ConsoleModel extends ConsoleProperties implements AutoCloseab
     private final RelayStatsService relayService;
     private final KmsFeed feed;
     private final OperatorCommands commands;
+    private final BoardCommands board;
     private final Optional<OperatorToken> token;
 
     public ConsoleModel(OkHttpClient http, HttpUrl kmsBase, HttpUrl relayBase, Optional<OperatorToken> token) {
@@ -41,18 +42,33 @@ public final class ConsoleModel extends ConsoleProperties implements AutoCloseab
         }, new ThreadPoolExecutor.DiscardPolicy());
         this.feed = new KmsFeed(http, token, background, this);
         this.commands = new OperatorCommands(feed, background, this);
+        this.board = new BoardCommands(feed, background);
+        trends.rangeProperty().addListener((obs, old, range) -> feed.loadHistory());
         kmsUrl.set(kmsBase);
         relayUrl.set(relayBase);
         relayService = new RelayStatsService(new RelayStatsClient(http, relayBase, token));
         relayService.setExecutor(background);
-        relayService.lastValueProperty().addListener((obs, old, stats) -> {
-            if (stats != null) {
-                relayReachable.set(stats.isPresent());
-                stats.ifPresent(relayStats::set);
+        relayService.setOnSucceeded(e -> {
+            RelayStatsService.Poll poll = relayService.getValue();
+            if (poll == null) {
+                return;
+            }
+            if (poll.answered()) {
+                relayAnswered(poll.stats(), Instant.now());
+            } else {
+                relayFailed(poll.problem(), Instant.now());
             }
         });
-        clock = new Timeline(new KeyFrame(javafx.util.Duration.seconds(1), e -> refreshRouterSignal(Instant.now())));
+        clock = new Timeline(new KeyFrame(javafx.util.Duration.seconds(1), e -> {
+            refreshRouterSignal(Instant.now());
+            refreshAges(Instant.now());
+        }));
         clock.setCycleCount(Timeline.INDEFINITE);
+    }
+
+    /** Alarms, devices, certificates and audit paging. */
+    BoardCommands board() {
+        return board;
     }
 
     public void start() {
@@ -72,24 +88,37 @@ public final class ConsoleModel extends ConsoleProperties implements AutoCloseab
             relayUrl.set(newRelay);
             relayStats.set(null);
             relayReachable.set(false);
+            relayProblem.set("");
+            relayReceivedAt.set(null);
+            refreshAges(Instant.now());
             relayService.use(new RelayStatsClient(http, newRelay, token));
         }
     }
 
+    /**
+     * Stops every thread the console started, including the HTTP client's (handed to this model,
+     * which owns it): its dispatcher threads are not daemons and would keep the JVM alive for a
+     * minute after the last window closed.
+     */
     @Override
     public void close() {
         feed.stop();
         clock.stop();
         relayService.cancel();
         background.shutdownNow();
+        http.dispatcher().cancelAll();
+        http.dispatcher().executorService().shutdownNow();
+        http.connectionPool().evictAll();
     }
 
-    public void forceAttack() {
-        commands.forceAttack();
+    /** Forces an attack; {@code reason} (may be blank) goes to the KMS audit log with the operator. */
+    public void forceAttack(String reason) {
+        commands.forceAttack(reason);
     }
 
-    public void reset() {
-        commands.reset();
+    /** Resets the link; {@code reason} (may be blank) goes to the KMS audit log with the operator. */
+    public void reset(String reason) {
+        commands.reset(reason);
     }
 
     /** Switches the persistent eavesdropper; a quick flick of the slider ends at the value left. */

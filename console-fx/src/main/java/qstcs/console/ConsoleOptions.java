@@ -11,12 +11,21 @@ import qstcs.crypto.home.StateHome;
  * The console's command line: {@code [--home DIR] [--kms URL] [--relay URL]}.
  * URLs are checked here so a typo fails at start with a clear message instead of an OFFLINE lamp.
  */
-public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl) {
+public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl, List<DockedChat> dockedChats) {
     public static final String DEFAULT_KMS = "https://127.0.0.1:8443";
-    public static final String DEFAULT_RELAY = "http://127.0.0.1:8765";
+    /** The relay serves TLS only; its {@code /stats} lists device ids only to the operator, over https. */
+    public static final String DEFAULT_RELAY = "https://127.0.0.1:8765";
+
+    /** A soldier's chat shown inside the console window (the demo's presenter layout). */
+    public record DockedChat(String device, String peer) {
+    }
+
+    public ConsoleOptions {
+        dockedChats = List.copyOf(dockedChats);
+    }
 
     static final String USAGE = """
-            Usage: ./qstcs console [--home DIR] [--kms URL] [--relay URL]
+            Usage: ./qstcs console [--home DIR] [--kms URL] [--relay URL] [--dock-chat DEVICE:PEER]...
 
             SOC console for QSTCS: live link state from the KMS event stream, Force Attack,
             Reset, the eavesdropper switch, and a BB84 step visualiser.
@@ -28,6 +37,10 @@ public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl) {
               --kms URL     KMS base URL (default %s; operator routes are served over TLS
                             only, so an http:// address works only with a KMS that allows it)
               --relay URL   relay URL for its /stats (default %s; ws:// and wss:// are accepted)
+              --dock-chat DEVICE:PEER
+                            also show DEVICE's chat with PEER inside the console window, right of
+                            the dashboard (repeatable; the one-window presenter layout of the demo)
+            Zoom: Ctrl + / Ctrl − / Ctrl 0. Window placement: -Dqstcs.window=X,Y,W,H (QSTCS_JAVA_OPTS).
             """.formatted(DEFAULT_KMS, DEFAULT_RELAY);
 
     /** Thrown for a bad command line; the message is meant for the person who typed it. */
@@ -48,6 +61,7 @@ public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl) {
         String home = null;
         String kms = DEFAULT_KMS;
         String relay = DEFAULT_RELAY;
+        java.util.List<DockedChat> docked = new java.util.ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
@@ -55,11 +69,20 @@ public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl) {
                 case "--home" -> home = valueOf(args, ++i, arg);
                 case "--kms" -> kms = valueOf(args, ++i, arg);
                 case "--relay" -> relay = valueOf(args, ++i, arg);
+                case "--dock-chat" -> {
+                    String pair = valueOf(args, ++i, arg);
+                    String[] ids = pair.split(":", -1);
+                    if (ids.length != 2 || ids[0].isBlank() || ids[1].isBlank()) {
+                        throw new UsageException("--dock-chat needs DEVICE:PEER, got '" + pair + "'");
+                    }
+                    docked.add(new DockedChat(ids[0].strip(), ids[1].strip()));
+                }
                 default -> throw new UsageException("unknown option '" + arg + "' (try --help)");
             }
         }
         try {
-            return new ConsoleOptions(StateHome.resolve(Optional.ofNullable(home), env).root(), httpUrl(kms, "--kms"), httpUrl(relay, "--relay"));
+            return new ConsoleOptions(StateHome.resolve(Optional.ofNullable(home), env).root(), httpUrl(kms, "--kms"), httpUrl(relay, "--relay"),
+                    docked);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

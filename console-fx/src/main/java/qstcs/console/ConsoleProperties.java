@@ -26,6 +26,14 @@ import qstcs.crypto.link.LinkStatus;
 abstract sealed class ConsoleProperties permits ConsoleModel {
     /** Three missed router heartbeats (sent every 10 s) mean the guard is silent. */
     static final Duration ROUTER_STALE_AFTER = Duration.ofSeconds(30);
+    /** Rounds arrive twice a second; ten seconds without any KMS reading means the values are old. */
+    static final Duration KMS_STALE_AFTER = Duration.ofSeconds(10);
+    /** The relay is polled every two seconds; three missed polls make its figures old. */
+    static final Duration RELAY_STALE_AFTER = Duration.ofSeconds(7);
+    /** The router tile's word when no router guard has ever reported: a neutral state, not a warning. */
+    static final String NO_ROUTER = "NOT CONFIGURED";
+    /** A router guard that reported before and then went quiet. */
+    static final String NO_SIGNAL = "NO SIGNAL";
 
     /** Whether the console currently receives the KMS event stream. */
     public enum StreamState { CONNECTING, LIVE, OFFLINE }
@@ -48,11 +56,27 @@ abstract sealed class ConsoleProperties permits ConsoleModel {
     final ReadOnlyDoubleWrapper eveRate = new ReadOnlyDoubleWrapper(this, "eveRate");
     final ReadOnlyObjectWrapper<RoundSample> latestRound = new ReadOnlyObjectWrapper<>(this, "latestRound");
     final ReadOnlyObjectWrapper<RouterHeartbeat> routerHeartbeat = new ReadOnlyObjectWrapper<>(this, "routerHeartbeat");
-    private final ReadOnlyStringWrapper routerSignal = new ReadOnlyStringWrapper(this, "routerSignal", "NO SIGNAL");
-    private final ReadOnlyStringWrapper routerDetail = new ReadOnlyStringWrapper(this, "routerDetail", "no heartbeat received yet");
+    private final ReadOnlyStringWrapper routerSignal = new ReadOnlyStringWrapper(this, "routerSignal", NO_ROUTER);
+    private final ReadOnlyStringWrapper routerDetail = new ReadOnlyStringWrapper(this, "routerDetail",
+            "no router guard has reported to this KMS");
     final ReadOnlyObjectWrapper<RelayStats> relayStats = new ReadOnlyObjectWrapper<>(this, "relayStats");
     final ReadOnlyBooleanWrapper relayReachable = new ReadOnlyBooleanWrapper(this, "relayReachable");
+    /** Why the last relay poll failed, or empty while it answers (or before the first poll ends). */
+    final ReadOnlyStringWrapper relayProblem = new ReadOnlyStringWrapper(this, "relayProblem", "");
+    final ReadOnlyObjectWrapper<Instant> relayReceivedAt = new ReadOnlyObjectWrapper<>(this, "relayReceivedAt");
+    private final ReadOnlyObjectWrapper<ValueAge> relayAge = new ReadOnlyObjectWrapper<>(this, "relayAge", ValueAge.NEVER);
+    /** When the last reading of the link (status or round) arrived from the KMS, or null. */
+    final ReadOnlyObjectWrapper<Instant> kmsReceivedAt = new ReadOnlyObjectWrapper<>(this, "kmsReceivedAt");
+    private final ReadOnlyObjectWrapper<ValueAge> kmsAge = new ReadOnlyObjectWrapper<>(this, "kmsAge", ValueAge.NEVER);
+    /** Bits the latest round added to the pool, and why that was none ({@code key_bits}, {@code reason}). */
+    final ReadOnlyLongWrapper lastRoundKeyBits = new ReadOnlyLongWrapper(this, "lastRoundKeyBits", -1);
+    final ReadOnlyStringWrapper lastRoundReason = new ReadOnlyStringWrapper(this, "lastRoundReason", LinkStatus.NO_REASON);
     final AuditTimeline audit = new AuditTimeline();
+    final AlarmBoard alarms = new AlarmBoard();
+    final LinkTrends trends = new LinkTrends();
+    final ReadOnlyLongWrapper breachesTotal = new ReadOnlyLongWrapper(this, "breachesTotal");
+    /** Counts alarms raised while the console watched: the window asks for attention on each. */
+    final ReadOnlyLongWrapper alarmsRaised = new ReadOnlyLongWrapper(this, "alarmsRaised");
     final ReadOnlyBooleanWrapper forceAttackRunning = new ReadOnlyBooleanWrapper(this, "forceAttackRunning");
     final ReadOnlyBooleanWrapper resetRunning = new ReadOnlyBooleanWrapper(this, "resetRunning");
     final ReadOnlyBooleanWrapper eveRunning = new ReadOnlyBooleanWrapper(this, "eveRunning");
@@ -61,18 +85,25 @@ abstract sealed class ConsoleProperties permits ConsoleModel {
     private boolean haveStatus;
 
     ConsoleProperties() {
-        stream.addListener((obs, old, now) -> refreshLamp());
+        stream.addListener((obs, old, now) -> {
+            refreshLamp();
+            refreshAges(Instant.now());
+        });
         kmsState.addListener((obs, old, now) -> refreshLamp());
     }
 
     /** Shows a full KMS reading. */
     void show(LinkStatus status) {
         haveStatus = true;
+        kmsReceived(Instant.now());
+        lastRoundKeyBits.set(status.keyBits());
+        lastRoundReason.set(status.reason());
         kmsState.set(LinkState.of(status.status()));
         qber.set(status.qber());
         lastRoundQber.set(status.lastRoundQber());
         keysIssued.set(status.totalKeysIssued());
         attacksDetected.set(status.attacksDetected());
+        breachesTotal.set(status.breachesTotal());
         activeSessions.set(status.activeSessions());
         poolBits.set(status.poolBits());
         keyRateBps.set(status.keyRateBps());
@@ -86,10 +117,42 @@ abstract sealed class ConsoleProperties permits ConsoleModel {
         return haveStatus;
     }
 
+    /** A reading of the link arrived from the KMS at {@code at}. */
+    void kmsReceived(Instant at) {
+        kmsReceivedAt.set(at);
+        refreshAges(at);
+    }
+
+    /** The relay answered {@code /stats} at {@code at}. */
+    void relayAnswered(RelayStats stats, Instant at) {
+        relayStats.set(stats);
+        relayReachable.set(true);
+        relayProblem.set("");
+        relayReceivedAt.set(at);
+        refreshAges(at);
+    }
+
+    /** A relay poll failed; the figures it gave before stay, greyed, with their time. */
+    void relayFailed(String problem, Instant at) {
+        relayReachable.set(false);
+        relayProblem.set(problem);
+        refreshAges(at);
+    }
+
+    /** Re-reads the age of every shown value at {@code now} (called each second and on every change). */
+    void refreshAges(Instant now) {
+        kmsAge.set(ValueAge.of(haveStatus ? kmsReceivedAt.get() : null, stream.get() == StreamState.LIVE, now, KMS_STALE_AFTER));
+        relayAge.set(ValueAge.of(relayReceivedAt.get(), relayReachable.get(), now, RELAY_STALE_AFTER));
+    }
+
     /** Another KMS: nothing of the old one is shown any more. */
     void forgetKms() {
         haveStatus = false;
+        kmsReceivedAt.set(null);
+        lastRoundKeyBits.set(-1);
         audit.clear();
+        alarms.clear();
+        trends.clear();
         refreshLamp();
     }
 
@@ -101,14 +164,15 @@ abstract sealed class ConsoleProperties permits ConsoleModel {
     void refreshRouterSignal(Instant now) {
         RouterHeartbeat beat = routerHeartbeat.get();
         if (beat == null) {
-            routerSignal.set("NO SIGNAL");
-            routerDetail.set("no heartbeat received yet");
+            routerSignal.set(NO_ROUTER);
+            routerDetail.set("no router guard has reported to this KMS");
             return;
         }
         long age = Math.max(0, Duration.between(beat.receivedAt(), now).toSeconds());
         boolean stale = Duration.between(beat.receivedAt(), now).compareTo(ROUTER_STALE_AFTER) > 0;
-        routerSignal.set(stale ? "NO SIGNAL" : beat.state());
-        routerDetail.set(beat.routerId() + " · last heartbeat " + age + " s ago" + (stale ? " (was " + beat.state() + ")" : ""));
+        routerSignal.set(stale ? NO_SIGNAL : beat.state());
+        routerDetail.set(beat.routerId() + (stale ? " · " + ValueAge.lastUpdate(beat.receivedAt(), java.time.ZoneId.systemDefault())
+                + " (was " + beat.state() + ")" : " · last heartbeat " + age + " s ago"));
     }
 
     public ReadOnlyObjectProperty<HttpUrl> kmsUrlProperty() { return kmsUrl.getReadOnlyProperty(); }
@@ -132,11 +196,28 @@ abstract sealed class ConsoleProperties permits ConsoleModel {
     public ReadOnlyDoubleProperty eveRateProperty() { return eveRate.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<RoundSample> latestRoundProperty() { return latestRound.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<RouterHeartbeat> routerHeartbeatProperty() { return routerHeartbeat.getReadOnlyProperty(); }
-    /** BLOCKING, ALLOWING or NO SIGNAL (no heartbeat within {@link #ROUTER_STALE_AFTER}). */
+    /** BLOCKING, ALLOWING, NO SIGNAL (no heartbeat within {@link #ROUTER_STALE_AFTER}) or {@link #NO_ROUTER}. */
     public ReadOnlyStringProperty routerSignalProperty() { return routerSignal.getReadOnlyProperty(); }
     public ReadOnlyStringProperty routerDetailProperty() { return routerDetail.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<RelayStats> relayStatsProperty() { return relayStats.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty relayReachableProperty() { return relayReachable.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty relayProblemProperty() { return relayProblem.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<Instant> relayReceivedAtProperty() { return relayReceivedAt.getReadOnlyProperty(); }
+    /** Whether the relay figures were never received, are current, or are old. */
+    public ReadOnlyObjectProperty<ValueAge> relayAgeProperty() { return relayAge.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<Instant> kmsReceivedAtProperty() { return kmsReceivedAt.getReadOnlyProperty(); }
+    /** Whether the link values (QBER, counters, pool) were never received, are current, or are old. */
+    public ReadOnlyObjectProperty<ValueAge> kmsAgeProperty() { return kmsAge.getReadOnlyProperty(); }
+    /** Bits the latest round added to the pool; -1 before any reading. */
+    public ReadOnlyLongProperty lastRoundKeyBitsProperty() { return lastRoundKeyBits.getReadOnlyProperty(); }
+    /** Why the latest round added no key ({@code finite_key}, {@code link_red}, …) or {@code none}. */
+    public ReadOnlyStringProperty lastRoundReasonProperty() { return lastRoundReason.getReadOnlyProperty(); }
+    /** Breaches since the KMS state began; a reset does not clear it. */
+    public ReadOnlyLongProperty breachesTotalProperty() { return breachesTotal.getReadOnlyProperty(); }
+
+    /** Grows by one for each alarm raised while the console is open. */
+    public ReadOnlyLongProperty alarmsRaisedProperty() { return alarmsRaised.getReadOnlyProperty(); }
+
     /** The audit log, newest first. */
     public ObservableList<AuditEntry> auditEntries() { return audit.entries(); }
     public ReadOnlyBooleanProperty forceAttackRunningProperty() { return forceAttackRunning.getReadOnlyProperty(); }

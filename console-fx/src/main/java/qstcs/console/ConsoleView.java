@@ -22,7 +22,7 @@ import org.controlsfx.control.Notifications;
  * shown as ControlsFX notifications.
  */
 public final class ConsoleView extends BorderPane {
-    static final String STYLESHEET = ConsoleView.class.getResource("console.css").toExternalForm();
+    static final String STYLESHEET = Theme.STYLESHEET;
     private static final PseudoClass LIVE = PseudoClass.getPseudoClass("live");
     private static final PseudoClass OFFLINE = PseudoClass.getPseudoClass("offline");
 
@@ -30,9 +30,18 @@ public final class ConsoleView extends BorderPane {
     final ControlsPane controls;
     final Label streamBadge = new Label();
     final Label offlineBanner = new Label();
+    /** Says in words why the link yields no key although it runs (the no-key zone). */
+    final Label keyZoneBanner = new Label();
     final TabPane tabs = new TabPane();
+    final AlarmListView alarms;
+    final TrendsView trends;
+    final EventLogView eventLog;
+    final DeviceScreen devices;
+    /** Red strip while any alarm waits for an acknowledgement; a click opens the alarm list. */
+    final Button alarmBanner = new Button();
 
     public ConsoleView(ConsoleModel model, Node visualiser) {
+        Theme.loadFonts();
         getStylesheets().add(STYLESHEET);
         getStyleClass().add("console");
 
@@ -55,26 +64,88 @@ public final class ConsoleView extends BorderPane {
         settings.setOnAction(e -> new ServerSettingsDialog(model, getScene().getWindow()).showAndApply());
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox header = new HBox(16, titles, spacer, streamBadge, settings);
+        alarms = new AlarmListView(model);
+        trends = new TrendsView(model);
+        eventLog = new EventLogView(model);
+        devices = new DeviceScreen(model);
+        javafx.scene.control.MenuButton menu = new javafx.scene.control.MenuButton("Menu");
+        menu.setId("consoleMenu");
+        menu.setMinWidth(Region.USE_PREF_SIZE);
+        HBox header = new HBox(16, titles, spacer, streamBadge, menu, settings);
         header.setAlignment(Pos.CENTER_LEFT);
         header.getStyleClass().add("header");
 
         offlineBanner.setId("offlineBanner");
         offlineBanner.getStyleClass().add("offline-banner");
         offlineBanner.setMaxWidth(Double.MAX_VALUE);
-        offlineBanner.textProperty().bind(Bindings.concat("KMS OFFLINE — ", model.offlineReasonProperty(),
-                ". Reconnecting by itself; the numbers below are the last known values."));
+        offlineBanner.textProperty().bind(Bindings.concat("✕ KMS OFFLINE — ", model.offlineReasonProperty(),
+                ". Reconnecting by itself; greyed values show when they last arrived, \"—\" was never received."));
         offlineBanner.managedProperty().bind(offlineBanner.visibleProperty());
         offlineBanner.visibleProperty().bind(model.streamProperty().isEqualTo(ConsoleModel.StreamState.OFFLINE));
+
+        keyZoneBanner.setId("keyZoneBanner");
+        keyZoneBanner.getStyleClass().add("key-zone-banner");
+        keyZoneBanner.setMaxWidth(Double.MAX_VALUE);
+        keyZoneBanner.setWrapText(true);
+        keyZoneBanner.managedProperty().bind(keyZoneBanner.visibleProperty());
+        keyZoneBanner.textProperty().bind(Bindings.createStringBinding(() -> LinkNotice.noKey(model.lampProperty().get(),
+                        model.lastRoundQberProperty().get(), model.lastRoundKeyBitsProperty().get(),
+                        model.lastRoundReasonProperty().get()).map(t -> "▲ " + t).orElse(""),
+                model.lampProperty(), model.lastRoundQberProperty(), model.lastRoundKeyBitsProperty(), model.lastRoundReasonProperty()));
+        keyZoneBanner.visibleProperty().bind(keyZoneBanner.textProperty().isNotEmpty());
 
         Tab linkTab = new Tab("Link", dashboard);
         linkTab.setId("linkTab");
         Tab visualiserTab = new Tab("BB84 visualiser", visualiser);
         visualiserTab.setId("visualiserTab");
-        tabs.getTabs().addAll(linkTab, visualiserTab);
+        Tab trendsTab = new Tab("Trends", trends);
+        trendsTab.setId("trendsTab");
+        Tab alarmsTab = new Tab("Alarms", alarms);
+        alarmsTab.setId("alarmsTab");
+        alarmsTab.textProperty().bind(Bindings.createStringBinding(() -> {
+            int open = model.alarms.unacknowledged().get();
+            return open == 0 ? "Alarms" : "⚠ Alarms (" + open + ")";
+        }, model.alarms.unacknowledged()));
+        Tab logTab = new Tab("Event log", eventLog);
+        logTab.setId("eventLogTab");
+        Tab devicesTab = new Tab("Devices", devices);
+        devicesTab.setId("devicesTab");
+        devicesTab.setOnSelectionChanged(e -> {
+            if (devicesTab.isSelected()) {
+                devices.reload();
+            }
+        });
+        tabs.getTabs().addAll(linkTab, trendsTab, alarmsTab, logTab, devicesTab, visualiserTab);
+        menu.getItems().addAll(
+                menuItem("Enroll a device…", "menuEnroll", ControlsPane.ENROLL_SHORTCUT, devices::openEnrollment),
+                menuItem("Devices and SAE certificates", "menuDevices", null, () -> tabs.getSelectionModel().select(devicesTab)),
+                menuItem("Alarms", "menuAlarms", null, () -> tabs.getSelectionModel().select(alarmsTab)),
+                menuItem("Event log", "menuEventLog", null, () -> tabs.getSelectionModel().select(logTab)),
+                menuItem("Trends", "menuTrends", null, () -> tabs.getSelectionModel().select(trendsTab)));
+
+        alarmBanner.setId("alarmBanner");
+        alarmBanner.getStyleClass().add("alarm-banner");
+        alarmBanner.setMaxWidth(Double.MAX_VALUE);
+        alarmBanner.managedProperty().bind(alarmBanner.visibleProperty());
+        alarmBanner.visibleProperty().bind(model.alarms.unacknowledged().greaterThan(0));
+        alarmBanner.textProperty().bind(Bindings.createStringBinding(() -> {
+            int open = model.alarms.unacknowledged().get();
+            return "⚠ ALARM — " + open + " breach alarm" + (open == 1 ? "" : "s")
+                    + " not yet acknowledged. Open the alarm list to acknowledge.";
+        }, model.alarms.unacknowledged()));
+        alarmBanner.setOnAction(e -> tabs.getSelectionModel().select(alarmsTab));
+        sceneProperty().addListener((obs, was, scene) -> {
+            if (scene != null) {
+                scene.windowProperty().addListener((o, w, window) -> {
+                    if (window instanceof javafx.stage.Stage stage) {
+                        AlarmAttention.watch(stage, model, alarms.sound.selectedProperty());
+                    }
+                });
+            }
+        });
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
 
-        setTop(new VBox(header, offlineBanner));
+        setTop(new VBox(header, alarmBanner, offlineBanner, keyZoneBanner));
         setCenter(tabs);
 
         model.streamProperty().addListener((obs, old, s) -> showStream(model));
@@ -85,6 +156,19 @@ public final class ConsoleView extends BorderPane {
                 notify(notice);
             }
         });
+    }
+
+    private static javafx.scene.control.MenuItem menuItem(String text, String id,
+                                                          javafx.scene.input.KeyCombination keys, Runnable action) {
+        javafx.scene.control.MenuItem item = new javafx.scene.control.MenuItem(text);
+        item.setId(id);
+        if (keys != null) {
+            // Shown as a hint; the scene's accelerator (ControlsPane) does the work, so it fires once.
+            item.setAccelerator(null);
+            item.setText(text + "    " + keys.getDisplayText());
+        }
+        item.setOnAction(e -> action.run());
+        return item;
     }
 
     private void showStream(ConsoleModel model) {

@@ -14,8 +14,9 @@ import org.controlsfx.control.ToggleSwitch;
 
 /**
  * Force Attack, Reset System and the eavesdropper (switch plus intercept-rate slider). Each button
- * is disabled while its own request runs and while the KMS is offline; the Eve request is sent when
- * the switch flips or the slider is released, not on every pixel of a drag.
+ * is disabled while its own request runs and while the KMS is offline; Force Attack and Reset ask
+ * for confirmation and an optional reason first ({@link ConfirmDialog}). The Eve request is sent
+ * when the switch flips or the slider is released, not on every pixel of a drag.
  */
 final class ControlsPane extends VBox {
     final Button forceAttack = new Button("FORCE ATTACK");
@@ -37,12 +38,12 @@ final class ControlsPane extends VBox {
         forceAttack.getStyleClass().add("danger");
         forceAttack.setTooltip(new Tooltip("Run one round with full intercept–resend now: QBER ≈ 25 %, link RED, keys revoked."));
         forceAttack.disableProperty().bind(model.forceAttackRunningProperty().or(offline));
-        forceAttack.setOnAction(e -> model.forceAttack());
+        forceAttack.setOnAction(e -> confirmForceAttack().ask().ifPresent(model::forceAttack));
         reset.setId("resetSystem");
         reset.getStyleClass().add("primary");
         reset.setTooltip(new Tooltip("Eve off, pool, keys, sessions and counters cleared, link GREEN. The audit log stays."));
         reset.disableProperty().bind(model.resetRunningProperty().or(offline));
-        reset.setOnAction(e -> model.reset());
+        reset.setOnAction(e -> confirmReset().ask().ifPresent(model::reset));
         for (Button b : new Button[] {forceAttack, reset}) {
             b.setMaxWidth(Double.MAX_VALUE);
             HBox.setHgrow(b, Priority.ALWAYS);
@@ -107,6 +108,25 @@ final class ControlsPane extends VBox {
             }
         });
         getChildren().addAll(buttons, eveBox);
+    }
+
+    /** The question before a forced attack; package-private so a test can answer it. */
+    ConfirmDialog confirmForceAttack() {
+        return new ConfirmDialog(window(), "Force an attack?", "Force an attack on the quantum link?",
+                "One round runs with Eve measuring every qubit: QBER ≈ 25 %, the link latches RED, every issued "
+                        + "key is revoked and the soldiers' chats stop until an operator resets the link.",
+                "Force attack");
+    }
+
+    ConfirmDialog confirmReset() {
+        return new ConfirmDialog(window(), "Reset the link?", "Reset the quantum link?",
+                "The eavesdropper is switched off; the key pool, issued keys, sessions and counters since the "
+                        + "last reset are cleared and the link returns to GREEN. The audit log stays.",
+                "Reset");
+    }
+
+    private javafx.stage.Window window() {
+        return getScene() == null ? null : getScene().getWindow();
     }
 
     private void showKmsEve(ConsoleModel model) {

@@ -33,7 +33,7 @@ final class DashboardTiles {
     static final Color OFFLINE = Color.web("#7f8c8d");
     static final Color BACKGROUND = Color.web("#161d27");
     static final Color TEXT = Color.web("#dfe6ee");
-    static final Color MUTED = Color.web("#8a9bb0");
+    static final Color MUTED = Color.web("#a3b1c2");
 
     private DashboardTiles() {
     }
@@ -105,42 +105,16 @@ final class DashboardTiles {
                 .build();
     }
 
-    static Tile counter(String title, String unit, String description) {
+    /**
+     * A tile around one {@link ReadingView}: the figure, its unit, what it means and its age are
+     * ordinary labels styled by the console's stylesheet (a NUMBER tile can show neither "—" nor an age).
+     */
+    static Tile reading(String title, Node reading) {
         return TileBuilder.create()
-                .skinType(SkinType.NUMBER)
+                .skinType(SkinType.CUSTOM)
                 .title(title)
-                .unit(unit)
-                .description(description)
-                .descriptionAlignment(Pos.BASELINE_LEFT)
-                .decimals(0)
+                .graphic(reading)
                 .textVisible(false)
-                .backgroundColor(BACKGROUND)
-                .build();
-    }
-
-    static Tile keyPool() {
-        return TileBuilder.create()
-                .skinType(SkinType.NUMBER)
-                .title("KEY POOL")
-                .unit("kbit")
-                .decimals(1)
-                .description("secret bits ready for keys")
-                .descriptionAlignment(Pos.BASELINE_LEFT)
-                .textVisible(false)
-                .backgroundColor(BACKGROUND)
-                .build();
-    }
-
-    static Tile relay() {
-        return TileBuilder.create()
-                .skinType(SkinType.NUMBER)
-                .title("RELAY")
-                .unit("online")
-                .decimals(0)
-                .description("messages relayed: –")
-                .descriptionAlignment(Pos.BASELINE_LEFT)
-                .text("polling /stats")
-                .textVisible(true)
                 .backgroundColor(BACKGROUND)
                 .build();
     }

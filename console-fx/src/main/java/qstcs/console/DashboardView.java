@@ -31,14 +31,24 @@ final class DashboardView extends HBox {
     final XYChart.Series<String, Number> keyRateSeries = new XYChart.Series<>();
     final Tile qberHistory = DashboardTiles.history(QBER_TITLE, qberSeries, DashboardTiles.GREEN);
     final Tile keyRateHistory = DashboardTiles.history(KEY_RATE_TITLE, keyRateSeries, Color.web("#4fc3f7"));
-    final Tile keysIssued = DashboardTiles.counter("KEYS ISSUED", "keys", "since the last reset");
-    final Tile attacks = DashboardTiles.counter("ATTACKS DETECTED", "breaches", "QBER ≥ 11 % or forced");
-    final Tile sessions = DashboardTiles.counter("ACTIVE SESSIONS", "pairs", "device pairs holding a key");
-    final Tile pool = DashboardTiles.keyPool();
-    final Tile relay = DashboardTiles.relay();
-    final Label routerState = new Label("NO SIGNAL");
+    final ReadingView keysIssuedReading = new ReadingView("keys", "issued since the last reset");
+    final ReadingView attacksReading = new ReadingView("breaches", "QBER ≥ 11 % or forced, since the last reset");
+    final ReadingView sessionsReading = new ReadingView("pairs", "device pairs holding a key");
+    final ReadingView poolReading = new ReadingView("kbit", "secret bits ready for keys");
+    final ReadingView relayReading = new ReadingView("online", "devices connected to the relay");
+    final Label relayState = new Label();
+    final Tile keysIssued = DashboardTiles.reading("KEYS ISSUED", keysIssuedReading);
+    final Tile attacks = DashboardTiles.reading("ATTACKS DETECTED", attacksReading);
+    final Tile sessions = DashboardTiles.reading("ACTIVE SESSIONS", sessionsReading);
+    final Tile pool = DashboardTiles.reading("KEY POOL", poolReading);
+    final Tile relay;
+    final Label routerState = new Label();
     final Label routerDetail = new Label();
     final Tile router;
+    /** The grid of tiles; other views may add to it. */
+    final GridPane grid = new GridPane();
+    /** The right-hand column (operator controls, event timeline); other views may add to it. */
+    final VBox side;
 
     DashboardView(ConsoleModel model, ControlsPane controls, EventTimeline timeline) {
         getStyleClass().add("dashboard");
@@ -52,10 +62,17 @@ final class DashboardView extends HBox {
         attacks.setId("attacksDetected");
         sessions.setId("activeSessions");
         pool.setId("keyPool");
+
+        relayState.setId("relayState");
+        relayState.getStyleClass().add("source-state");
+        relayState.setWrapText(true);
+        relayReading.getChildren().add(1, relayState);
+        relay = DashboardTiles.reading("RELAY", relayReading);
         relay.setId("relayTile");
 
         routerState.setId("routerState");
         routerState.getStyleClass().add("router-state");
+        routerState.setWrapText(true);
         routerDetail.getStyleClass().add("router-detail");
         routerDetail.setWrapText(true);
         VBox routerContent = new VBox(6, routerState, routerDetail);
@@ -63,7 +80,6 @@ final class DashboardView extends HBox {
         router = DashboardTiles.routerGuard(routerContent);
         router.setId("routerTile");
 
-        GridPane grid = new GridPane();
         grid.getStyleClass().add("tile-grid");
         grid.setHgap(10);
         grid.setVgap(10);
@@ -91,7 +107,7 @@ final class DashboardView extends HBox {
         grid.add(relay, 3, 2);
         grid.getChildren().forEach(n -> {
             ((Tile) n).setMaxSize(Double.MAX_VALUE, Double.MAX_VALUE);
-            ((Tile) n).setMinSize(150, 150);
+            ((Tile) n).setMinSize(140, 140);
         });
         HBox.setHgrow(grid, Priority.ALWAYS);
 
@@ -102,17 +118,17 @@ final class DashboardView extends HBox {
         Tile timelineTile = DashboardTiles.eventTimeline(timeline);
         timelineTile.setId("timelineTile");
         timelineTile.setMaxHeight(Double.MAX_VALUE);
-        VBox side = new VBox(10, controlsTile, timelineTile);
+        side = new VBox(10, controlsTile, timelineTile);
         VBox.setVgrow(timelineTile, Priority.ALWAYS);
         side.setMinWidth(SIDE_WIDTH);
         side.setPrefWidth(SIDE_WIDTH);
         side.setMaxWidth(SIDE_WIDTH);
         getChildren().addAll(grid, side);
 
-        bind(model, grid);
+        bind(model);
     }
 
-    private void bind(ConsoleModel model, GridPane grid) {
+    private void bind(ConsoleModel model) {
         model.lampProperty().addListener((obs, old, state) -> showLamp(model, state));
         model.qberProperty().addListener((obs, old, q) -> {
             gauge.setValue(q.doubleValue() * 100);
@@ -123,20 +139,24 @@ final class DashboardView extends HBox {
                 String x = Long.toString(round.round());
                 append(qberSeries, x, round.qber() * 100);
                 append(keyRateSeries, x, round.keyRateBps() / 1000);
-                qberHistory.setTitle(String.format("%s · now %.1f %%", QBER_TITLE, round.qber() * 100));
+                qberHistory.setTitle(qberTitle(model.lampProperty().get(), model.qberProperty().get(), round.qber()));
                 keyRateHistory.setTitle(String.format("%s · now %.1f", KEY_RATE_TITLE, round.keyRateBps() / 1000));
             }
         });
-        model.keysIssuedProperty().addListener((obs, old, n) -> keysIssued.setValue(n.doubleValue()));
-        model.attacksDetectedProperty().addListener((obs, old, n) -> attacks.setValue(n.doubleValue()));
-        model.activeSessionsProperty().addListener((obs, old, n) -> sessions.setValue(n.doubleValue()));
-        model.poolBitsProperty().addListener((obs, old, n) -> pool.setValue(n.doubleValue() / 1000));
-        model.relayStatsProperty().addListener((obs, old, stats) -> showRelay(model));
-        model.relayReachableProperty().addListener((obs, old, up) -> showRelay(model));
-        routerState.textProperty().bind(model.routerSignalProperty());
-        routerDetail.textProperty().bind(model.routerDetailProperty());
+        for (javafx.beans.Observable o : new javafx.beans.Observable[] {model.kmsAgeProperty(), model.keysIssuedProperty(),
+                model.attacksDetectedProperty(), model.activeSessionsProperty(), model.poolBitsProperty(),
+                model.lastRoundKeyBitsProperty(), model.lampProperty()}) {
+            o.addListener(x -> showLinkFigures(model));
+        }
+        for (javafx.beans.Observable o : new javafx.beans.Observable[] {model.relayStatsProperty(),
+                model.relayReachableProperty(), model.relayProblemProperty(), model.relayAgeProperty()}) {
+            o.addListener(x -> showRelay(model));
+        }
         model.routerSignalProperty().addListener((obs, old, s) -> showRouter(s));
+        routerDetail.textProperty().bind(model.routerDetailProperty());
         showRouter(model.routerSignalProperty().get());
+        showLinkFigures(model);
+        showRelay(model);
         model.streamProperty().addListener((obs, old, s) ->
                 grid.pseudoClassStateChanged(OFFLINE, s != ConsoleModel.StreamState.LIVE));
         grid.pseudoClassStateChanged(OFFLINE, true);
@@ -152,30 +172,72 @@ final class DashboardView extends HBox {
 
     private void showLamp(ConsoleModel model, LinkState state) {
         lamp.setActiveColor(DashboardTiles.colorOf(state));
-        lamp.setDescription(state.name());
+        // Shape and word on top, the meaning below: readable without telling the colours apart.
+        lamp.setDescription(state.shapeAndName());
         lamp.setDescriptionColor(DashboardTiles.colorOf(state));
         lamp.setText(state == LinkState.OFFLINE ? "KMS unreachable · simulated link"
-                : String.format("QBER %.1f %% · simulated link", model.qberProperty().get() * 100));
+                : String.format("%s · QBER %.1f %%", state.meaning(), model.qberProperty().get() * 100));
+    }
+
+    /** The QBER history's title agrees with the gauge: while RED it names the breach value the gauge holds. */
+    static String qberTitle(LinkState lamp, double gaugeQber, double lastRoundQber) {
+        return lamp == LinkState.RED
+                ? String.format("%s · RED at %.1f %% (last round %.1f %%)", QBER_TITLE, gaugeQber * 100, lastRoundQber * 100)
+                : String.format("%s · now %.1f %%", QBER_TITLE, lastRoundQber * 100);
+    }
+
+    private void showLinkFigures(ConsoleModel model) {
+        ValueAge age = model.kmsAgeProperty().get();
+        java.time.Instant at = model.kmsReceivedAtProperty().get();
+        keysIssuedReading.show(Long.toString(model.keysIssuedProperty().get()), age, at);
+        keysIssuedReading.unit.setText(model.keysIssuedProperty().get() == 1 ? "key" : "keys");
+        attacksReading.show(Long.toString(model.attacksDetectedProperty().get()), age, at);
+        attacksReading.unit.setText(model.attacksDetectedProperty().get() == 1 ? "breach" : "breaches");
+        sessionsReading.show(Long.toString(model.activeSessionsProperty().get()), age, at);
+        sessionsReading.unit.setText(model.activeSessionsProperty().get() == 1 ? "pair" : "pairs");
+        poolReading.show(String.format("%.1f", model.poolBitsProperty().get() / 1000.0), age, at);
+        boolean draining = model.lastRoundKeyBitsProperty().get() == 0 && model.lampProperty().get() != LinkState.RED
+                && age == ValueAge.FRESH;
+        poolReading.describe(draining ? "▼ draining: rounds add no key now; keys are drawn from what is left"
+                : "secret bits ready for keys");
+        gauge.setValueVisible(age != ValueAge.NEVER);
+        gauge.setValueColor(age == ValueAge.FRESH ? DashboardTiles.TEXT : DashboardTiles.MUTED);
+        gauge.setDescription(age == ValueAge.NEVER ? "no reading yet"
+                : age == ValueAge.STALE && at != null ? ValueAge.lastUpdate(at, java.time.ZoneId.systemDefault()) : "");
     }
 
     private void showRelay(ConsoleModel model) {
         RelayStats stats = model.relayStatsProperty().get();
-        if (!model.relayReachableProperty().get()) {
-            relay.setText("relay unreachable");
-            relay.setTextColor(DashboardTiles.RED);
-        } else if (stats != null) {
-            relay.setText("relay sees link " + stats.linkStatus() + " · " + stats.queuedFrames() + " queued");
-            relay.setTextColor(DashboardTiles.MUTED);
+        ValueAge age = model.relayAgeProperty().get();
+        relayReading.show(stats == null ? null : Integer.toString(stats.onlineDevices()), stats == null ? ValueAge.NEVER : age,
+                model.relayReceivedAtProperty().get());
+        String problem = model.relayProblemProperty().get();
+        String state;
+        if (model.relayReachableProperty().get() && stats != null) {
+            state = "● CONNECTED · relay sees link " + stats.linkStatus() + " · " + stats.queuedFrames() + " queued";
+        } else if (!problem.isEmpty()) {
+            state = "✕ UNREACHABLE · " + problem;
+        } else {
+            state = "◌ CONNECTING · first poll of " + model.relayUrlProperty().get() + "stats";
         }
-        if (stats != null) {
-            relay.setValue(stats.onlineDevices());
-            relay.setDescription("messages relayed: " + stats.messagesRelayed());
-        }
+        relayState.setText(state);
+        relayState.pseudoClassStateChanged(PseudoClass.getPseudoClass("bad"), state.startsWith("✕"));
+        relay.setText(state);
+        relayReading.describe(stats == null ? "devices connected to the relay"
+                : "devices connected · " + stats.messagesRelayed() + " messages relayed");
     }
 
     private void showRouter(String signal) {
+        routerState.setText(switch (signal) {
+            case "BLOCKING" -> "■ BLOCKING";
+            case "ALLOWING" -> "● ALLOWING";
+            case ConsoleProperties.NO_SIGNAL -> "▲ NO SIGNAL";
+            case ConsoleProperties.NO_ROUTER -> "○ NO ROUTER";
+            default -> signal;
+        });
         routerState.pseudoClassStateChanged(PseudoClass.getPseudoClass("blocking"), "BLOCKING".equals(signal));
         routerState.pseudoClassStateChanged(PseudoClass.getPseudoClass("allowing"), "ALLOWING".equals(signal));
-        routerState.pseudoClassStateChanged(PseudoClass.getPseudoClass("silent"), "NO SIGNAL".equals(signal));
+        routerState.pseudoClassStateChanged(PseudoClass.getPseudoClass("silent"), ConsoleProperties.NO_SIGNAL.equals(signal));
+        routerState.pseudoClassStateChanged(PseudoClass.getPseudoClass("unconfigured"), ConsoleProperties.NO_ROUTER.equals(signal));
     }
 }

@@ -61,8 +61,10 @@ final class EventTimeline extends ListView<AuditEntry> {
                 return;
             }
             time.setText(TIME.format(entry.at()));
-            type.setText(entry.actor().isEmpty() ? entry.type() : entry.type() + " · " + entry.actor());
-            detail.setText(entry.detail());
+            // Severity as icon (shape) before the readable name, so it never rests on colour alone.
+            String name = AuditWording.severity(entry.severity()).split(" ")[0] + " " + AuditWording.name(entry.type());
+            type.setText(entry.actor().isEmpty() ? name : name + " · " + entry.actor());
+            detail.setText(AuditWording.detail(entry.detail()));
             detail.setManaged(!entry.detail().isEmpty());
             detail.setVisible(!entry.detail().isEmpty());
             setText(null);

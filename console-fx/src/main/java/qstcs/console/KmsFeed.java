@@ -71,6 +71,9 @@ final class KmsFeed {
             @Override
             public void disconnected(String reason) {
                 onFx(gen, () -> {
+                    if (shown.stream.get() == ConsoleProperties.StreamState.LIVE) {
+                        shown.trends.mark(new LinkTrends.Marker(Instant.now(), "outage", "console lost the KMS: " + reason));
+                    }
                     shown.stream.set(ConsoleProperties.StreamState.OFFLINE);
                     shown.offlineReason.set(reason);
                 });
@@ -129,6 +132,48 @@ final class KmsFeed {
         });
         background.execute(seed);
         loadAudit(client, gen);
+        loadAlarms(client, gen);
+        loadHistory();
+    }
+
+    /** Reads the alarm list (on connect, and after an acknowledgement elsewhere failed to arrive). */
+    void loadAlarms(KmsOperatorClient client, int gen) {
+        Task<JsonNode> load = new Task<>() {
+            @Override
+            protected JsonNode call() throws ClientException {
+                updateTitle("Read alarms");
+                return client.alarms();
+            }
+        };
+        load.setOnSucceeded(e -> {
+            if (current(gen)) {
+                shown.alarms.loaded(load.getValue());
+            }
+        });
+        background.execute(load);
+    }
+
+    /** Reads the KMS's history for the chosen range, so the charts open already drawn. */
+    void loadHistory() {
+        KmsOperatorClient client = kms;
+        int gen = generation;
+        if (client == null) {
+            return;
+        }
+        String range = shown.trends.rangeProperty().get().wire;
+        Task<JsonNode> load = new Task<>() {
+            @Override
+            protected JsonNode call() throws ClientException {
+                updateTitle("Read link history");
+                return client.history(range);
+            }
+        };
+        load.setOnSucceeded(e -> {
+            if (current(gen)) {
+                shown.trends.loaded(load.getValue());
+            }
+        });
+        background.execute(load);
     }
 
     private void loadAudit(KmsOperatorClient client, int gen) {
@@ -184,10 +229,30 @@ final class KmsFeed {
                 if (shown.haveStatus()) {
                     shown.stream.set(ConsoleProperties.StreamState.LIVE);
                 }
+                if ("reset".equals(data.path("cause").asText())) {
+                    shown.trends.mark(new LinkTrends.Marker(Instant.now(), "reset", "link reset"));
+                }
             }
             case "round" -> onRound(data);
             case "key" -> refreshStatusSoon();
+            case "alarm" -> {
+                AlarmBoard.Alarm alarm;
+                try {
+                    alarm = AlarmBoard.Alarm.fromJson(data);
+                } catch (RuntimeException e) {
+                    return;
+                }
+                if (shown.alarms.update(alarm)) {
+                    shown.trends.mark(new LinkTrends.Marker(alarm.raisedAt(), alarm.kind(), alarm.detail()));
+                    shown.alarmsRaised.set(shown.alarmsRaised.get() + 1);
+                }
+            }
             case "eve" -> {
+                boolean on = data.path("eve_active").asBoolean(false);
+                if (on != shown.eveActive.get() || on) {
+                    shown.trends.mark(new LinkTrends.Marker(Instant.now(), on ? "eve_on" : "eve_off",
+                            on ? "intercept rate " + Math.round(data.path("eve_intercept_rate").asDouble() * 100) + " %" : "off"));
+                }
                 shown.eveRate.set(data.path("eve_intercept_rate").asDouble(shown.eveRate.get()));
                 shown.eveActive.set(data.path("eve_active").asBoolean(shown.eveActive.get()));
             }
@@ -202,6 +267,11 @@ final class KmsFeed {
 
     private void onRound(JsonNode data) {
         RoundSample sample = RoundSample.fromJson(data, shown.keyRateBps.get());
+        shown.kmsReceived(Instant.now());
+        if (data.has("key_bits")) {
+            shown.lastRoundKeyBits.set(data.path("key_bits").asLong());
+            shown.lastRoundReason.set(data.path("reason").asText(LinkStatus.NO_REASON));
+        }
         shown.round.set(sample.round());
         shown.lastRoundQber.set(sample.qber());
         shown.keyRateBps.set(sample.keyRateBps());
@@ -216,6 +286,7 @@ final class KmsFeed {
             shown.qber.set(sample.qber());
         }
         shown.latestRound.set(sample);
+        shown.trends.add(new LinkTrends.Sample(Instant.now(), sample.qber(), sample.keyRateBps(), shown.poolBits.get()));
     }
 
     private void refreshStatusSoon() {

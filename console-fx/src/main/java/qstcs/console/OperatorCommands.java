@@ -26,18 +26,18 @@ final class OperatorCommands {
         this.shown = shown;
     }
 
-    void forceAttack() {
+    void forceAttack(String reason) {
         run("Force Attack", shown.forceAttackRunning, client -> {
-            client.forceAttack();
+            client.forceAttack(reason);
             return client.linkStatus();
         }, status -> shown.notice.set(OperatorNotice.info("Attack forced",
                 String.format("Full intercept–resend round: QBER %.1f %%, link %s.", status.qber() * 100,
                         LinkState.of(status.status())))));
     }
 
-    void reset() {
+    void reset(String reason) {
         run("Reset System", shown.resetRunning, client -> {
-            client.reset();
+            client.reset(reason);
             return client.linkStatus();
         }, status -> shown.notice.set(OperatorNotice.info("System reset", "Keys and counters cleared, eavesdropper off.")));
     }

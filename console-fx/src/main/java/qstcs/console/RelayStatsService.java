@@ -1,6 +1,5 @@
 package qstcs.console;
 
-import java.util.Optional;
 import javafx.concurrent.ScheduledService;
 import javafx.concurrent.Task;
 import javafx.util.Duration;
@@ -9,10 +8,17 @@ import qstcs.client.RelayStats;
 import qstcs.client.RelayStatsClient;
 
 /**
- * Polls the relay's {@code /stats} every two seconds in the background. A failed poll yields an
- * empty value instead of failing the service, so the tile can say "unreachable" and keep trying.
+ * Polls the relay's {@code /stats} every two seconds in the background. A failed poll yields its
+ * reason instead of failing the service, so the tile can say why the relay is unreachable and keep trying.
  */
-final class RelayStatsService extends ScheduledService<Optional<RelayStats>> {
+final class RelayStatsService extends ScheduledService<RelayStatsService.Poll> {
+    /** One poll's outcome: the figures, or why there are none. */
+    record Poll(RelayStats stats, String problem) {
+        boolean answered() {
+            return stats != null;
+        }
+    }
+
     private volatile RelayStatsClient relay;
 
     RelayStatsService(RelayStatsClient relay) {
@@ -26,16 +32,16 @@ final class RelayStatsService extends ScheduledService<Optional<RelayStats>> {
     }
 
     @Override
-    protected Task<Optional<RelayStats>> createTask() {
+    protected Task<Poll> createTask() {
         RelayStatsClient client = relay;
         return new Task<>() {
             @Override
-            protected Optional<RelayStats> call() {
+            protected Poll call() {
                 updateTitle("Poll relay stats");
                 try {
-                    return Optional.of(client.stats());
+                    return new Poll(client.stats(), "");
                 } catch (ClientException e) {
-                    return Optional.empty();
+                    return new Poll(null, e.getMessage());
                 }
             }
         };

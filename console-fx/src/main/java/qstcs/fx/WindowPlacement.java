@@ -1,12 +1,14 @@
 package qstcs.fx;
 
 import java.util.Optional;
+import javafx.geometry.Rectangle2D;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
 
 /**
- * Where a window should appear, as asked by the launcher with {@code -Dqstcs.window=X,Y,W,H}
- * (pixels). {@code ./qstcs demo} uses it to lay the console and two chat windows side by side
- * on one 1920×1080 screen; without the property a window keeps its own default placement.
+ * Where a window should appear: {@code -Dqstcs.window=X,Y,W,H} (pixels) when given, else the slot
+ * {@code ./qstcs demo} asked for with {@code -Dqstcs.demo.slot} ({@link DemoLayout}, worked out
+ * from the real screen); without either a window keeps its own default placement.
  */
 public record WindowPlacement(double x, double y, double width, double height) {
     public static final String PROPERTY = "qstcs.window";
@@ -41,9 +43,26 @@ public record WindowPlacement(double x, double y, double width, double height) {
         return parse(System.getProperty(PROPERTY));
     }
 
-    /** Applies the requested placement (if any) to a stage before it is shown. */
+    /**
+     * Applies the requested placement (if any) to a stage before it is shown; {@code -Dqstcs.window}
+     * wins. A placement smaller than the stage's minimum size (a small screen) lowers the minimum,
+     * so the window stays where it was put instead of growing off the screen.
+     */
     public static void applyRequested(Stage stage) {
-        fromSystemProperty().ifPresent(p -> p.applyTo(stage));
+        requested(Screen.getPrimary().getVisualBounds()).ifPresent(p -> {
+            stage.setMinWidth(Math.min(stage.getMinWidth(), p.width()));
+            stage.setMinHeight(Math.min(stage.getMinHeight(), p.height()));
+            p.applyTo(stage);
+        });
+    }
+
+    /** What {@link #applyRequested} applies on a screen with these visual bounds. */
+    public static Optional<WindowPlacement> requested(Rectangle2D visual) {
+        Optional<WindowPlacement> explicit = fromSystemProperty();
+        if (explicit.isPresent()) {
+            return explicit;
+        }
+        return DemoLayout.requestedSlot().map(slot -> DemoLayout.place(slot, visual));
     }
 
     public void applyTo(Stage stage) {

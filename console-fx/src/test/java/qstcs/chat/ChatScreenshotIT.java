@@ -131,13 +131,13 @@ class ChatScreenshotIT {
                 .allMatch(m -> !m.outgoing() || m.delivery() == DeliveryState.DELIVERED);
     }
 
-    private static BufferedImage snapshot(ChatWindow w) {
+    static BufferedImage snapshot(ChatWindow w) {
         WritableImage image = w.scene().getRoot().snapshot(null, null);
         return SwingFXUtils.fromFXImage(image, null);
     }
 
     /** The two windows on a desktop-like backdrop, each with a title bar naming its device. */
-    private static BufferedImage sideBySide(BufferedImage[] shots, String[] titles) {
+    static BufferedImage sideBySide(BufferedImage[] shots, String[] titles) {
         int pad = 28;
         int bar = 30;
         int w = shots[0].getWidth();

@@ -49,4 +49,17 @@ class ClientConfigTest {
         b.reset();
         assertTrue(b.nextDelayMillis() <= 120);
     }
+
+    @Test
+    void severalRelaysOfAClusterAreTriedInOrder() {
+        ClientConfig c = ClientConfig.of("Soldier_Alpha", "https://kms:8443", " wss://r1:8765 , wss://r2:8765,");
+        assertEquals(java.util.List.of(java.net.URI.create("wss://r1:8765"), java.net.URI.create("wss://r2:8765")),
+                c.relayUrls());
+        assertEquals(java.net.URI.create("wss://r1:8765"), c.relayUrl());
+        assertEquals(c.relayUrls(), c.withPqc(true).withBackoff(java.time.Duration.ofMillis(10),
+                java.time.Duration.ofMillis(20)).relayUrls(), "other settings keep the relay list");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ClientConfig.of("Soldier_Alpha", "https://kms:8443", "wss://r1:8765,http://r2"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("http://r2"), e.getMessage());
+    }
 }

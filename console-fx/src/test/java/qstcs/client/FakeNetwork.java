@@ -38,6 +38,8 @@ final class FakeNetwork {
     private boolean relayUp = true;
     /** The key service answers no key request (down, or refusing): not a breach. */
     boolean keysDown;
+    /** The key service answers nothing at all, not even the link status. */
+    boolean kmsDown;
     /** A relay that tampers: it may rewrite a routed frame before delivering it. */
     java.util.function.UnaryOperator<String> tamper = f -> f;
 
@@ -152,7 +154,10 @@ final class FakeNetwork {
         }
 
         @Override
-        public LinkStatus linkStatus() {
+        public LinkStatus linkStatus() throws ClientException {
+            if (kmsDown) {
+                throw new ClientException(ClientException.Problem.KMS_UNREACHABLE, "Cannot reach the key service");
+            }
             return link;
         }
 
@@ -178,13 +183,13 @@ final class FakeNetwork {
             requireGreen();
             String hex = keysById.get(keyId);
             if (hex == null) {
-                throw new ClientException(ClientException.Problem.KEY_REFUSED, "no such key");
+                throw new ClientException(ClientException.Problem.KEY_GONE, "The key service does not know that key: unknown_key");
             }
             return IssuedKey.fromHex(keyId, hex);
         }
 
         private void requireGreen() throws ClientException {
-            if (keysDown) {
+            if (keysDown || kmsDown) {
                 throw new ClientException(ClientException.Problem.KMS_UNREACHABLE, "Cannot reach the key service");
             }
             if (!link.status().issuesKeys()) {
@@ -253,6 +258,20 @@ final class FakeNetwork {
         deliver();
     }
 
+    /** The key service restarts: it forgets every key it handed out (not a breach: the link stays as it was). */
+    void kmsRestart() {
+        pairKeys.clear();
+        keysById.clear();
+    }
+
+    /** Takes {@code id} off the network (its window closed) so that a new device of that name can join. */
+    void leave(String id) {
+        Device d = devices.get(id);
+        d.core.close();
+        devices.remove(id);
+        deliver();
+    }
+
     void advance(Duration d) {
         clock.now = clock.now.plus(d);
         clock.nanos += d.toNanos();
@@ -274,7 +293,7 @@ final class FakeNetwork {
 
     private static LinkStatus reading(LinkColour color, long version, long attacks) {
         double qber = color == LinkColour.RED ? 0.25 : 0.01;
-        return new LinkStatus(color, qber, 0, 0, attacks, 0, false, 0, version, version, qber, 0, 0, Instant.EPOCH, 0, LinkStatus.NO_REASON);
+        return new LinkStatus(color, qber, 0, 0, attacks, 0, false, 0, version, version, qber, 0, 0, Instant.EPOCH, 0, LinkStatus.NO_REASON, attacks);
     }
 
     /** The frames on the wire of one type. */

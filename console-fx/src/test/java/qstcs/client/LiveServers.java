@@ -24,7 +24,7 @@ import qstcs.relay.RelaySettings;
  * operator actions the tests need (force attack, reset) over the KMS's HTTP API.
  */
 public final class LiveServers implements AutoCloseable {
-    private final KmsServer kms;
+    private volatile KmsServer kms;
     /** One token per device id for the life of these servers, as one enrollment would give. */
     private final java.util.Map<String, String> deviceTokens = new java.util.concurrent.ConcurrentHashMap<>();
     /** Operator actions run a BB84 round; on a machine shared by many builds that can take seconds. */
@@ -143,18 +143,62 @@ public final class LiveServers implements AutoCloseable {
     }
 
     /** Stops the relay (every session is cut) and starts a fresh one on the same port. */
+    /** Another relay following this KMS, member {@code node} of the relay cluster at {@code nats}. */
+    public RelayServer clusterRelay(URI nats, String node) {
+        return RelayServer.start(relaySettings(0).inCluster(nats, node));
+    }
+
     public void restartRelay() {
+        stopRelay();
+        startRelay();
+    }
+
+    /** Stops the relay: its offline queues are gone (it keeps them in memory). */
+    public void stopRelay() {
         relay.close();
+    }
+
+    /** Starts the relay again on its port. */
+    public void startRelay() {
+        relay = onFreedPort(() -> RelayServer.start(relaySettings(relayPort)));
+    }
+
+    /**
+     * Stops the KMS. Devices, tokens and the CA stay in its state home; the keys it handed out are
+     * gone (it keeps them in memory only), as after any restart of the key service.
+     */
+    public void stopKms() {
+        kmsPlace = new String[] {kms.home().toString(), Integer.toString(kms.port()), Integer.toString(kms.tlsPort())};
+        kms.close();
+    }
+
+    /** Home, plain and TLS port of the stopped KMS. */
+    private String[] kmsPlace;
+
+    /** Starts the KMS again from the same state home on the same ports. */
+    public void startKms() {
+        String home = kmsPlace[0];
+        String port = kmsPlace[1];
+        String tls = kmsPlace[2];
+        kms = onFreedPort(() -> KmsServer.start("--home", home, "--bind", "127.0.0.1", "--port", port,
+                "--tls-port", tls));
+    }
+
+    public void restartKms() {
+        stopKms();
+        startKms();
+    }
+
+    private static <T> T onFreedPort(java.util.function.Supplier<T> start) {
         for (int attempt = 0; ; attempt++) {
             try {
-                relay = RelayServer.start(relaySettings(relayPort));
-                return;
+                return start.get();
             } catch (RuntimeException e) {
                 if (attempt >= 50) {
                     throw e; // the port did not come free
                 }
                 try {
-                    Thread.sleep(100);
+                    Thread.sleep(100); // a pause before the next bind attempt, not a synchronisation
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     throw e;
@@ -163,9 +207,18 @@ public final class LiveServers implements AutoCloseable {
         }
     }
 
+    /** Switches the persistent eavesdropper on (intercept {@code rate}) or off. */
+    public void eve(boolean active, double rate) {
+        post("/eve", "{\"active\":" + active + ",\"intercept_rate\":" + rate + "}");
+    }
+
     private void post(String path) {
+        post(path, "{}");
+    }
+
+    private void post(String path, String body) {
         Request r = new Request.Builder().url(kmsUrl() + path).header("Authorization", "Bearer " + kms.operatorToken())
-                .post(RequestBody.create("{}", MediaType.get("application/json"))).build();
+                .post(RequestBody.create(body, MediaType.get("application/json"))).build();
         // Seen once on a machine at load 20: force_attack not answering for a minute. If it happens
         // again, the test output shows where the KMS threads were.
         java.util.concurrent.ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> dumpThreads(path), 15,

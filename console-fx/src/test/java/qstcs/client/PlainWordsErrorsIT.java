@@ -29,12 +29,17 @@ class PlainWordsErrorsIT {
     }
 
     @Test
-    void anUnreachableRelayIsNamed() {
+    void anUnreachableRelayIsNamedAndRetriedNotGivenUpOn() {
         String relay = "ws://127.0.0.1:" + freePort();
-        ClientException e = failure(servers.config("Errors_Bravo", relay));
-        assertEquals(ClientException.Problem.RELAY_UNREACHABLE, e.problem());
-        assertEquals("Cannot reach the relay at " + relay + " (connection refused). Check that the relay is running"
-                + " and the address is right.", e.getMessage());
+        SessionRecorder r = new SessionRecorder();
+        try (SecureChatSession s = servers.session(servers.config("Errors_Bravo", relay), r, "Errors_Peer")) {
+            SessionRecorder.await(Duration.ofSeconds(20), "a second attempt is announced", () -> r.retries().size() >= 2);
+            assertEquals(ConnectionState.CONNECTING, s.state(), "still trying, not failed");
+            String said = "Cannot reach the relay at " + relay + " (connection refused). Check that the relay is running"
+                    + " and the address is right.";
+            assertEquals(said, r.states().getLast().message(), "the state line names the relay");
+            assertTrue(r.problems().isEmpty() || r.problems().stream().noneMatch(p -> p.getMessage().contains("Exception")));
+        }
     }
 
     @Test

@@ -20,6 +20,7 @@ final class SessionRecorder implements SessionListener {
     private final List<String> markers = new ArrayList<>();
     private final List<ClientException> problems = new ArrayList<>();
     private final List<String> keyIds = new ArrayList<>();
+    private final List<java.time.Duration> retries = new ArrayList<>();
     private final Map<String, DeliveryState> delivery = new ConcurrentHashMap<>();
     private final Map<String, List<DeliveryState>> deliveryHistory = new ConcurrentHashMap<>();
 
@@ -69,6 +70,15 @@ final class SessionRecorder implements SessionListener {
 
     synchronized List<ClientException> problems() {
         return List.copyOf(problems);
+    }
+
+    @Override
+    public synchronized void retryScheduled(java.time.Duration delay) {
+        retries.add(delay);
+    }
+
+    synchronized List<java.time.Duration> retries() {
+        return new ArrayList<>(retries);
     }
 
     synchronized List<String> keyIds() {

@@ -43,6 +43,8 @@ class ConsoleLiveIT {
     private static RelayServer relay;
     private ConsoleModel model;
     private ConsoleView view;
+    /** Non-daemon threads alive before this test's console started (other tests' leftovers). */
+    private java.util.Set<Thread> threadsBefore;
 
     @BeforeAll
     static void servers() {
@@ -71,7 +73,27 @@ class ConsoleLiveIT {
         stage.setX(0);
         stage.setY(0);
         stage.show();
+        threadsBefore = nonDaemonThreads();
         model.start();
+    }
+
+    @Test
+    void closingTheConsoleLeavesNoNonDaemonThreadBehind(FxRobot robot) throws Exception {
+        await(10, () -> lamp(robot).equals("GREEN"));
+        await(5, () -> view.dashboard.relayState.getText().startsWith("● CONNECTED"));
+        assertFalse(newNonDaemonThreads().isEmpty(), "the live console runs HTTP threads (else this test proves nothing)");
+        WaitForAsyncUtils.asyncFx(model::close).get(5, TimeUnit.SECONDS);
+        // The JVM exits when the last window closes only if no non-daemon thread is left.
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> newNonDaemonThreads().isEmpty());
+    }
+
+    private java.util.List<String> newNonDaemonThreads() {
+        return nonDaemonThreads().stream().filter(t -> !threadsBefore.contains(t)).map(Thread::getName).toList();
+    }
+
+    private static java.util.Set<Thread> nonDaemonThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && !t.isDaemon()
+                && !t.getName().startsWith("JavaFX") && !t.getName().equals("main")).collect(java.util.stream.Collectors.toSet());
     }
 
     @AfterEach
@@ -91,7 +113,7 @@ class ConsoleLiveIT {
         assertFalse(fx(() -> view.offlineBanner.isVisible()));
         assertTrue(fx(() -> robot.from(view).lookup("#simulatedCaption").queryAs(Label.class).getText())
                 .startsWith("Simulated quantum link"));
-        await(5, () -> robot.from(view).lookup("#relayTile").queryAs(Tile.class).getText().contains("relay sees link"));
+        await(5, () -> view.dashboard.relayState.getText().startsWith("● CONNECTED · relay sees link"));
     }
 
     @Test
@@ -99,6 +121,7 @@ class ConsoleLiveIT {
         await(10, () -> lamp(robot).equals("GREEN"));
         int auditBefore = fx(() -> audit(robot).getItems().size());
         robot.clickOn("#forceAttack");
+        confirm(robot, "drill 7");
         long clicked = System.nanoTime();
         await(2, () -> lamp(robot).equals("RED") && gauge(robot) > 20);
         double seconds = (System.nanoTime() - clicked) / 1e9;
@@ -108,10 +131,15 @@ class ConsoleLiveIT {
         assertTrue(fx(() -> audit(robot).getItems().size()) > auditBefore);
         assertEquals(AuditEntry.Severity.CRITICAL, fx(() -> audit(robot).getItems().stream()
                 .filter(e -> e.type().contains("forced_attack")).findFirst().orElseThrow().severity()));
-        assertTrue(fx(() -> view.dashboard.attacks.getValue()) >= 1);
+        AuditEntry forced = fx(() -> audit(robot).getItems().stream()
+                .filter(e -> e.type().contains("forced_attack")).findFirst().orElseThrow());
+        assertTrue(forced.toString().contains("drill 7"), "the operator's reason is in the audit entry: " + forced);
+        assertFalse(forced.toString().contains("system"), "the operator forced it, not the system: " + forced);
+        assertTrue(Long.parseLong(fx(() -> view.dashboard.attacksReading.value.getText())) >= 1);
         System.out.printf("force attack → RED on screen in %.2f s%n", seconds);
 
         robot.clickOn("#resetSystem");
+        confirm(robot, "");
         await(5, () -> lamp(robot).equals("GREEN"));
         await(5, () -> gauge(robot) < 3);
     }
@@ -155,8 +183,18 @@ class ConsoleLiveIT {
         assertFalse(fx(() -> view.controls.forceAttack.isDisabled()));
     }
 
+    /** Answers the open confirmation dialog: types the reason, presses its confirm button. */
+    private static void confirm(FxRobot robot, String reason) throws Exception {
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#confirmAction").tryQuery().isPresent());
+        robot.interact(() -> {
+            robot.lookup("#actionReason").queryAs(javafx.scene.control.TextField.class).setText(reason);
+            robot.lookup("#confirmAction").queryButton().fire();
+        });
+    }
+
     private String lamp(FxRobot robot) {
-        return robot.from(view).lookup("#linkLamp").queryAs(Tile.class).getDescription();
+        // "● GREEN · secure": the state's word after its shape
+        return robot.from(view).lookup("#linkLamp").queryAs(Tile.class).getDescription().split(" ")[1];
     }
 
     private double gauge(FxRobot robot) {

@@ -24,7 +24,8 @@ class ConsoleOptionsTest {
         ConsoleOptions o = ConsoleOptions.parse(List.of(), Map.of("QSTCS_HOME", "/srv/qstcs"));
         assertEquals(Path.of("/srv/qstcs"), o.home());
         assertEquals("https://127.0.0.1:8443/", o.kmsUrl().toString(), "operator routes are TLS-only");
-        assertEquals("http://127.0.0.1:8765/", o.relayUrl().toString());
+        assertEquals("https://127.0.0.1:8765/", o.relayUrl().toString(), "the relay serves TLS only");
+        assertEquals(List.of(), o.dockedChats());
     }
 
     @Test
@@ -37,5 +38,13 @@ class ConsoleOptionsTest {
         assertTrue(badUrl.getMessage().contains("'localhost:8000'"));
         assertThrows(ConsoleOptions.HelpRequested.class, () -> ConsoleOptions.parse(List.of("--help"), Map.of()));
         assertTrue(ConsoleOptions.USAGE.contains("classical simulation"), "--help states the link is simulated");
+    }
+
+    @Test
+    void docksChatsGivenAsDevicePeerPairs() throws Exception {
+        ConsoleOptions o = ConsoleOptions.parse(List.of("--dock-chat", "Soldier_Alpha:Soldier_Bravo"), Map.of());
+        assertEquals(List.of(new ConsoleOptions.DockedChat("Soldier_Alpha", "Soldier_Bravo")), o.dockedChats());
+        org.junit.jupiter.api.Assertions.assertThrows(ConsoleOptions.UsageException.class,
+                () -> ConsoleOptions.parse(List.of("--dock-chat", "Soldier_Alpha"), Map.of()));
     }
 }

@@ -89,7 +89,7 @@ public final class ConsoleScreenshots {
             snapshot(stage[0], out.resolve("console-green.png"));
 
             fx(() -> {
-                model[0].forceAttack();
+                model[0].forceAttack("screenshot: a forced attack");
                 return null;
             });
             waitFor(() -> "RED".equals(fx(() -> model[0].lampProperty().get().name())));
@@ -99,8 +99,9 @@ public final class ConsoleScreenshots {
             snapshot(stage[0], out.resolve("console-red.png"));
 
             fx(() -> {
-                model[0].reset();
-                view[0].tabs.getSelectionModel().select(1);
+                model[0].reset("screenshot: back to GREEN");
+                view[0].tabs.getSelectionModel().select(view[0].tabs.getTabs().stream()
+                        .filter(t -> "visualiserTab".equals(t.getId())).findFirst().orElseThrow());
                 // A round with channel noise that Cascade had to correct, shown at the Cascade step.
                 bb84[0].noiseProperty().set(0.05);
                 while (bb84[0].trace().corrections().isEmpty() || bb84[0].roundProperty().get().stats().breach()) {

@@ -16,6 +16,7 @@ import qstcs.crypto.qkd.RoundConfig;
 import qstcs.kms.etsi014.Etsi014Kme;
 import qstcs.kms.etsi014.Etsi014Limits;
 import qstcs.kms.etsi014.Etsi014Service;
+import qstcs.kms.etsi014.SaeCertificateService;
 import qstcs.kms.identity.AccessPolicy;
 import qstcs.server.pki.LocalCa;
 import qstcs.kms.identity.IdentityService;
@@ -46,10 +47,17 @@ final class Kms implements AutoCloseable {
     private final Optional<PostgresDatabase> sharedDb;
     private final LinkLeadership leadership;
     private final Optional<SharedLink> sharedLink;
+    private final LinkHistory history;
+    private final AlarmBook alarms;
+    private final SaeCertificateService saeCertificates;
 
     private Kms(KmsSettings settings, AuditLog audit, EventHub events, LinkState link, QuantumLink quantumLink,
                 RouterRegistry routers, KmsMetrics metrics, AccessPolicy access, KmsIdentity identity, Etsi014Kme etsi,
-                Optional<PostgresDatabase> sharedDb, LinkLeadership leadership, Optional<SharedLink> sharedLink) {
+                Optional<PostgresDatabase> sharedDb, LinkLeadership leadership, Optional<SharedLink> sharedLink,
+                LinkHistory history, AlarmBook alarms, InstantSource clock) {
+        this.history = history;
+        this.alarms = alarms;
+        this.saeCertificates = new SaeCertificateService(settings.home().directory("kms"), clock, audit::append);
         this.etsi = etsi;
         this.identity = identity;
         this.sharedDb = sharedDb;
@@ -96,20 +104,23 @@ final class Kms implements AutoCloseable {
         }
         LinkListener etsiKeys = new LinkListener() {
             @Override
-            public void breach(double qber, boolean forced, int keysRevoked) {
+            public void breach(double qber, boolean forced, OperatorAction by, int keysRevoked) {
                 etsi.linkBroken();
             }
 
             @Override
-            public void linkReset(String actor, LinkStatus now) {
+            public void linkReset(OperatorAction by, LinkStatus now) {
                 etsi.linkBroken();
             }
         };
         SharedLink.Changes changes = new SharedLink.Changes();
+        LinkHistory history = new LinkHistory(clock);
+        AlarmBook alarms = new AlarmBook(clock, audit, events);
         LinkState link = new LinkState(
                 new LinkState.Limits(settings.poolCapBits(), settings.messageBudget(), settings.keyMaxAge()),
-                clock, sharedDb.isPresent() ? LinkListener.all(metrics, new LinkEvents(events, audit), etsiKeys, changes)
-                        : LinkListener.all(metrics, new LinkEvents(events, audit), etsiKeys),
+                clock, sharedDb.isPresent()
+                        ? LinkListener.all(metrics, new LinkEvents(events, audit), etsiKeys, history, alarms, changes)
+                        : LinkListener.all(metrics, new LinkEvents(events, audit), etsiKeys, history, alarms),
                 BreachLatch.at(dir.resolve("breach.latch")));
         Optional<SharedLink> sharedLink = sharedDb.map(db -> new SharedLink(settings.instance(), db, link, changes, audit,
                 events, clock));
@@ -135,7 +146,7 @@ final class Kms implements AutoCloseable {
         }
         AccessPolicy access = new TokenAccess(identity.authenticator(), securityAudit, settings.tlsPort());
         Kms kms = new Kms(settings, audit, events, link, loop, routers, metrics, access, identity, etsi, sharedDb, leadership,
-                sharedLink);
+                sharedLink, history, alarms, clock);
         identity.followOtherProcesses(kms::revokeKeysOf);
         return kms;
     }
@@ -157,6 +168,8 @@ final class Kms implements AutoCloseable {
         if (now.status() == LinkColour.RED) {
             audit.append("breach_latched", LinkEvents.SYSTEM, "link RED since " + now.changedAt() + " (QBER "
                     + LinkState.percent(now.qber()) + ") latched before this start; no key is issued until an operator reset");
+            alarms.raise("breach_latched", now.qber(), "link RED since " + now.changedAt()
+                    + ", latched before this start");
         }
         sharedLink.ifPresent(SharedLink::start);
         quantumLink.start();
@@ -176,6 +189,16 @@ final class Kms implements AutoCloseable {
     /** Whether this process runs the quantum link (always, unless it shares a database with others). */
     boolean leadsLink() {
         return leadership.leads();
+    }
+
+    /** The link's recent history for the operator's charts. */
+    LinkHistory history() {
+        return history;
+    }
+
+    /** Breach alarms waiting for, or holding, an operator's acknowledgement. */
+    AlarmBook alarms() {
+        return alarms;
     }
 
     KmsSettings settings() {
@@ -218,6 +241,11 @@ final class Kms implements AutoCloseable {
     /** The ETSI GS QKD 014 routes, drawing from this KMS's pool. */
     Etsi014Service etsi014Service() {
         return etsi.service(new PoolKeySupply(link, quantumLink), settings.maxBodyBytes());
+    }
+
+    /** The operator's SAE certificate routes (issue, list, revoke). */
+    SaeCertificateService saeCertificates() {
+        return saeCertificates;
     }
 
     Etsi014Kme etsi014() {

@@ -116,4 +116,44 @@ final class KmsJson {
         o.put("detail", e.detail());
         return o;
     }
+
+    /** One alarm of {@code /admin/alarms} and of the {@code alarm} event. */
+    static ObjectNode alarm(AlarmBook.Alarm a) {
+        ObjectNode o = Json.object();
+        o.put("id", a.id());
+        o.put("raised_at", a.raisedAt().toString());
+        o.put("kind", a.kind());
+        o.put("qber", round6(a.qber()));
+        o.put("detail", a.detail());
+        o.put("acknowledged", a.acknowledged());
+        a.acknowledgedBy().ifPresentOrElse(by -> o.put("acknowledged_by", by), () -> o.putNull("acknowledged_by"));
+        a.acknowledgedAt().ifPresentOrElse(at -> o.put("acknowledged_at", at.toString()),
+                () -> o.putNull("acknowledged_at"));
+        return o;
+    }
+
+    /** The answer of {@code /admin/history}: samples oldest first, then markers. */
+    static ObjectNode history(LinkHistory.View v) {
+        ObjectNode o = Json.object();
+        o.put("range", v.range().wire);
+        o.put("from", v.from().toString());
+        o.put("to", v.to().toString());
+        var samples = o.putArray("samples");
+        for (LinkHistory.Sample s : v.samples()) {
+            ObjectNode x = samples.addObject();
+            x.put("at", s.at().toString());
+            x.put("qber", round6(s.qber()));
+            x.put("key_rate_bps", Double.isFinite(s.keyRateBps()) ? Math.round(s.keyRateBps()) : 0);
+            x.put("pool_bits", s.poolBits());
+            x.put("status", s.status().name());
+        }
+        var markers = o.putArray("markers");
+        for (LinkHistory.Marker m : v.markers()) {
+            ObjectNode x = markers.addObject();
+            x.put("at", m.at().toString());
+            x.put("kind", m.kind().wire());
+            x.put("detail", m.detail());
+        }
+        return o;
+    }
 }

@@ -74,7 +74,7 @@ final class KmsMetrics implements LinkListener {
     }
 
     @Override
-    public void breach(double qber, boolean forced, int keysRevoked) {
+    public void breach(double qber, boolean forced, OperatorAction by, int keysRevoked) {
         breaches.increment();
     }
 

@@ -174,8 +174,10 @@ public final class KmsServer implements AutoCloseable {
                 .register(new SessionKeyService(kms.link(), kms.quantumLink(), guard, maxBody))
                 .register(new OperatorService(kms.link(), kms.quantumLink(), kms.audit(), guard, maxBody))
                 .register(new EventStreamService(kms.events(), kms.link(), kms.routers(), guard))
-                .register(new RouterService(kms.routers(), kms.link(), guard, maxBody));
+                .register(new RouterService(kms.routers(), kms.link(), guard, maxBody))
+                .register(new MonitoringService(kms.history(), kms.alarms(), kms.link(), guard, maxBody));
         kms.identityService().register(routing, guard.table());
+        kms.saeCertificates().register(routing, guard.table());
         // ETSI 014: its own service, its own authentication (SAE certificates, never tokens) and
         // its own answers (only 200/400/401/503), so it sits outside the token route table.
         routing.register(new OpenApiService(guard))

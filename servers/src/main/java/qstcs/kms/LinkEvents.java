@@ -37,9 +37,10 @@ final class LinkEvents implements LinkListener {
     }
 
     @Override
-    public void breach(double qber, boolean forced, int keysRevoked) {
-        audit.append(forced ? "forced_attack" : "breach", SYSTEM,
-                "link RED at QBER " + LinkState.percent(qber) + "; pool flushed; " + keysRevoked + " key(s) revoked");
+    public void breach(double qber, boolean forced, OperatorAction by, int keysRevoked) {
+        audit.append(forced ? "forced_attack" : "breach", by.actor(),
+                "link RED at QBER " + LinkState.percent(qber) + "; pool flushed; " + keysRevoked + " key(s) revoked"
+                        + by.auditSuffix());
         if (keysRevoked > 0) {
             ObjectNode o = Json.object();
             o.put("action", "revoked_all");
@@ -68,10 +69,11 @@ final class LinkEvents implements LinkListener {
     }
 
     @Override
-    public void linkReset(String actor, LinkStatus now) {
+    public void linkReset(OperatorAction by, LinkStatus now) {
         ObjectNode status = KmsJson.status(now);
         status.put("cause", "reset");
         events.publish("status", status);
-        audit.append("reset", actor, "link reset to GREEN; Eve off; pool, keys, sessions and counters cleared");
+        audit.append("reset", by.actor(), "link reset to GREEN; Eve off; pool, keys, sessions and counters cleared"
+                + by.auditSuffix());
     }
 }

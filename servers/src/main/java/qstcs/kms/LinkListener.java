@@ -15,7 +15,7 @@ interface LinkListener {
     default void statusChanged(LinkStatus now, LinkColour before, String cause) {
     }
 
-    default void breach(double qber, boolean forced, int keysRevoked) {
+    default void breach(double qber, boolean forced, OperatorAction by, int keysRevoked) {
     }
 
     /** A new key was drawn for a pair; {@code replaced} is the id of the key it rotated, or null. */
@@ -29,7 +29,7 @@ interface LinkListener {
     default void eveChanged(boolean active, double rate, String actor) {
     }
 
-    default void linkReset(String actor, LinkStatus now) {
+    default void linkReset(OperatorAction by, LinkStatus now) {
     }
 
     /** Composes listeners; the order given is the order they are called. */
@@ -50,9 +50,9 @@ interface LinkListener {
             }
 
             @Override
-            public void breach(double qber, boolean forced, int keysRevoked) {
+            public void breach(double qber, boolean forced, OperatorAction by, int keysRevoked) {
                 for (LinkListener l : listeners) {
-                    l.breach(qber, forced, keysRevoked);
+                    l.breach(qber, forced, by, keysRevoked);
                 }
             }
 
@@ -78,9 +78,9 @@ interface LinkListener {
             }
 
             @Override
-            public void linkReset(String actor, LinkStatus now) {
+            public void linkReset(OperatorAction by, LinkStatus now) {
                 for (LinkListener l : listeners) {
-                    l.linkReset(actor, now);
+                    l.linkReset(by, now);
                 }
             }
         };

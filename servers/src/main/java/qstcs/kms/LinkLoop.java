@@ -78,7 +78,7 @@ final class LinkLoop implements QuantumLink {
             return; // another KMS process runs the link; this one waits to take over
         }
         try {
-            runRound(link.eveRateForNextRound(), false);
+            runRound(link.eveRateForNextRound(), null);
         } catch (RuntimeException e) {
             // A failing round must not end the loop: the next one may succeed.
             LOG.log(System.Logger.Level.ERROR, "link round failed: " + e.getClass().getName() + ": " + e.getMessage());
@@ -86,12 +86,12 @@ final class LinkLoop implements QuantumLink {
     }
 
     @Override
-    public LinkStatus forceAttack(String actor) {
+    public LinkStatus forceAttack(OperatorAction by) {
         link.requireLead();
         // RED first: router guards, the relay and long-polls must see the breach now, not after a
         // round (or behind a refill's several). The attack round then measures what Eve did.
-        boolean latched = link.forceBreach("forced attack by " + actor);
-        RoundReport r = runRoundUnlocked(FULL_INTERCEPT, true);
+        boolean latched = link.forceBreach(by, "forced attack by " + by.actor());
+        RoundReport r = runRoundUnlocked(FULL_INTERCEPT, by);
         if (latched) {
             link.measuredForcedBreach(r.estimatedQber());
         }
@@ -109,7 +109,7 @@ final class LinkLoop implements QuantumLink {
             // A single round may legitimately yield nothing (e.g. verification failed after
             // reconciliation, about one round in 300), so try a few before giving up.
             for (int i = 0; i < REFILL_ATTEMPTS && !hasKey(); i++) {
-                runRoundLocked(link.eveRateForNextRound(), false);
+                runRoundLocked(link.eveRateForNextRound(), null);
             }
         } finally {
             roundLock.unlock();
@@ -121,16 +121,17 @@ final class LinkLoop implements QuantumLink {
         return s.poolBits() > 0 || s.status() == LinkColour.RED;
     }
 
-    private RoundReport runRound(double eveRate, boolean forced) {
+    /** {@code forcedBy}: the operator who forced this round, or null for a round of the loop. */
+    private RoundReport runRound(double eveRate, OperatorAction forcedBy) {
         roundLock.lock();
         try {
-            return runRoundLocked(eveRate, forced);
+            return runRoundLocked(eveRate, forcedBy);
         } finally {
             roundLock.unlock();
         }
     }
 
-    private RoundReport runRoundLocked(double eveRate, boolean forced) {
+    private RoundReport runRoundLocked(double eveRate, OperatorAction forcedBy) {
         roundStartedAt = System.nanoTime();
         RoundResult result;
         try {
@@ -138,22 +139,23 @@ final class LinkLoop implements QuantumLink {
         } finally {
             roundStartedAt = 0;
         }
-        return apply(result, eveRate, forced);
+        return apply(result, eveRate, forcedBy);
     }
 
     /** A round outside the lock (forced attacks); the stall watch follows only the locked ones. */
-    private RoundReport runRoundUnlocked(double eveRate, boolean forced) {
-        return apply(LinkRound.run(base.withEve(eveRate), random), eveRate, forced);
+    private RoundReport runRoundUnlocked(double eveRate, OperatorAction forcedBy) {
+        return apply(LinkRound.run(base.withEve(eveRate), random), eveRate, forcedBy);
     }
 
-    private RoundReport apply(RoundResult result, double eveRate, boolean forced) {
+    /** {@code forcedBy}: the operator who forced this round, or null for a round of the loop. */
+    private RoundReport apply(RoundResult result, double eveRate, OperatorAction forcedBy) {
         KeyBits key = result.key();
         try {
             // Numbering continues from the link's round: after taking over from another KMS
             // process, this loop's first round follows the last one that process published.
             long number = rounds.updateAndGet(n -> Math.max(n, link.snapshot().round()) + 1);
-            RoundReport report = report(number, result.stats(), eveRate, forced);
-            link.applyRound(report, key);
+            RoundReport report = report(number, result.stats(), eveRate, forcedBy != null);
+            link.applyRound(report, key, forcedBy == null ? OperatorAction.SYSTEM : forcedBy);
             return report;
         } finally {
             key.destroy();

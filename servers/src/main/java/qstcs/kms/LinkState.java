@@ -57,6 +57,8 @@ final class LinkState {
     private long keysIssued;
     private long sessions;
     private long attacks;
+    /** Breaches since this state began: a reset clears {@code attacks}, never this. */
+    private long breachesTotal;
     private long lastRoundKeyBits;
     private String lastRoundReason = NO_REASON;
 
@@ -94,6 +96,7 @@ final class LinkState {
             status = LinkColour.RED;
             qber = b.qber();
             attacks = 1;
+            breachesTotal = 1;
             changedAt = b.at();
         });
     }
@@ -114,7 +117,8 @@ final class LinkState {
             boolean following = followedPoolBits >= 0;
             s = new LinkStatus(status, qber, keysIssued, sessions, attacks, following ? followedActive : keys.active(),
                     eveActive, eveRate, version, round, lastRoundQber, keyRateBps,
-                    following ? followedPoolBits : pool.bits(), changedAt, lastRoundKeyBits, lastRoundReason);
+                    following ? followedPoolBits : pool.bits(), changedAt, lastRoundKeyBits, lastRoundReason,
+                    breachesTotal);
             cached = s;
         }
         return s;
@@ -161,6 +165,11 @@ final class LinkState {
      * (unless RED). The caller still owns {@code keyBits} and destroys it.
      */
     void applyRound(RoundReport report, KeyBits keyBits) {
+        applyRound(report, keyBits, OperatorAction.SYSTEM);
+    }
+
+    /** As {@link #applyRound(RoundReport, KeyBits)}; {@code by} is whoever ran the round (a forced round's operator). */
+    void applyRound(RoundReport report, KeyBits keyBits, OperatorAction by) {
         synchronized (lock) {
             requireLead();
             long now = System.nanoTime();
@@ -190,7 +199,7 @@ final class LinkState {
                 return;
             }
             if (report.breach()) {
-                breachLocked(report.estimatedQber(), report.forced(), "QBER " + percent(report.estimatedQber())
+                breachLocked(report.estimatedQber(), report.forced(), by, "QBER " + percent(report.estimatedQber())
                         + " at or above " + percent(LinkColour.RED_QBER) + " in round " + report.round());
             } else if (measured) {
                 qber = report.estimatedQber();
@@ -204,15 +213,14 @@ final class LinkState {
     }
 
     /**
-     * Latches RED with {@code breachQber} (used by force_attack when a small test round happened
-     * to stay under the threshold, and by rounds that cross it). No effect beyond the qber if
-     * already RED.
+     * Latches RED with {@code breachQber}; no effect if already RED. {@code by} is the operator who
+     * forced it, {@link OperatorAction#SYSTEM} for a measured breach.
      */
-    void breach(double breachQber, boolean forced, String cause) {
+    void breach(double breachQber, OperatorAction by, String cause) {
         synchronized (lock) {
             requireLead();
             if (status != LinkColour.RED) {
-                breachLocked(breachQber, forced, cause);
+                breachLocked(breachQber, by != OperatorAction.SYSTEM, by, cause);
             }
         }
     }
@@ -221,13 +229,13 @@ final class LinkState {
      * Latches RED for a forced attack at once, with the threshold QBER until the attack round has
      * measured its own ({@link #measuredForcedBreach}); false when the link was RED already.
      */
-    boolean forceBreach(String cause) {
+    boolean forceBreach(OperatorAction by, String cause) {
         synchronized (lock) {
             requireLead();
             if (status == LinkColour.RED) {
                 return false;
             }
-            breachLocked(LinkColour.RED_QBER, true, cause);
+            breachLocked(LinkColour.RED_QBER, true, by, cause);
             return true;
         }
     }
@@ -247,15 +255,16 @@ final class LinkState {
         }
     }
 
-    private void breachLocked(double breachQber, boolean forced, String cause) {
+    private void breachLocked(double breachQber, boolean forced, OperatorAction by, String cause) {
         // On disk before anyone can see RED: a crash right after must not come back GREEN.
         latch.latch(new BreachLatch.Breach(breachQber, clock.instant(), forced));
         qber = breachQber;
         attacks++;
+        breachesTotal++;
         pool.flush();
         int revoked = keys.revokeAll();
         changeStatusLocked(LinkColour.RED, (forced ? "forced attack: " : "breach: ") + cause);
-        listener.breach(breachQber, forced, revoked);
+        listener.breach(breachQber, forced, by, revoked);
     }
 
     private void changeStatusLocked(LinkColour next, String cause) {
@@ -409,8 +418,15 @@ final class LinkState {
         }
     }
 
-    /** Eve off; pool, keys and counters cleared; GREEN. The audit log keeps the history. */
+    /**
+     * Eve off; pool, keys and the since-reset counters cleared; GREEN. The cumulative breach
+     * count stays, and the audit log keeps the history.
+     */
     void reset(String actor) {
+        reset(new OperatorAction(actor, ""));
+    }
+
+    void reset(OperatorAction by) {
         requireLead();
         synchronized (lock) {
             eveActive = false;
@@ -428,7 +444,7 @@ final class LinkState {
             status = LinkColour.GREEN;
             changedAt = clock.instant();
             bumpVersionLocked();
-            listener.linkReset(actor, snapshotLocked());
+            listener.linkReset(by, snapshotLocked());
         }
     }
 
@@ -484,6 +500,7 @@ final class LinkState {
             keysIssued = leader.totalKeysIssued();
             sessions = leader.totalSessions();
             attacks = leader.attacksDetected();
+            breachesTotal = leader.breachesTotal();
             followedActive = leader.activeSessions();
             eveActive = leader.eveActive();
             eveRate = leader.eveRate();

@@ -26,7 +26,8 @@ import qstcs.server.common.JsonRequest;
  */
 final class OperatorService implements HttpService {
     static final int MAX_AUDIT_PAGE = 500;
-    private static final Set<String> NO_FIELDS = Set.of();
+    /** Force attack and reset take an optional {@code {"reason":"..."}} for the audit log. */
+    private static final Set<String> REASON_FIELDS = Set.of("reason");
     private static final Set<String> EVE_FIELDS = Set.of("active", "intercept_rate");
 
     private final LinkState link;
@@ -52,8 +53,8 @@ final class OperatorService implements HttpService {
     }
 
     private void forceAttack(AccessGrant grant, ServerRequest req, ServerResponse res) {
-        JsonRequest.read(req, maxBodyBytes, NO_FIELDS, true);
-        LinkStatus after = quantumLink.forceAttack(grant.actor());
+        OperatorAction by = OperatorAction.of(grant.actor(), JsonRequest.read(req, maxBodyBytes, REASON_FIELDS, true));
+        LinkStatus after = quantumLink.forceAttack(by);
         ObjectNode o = Json.object();
         o.put("status", after.status().name());
         o.put("qber", KmsJson.round6(after.qber()));
@@ -61,8 +62,7 @@ final class OperatorService implements HttpService {
     }
 
     private void reset(AccessGrant grant, ServerRequest req, ServerResponse res) {
-        JsonRequest.read(req, maxBodyBytes, NO_FIELDS, true);
-        link.reset(grant.actor());
+        link.reset(OperatorAction.of(grant.actor(), JsonRequest.read(req, maxBodyBytes, REASON_FIELDS, true)));
         ObjectNode o = Json.object();
         o.put("status", "reset_complete");
         Json.send(res, Status.OK_200, o);

@@ -16,7 +16,7 @@ interface QuantumLink extends AutoCloseable {
      *
      * @return the link state afterwards
      */
-    LinkStatus forceAttack(String actor);
+    LinkStatus forceAttack(OperatorAction by);
 
     /**
      * Runs extra rounds synchronously (at most a few) because the pool ran dry. Concurrent

@@ -68,7 +68,7 @@ final class SharedLink implements LinkLeadership.Transitions {
         }
 
         @Override
-        public void linkReset(String actor, LinkStatus now) {
+        public void linkReset(OperatorAction by, LinkStatus now) {
             pending.offer(Boolean.TRUE);
         }
 

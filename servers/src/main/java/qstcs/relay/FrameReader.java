@@ -102,7 +102,7 @@ final class FrameReader {
             default -> {
                 if (!h.isRoutable()) {
                     return new Rejected(ErrorCode.UNKNOWN_TYPE, "unknown type (expected register, ping, chat, "
-                            + "receipt, kem_init or kem_resp)", cleanId(h.id()));
+                            + "receipt, key_unavailable, kem_init or kem_resp)", cleanId(h.id()));
                 }
             }
         }

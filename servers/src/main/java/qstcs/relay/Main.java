@@ -69,6 +69,8 @@ public final class Main {
                 "GET /stats, /observe/health, /observe/metrics");
         out.println(s.kms().map(k -> "  link status: following " + k + "/link_status (RED closes every session)")
                 .orElse("  link status: not following a KMS (--kms URL to enable)"));
+        s.cluster().ifPresent(c -> out.println("  cluster: relay " + c.node() + " of the relays sharing " + c.nats()
+                + " (NATS JetStream)"));
         if (relay.secure()) {
             out.println("  device tokens checked with the KMS; revoked devices are disconnected at once");
         } else {

@@ -23,6 +23,7 @@ final class RelayOptions {
     static final String USAGE = """
             Usage: ./qstcs relay [--home DIR] [--bind ADDR] [--port 8765] [--kms URL] [--kms-tls URL]
                                  [--tls-cert FILE] [--san NAME[,NAME...]] [--insecure]
+                                 [--cluster nats://HOST:PORT [--node NAME]]
 
             Zero-knowledge WebSocket relay of QSTCS. Chat clients connect to wss://HOST:PORT/ and
             register a device id with their device token (checked with the KMS); the relay routes their sealed frames by recipient, reading only
@@ -43,6 +44,10 @@ final class RelayOptions {
                              machine); default: issued at start by the CA in DIR/kms/
               --san NAMES    more host names/addresses for the certificate issued at start
               --insecure     plain ws:// on any address WITHOUT device tokens (lab use only)
+              --cluster URL  join the relays sharing the NATS JetStream server at URL
+                             (nats://HOST:4222): a device may register on any of them; frames,
+                             acks, presence and offline queues go through the server's stream
+              --node NAME    this relay's name in the cluster (default HOSTNAME-PORT); unique
               --help         show this text
 
             Needs the relay token: DIR/kms/relay.token (the KMS writes it) or QSTCS_RELAY_TOKEN.
@@ -64,7 +69,7 @@ final class RelayOptions {
      * @throws UsageException for a flag or setting the relay cannot run with; the message says which
      */
     static Parsed parse(String[] args) {
-        CommandLine flags = CommandLine.parse(args, Set.of("home", "bind", "port", "kms", "kms-tls", "tls-cert", "san"),
+        CommandLine flags = CommandLine.parse(args, Set.of("home", "bind", "port", "kms", "kms-tls", "tls-cert", "san", "cluster", "node"),
                 Set.of("insecure"));
         StateHome home = StateHome.resolve(flags.string("home"));
         if (flags.help()) {
@@ -106,8 +111,41 @@ final class RelayOptions {
                 .orElse(config.get("server.port").asInt().orElse(RelaySettings.DEFAULT_PORT));
         String kms = flags.string("kms").orElse(app.get("kms-url").asString().orElse("off"));
         boolean insecure = flags.isSet("insecure") || app.get("insecure").asBoolean().orElse(false);
+        Optional<String> cluster = flags.string("cluster").or(() -> app.get("cluster").asString().asOptional());
+        if (cluster.isEmpty() && flags.string("node").isPresent()) {
+            throw new UsageException("--node names this relay in a cluster: give --cluster nats://HOST:PORT too");
+        }
+        Optional<RelaySettings.Cluster> member = cluster.map(url -> new RelaySettings.Cluster(natsUri(url),
+                flags.string("node").or(() -> app.get("node").asString().asOptional())
+                        .orElseGet(() -> defaultNode(port))));
         return new RelaySettings(bind, port, kmsUri(kms), insecure, RelayLimits.from(app.get("limits")),
-                app.get("link-wait-seconds").asInt().orElse(25));
+                app.get("link-wait-seconds").asInt().orElse(25), member);
+    }
+
+    private static URI natsUri(String s) {
+        try {
+            URI uri = URI.create(s.strip());
+            if (!"nats".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 0) {
+                throw new IllegalArgumentException();
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--cluster must be a NATS URL like nats://10.0.0.5:4222, was '" + s + "'");
+        }
+    }
+
+    /** The host name and port: unique for relays on one machine, readable in logs. */
+    private static String defaultNode(int port) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "relay";
+        }
+        String clean = host.replaceAll("[^A-Za-z0-9_-]", "-");
+        clean = clean.isEmpty() || !Character.isLetterOrDigit(clean.charAt(0)) ? "relay" : clean;
+        String suffix = "-" + (port == 0 ? ProcessHandle.current().pid() : port);
+        return clean.substring(0, Math.min(clean.length(), 64 - suffix.length())) + suffix;
     }
 
     private static URI kmsTlsUri(String s) {

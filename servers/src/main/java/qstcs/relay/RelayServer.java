@@ -55,6 +55,7 @@ public final class RelayServer implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private final LinkWatch linkWatch;
     private final boolean secure;
+    private RelayCluster cluster;
     private final ConnectionGate gate;
 
     private RelayServer(RelaySettings settings, Switchboard switchboard, WebServer server, LinkWatch linkWatch,
@@ -126,10 +127,24 @@ public final class RelayServer implements AutoCloseable {
         ConnectionGate gate = new ConnectionGate(ConnectionGate.Limits.DEFAULT);
         setup(builder, switchboard, Instant.now(), gate);
         UpgradeRaceGuard.prime();
+        RelayCluster cluster = null;
+        if (settings.cluster().isPresent()) {
+            RelaySettings.Cluster member = settings.cluster().get();
+            try {
+                cluster = RelayCluster.join(member.nats(), member.node(), switchboard);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot join the relay cluster at " + member.nats() + ": "
+                        + e.getMessage(), e);
+            }
+            switchboard.join(cluster);
+        }
         WebServer server;
         try {
             server = builder.build().start();
         } catch (RuntimeException e) {
+            if (cluster != null) {
+                cluster.close();
+            }
             gate.close();
             throw e;
         }
@@ -137,7 +152,9 @@ public final class RelayServer implements AutoCloseable {
                 .map(uri -> new LinkWatch(uri, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(),
                         switchboard, settings.linkWaitSeconds()).start())
                 .orElse(null);
-        return new RelayServer(settings, switchboard, server, watch, tls != null, gate);
+        RelayServer relay = new RelayServer(settings, switchboard, server, watch, tls != null, gate);
+        relay.cluster = cluster;
+        return relay;
     }
 
     /**
@@ -233,6 +250,10 @@ public final class RelayServer implements AutoCloseable {
             linkWatch.close();
         }
         sweeper.shutdownNow();
+        if (cluster != null) {
+            // Before the sessions close, so their devices' frames stay in the stream for their next relay.
+            cluster.close();
+        }
         switchboard.shutdown();
         server.stop();
         gate.close();

@@ -14,9 +14,34 @@ import java.util.Optional;
  * @param insecure         serve plain {@code ws://} without device tokens, on any address (no TLS)
  * @param limits           resource limits
  * @param linkWaitSeconds  long-poll duration asked of the KMS
+ * @param cluster          the NATS JetStream server joining this relay to others, if any
  */
 public record RelaySettings(String bind, int port, Optional<URI> kms, boolean insecure, RelayLimits limits,
-                            int linkWaitSeconds) {
+                            int linkWaitSeconds, Optional<Cluster> cluster) {
+
+    /**
+     * Membership of a relay cluster.
+     *
+     * @param nats the NATS server ({@code nats://HOST:PORT}) with JetStream enabled
+     * @param node this relay's name in the cluster, unique among its relays
+     */
+    public record Cluster(URI nats, String node) {
+        public Cluster {
+            if (nats == null || !"nats".equals(nats.getScheme()) || nats.getHost() == null) {
+                throw new IllegalArgumentException("the cluster must be a nats://HOST:PORT URL, was '" + nats + "'");
+            }
+            if (!qstcs.crypto.wire.DeviceId.isValid(node) || node.contains(".")) {
+                throw new IllegalArgumentException("the node name must be letters, digits, _ or - (at most 64), was '"
+                        + node + "'");
+            }
+        }
+    }
+
+    /** A relay on its own (no cluster). */
+    public RelaySettings(String bind, int port, Optional<URI> kms, boolean insecure, RelayLimits limits,
+                         int linkWaitSeconds) {
+        this(bind, port, kms, insecure, limits, linkWaitSeconds, Optional.empty());
+    }
 
     public static final int DEFAULT_PORT = 8765;
 
@@ -28,6 +53,7 @@ public record RelaySettings(String bind, int port, Optional<URI> kms, boolean in
             throw new IllegalArgumentException("link wait must be 1-60 seconds, was " + linkWaitSeconds);
         }
         kms = kms == null ? Optional.empty() : kms;
+        cluster = cluster == null ? Optional.empty() : cluster;
     }
 
     /** A relay on loopback, any free port, following no KMS, default limits: what tests start. */
@@ -36,11 +62,17 @@ public record RelaySettings(String bind, int port, Optional<URI> kms, boolean in
     }
 
     public RelaySettings withKms(URI kmsUrl) {
-        return new RelaySettings(bind, port, Optional.of(kmsUrl), insecure, limits, linkWaitSeconds);
+        return new RelaySettings(bind, port, Optional.of(kmsUrl), insecure, limits, linkWaitSeconds, cluster);
     }
 
     public RelaySettings withLimits(RelayLimits newLimits) {
-        return new RelaySettings(bind, port, kms, insecure, newLimits, linkWaitSeconds);
+        return new RelaySettings(bind, port, kms, insecure, newLimits, linkWaitSeconds, cluster);
+    }
+
+    /** The same relay as member {@code node} of the cluster at {@code nats}. */
+    public RelaySettings inCluster(URI nats, String node) {
+        return new RelaySettings(bind, port, kms, insecure, limits, linkWaitSeconds,
+                Optional.of(new Cluster(nats, node)));
     }
 
     /** The address actually bound: plain ws stays on loopback unless {@code --insecure}; wss listens everywhere. */

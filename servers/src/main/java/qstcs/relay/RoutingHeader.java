@@ -2,6 +2,7 @@ package qstcs.relay;
 
 import qstcs.crypto.keys.KemInit;
 import qstcs.crypto.keys.KemResp;
+import qstcs.crypto.seal.KeyUnavailable;
 import qstcs.crypto.seal.Receipt;
 import qstcs.crypto.seal.SealedFrame;
 import qstcs.crypto.wire.HeaderFields;
@@ -17,7 +18,7 @@ record RoutingHeader(String type, String id, String sender, String recipient, St
 
     boolean isRoutable() {
         return switch (type) {
-            case SealedFrame.TYPE, Receipt.TYPE, KemInit.TYPE, KemResp.TYPE -> true;
+            case SealedFrame.TYPE, Receipt.TYPE, KeyUnavailable.TYPE, KemInit.TYPE, KemResp.TYPE -> true;
             default -> false;
         };
     }

@@ -45,6 +45,8 @@ final class Switchboard {
     private final AtomicLong queuedFrames = new AtomicLong();
     /** The KMS's last reported colour; null until it reports one. */
     private volatile LinkColour linkColour;
+    /** The other relays of a cluster, or null when this relay is alone. */
+    private volatile RelayCluster cluster;
 
     Switchboard(RelayLimits limits, Admission admission, InstantSource clock) {
         this.limits = limits;
@@ -54,6 +56,14 @@ final class Switchboard {
 
     RelayLimits limits() {
         return limits;
+    }
+
+    /**
+     * Makes this relay one of a cluster: unicast frames, presence and offline queues go through
+     * {@code peers} from now on. Called once, before the relay accepts connections.
+     */
+    void join(RelayCluster peers) {
+        this.cluster = peers;
     }
 
     RelayStats stats() {
@@ -116,7 +126,11 @@ final class Switchboard {
         }
         if (wasCurrent) {
             LOG.log(Level.DEBUG, "device {0} went offline", id);
-            if (acceptsNewSessions()) {
+            RelayCluster peers = cluster;
+            if (peers != null) {
+                // The cluster's presence watch announces it, on every relay alike.
+                peers.departed(id, c);
+            } else if (acceptsNewSessions()) {
                 announce(id, RelayFrames.presence(id, false));
             }
         }
@@ -173,6 +187,10 @@ final class Switchboard {
             }
         }
         LOG.log(Level.DEBUG, "device {0} registered", id);
+        RelayCluster peers = cluster;
+        if (peers != null) {
+            peers.registered(id, c);
+        }
         release(expired);
         release(delivered);
         stats.framesRelayed.add(delivered.size());
@@ -192,7 +210,7 @@ final class Switchboard {
             if (connections.remove(old)) {
                 closing.add(old);
             }
-        } else {
+        } else if (peers == null) {
             announce(id, RelayFrames.presence(id, true));
         }
     }
@@ -215,7 +233,16 @@ final class Switchboard {
                 }
             }
             stats.framesRelayed.add(count);
+            RelayCluster peers = cluster;
+            if (peers != null) {
+                count += peers.publishToEveryone(h, text);
+            }
             from.send(RelayFrames.broadcastAck(h.id(), count));
+            return;
+        }
+        RelayCluster peers = cluster;
+        if (peers != null) {
+            peers.publish(from, h, text);
             return;
         }
         deliver(from, h, text);
@@ -291,6 +318,79 @@ final class Switchboard {
             closed(to);
         }
         return sent;
+    }
+
+    // --- the cluster's calls ------------------------------------------------------------------
+
+    /**
+     * Hands a frame from the cluster to {@code c}, in order with everything sent to it, if that
+     * connection is still the device's; false when it is not (the frame then stays in the stream).
+     */
+    boolean deliverHere(String deviceId, ClientConnection c, String text) {
+        Mailbox box = mailboxes.get(deviceId);
+        if (box == null) {
+            return false;
+        }
+        boolean sent;
+        box.lock.lock();
+        try {
+            sent = box.connection == c && c.send(text);
+        } finally {
+            box.lock.unlock();
+        }
+        return sent;
+    }
+
+    /** A frame to everyone from a device on another relay: delivered to every device here. */
+    void deliverToEveryoneHere(String sender, String text) {
+        byte[] frame = Outbox.encode(text);
+        for (Mailbox box : mailboxes.values()) {
+            if (!box.deviceId.equals(sender)) {
+                sendLive(box, frame);
+            }
+        }
+    }
+
+    /** Sends a relay frame (an ack) to a device if it is registered here. */
+    void sendToDevice(String deviceId, String frame) {
+        notifySender(deviceId, frame);
+    }
+
+    /** Tells the devices here that {@code subject} came online or went offline somewhere in the cluster. */
+    void announceHere(String subject, boolean online) {
+        if (acceptsNewSessions()) {
+            announce(subject, RelayFrames.presence(subject, online));
+        }
+    }
+
+    /**
+     * The device registered on another relay: its connection here (or only {@code which}, when
+     * given) is closed with {@code replaced} (4409), without a presence change.
+     */
+    void replacedElsewhere(String deviceId, ClientConnection which) {
+        Mailbox box = mailboxes.get(deviceId);
+        if (box == null) {
+            return;
+        }
+        ClientConnection old;
+        box.lock.lock();
+        try {
+            old = box.connection;
+            if (old == null || which != null && old != which) {
+                return;
+            }
+            box.connection = null;
+            onlineIds.remove(deviceId);
+        } finally {
+            box.lock.unlock();
+        }
+        stats.replaced.increment();
+        stats.errors.increment();
+        old.closeWith(RelayFrames.error(ErrorCode.REPLACED, "another connection registered as " + deviceId, null),
+                CloseCode.REPLACED, "replaced");
+        if (connections.remove(old)) {
+            closing.add(old);
+        }
     }
 
     private void notifySender(String sender, String frame) {
@@ -371,6 +471,10 @@ final class Switchboard {
                 }
             }
             stats.framesDropped.add(flushed);
+            RelayCluster peers = cluster;
+            if (peers != null) {
+                peers.flushAll();
+            }
             LOG.log(Level.WARNING, "link RED: closed {0} sessions with 4403, flushed {1} queued frames;"
                     + " refusing new sessions until the link is reset", sessions, flushed);
         }
@@ -401,6 +505,10 @@ final class Switchboard {
                 box.lock.unlock();
             }
         }
+        RelayCluster peers = cluster;
+        if (peers != null) {
+            peers.flush(deviceId);
+        }
         LOG.log(Level.INFO, "device {0} revoked: closed {1} session(s)", deviceId, sessions);
     }
 
@@ -417,6 +525,10 @@ final class Switchboard {
      * removes empty mailboxes of offline devices.
      */
     void sweep() {
+        RelayCluster peers = cluster;
+        if (peers != null) {
+            peers.sweep();
+        }
         for (ClientConnection c : connections) {
             if (!c.isOpen()) {
                 closed(c);
@@ -465,7 +577,8 @@ final class Switchboard {
 
     /** Registered device ids, sorted (a live view: iterate it once). */
     Set<String> online() {
-        return java.util.Collections.unmodifiableSet(onlineIds);
+        RelayCluster peers = cluster;
+        return peers != null ? peers.online() : java.util.Collections.unmodifiableSet(onlineIds);
     }
 
     int openConnections() {

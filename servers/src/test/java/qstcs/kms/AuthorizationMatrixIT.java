@@ -88,6 +88,13 @@ class AuthorizationMatrixIT {
         return m;
     }
 
+    /** Routes any enrolled device may call about itself or the directory. */
+    private static Map<Cred, Integer> anyDevice() {
+        Map<Cred, Integer> m = only(Cred.DEVICE);
+        m.put(Cred.OTHER_DEVICE, 200);
+        return m;
+    }
+
     private static Map<Cred, Integer> everyone() {
         Map<Cred, Integer> m = new EnumMap<>(Cred.class);
         for (Cred c : Cred.values()) {
@@ -104,15 +111,24 @@ class AuthorizationMatrixIT {
                 new Route("POST", "/get_session_key", "{\"device_id\":\"Soldier_Alpha\",\"peer_id\":\"Soldier_Bravo\"}",
                         only(Cred.DEVICE), false),
                 new Route("GET", "/keys/" + keyId, null, only(Cred.DEVICE), false),
+                new Route("GET", "/devices", null, anyDevice(), false),
+                new Route("PUT", "/devices/me/identity_key", "{\"algorithm\":\"ML-DSA-65\",\"public_key\":\""
+                        + qstcs.crypto.identity.IdentityKeyPair.generate().publicKey().base64() + "\"}", anyDevice(), false),
+                new Route("GET", "/devices/me/identity_key", null, anyDevice(), false),
                 new Route("POST", "/router/heartbeat", heartbeat, only(Cred.ROUTER), false),
                 new Route("POST", "/auth/introspect", "{\"token\":\"" + TOKENS.get(Cred.DEVICE) + "\"}", only(Cred.RELAY), false),
                 new Route("GET", "/auth/revocations?wait=0", null, only(Cred.RELAY), false),
                 new Route("POST", "/admin/enrollments", "{\"device_id\":\"Soldier_Echo\"}", only(Cred.OPERATOR), false),
                 new Route("GET", "/admin/devices", null, only(Cred.OPERATOR), false),
                 new Route("GET", "/admin/audit?limit=5", null, only(Cred.OPERATOR), false),
+                new Route("GET", "/admin/history?range=5m", null, only(Cred.OPERATOR), false),
+                new Route("GET", "/admin/alarms", null, only(Cred.OPERATOR), false),
+                new Route("GET", "/admin/sae-certs", null, only(Cred.OPERATOR), false),
+                new Route("POST", "/admin/sae-certs", "{\"sae_id\":\"sae-matrix\"}", only(Cred.OPERATOR), false),
                 new Route("GET", "/events", null, only(Cred.OPERATOR), true),
                 new Route("POST", "/eve", "{\"active\":false,\"intercept_rate\":0}", only(Cred.OPERATOR), false),
                 new Route("DELETE", "/admin/devices/Soldier_Zulu", null, only(Cred.OPERATOR), false),
+                new Route("DELETE", "/admin/sae-certs/sae-matrix", null, only(Cred.OPERATOR), false),
                 new Route("POST", "/force_attack", "", only(Cred.OPERATOR), false),
                 new Route("POST", "/reset", "", only(Cred.OPERATOR), false));
     }

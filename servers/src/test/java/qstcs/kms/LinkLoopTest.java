@@ -41,7 +41,7 @@ class LinkLoopTest {
         });
         try {
             roundHeld.get(Await.BOUND.toSeconds(), TimeUnit.SECONDS);
-            LinkStatus after = CompletableFuture.supplyAsync(() -> loop.forceAttack("operator@test"))
+            LinkStatus after = CompletableFuture.supplyAsync(() -> loop.forceAttack(new OperatorAction("operator@test", "")))
                     .get(Await.BOUND.toSeconds(), TimeUnit.SECONDS);
             assertEquals(LinkColour.RED, after.status());
             assertTrue(loop.roundLock().isLocked(), "the long round was still running");

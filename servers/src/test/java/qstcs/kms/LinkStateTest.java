@@ -96,6 +96,18 @@ class LinkStateTest {
         assertEquals(red.version() + 1, link.snapshot().version());
     }
 
+    @Test
+    void theCumulativeBreachCountSurvivesReset() {
+        round(0.25, 1);
+        assertEquals(1, link.snapshot().breachesTotal());
+        link.reset("test");
+        assertEquals(0, link.snapshot().attacksDetected(), "the since-reset count is cleared");
+        assertEquals(1, link.snapshot().breachesTotal(), "the cumulative count is not");
+        link.breach(0.3, new OperatorAction("test", ""), "forced");
+        assertEquals(1, link.snapshot().attacksDetected());
+        assertEquals(2, link.snapshot().breachesTotal());
+    }
+
     /** A device rotating in a loop leaves its pair the current key and the last few rotated ones. */
     @Test
     void aPairKeepsOnlyItsLastRotatedKeys() {
@@ -161,7 +173,7 @@ class LinkStateTest {
         assertInstanceOf(KeyRequest.PoolEmpty.class, link.request("Alpha", "Bravo", false));
         round(0.01, 2);
         IssuedKey k = grant("Alpha", "Bravo", false);
-        link.breach(0.3, true, "test");
+        link.breach(0.3, new OperatorAction("test", ""), "test");
         assertEquals(0.3, assertInstanceOf(KeyRequest.Compromised.class, link.request("Alpha", "Bravo", false)).qber());
         assertEquals(KeyAccessException.Reason.REVOKED, assertThrows(KeyAccessException.class,
                 () -> link.lookup(UUID.fromString(k.keyId()), "Alpha")).reason());
@@ -183,7 +195,7 @@ class LinkStateTest {
         assertEquals(v, link.awaitChange(v - 1, Duration.ofSeconds(30)).version());
         Thread waker = Thread.ofVirtual().start(() -> {
             Await.until("the poll is parked", () -> link.parkedPolls() > 0);
-            link.breach(0.2, true, "test");
+            link.breach(0.2, new OperatorAction("test", ""), "test");
         });
         LinkStatus after = link.awaitChange(v, Duration.ofSeconds(30));
         assertEquals(LinkColour.RED, after.status());

@@ -115,4 +115,19 @@ class RelayOptionsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RelayServer.start(s));
         assertTrue(e.getMessage().contains("--insecure"));
     }
+
+    @Test
+    void clusterTakesANatsUrlAndANodeName() {
+        RelaySettings s = parse("--insecure", "--cluster", "nats://10.0.0.9:4222", "--node", "relay-east");
+        assertEquals(URI.create("nats://10.0.0.9:4222"), s.cluster().orElseThrow().nats());
+        assertEquals("relay-east", s.cluster().orElseThrow().node());
+        assertTrue(parse("--insecure", "--cluster", "nats://10.0.0.9:4222").cluster().orElseThrow().node()
+                .matches("[A-Za-z0-9][A-Za-z0-9_-]*"), "a default node name that NATS subjects accept");
+        assertTrue(parse("--insecure").cluster().isEmpty(), "without --cluster the relay stands alone");
+        assertTrue(assertThrows(UsageException.class, () -> parse("--insecure", "--cluster", "http://x:4222"))
+                .getMessage().contains("nats://"));
+        assertTrue(assertThrows(UsageException.class, () -> parse("--insecure", "--node", "a"))
+                .getMessage().contains("--cluster"));
+        assertThrows(UsageException.class, () -> parse("--insecure", "--cluster", "nats://x:4222", "--node", "a.b"));
+    }
 }

@@ -69,7 +69,7 @@ class RelayProtocolIT {
             assertEquals("m-2", ack.get("id").asText());
             assertEquals("delivered", ack.get("status").asText());
             assertEquals(toAlpha, nextRaw(alpha, "chat"));
-            for (String type : List.of("receipt", "kem_init", "kem_resp")) {
+            for (String type : List.of("receipt", "key_unavailable", "kem_init", "kem_resp")) {
                 alpha.send("{\"type\":\"" + type + "\",\"id\":\"r-" + type + "\",\"sender\":\"Soldier_Alpha\","
                         + "\"recipient\":\"Soldier_Bravo\",\"ek\":\"aa\",\"ct\":\"bb\"}");
                 assertEquals(type, bravo.next(type).get("type").asText());

@@ -38,6 +38,8 @@ final class PairLoad implements AutoCloseable {
     private volatile Latencies latencies = new Latencies(0);
     /** Closed loop: receivers trigger the next send until this time (System.nanoTime()). */
     private long closedLoopUntil;
+    /** Counts runs (warm-up included); part of every frame id. */
+    private int run;
     private boolean closedLoop;
 
     private final class Pair {
@@ -61,7 +63,9 @@ final class PairLoad implements AutoCloseable {
         /** Queues the next frame on the sender socket (the caller flushes). */
         void queueNext() {
             long seq = sent;
-            String frame = "{\"type\":\"chat\",\"id\":\"b" + index + "-" + seq + "\",\"sender\":\"" + sender
+            // The run number keeps ids unique across runs, as a client's UUIDs are: a relay cluster
+            // drops a frame whose sender and id it stored in the last two minutes as a retransmission.
+            String frame = "{\"type\":\"chat\",\"id\":\"b" + run + "_" + index + "-" + seq + "\",\"sender\":\"" + sender
                     + "\",\"recipient\":\"" + recipient + "\",\"key_id\":\"bench\",\"seq\":" + seq
                     + ",\"timestamp\":1700000000,\"nonce\":\"" + NONCE + "\",\"ciphertext\":\"" + CIPHERTEXT + "\"}";
             sentAt[(int) (seq & (RING - 1))] = System.nanoTime();
@@ -103,11 +107,20 @@ final class PairLoad implements AutoCloseable {
      * is null.
      */
     PairLoad(int port, int count, SSLContext tls, DeviceTokens tokens) throws Exception {
+        this(new int[] {port}, count, tls, tokens);
+    }
+
+    /**
+     * Pairs spread over several relays of a cluster: pair {@code i}'s recipient on relay
+     * {@code i mod n}, its sender on the next one, so every frame crosses relays (with one port,
+     * both on it).
+     */
+    PairLoad(int[] ports, int count, SSLContext tls, DeviceTokens tokens) throws Exception {
         selector = Selector.open();
         for (int i = 0; i < count; i++) {
             Pair p = new Pair(i);
-            p.receiverSocket = register(port, p.recipient, tls, tokens);
-            p.senderSocket = register(port, p.sender, tls, tokens);
+            p.receiverSocket = register(ports[i % ports.length], p.recipient, tls, tokens);
+            p.senderSocket = register(ports[(i + 1) % ports.length], p.sender, tls, tokens);
             p.receiverSocket.channel.register(selector, SelectionKey.OP_READ, p);
             p.senderSocket.channel.register(selector, SelectionKey.OP_READ, p.senderSocket);
             pairs.add(p);
@@ -222,6 +235,7 @@ final class PairLoad implements AutoCloseable {
 
     private void reset(int expected) {
         latencies = new Latencies(expected);
+        run++;
         for (Pair p : pairs) {
             p.sent = 0;
             p.received = 0;

@@ -34,6 +34,11 @@ final class RelayProcess implements AutoCloseable {
      * @param kms the KMS that checks device tokens ({@code wss}), or null for plain {@code ws}
      */
     RelayProcess(String yaml, List<String> jvmOptions, KmsForRelay kms) throws Exception {
+        this(yaml, jvmOptions, kms, List.of());
+    }
+
+    /** A relay with more command-line flags (e.g. {@code --cluster URL --node NAME}). */
+    RelayProcess(String yaml, List<String> jvmOptions, KmsForRelay kms, List<String> flags) throws Exception {
         ownHome = kms == null;
         home = ownHome ? Files.createTempDirectory("qstcs-relay-bench") : kms.home();
         Files.createDirectories(home.resolve("relay"));
@@ -44,6 +49,7 @@ final class RelayProcess implements AutoCloseable {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "qstcs.relay.Main",
                 "--home", home.toString(), "--bind", "127.0.0.1", "--port", "0"));
         cmd.addAll(kms == null ? List.of("--kms", "off", "--insecure") : kms.relayFlags());
+        cmd.addAll(flags);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         CompletableFuture<Integer> found = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("relay-output").start(() -> {
@@ -63,6 +69,11 @@ final class RelayProcess implements AutoCloseable {
             found.completeExceptionally(new IllegalStateException("relay exited:\n" + output));
         });
         port = found.get(120, TimeUnit.SECONDS);
+    }
+
+    /** What the relay printed so far (banner, warnings). */
+    String output() {
+        return output.toString();
     }
 
     long pid() {

@@ -30,4 +30,8 @@ public enum Bb84Stage {
     Bb84Stage next() {
         return this == FINAL_KEY ? FINAL_KEY : values()[ordinal() + 1];
     }
+
+    Bb84Stage previous() {
+        return this == READY ? READY : values()[ordinal() - 1];
+    }
 }

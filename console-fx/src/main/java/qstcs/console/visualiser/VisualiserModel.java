@@ -85,6 +85,13 @@ public final class VisualiserModel {
         }
     }
 
+    /** Goes back one step in the same round (a presenter re-explaining); at the start it stays there. */
+    public void stepBack() {
+        pause();
+        stage.set(stage.get().previous());
+        caption.set(captionFor(stage.get()));
+    }
+
     /** Steps automatically until the final key; from the final key it replays the same round. */
     public void play() {
         if (stage.get() == Bb84Stage.FINAL_KEY) {
@@ -148,7 +155,8 @@ public final class VisualiserModel {
             case PRIVACY_AMPLIFICATION -> privacyCaption(st);
             case FINAL_KEY -> st.finalLength() > 0
                     ? "Alice and Bob now share " + st.finalLength() + " secret bits, simulated — demonstration data, never used as a key."
-                    : "No secret key from this round" + (st.breach() ? " (breach)." : ": the reconciled bits below are not private enough to use.");
+                    : "No secret key from this round" + (st.breach() ? " (breach): it was aborted, so no key bits exist."
+                      : ": it was aborted because nothing would stay secret after privacy amplification, so no key bits are shown.");
         };
     }
 

@@ -30,11 +30,13 @@ public final class VisualiserView extends BorderPane {
     private static final PseudoClass DONE = PseudoClass.getPseudoClass("done");
     static final double SIDE_WIDTH = 380;
 
+    final Button backButton = new Button("◂ Back");
     final Button stepButton = new Button("Step ▸");
     final Button playButton = new Button("Play ▶");
     final Button resetButton = new Button("Reset ↺");
     final Spinner<Integer> qubitSpinner = new Spinner<>(VisualiserModel.MIN_QUBITS, VisualiserModel.MAX_QUBITS, 32, 8);
-    final ToggleSwitch eveSwitch = new ToggleSwitch("Eve");
+    /** This tab's own eavesdropper, not the KMS's: the label says so. */
+    final ToggleSwitch eveSwitch = new ToggleSwitch("Eve in this visualiser only");
     final Slider noiseSlider = new Slider(0, 0.15, 0.01);
     final QubitTable table = new QubitTable();
     final Label caption = new Label();
@@ -72,6 +74,29 @@ public final class VisualiserView extends BorderPane {
         playButton.setId("playButton");
         resetButton.setId("resetButton");
         stepButton.setOnAction(e -> model.step());
+        backButton.setId("backButton");
+        backButton.setOnAction(e -> model.stepBack());
+        backButton.disableProperty().bind(model.stageProperty().isEqualTo(Bb84Stage.READY));
+        backButton.setMinWidth(Region.USE_PREF_SIZE);
+        // Keyboard and presenter clickers (which send Page Down / Page Up): forward and back.
+        addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.getTarget() instanceof javafx.scene.control.TextInputControl
+                    || e.getTarget() instanceof javafx.scene.control.Spinner<?>
+                    || e.getTarget() instanceof javafx.scene.control.Slider) {
+                return; // arrows there change a value
+            }
+            switch (e.getCode()) {
+                case PAGE_DOWN, RIGHT, DOWN -> {
+                    model.step();
+                    e.consume();
+                }
+                case PAGE_UP, LEFT, UP -> {
+                    model.stepBack();
+                    e.consume();
+                }
+                default -> { }
+            }
+        });
         stepButton.disableProperty().bind(model.stageProperty().isEqualTo(Bb84Stage.FINAL_KEY).or(model.playingProperty()));
         playButton.setOnAction(e -> {
             if (model.playingProperty().get()) {
@@ -91,6 +116,8 @@ public final class VisualiserView extends BorderPane {
         qubitSpinner.setPrefWidth(80);
         qubitSpinner.getValueFactory().valueProperty().addListener((obs, old, n) -> model.qubitsProperty().set(n));
         eveSwitch.setId("visualiserEve");
+        eveSwitch.setTooltip(new javafx.scene.control.Tooltip(
+                "Puts an eavesdropper on this demonstration round only. The real link's Eve is on the Link tab."));
         eveSwitch.selectedProperty().bindBidirectional(model.eveOnProperty());
         noiseSlider.setId("noiseSlider");
         noiseSlider.setPrefWidth(140);
@@ -123,7 +150,7 @@ public final class VisualiserView extends BorderPane {
         simulated.setMinWidth(Region.USE_PREF_SIZE);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox bar = new HBox(10, stepButton, playButton, resetButton, separator(), qubitsLabel, qubitSpinner,
+        HBox bar = new HBox(10, backButton, stepButton, playButton, resetButton, separator(), qubitsLabel, qubitSpinner,
                 separator(), eveSwitch, separator(), noiseLabel, noiseSlider, noiseValue, spacer, simulated);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.getStyleClass().add("visualiser-toolbar");
@@ -249,11 +276,9 @@ public final class VisualiserView extends BorderPane {
         if (!trace.finalKey().isEmpty()) {
             keyTitle.setText("Privacy-amplified key (" + trace.finalKey().size() + " bits, demonstration only)");
             keyBits.setText(bits(trace.finalKey()));
-        } else if (!st.breach() && !trace.reconciledKey().isEmpty()) {
-            keyTitle.setText("ℓ = 0 — reconciled bits shown instead (not secret enough to use)");
-            keyBits.setText(bits(trace.reconciledKey()));
         } else {
-            keyTitle.setText("No key from this round");
+            // An aborted round has no key: showing reconciled bits would look like one.
+            keyTitle.setText(st.breach() ? "No key: round aborted (breach)" : "No key: round aborted (ℓ = 0)");
             keyBits.setText("—");
         }
     }

@@ -137,4 +137,64 @@ class VisualiserViewTest {
         robot.clickOn("#resetButton");
         assertEquals(Bb84Stage.READY, model.stageProperty().get());
     }
+
+    @Test
+    void stepsBackAndForthWithButtonsAndPresenterKeys(FxRobot robot) {
+        assertTrue(robot.lookup("#backButton").query().isDisabled(), "nothing before the start");
+        robot.clickOn("#stepButton").clickOn("#stepButton");
+        assertEquals(Bb84Stage.EVE, model.stageProperty().get());
+        robot.clickOn("#backButton");
+        assertEquals(Bb84Stage.ALICE, model.stageProperty().get());
+        String alice = robot.lookup("#stageCaption").queryAs(Label.class).getText();
+        robot.type(javafx.scene.input.KeyCode.PAGE_DOWN);
+        assertEquals(Bb84Stage.EVE, model.stageProperty().get(), "a clicker's Page Down steps forward");
+        robot.type(javafx.scene.input.KeyCode.RIGHT);
+        assertEquals(Bb84Stage.BOB, model.stageProperty().get());
+        robot.type(javafx.scene.input.KeyCode.PAGE_UP);
+        robot.type(javafx.scene.input.KeyCode.LEFT);
+        assertEquals(Bb84Stage.ALICE, model.stageProperty().get(), "Page Up and Left step back");
+        assertEquals(alice, robot.lookup("#stageCaption").queryAs(Label.class).getText(), "the same round, the same words");
+        robot.type(javafx.scene.input.KeyCode.UP, 3);
+        assertEquals(Bb84Stage.READY, model.stageProperty().get(), "back stops at the start");
+    }
+
+    @Test
+    void theVisualisersEveSwitchSaysItIsTheVisualisersOwn(FxRobot robot) {
+        String text = view.eveSwitch.getText();
+        assertTrue(text.contains("visualiser"), text);
+    }
+
+    @Test
+    void anAbortedRoundShowsNoKeyBits(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> {
+            model.eveOnProperty().set(true);
+            for (int i = 0; i < 50 && !model.roundProperty().get().stats().aborted(); i++) {
+                model.reset();
+            }
+        }).get(5, TimeUnit.SECONDS);
+        assertTrue(model.roundProperty().get().stats().aborted(), "full intercept-resend aborts a round");
+        WaitForAsyncUtils.asyncFx(() -> {
+            while (model.stageProperty().get() != Bb84Stage.FINAL_KEY) {
+                model.step();
+            }
+        }).get(5, TimeUnit.SECONDS);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("—", view.keyBits.getText(), "no bits for an aborted round");
+        assertTrue(view.keyTitle.getText().startsWith("No key"), view.keyTitle.getText());
+    }
+
+    @Test
+    void aRoundAbortedWithoutBreachShowsNoReconciledBitsEither(FxRobot robot) throws Exception {
+        // 16 qubits without Eve: the finite-key bound leaves nothing, the round aborts without a breach.
+        WaitForAsyncUtils.asyncFx(() -> {
+            model.qubitsProperty().set(VisualiserModel.MIN_QUBITS);
+            while (model.stageProperty().get() != Bb84Stage.FINAL_KEY) {
+                model.step();
+            }
+        }).get(5, TimeUnit.SECONDS);
+        WaitForAsyncUtils.waitForFxEvents();
+        var st = model.roundProperty().get().stats();
+        assertTrue(st.aborted() && !st.breach() && st.finalLength() == 0, st.toString());
+        assertEquals("—", view.keyBits.getText(), "reconciled bits are not a key and are not shown");
+    }
 }

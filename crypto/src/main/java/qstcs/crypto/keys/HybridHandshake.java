@@ -8,7 +8,10 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.Optional;
 import javax.security.auth.Destroyable;
+import qstcs.crypto.identity.IdentityKey;
+import qstcs.crypto.identity.IdentityKeyPair;
 import qstcs.crypto.wire.HeaderFields;
 
 /**
@@ -43,6 +46,15 @@ import qstcs.crypto.wire.HeaderFields;
  * travel as lower-case hex of their raw FIPS 203 encodings (1184 and 1088 bytes). The session key
  * then replaces {@code k_qkd} as the session key for frames under the same {@code key_id}.
  *
+ * <h2>Identity signatures</h2>
+ * A device with an identity key pair ({@link IdentityKeyPair}, ML-DSA-65) also signs its
+ * transcript: {@code sig = ML-DSA-65.Sign(identity_sk, enc("qstcs/1 identity signature",
+ * transcript))}, carried as the {@code sig} field. A side that knows the peer's identity key
+ * requires that signature and verifies it; without it the frame is refused like a bad MAC. The
+ * MAC is keyed from {@code k_qkd}, which the KMS knows; the signature is keyed from a secret only
+ * the peer's device holds, so a KMS that substitutes its own ML-KEM key (a man in the middle)
+ * cannot sign the result as a peer whose key the user verified.
+ *
  * <p>Each {@link Initiator} is single-use. Rejections are logged (ids and key_id only) so an
  * operator can see tampering; no key material is ever logged or put into a message.
  */
@@ -63,7 +75,16 @@ public final class HybridHandshake {
     }
 
     public static Initiator initiate(SecretBytes qkdKey, String keyId, String self, String peer, SecureRandom random) {
-        return new Initiator(qkdKey, keyId, self, peer, random);
+        return new Initiator(qkdKey, keyId, self, peer, random, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Starts a handshake signed with {@code identity} (when present); the answer must carry a valid
+     * signature by {@code peerKey} when that is present.
+     */
+    public static Initiator initiate(SecretBytes qkdKey, String keyId, String self, String peer,
+                                     Optional<IdentityKeyPair> identity, Optional<IdentityKey> peerKey) {
+        return new Initiator(qkdKey, keyId, self, peer, new SecureRandom(), identity, peerKey);
     }
 
     /**
@@ -79,6 +100,25 @@ public final class HybridHandshake {
 
     public static Response respond(SecretBytes qkdKey, String keyId, String self, KemInit init, SecureRandom random)
             throws HandshakeFailedException {
+        return respond(qkdKey, keyId, self, init, random, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Answers a {@code kem_init}, signing the answer with {@code identity} when present, and
+     * requiring the initiator's valid signature by {@code peerKey} when that is present.
+     *
+     * @throws HandshakeFailedException as {@link #respond(SecretBytes, String, String, KemInit)}, or
+     *                                  the signature is missing or is not {@code peerKey}'s
+     */
+    public static Response respond(SecretBytes qkdKey, String keyId, String self, KemInit init,
+                                   Optional<IdentityKeyPair> identity, Optional<IdentityKey> peerKey)
+            throws HandshakeFailedException {
+        return respond(qkdKey, keyId, self, init, new SecureRandom(), identity, peerKey);
+    }
+
+    public static Response respond(SecretBytes qkdKey, String keyId, String self, KemInit init, SecureRandom random,
+                                   Optional<IdentityKeyPair> identity, Optional<IdentityKey> peerKey)
+            throws HandshakeFailedException {
         Objects.requireNonNull(qkdKey, "qkdKey");
         HeaderFields.requireTokenId("key_id", keyId);
         HeaderFields.requireDeviceId("self", self);
@@ -93,6 +133,7 @@ public final class HybridHandshake {
                 throw reject("kem_init " + init.id() + " rejected: transcript MAC does not verify"
                         + " (substituted key, or the sender lacks the QKD key)", init.sender(), keyId);
             }
+            checkSignature(peerKey, transcript, init.sig(), "kem_init " + init.id(), init.sender(), keyId);
             MlKem768.Encapsulation enc;
             try {
                 enc = MlKem768.encapsulate(MlKem768.encapsulationKey(ek), random);
@@ -103,13 +144,31 @@ public final class HybridHandshake {
             byte[] respTranscript = HybridKeySchedule.respTranscript(id, self, init.sender(), keyId, ek, enc.ciphertext());
             HexFormat hex = HexFormat.of();
             KemResp resp = new KemResp(id, self, init.sender(), keyId, hex.formatHex(enc.ciphertext()),
-                    hex.formatHex(HybridKeySchedule.mac(macKey, respTranscript)));
+                    hex.formatHex(HybridKeySchedule.mac(macKey, respTranscript)), signature(identity, respTranscript));
             SecretBytes session = HybridKeySchedule.sessionKey(enc.sharedSecret(), qkdKey, keyId, init.sender(), self,
                     ek, enc.ciphertext());
             Arrays.fill(enc.sharedSecret(), (byte) 0);
             return new Response(resp, session);
         } finally {
             macKey.destroy();
+        }
+    }
+
+    private static String signature(Optional<IdentityKeyPair> identity, byte[] transcript) {
+        return identity.map(k -> HexFormat.of().formatHex(k.sign(HybridKeySchedule.signedPart(transcript)))).orElse("");
+    }
+
+    /** With a known peer key the signature must be there and be that key's; without one it is not checked. */
+    private static void checkSignature(Optional<IdentityKey> peerKey, byte[] transcript, String sig, String what,
+                                       String peer, String keyId) throws HandshakeFailedException {
+        if (peerKey.isEmpty()) {
+            return;
+        }
+        if (sig.isEmpty()) {
+            throw reject(what + " rejected: not signed, but " + peer + " has an identity key", peer, keyId);
+        }
+        if (!peerKey.get().verifies(HybridKeySchedule.signedPart(transcript), HexFormat.of().parseHex(sig))) {
+            throw reject(what + " rejected: the signature is not by " + peer + "'s identity key", peer, keyId);
         }
     }
 
@@ -127,9 +186,12 @@ public final class HybridHandshake {
         private final KeyPair kemKeys;
         private final byte[] ek;
         private final KemInit kemInit;
+        private final Optional<IdentityKey> peerKey;
         private boolean finished;
 
-        private Initiator(SecretBytes qkdKey, String keyId, String self, String peer, SecureRandom random) {
+        private Initiator(SecretBytes qkdKey, String keyId, String self, String peer, SecureRandom random,
+                          Optional<IdentityKeyPair> identity, Optional<IdentityKey> peerKey) {
+            this.peerKey = Objects.requireNonNull(peerKey, "peerKey");
             Objects.requireNonNull(qkdKey, "qkdKey");
             this.keyId = HeaderFields.requireTokenId("key_id", keyId);
             this.self = HeaderFields.requireDeviceId("self", self);
@@ -142,12 +204,19 @@ public final class HybridHandshake {
             String id = UUID.randomUUID().toString();
             SecretBytes macKey = HybridKeySchedule.macKey(this.qkdKey, keyId);
             try {
-                byte[] mac = HybridKeySchedule.mac(macKey, HybridKeySchedule.initTranscript(id, self, peer, keyId, ek));
+                byte[] transcript = HybridKeySchedule.initTranscript(id, self, peer, keyId, ek);
+                byte[] mac = HybridKeySchedule.mac(macKey, transcript);
                 HexFormat hex = HexFormat.of();
-                this.kemInit = new KemInit(id, self, peer, keyId, hex.formatHex(ek), hex.formatHex(mac));
+                this.kemInit = new KemInit(id, self, peer, keyId, hex.formatHex(ek), hex.formatHex(mac),
+                        signature(identity, transcript));
             } finally {
                 macKey.destroy();
             }
+        }
+
+        /** The identity key the peer's answer must be signed with, if one was known when this handshake began. */
+        public Optional<IdentityKey> peerKey() {
+            return peerKey;
         }
 
         /** The {@code kem_init} frame to send to the peer. */
@@ -178,6 +247,7 @@ public final class HybridHandshake {
                     throw reject("kem_resp " + resp.id() + " rejected: transcript MAC does not verify"
                             + " (substituted ciphertext, or the peer lacks the QKD key)", peer, keyId);
                 }
+                checkSignature(peerKey, transcript, resp.sig(), "kem_resp " + resp.id(), peer, keyId);
             } finally {
                 macKey.destroy();
             }

@@ -41,6 +41,12 @@ final class HybridKeySchedule {
                 .string(id).string(sender).string(recipient).string(keyId).bytes(sha256(ek)).bytes(ct).toByteArray();
     }
 
+    /** What an identity key signs: {@code enc("qstcs/1 identity signature", transcript)}. */
+    static byte[] signedPart(byte[] transcript) {
+        return new CanonicalEncoding(transcript.length + 64).string("qstcs/1 identity signature").bytes(transcript)
+                .toByteArray();
+    }
+
     static byte[] mac(SecretBytes macKey, byte[] transcript) {
         byte[] k = macKey.toByteArray();
         try {

@@ -1,5 +1,6 @@
 package qstcs.crypto.keys;
 
+import qstcs.crypto.identity.IdentityKey;
 import qstcs.crypto.wire.FlatJson;
 import qstcs.crypto.wire.FrameHeader;
 import qstcs.crypto.wire.HeaderFields;
@@ -11,10 +12,11 @@ import qstcs.crypto.wire.MalformedFrameException;
  * the transcript. On the wire (compact JSON, binary fields as lower-case hex):
  * <pre>{"type":"kem_init","id":"…","sender":"…","recipient":"…","key_id":"…",
  *  "ek":"&lt;1184 bytes hex&gt;","mac":"&lt;32 bytes hex&gt;"}</pre>
- * {@code ek} is the raw FIPS 203 encapsulation key (not X.509); {@code key_id} names the QKD
+ * An optional {@code "sig"} (3309 bytes hex) is the sender's ML-DSA-65 identity signature of the
+ * transcript ({@link HybridHandshake}). {@code ek} is the raw FIPS 203 encapsulation key (not X.509); {@code key_id} names the QKD
  * pair key both sides already hold.
  */
-public record KemInit(String id, String sender, String recipient, String keyId, String ek, String mac) {
+public record KemInit(String id, String sender, String recipient, String keyId, String ek, String mac, String sig) {
 
     public static final String TYPE = "kem_init";
 
@@ -22,6 +24,24 @@ public record KemInit(String id, String sender, String recipient, String keyId, 
         new FrameHeader(id, sender, recipient, keyId).requireDirect(TYPE); // validates the shared header fields
         HeaderFields.requireHex("ek", ek, MlKem768.EK_BYTES, MlKem768.EK_BYTES);
         HeaderFields.requireHex("mac", mac, HybridKeySchedule.MAC_BYTES, HybridKeySchedule.MAC_BYTES);
+        sig = sig == null ? "" : sig;
+        if (!sig.isEmpty()) {
+            HeaderFields.requireHex("sig", sig, IdentityKey.SIGNATURE_BYTES, IdentityKey.SIGNATURE_BYTES);
+        }
+    }
+
+    /** An unsigned frame (a device without an identity key). */
+    public KemInit(String id, String sender, String recipient, String keyId, String ek, String mac) {
+        this(id, sender, recipient, keyId, ek, mac, "");
+    }
+
+    /** Whether the sender signed the transcript with its identity key. */
+    public boolean signed() {
+        return !sig.isEmpty();
+    }
+
+    public byte[] sigBytes() {
+        return LowerHex.decode(sig);
     }
 
     public String type() {
@@ -41,7 +61,8 @@ public record KemInit(String id, String sender, String recipient, String keyId, 
     }
 
     public String toJson() {
-        return header().write(TYPE).string("ek", ek).string("mac", mac).toString();
+        FlatJson.Writer w = header().write(TYPE).string("ek", ek).string("mac", mac);
+        return (sig.isEmpty() ? w : w.string("sig", sig)).toString();
     }
 
     /** @throws MalformedFrameException bad JSON, wrong type, missing or invalid field */
@@ -51,12 +72,13 @@ public record KemInit(String id, String sender, String recipient, String keyId, 
 
     public static KemInit fromJson(FlatJson o) {
         FrameHeader h = FrameHeader.read(o, TYPE);
-        return new KemInit(h.id(), h.sender(), h.recipient(), h.keyId(), o.string("ek"), o.string("mac"));
+        return new KemInit(h.id(), h.sender(), h.recipient(), h.keyId(), o.string("ek"), o.string("mac"),
+                o.optionalString("sig").orElse(""));
     }
 
     @Override
     public String toString() {
         return "KemInit[id=" + id + ", sender=" + sender + ", recipient=" + recipient + ", key_id=" + keyId
-                + ", ek=" + ek.length() / 2 + " bytes]";
+                + ", ek=" + ek.length() / 2 + " bytes" + (sig.isEmpty() ? "" : ", signed") + "]";
     }
 }

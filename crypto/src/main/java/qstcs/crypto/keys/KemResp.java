@@ -1,5 +1,6 @@
 package qstcs.crypto.keys;
 
+import qstcs.crypto.identity.IdentityKey;
 import qstcs.crypto.wire.FlatJson;
 import qstcs.crypto.wire.FrameHeader;
 import qstcs.crypto.wire.HeaderFields;
@@ -10,9 +11,10 @@ import qstcs.crypto.wire.MalformedFrameException;
  * The responder's {@code kem_resp} frame: the ML-KEM-768 ciphertext for the initiator's key and a
  * MAC over the transcript (which also covers SHA-256 of the {@code ek} it answers). On the wire:
  * <pre>{"type":"kem_resp","id":"…","sender":"…","recipient":"…","key_id":"…",
- *  "ct":"&lt;1088 bytes hex&gt;","mac":"&lt;32 bytes hex&gt;"}</pre>
+ *  "ct":"&lt;1088 bytes hex&gt;","mac":"&lt;32 bytes hex&gt;","sig":"&lt;optional, 3309 bytes hex&gt;"}</pre>
+ * {@code sig}, when present, is the sender's ML-DSA-65 identity signature of the transcript.
  */
-public record KemResp(String id, String sender, String recipient, String keyId, String ct, String mac) {
+public record KemResp(String id, String sender, String recipient, String keyId, String ct, String mac, String sig) {
 
     public static final String TYPE = "kem_resp";
 
@@ -20,6 +22,24 @@ public record KemResp(String id, String sender, String recipient, String keyId, 
         new FrameHeader(id, sender, recipient, keyId).requireDirect(TYPE); // validates the shared header fields
         HeaderFields.requireHex("ct", ct, MlKem768.CT_BYTES, MlKem768.CT_BYTES);
         HeaderFields.requireHex("mac", mac, HybridKeySchedule.MAC_BYTES, HybridKeySchedule.MAC_BYTES);
+        sig = sig == null ? "" : sig;
+        if (!sig.isEmpty()) {
+            HeaderFields.requireHex("sig", sig, IdentityKey.SIGNATURE_BYTES, IdentityKey.SIGNATURE_BYTES);
+        }
+    }
+
+    /** An unsigned frame (a device without an identity key). */
+    public KemResp(String id, String sender, String recipient, String keyId, String ct, String mac) {
+        this(id, sender, recipient, keyId, ct, mac, "");
+    }
+
+    /** Whether the sender signed the transcript with its identity key. */
+    public boolean signed() {
+        return !sig.isEmpty();
+    }
+
+    public byte[] sigBytes() {
+        return LowerHex.decode(sig);
     }
 
     public String type() {
@@ -39,7 +59,8 @@ public record KemResp(String id, String sender, String recipient, String keyId, 
     }
 
     public String toJson() {
-        return header().write(TYPE).string("ct", ct).string("mac", mac).toString();
+        FlatJson.Writer w = header().write(TYPE).string("ct", ct).string("mac", mac);
+        return (sig.isEmpty() ? w : w.string("sig", sig)).toString();
     }
 
     /** @throws MalformedFrameException bad JSON, wrong type, missing or invalid field */
@@ -49,12 +70,13 @@ public record KemResp(String id, String sender, String recipient, String keyId, 
 
     public static KemResp fromJson(FlatJson o) {
         FrameHeader h = FrameHeader.read(o, TYPE);
-        return new KemResp(h.id(), h.sender(), h.recipient(), h.keyId(), o.string("ct"), o.string("mac"));
+        return new KemResp(h.id(), h.sender(), h.recipient(), h.keyId(), o.string("ct"), o.string("mac"),
+                o.optionalString("sig").orElse(""));
     }
 
     @Override
     public String toString() {
         return "KemResp[id=" + id + ", sender=" + sender + ", recipient=" + recipient + ", key_id=" + keyId
-                + ", ct=" + ct.length() / 2 + " bytes]";
+                + ", ct=" + ct.length() / 2 + " bytes" + (sig.isEmpty() ? "" : ", signed") + "]";
     }
 }

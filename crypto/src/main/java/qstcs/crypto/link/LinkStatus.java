@@ -34,11 +34,13 @@ import qstcs.crypto.wire.MalformedFrameException;
  *                        {@code finite_key} when the QBER is under the breach line but the
  *                        finite-key bound left nothing (the link stays YELLOW, the pool only
  *                        drains), else the round's other abort reason or {@code link_red}
+ * @param breachesTotal   breaches since this KMS state began ({@code breaches_total}); a reset
+ *                        clears {@code attacksDetected} but never this count
  */
 public record LinkStatus(LinkColour status, double qber, long totalKeysIssued, long totalSessions,
                          long attacksDetected, long activeSessions, boolean eveActive, double eveRate,
                          long version, long round, double lastRoundQber, double keyRateBps, long poolBits,
-                         Instant changedAt, long keyBits, String reason) {
+                         Instant changedAt, long keyBits, String reason, long breachesTotal) {
 
     /** The {@code reason} of a round that added key (also read when a KMS omits the field). */
     public static final String NO_REASON = "none";
@@ -71,13 +73,15 @@ public record LinkStatus(LinkColour status, double qber, long totalKeysIssued, l
                 .decimal("eve_intercept_rate", round6(eveRate))
                 .integer("key_bits", keyBits)
                 .string("reason", reason)
+                .integer("breaches_total", breachesTotal)
                 .toString();
     }
 
     /**
      * Reads a {@code /link_status} object. {@code status} must name a colour; every other field
      * may be missing (a KMS of an older release omits some), which reads as 0, false, or for
-     * {@code last_round_qber} the {@code qber}. Unknown fields are ignored, so the KMS may add
+     * {@code last_round_qber} the {@code qber} and for {@code breaches_total} the
+     * {@code attacks_detected} (an older KMS counted nothing beyond it). Unknown fields are ignored, so the KMS may add
      * fields without breaking readers.
      *
      * @throws MalformedFrameException if the text is not a flat JSON object with a colour
@@ -100,7 +104,8 @@ public record LinkStatus(LinkColour status, double qber, long totalKeysIssued, l
                 o.has("eve_active") && o.bool("eve_active"), number(o, "eve_intercept_rate", 0),
                 o.has("version") ? o.integer("version") : -1, whole(o, "round"),
                 number(o, "last_round_qber", qber), number(o, "key_rate_bps", 0), whole(o, "pool_bits"), changedAt,
-                whole(o, "key_bits"), o.optionalString("reason").orElse(NO_REASON));
+                whole(o, "key_bits"), o.optionalString("reason").orElse(NO_REASON),
+                o.has("breaches_total") ? o.integer("breaches_total") : whole(o, "attacks_detected"));
     }
 
     /** True when the status object came from a KMS that supports the long-poll ({@code version}). */

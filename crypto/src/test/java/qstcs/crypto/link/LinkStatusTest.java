@@ -12,9 +12,9 @@ import qstcs.crypto.wire.MalformedFrameException;
 class LinkStatusTest {
 
     private static final LinkStatus RED = new LinkStatus(LinkColour.RED, 0.2512345678, 12, 3, 1, 0, true, 1.0, 7, 42,
-            0.0001, 1234.56, 8192, Instant.parse("2026-12-03T22:00:00.123Z"), 0, "link_red");
+            0.0001, 1234.56, 8192, Instant.parse("2026-12-03T22:00:00.123Z"), 0, "link_red", 4);
     private static final LinkStatus NO_KEY_ZONE = new LinkStatus(LinkColour.YELLOW, 0.072, 12, 3, 0, 2, false, 0, 9, 50,
-            0.072, 0, 3072, Instant.parse("2026-12-03T22:00:00Z"), 0, "finite_key");
+            0.072, 0, 3072, Instant.parse("2026-12-03T22:00:00Z"), 0, "finite_key", 2);
 
     @Test
     void writesTheWireShapeWithStatusFirst() {
@@ -22,7 +22,7 @@ class LinkStatusTest {
                 + "\"attacks_detected\":1,\"active_sessions\":0,\"eve_active\":true,\"version\":7,\"round\":42,"
                 + "\"last_round_qber\":1.0E-4,\"key_rate_bps\":1235,\"pool_bits\":8192,"
                 + "\"changed_at\":\"2026-12-03T22:00:00.123Z\",\"eve_intercept_rate\":1.0,\"key_bits\":0,"
-                + "\"reason\":\"link_red\"}", RED.toJson());
+                + "\"reason\":\"link_red\",\"breaches_total\":4}", RED.toJson());
     }
 
     @Test
@@ -37,6 +37,15 @@ class LinkStatusTest {
         assertTrue(back.eveActive());
         assertEquals(1235, back.keyRateBps());
         assertEquals("link_red", back.reason());
+        assertEquals(1, back.attacksDetected());
+        assertEquals(4, back.breachesTotal(), "the cumulative count travels beside the since-reset one");
+    }
+
+    @Test
+    void aKmsWithoutTheCumulativeCountReadsAsItsSinceResetCount() {
+        LinkStatus s = LinkStatus.parse("{\"status\":\"RED\",\"qber\":0.25,\"attacks_detected\":2}");
+        assertEquals(2, s.attacksDetected());
+        assertEquals(2, s.breachesTotal());
     }
 
     @Test

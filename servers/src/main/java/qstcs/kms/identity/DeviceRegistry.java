@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import qstcs.crypto.identity.IdentityKey;
 import qstcs.crypto.wire.DeviceId;
 import qstcs.kms.store.SqlDatabase;
 import qstcs.kms.store.SqliteDatabase;
@@ -29,7 +30,8 @@ import qstcs.server.auth.BearerTokens;
  * lets nobody act as a device. Token checks run on every key request, so active devices are
  * also held in memory; writes go to the database first. On a shared database a token this
  * process has not seen is looked up there, and a token issued or revoked elsewhere is
- * forgotten here when the other process announces it.
+ * forgotten here when the other process announces it. Devices' public identity keys are kept
+ * here too (public keys only: the private halves never leave the devices).
  */
 public final class DeviceRegistry implements AutoCloseable {
 
@@ -60,7 +62,9 @@ public final class DeviceRegistry implements AutoCloseable {
             "CREATE TABLE IF NOT EXISTS devices(device_id TEXT PRIMARY KEY, token_sha256 BLOB NOT NULL,"
                     + " enrolled_at INTEGER NOT NULL, revoked_at INTEGER)",
             "CREATE TABLE IF NOT EXISTS enrollment_codes(code_sha256 BLOB PRIMARY KEY, device_id TEXT NOT NULL,"
-                    + " created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER)");
+                    + " created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER)",
+            "CREATE TABLE IF NOT EXISTS identity_keys(device_id TEXT PRIMARY KEY, public_key BLOB NOT NULL,"
+                    + " published_at INTEGER NOT NULL)");
     /** What other KMS processes on a shared database are told: {@code issued:ID} or {@code revoked:ID}. */
     private static final String TOPIC = "identity";
     private static final String ISSUED = "issued:";
@@ -69,6 +73,12 @@ public final class DeviceRegistry implements AutoCloseable {
     private final SqlDatabase db;
     private final boolean owned;
     private final InstantSource clock;
+    /**
+     * When each device last authenticated at this process (a request or the relay's
+     * introspection); memory only, one entry per enrolled device at most.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Instant> lastSeen =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** hex(SHA-256(token)) → device, for active devices only. */
     private final Map<String, Active> activeByTokenHash = new ConcurrentHashMap<>();
     /** Grows whenever cached tokens are dropped, so a lookup that raced a drop does not cache a stale answer. */
@@ -168,7 +178,16 @@ public final class DeviceRegistry implements AutoCloseable {
         if (a == null && db.shared()) {
             a = lookUp(key, tokenHash);
         }
-        return a == null ? Optional.empty() : Optional.of(a.deviceId());
+        if (a == null) {
+            return Optional.empty();
+        }
+        lastSeen.put(a.deviceId(), clock.instant());
+        return Optional.of(a.deviceId());
+    }
+
+    /** When {@code deviceId} last authenticated at this process since it started, if it did. */
+    public Optional<Instant> lastSeen(String deviceId) {
+        return Optional.ofNullable(lastSeen.get(deviceId));
     }
 
     /** A token another KMS process issued: read it from the shared database and remember it. */
@@ -316,6 +335,43 @@ public final class DeviceRegistry implements AutoCloseable {
                     }
                 }
                 return out;
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("device registry query failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stores {@code deviceId}'s public identity key, replacing an earlier one.
+     *
+     * @return the key it replaced, if it was a different one
+     */
+    public synchronized Optional<IdentityKey> publishIdentityKey(String deviceId, IdentityKey key) {
+        Optional<IdentityKey> before = identityKey(deviceId).map(PublishedKey::key);
+        sql("INSERT INTO identity_keys(device_id, public_key, published_at) VALUES(?,?,?)"
+                + " ON CONFLICT(device_id) DO UPDATE SET public_key = excluded.public_key,"
+                + " published_at = excluded.published_at", deviceId, key.encoded(), clock.millis());
+        return before.filter(k -> !k.equals(key));
+    }
+
+    /** A published public identity key and when it was published. */
+    public record PublishedKey(IdentityKey key, Instant publishedAt) {
+    }
+
+    /** The public identity key {@code deviceId} published, if any. */
+    public synchronized Optional<PublishedKey> identityKey(String deviceId) {
+        try {
+            return db.call(c -> {
+                try (PreparedStatement q = c.prepareStatement(
+                        "SELECT public_key, published_at FROM identity_keys WHERE device_id = ?")) {
+                    q.setString(1, deviceId);
+                    try (ResultSet rs = q.executeQuery()) {
+                        return rs.next()
+                                ? Optional.of(new PublishedKey(IdentityKey.fromEncoded(rs.getBytes(1)),
+                                        Instant.ofEpochMilli(rs.getLong(2))))
+                                : Optional.<PublishedKey>empty();
+                    }
+                }
             });
         } catch (SQLException e) {
             throw new IllegalStateException("device registry query failed: " + e.getMessage(), e);

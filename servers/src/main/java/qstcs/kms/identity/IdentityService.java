@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import qstcs.crypto.identity.IdentityKey;
+import qstcs.crypto.identity.IdentityRoutes;
 import qstcs.crypto.tls.EnrollmentUri;
 import qstcs.server.common.ApiError;
 import qstcs.server.common.Json;
@@ -21,7 +23,8 @@ import qstcs.server.http.RouteTable;
 
 /**
  * The identity routes, TLS listener only: enrollment codes and device administration for the
- * operator, {@code /enroll} for a new device, and token introspection plus the revocation feed
+ * operator, {@code /enroll} for a new device, the directory and public identity keys for
+ * enrolled devices ({@link IdentityRoutes}), and token introspection plus the revocation feed
  * for the relay. They join the KMS route table like every other route, so the same access check
  * ({@link AccessPolicy}) runs before each handler.
  */
@@ -32,6 +35,10 @@ public final class IdentityService {
     private static final Pattern TOKEN_TEXT = Pattern.compile("[\\x21-\\x7e]{1,256}");
     private static final Pattern DEVICE_ID_TEXT = Pattern.compile(".{1,200}", Pattern.DOTALL);
     private static final long MAX_WAIT_SECONDS = 60;
+    /** A base64 ML-DSA-65 public key is 2632 characters. */
+    private static final long MAX_KEY_BODY = 8 * 1024;
+    private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/=]{1,4096}");
+    private static final Pattern IDENTITY_ALGORITHM = Pattern.compile(Pattern.quote(IdentityKey.ALGORITHM));
 
     private final DeviceRegistry devices;
     private final RevocationFeed revocations;
@@ -74,7 +81,10 @@ public final class IdentityService {
                         this::revokeDevice)
                 .add(rules, Method.POST, "/enroll", RouteClass.ENROLLMENT, "enroll", this::enroll)
                 .add(rules, Method.POST, "/auth/introspect", RouteClass.RELAY, "auth_introspect", this::introspect)
-                .add(rules, Method.GET, "/auth/revocations", RouteClass.RELAY, "auth_revocations", this::revocations);
+                .add(rules, Method.GET, "/auth/revocations", RouteClass.RELAY, "auth_revocations", this::revocations)
+                .add(rules, Method.GET, IdentityRoutes.DIRECTORY, RouteClass.DEVICE, "device_directory", this::directory)
+                .add(rules, Method.PUT, IdentityRoutes.OWN_KEY, RouteClass.DEVICE, "identity_key_publish", this::publishKey)
+                .add(rules, Method.GET, IdentityRoutes.PEER_KEY, RouteClass.DEVICE, "identity_key", this::identityKey);
     }
 
     private void createEnrollment(AccessGrant operator, ServerRequest req, ServerResponse res) {
@@ -109,9 +119,73 @@ public final class IdentityService {
             o.put("active", d.active());
             o.put("enrolled_at", d.enrolledAt().toString());
             d.revokedAt().ifPresentOrElse(t -> o.put("revoked_at", t.toString()), () -> o.putNull("revoked_at"));
+            devices.lastSeen(d.deviceId()).ifPresentOrElse(t -> o.put("last_seen", t.toString()),
+                    () -> o.putNull("last_seen"));
         }
         ObjectNode out = Json.object();
         out.set("devices", list);
+        Json.send(res, Status.OK_200, out);
+    }
+
+    /**
+     * The directory a device starts conversations from: active devices with the fingerprint of
+     * their published identity key. Online state is the relay's to tell (its presence frames),
+     * the KMS does not know it, so it is not here.
+     */
+    private void directory(AccessGrant device, ServerRequest req, ServerResponse res) {
+        ObjectNode out = Json.object();
+        ArrayNode list = out.putArray(IdentityRoutes.DEVICES);
+        for (DeviceInfo d : devices.list()) {
+            if (!d.active()) {
+                continue;
+            }
+            ObjectNode o = list.addObject();
+            o.put(IdentityRoutes.DEVICE_ID, d.deviceId());
+            devices.identityKey(d.deviceId()).ifPresentOrElse(
+                    k -> o.put(IdentityRoutes.IDENTITY_KEY_FINGERPRINT, k.key().fingerprint()),
+                    () -> o.putNull(IdentityRoutes.IDENTITY_KEY_FINGERPRINT));
+        }
+        Json.send(res, Status.OK_200, out);
+    }
+
+    private void publishKey(AccessGrant device, ServerRequest req, ServerResponse res) {
+        String self = device.deviceId().orElseThrow(() -> ApiError.forbidden("a device token is required"));
+        JsonRequest body = JsonRequest.read(req, MAX_KEY_BODY, Set.of(IdentityRoutes.ALGORITHM, IdentityRoutes.PUBLIC_KEY), false);
+        body.requiredText(IdentityRoutes.ALGORITHM, IDENTITY_ALGORITHM, IdentityKey.ALGORITHM);
+        IdentityKey key;
+        try {
+            key = IdentityKey.fromBase64(body.requiredText(IdentityRoutes.PUBLIC_KEY, BASE64, "base64"));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("invalid_field", "field \"" + IdentityRoutes.PUBLIC_KEY + "\": " + e.getMessage());
+        }
+        Optional<IdentityKey> replaced = devices.publishIdentityKey(self, key);
+        if (replaced.isPresent()) {
+            audit.record("identity_key_changed", device.actor(), self + " replaced its identity key "
+                    + replaced.get().fingerprint().substring(0, 16) + "… with " + key.fingerprint().substring(0, 16)
+                    + "…; peers that verified the old key are warned");
+        } else {
+            audit.record("identity_key_published", device.actor(),
+                    self + " published identity key " + key.fingerprint().substring(0, 16) + "…");
+        }
+        sendKey(res, self, devices.identityKey(self).orElseThrow());
+    }
+
+    private void identityKey(AccessGrant device, ServerRequest req, ServerResponse res) {
+        String raw = req.path().pathParameters().get("id");
+        String id = "me".equals(raw) ? device.deviceId().orElseThrow(() -> ApiError.forbidden("a device token is required"))
+                : deviceId(raw);
+        DeviceRegistry.PublishedKey key = devices.identityKey(id).orElseThrow(() -> ApiError.notFound(
+                "no_identity_key", id + " has not published an identity key"));
+        sendKey(res, id, key);
+    }
+
+    private static void sendKey(ServerResponse res, String id, DeviceRegistry.PublishedKey key) {
+        ObjectNode out = Json.object();
+        out.put(IdentityRoutes.DEVICE_ID, id);
+        out.put(IdentityRoutes.ALGORITHM, IdentityKey.ALGORITHM);
+        out.put(IdentityRoutes.PUBLIC_KEY, key.key().base64());
+        out.put(IdentityRoutes.FINGERPRINT, key.key().fingerprint());
+        out.put(IdentityRoutes.PUBLISHED_AT, key.publishedAt().toString());
         Json.send(res, Status.OK_200, out);
     }
 

@@ -32,6 +32,16 @@ public record SaeIdentity(PrivateKey privateKey, List<X509Certificate> chain) {
         Pem.writeKeyAndChain(file, privateKey, chain);
     }
 
+    /**
+     * The same PEM text as {@link #writePem} writes, for an operator route that hands it out as a
+     * file download; the caller sends it and drops it, never logs it.
+     */
+    public byte[] pemBytes() {
+        StringBuilder pem = new StringBuilder(Pem.privateKey(privateKey));
+        chain.forEach(c -> pem.append(Pem.certificate(c)));
+        return pem.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     @Override
     public String toString() {
         return "SaeIdentity[" + certificate().getSubjectX500Principal().getName() + "]";

@@ -26,6 +26,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import qstcs.crypto.identity.IdentityKey;
+import qstcs.crypto.identity.IdentityKeyPair;
+import qstcs.crypto.identity.IdentityRoutes;
 import qstcs.crypto.tls.EnrollmentUri;
 import qstcs.crypto.tls.PinnedCaTrust;
 import qstcs.server.auth.BearerTokens;
@@ -152,6 +155,72 @@ class IdentityServiceIT {
         assertEquals("{\"active\":false}", call("POST", "/auth/introspect", RELAY, "{\"token\":\"" + token + "\"}").raw());
         assertEquals(404, call("DELETE", "/admin/devices/Nobody", OPERATOR, null).status());
         assertTrue(audit.stream().anyMatch(a -> a.startsWith("device_revoked: operator@127.0.0.1 Soldier_Charlie revoked")), audit.toString());
+    }
+
+    @Test
+    void directoryListsActiveEnrolledDevicesAndRefusesMissingOrRevokedTokens() throws Exception {
+        String alpha = enroll("Soldier_Alpha", newEnrollment("Soldier_Alpha").code()).body().get("device_token").asText();
+        String bravo = enroll("Soldier_Bravo", newEnrollment("Soldier_Bravo").code()).body().get("device_token").asText();
+        String charlie = devices.issueToken("Soldier_Charlie");
+
+        Reply list = call("GET", IdentityRoutes.DIRECTORY, alpha, null);
+        assertEquals(200, list.status(), list.raw());
+        List<String> ids = new java.util.ArrayList<>();
+        list.body().get("devices").forEach(d -> ids.add(d.get("device_id").asText()));
+        assertEquals(List.of("Soldier_Alpha", "Soldier_Bravo", "Soldier_Charlie"), ids);
+        assertFalse(list.raw().contains(alpha) || list.raw().contains(bravo) || list.raw().contains(charlie));
+        assertFalse(list.raw().contains("token"), list.raw());
+
+        assertEquals(401, call("GET", IdentityRoutes.DIRECTORY, null, null).status());
+        assertEquals(401, call("GET", IdentityRoutes.DIRECTORY, BearerTokens.newToken(), null).status());
+        assertEquals(403, call("GET", IdentityRoutes.DIRECTORY, OPERATOR, null).status());
+        assertEquals(200, call("DELETE", "/admin/devices/Soldier_Charlie", OPERATOR, null).status());
+        Reply revoked = call("GET", IdentityRoutes.DIRECTORY, charlie, null);
+        assertEquals(401, revoked.status(), revoked.raw());
+        Reply after = call("GET", IdentityRoutes.DIRECTORY, bravo, null);
+        assertFalse(after.raw().contains("Soldier_Charlie"), "a revoked device is not offered as a contact: " + after.raw());
+    }
+
+    @Test
+    void identityKeysArePublishedFetchedAndAChangeIsVisibleAndAudited() throws Exception {
+        String alpha = devices.issueToken("Soldier_Alpha");
+        String bravo = devices.issueToken("Soldier_Bravo");
+        assertEquals(404, call("GET", IdentityRoutes.peerKeyPath("Soldier_Alpha"), bravo, null).status());
+
+        IdentityKey first = IdentityKeyPair.generate().publicKey();
+        Reply put = call("PUT", IdentityRoutes.OWN_KEY, alpha, keyBody(first));
+        assertEquals(200, put.status(), put.raw());
+        Reply fetched = call("GET", IdentityRoutes.peerKeyPath("Soldier_Alpha"), bravo, null);
+        assertEquals(200, fetched.status(), fetched.raw());
+        assertEquals(first, IdentityKey.fromBase64(fetched.body().get(IdentityRoutes.PUBLIC_KEY).asText()));
+        assertEquals(first.fingerprint(), fetched.body().get(IdentityRoutes.FINGERPRINT).asText());
+        assertEquals(first.fingerprint(), call("GET", IdentityRoutes.DIRECTORY, bravo, null).body().get("devices")
+                .get(0).get(IdentityRoutes.IDENTITY_KEY_FINGERPRINT).asText());
+
+        IdentityKey second = IdentityKeyPair.generate().publicKey();
+        assertEquals(200, call("PUT", IdentityRoutes.OWN_KEY, alpha, keyBody(second)).status());
+        Reply changed = call("GET", IdentityRoutes.peerKeyPath("Soldier_Alpha"), bravo, null);
+        assertEquals(second.fingerprint(), changed.body().get(IdentityRoutes.FINGERPRINT).asText());
+        assertTrue(audit.stream().anyMatch(a -> a.startsWith("identity_key_changed: device:Soldier_Alpha")), audit.toString());
+
+        // A device publishes only its own key: the token names the device, there is no id to forge.
+        assertEquals(second.fingerprint(), call("GET", "/devices/me/identity_key", alpha, null).body()
+                .get(IdentityRoutes.FINGERPRINT).asText());
+        for (String bad : List.of("{}", "{\"algorithm\":\"ML-DSA-65\",\"public_key\":\"AAAA\"}",
+                "{\"algorithm\":\"Ed25519\",\"public_key\":\"" + first.base64() + "\"}",
+                keyBody(first).replace("}", ",\"device_id\":\"Soldier_Bravo\"}"), "[")) {
+            Reply r = call("PUT", IdentityRoutes.OWN_KEY, alpha, bad);
+            assertEquals(400, r.status(), bad + " -> " + r.raw());
+        }
+        assertEquals(second.fingerprint(), call("GET", IdentityRoutes.peerKeyPath("Soldier_Alpha"), bravo, null).body()
+                .get(IdentityRoutes.FINGERPRINT).asText(), "refused input changed nothing");
+        assertEquals(401, call("PUT", IdentityRoutes.OWN_KEY, null, keyBody(first)).status());
+        assertEquals(403, call("PUT", IdentityRoutes.OWN_KEY, OPERATOR, keyBody(first)).status());
+        assertEquals(400, call("GET", "/devices/a%20b/identity_key", bravo, null).status());
+    }
+
+    private static String keyBody(IdentityKey key) {
+        return "{\"algorithm\":\"ML-DSA-65\",\"public_key\":\"" + key.base64() + "\"}";
     }
 
     @Test

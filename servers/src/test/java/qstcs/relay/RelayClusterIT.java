@@ -1,0 +1,270 @@
+package qstcs.relay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import qstcs.crypto.link.LinkColour;
+import qstcs.crypto.wire.CloseCode;
+
+/**
+ * Three relays joined by a real NATS JetStream server (started here): devices spread across them
+ * chat as if on one relay. Skipped, visibly, where {@code nats-server} is not installed.
+ */
+class RelayClusterIT {
+
+    private NatsEngine nats;
+    private final List<RelayServer> relays = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        nats = NatsEngine.startOrSkip("RelayClusterIT");
+        for (String node : List.of("r1", "r2", "r3")) {
+            relays.add(RelayServer.start(RelaySettings.loopbackForTests()
+                    .withLimits(RelayLimits.DEFAULT.withRate(100_000, 100_000))
+                    .inCluster(nats.url(), node)));
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        try {
+            relays.forEach(RelayServer::close);
+        } finally {
+            if (nats != null) {
+                nats.close();
+            }
+        }
+    }
+
+    private int port(int relay) {
+        return relays.get(relay).port();
+    }
+
+    @Test
+    void framesCrossRelaysExactlyOnceInOrderBothWays() throws Exception {
+        try (WsTestClient alpha = WsTestClient.register(WsTestClient.HTTP, port(0), "Soldier_Alpha");
+             WsTestClient bravo = WsTestClient.register(WsTestClient.HTTP, port(1), "Soldier_Bravo")) {
+            ChatTraffic a = new ChatTraffic(alpha, "Soldier_Alpha");
+            ChatTraffic b = new ChatTraffic(bravo, "Soldier_Bravo");
+            Thread ta = Thread.ofVirtual().start(() -> a.send("Soldier_Bravo", "a", 1000, 32));
+            Thread tb = Thread.ofVirtual().start(() -> b.send("Soldier_Alpha", "b", 1000, 32));
+            ta.join();
+            tb.join();
+            b.awaitChats(1000);
+            a.awaitChats(1000);
+            assertEquals(ChatTraffic.ids("a", 1000), b.chats(), "Bravo got Alpha's 1,000 frames once each, in order");
+            assertEquals(ChatTraffic.ids("b", 1000), a.chats(), "Alpha got Bravo's 1,000 frames once each, in order");
+            a.awaitAcks(1000);
+            b.awaitAcks(1000);
+            assertEquals(Set.of("delivered"), a.ackStatuses(), "an online recipient's relay confirmed every frame");
+            assertEquals(Set.of("delivered"), b.ackStatuses());
+            a.close();
+            b.close();
+        }
+    }
+
+    @Test
+    void offlineQueueLivesInTheClusterAndDrainsOnAnyRelay() throws Exception {
+        try (WsTestClient alpha = WsTestClient.register(WsTestClient.HTTP, port(0), "Soldier_Alpha")) {
+            for (int i = 0; i < 5; i++) {
+                alpha.send(WsTestClient.chat("q-" + i, "Soldier_Alpha", "Soldier_Bravo", "0" + i));
+                JsonNode ack = alpha.nextWithId("q-" + i);
+                assertEquals("queued", ack.get("status").asText(), ack.toString());
+            }
+            // The relay the frames were sent through goes away: they are in the stream, not in it.
+            relays.get(0).close();
+            try (WsTestClient bravo = WsTestClient.register(WsTestClient.HTTP, port(2), "Soldier_Bravo")) {
+                for (int i = 0; i < 5; i++) {
+                    assertEquals("q-" + i, bravo.next("chat").get("id").asText());
+                }
+                bravo.assertAlive();
+                assertTrue(bravo.drain(Duration.ofMillis(300)).stream().noneMatch(s -> s.contains("\"chat\"")),
+                        "each queued frame arrives once");
+            }
+        }
+    }
+
+    @Test
+    void presenceAndTheReplaceRuleSpanRelays() throws Exception {
+        try (WsTestClient alpha = WsTestClient.register(WsTestClient.HTTP, port(0), "Soldier_Alpha");
+             WsTestClient bravo = WsTestClient.register(WsTestClient.HTTP, port(1), "Soldier_Bravo")) {
+            JsonNode online = alpha.next("presence");
+            assertEquals("Soldier_Bravo", online.get("device_id").asText());
+            assertTrue(online.get("online").asBoolean());
+            try (WsTestClient charlie = WsTestClient.connect(WsTestClient.HTTP, port(2))) {
+                charlie.send("{\"type\":\"register\",\"device_id\":\"Soldier_Charlie\"}");
+                JsonNode registered = charlie.next("registered");
+                assertTrue(registered.get("online").toString().contains("Soldier_Alpha"), registered.toString());
+                assertTrue(registered.get("online").toString().contains("Soldier_Bravo"), registered.toString());
+            }
+            // Bravo registers again on another relay: the first connection is replaced (4409).
+            try (WsTestClient bravo2 = WsTestClient.register(WsTestClient.HTTP, port(2), "Soldier_Bravo")) {
+                bravo.error(ErrorCode.REPLACED);
+                assertEquals(CloseCode.REPLACED.code(), bravo.closeCode());
+                alpha.send(WsTestClient.chat("r-1", "Soldier_Alpha", "Soldier_Bravo", "01"));
+                assertEquals("r-1", bravo2.next("chat").get("id").asText());
+                assertEquals("delivered", alpha.nextWithId("r-1").get("status").asText());
+            }
+            JsonNode offline = nextPresence(alpha, "Soldier_Bravo");
+            assertTrue(!offline.get("online").asBoolean(), offline.toString());
+        }
+    }
+
+    @Test
+    void theRedCutOffFlushesTheClusterQueues() throws Exception {
+        try (WsTestClient alpha = WsTestClient.register(WsTestClient.HTTP, port(0), "Soldier_Alpha")) {
+            alpha.send(WsTestClient.chat("f-1", "Soldier_Alpha", "Soldier_Bravo", "01"));
+            assertEquals("queued", alpha.nextWithId("f-1").get("status").asText());
+            for (RelayServer r : relays) {
+                r.switchboard().linkStatus(LinkColour.RED);
+            }
+            assertEquals(CloseCode.LINK_RED.code(), alpha.closeCode());
+            for (RelayServer r : relays) {
+                r.switchboard().linkStatus(LinkColour.GREEN);
+            }
+            try (WsTestClient bravo = WsTestClient.register(WsTestClient.HTTP, port(1), "Soldier_Bravo")) {
+                bravo.assertAlive();
+                assertTrue(bravo.drain(Duration.ofMillis(300)).stream().noneMatch(s -> s.contains("\"chat\"")),
+                        "frames sealed under revoked keys were flushed from the cluster's queue");
+            }
+        }
+    }
+
+    @Test
+    void theBrokerHoldsTheSealedFrameAndOnlyTheRoutingHeaders() throws Exception {
+        try (WsTestClient alpha = WsTestClient.register(WsTestClient.HTTP, port(0), "Soldier_Alpha");
+             io.nats.client.Connection broker = io.nats.client.Nats.connect(nats.url().toString())) {
+            String frame = WsTestClient.chat("z-1", "Soldier_Alpha", "Soldier_Bravo", "c0ffee");
+            alpha.send(frame);
+            assertEquals("queued", alpha.nextWithId("z-1").get("status").asText());
+            io.nats.client.api.MessageInfo stored = broker.jetStreamManagement()
+                    .getLastMessage(RelayCluster.STREAM, RelayCluster.SUBJECT_PREFIX + "Soldier_Bravo");
+            assertEquals(frame, new String(stored.getData(), java.nio.charset.StandardCharsets.UTF_8),
+                    "the frame text exactly as the client sent it");
+            assertEquals(Set.of("type", "id", "sender", "recipient", "Nats-Msg-Id"), stored.getHeaders().keySet());
+            assertEquals("Soldier_Alpha/z-1", stored.getHeaders().getFirst("Nats-Msg-Id"));
+        }
+    }
+
+    private static JsonNode nextPresence(WsTestClient c, String device) {
+        long deadline = System.nanoTime() + WsTestClient.WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode p = c.next("presence");
+            if (device.equals(p.get("device_id").asText())) {
+                return p;
+            }
+        }
+        throw new AssertionError("no presence of " + device);
+    }
+
+    /**
+     * One device's chat traffic: sends numbered frames with a window of unacknowledged ones, and
+     * sorts what arrives into chat ids (in arrival order) and ack statuses.
+     */
+    static final class ChatTraffic implements AutoCloseable {
+        private final WsTestClient client;
+        private final String self;
+        private final List<String> chats = new ArrayList<>();
+        private final Set<String> acked = new java.util.HashSet<>();
+        private final Set<String> ackStatuses = new TreeSet<>();
+        private final Thread reader;
+
+        ChatTraffic(WsTestClient client, String self) {
+            this.client = client;
+            this.self = self;
+            this.reader = Thread.ofVirtual().start(this::read);
+        }
+
+        static List<String> ids(String prefix, int n) {
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                out.add(prefix + "-" + i);
+            }
+            return out;
+        }
+
+        private void read() {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    String s = client.received.poll(1, TimeUnit.SECONDS);
+                    if (s == null) {
+                        continue;
+                    }
+                    JsonNode n = WsTestClient.JSON.readTree(s);
+                    synchronized (this) {
+                        switch (n.path("type").asText()) {
+                            case "chat" -> chats.add(n.get("id").asText());
+                            case "ack" -> {
+                                acked.add(n.get("id").asText());
+                                ackStatuses.add(n.get("status").asText());
+                            }
+                            case "error" -> throw new AssertionError(self + " got " + s);
+                            default -> { }
+                        }
+                        notifyAll();
+                    }
+                }
+            } catch (InterruptedException e) {
+                // Done.
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        void send(String to, String prefix, int count, int window) {
+            for (int i = 0; i < count; i++) {
+                awaitAcks(i - window);
+                client.send(WsTestClient.chat(prefix + "-" + i, self, to, "0" + (i % 10)));
+            }
+        }
+
+        synchronized void awaitAcks(int n) {
+            await(() -> acked.size() >= n, "acks " + n);
+        }
+
+        synchronized void awaitChats(int n) {
+            await(() -> chats.size() >= n, "chats " + n);
+        }
+
+        private void await(java.util.function.BooleanSupplier done, String what) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!done.getAsBoolean()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError(self + " waited in vain for " + what + " (chats " + chats.size()
+                            + ", acks " + acked.size() + ")");
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+
+        synchronized List<String> chats() {
+            return new ArrayList<>(chats);
+        }
+
+        synchronized Set<String> ackStatuses() {
+            return new TreeSet<>(ackStatuses);
+        }
+
+        @Override
+        public void close() {
+            reader.interrupt();
+        }
+    }
+}
