@@ -88,12 +88,15 @@ final class LinkLoop implements QuantumLink {
     @Override
     public LinkStatus forceAttack(OperatorAction by) {
         link.requireLead();
-        // RED first: router guards, the relay and long-polls must see the breach now, not after a
-        // round (or behind a refill's several). The attack round then measures what Eve did.
-        boolean latched = link.forceBreach(by, "forced attack by " + by.actor());
+        // The attack round runs beside any background round instead of queueing for the round lock
+        // (and behind a refill's several), so RED follows the command within one round's time;
+        // the round's own measured QBER (≈ 25 %) latches the breach, as everyone then reads it.
         RoundReport r = runRoundUnlocked(FULL_INTERCEPT, by);
-        if (latched) {
-            link.measuredForcedBreach(r.estimatedQber());
+        if (!r.breach()) {
+            // Only a very small round can stay under the threshold with Eve on every qubit;
+            // the operator asked for an attack, so the link is RED regardless.
+            link.breach(Math.max(r.estimatedQber(), LinkColour.RED_QBER), by,
+                    "forced attack by " + by.actor() + " (round " + r.round() + ")");
         }
         return link.snapshot();
     }

@@ -225,36 +225,6 @@ final class LinkState {
         }
     }
 
-    /**
-     * Latches RED for a forced attack at once, with the threshold QBER until the attack round has
-     * measured its own ({@link #measuredForcedBreach}); false when the link was RED already.
-     */
-    boolean forceBreach(OperatorAction by, String cause) {
-        synchronized (lock) {
-            requireLead();
-            if (status == LinkColour.RED) {
-                return false;
-            }
-            breachLocked(LinkColour.RED_QBER, true, by, cause);
-            return true;
-        }
-    }
-
-    /**
-     * The forced attack's round measured {@code measured}: the latched breach QBER becomes it when
-     * higher (full intercept-resend gives about 25 %), on disk too. No status event: the link was
-     * RED already and stays RED.
-     */
-    void measuredForcedBreach(double measured) {
-        synchronized (lock) {
-            if (status == LinkColour.RED && Double.isFinite(measured) && measured > qber) {
-                qber = measured;
-                latch.latch(new BreachLatch.Breach(measured, changedAt, true));
-                cached = null;
-            }
-        }
-    }
-
     private void breachLocked(double breachQber, boolean forced, OperatorAction by, String cause) {
         // On disk before anyone can see RED: a crash right after must not come back GREEN.
         latch.latch(new BreachLatch.Breach(breachQber, clock.instant(), forced));
