@@ -56,6 +56,9 @@ final class VerificationView extends StackPane {
         getChildren().add(card);
         setAlignment(Pos.CENTER);
         visibleProperty().bind(model.verificationProperty().isNotNull());
+        // Hidden, it must not size the conversation it overlays: its safety number and QR code
+        // are wider than a chat docked beside the console.
+        managedProperty().bind(visibleProperty());
         model.verificationProperty().addListener((o, was, now) -> show(now));
     }
 
