@@ -53,10 +53,12 @@ final class StatusBar extends HBox {
         for (Label l : new Label[] {qber, key, pqc}) {
             l.getStyleClass().add("status-item");
         }
+        // Narrow (a chat docked beside the console) the caption goes first, then the key id and PQC
+        // state shorten with an ellipsis; the link words and the QBER always stay whole.
         caption.setMinWidth(0);
-        for (Label l : new Label[] {qber, key, pqc}) {
-            l.setMinWidth(Region.USE_PREF_SIZE);
-        }
+        qber.setMinWidth(Region.USE_PREF_SIZE);
+        key.setMinWidth(0);
+        pqc.setMinWidth(0);
         getChildren().addAll(lamp, link, qber, key, pqc, spacer, caption);
         model.statusProperty().addListener((o, was, now) -> show(now, lamp, link, qber));
         show(model.statusProperty().get(), lamp, link, qber);

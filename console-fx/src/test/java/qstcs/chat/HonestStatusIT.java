@@ -198,7 +198,13 @@ class HonestStatusIT {
     }
 
     @SuppressWarnings("unchecked")
+    /** Looked up on the FX thread: a lookup elsewhere races the scene graph it walks. */
     private static ListView<MessageItem> messages(FxRobot robot) {
-        return (ListView<MessageItem>) robot.lookup("#messages").queryAs(ListView.class);
+        try {
+            return WaitForAsyncUtils.asyncFx(() -> (ListView<MessageItem>) robot.lookup("#messages").queryAs(ListView.class))
+                    .get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the message list could not be looked up", e);
+        }
     }
 }
