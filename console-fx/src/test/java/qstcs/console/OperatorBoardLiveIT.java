@@ -95,12 +95,12 @@ class OperatorBoardLiveIT {
 
     @Test
     void aBreachAlarmStaysThroughResetUntilAcknowledgedAndTheKmsAuditsWho(FxRobot robot) throws Exception {
-        await(10, () -> model.streamProperty().get() == ConsoleModel.StreamState.LIVE);
+        await(20, () -> model.streamProperty().get() == ConsoleModel.StreamState.LIVE);
         operator().forceAttack();
-        await(5, () -> view.alarmBanner.isVisible());
+        await(20, () -> view.alarmBanner.isVisible());
         assertTrue(fx(() -> stage.getTitle()).startsWith("⚠ 1 ALARM"), "the window title asks for attention");
         operator().reset();
-        await(5, () -> model.attacksDetectedProperty().get() == 0 && model.breachesTotalProperty().get() >= 1);
+        await(20, () -> model.attacksDetectedProperty().get() == 0 && model.breachesTotalProperty().get() >= 1);
         assertTrue(fx(() -> view.alarmBanner.isVisible()), "a reset acknowledges nothing");
         assertTrue(fx(() -> view.alarms.summary.getText()).contains("breaches since start: "
                 + fx(() -> model.breachesTotalProperty().get())));
@@ -113,7 +113,7 @@ class OperatorBoardLiveIT {
             robot.lookup("#alarmNote").queryAs(TextField.class).setText("fibre checked");
             robot.lookup("#confirmAcknowledge").queryButton().fire();
         });
-        await(5, () -> model.alarms.unacknowledged().get() == 0);
+        await(20, () -> model.alarms.unacknowledged().get() == 0);
         assertFalse(fx(() -> view.alarmBanner.isVisible()));
         assertEquals(TITLE, fx(() -> stage.getTitle()));
 
@@ -129,15 +129,15 @@ class OperatorBoardLiveIT {
     @Test
     void theDeviceScreenRevokesADeviceAndIssuesAndRevokesAnSaeCertificate(FxRobot robot) throws Exception {
         kms.issueDeviceToken("Soldier_Echo");
-        await(10, () -> model.streamProperty().get() == ConsoleModel.StreamState.LIVE);
+        await(20, () -> model.streamProperty().get() == ConsoleModel.StreamState.LIVE);
         robot.clickOn("#consoleMenu").clickOn("#menuDevices");
-        await(5, () -> view.devices.devices.getItems().stream().anyMatch(d -> d.id().equals("Soldier_Echo") && d.active()));
+        await(20, () -> view.devices.devices.getItems().stream().anyMatch(d -> d.id().equals("Soldier_Echo") && d.active()));
         robot.interact(() -> view.devices.devices.getSelectionModel().select(view.devices.devices.getItems().stream()
                 .filter(d -> d.id().equals("Soldier_Echo")).findFirst().orElseThrow()));
         robot.clickOn("#revokeDevice");
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#confirmRevoke").tryQuery().isPresent());
         robot.interact(() -> robot.lookup("#confirmRevoke").queryButton().fire());
-        await(5, () -> view.devices.devices.getItems().stream().anyMatch(d -> d.id().equals("Soldier_Echo") && !d.active()));
+        await(20, () -> view.devices.devices.getItems().stream().anyMatch(d -> d.id().equals("Soldier_Echo") && !d.active()));
         boolean active = false;
         for (JsonNode d : operator().devices().path("devices")) {
             if (d.path("device_id").asText().equals("Soldier_Echo")) {
@@ -154,7 +154,7 @@ class OperatorBoardLiveIT {
             robot.lookup("#saeId").queryAs(TextField.class).setText("sae-bravo");
             robot.lookup("#confirmIssue").queryButton().fire();
         });
-        await(10, () -> view.devices.certificates.getItems().stream().anyMatch(c -> c.saeId().equals("sae-bravo") && !c.revoked()));
+        await(20, () -> view.devices.certificates.getItems().stream().anyMatch(c -> c.saeId().equals("sae-bravo") && !c.revoked()));
         assertTrue(Files.readString(pem).startsWith("-----BEGIN PRIVATE KEY-----"), "the PEM went to the file");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pem)));
         assertFalse(fx(() -> view.devices.status.getText()).contains("PRIVATE KEY"), "never shown");
@@ -164,19 +164,19 @@ class OperatorBoardLiveIT {
         robot.clickOn("#revokeSaeCert");
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#confirmRevoke").tryQuery().isPresent());
         robot.interact(() -> robot.lookup("#confirmRevoke").queryButton().fire());
-        await(5, () -> view.devices.certificates.getItems().stream().anyMatch(c -> c.saeId().equals("sae-bravo") && c.revoked()));
+        await(20, () -> view.devices.certificates.getItems().stream().anyMatch(c -> c.saeId().equals("sae-bravo") && c.revoked()));
     }
 
     @Test
     void enrollmentOpensFromTheMenuWithTheWholeQrCodeACopyButtonAndACountdown(FxRobot robot) throws Exception {
-        await(10, () -> model.streamProperty().get() == ConsoleModel.StreamState.LIVE);
+        await(20, () -> model.streamProperty().get() == ConsoleModel.StreamState.LIVE);
         robot.clickOn("#consoleMenu").clickOn("#menuEnroll");
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#enrollDevice").tryQuery().isPresent());
         robot.interact(() -> {
             robot.lookup("#enrollDevice").queryAs(TextField.class).setText("Soldier_Foxtrot");
             robot.lookup("#createEnrollment").queryButton().fire();
         });
-        await(5, () -> robot.lookup("#enrollmentCountdown").queryAs(Label.class).getText().startsWith("Expires in"));
+        await(20, () -> robot.lookup("#enrollmentCountdown").queryAs(Label.class).getText().startsWith("Expires in"));
         javafx.scene.image.ImageView qr = robot.lookup("#enrollmentQr").queryAs(javafx.scene.image.ImageView.class);
         assertFalse(fx(() -> robot.lookup("#copyEnrollment").queryButton().isDisabled()));
         javafx.geometry.Bounds inScene = fx(() -> qr.localToScene(qr.getBoundsInLocal()));
@@ -192,10 +192,10 @@ class OperatorBoardLiveIT {
 
     @Test
     void theEventLogFiltersSearchesAndExportsWhatItShows(FxRobot robot) throws Exception {
-        await(10, () -> model.streamProperty().get() == ConsoleModel.StreamState.LIVE);
+        await(20, () -> model.streamProperty().get() == ConsoleModel.StreamState.LIVE);
         operator().forceAttack();
         operator().reset();
-        await(5, () -> model.auditEntries().stream().anyMatch(e -> e.type().equals("reset")));
+        await(20, () -> model.auditEntries().stream().anyMatch(e -> e.type().equals("reset")));
         robot.clickOn("#consoleMenu").clickOn("#menuEventLog");
         EventLogView log = view.eventLog;
         robot.interact(() -> log.severity.getSelectionModel().select("Critical"));
@@ -232,7 +232,7 @@ class OperatorBoardLiveIT {
         robot.interact(() -> log.type.getSelectionModel().select(EventLogView.ALL));
         int before = fx(() -> log.table.getItems().size());
         robot.clickOn("#logOlder");
-        await(5, () -> log.count.getText().contains("whole log") || log.table.getItems().size() > before);
+        await(20, () -> log.count.getText().contains("whole log") || log.table.getItems().size() > before);
     }
 
     private static <T> T fx(Callable<T> read) throws Exception {
