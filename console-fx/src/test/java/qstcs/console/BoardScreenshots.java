@@ -1,19 +1,18 @@
 package qstcs.console;
 
+import static qstcs.console.ScreenshotSupport.fx;
+import static qstcs.console.ScreenshotSupport.snapshot;
+import static qstcs.console.ScreenshotSupport.waitFor;
+
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import javafx.application.Platform;
-import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
-import javax.imageio.ImageIO;
 import qstcs.client.KmsOperatorClient;
 import qstcs.client.KmsTrust;
 import qstcs.client.OperatorToken;
@@ -123,43 +122,5 @@ public final class BoardScreenshots {
         }
         System.out.flush();
         Runtime.getRuntime().halt(0);
-    }
-
-    private static void snapshot(Stage stage, Path file) throws Exception {
-        fx(() -> {
-            ImageIO.write(SwingFXUtils.fromFXImage(stage.getScene().snapshot(null), null), "png", file.toFile());
-            return null;
-        });
-        System.out.println("wrote " + file.toAbsolutePath());
-    }
-
-    private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("condition not reached for the screenshot");
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private interface FxCall<T> {
-        T call() throws Exception;
-    }
-
-    private static <T> T fx(FxCall<T> call) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Platform.runLater(() -> {
-            try {
-                f.complete(call.call());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        });
-        try {
-            return f.get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
