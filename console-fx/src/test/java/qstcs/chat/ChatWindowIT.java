@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListView;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +20,6 @@ import qstcs.client.ConnectionState;
 import qstcs.client.DeliveryState;
 import qstcs.client.LiveServers;
 import qstcs.client.SecureChatSession;
-import qstcs.client.SessionListener;
 
 /**
  * The chat window against the real KMS and relay, driven like a soldier would: type, Enter, see
@@ -44,16 +42,7 @@ class ChatWindowIT {
 
     @Start
     void start(Stage stage) {
-        peer = new SecureChatSession(servers.config(PEER));
-        peer.addListener(new SessionListener() {
-            @Override
-            public void messageAdded(qstcs.client.ChatMessage m) {
-                if (!m.outgoing()) {
-                    peerInbox.add(m.text());
-                }
-            }
-        });
-        peer.start(ME);
+        peer = ChatFixtures.peer(servers.config(PEER), ME, peerInbox);
         window = new ChatWindow(ChatOptions.parse("--device", ME, "--peer", PEER, "--home",
                 servers.homeWith(ME).toString()));
         window.show(stage);
@@ -72,7 +61,7 @@ class ChatWindowIT {
                 && s.getTitle().contains(ME), "the title names the device");
         robot.clickOn("#composer").write("Alpha to Bravo, radio check").type(javafx.scene.input.KeyCode.ENTER);
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> peerInbox.contains("Alpha to Bravo, radio check"));
-        MessageItem sent = messages(robot).getItems().getFirst();
+        MessageItem sent = ChatFixtures.messages(robot).getItems().getFirst();
         assertTrue(sent.outgoing());
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> sent.delivery() == DeliveryState.DELIVERED);
         WaitForAsyncUtils.waitForFxEvents();
@@ -81,8 +70,8 @@ class ChatWindowIT {
         assertEquals("", robot.lookup("#composer").queryTextInputControl().getText(), "Enter sent and cleared");
 
         peer.send(ME, "Bravo here, loud and clear");
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> messages(robot).getItems().size() == 2);
-        MessageItem reply = messages(robot).getItems().get(1);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> ChatFixtures.messages(robot).getItems().size() == 2);
+        MessageItem reply = ChatFixtures.messages(robot).getItems().get(1);
         assertFalse(reply.outgoing());
         assertEquals("Bravo here, loud and clear", reply.text());
         WaitForAsyncUtils.waitForFxEvents();
@@ -105,8 +94,8 @@ class ChatWindowIT {
         assertEquals("no key", robot.lookup("#key-id").queryAs(Label.class).getText());
 
         robot.clickOn("#composer").write("holding position").type(javafx.scene.input.KeyCode.ENTER);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !messages(robot).getItems().isEmpty()
-                && messages(robot).getItems().getLast().delivery() == DeliveryState.HELD);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !ChatFixtures.messages(robot).getItems().isEmpty()
+                && ChatFixtures.messages(robot).getItems().getLast().delivery() == DeliveryState.HELD);
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(robot.lookup(".ticks").queryAllAs(Label.class).stream().anyMatch(l -> l.getText().equals("held")),
                 "the held message is marked");
@@ -118,7 +107,7 @@ class ChatWindowIT {
         WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> !banner.isVisible());
         WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> peerInbox.contains("holding position"));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
-                () -> messages(robot).getItems().getLast().delivery() == DeliveryState.DELIVERED);
+                () -> ChatFixtures.messages(robot).getItems().getLast().delivery() == DeliveryState.DELIVERED);
         assertEquals("Link GREEN", robot.lookup("#link-text").queryAs(Label.class).getText());
     }
 
@@ -128,9 +117,5 @@ class ChatWindowIT {
                         && peer.state() == ConnectionState.ONLINE);
     }
 
-    @SuppressWarnings("unchecked")
-    private static ListView<MessageItem> messages(FxRobot robot) {
-        return (ListView<MessageItem>) robot.lookup("#messages").queryAs(ListView.class);
-    }
 
 }

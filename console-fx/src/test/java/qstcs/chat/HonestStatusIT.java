@@ -14,7 +14,6 @@ import javafx.css.PseudoClass;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListView;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +30,6 @@ import qstcs.client.ConnectionState;
 import qstcs.client.DeliveryState;
 import qstcs.client.LiveServers;
 import qstcs.client.SecureChatSession;
-import qstcs.client.SessionListener;
 
 /**
  * The chat window against the real KMS and relay while they go away: the status bar stops
@@ -61,16 +59,7 @@ class HonestStatusIT {
 
     @Start
     void start(Stage stage) {
-        peer = new SecureChatSession(servers.config(PEER));
-        peer.addListener(new SessionListener() {
-            @Override
-            public void messageAdded(qstcs.client.ChatMessage m) {
-                if (!m.outgoing()) {
-                    peerInbox.add(m.text());
-                }
-            }
-        });
-        peer.start(ME);
+        peer = ChatFixtures.peer(servers.config(PEER), ME, peerInbox);
         home = servers.homeWith(ME);
         window = new ChatWindow(ChatOptions.parse("--device", ME, "--peer", PEER, "--home", home.toString()));
         window.show(stage);
@@ -136,8 +125,8 @@ class HonestStatusIT {
                     () -> window.model().connectionProperty().get() != ConnectionState.ONLINE);
             robot.clickOn("#composer").write("Bravo, do you copy? Over.").type(KeyCode.ENTER);
             robot.clickOn("#composer").write("Second try, ignore this one.").type(KeyCode.ENTER);
-            WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> messages(robot).getItems().size() == 2
-                    && messages(robot).getItems().stream().allMatch(m -> m.delivery() == DeliveryState.FAILED));
+            WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> ChatFixtures.messages(robot).getItems().size() == 2
+                    && ChatFixtures.messages(robot).getItems().stream().allMatch(m -> m.delivery() == DeliveryState.FAILED));
             WaitForAsyncUtils.waitForFxEvents();
             assertTrue(robot.lookup(".ticks").queryAllAs(Label.class).stream().anyMatch(l -> l.getText().equals("not sent")));
             assertTrue(robot.lookup(".failed-actions").query().isVisible(), "Retry and Delete are offered");
@@ -154,16 +143,16 @@ class HonestStatusIT {
             robot.clickOn("#retry-now");
         }
         awaitOnline();
-        assertEquals(DeliveryState.FAILED, messages(robot).getItems().get(0).delivery(), "not sent by itself");
+        assertEquals(DeliveryState.FAILED, ChatFixtures.messages(robot).getItems().get(0).delivery(), "not sent by itself");
         assertTrue(peerInbox.isEmpty());
 
-        MessageItem first = messages(robot).getItems().get(0);
-        MessageItem second = messages(robot).getItems().get(1);
+        MessageItem first = ChatFixtures.messages(robot).getItems().get(0);
+        MessageItem second = ChatFixtures.messages(robot).getItems().get(1);
         robot.clickOn(actionOf(robot, first, "Retry"));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> first.delivery() == DeliveryState.DELIVERED);
         robot.clickOn(actionOf(robot, second, "Delete"));
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> messages(robot).getItems().size() == 1);
-        assertEquals(List.of(first), messages(robot).getItems());
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> ChatFixtures.messages(robot).getItems().size() == 1);
+        assertEquals(List.of(first), ChatFixtures.messages(robot).getItems());
         assertEquals(List.of("Bravo, do you copy? Over."), peerInbox, "delivered once; the deleted one never");
         assertTrue(window.model().closeWarning().isEmpty());
         window.model().leave();
@@ -197,14 +186,4 @@ class HonestStatusIT {
                         && peer.state() == ConnectionState.ONLINE);
     }
 
-    @SuppressWarnings("unchecked")
-    /** Looked up on the FX thread: a lookup elsewhere races the scene graph it walks. */
-    private static ListView<MessageItem> messages(FxRobot robot) {
-        try {
-            return WaitForAsyncUtils.asyncFx(() -> (ListView<MessageItem>) robot.lookup("#messages").queryAs(ListView.class))
-                    .get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("the message list could not be looked up", e);
-        }
-    }
 }
