@@ -248,10 +248,6 @@ final class Kms implements AutoCloseable {
         return saeCertificates;
     }
 
-    Etsi014Kme etsi014() {
-        return etsi;
-    }
-
     /** The identity routes, wired so that revoking a device also revokes every key it could read. */
     IdentityService identityService() {
         return identity.service(this::revokeKeysOf);
