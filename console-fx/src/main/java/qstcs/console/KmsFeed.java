@@ -37,6 +37,12 @@ final class KmsFeed {
     private KmsEventStream events;
     private boolean statusRefreshPending;
     private long lastStatusRead = System.nanoTime();
+    /**
+     * The version of the reading shown, or -1 before this stream's first. A reading fetched over
+     * HTTP may arrive after a newer one from the stream (a refresh started before a reset and
+     * answered after it); it must not put the older state back. FX thread only.
+     */
+    private long shownVersion = -1;
 
     KmsFeed(OkHttpClient http, Optional<OperatorToken> token, Executor background, ConsoleProperties shown) {
         this.http = http;
@@ -94,13 +100,22 @@ final class KmsFeed {
     /** A reading a command brought back, shown if it came from the KMS the console follows now. */
     void commandRead(KmsOperatorClient from, LinkStatus status) {
         if (from == kms) {
-            show(status);
+            showUnlessOlder(status);
         }
     }
 
+    /** A reading from the event stream, which delivers them in order. */
     private void show(LinkStatus status) {
         lastStatusRead = System.nanoTime();
+        shownVersion = status.version();
         shown.show(status);
+    }
+
+    /** A reading fetched over HTTP: shown unless the stream has shown a newer one meanwhile. */
+    private void showUnlessOlder(LinkStatus status) {
+        if (status.version() >= shownVersion) {
+            show(status);
+        }
     }
 
     private boolean current(int gen) {
@@ -118,10 +133,11 @@ final class KmsFeed {
     private void onStreamOpen() {
         KmsOperatorClient client = kms;
         int gen = generation;
+        shownVersion = -1; // a new stream may come from a restarted KMS, whose versions start again
         Task<LinkStatus> seed = statusRead(client, "Read link status", 0);
         seed.setOnSucceeded(e -> {
             if (current(gen)) {
-                show(seed.getValue());
+                showUnlessOlder(seed.getValue());
                 shown.stream.set(ConsoleProperties.StreamState.LIVE);
             }
         });
@@ -301,7 +317,7 @@ final class KmsFeed {
         refresh.setOnSucceeded(e -> {
             statusRefreshPending = false;
             if (current(gen)) {
-                show(refresh.getValue());
+                showUnlessOlder(refresh.getValue());
             }
         });
         refresh.setOnFailed(e -> statusRefreshPending = false);
