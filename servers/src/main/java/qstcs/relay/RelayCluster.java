@@ -74,13 +74,6 @@ final class RelayCluster implements AutoCloseable {
      */
     static final Duration DELIVERED_WAIT = Duration.ofSeconds(2);
 
-    /** How long an idle feed waits for a frame before looking around. */
-    private static final Duration IDLE_WAIT = Duration.ofMillis(500);
-    /** A feed that handed out frames settles them once no next frame came within this gap. */
-    private static final Duration BURST_GAP = Duration.ofMillis(1);
-    /** ... or once this many are waiting to be settled. */
-    private static final int SETTLE_EVERY = 64;
-
     /** How often an idle feed makes sure its consumer still exists. */
     private static final Duration CONSUMER_CHECK = Duration.ofSeconds(5);
 
@@ -321,18 +314,25 @@ final class RelayCluster implements AutoCloseable {
         board.deliverToEveryoneHere(m.getHeaders().getFirst("sender"), new String(m.getData(), StandardCharsets.UTF_8));
     }
 
-    /** A recipient's relay reports frames handed out: lines of sender and id, two per frame. */
     private void onDelivered(Message m) {
-        String[] lines = new String(m.getData(), StandardCharsets.UTF_8).split("\n");
-        for (int i = 0; i + 1 < lines.length; i += 2) {
-            String sender = lines[i];
-            String id = lines[i + 1];
-            awaitingDelivery.remove(sender + "\n" + id);
-            // A marker so a late publish acknowledgement does not add a fallback "queued".
-            awaitingDelivery.put(sender + "\n" + id, -(System.nanoTime() + DELIVERED_WAIT.toNanos()));
-            board.stats().framesRelayed.increment();
-            board.sendToDevice(sender, RelayFrames.ack(id, true));
+        String sender = m.getHeaders().getFirst("sender");
+        String id = m.getHeaders().getFirst("id");
+        awaitingDelivery.remove(sender + "\n" + id);
+        // A marker so a late publish acknowledgement does not add a fallback "queued".
+        awaitingDelivery.put(sender + "\n" + id, -(System.nanoTime() + DELIVERED_WAIT.toNanos()));
+        board.stats().framesRelayed.increment();
+        board.sendToDevice(sender, RelayFrames.ack(id, true));
+    }
+
+    private void reportDelivered(Message m) {
+        Headers h = m.getHeaders();
+        String sender = h.getFirst("sender");
+        Place at = places.get(sender);
+        if (at == null) {
+            return;
         }
+        Headers ack = new Headers().put("sender", sender).put("id", h.getFirst("id"));
+        nats.publish(ACKS + at.node(), ack, null);
     }
 
     private static Headers routingHeaders(RoutingHeader h) {
@@ -539,80 +539,23 @@ final class RelayCluster implements AutoCloseable {
             try (IterableConsumer it = context.iterate(ConsumeOptions.builder().batchSize(128).build())) {
                 consumer = it;
                 long checked = System.nanoTime();
-                Handed handed = new Handed();
-                try {
-                    while (current()) {
-                        // While frames keep coming they are handed out one by one and settled
-                        // (acknowledged to the stream, reported to their senders' relays) together
-                        // as soon as none is waiting: one report per relay and burst instead of
-                        // one per frame.
-                        Message m = it.nextMessage(handed.isEmpty() ? IDLE_WAIT : BURST_GAP);
-                        if (m == null) {
-                            if (!handed.isEmpty()) {
-                                handed.settle();
-                            } else if (System.nanoTime() - checked > CONSUMER_CHECK.toNanos()) {
-                                // A consumer deleted by a racing registration elsewhere may just
-                                // fall silent: make sure it still exists, else start over.
-                                stream.getConsumerInfo(consumerName);
-                                checked = System.nanoTime();
-                            }
-                            continue;
+                while (current()) {
+                    Message m = it.nextMessage(Duration.ofMillis(500));
+                    if (m == null) {
+                        if (System.nanoTime() - checked > CONSUMER_CHECK.toNanos()) {
+                            // A consumer deleted by a racing registration elsewhere may just fall
+                            // silent: make sure it still exists, else start over.
+                            stream.getConsumerInfo(consumerName);
+                            checked = System.nanoTime();
                         }
-                        if (!board.deliverHere(deviceId, connection, new String(m.getData(), StandardCharsets.UTF_8))) {
-                            return;
-                        }
-                        handed.add(m);
-                        if (handed.size() >= SETTLE_EVERY) {
-                            handed.settle();
-                        }
+                        continue;
                     }
-                } finally {
-                    // What was handed to the connection is settled even when the feed stops.
-                    handed.settle();
+                    if (!board.deliverHere(deviceId, connection, new String(m.getData(), StandardCharsets.UTF_8))) {
+                        return;
+                    }
+                    m.ack();
+                    reportDelivered(m);
                 }
-            }
-        }
-    }
-
-    /**
-     * Frames of one feed handed to the connection and not yet settled. Settling acknowledges them
-     * to the stream and tells each sender's relay which of its frames were delivered, in one
-     * message per relay.
-     */
-    private final class Handed {
-        private final java.util.List<Message> frames = new java.util.ArrayList<>();
-
-        boolean isEmpty() {
-            return frames.isEmpty();
-        }
-
-        int size() {
-            return frames.size();
-        }
-
-        void add(Message m) {
-            frames.add(m);
-        }
-
-        void settle() {
-            if (frames.isEmpty()) {
-                return;
-            }
-            Map<String, StringBuilder> reports = new java.util.HashMap<>();
-            for (Message m : frames) {
-                // A work-queue stream takes only explicit acknowledgements, one per frame.
-                m.ack();
-                Headers h = m.getHeaders();
-                String sender = h.getFirst("sender");
-                Place at = places.get(sender);
-                if (at != null) {
-                    reports.computeIfAbsent(at.node(), n -> new StringBuilder())
-                            .append(sender).append('\n').append(h.getFirst("id")).append('\n');
-                }
-            }
-            frames.clear();
-            for (Map.Entry<String, StringBuilder> r : reports.entrySet()) {
-                nats.publish(ACKS + r.getKey(), r.getValue().toString().getBytes(StandardCharsets.UTF_8));
             }
         }
     }
