@@ -17,6 +17,7 @@ import qstcs.crypto.identity.IdentityKey;
 import qstcs.crypto.identity.IdentityRoutes;
 import qstcs.crypto.tls.EnrollmentUri;
 import qstcs.server.common.ApiError;
+import qstcs.kms.store.StorageUnavailableException;
 import qstcs.server.common.Json;
 import qstcs.server.common.JsonRequest;
 import qstcs.server.http.RouteTable;
@@ -194,7 +195,20 @@ public final class IdentityService {
         if (!devices.exists(deviceId)) {
             throw ApiError.notFound("unknown_device", "no device " + deviceId + " has been enrolled");
         }
-        boolean wasActive = devices.revoke(deviceId);
+        boolean wasActive;
+        try {
+            wasActive = devices.revoke(deviceId);
+        } catch (StorageUnavailableException e) {
+            // Fail closed: the token no longer works here, so its sessions and keys end now too;
+            // the operator hears that the revocation is not recorded and must be repeated.
+            revocations.publish(deviceId);
+            onRevoke.accept(deviceId);
+            audit.record("device_revoked", operator.actor(), deviceId + " revoked in memory only ("
+                    + e.storageCause().words() + "); it is active again after a restart unless revoked again");
+            throw ApiError.unavailable("storage_unavailable", "revoking " + deviceId + " could not be recorded: "
+                    + e.storageCause().words() + ". Its token is refused and its sessions are closed until this KMS"
+                    + " restarts; revoke it again once the database can be written.");
+        }
         if (wasActive) {
             revocations.publish(deviceId);
             onRevoke.accept(deviceId);
