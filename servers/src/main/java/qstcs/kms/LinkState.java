@@ -37,6 +37,7 @@ final class LinkState {
 
     private final Object lock = new Object();
     private final Limits limits;
+    private final java.util.function.LongSupplier nanoTime;
     private final InstantSource clock;
     private final LinkListener listener;
     private final BreachLatch latch;
@@ -86,8 +87,19 @@ final class LinkState {
      * this one start RED, with that breach's QBER, until {@link #reset}.
      */
     LinkState(Limits limits, InstantSource clock, LinkListener listener, BreachLatch latch) {
+        this(limits, clock, System::nanoTime, listener, latch);
+    }
+
+    /**
+     * @param clock    wall time for what people read (changed_at, key creation times)
+     * @param nanoTime monotonic time for what decides (a key's age): a clock set back by hours must
+     *                 not keep a key in service, nor a clock set forward retire every key at once
+     */
+    LinkState(Limits limits, InstantSource clock, java.util.function.LongSupplier nanoTime, LinkListener listener,
+              BreachLatch latch) {
         this.limits = limits;
         this.clock = clock;
+        this.nanoTime = nanoTime;
         this.listener = listener;
         this.latch = latch;
         this.pool = new KeyPool(limits.poolCapBits());
@@ -265,20 +277,21 @@ final class LinkState {
                 return new KeyRequest.Compromised(qber);
             }
             Instant now = clock.instant();
+            long nowNanos = nanoTime.getAsLong();
             PairKey current = keys.current(pair);
-            if (current != null && !rotate && current.servable(now, limits.keyMaxAge())) {
+            if (current != null && !rotate && current.servable(nowNanos, limits.keyMaxAge())) {
                 return grantLocked(current, false);
             }
             Optional<SecretBytes> drawn = pool.draw();
             if (drawn.isEmpty()) {
                 return new KeyRequest.PoolEmpty();
             }
-            PairKey fresh = new PairKey(UUID.randomUUID(), pair, now, limits.messageBudget(), drawn.get());
+            PairKey fresh = new PairKey(UUID.randomUUID(), pair, now, nowNanos, limits.messageBudget(), drawn.get());
             String replaced = keys.install(fresh);
             if ((sessions & 1023) == 1023) {
                 // Rotated keys stay readable for late frames, but not forever: after twice the key
                 // lifetime no honest frame can still need them, and the registry must not grow without bound.
-                keys.forgetRotatedBefore(now.minus(limits.keyMaxAge().multipliedBy(2)));
+                keys.forgetRotatedOlderThan(limits.keyMaxAge().multipliedBy(2), nowNanos);
             }
             sessions++;
             KeyRequest.Granted granted = grantLocked(fresh, true);

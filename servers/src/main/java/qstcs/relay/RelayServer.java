@@ -6,7 +6,6 @@ import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -86,7 +85,7 @@ public final class RelayServer implements AutoCloseable {
      */
     public static RelayServer start(RelaySettings settings, RelayIdentity identity) {
         KmsIdentityClient kms = new KmsIdentityClient(identity.kmsTls(), identity.kmsCa(), identity.relayToken());
-        KmsAdmission admission = new KmsAdmission(kms, InstantSource.system());
+        KmsAdmission admission = new KmsAdmission(kms, System::nanoTime);
         RelayServer relay;
         try {
             relay = start(settings, admission, identity.tls().tls());
@@ -116,7 +115,7 @@ public final class RelayServer implements AutoCloseable {
             throw new IllegalArgumentException("refusing plain ws:// on " + bind + ": chat frames would cross the"
                     + " network without TLS. Bind to 127.0.0.1, or pass --insecure to accept other machines.");
         }
-        Switchboard switchboard = new Switchboard(settings.limits(), admission, InstantSource.system());
+        Switchboard switchboard = new Switchboard(settings.limits(), admission, System::nanoTime);
         WebServerConfig.Builder builder = WebServer.builder()
                 .host(bind)
                 .port(settings.port())

@@ -25,8 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LinkStateTest {
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
     private final List<String> events = new ArrayList<>();
+    /** Monotonic time, moved by hand apart from the wall clock {@link #now}. */
+    private final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(123_456_789L);
     private final LinkState link = new LinkState(new LinkState.Limits(256 * 8, 100, Duration.ofMinutes(10)),
-            now::get, recorder());
+            now::get, nanos::get, recorder(), BreachLatch.none());
     private long round;
 
     private LinkListener recorder() {
@@ -164,8 +166,27 @@ class LinkStateTest {
         assertEquals(PairKey.State.ROTATED, old.state());
         assertTrue(first.sameKeyAs(old));
         assertEquals(1, link.snapshot().activeSessions());
-        now.set(now.get().plus(Duration.ofMinutes(11)));
+        elapse(Duration.ofMinutes(11));
         assertNotEquals(second.keyId(), grant("Alpha", "Bravo", false).keyId(), "expired keys are replaced");
+    }
+
+    private void elapse(Duration d) {
+        now.set(now.get().plus(d));
+        nanos.addAndGet(d.toNanos());
+    }
+
+    /** A key's age is monotonic time: the wall clock set back or forward by hours changes nothing. */
+    @Test
+    void wallClockJumpsNeitherKeepNorRetireKeys() {
+        round(0.01, 4);
+        IssuedKey first = grant("Alpha", "Bravo", false);
+        now.set(now.get().minus(Duration.ofHours(5))); // the clock is set back
+        nanos.addAndGet(Duration.ofMinutes(11).toNanos()); // while the key's lifetime (10 min) passes
+        IssuedKey second = grant("Alpha", "Bravo", false);
+        assertNotEquals(first.keyId(), second.keyId(), "a clock set back does not keep an expired key in service");
+        now.set(now.get().plus(Duration.ofHours(7))); // the clock jumps forward
+        nanos.addAndGet(Duration.ofMinutes(1).toNanos());
+        assertEquals(second.keyId(), grant("Bravo", "Alpha", false).keyId(), "a clock set forward does not retire a young key");
     }
 
     @Test

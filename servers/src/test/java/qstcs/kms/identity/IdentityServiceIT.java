@@ -66,7 +66,7 @@ class IdentityServiceIT {
         Authenticator auth = new Authenticator(ServiceToken.of(Role.OPERATOR, OPERATOR), ServiceToken.of(Role.ROUTER, ROUTER),
                 ServiceToken.of(Role.RELAY, RELAY), devices, sink);
         IdentityService service = new IdentityService(devices, revocationFeed,
-                new AttemptLimiter(clock, Duration.ofMinutes(15), 5, 50),
+                new AttemptLimiter(clock::nanos, Duration.ofMinutes(15), 5, 50),
                 new EnrollmentSettings("127.0.0.1", 8443, java.net.URI.create("wss://127.0.0.1:8765"), ca.fingerprint(),
                         EnrollmentSettings.DEFAULT_CODE_TTL), sink, revokedHook::add);
         server = WebServer.builder().host("127.0.0.1").port(0)
