@@ -160,11 +160,20 @@ public final class RelayServer implements AutoCloseable {
      * Wires the relay into a server: WebSocket endpoint, plain HTTP routes, frame size, and the
      * connection gate (a deadline for the upgrade request's head, per-address limits).
      */
+    /** How long a connection may send nothing at all before the relay closes it. */
+    static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
+    /** How often connections are checked against {@link #IDLE_TIMEOUT}. */
+    static final Duration IDLE_SWEEP = Duration.ofMinutes(1);
+
     static void setup(WebServerConfig.Builder server, Switchboard switchboard, Instant started, ConnectionGate gate) {
         // Without TCP_NODELAY a small frame written while an earlier one is unacknowledged waits
         // for the client's delayed ACK (up to 40 ms on Linux): chat frames are small, latency matters.
         // No socket read timeout: a registered device may stay silent for minutes.
         server.connectionOptions(gate.socketOptions(SocketOptions.builder().tcpNoDelay(true).build()))
+                // A WebSocket (or kept-alive HTTP connection) that sends nothing, not even a ping,
+                // for this long is closed: the SDK pings every 10 s, a vanished client frees its slot.
+                .idleConnectionTimeout(IDLE_TIMEOUT)
+                .idleConnectionPeriod(IDLE_SWEEP)
                 // A blocking socket per connection holds one 8 KiB buffer; the NIO socket holds two.
                 // Every idle device keeps a connection open, so that is 8 KiB times thousands.
                 .useNio(false)
