@@ -185,6 +185,9 @@ final class LinkState {
         synchronized (lock) {
             requireLead();
             long now = System.nanoTime();
+            if (status == LinkColour.RED) {
+                latch.retryUnwritten(); // a breach the disk could not take yet
+            }
             round = Math.max(round, report.round());
             double seconds = lastRoundNanos == 0 ? 0 : (now - lastRoundNanos) / 1e9;
             lastRoundNanos = now;

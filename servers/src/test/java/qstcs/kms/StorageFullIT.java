@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A real KMS whose state home is a small tmpfs that this test fills to the last byte: changes
  * that must be recorded are refused with a clear 503 and leave nothing half done, reads and the
  * link status go on, a revocation and a breach still take effect in memory (fail closed), and
- * everything works again once space returns, with the audit entries held meanwhile written.
+ * everything works again once space returns: the audit entries held meanwhile and the breach
+ * latch are written.
  * Mounting needs root; without it the test is skipped and says so.
  */
 class StorageFullIT {
@@ -88,6 +89,8 @@ class StorageFullIT {
             // Space returns: the same code enrolls (it was not used up), and the entries held
             // in memory reach the audit log.
             Files.delete(filler);
+            Await.until("the breach latch reaches the disk with the next round",
+                    () -> Files.exists(mount.resolve("kms").resolve("breach.latch")));
             KmsTestServer.Reply enrolled = kms.post("/enroll", "{\"device_id\":\"Late_Alpha\",\"code\":\"" + code + "\"}");
             assertEquals(200, enrolled.code(), enrolled.body());
             assertTrue(enrolled.json().has("device_token"));
