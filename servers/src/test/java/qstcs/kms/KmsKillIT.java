@@ -54,8 +54,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KmsKillIT {
     private static final MediaType JSON = MediaType.get("application/json");
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    /** Rounds every 100 ms keep the link loop busy much of the time: the kill lands mid-round or close to one. */
-    private static final String[] LINK = {"--round-ms", "100", "--qubits", "16384"};
+    /** Rounds back to back every 150 ms: the kill lands mid-round or close to one. */
+    private static final String[] LINK = {"--round-ms", "150", "--qubits", "16384"};
 
     @TempDir
     Path home;
