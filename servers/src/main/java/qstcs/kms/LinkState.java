@@ -48,7 +48,13 @@ final class LinkState {
     private LinkColour status = LinkColour.GREEN;
     private double qber;
     private double lastRoundQber;
-    private long version = 1;
+    /**
+     * Grows on every status change. It starts at the wall clock's milliseconds, not at 1, so that
+     * a restarted KMS never answers with a version its previous run used for another status: a
+     * client long-polling with the old process's version would otherwise wait on the new one
+     * (a restart into a latched RED at the version a GREEN had before).
+     */
+    private long version;
     private long round;
     private double keyRateBps;
     private long lastRoundNanos;
@@ -104,6 +110,7 @@ final class LinkState {
         this.latch = latch;
         this.pool = new KeyPool(limits.poolCapBits());
         this.changedAt = clock.instant();
+        this.version = Math.max(1, clock.millis());
         latch.load().ifPresent(b -> {
             status = LinkColour.RED;
             qber = b.qber();

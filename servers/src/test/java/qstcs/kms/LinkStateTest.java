@@ -175,6 +175,27 @@ class LinkStateTest {
         nanos.addAndGet(d.toNanos());
     }
 
+    /**
+     * A KMS killed right after latching a breach, before any client saw the change: the next
+     * process starts RED, and must not answer a client that long-polls with the version the GREEN
+     * had ({@code ?version=V} waits while the version is V), or that client keeps acting on GREEN.
+     */
+    @Test
+    void aRestartedLinkNeverReusesAVersionOfTheRunBefore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        BreachLatch latch = BreachLatch.at(dir.resolve("breach.latch"));
+        LinkState before = new LinkState(new LinkState.Limits(256 * 8, 100, Duration.ofMinutes(10)), now::get, nanos::get,
+                recorder(), latch);
+        long greenSeenByClients = before.snapshot().version();
+        before.breach(0.25, OperatorAction.SYSTEM, "QBER above the threshold");
+        long lastBefore = before.snapshot().version();
+        elapse(Duration.ofSeconds(3)); // the restart
+        LinkState after = new LinkState(new LinkState.Limits(256 * 8, 100, Duration.ofMinutes(10)), now::get, nanos::get,
+                recorder(), latch);
+        assertEquals(LinkColour.RED, after.snapshot().status());
+        assertNotEquals(greenSeenByClients, after.snapshot().version());
+        assertTrue(after.snapshot().version() > lastBefore, "versions keep growing across the restart");
+    }
+
     /** A key's age is monotonic time: the wall clock set back or forward by hours changes nothing. */
     @Test
     void wallClockJumpsNeitherKeepNorRetireKeys() {
