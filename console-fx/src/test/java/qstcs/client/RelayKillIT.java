@@ -79,6 +79,7 @@ class RelayKillIT {
             startRelay(port);
 
             try (SecureChatSession bravo = servers.session(servers.config("Kill_Bravo", relayUrl), b, "Kill_Alpha")) {
+                servers.awaitOnline(alpha, bravo); // Alpha back on the new relay by itself
                 SessionRecorder.await(Duration.ofSeconds(60), "every message reached Bravo after the relay's death",
                         () -> b.received().size() >= n);
                 SessionRecorder.settle(alpha, "Kill_Bravo", b);
