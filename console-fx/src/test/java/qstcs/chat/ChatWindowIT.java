@@ -75,10 +75,40 @@ class ChatWindowIT {
         assertFalse(reply.outgoing());
         assertEquals("Bravo here, loud and clear", reply.text());
         WaitForAsyncUtils.waitForFxEvents();
-        assertTrue(robot.lookup(".bubble-text").queryAllAs(Label.class).stream()
+        assertTrue(robot.lookup(".bubble-text").queryAllAs(SelectableText.class).stream()
                 .anyMatch(l -> l.getText().equals("Bravo here, loud and clear")), "the reply is a bubble");
         assertTrue(robot.lookup("#key-id").queryAs(Label.class).getText().startsWith("key "));
         assertEquals("Link GREEN", robot.lookup("#link-text").queryAs(Label.class).getText());
+    }
+
+    @Test
+    void partOfAMessageIsSelectedWithTheMouseAndCopied(FxRobot robot) throws Exception {
+        awaitOnline();
+        String said = "Bravo here, grid 4711 confirmed";
+        peer.send(ME, said);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> ChatFixtures.messages(robot).getItems().size() == 1);
+        WaitForAsyncUtils.waitForFxEvents();
+        SelectableText bubble = WaitForAsyncUtils.asyncFx(() -> robot.lookup(".bubble-text").queryAllAs(SelectableText.class)
+                .stream().filter(t -> t.getText().equals(said)).findFirst().orElseThrow()).get(10, TimeUnit.SECONDS);
+        int from = said.indexOf("grid");
+        int to = said.indexOf(" confirmed");
+        javafx.geometry.Point2D[] ends = WaitForAsyncUtils.asyncFx(() -> new javafx.geometry.Point2D[] {
+                bubble.caretOnScreen(from).add(1, 0), bubble.caretOnScreen(to).add(-1, 0)}).get(10, TimeUnit.SECONDS);
+        robot.moveTo(ends[0]).press(javafx.scene.input.MouseButton.PRIMARY).moveTo(ends[1])
+                .release(javafx.scene.input.MouseButton.PRIMARY);
+        robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.C)
+                .release(javafx.scene.input.KeyCode.C, javafx.scene.input.KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        String copied = WaitForAsyncUtils.asyncFx(() -> javafx.scene.input.Clipboard.getSystemClipboard().getString())
+                .get(10, TimeUnit.SECONDS);
+        assertEquals("grid 4711", copied, "Ctrl+C copies the dragged-over part only");
+
+        // A plain click ends that selection: Ctrl+C then copies the whole message again.
+        robot.clickOn(bubble).press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.C)
+                .release(javafx.scene.input.KeyCode.C, javafx.scene.input.KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(said, WaitForAsyncUtils.asyncFx(() -> javafx.scene.input.Clipboard.getSystemClipboard().getString())
+                .get(10, TimeUnit.SECONDS));
     }
 
     @Test
