@@ -115,6 +115,13 @@ public final class ChatModel {
     private Path home = StateHome.resolve(Optional.empty()).root();
     private java.util.Optional<qstcs.client.KmeEndpoint> kme = java.util.Optional.empty();
 
+    private boolean startFresh;
+
+    /** With {@code true} the next join deletes the device's stored history first (the demo's fresh start). */
+    public void startFresh(boolean fresh) {
+        startFresh = fresh;
+    }
+
     public boolean join(String device, String kmsUrl, String relayUrl, String peer, boolean withPqc) {
         ClientConfig config;
         try {
@@ -209,6 +216,11 @@ public final class ChatModel {
         leave();
         ChatHistory kept;
         try {
+            if (startFresh) {
+                ChatHistory.forget(home, config.deviceId());
+                // Only the first join of this window starts empty; a later one keeps what was said since.
+                startFresh = false;
+            }
             kept = ChatHistory.open(home, config.deviceId());
         } catch (java.io.IOException e) {
             joinError.set(e.getMessage());

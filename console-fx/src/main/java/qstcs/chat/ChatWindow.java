@@ -53,6 +53,7 @@ public final class ChatWindow {
             e.consume();
         });
         model.useHome(options.home());
+        model.startFresh(options.freshHistory());
         model.useKme(options.kme());
         if (options.enroll().isPresent()) {
             model.joinWithEnrollment(options.enroll().get(), options.peer().orElse(null), options.pqc());

@@ -21,6 +21,8 @@ class ChatOptionsTest {
         assertEquals("ws://10.0.0.5:8765", o.relayUrl());
         assertEquals(Optional.of("qstcs://x"), o.enroll());
         assertTrue(o.pqc());
+        assertFalse(o.freshHistory(), "history is kept unless asked");
+        assertTrue(ChatOptions.parse("--device", "Soldier_Alpha", "--fresh-history").freshHistory());
     }
 
     @Test
