@@ -116,6 +116,12 @@ public final class ChatModel {
     private java.util.Optional<qstcs.client.KmeEndpoint> kme = java.util.Optional.empty();
 
     private boolean startFresh;
+    private qstcs.crypto.identity.IdentityAlgorithm identityAlgorithm = qstcs.crypto.identity.IdentityAlgorithm.ML_DSA_65;
+
+    /** The kind of identity key made for a device that has none yet (ML-DSA-65, or with Ed25519 too). */
+    public void useIdentityAlgorithm(qstcs.crypto.identity.IdentityAlgorithm kind) {
+        identityAlgorithm = java.util.Objects.requireNonNull(kind);
+    }
 
     /** With {@code true} the next join deletes the device's stored history first (the demo's fresh start). */
     public void startFresh(boolean fresh) {
@@ -187,7 +193,7 @@ public final class ChatModel {
                 // The identity key pair is made at enrollment, on this device; only its public half is sent.
                 ClientConfig enrolled = ClientConfig.of(credentials);
                 try {
-                    DeviceIdentity.open(target, enrolled).publish();
+                    DeviceIdentity.open(target, enrolled, identityAlgorithm).publish();
                 } catch (ClientException e) {
                     // Published again when the session starts; enrollment itself succeeded.
                 }
@@ -343,7 +349,12 @@ public final class ChatModel {
 
     private DeviceIdentity openIdentity(ClientConfig config) {
         try {
-            DeviceIdentity id = DeviceIdentity.open(home, config);
+            DeviceIdentity id = DeviceIdentity.open(home, config, identityAlgorithm);
+            if (id.ownKey().algorithm() != identityAlgorithm) {
+                // Replacing it would make every peer that verified this device see a changed key.
+                notice.set("This device keeps its " + id.ownKey().algorithm().wireName() + " identity key; "
+                        + identityAlgorithm.wireName() + " applies to a device that has none yet.");
+            }
             id.addListener((peer, sighting) -> Platform.runLater(() -> showSighting(id, peer, sighting)));
             // The session publishes the public key itself before it connects (PeerIdentities.announce).
             return id;

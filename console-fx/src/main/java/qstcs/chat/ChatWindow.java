@@ -54,6 +54,7 @@ public final class ChatWindow {
         });
         model.useHome(options.home());
         model.startFresh(options.freshHistory());
+        model.useIdentityAlgorithm(options.identityAlgorithm());
         model.useKme(options.kme());
         if (options.enroll().isPresent()) {
             model.joinWithEnrollment(options.enroll().get(), options.peer().orElse(null), options.pqc());

@@ -23,6 +23,9 @@ class ChatOptionsTest {
         assertTrue(o.pqc());
         assertFalse(o.freshHistory(), "history is kept unless asked");
         assertTrue(ChatOptions.parse("--device", "Soldier_Alpha", "--fresh-history").freshHistory());
+        assertEquals(qstcs.crypto.identity.IdentityAlgorithm.ML_DSA_65, o.identityAlgorithm());
+        assertEquals(qstcs.crypto.identity.IdentityAlgorithm.ML_DSA_65_ED25519,
+                ChatOptions.parse("--device", "Soldier_Alpha", "--hybrid-identity").identityAlgorithm());
     }
 
     @Test
