@@ -81,7 +81,7 @@ public final class ChatModel {
     private String notificationPeer = "";
     private final ReadOnlyObjectWrapper<Verification> verification = new ReadOnlyObjectWrapper<>();
     private final ObservableList<String> directory = FXCollections.observableArrayList();
-    private boolean windowFocused = true;
+    private final ReadOnlyBooleanWrapper windowFocused = new ReadOnlyBooleanWrapper(true);
     private DeviceIdentity identity;
     private ChatHistory history;
 
@@ -327,7 +327,7 @@ public final class ChatModel {
     public void select(Contact c) {
         selected.set(c);
         if (c != null) {
-            if (windowFocused) {
+            if (windowFocused.get()) {
                 c.markRead();
                 countUnread();
             }
@@ -469,7 +469,7 @@ public final class ChatModel {
 
     /** Messages count as read only while the window has the focus and shows their conversation. */
     public void setWindowFocused(boolean focused) {
-        windowFocused = focused;
+        windowFocused.set(focused);
         if (focused && selected.get() != null) {
             selected.get().markRead();
             countUnread();
@@ -477,15 +477,18 @@ public final class ChatModel {
     }
 
     boolean windowFocused() {
-        return windowFocused;
+        return windowFocused.get();
     }
+
+    /** Whether the soldier can see the window (it has the focus). */
+    public ReadOnlyBooleanProperty windowFocusedProperty() { return windowFocused.getReadOnlyProperty(); }
 
     private void countUnread() {
         unreadTotal.set(contacts.stream().mapToInt(c -> c.unreadProperty().get()).sum());
     }
 
     private void notifyIncoming(ChatMessage m, Contact c) {
-        if (m.outgoing() || (windowFocused && c == selected.get())) {
+        if (m.outgoing() || (windowFocused.get() && c == selected.get())) {
             return;
         }
         String text = m.text().strip().replace('\n', ' ');
@@ -606,7 +609,7 @@ public final class ChatModel {
         if (m.outgoing() && m.delivery() != DeliveryState.DELIVERED) {
             outgoing.put(m.id(), item);
         }
-        c.add(item, !live || (windowFocused && c == selected.get()));
+        c.add(item, !live || (windowFocused.get() && c == selected.get()));
         countUndelivered();
         if (live) {
             countUnread();
