@@ -122,8 +122,16 @@ public final class ChatWindow {
             if (step == AttentionState.Step.NOTHING) {
                 return;
             }
-            WindowAttention w = attention.apply(model.deviceIdProperty().get());
-            attentionCalls.execute(step == AttentionState.Step.REQUEST ? w::request : w::clear);
+            String device = model.deviceIdProperty().get();
+            // Finding out what the desktop offers may load AWT or scan the PATH: not on the FX thread either.
+            attentionCalls.execute(() -> {
+                WindowAttention w = attention.apply(device);
+                if (step == AttentionState.Step.REQUEST) {
+                    w.request();
+                } else {
+                    w.clear();
+                }
+            });
         };
         model.windowFocusedProperty().addListener((o, was, now) -> apply.accept(state.focusChanged(now)));
         model.unreadTotalProperty().addListener((o, was, now) -> apply.accept(state.unreadChanged(was.intValue(), now.intValue())));
