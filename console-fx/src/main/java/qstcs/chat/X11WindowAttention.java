@@ -58,12 +58,17 @@ final class X11WindowAttention implements WindowAttention {
     }
 
     static boolean wmctrlInstalled() {
+        return onPath("wmctrl");
+    }
+
+    /** Whether an executable {@code tool} is on the PATH. */
+    static boolean onPath(String tool) {
         String path = System.getenv("PATH");
         if (path == null) {
             return false;
         }
         for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "wmctrl"))) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
                 return true;
             }
         }

@@ -42,7 +42,7 @@ class X11WindowAttentionIT {
     @Test
     void theBackgroundChatWindowIsMarkedWithoutTakingTheFocus() throws Exception {
         for (String tool : List.of("Xvfb", "openbox", "wmctrl", "xdotool", "xprop")) {
-            assumeTrue(onPath(tool), tool + " is not installed");
+            assumeTrue(X11WindowAttention.onPath(tool), tool + " is not installed");
         }
         assumeTrue(gtkInstalled(), "GTK 3 is not installed");
         Path work = Files.createTempDirectory("qstcs-attention");
@@ -154,15 +154,6 @@ class X11WindowAttentionIT {
         } catch (IOException e) {
             return "(no log)";
         }
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static boolean gtkInstalled() {
