@@ -287,6 +287,15 @@ final class Kms implements AutoCloseable {
                 + " revoked; its peers get fresh keys");
     }
 
+    /**
+     * Answers every parked {@code /link_status} long-poll with the current status and ends every
+     * {@code /events} stream, so that no request is still running when the listeners stop.
+     */
+    void releaseClients() {
+        events.closeAll();
+        link.releasePolls();
+    }
+
     @Override
     public void close() {
         leadership.close(); // a standby may take over at once
