@@ -56,6 +56,8 @@ class AlarmSoundTest {
             view.tabs.getSelectionModel().select(2); // Alarms
             return null;
         });
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#alarmSound")
+                .match(org.testfx.matcher.base.NodeMatchers.isVisible()).tryQuery().isPresent());
         robot.clickOn("#alarmSound");
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> fx(box::isSelected));
         assertTrue(fx(menu::isSelected), "the menu shows the same setting");
