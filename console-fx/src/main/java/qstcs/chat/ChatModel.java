@@ -43,6 +43,12 @@ import qstcs.crypto.tls.EnrollmentUri;
  * The chat window's state as JavaFX properties, and its commands (join, select, send). It owns the
  * {@link SecureChatSession} and turns its events into property changes on the FX thread; it holds
  * no Nodes. Every method here is called on the FX thread.
+ *
+ * <p>Its network work (enrollment, identity checks, the directory, closing a session) runs on
+ * platform daemon threads, not virtual ones: the first socket read on a virtual thread starts the
+ * JDK's I/O poller, which then sits in native code for the life of the JVM, and the JVM's exit
+ * waits 300 ms for any thread in native code. That would delay closing the window (and, docked
+ * in the console, the end of the whole demo) for nothing.
  */
 public final class ChatModel {
     /** Which of the two screens the window shows. */
@@ -185,7 +191,7 @@ public final class ChatModel {
         joinError.set("");
         joinProgress.set("Enrolling " + uri.deviceId() + " with the key service at " + uri.kmsUrl() + "…");
         Path target = home;
-        Thread.ofVirtual().name("chat-enroll").start(() -> {
+        Thread.ofPlatform().daemon(true).name("chat-enroll").start(() -> {
             try {
                 DeviceCredentials credentials = Enrollment.enroll(uri);
                 credentials.save(target);
@@ -383,7 +389,7 @@ public final class ChatModel {
         if (id == null) {
             return;
         }
-        Thread.ofVirtual().name("qstcs-identity-check").start(() -> {
+        Thread.ofPlatform().daemon(true).name("qstcs-identity-check").start(() -> {
             try {
                 id.refresh(peer);
             } catch (ClientException | java.io.IOException e) {
@@ -404,7 +410,7 @@ public final class ChatModel {
             verification.set(new Verification(peer, null, null, false, false, "This device has no identity key."));
             return;
         }
-        Thread.ofVirtual().name("qstcs-verify").start(() -> {
+        Thread.ofPlatform().daemon(true).name("qstcs-verify").start(() -> {
             Verification v;
             try {
                 v = id.refresh(peer).map(s -> new Verification(peer, id.safetyNumber(peer, s.key()), s.key(), s.verified(),
@@ -509,7 +515,7 @@ public final class ChatModel {
             return;
         }
         String me = deviceId.get();
-        Thread.ofVirtual().name("qstcs-directory").start(() -> {
+        Thread.ofPlatform().daemon(true).name("qstcs-directory").start(() -> {
             try {
                 List<String> ids = id.directory().stream().map(KmsClient.DirectoryEntry::deviceId)
                         .filter(d -> !d.equals(me)).toList();
@@ -572,7 +578,7 @@ public final class ChatModel {
             history = null;
             identity = null;
             verification.set(null);
-            Thread.ofVirtual().name("qstcs-chat-close").start(() -> {
+            Thread.ofPlatform().daemon(true).name("qstcs-chat-close").start(() -> {
                 s.close();
                 h.close(); // after the session: its last events are written first
             });

@@ -17,7 +17,7 @@ class ConsoleOptionsTest {
                 "--relay", "ws://10.0.0.5:8765"), Map.of());
         assertEquals(Path.of("/tmp/q"), o.home());
         assertEquals("http://10.0.0.5:8000/", o.kmsUrl().toString());
-        assertEquals("http://10.0.0.5:8765/", o.relayUrl().toString(), "a ws:// relay address is read over http for /stats");
+        assertEquals("http://10.0.0.5:8765/", o.relayUrl().orElseThrow().toString(), "a ws:// relay address is read over http for /stats");
     }
 
     @Test
@@ -25,8 +25,14 @@ class ConsoleOptionsTest {
         ConsoleOptions o = ConsoleOptions.parse(List.of(), Map.of("QSTCS_HOME", "/srv/qstcs"));
         assertEquals(Path.of("/srv/qstcs"), o.home());
         assertEquals("https://127.0.0.1:8443/", o.kmsUrl().toString(), "operator routes are TLS-only");
-        assertEquals("https://127.0.0.1:8765/", o.relayUrl().toString(), "the relay serves TLS only");
+        assertEquals("https://127.0.0.1:8765/", o.relayUrl().orElseThrow().toString(), "the relay serves TLS only");
         assertEquals(List.of(), o.dockedChats());
+    }
+
+    @Test
+    void relayNoneMeansNoRelayIsWatched() throws Exception {
+        assertTrue(ConsoleOptions.parse(List.of("--relay", "none"), Map.of()).relayUrl().isEmpty());
+        assertTrue(ConsoleOptions.USAGE.contains("--relay none"), "--help names the form");
     }
 
     @Test

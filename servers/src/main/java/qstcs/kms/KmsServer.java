@@ -301,6 +301,17 @@ public final class KmsServer implements AutoCloseable {
     /** Stops the listeners and the link loop; the state directory stays. */
     @Override
     public void close() {
+        stop(server, gates, kms);
+    }
+
+    /**
+     * Stops a KMS server in the order that makes it quick: first every parked long-poll is
+     * answered and every event stream ended, because a listener waits out its grace period
+     * (half a second each) for requests still running; then the listeners stop; then the link
+     * loop, the database and the rest.
+     */
+    static void stop(WebServer server, List<ConnectionGate> gates, Kms kms) {
+        kms.releaseClients();
         server.stop();
         gates.forEach(ConnectionGate::close);
         kms.close();

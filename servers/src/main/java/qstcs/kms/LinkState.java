@@ -441,6 +441,13 @@ final class LinkState {
         }
     }
 
+    /** Answers every parked long-poll now with the current status (the server is stopping). */
+    void releasePolls() {
+        synchronized (lock) {
+            nextChange.complete(snapshotLocked());
+        }
+    }
+
     /** Releases long-pollers (server shutdown) and wipes all key material. */
     void close() {
         synchronized (lock) {
