@@ -88,7 +88,7 @@ public final class RelayProcess implements AutoCloseable {
     }
 
     /** User plus system CPU time of the relay process so far, in nanoseconds. */
-    long cpuNanos() throws IOException {
+    public long cpuNanos() throws IOException {
         String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
         // Fields after the command name (which may contain spaces) start after the last ')'.
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -35,39 +35,56 @@ final class HostileClient implements AutoCloseable {
 
     private final SoakCounters counters;
     private final List<Thread> threads = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger floodConnected = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean running = true;
 
     HostileClient(SoakCounters counters) {
         this.counters = counters;
     }
 
-    /** Starts the connection flood against {@code ports} (loopback) from {@code addresses} source addresses. */
+    /**
+     * Starts the connection flood against {@code ports} (loopback) from {@code addresses} source
+     * addresses (127.0.0.2, …), each holding as many unfinished connections as the servers allow one address.
+     */
     void flood(int[] ports, int addresses) {
+        flood(ports, addresses, PENDING_PER_ADDRESS, 40);
+    }
+
+    /**
+     * Starts a flood of {@code perAddress} bare connections from each of {@code addresses} source
+     * addresses to each port, opening at most {@code opensPerTick} every 100 ms.
+     */
+    void flood(int[] ports, int addresses, int perAddress, int opensPerTick) {
         threads.add(Thread.ofPlatform().daemon().name("hostile-flood").start(() -> {
             try {
-                floodLoop(ports, addresses);
+                floodLoop(ports, addresses, perAddress, opensPerTick);
             } catch (IOException e) {
                 counters.failure("the flood itself failed: " + e);
             }
         }));
     }
 
-    private void floodLoop(int[] ports, int addresses) throws IOException {
-        int perListener = addresses * PENDING_PER_ADDRESS;
+    /** Flood connections connected now (the kernel completed them; the server may not have accepted them yet). */
+    int floodConnected() {
+        return floodConnected.get();
+    }
+
+    private void floodLoop(int[] ports, int addresses, int perAddress, int opensPerTick) throws IOException {
+        int perListener = addresses * perAddress;
         SocketChannel[] slots = new SocketChannel[ports.length * perListener];
         ByteBuffer scratch = ByteBuffer.allocate(4096);
         try (Selector selector = Selector.open()) {
             while (running) {
                 int opened = 0;
-                for (int i = 0; i < slots.length && opened < 40; i++) {
+                for (int i = 0; i < slots.length && opened < opensPerTick; i++) {
                     if (slots[i] != null) {
                         continue;
                     }
-                    int address = 2 + (i % perListener) / PENDING_PER_ADDRESS;
+                    int address = 2 + (i % perListener) / perAddress;
                     SocketChannel ch = SocketChannel.open();
                     try {
                         ch.configureBlocking(false);
-                        ch.bind(new InetSocketAddress("127.0.0." + address, 0));
+                        ch.bind(new InetSocketAddress(loopback(address), 0));
                         ch.connect(new InetSocketAddress("127.0.0.1", ports[i / perListener]));
                         ch.register(selector, SelectionKey.OP_CONNECT, i);
                         slots[i] = ch;
@@ -84,6 +101,7 @@ final class HostileClient implements AutoCloseable {
                     try {
                         if (key.isConnectable()) {
                             ch.finishConnect();
+                            floodConnected.incrementAndGet();
                             key.interestOps(SelectionKey.OP_READ);
                         } else if (key.isReadable()) {
                             scratch.clear();
@@ -92,6 +110,9 @@ final class HostileClient implements AutoCloseable {
                             }
                         }
                     } catch (IOException e) {
+                        if ((key.interestOps() & SelectionKey.OP_READ) != 0) {
+                            floodConnected.decrementAndGet();
+                        }
                         key.cancel();
                         ch.close();
                         slots[i] = null;
@@ -186,6 +207,11 @@ final class HostileClient implements AutoCloseable {
             t.interrupt();
             t.join(5000);
         }
+    }
+
+    /** The loopback address 127.0.0.0/8 numbered {@code n} from 127.0.0.0 (n ≥ 2 skips the clients' 127.0.0.1). */
+    static String loopback(int n) {
+        return "127.0." + (n >> 8) + "." + (n & 0xff);
     }
 
     private static void pause(long millis) {
