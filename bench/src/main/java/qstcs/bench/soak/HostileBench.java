@@ -181,13 +181,14 @@ public final class HostileBench {
     private static void floodRun(long pid, String listener, int port, SSLContext tls, String what, int addresses,
                                  int perAddress, int seconds) throws Exception {
         SoakCounters counters = new SoakCounters();
+        LinkStatusProbe probe = new LinkStatusProbe(port, tls); // its kept-alive client connects before the flood
         try (HostileClient hostile = new HostileClient(counters)) {
             if (addresses > 0) {
                 hostile.flood(new int[] {port}, addresses, perAddress, 200);
                 Thread.sleep(3000); // the flood builds up (2,000 connections a second)
             }
             PeakSampler peak = new PeakSampler(pid);
-            LinkStatusProbe.Figures[] f = new LinkStatusProbe(port, tls).run(seconds * 1000L, 4);
+            LinkStatusProbe.Figures[] f = probe.run(seconds * 1000L, 4);
             ServerFigures top = peak.stop();
             System.out.printf(Locale.ROOT, "| %s | %s | %,d | %,d | %s | %s |%n", listener, what, hostile.floodConnected(),
                     top.fileDescriptors(), figures(f[0]), figures(f[1]));

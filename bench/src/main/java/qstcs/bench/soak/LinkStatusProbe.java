@@ -15,7 +15,8 @@ import javax.net.ssl.SSLSocket;
  * Legitimate readers of {@code GET /link_status} from 127.0.0.1 while something else loads the
  * KMS: {@code fresh} threads that each open a new connection per request (as the router guard's
  * BusyBox wget does: connect, TLS handshake where there is TLS, request, close), and one kept-alive
- * connection asking every 10 ms (as a chat client or the relay does). Latency runs from before the
+ * connection, opened when the probe is made, asking every 10 ms (as a chat client or the relay
+ * does); a kept-alive connection that fails is replaced by a new one. Latency runs from before the
  * connect (fresh) or the write (kept-alive) to the reply's last byte; a request not answered within
  * 15 s counts as failed.
  */
@@ -40,9 +41,14 @@ final class LinkStatusProbe {
     private final AtomicLong freshMaxNanos = new AtomicLong();
     private final AtomicLong keptMaxNanos = new AtomicLong();
 
-    LinkStatusProbe(int port, SSLContext tls) {
+    /** The kept-alive reader's connection, opened now: a client that was connected before a flood began. */
+    private Socket kept;
+
+    LinkStatusProbe(int port, SSLContext tls) throws IOException {
         this.port = port;
         this.tls = tls;
+        this.kept = connect();
+        request(kept.getOutputStream(), kept.getInputStream(), REQUEST);
     }
 
     /** Runs both kinds for {@code millis}; returns {fresh, kept-alive}. */
@@ -66,7 +72,7 @@ final class LinkStatusProbe {
             });
         }
         threads[freshThreads] = Thread.ofVirtual().start(() -> {
-            Socket s = null;
+            Socket s = kept;
             while (System.nanoTime() < end) {
                 try {
                     if (s == null) {
@@ -84,7 +90,7 @@ final class LinkStatusProbe {
                 }
                 pause(10);
             }
-            close(s);
+            kept = s;
         });
         for (Thread t : threads) {
             t.join();
