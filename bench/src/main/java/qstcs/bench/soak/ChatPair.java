@@ -50,6 +50,15 @@ final class ChatPair implements Runnable {
 
     @Override
     public void run() {
+        try {
+            converse();
+        } finally {
+            a.abort();
+            b.abort();
+        }
+    }
+
+    private void converse() {
         FrameSealer key = null;
         while (running) {
             try {
@@ -78,8 +87,6 @@ final class ChatPair implements Runnable {
                 sleepQuietly(500);
             }
         }
-        a.abort();
-        b.abort();
     }
 
     private void roundTrip(FrameSealer key) throws Exception {

@@ -229,7 +229,7 @@ public final class HostileBench {
                         + "\",\"token\":\"" + kms.enroll(id) + "\"}"));
             }
             framesRun(load, relay, rate, seconds, "two enrolled devices, 64 KB frames of 2,048 keys sharing one hash", devices);
-            ws.close();
+            ws.shutdownNow();
         }
     }
 

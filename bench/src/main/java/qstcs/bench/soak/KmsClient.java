@@ -106,6 +106,6 @@ final class KmsClient implements AutoCloseable {
 
     @Override
     public void close() {
-        http.close();
+        http.shutdownNow(); // a request still waiting on a flooded listener must not hold up the end
     }
 }
