@@ -18,77 +18,13 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)"
 QSTCS="$ROOT/qstcs"
 JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
-P="qsm$$"
-WORK="$(mktemp -d)"
-PIDS=()
-
-say() { printf 'several-machines: %s\n' "$*" >&2; }
-
-if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then
-  say "skipped: needs root and iproute2 (network namespaces)"
-  exit 0
-fi
-
-cleanup() {
-  local rc=$? n pid
-  # Everything still running in a namespace is ours (a namespace outlives its deletion while a
-  # process is inside it, so stop them first).
-  for n in srv rly sol rtr; do
-    for pid in $(ip netns pids "$P-$n" 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
-  done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [ "$rc" != 0 ]; then
-    for log in "$WORK"/*.log; do
-      [ -f "$log" ] || continue
-      say "---- $(basename "$log") (last 40 lines) ----"
-      tail -n 40 "$log" >&2
-    done
-  fi
-  for n in srv rly sol rtr; do ip netns del "$P-$n" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-fail() { say "FAILED: $*"; exit 1; }
-
-on() { local machine="$1"; shift; ip netns exec "$P-$machine" "$@"; }
-
-# start_on MACHINE LOG CMD… — starts a server there in the background. ip netns exec, the
-# launcher and java each exec the next, so the pid kept is the server's own.
-start_on() {
-  local machine="$1" log="$2"; shift 2
-  ip netns exec "$P-$machine" "$@" >"$log" 2>&1 &
-  PIDS+=($!)
-}
-
-# wait_port MACHINE PORT WHAT PID — until something listens there, or the process died.
-wait_port() {
-  local i
-  for i in $(seq 1 180); do
-    if on "$1" bash -c "exec 3<>/dev/tcp/127.0.0.1/$2" 2>/dev/null; then return 0; fi
-    kill -0 "$4" 2>/dev/null || fail "$3 exited before listening on port $2"
-    sleep 0.5
-  done
-  fail "$3 did not listen on port $2 within 90 s"
-}
+LAB=several-machines
+# shellcheck source-path=SCRIPTDIR source=machines.sh
+. "$(dirname "${BASH_SOURCE[0]}")/machines.sh"
+lab_require_root
 
 # --- the network ---------------------------------------------------------------------------------
-for n in srv rly sol rtr; do
-  ip netns add "$P-$n"
-  ip -n "$P-$n" link set lo up
-done
-i=1
-for n in srv sol rly; do
-  ip link add "$P-$n" netns "$P-rtr" type veth peer name eth0 netns "$P-$n"
-  ip -n "$P-rtr" addr add "10.78.$i.1/24" dev "$P-$n"
-  ip -n "$P-rtr" link set "$P-$n" up
-  ip -n "$P-$n" addr add "10.78.$i.2/24" dev eth0
-  ip -n "$P-$n" link set eth0 up
-  ip -n "$P-$n" route add default via "10.78.$i.1"
-  i=$((i + 1))
-done
-on rtr sysctl -qw net.ipv4.ip_forward=1
+lab_start 10.78 srv sol rly
 KMS_HOST=10.78.1.2
 RELAY_HOST=10.78.3.2
 mkdir -p "$WORK/server" "$WORK/relay/kms" "$WORK/soldiers"

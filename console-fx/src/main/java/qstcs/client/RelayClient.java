@@ -23,6 +23,16 @@ final class RelayClient {
         void onClosed(Connection c, int code, String reason, ClientException problem);
     }
 
+    /** A relay silent this long is pinged (the relay answers {@code {"type":"ping"}} with a pong). */
+    static final java.time.Duration PING_AFTER = java.time.Duration.ofSeconds(5);
+    /**
+     * A relay silent this long, pings included, is gone: its machine died or the path to it broke.
+     * TCP says nothing for many minutes then, and OkHttp's own ping waits in the same write queue
+     * as a frame blocked on the dead socket, so it never goes out while the session has data to send.
+     */
+    static final java.time.Duration SILENCE_LIMIT = java.time.Duration.ofSeconds(15);
+    private static final String PING = "{\"type\":\"ping\"}";
+
     private final ClientConfig config;
     private final OkHttpClient http;
     /** Index into {@link ClientConfig#relayUrls()} of the relay to use next. */
@@ -51,6 +61,9 @@ final class RelayClient {
         private final int slot;
         private volatile WebSocket socket;
         private volatile boolean ended;
+        /** System.nanoTime() of the last frame from the relay (or of the connect). */
+        private volatile long lastHeard = System.nanoTime();
+        private volatile boolean silent;
 
         private Connection(Listener listener, java.net.URI relay, int slot) {
             this.listener = listener;
@@ -67,6 +80,25 @@ final class RelayClient {
         public boolean send(String frame) {
             WebSocket ws = socket;
             return !ended && ws != null && ws.send(frame);
+        }
+
+        /**
+         * Called every few seconds with {@code System.nanoTime()}: pings a quiet relay and abandons
+         * one that stayed silent past {@link #SILENCE_LIMIT}; the listener then hears
+         * {@code RELAY_UNREACHABLE} and the next connection tries the cluster's next relay.
+         */
+        public void checkAlive(long now) {
+            WebSocket ws = socket;
+            if (ended || ws == null) {
+                return;
+            }
+            long quiet = now - lastHeard;
+            if (quiet > SILENCE_LIMIT.toNanos()) {
+                silent = true;
+                ws.cancel(); // closes the socket, which also fails a write blocked on it
+            } else if (quiet > PING_AFTER.toNanos()) {
+                ws.send(PING);
+            }
         }
 
         public void close() {
@@ -95,6 +127,7 @@ final class RelayClient {
         private final class Events extends WebSocketListener {
             @Override
             public void onOpen(WebSocket ws, Response response) {
+                lastHeard = System.nanoTime();
                 ObjectNode register = KmsClient.JSON.createObjectNode()
                         .put("type", "register").put("device_id", config.deviceId());
                 config.deviceToken().ifPresent(t -> register.put("token", t));
@@ -103,6 +136,7 @@ final class RelayClient {
 
             @Override
             public void onMessage(WebSocket ws, String text) {
+                lastHeard = System.nanoTime();
                 RelayFrame.parse(text).ifPresent(f -> listener.onFrame(Connection.this, f));
             }
 
@@ -123,7 +157,7 @@ final class RelayClient {
                     end(0, "", null);
                     return;
                 }
-                end(0, "", failure(relay, t, response));
+                end(0, "", failure(relay, silent ? new java.net.SocketTimeoutException("silent relay") : t, response));
             }
         }
     }

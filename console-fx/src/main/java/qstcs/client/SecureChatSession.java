@@ -73,8 +73,12 @@ public final class SecureChatSession implements AutoCloseable {
         this.identities = Objects.requireNonNull(identities);
         this.core = new SessionCore(config, new Io(), keys, SessionClock.SYSTEM, new Fanout(), identities);
         this.linkWatcher = daemon(this::watchLink, "qstcs-link-watch-" + config.deviceId());
-        actor.scheduleWithFixedDelay(() -> post(core::resendTick), RESEND_CHECK.toMillis(), RESEND_CHECK.toMillis(),
-                TimeUnit.MILLISECONDS);
+        actor.scheduleWithFixedDelay(() -> post(() -> {
+            core.resendTick();
+            if (connection != null) {
+                connection.checkAlive(System.nanoTime());
+            }
+        }), RESEND_CHECK.toMillis(), RESEND_CHECK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static Thread daemon(Runnable r, String name) {

@@ -1,18 +1,17 @@
 package qstcs.console;
 
-import javafx.beans.value.ObservableBooleanValue;
 import javafx.stage.Stage;
 
 /**
  * Makes an open alarm hard to miss: the window title starts with "⚠ N ALARMS" while any alarm is
  * unacknowledged, and a newly raised one brings the window forward (the window manager marks the
- * taskbar entry when it does not grant focus) and, if the operator chose, beeps.
+ * taskbar entry when it does not grant focus) and, if the operator chose, sounds ({@link AlarmBell}).
  */
 final class AlarmAttention {
     private AlarmAttention() {
     }
 
-    static void watch(Stage stage, ConsoleModel model, ObservableBooleanValue sound) {
+    static void watch(Stage stage, ConsoleModel model, AlarmBell bell) {
         String base = stage.getTitle() == null ? "QSTCS SOC console" : stage.getTitle();
         // Set, not bound: other code may still title the window (a bound title would throw there).
         Runnable title = () -> {
@@ -28,19 +27,7 @@ final class AlarmAttention {
             if (!stage.isFocused()) {
                 stage.toFront();
             }
-            if (sound.get()) {
-                beep();
-            }
+            bell.alarmRaised();
         });
-    }
-
-    private static void beep() {
-        try {
-            if (!java.awt.GraphicsEnvironment.isHeadless()) {
-                java.awt.Toolkit.getDefaultToolkit().beep();
-            }
-        } catch (RuntimeException | Error noSound) {
-            // a machine without audio stays silent; the title and the list still show the alarm
-        }
     }
 }

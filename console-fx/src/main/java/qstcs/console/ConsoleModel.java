@@ -32,6 +32,11 @@ public final class ConsoleModel extends ConsoleProperties implements AutoCloseab
     private final Optional<OperatorToken> token;
 
     public ConsoleModel(OkHttpClient http, HttpUrl kmsBase, HttpUrl relayBase, Optional<OperatorToken> token) {
+        this(http, kmsBase, Optional.of(relayBase), token);
+    }
+
+    /** @param relayBase the relay whose {@code /stats} the console polls, or empty when it watches no relay */
+    public ConsoleModel(OkHttpClient http, HttpUrl kmsBase, Optional<HttpUrl> relayBase, Optional<OperatorToken> token) {
         this.http = http;
         this.token = token;
         // Work handed in after close() (e.g. a relay poll already scheduled) is dropped, not an error.
@@ -45,8 +50,8 @@ public final class ConsoleModel extends ConsoleProperties implements AutoCloseab
         this.board = new BoardCommands(feed, background);
         trends.rangeProperty().addListener((obs, old, range) -> feed.loadHistory());
         kmsUrl.set(kmsBase);
-        relayUrl.set(relayBase);
-        relayService = new RelayStatsService(new RelayStatsClient(http, relayBase, token));
+        relayUrl.set(relayBase.orElse(null));
+        relayService = new RelayStatsService(relayBase.map(r -> new RelayStatsClient(http, r, token)).orElse(null));
         relayService.setExecutor(background);
         relayService.setOnSucceeded(e -> {
             RelayStatsService.Poll poll = relayService.getValue();
@@ -73,25 +78,31 @@ public final class ConsoleModel extends ConsoleProperties implements AutoCloseab
 
     public void start() {
         feed.connect(kmsUrl.get());
-        relayService.start();
+        if (relayUrl.get() != null) {
+            relayService.start();
+        }
         clock.play();
     }
 
     /** Points the console at other servers (the settings dialog); state from the old KMS is dropped. */
-    public void reconnect(HttpUrl newKms, HttpUrl newRelay) {
+    public void reconnect(HttpUrl newKms, Optional<HttpUrl> newRelay) {
         if (!newKms.equals(kmsUrl.get())) {
             kmsUrl.set(newKms);
             forgetKms();
             feed.connect(newKms);
         }
-        if (!newRelay.equals(relayUrl.get())) {
-            relayUrl.set(newRelay);
+        if (!newRelay.equals(Optional.ofNullable(relayUrl.get()))) {
+            relayUrl.set(newRelay.orElse(null));
             relayStats.set(null);
             relayReachable.set(false);
             relayProblem.set("");
             relayReceivedAt.set(null);
             refreshAges(Instant.now());
-            relayService.use(new RelayStatsClient(http, newRelay, token));
+            if (newRelay.isPresent()) {
+                relayService.use(new RelayStatsClient(http, newRelay.get(), token));
+            } else {
+                relayService.cancel();
+            }
         }
     }
 

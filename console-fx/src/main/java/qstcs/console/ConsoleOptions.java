@@ -11,10 +11,13 @@ import qstcs.crypto.home.StateHome;
  * The console's command line: {@code [--home DIR] [--kms URL] [--relay URL]}.
  * URLs are checked here so a typo fails at start with a clear message instead of an OFFLINE lamp.
  */
-public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl, List<DockedChat> dockedChats) {
+public record ConsoleOptions(Path home, HttpUrl kmsUrl, Optional<HttpUrl> relayUrl, List<DockedChat> dockedChats,
+                             boolean freshChatHistory) {
     public static final String DEFAULT_KMS = "https://127.0.0.1:8443";
     /** The relay serves TLS only; its {@code /stats} lists device ids only to the operator, over https. */
     public static final String DEFAULT_RELAY = "https://127.0.0.1:8765";
+    /** The {@code --relay} value for a console that watches no relay (its tile says NOT CONFIGURED). */
+    public static final String NO_RELAY = "none";
 
     /** A soldier's chat shown inside the console window (the demo's presenter layout). */
     public record DockedChat(String device, String peer) {
@@ -26,6 +29,7 @@ public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl, List<D
 
     static final String USAGE = """
             Usage: ./qstcs console [--home DIR] [--kms URL] [--relay URL] [--dock-chat DEVICE:PEER]...
+                                   [--fresh-chat-history]
 
             SOC console for QSTCS: live link state from the KMS event stream, Force Attack,
             Reset, the eavesdropper switch, and a BB84 step visualiser.
@@ -36,10 +40,14 @@ public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl, List<D
                             the KMS's CA from DIR/kms/ca.crt or $QSTCS_CA_FINGERPRINT (sha256:HEX)
               --kms URL     KMS base URL (default %s; operator routes are served over TLS
                             only, so an http:// address works only with a KMS that allows it)
-              --relay URL   relay URL for its /stats (default %s; ws:// and wss:// are accepted)
+              --relay URL   relay URL for its /stats (default %s; ws:// and wss:// are accepted;
+                            --relay none: no relay, its tile says NOT CONFIGURED)
               --dock-chat DEVICE:PEER
                             also show DEVICE's chat with PEER inside the console window, right of
                             the dashboard (repeatable; the one-window presenter layout of the demo)
+              --fresh-chat-history
+                            the docked chats start with an empty conversation (their stored
+                            history is deleted first; ./qstcs demo does this unless --keep-history)
             Zoom: Ctrl + / Ctrl − / Ctrl 0. Window placement: -Dqstcs.window=X,Y,W,H (QSTCS_JAVA_OPTS).
             """.formatted(DEFAULT_KMS, DEFAULT_RELAY);
 
@@ -62,6 +70,7 @@ public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl, List<D
         String kms = DEFAULT_KMS;
         String relay = DEFAULT_RELAY;
         java.util.List<DockedChat> docked = new java.util.ArrayList<>();
+        boolean freshChatHistory = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
@@ -77,12 +86,13 @@ public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl, List<D
                     }
                     docked.add(new DockedChat(ids[0].strip(), ids[1].strip()));
                 }
+                case "--fresh-chat-history" -> freshChatHistory = true;
                 default -> throw new UsageException("unknown option '" + arg + "' (try --help)");
             }
         }
         try {
-            return new ConsoleOptions(StateHome.resolve(Optional.ofNullable(home), env).root(), httpUrl(kms, "--kms"), httpUrl(relay, "--relay"),
-                    docked);
+            return new ConsoleOptions(StateHome.resolve(Optional.ofNullable(home), env).root(), httpUrl(kms, "--kms"),
+                    relayUrl(relay, "--relay"), docked, freshChatHistory);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -104,6 +114,12 @@ public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl, List<D
             throw new IllegalArgumentException(what + " must be an http(s):// or ws(s):// URL, got '" + text + "'");
         }
         return url;
+    }
+
+    /** A relay URL as {@link #httpUrl}, or empty for {@value #NO_RELAY} or a blank value: no relay is watched. */
+    public static Optional<HttpUrl> relayUrl(String text, String what) {
+        String t = text == null ? "" : text.strip();
+        return t.isEmpty() || t.equalsIgnoreCase(NO_RELAY) ? Optional.empty() : Optional.of(httpUrl(t, what));
     }
 
     private static String valueOf(List<String> args, int i, String option) throws UsageException {

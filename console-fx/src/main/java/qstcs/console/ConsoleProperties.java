@@ -39,6 +39,7 @@ abstract sealed class ConsoleProperties permits ConsoleModel {
     public enum StreamState { CONNECTING, LIVE, OFFLINE }
 
     final ReadOnlyObjectWrapper<HttpUrl> kmsUrl = new ReadOnlyObjectWrapper<>(this, "kmsUrl");
+    /** The relay whose {@code /stats} is polled; null when the console watches no relay. */
     final ReadOnlyObjectWrapper<HttpUrl> relayUrl = new ReadOnlyObjectWrapper<>(this, "relayUrl");
     final ReadOnlyObjectWrapper<StreamState> stream = new ReadOnlyObjectWrapper<>(this, "stream", StreamState.CONNECTING);
     final ReadOnlyStringWrapper offlineReason = new ReadOnlyStringWrapper(this, "offlineReason", "connecting to the KMS…");
@@ -176,6 +177,7 @@ abstract sealed class ConsoleProperties permits ConsoleModel {
     }
 
     public ReadOnlyObjectProperty<HttpUrl> kmsUrlProperty() { return kmsUrl.getReadOnlyProperty(); }
+    /** The relay the console polls, or null when none is configured. */
     public ReadOnlyObjectProperty<HttpUrl> relayUrlProperty() { return relayUrl.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<StreamState> streamProperty() { return stream.getReadOnlyProperty(); }
     public ReadOnlyStringProperty offlineReasonProperty() { return offlineReason.getReadOnlyProperty(); }

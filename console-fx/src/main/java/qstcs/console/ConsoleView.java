@@ -40,7 +40,15 @@ public final class ConsoleView extends BorderPane {
     /** Red strip while any alarm waits for an acknowledgement; a click opens the alarm list. */
     final Button alarmBanner = new Button();
 
+    /** Whether a new alarm is heard, and what plays it. */
+    final AlarmBell bell;
+
     public ConsoleView(ConsoleModel model, Node visualiser) {
+        this(model, visualiser, new AlarmTone());
+    }
+
+    ConsoleView(ConsoleModel model, Node visualiser, AlarmSound sound) {
+        bell = new AlarmBell(sound);
         Theme.loadFonts();
         getStylesheets().add(STYLESHEET);
         getStyleClass().add("console");
@@ -65,6 +73,7 @@ public final class ConsoleView extends BorderPane {
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         alarms = new AlarmListView(model);
+        alarms.sound.selectedProperty().bindBidirectional(bell.soundOnProperty());
         trends = new TrendsView(model);
         eventLog = new EventLogView(model);
         devices = new DeviceScreen(model);
@@ -121,7 +130,9 @@ public final class ConsoleView extends BorderPane {
                 menuItem("Devices and SAE certificates", "menuDevices", null, () -> tabs.getSelectionModel().select(devicesTab)),
                 menuItem("Alarms", "menuAlarms", null, () -> tabs.getSelectionModel().select(alarmsTab)),
                 menuItem("Event log", "menuEventLog", null, () -> tabs.getSelectionModel().select(logTab)),
-                menuItem("Trends", "menuTrends", null, () -> tabs.getSelectionModel().select(trendsTab)));
+                menuItem("Trends", "menuTrends", null, () -> tabs.getSelectionModel().select(trendsTab)),
+                new javafx.scene.control.SeparatorMenuItem(),
+                alarmSoundItem());
 
         alarmBanner.setId("alarmBanner");
         alarmBanner.getStyleClass().add("alarm-banner");
@@ -138,7 +149,7 @@ public final class ConsoleView extends BorderPane {
             if (scene != null) {
                 scene.windowProperty().addListener((o, w, window) -> {
                     if (window instanceof javafx.stage.Stage stage) {
-                        AlarmAttention.watch(stage, model, alarms.sound.selectedProperty());
+                        AlarmAttention.watch(stage, model, bell);
                     }
                 });
             }
@@ -156,6 +167,13 @@ public final class ConsoleView extends BorderPane {
                 notify(notice);
             }
         });
+    }
+
+    private javafx.scene.control.CheckMenuItem alarmSoundItem() {
+        javafx.scene.control.CheckMenuItem item = new javafx.scene.control.CheckMenuItem("Sound on new alarm");
+        item.setId("menuAlarmSound");
+        item.selectedProperty().bindBidirectional(bell.soundOnProperty());
+        return item;
     }
 
     private static javafx.scene.control.MenuItem menuItem(String text, String id,

@@ -4,14 +4,9 @@ import eu.hansolo.tilesfx.Section;
 import eu.hansolo.tilesfx.Tile.SkinType;
 import eu.hansolo.tilesfx.Tile;
 import eu.hansolo.tilesfx.TileBuilder;
-import eu.hansolo.tilesfx.chart.TilesFXSeries;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
-import javafx.scene.chart.XYChart;
 import javafx.scene.paint.Color;
-import javafx.scene.paint.CycleMethod;
-import javafx.scene.paint.LinearGradient;
-import javafx.scene.paint.Stop;
 import javafx.scene.text.TextAlignment;
 import qstcs.crypto.link.LinkColour;
 
@@ -24,8 +19,6 @@ final class DashboardTiles {
     static final double YELLOW_FROM_PERCENT = LinkColour.YELLOW_QBER * 100;
     static final double RED_FROM_PERCENT = LinkColour.RED_QBER * 100;
     static final double GAUGE_MAX_PERCENT = 30;
-    /** Rounds run every 500 ms: 360 points are the last three minutes. */
-    static final int HISTORY_POINTS = 360;
 
     static final Color GREEN = Color.web("#2ecc71");
     static final Color YELLOW = Color.web("#f4c430");
@@ -86,21 +79,15 @@ final class DashboardTiles {
     }
 
     /**
-     * A history chart of real points only (a SparkLine pads its window with its first value, which
-     * reads like history that never happened). The title carries the current value.
+     * A history tile around a {@link TrendChart}: real points on a time axis, the same drawing as
+     * the Trends tab. The title carries the range and the current value.
      */
-    static Tile history(String title, XYChart.Series<String, Number> series, Color stroke) {
+    static Tile history(String title, Node chart) {
         return TileBuilder.create()
-                .skinType(SkinType.SMOOTHED_CHART)
+                .skinType(SkinType.CUSTOM)
                 .title(title)
-                .chartType(Tile.ChartType.AREA)
-                .smoothing(false)
-                .animated(false)
-                .tickLabelsXVisible(false)
-                .tilesFxSeries(new TilesFXSeries<>(series, stroke,
-                        new LinearGradient(0, 0, 0, 1, true, CycleMethod.NO_CYCLE,
-                                new Stop(0, Color.color(stroke.getRed(), stroke.getGreen(), stroke.getBlue(), 0.45)),
-                                new Stop(1, Color.TRANSPARENT))))
+                .graphic(chart)
+                .textVisible(false)
                 .backgroundColor(BACKGROUND)
                 .build();
     }

@@ -3,7 +3,6 @@ package qstcs.console;
 import eu.hansolo.tilesfx.Tile;
 import javafx.css.PseudoClass;
 import javafx.geometry.Insets;
-import javafx.scene.chart.XYChart;
 import javafx.scene.control.Label;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
@@ -11,7 +10,6 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.RowConstraints;
 import javafx.scene.layout.VBox;
-import javafx.scene.paint.Color;
 import qstcs.client.RelayStats;
 
 /**
@@ -22,15 +20,17 @@ import qstcs.client.RelayStats;
 final class DashboardView extends HBox {
     private static final PseudoClass OFFLINE = PseudoClass.getPseudoClass("offline");
     static final double SIDE_WIDTH = 340;
-    private static final String QBER_TITLE = "QBER HISTORY · last 3 min (%)";
-    private static final String KEY_RATE_TITLE = "SECRET KEY RATE · last 3 min (kbit/s)";
+    /** What the two history tiles show: the newest part of the history the Trends tab draws. */
+    static final java.time.Duration HISTORY_SPAN = java.time.Duration.ofMinutes(5);
+    private static final String QBER_TITLE = "QBER · last 5 min (%)";
+    private static final String KEY_RATE_TITLE = "SECRET KEY RATE · last 5 min (kbit/s)";
 
     final Tile lamp = DashboardTiles.linkLamp();
     final Tile gauge = DashboardTiles.qberGauge();
-    final XYChart.Series<String, Number> qberSeries = new XYChart.Series<>();
-    final XYChart.Series<String, Number> keyRateSeries = new XYChart.Series<>();
-    final Tile qberHistory = DashboardTiles.history(QBER_TITLE, qberSeries, DashboardTiles.GREEN);
-    final Tile keyRateHistory = DashboardTiles.history(KEY_RATE_TITLE, keyRateSeries, Color.web("#4fc3f7"));
+    final TrendChart qberChart = TrendChart.qber(null);
+    final TrendChart keyRateChart = TrendChart.keyRate(null);
+    final Tile qberHistory = DashboardTiles.history(QBER_TITLE, qberChart.chart);
+    final Tile keyRateHistory = DashboardTiles.history(KEY_RATE_TITLE, keyRateChart.chart);
     final ReadingView keysIssuedReading = new ReadingView("keys", "issued since the last reset");
     final ReadingView attacksReading = new ReadingView("breaches", "QBER ≥ 11 % or forced, since the last reset");
     final ReadingView sessionsReading = new ReadingView("pairs", "device pairs holding a key");
@@ -58,6 +58,8 @@ final class DashboardView extends HBox {
         gauge.setId("qberGauge");
         qberHistory.setId("qberHistory");
         keyRateHistory.setId("keyRateHistory");
+        qberChart.chart.setId("qberHistoryChart");
+        keyRateChart.chart.setId("keyRateHistoryChart");
         keysIssued.setId("keysIssued");
         attacks.setId("attacksDetected");
         sessions.setId("activeSessions");
@@ -136,9 +138,6 @@ final class DashboardView extends HBox {
         });
         model.latestRoundProperty().addListener((obs, old, round) -> {
             if (round != null) {
-                String x = Long.toString(round.round());
-                append(qberSeries, x, round.qber() * 100);
-                append(keyRateSeries, x, round.keyRateBps() / 1000);
                 qberHistory.setTitle(qberTitle(model.lampProperty().get(), model.qberProperty().get(), round.qber()));
                 keyRateHistory.setTitle(String.format("%s · now %.1f", KEY_RATE_TITLE, round.keyRateBps() / 1000));
             }
@@ -148,7 +147,7 @@ final class DashboardView extends HBox {
                 model.lastRoundKeyBitsProperty(), model.lampProperty()}) {
             o.addListener(x -> showLinkFigures(model));
         }
-        for (javafx.beans.Observable o : new javafx.beans.Observable[] {model.relayStatsProperty(),
+        for (javafx.beans.Observable o : new javafx.beans.Observable[] {model.relayUrlProperty(), model.relayStatsProperty(),
                 model.relayReachableProperty(), model.relayProblemProperty(), model.relayAgeProperty()}) {
             o.addListener(x -> showRelay(model));
         }
@@ -161,13 +160,34 @@ final class DashboardView extends HBox {
                 grid.pseudoClassStateChanged(OFFLINE, s != ConsoleModel.StreamState.LIVE));
         grid.pseudoClassStateChanged(OFFLINE, true);
         showLamp(model, model.lampProperty().get());
+        javafx.animation.Timeline redraw = new javafx.animation.Timeline(new javafx.animation.KeyFrame(
+                javafx.util.Duration.seconds(1), e -> redrawHistory(model, java.time.Instant.now())));
+        redraw.setCycleCount(javafx.animation.Animation.INDEFINITE);
+        redraw.play();
+        redrawHistory(model, java.time.Instant.now());
     }
 
-    private static void append(XYChart.Series<String, Number> series, String x, double y) {
-        series.getData().add(new XYChart.Data<>(x, y));
-        if (series.getData().size() > DashboardTiles.HISTORY_POINTS) {
-            series.getData().remove(0, series.getData().size() - DashboardTiles.HISTORY_POINTS);
+    /**
+     * Redraws both history tiles from the console's link history (the Trends tab's data) for the
+     * last {@link #HISTORY_SPAN}: the time axis moves with the clock even when no round arrives,
+     * so an outage shows as a gap, not as a frozen line. Skipped while the Link tab is hidden.
+     */
+    void redrawHistory(ConsoleModel model, java.time.Instant now) {
+        if (!showing()) {
+            return;
         }
+        java.time.Instant from = now.minus(HISTORY_SPAN);
+        qberChart.draw(model.trends.samples(), model.trends.markers(), from, now);
+        keyRateChart.draw(model.trends.samples(), model.trends.markers(), from, now);
+    }
+
+    private boolean showing() {
+        for (javafx.scene.Node n = this; n != null; n = n.getParent()) {
+            if (!n.isVisible()) {
+                return false;
+            }
+        }
+        return getScene() != null;
     }
 
     private void showLamp(ConsoleModel model, LinkState state) {
@@ -213,7 +233,10 @@ final class DashboardView extends HBox {
                 model.relayReceivedAtProperty().get());
         String problem = model.relayProblemProperty().get();
         String state;
-        if (model.relayReachableProperty().get() && stats != null) {
+        boolean configured = model.relayUrlProperty().get() != null;
+        if (!configured) {
+            state = "○ NOT CONFIGURED · no relay URL given (--relay); relay figures are not watched";
+        } else if (model.relayReachableProperty().get() && stats != null) {
             state = "● CONNECTED · relay sees link " + stats.linkStatus() + " · " + stats.queuedFrames() + " queued";
         } else if (!problem.isEmpty()) {
             state = "✕ UNREACHABLE · " + problem;
@@ -222,8 +245,9 @@ final class DashboardView extends HBox {
         }
         relayState.setText(state);
         relayState.pseudoClassStateChanged(PseudoClass.getPseudoClass("bad"), state.startsWith("✕"));
+        relayState.pseudoClassStateChanged(PseudoClass.getPseudoClass("unconfigured"), !configured);
         relay.setText(state);
-        relayReading.describe(stats == null ? "devices connected to the relay"
+        relayReading.describe(!configured ? "no relay watched by this console" : stats == null ? "devices connected to the relay"
                 : "devices connected · " + stats.messagesRelayed() + " messages relayed");
     }
 

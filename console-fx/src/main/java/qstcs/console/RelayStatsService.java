@@ -20,6 +20,7 @@ final class RelayStatsService extends ScheduledService<RelayStatsService.Poll> {
     }
 
     private volatile RelayStatsClient relay;
+    // null while no relay is configured: the service is then never started
 
     RelayStatsService(RelayStatsClient relay) {
         this.relay = relay;

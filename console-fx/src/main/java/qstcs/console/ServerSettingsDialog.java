@@ -23,7 +23,8 @@ final class ServerSettingsDialog extends Dialog<ButtonType> {
         kms.setId("kmsUrlField");
         relay.setId("relayUrlField");
         kms.setText(model.kmsUrlProperty().get().toString());
-        relay.setText(model.relayUrlProperty().get().toString());
+        relay.setText(model.relayUrlProperty().get() == null ? "" : model.relayUrlProperty().get().toString());
+        relay.setPromptText("none (no relay watched)");
         kms.setPrefColumnCount(28);
         error.getStyleClass().add("error-text");
         error.setWrapText(true);
@@ -38,7 +39,7 @@ final class ServerSettingsDialog extends Dialog<ButtonType> {
         getDialogPane().lookupButton(ButtonType.OK).addEventFilter(javafx.event.ActionEvent.ACTION, e -> {
             try {
                 ConsoleOptions.httpUrl(kms.getText(), "KMS URL");
-                ConsoleOptions.httpUrl(relay.getText(), "Relay URL");
+                ConsoleOptions.relayUrl(relay.getText(), "Relay URL");
             } catch (IllegalArgumentException bad) {
                 error.setText(bad.getMessage());
                 e.consume();
@@ -49,8 +50,7 @@ final class ServerSettingsDialog extends Dialog<ButtonType> {
     void showAndApply() {
         showAndWait().filter(ButtonType.OK::equals).ifPresent(ok -> {
             HttpUrl k = ConsoleOptions.httpUrl(kms.getText(), "KMS URL");
-            HttpUrl r = ConsoleOptions.httpUrl(relay.getText(), "Relay URL");
-            model.reconnect(k, r);
+            model.reconnect(k, ConsoleOptions.relayUrl(relay.getText(), "Relay URL"));
         });
     }
 }

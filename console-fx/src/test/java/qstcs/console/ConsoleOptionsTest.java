@@ -1,6 +1,7 @@
 package qstcs.console;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +17,7 @@ class ConsoleOptionsTest {
                 "--relay", "ws://10.0.0.5:8765"), Map.of());
         assertEquals(Path.of("/tmp/q"), o.home());
         assertEquals("http://10.0.0.5:8000/", o.kmsUrl().toString());
-        assertEquals("http://10.0.0.5:8765/", o.relayUrl().toString(), "a ws:// relay address is read over http for /stats");
+        assertEquals("http://10.0.0.5:8765/", o.relayUrl().orElseThrow().toString(), "a ws:// relay address is read over http for /stats");
     }
 
     @Test
@@ -24,8 +25,14 @@ class ConsoleOptionsTest {
         ConsoleOptions o = ConsoleOptions.parse(List.of(), Map.of("QSTCS_HOME", "/srv/qstcs"));
         assertEquals(Path.of("/srv/qstcs"), o.home());
         assertEquals("https://127.0.0.1:8443/", o.kmsUrl().toString(), "operator routes are TLS-only");
-        assertEquals("https://127.0.0.1:8765/", o.relayUrl().toString(), "the relay serves TLS only");
+        assertEquals("https://127.0.0.1:8765/", o.relayUrl().orElseThrow().toString(), "the relay serves TLS only");
         assertEquals(List.of(), o.dockedChats());
+    }
+
+    @Test
+    void relayNoneMeansNoRelayIsWatched() throws Exception {
+        assertTrue(ConsoleOptions.parse(List.of("--relay", "none"), Map.of()).relayUrl().isEmpty());
+        assertTrue(ConsoleOptions.USAGE.contains("--relay none"), "--help names the form");
     }
 
     @Test
@@ -44,6 +51,9 @@ class ConsoleOptionsTest {
     void docksChatsGivenAsDevicePeerPairs() throws Exception {
         ConsoleOptions o = ConsoleOptions.parse(List.of("--dock-chat", "Soldier_Alpha:Soldier_Bravo"), Map.of());
         assertEquals(List.of(new ConsoleOptions.DockedChat("Soldier_Alpha", "Soldier_Bravo")), o.dockedChats());
+        assertFalse(o.freshChatHistory());
+        assertTrue(ConsoleOptions.parse(List.of("--dock-chat", "Soldier_Alpha:Soldier_Bravo", "--fresh-chat-history"),
+                Map.of()).freshChatHistory());
         org.junit.jupiter.api.Assertions.assertThrows(ConsoleOptions.UsageException.class,
                 () -> ConsoleOptions.parse(List.of("--dock-chat", "Soldier_Alpha"), Map.of()));
     }

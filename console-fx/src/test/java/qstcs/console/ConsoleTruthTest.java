@@ -116,6 +116,44 @@ class ConsoleTruthTest {
     }
 
     @Test
+    void theHistoryTilesShowTheLastFiveMinutesOnAFixedScaleWithTheBands() throws Exception {
+        Instant now = Instant.now();
+        fx(() -> {
+            model.trends.loaded(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"samples\":[]}"));
+            model.trends.add(new LinkTrends.Sample(now.minusSeconds(600), 0.02, 30_000, 1000)); // older than 5 min
+            model.trends.add(new LinkTrends.Sample(now.minusSeconds(120), 0.01, 30_000, 2000));
+            model.trends.add(new LinkTrends.Sample(now.minusSeconds(60), 0.25, 0, 0)); // one spike
+            model.trends.add(new LinkTrends.Sample(now.minusSeconds(30), 0.012, 31_000, 500));
+            model.trends.mark(new LinkTrends.Marker(now.minusSeconds(60), "forced_attack", "QBER 25 %"));
+            view.dashboard.redrawHistory(model, now);
+            return null;
+        });
+        DashboardView d = view.dashboard;
+        assertTrue(fx(() -> d.qberHistory.getTitle()).contains("last 5 min"), fx(() -> d.qberHistory.getTitle()));
+        assertTrue(fx(() -> d.keyRateHistory.getTitle()).contains("last 5 min"));
+        javafx.scene.chart.NumberAxis time = (javafx.scene.chart.NumberAxis) d.qberChart.chart.getXAxis();
+        assertEquals(300, fx(() -> time.getUpperBound() - time.getLowerBound()), 1, "the time axis spans what the title says");
+        assertEquals(now.getEpochSecond(), fx(time::getUpperBound), 1, "and ends now");
+        javafx.scene.chart.NumberAxis qber = (javafx.scene.chart.NumberAxis) d.qberChart.chart.getYAxis();
+        assertFalse(fx(qber::isAutoRanging), "a spike never rescales the QBER chart");
+        assertEquals(0, fx(qber::getLowerBound));
+        assertEquals(30, fx(qber::getUpperBound));
+        var series = fx(() -> java.util.List.copyOf(d.qberChart.chart.getData()));
+        assertEquals(3, series.getFirst().getData().size(), "only the samples of the last 5 minutes are drawn");
+        java.util.List<Double> levels = new java.util.ArrayList<>();
+        boolean marker = false;
+        for (var s : series) {
+            var classes = fx(() -> s.getNode().getStyleClass());
+            if (classes.contains("level")) {
+                levels.add(s.getData().getFirst().getYValue().doubleValue());
+            }
+            marker |= classes.contains("marker-forced-attack");
+        }
+        assertEquals(java.util.List.of(5.0, 11.0), levels, "the YELLOW and RED bands at 5 % and 11 %");
+        assertTrue(marker, "the forced attack is a marker on the tile too");
+    }
+
+    @Test
     void theLampSaysItsStateInWordsAndShapeNotOnlyColour() {
         assertEquals("■ RED · compromised", LinkState.RED.label());
         assertEquals("▲ YELLOW · degraded", LinkState.YELLOW.label());

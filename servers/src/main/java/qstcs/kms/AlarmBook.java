@@ -13,7 +13,9 @@ import java.util.Optional;
  * Breach alarms: each breach raises one, and it stays until an operator acknowledges it (who and
  * when go to the audit log). A reset does not acknowledge anything: an alarm is a person's
  * confirmation that somebody looked. Bounded: at most {@link #CAPACITY} alarms are kept, and when
- * full the oldest acknowledged one goes first (an unacknowledged one only when none is).
+ * full the oldest acknowledged one goes first (an unacknowledged one only when none is). Every
+ * change is also handed to a {@link MonitoringStore}, from which a new start continues, so an
+ * alarm nobody acknowledged is still waiting after a KMS restart.
  */
 final class AlarmBook implements LinkListener {
     /** One alarm; {@code acknowledgedBy}/{@code acknowledgedAt} are empty until acknowledged. */
@@ -42,12 +44,23 @@ final class AlarmBook implements LinkListener {
     private final AuditLog audit;
     private final EventHub events;
     private final Map<Long, Alarm> alarms = new LinkedHashMap<>();
+    private final MonitoringStore store;
     private long nextId = 1;
 
     AlarmBook(InstantSource clock, AuditLog audit, EventHub events) {
+        this(clock, audit, events, MonitoringStore.none());
+    }
+
+    /** Continues with the alarms {@code store} kept, and keeps every change there too. */
+    AlarmBook(InstantSource clock, AuditLog audit, EventHub events, MonitoringStore store) {
         this.clock = clock;
         this.audit = audit;
         this.events = events;
+        this.store = store;
+        for (Alarm a : store.alarms()) {
+            alarms.put(a.id(), a);
+            nextId = Math.max(nextId, a.id() + 1);
+        }
     }
 
     @Override
@@ -62,6 +75,7 @@ final class AlarmBook implements LinkListener {
         synchronized (this) {
             a = new Alarm(nextId++, clock.instant(), kind, qber, detail, Optional.empty(), Optional.empty());
             alarms.put(a.id(), a);
+            store.saveAlarm(a);
             trim();
         }
         events.publish("alarm", KmsJson.alarm(a));
@@ -79,6 +93,11 @@ final class AlarmBook implements LinkListener {
         return alarms.values().stream().filter(a -> !a.acknowledged()).count();
     }
 
+    /** True when an alarm raised at or after {@code since} still waits for an acknowledgement. */
+    synchronized boolean openSince(Instant since) {
+        return alarms.values().stream().anyMatch(a -> !a.acknowledged() && !a.raisedAt().isBefore(since));
+    }
+
     /** {@code actor} acknowledges alarm {@code id}; audited and published only when it changes something. */
     Ack acknowledge(long id, String actor, String note) {
         Alarm done;
@@ -93,6 +112,7 @@ final class AlarmBook implements LinkListener {
             done = new Alarm(a.id(), a.raisedAt(), a.kind(), a.qber(), a.detail(), Optional.of(actor),
                     Optional.of(clock.instant()));
             alarms.put(id, done);
+            store.saveAlarm(done);
         }
         audit.append("alarm_acknowledged", actor, "alarm " + id + " (" + done.kind() + " at "
                 + done.raisedAt() + ") acknowledged" + (note.isEmpty() ? "" : ": " + note));
@@ -105,11 +125,15 @@ final class AlarmBook implements LinkListener {
             return;
         }
         for (Iterator<Alarm> it = alarms.values().iterator(); it.hasNext(); ) {
-            if (it.next().acknowledged()) {
+            Alarm a = it.next();
+            if (a.acknowledged()) {
                 it.remove();
+                store.forgetAlarm(a.id());
                 return;
             }
         }
-        alarms.remove(alarms.keySet().iterator().next());
+        long oldest = alarms.keySet().iterator().next();
+        alarms.remove(oldest);
+        store.forgetAlarm(oldest);
     }
 }

@@ -89,9 +89,26 @@ final class EventHub {
         return s;
     }
 
-    /** An event for one subscriber only (the initial status snapshot). */
-    synchronized void sendTo(Subscription s, String name, JsonNode data) {
-        s.offer(new Event(ids.incrementAndGet(), name, new String(Json.bytes(data), StandardCharsets.UTF_8)));
+    /**
+     * A new subscriber's opening events ({@code status} first, then the routers), put before
+     * whatever was published to it since it subscribed: it always starts from the current status.
+     * A {@code status} event that came in meanwhile is dropped, since the opening status was read
+     * after it and is at least as new; the other events follow the opening ones, in order and with
+     * new ids, so ids still increase along the stream.
+     */
+    synchronized void open(Subscription s, java.util.List<java.util.Map.Entry<String, JsonNode>> opening) {
+        java.util.List<Event> meanwhile = new java.util.ArrayList<>();
+        s.queue.drainTo(meanwhile);
+        for (java.util.Map.Entry<String, JsonNode> o : opening) {
+            s.offer(new Event(ids.incrementAndGet(), o.getKey(), new String(Json.bytes(o.getValue()), StandardCharsets.UTF_8)));
+        }
+        for (Event e : meanwhile) {
+            if (e == CLOSED) {
+                s.queue.offer(e);
+            } else if (!"status".equals(e.name())) {
+                s.offer(new Event(ids.incrementAndGet(), e.name(), e.data())); // renumbered: ids keep increasing
+            }
+        }
     }
 
     /**

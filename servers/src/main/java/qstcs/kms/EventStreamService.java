@@ -42,11 +42,14 @@ final class EventStreamService implements HttpService {
 
     private void stream(AccessGrant grant, ServerRequest req, ServerResponse res) throws InterruptedException {
         try (EventHub.Subscription sub = hub.subscribe(); SseSink sink = res.sink(SseSink.TYPE)) {
-            // Subscribe before reading the snapshot, so no change can fall between the two.
-            hub.sendTo(sub, "status", KmsJson.status(link.snapshot()));
+            // Subscribe before reading the snapshot, so no change can fall between the two; the
+            // snapshot still goes out first (EventHub.open).
+            java.util.List<java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> opening = new java.util.ArrayList<>();
+            opening.add(java.util.Map.entry("status", KmsJson.status(link.snapshot())));
             for (RouterRegistry.Heartbeat hb : routers.all()) {
-                hub.sendTo(sub, "router", RouterRegistry.json(hb));
+                opening.add(java.util.Map.entry("router", RouterRegistry.json(hb)));
             }
+            hub.open(sub, opening);
             while (sub.isOpen()) {
                 EventHub.Event e = sub.next(KEEPALIVE);
                 if (e != null) {

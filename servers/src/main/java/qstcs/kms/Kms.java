@@ -27,6 +27,7 @@ import qstcs.kms.store.AdvisoryLockLeadership;
 import qstcs.kms.store.LinkLeadership;
 import qstcs.kms.store.PostgresDatabase;
 import qstcs.kms.store.PostgresUrl;
+import qstcs.kms.store.SqliteDatabase;
 
 /**
  * One KMS instance with all its collaborators, wired once: the link state, the BB84 loop, the
@@ -49,13 +50,15 @@ final class Kms implements AutoCloseable {
     private final Optional<SharedLink> sharedLink;
     private final LinkHistory history;
     private final AlarmBook alarms;
+    private final MonitoringStore board;
     private final SaeCertificateService saeCertificates;
 
     private Kms(KmsSettings settings, AuditLog audit, EventHub events, LinkState link, QuantumLink quantumLink,
                 RouterRegistry routers, KmsMetrics metrics, AccessPolicy access, KmsIdentity identity, Etsi014Kme etsi,
                 Optional<PostgresDatabase> sharedDb, LinkLeadership leadership, Optional<SharedLink> sharedLink,
-                LinkHistory history, AlarmBook alarms, InstantSource clock) {
+                LinkHistory history, AlarmBook alarms, MonitoringStore board, InstantSource clock) {
         this.history = history;
+        this.board = board;
         this.alarms = alarms;
         this.saeCertificates = new SaeCertificateService(settings.home().directory("kms"), clock, audit::append);
         this.etsi = etsi;
@@ -90,14 +93,31 @@ final class Kms implements AutoCloseable {
             throw new UncheckedIOException("cannot record the database in " + dir + ": " + e.getMessage(), e);
         }
         java.util.function.Consumer<AuditLog.Entry> onAudit = e -> events.publish("audit", KmsJson.audit(e));
-        AuditLog audit = sharedDb.isPresent() ? new AuditLog(sharedDb.get(), false, clock, onAudit)
-                : AuditLog.open(dir.resolve("audit.db"), clock, onAudit);
+        AuditLog audit;
+        MonitoringStore board;
+        if (sharedDb.isPresent()) {
+            audit = new AuditLog(sharedDb.get(), false, clock, onAudit);
+            board = new MonitoringStore(sharedDb.get(), clock);
+        } else {
+            // One embedded file for the audit log and the board's alarms and history; the audit log closes it.
+            Path file = dir.resolve("audit.db");
+            SqliteDatabase db;
+            try {
+                db = SqliteDatabase.open(file, java.util.stream.Stream.concat(AuditLog.SQLITE_SCHEMA.stream(),
+                        MonitoringStore.SQLITE_SCHEMA.stream()).toList());
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot open the audit database " + file + ": " + e.getMessage(), e);
+            }
+            audit = new AuditLog(db, true, clock, onAudit);
+            board = new MonitoringStore(db, clock);
+        }
         KmsMetrics metrics = new KmsMetrics(MeterRegistry.create());
         Etsi014Kme etsi;
         try {
             etsi = new Etsi014Kme(Etsi014Limits.defaults(settings.kmeId()),
                     LocalCa.loadOrCreate(dir, clock).certificate(), dir, clock, audit::append);
         } catch (IOException e) {
+            board.close();
             audit.close();
             sharedDb.ifPresent(PostgresDatabase::close);
             throw new UncheckedIOException("cannot load or create the local CA in " + dir + ": " + e.getMessage(), e);
@@ -114,8 +134,8 @@ final class Kms implements AutoCloseable {
             }
         };
         SharedLink.Changes changes = new SharedLink.Changes();
-        LinkHistory history = new LinkHistory(clock);
-        AlarmBook alarms = new AlarmBook(clock, audit, events);
+        LinkHistory history = new LinkHistory(clock, board);
+        AlarmBook alarms = new AlarmBook(clock, audit, events, board);
         LinkState link = new LinkState(
                 new LinkState.Limits(settings.poolCapBits(), settings.messageBudget(), settings.keyMaxAge()),
                 clock, sharedDb.isPresent()
@@ -139,6 +159,7 @@ final class Kms implements AutoCloseable {
             identity = KmsIdentity.open(settings.home(), settings.identity(), clock, securityAudit,
                     sharedDb.map(db -> db));
         } catch (IOException e) {
+            board.close();
             audit.close();
             sharedDb.ifPresent(PostgresDatabase::close);
             throw new UncheckedIOException("cannot load or create the KMS identity state in " + dir + ": "
@@ -146,7 +167,7 @@ final class Kms implements AutoCloseable {
         }
         AccessPolicy access = new TokenAccess(identity.authenticator(), securityAudit, settings.tlsPort());
         Kms kms = new Kms(settings, audit, events, link, loop, routers, metrics, access, identity, etsi, sharedDb, leadership,
-                sharedLink, history, alarms, clock);
+                sharedLink, history, alarms, board, clock);
         identity.followOtherProcesses(kms::revokeKeysOf);
         return kms;
     }
@@ -168,8 +189,11 @@ final class Kms implements AutoCloseable {
         if (now.status() == LinkColour.RED) {
             audit.append("breach_latched", LinkEvents.SYSTEM, "link RED since " + now.changedAt() + " (QBER "
                     + LinkState.percent(now.qber()) + ") latched before this start; no key is issued until an operator reset");
-            alarms.raise("breach_latched", now.qber(), "link RED since " + now.changedAt()
-                    + ", latched before this start");
+            // The breach's own alarm, kept from before the restart, may still be waiting: one is enough.
+            if (!alarms.openSince(now.changedAt().minusSeconds(1))) {
+                alarms.raise("breach_latched", now.qber(), "link RED since " + now.changedAt()
+                        + ", latched before this start");
+            }
         }
         sharedLink.ifPresent(SharedLink::start);
         quantumLink.start();
@@ -263,6 +287,15 @@ final class Kms implements AutoCloseable {
                 + " revoked; its peers get fresh keys");
     }
 
+    /**
+     * Answers every parked {@code /link_status} long-poll with the current status and ends every
+     * {@code /events} stream, so that no request is still running when the listeners stop.
+     */
+    void releaseClients() {
+        events.closeAll();
+        link.releasePolls();
+    }
+
     @Override
     public void close() {
         leadership.close(); // a standby may take over at once
@@ -271,6 +304,7 @@ final class Kms implements AutoCloseable {
         events.closeAll();
         link.close();
         audit.append("server_stopped", LinkEvents.SYSTEM, "KMS " + settings.instance() + " stopped");
+        board.close(); // before the audit log, which closes the embedded file they share
         audit.close();
         identity.close();
         sharedDb.ifPresent(PostgresDatabase::close);

@@ -28,6 +28,7 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 import qstcs.crypto.tls.CaFingerprint;
 import qstcs.kms.identity.AccessPolicy;
+import qstcs.kms.store.StorageUnavailableException;
 import qstcs.server.common.ApiError;
 import qstcs.server.common.CommandLine;
 import qstcs.server.common.JsonErrors;
@@ -189,6 +190,12 @@ public final class KmsServer implements AutoCloseable {
             res.header(HeaderNames.RETRY_AFTER, "1");
             JsonErrors.send(res, ApiError.unavailable("standby", e.getMessage()));
         });
+        routing.error(StorageUnavailableException.class, (req, res, e) -> {
+            // The change was not made; the client may retry once the disk has room again.
+            res.header(HeaderNames.RETRY_AFTER, "30");
+            JsonErrors.send(res, ApiError.unavailable("storage_unavailable", e.getMessage()
+                    + "; nothing was changed. Reads and the link status still work."));
+        });
         routing.error(KeyAccessException.class, (req, res, e) -> {
             ApiError mapped = switch (e.reason()) {
                 case UNKNOWN -> ApiError.notFound("unknown_key", e.getMessage());
@@ -294,6 +301,17 @@ public final class KmsServer implements AutoCloseable {
     /** Stops the listeners and the link loop; the state directory stays. */
     @Override
     public void close() {
+        stop(server, gates, kms);
+    }
+
+    /**
+     * Stops a KMS server in the order that makes it quick: first every parked long-poll is
+     * answered and every event stream ended, because a listener waits out its grace period
+     * (half a second each) for requests still running; then the listeners stop; then the link
+     * loop, the database and the rest.
+     */
+    static void stop(WebServer server, List<ConnectionGate> gates, Kms kms) {
+        kms.releaseClients();
         server.stop();
         gates.forEach(ConnectionGate::close);
         kms.close();

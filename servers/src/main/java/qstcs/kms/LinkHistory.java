@@ -19,7 +19,9 @@ import qstcs.crypto.link.LinkStatus;
  * plus markers for breaches, resets, Eve changes and gaps in the rounds. Memory is bounded: at
  * most {@link #FINE_CAPACITY} + {@link #COARSE_CAPACITY} samples and {@link #MARKER_CAPACITY}
  * markers, the oldest dropped first. Fed by {@link LinkState} under its lock, so every method is
- * short and synchronised on this object only.
+ * short and synchronised on this object only. Everything is also handed to a
+ * {@link MonitoringStore}, and a new start continues from what it kept: "since start" then means
+ * since the oldest kept sample, and the time the KMS was down shows as a gap.
  */
 final class LinkHistory implements LinkListener {
     /** One bucket: the highest round QBER in it, and the last key rate and pool size. */
@@ -63,6 +65,10 @@ final class LinkHistory implements LinkListener {
 
     static final int FINE_CAPACITY = 3_600;
     static final int COARSE_CAPACITY = 7 * 24 * 60;
+    /** How far back the one-second samples reach. */
+    static final Duration FINE_SPAN = Duration.ofHours(1);
+    /** How far back the one-minute samples (and the markers) reach. */
+    static final Duration COARSE_SPAN = Duration.ofMinutes(COARSE_CAPACITY);
     static final int MARKER_CAPACITY = 1_000;
     /** Rounds further apart than this leave a gap marker (the link loop stalled or the KMS was stopped). */
     static final Duration GAP = Duration.ofSeconds(15);
@@ -72,12 +78,34 @@ final class LinkHistory implements LinkListener {
     private final Deque<Sample> fine = new ArrayDeque<>();
     private final Deque<Sample> coarse = new ArrayDeque<>();
     private final Deque<Marker> markers = new ArrayDeque<>();
+    private final MonitoringStore store;
     private Instant lastRoundAt;
 
+    /** A history in memory only. */
     LinkHistory(InstantSource clock) {
+        this(clock, MonitoringStore.none());
+    }
+
+    /** Continues from what {@code store} kept, and keeps everything new there too. */
+    LinkHistory(InstantSource clock, MonitoringStore store) {
         this.clock = clock;
-        this.started = clock.instant();
-        markers.add(new Marker(started, Kind.START, "KMS started"));
+        this.store = store;
+        Instant now = clock.instant();
+        MonitoringStore.Restored kept = store.history(now);
+        coarse.addAll(kept.coarse());
+        fine.addAll(kept.fine());
+        markers.addAll(kept.markers());
+        Instant oldest = now;
+        for (Instant t : new Instant[] {coarse.isEmpty() ? null : coarse.getFirst().at(),
+                fine.isEmpty() ? null : fine.getFirst().at(), markers.isEmpty() ? null : markers.getFirst().at()}) {
+            if (t != null && t.isBefore(oldest)) {
+                oldest = t;
+            }
+        }
+        this.started = oldest;
+        Sample last = fine.isEmpty() ? coarse.peekLast() : fine.getLast();
+        lastRoundAt = last == null ? null : last.at();
+        mark(new Marker(now, Kind.START, "KMS started"));
     }
 
     /** The history of {@code range}: samples oldest first (coarse ones only before the fine ones), then markers. */
@@ -114,9 +142,9 @@ final class LinkHistory implements LinkListener {
         }
         lastRoundAt = now;
         double q = Double.isFinite(round.estimatedQber()) ? round.estimatedQber() : after.lastRoundQber();
-        add(fine, now, java.time.temporal.ChronoUnit.SECONDS, q, after, FINE_CAPACITY);
-        add(coarse, now, java.time.temporal.ChronoUnit.MINUTES, q, after, COARSE_CAPACITY);
-        Instant hourAgo = now.minus(Duration.ofHours(1));
+        store.saveSample(true, add(fine, now, java.time.temporal.ChronoUnit.SECONDS, q, after, FINE_CAPACITY));
+        store.saveSample(false, add(coarse, now, java.time.temporal.ChronoUnit.MINUTES, q, after, COARSE_CAPACITY));
+        Instant hourAgo = now.minus(FINE_SPAN);
         while (!fine.isEmpty() && fine.getFirst().at().isBefore(hourAgo)) {
             fine.removeFirst();
         }
@@ -127,18 +155,20 @@ final class LinkHistory implements LinkListener {
      * second of its latest round, not the start of its bucket, so a minute sample never appears
      * earlier than the rounds it stands for (or before the first second sample of the same minute).
      */
-    private static void add(Deque<Sample> into, Instant now, java.time.temporal.ChronoUnit unit, double qber,
-                            LinkStatus after, int capacity) {
+    private static Sample add(Deque<Sample> into, Instant now, java.time.temporal.ChronoUnit unit, double qber,
+                              LinkStatus after, int capacity) {
         Instant at = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Sample last = into.peekLast();
         if (last != null && last.at().truncatedTo(unit).equals(now.truncatedTo(unit))) {
             into.removeLast();
             qber = Math.max(qber, last.qber());
         }
-        into.addLast(new Sample(at, qber, after.keyRateBps(), after.poolBits(), after.status()));
+        Sample s = new Sample(at, qber, after.keyRateBps(), after.poolBits(), after.status());
+        into.addLast(s);
         while (into.size() > capacity) {
             into.removeFirst();
         }
+        return s;
     }
 
     @Override
@@ -160,6 +190,7 @@ final class LinkHistory implements LinkListener {
     }
 
     private void mark(Marker m) {
+        store.saveMarker(m);
         markers.addLast(m);
         while (markers.size() > MARKER_CAPACITY) {
             markers.removeFirst();

@@ -48,7 +48,10 @@ import io.nats.client.impl.Headers;
  * each device is registered on (presence, the replace rule, and where acks go).
  *
  * <p>The broker sees the sealed frame text and the four routing headers ({@code type},
- * {@code id}, {@code sender}, {@code recipient}); the de-duplication id is sender and id.
+ * {@code id}, {@code sender}, {@code recipient}). It does not drop a frame whose sender and id it
+ * has seen: a client sends a frame again under the same id exactly when the first copy may not
+ * have reached the device (it was written to a connection that died), and that copy must go
+ * through; the recipient's client drops the copies it already has.
  */
 final class RelayCluster implements AutoCloseable {
 
@@ -124,7 +127,6 @@ final class RelayCluster implements AutoCloseable {
                 .maxAge(limits.queueTtl())
                 .maxBytes(limits.totalQueueBytes())
                 .maxMsgSize(limits.maxFrameBytes() + 1024)
-                .duplicateWindow(Duration.ofMinutes(2))
                 .build();
         try {
             jsm.addStream(config);
@@ -226,7 +228,11 @@ final class RelayCluster implements AutoCloseable {
     /** The device's current connection here ended: it is offline unless another relay claimed it since. */
     void departed(String id, ClientConnection c) {
         Feed feed = feeds.get(id);
-        if (feed != null && feed.connection == c) {
+        if (feed != null && feed.connection != c) {
+            // A newer connection of the device registered here meanwhile: the entry is its own.
+            return;
+        }
+        if (feed != null) {
             feeds.remove(id, feed);
             feed.stop();
         }
@@ -256,7 +262,6 @@ final class RelayCluster implements AutoCloseable {
      */
     void publish(ClientConnection from, RoutingHeader h, String text) {
         Headers headers = routingHeaders(h);
-        headers.put("Nats-Msg-Id", h.sender() + "/" + h.id());
         if (closed) {
             board.reject(from, ErrorCode.INTERNAL, "the relay is shutting down; send it again", h.id());
             return;

@@ -242,9 +242,7 @@ final class KmsTestServer implements AutoCloseable {
         http.connectionPool().evictAll();
         https.dispatcher().executorService().shutdown();
         https.connectionPool().evictAll();
-        server.stop();
-        gates.forEach(qstcs.server.http.ConnectionGate::close);
-        kms.close();
+        KmsServer.stop(server, gates, kms);
     }
 
     static Path tempHome() {
