@@ -25,7 +25,7 @@ import qstcs.crypto.tls.PinnedCaTrust;
  * own JVM with a temporary home that the relay shares (as on one server machine), and enrolls the
  * benchmark's devices through the real operator and enrollment routes.
  */
-final class KmsForRelay implements AutoCloseable {
+public final class KmsForRelay implements AutoCloseable {
 
     private static final Pattern CODE = Pattern.compile("\"code\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern TOKEN = Pattern.compile("\"device_token\"\\s*:\\s*\"([0-9a-f]+)\"");
@@ -37,7 +37,7 @@ final class KmsForRelay implements AutoCloseable {
     private final SSLContext pinned;
     private final HttpClient http;
 
-    KmsForRelay() throws Exception {
+    public KmsForRelay() throws Exception {
         home = Files.createTempDirectory("qstcs-relay-bench");
         String jvm = System.getenv().getOrDefault("QSTCS_BENCH_KMS_OPTS", "-XX:+UseParallelGC -Xmx256m");
         process = KmsBench.startServer(home, jvm, System.getProperty("java.class.path"), List.of());
@@ -48,23 +48,23 @@ final class KmsForRelay implements AutoCloseable {
         http = HttpClient.newBuilder().sslContext(pinned).connectTimeout(Duration.ofSeconds(10)).build();
     }
 
-    Path home() {
+    public Path home() {
         return home;
     }
 
     /** The relay's flags that point it at this KMS. */
-    List<String> relayFlags() {
+    public List<String> relayFlags() {
         return List.of("--kms", "http://127.0.0.1:" + plainPort, "--kms-tls", "https://127.0.0.1:" + tlsPort);
     }
 
     /** A client context that pins this KMS's CA (the relay's certificate comes from it too). */
-    SSLContext pinnedTls() {
+    public SSLContext pinnedTls() {
         return pinned;
     }
 
     /** Enrolls {@code deviceId} as a soldier would (operator code, then /enroll); its device token. */
-    String enroll(String deviceId) throws Exception {
-        String operator = Files.readString(home.resolve("kms").resolve("operator.token")).trim();
+    public String enroll(String deviceId) throws Exception {
+        String operator = operatorToken();
         String created = post("/admin/enrollments", "{\"device_id\":\"" + deviceId + "\"}", operator);
         Matcher code = CODE.matcher(created);
         if (!code.find()) {
@@ -76,6 +76,24 @@ final class KmsForRelay implements AutoCloseable {
             throw new IOException("enrollment of " + deviceId + " gave no token");
         }
         return token.group(1);
+    }
+
+    /** The KMS process's id (for its /proc figures). */
+    public long pid() {
+        return process.pid();
+    }
+
+    public int plainPort() {
+        return plainPort;
+    }
+
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    /** The operator token the KMS wrote into its home. */
+    public String operatorToken() throws IOException {
+        return Files.readString(home.resolve("kms").resolve("operator.token")).trim();
     }
 
     private String post(String path, String body, String bearer) throws Exception {

@@ -3,7 +3,7 @@ package qstcs.bench.relay;
 import java.util.Arrays;
 
 /** End-to-end latencies of one run, kept raw (a run holds at most a few hundred thousand). */
-final class Latencies {
+public final class Latencies {
 
     private long[] nanos;
     private int count;
@@ -19,12 +19,12 @@ final class Latencies {
         nanos[count++] = latencyNanos;
     }
 
-    synchronized int count() {
+    public synchronized int count() {
         return count;
     }
 
     /** The {@code p}-th percentile (0–100) in microseconds. */
-    synchronized double percentileMicros(double p) {
+    public synchronized double percentileMicros(double p) {
         if (count == 0) {
             return Double.NaN;
         }

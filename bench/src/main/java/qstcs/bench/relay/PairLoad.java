@@ -23,7 +23,7 @@ import javax.net.ssl.SSLContext;
  * copies per frame; with 200 sockets on the same two cores as the relay, the generator would cost
  * more CPU per message than the relay itself and the benchmark would measure the client.
  */
-final class PairLoad implements AutoCloseable {
+public final class PairLoad implements AutoCloseable {
 
     /** A realistic sealed chat frame body: 100-byte message, 16-byte tag, hex. */
     private static final String NONCE = "0123456789abcdef01234567";
@@ -106,7 +106,7 @@ final class PairLoad implements AutoCloseable {
      * device's token from {@code tokens}, or over plain {@code ws} without tokens when {@code tls}
      * is null.
      */
-    PairLoad(int port, int count, SSLContext tls, DeviceTokens tokens) throws Exception {
+    public PairLoad(int port, int count, SSLContext tls, DeviceTokens tokens) throws Exception {
         this(new int[] {port}, count, tls, tokens);
     }
 
@@ -128,7 +128,7 @@ final class PairLoad implements AutoCloseable {
     }
 
     /** Where a production run's device tokens come from (enrollment with the KMS). */
-    interface DeviceTokens {
+    public interface DeviceTokens {
         String tokenFor(String deviceId) throws Exception;
     }
 
@@ -143,8 +143,8 @@ final class PairLoad implements AutoCloseable {
     }
 
     /** What one run measured. */
-    record Run(long sent, long received, long outOfOrder, Duration elapsed, Latencies latencies) {
-        double perSecond() {
+    public record Run(long sent, long received, long outOfOrder, Duration elapsed, Latencies latencies) {
+        public double perSecond() {
             return received * 1e9 / elapsed.toNanos();
         }
     }
@@ -175,7 +175,7 @@ final class PairLoad implements AutoCloseable {
      * arrives while it sleeps is timestamped when it wakes, so latencies err on the high side by
      * at most one sleep (the send interval plus the kernel's ~50 µs timer slack).
      */
-    Run paced(int perSecond, Duration duration) throws IOException {
+    public Run paced(int perSecond, Duration duration) throws IOException {
         reset((int) (perSecond * duration.toSeconds() + 1024));
         long interval = 1_000_000_000L / perSecond;
         long total = perSecond * duration.toSeconds();

@@ -33,9 +33,6 @@ public final class RelayBench {
                 rate-burst: 10000000
             """;
 
-    /** The JVM options {@code ./qstcs relay} starts the relay with (keep in step with the launcher). */
-    private static final List<String> LAUNCHER_RELAY_JVM = List.of("-XX:+UseG1GC", "-Xmx384m");
-
     private RelayBench() {
     }
 
@@ -57,7 +54,7 @@ public final class RelayBench {
         int idle = flags.integer("idle", 0, 60_000).orElse(10_000);
         String only = flags.string("only").orElse("all");
         List<String> relayJvm = flags.string("relay-jvm").map(s -> Arrays.asList(s.trim().split("\\s+")))
-                .filter(l -> !l.getFirst().isEmpty()).orElse(LAUNCHER_RELAY_JVM);
+                .filter(l -> !l.getFirst().isEmpty()).orElse(RelayProcess.LAUNCHER_JVM);
 
         System.out.printf("Relay benchmark — %d cores, load average %s at start, relay JVM options %s%n",
                 Runtime.getRuntime().availableProcessors(), loadAverage(), relayJvm.isEmpty() ? "(none)" : relayJvm);

@@ -18,7 +18,10 @@ import java.util.regex.Pattern;
  * whose home it shares), or plain {@code --insecure ws://} without tokens when no KMS is given.
  * CPU time and resident memory come from {@code /proc/PID}.
  */
-final class RelayProcess implements AutoCloseable {
+public final class RelayProcess implements AutoCloseable {
+
+    /** The JVM options {@code ./qstcs relay} starts the relay with (keep in step with the launcher). */
+    public static final List<String> LAUNCHER_JVM = List.of("-XX:+UseG1GC", "-Xmx384m");
 
     private static final Pattern WS_URL = Pattern.compile("wss?://127\\.0\\.0\\.1:(\\d+)");
     private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -33,7 +36,7 @@ final class RelayProcess implements AutoCloseable {
      * @param yaml the relay's {@code application.yaml} for this run (limits)
      * @param kms the KMS that checks device tokens ({@code wss}), or null for plain {@code ws}
      */
-    RelayProcess(String yaml, List<String> jvmOptions, KmsForRelay kms) throws Exception {
+    public RelayProcess(String yaml, List<String> jvmOptions, KmsForRelay kms) throws Exception {
         this(yaml, jvmOptions, kms, List.of());
     }
 
@@ -72,20 +75,20 @@ final class RelayProcess implements AutoCloseable {
     }
 
     /** What the relay printed so far (banner, warnings). */
-    String output() {
+    public String output() {
         return output.toString();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** User plus system CPU time of the relay process so far, in nanoseconds. */
-    long cpuNanos() throws IOException {
+    public long cpuNanos() throws IOException {
         String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
         // Fields after the command name (which may contain spaces) start after the last ')'.
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -124,7 +127,7 @@ final class RelayProcess implements AutoCloseable {
     }
 
     /** Resident set size of the relay process, in bytes. */
-    long rssBytes() throws IOException {
+    public long rssBytes() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
