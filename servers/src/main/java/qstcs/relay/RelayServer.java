@@ -124,7 +124,7 @@ public final class RelayServer implements AutoCloseable {
         if (tls != null) {
             builder.tls(tls);
         }
-        ConnectionGate gate = new ConnectionGate(ConnectionGate.Limits.DEFAULT);
+        ConnectionGate gate = new ConnectionGate(settings.limits().gate());
         setup(builder, switchboard, Instant.now(), gate);
         UpgradeRaceGuard.prime();
         RelayCluster cluster = null;
