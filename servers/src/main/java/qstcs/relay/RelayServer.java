@@ -89,7 +89,7 @@ public final class RelayServer implements AutoCloseable {
         KmsAdmission admission = new KmsAdmission(kms, InstantSource.system());
         RelayServer relay;
         try {
-            relay = start(settings, admission, identity.tls().tls());
+            relay = start(settings, admission, TlsReadAhead.of(identity.tls().tls()));
         } catch (RuntimeException e) {
             kms.close();
             throw e;
