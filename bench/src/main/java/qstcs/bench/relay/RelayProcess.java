@@ -136,8 +136,18 @@ final class RelayProcess implements AutoCloseable {
         Path jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
         run(jcmd.toString(), Long.toString(process.pid()), "GC.run");
         String info = run(jcmd.toString(), Long.toString(process.pid()), "GC.heap_info");
-        Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
-        return m.find() ? (Long.parseLong(m.group(1)) >> 10) + " MB" : "unknown";
+        // One "used" per generation (G1 has one heap, Serial and Parallel a young and an old
+        // generation); the metaspace lines are not heap.
+        long usedK = 0;
+        boolean found = false;
+        for (String line : info.split("\n")) {
+            Matcher m = Pattern.compile("used (\\d+)K").matcher(line);
+            if (!line.contains("Metaspace") && !line.contains("class space") && m.find()) {
+                usedK += Long.parseLong(m.group(1));
+                found = true;
+            }
+        }
+        return found ? (usedK >> 10) + " MB" : "unknown";
     }
 
     private static String run(String... cmd) throws Exception {
