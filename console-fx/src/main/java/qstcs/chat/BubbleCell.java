@@ -21,6 +21,7 @@ import qstcs.client.DeliveryState;
  * A message bubble: text, time and, for outgoing messages, the delivery ticks (… sent, ✓ relayed,
  * ✓✓ delivered), "held" while the link is compromised, "re-securing" while it goes again under a
  * new key, and "not sent" with Retry and Delete when it failed. Outgoing bubbles sit on the right.
+ * The text can be selected with the mouse ({@link SelectableText}).
  */
 final class BubbleCell extends ListCell<MessageItem> {
     private static final PseudoClass OUTGOING = PseudoClass.getPseudoClass("outgoing");
@@ -28,7 +29,7 @@ final class BubbleCell extends ListCell<MessageItem> {
     private static final PseudoClass DELIVERED = PseudoClass.getPseudoClass("delivered");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
 
-    private final Label text = new Label();
+    private final SelectableText text;
     private final Label time = new Label();
     private final Label ticks = new Label();
     private final VBox bubble;
@@ -44,10 +45,11 @@ final class BubbleCell extends ListCell<MessageItem> {
     private static final PseudoClass FAILED = PseudoClass.getPseudoClass("failed");
     private final HBox failedActions;
 
-    BubbleCell(ListView<MessageItem> list, ChatModel model) {
+    /** @param onSelect told when the user starts selecting text in this bubble (one selection in the list at a time) */
+    BubbleCell(ListView<MessageItem> list, ChatModel model, java.util.function.Consumer<SelectableText> onSelect) {
         getStyleClass().add("bubble-cell");
+        text = new SelectableText(onSelect);
         text.getStyleClass().add("bubble-text");
-        text.setWrapText(true);
         time.getStyleClass().add("bubble-time");
         ticks.getStyleClass().add("ticks");
         HBox meta = new HBox(time, ticks);
@@ -82,9 +84,13 @@ final class BubbleCell extends ListCell<MessageItem> {
         day.setAlignment(Pos.CENTER);
         cell = new VBox(day, row);
         setPrefWidth(0);
+        MenuItem copySelection = new MenuItem("Copy selection");
+        copySelection.setOnAction(e -> copy(text.selectedText()));
         MenuItem copy = new MenuItem("Copy text");
         copy.setOnAction(e -> copyText(getItem()));
-        setContextMenu(new ContextMenu(copy));
+        ContextMenu menu = new ContextMenu(copySelection, copy);
+        menu.setOnShowing(e -> copySelection.setDisable(!text.hasSelection()));
+        setContextMenu(menu);
     }
 
     @Override
@@ -135,10 +141,14 @@ final class BubbleCell extends ListCell<MessageItem> {
     /** Puts a message's text on the clipboard (the context menu, or Ctrl+C on the selected message). */
     static void copyText(MessageItem m) {
         if (m != null) {
-            ClipboardContent c = new ClipboardContent();
-            c.putString(m.text());
-            Clipboard.getSystemClipboard().setContent(c);
+            copy(m.text());
         }
+    }
+
+    static void copy(String s) {
+        ClipboardContent c = new ClipboardContent();
+        c.putString(s);
+        Clipboard.getSystemClipboard().setContent(c);
     }
 
     private void showDelivery(DeliveryState s) {

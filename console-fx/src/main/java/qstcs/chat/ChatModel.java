@@ -81,7 +81,7 @@ public final class ChatModel {
     private String notificationPeer = "";
     private final ReadOnlyObjectWrapper<Verification> verification = new ReadOnlyObjectWrapper<>();
     private final ObservableList<String> directory = FXCollections.observableArrayList();
-    private boolean windowFocused = true;
+    private final ReadOnlyBooleanWrapper windowFocused = new ReadOnlyBooleanWrapper(true);
     private DeviceIdentity identity;
     private ChatHistory history;
 
@@ -114,6 +114,19 @@ public final class ChatModel {
      */
     private Path home = StateHome.resolve(Optional.empty()).root();
     private java.util.Optional<qstcs.client.KmeEndpoint> kme = java.util.Optional.empty();
+
+    private boolean startFresh;
+    private qstcs.crypto.identity.IdentityAlgorithm identityAlgorithm = qstcs.crypto.identity.IdentityAlgorithm.ML_DSA_65;
+
+    /** The kind of identity key made for a device that has none yet (ML-DSA-65, or with Ed25519 too). */
+    public void useIdentityAlgorithm(qstcs.crypto.identity.IdentityAlgorithm kind) {
+        identityAlgorithm = java.util.Objects.requireNonNull(kind);
+    }
+
+    /** With {@code true} the next join deletes the device's stored history first (the demo's fresh start). */
+    public void startFresh(boolean fresh) {
+        startFresh = fresh;
+    }
 
     public boolean join(String device, String kmsUrl, String relayUrl, String peer, boolean withPqc) {
         ClientConfig config;
@@ -180,7 +193,7 @@ public final class ChatModel {
                 // The identity key pair is made at enrollment, on this device; only its public half is sent.
                 ClientConfig enrolled = ClientConfig.of(credentials);
                 try {
-                    DeviceIdentity.open(target, enrolled).publish();
+                    DeviceIdentity.open(target, enrolled, identityAlgorithm).publish();
                 } catch (ClientException e) {
                     // Published again when the session starts; enrollment itself succeeded.
                 }
@@ -209,6 +222,11 @@ public final class ChatModel {
         leave();
         ChatHistory kept;
         try {
+            if (startFresh) {
+                ChatHistory.forget(home, config.deviceId());
+                // Only the first join of this window starts empty; a later one keeps what was said since.
+                startFresh = false;
+            }
             kept = ChatHistory.open(home, config.deviceId());
         } catch (java.io.IOException e) {
             joinError.set(e.getMessage());
@@ -309,7 +327,7 @@ public final class ChatModel {
     public void select(Contact c) {
         selected.set(c);
         if (c != null) {
-            if (windowFocused) {
+            if (windowFocused.get()) {
                 c.markRead();
                 countUnread();
             }
@@ -331,7 +349,12 @@ public final class ChatModel {
 
     private DeviceIdentity openIdentity(ClientConfig config) {
         try {
-            DeviceIdentity id = DeviceIdentity.open(home, config);
+            DeviceIdentity id = DeviceIdentity.open(home, config, identityAlgorithm);
+            if (id.ownKey().algorithm() != identityAlgorithm) {
+                // Replacing it would make every peer that verified this device see a changed key.
+                notice.set("This device keeps its " + id.ownKey().algorithm().wireName() + " identity key; "
+                        + identityAlgorithm.wireName() + " applies to a device that has none yet.");
+            }
             id.addListener((peer, sighting) -> Platform.runLater(() -> showSighting(id, peer, sighting)));
             // The session publishes the public key itself before it connects (PeerIdentities.announce).
             return id;
@@ -446,7 +469,7 @@ public final class ChatModel {
 
     /** Messages count as read only while the window has the focus and shows their conversation. */
     public void setWindowFocused(boolean focused) {
-        windowFocused = focused;
+        windowFocused.set(focused);
         if (focused && selected.get() != null) {
             selected.get().markRead();
             countUnread();
@@ -454,15 +477,18 @@ public final class ChatModel {
     }
 
     boolean windowFocused() {
-        return windowFocused;
+        return windowFocused.get();
     }
+
+    /** Whether the soldier can see the window (it has the focus). */
+    public ReadOnlyBooleanProperty windowFocusedProperty() { return windowFocused.getReadOnlyProperty(); }
 
     private void countUnread() {
         unreadTotal.set(contacts.stream().mapToInt(c -> c.unreadProperty().get()).sum());
     }
 
     private void notifyIncoming(ChatMessage m, Contact c) {
-        if (m.outgoing() || (windowFocused && c == selected.get())) {
+        if (m.outgoing() || (windowFocused.get() && c == selected.get())) {
             return;
         }
         String text = m.text().strip().replace('\n', ' ');
@@ -583,7 +609,7 @@ public final class ChatModel {
         if (m.outgoing() && m.delivery() != DeliveryState.DELIVERED) {
             outgoing.put(m.id(), item);
         }
-        c.add(item, !live || (windowFocused && c == selected.get()));
+        c.add(item, !live || (windowFocused.get() && c == selected.get()));
         countUndelivered();
         if (live) {
             countUnread();

@@ -5,19 +5,21 @@ import java.util.Optional;
 import qstcs.client.ClientConfig;
 import qstcs.client.KmeEndpoint;
 import qstcs.crypto.home.StateHome;
+import qstcs.crypto.identity.IdentityAlgorithm;
 
 /**
  * The command line of {@code ./qstcs chat}: {@code --device ID [--peer ID]
- * [--home DIR] [--kms URL] [--relay URL] [--enroll STRING] [--pqc]}. Without {@code --device}
+ * [--home DIR] [--kms URL] [--relay URL] [--enroll STRING] [--pqc] [--fresh-history] [--hybrid-identity]}. Without {@code --device}
  * the window opens on its join view; with it, it joins at once (the demo needs no typing).
  */
 public record ChatOptions(Optional<String> device, Optional<String> peer, Path home, String kmsUrl, String relayUrl,
                           Optional<String> enroll, boolean pqc, boolean enrollOnly, Optional<KmeEndpoint> kme,
-                          ChatTheme theme) {
+                          ChatTheme theme, boolean freshHistory, IdentityAlgorithm identityAlgorithm) {
 
     static final String USAGE = """
             Usage: ./qstcs chat --device ID [--peer ID] [--home DIR] [--kms URL] [--relay URL]
                                 [--enroll STRING [--enroll-only]] [--pqc] [--theme dark|light]
+                                [--fresh-history] [--hybrid-identity]
                                 [--key-source etsi014 --kme URL --sae-cert FILE.pem --ca FILE]
 
             Opens the soldier's chat window. End-to-end encrypted with AES-256-GCM keys from the
@@ -35,6 +37,12 @@ public record ChatOptions(Optional<String> device, Optional<String> peer, Path h
               --enroll-only     with --enroll: save the device's credentials and exit without a
                                 window (to prepare a machine before handing it over)
               --pqc             add the ML-KEM-768 hybrid handshake on top of the QKD key
+              --fresh-history   start with an empty conversation: this device's stored
+                                history, undelivered messages included, is deleted first
+                                (./qstcs demo does this unless given --keep-history)
+              --hybrid-identity  a new device's identity key is ML-DSA-65 and Ed25519
+                                together (both sign, both must verify) instead of ML-DSA-65
+                                alone; an existing identity key is kept as it is
               --theme dark|light  colours (default dark, like the SOC console); Ctrl+T switches,
                                 Ctrl++ / Ctrl+- / Ctrl+0 zoom the text
               --key-source etsi014  take pair keys from an ETSI GS QKD 014 KME (any vendor's,
@@ -56,6 +64,8 @@ public record ChatOptions(Optional<String> device, Optional<String> peer, Path h
         String enroll = null;
         boolean pqc = false;
         boolean enrollOnly = false;
+        boolean freshHistory = false;
+        IdentityAlgorithm identity = IdentityAlgorithm.ML_DSA_65;
         ChatTheme theme = ChatTheme.DARK;
         String keySource = "qstcs";
         String kme = null;
@@ -72,6 +82,8 @@ public record ChatOptions(Optional<String> device, Optional<String> peer, Path h
                 case "--enroll" -> enroll = value(args, ++i, a);
                 case "--pqc" -> pqc = true;
                 case "--enroll-only" -> enrollOnly = true;
+                case "--fresh-history" -> freshHistory = true;
+                case "--hybrid-identity" -> identity = IdentityAlgorithm.ML_DSA_65_ED25519;
                 case "--theme" -> theme = ChatTheme.parse(value(args, ++i, a));
                 case "--key-source" -> keySource = value(args, ++i, a);
                 case "--kme" -> kme = value(args, ++i, a);
@@ -106,7 +118,7 @@ public record ChatOptions(Optional<String> device, Optional<String> peer, Path h
         ClientConfig.parseRelayUrls(relay);
         Path homeDir = StateHome.resolve(Optional.ofNullable(home)).root();
         return new ChatOptions(Optional.ofNullable(device), Optional.ofNullable(peer), homeDir, kms, relay,
-                Optional.ofNullable(enroll), pqc, enrollOnly, endpoint, theme);
+                Optional.ofNullable(enroll), pqc, enrollOnly, endpoint, theme, freshHistory, identity);
     }
 
     private static String value(String[] args, int i, String option) {

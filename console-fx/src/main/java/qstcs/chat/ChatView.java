@@ -12,7 +12,9 @@ import javafx.scene.control.ContextMenu;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.Tooltip;
+import javafx.scene.Node;
 import javafx.scene.input.KeyEvent;
+import javafx.scene.input.MouseEvent;
 import javafx.scene.layout.StackPane;
 import javafx.scene.input.KeyCode;
 import javafx.scene.layout.BorderPane;
@@ -36,6 +38,8 @@ final class ChatView extends BorderPane {
     final Button send = new Button("Send");
     final ListView<MessageItem> messages = new ListView<>();
     final ListView<Contact> contacts = new ListView<>();
+    /** The bubble whose text the user is selecting with the mouse, if any. */
+    private SelectableText textSelection;
     /** Switches dark/light; the window owns the theme and sets the action. */
     final Button themeToggle = new Button();
     /** The directory of enrolled devices under "+ New". */
@@ -180,11 +184,23 @@ final class ChatView extends BorderPane {
 
         messages.setId("messages");
         messages.getStyleClass().add("messages");
-        messages.setCellFactory(list -> new BubbleCell(list, model));
-        // Ctrl+C copies the selected message's text (right-click offers "Copy text" too).
+        messages.setCellFactory(list -> new BubbleCell(list, model, this::selecting));
+        // A press anywhere else in the list ends the text selection, as in any text view.
+        messages.addEventFilter(MouseEvent.MOUSE_PRESSED, e -> {
+            if (textSelection != null && !(e.getTarget() instanceof Node n && isWithin(n, textSelection))) {
+                textSelection.clearSelection();
+                textSelection = null;
+            }
+        });
+        // Ctrl+C copies the text selected with the mouse, else the whole selected message
+        // (right-click offers both too).
         messages.setOnKeyPressed(e -> {
             if (e.isShortcutDown() && e.getCode() == KeyCode.C) {
-                BubbleCell.copyText(messages.getSelectionModel().getSelectedItem());
+                if (textSelection != null && textSelection.hasSelection()) {
+                    BubbleCell.copy(textSelection.selectedText());
+                } else {
+                    BubbleCell.copyText(messages.getSelectionModel().getSelectedItem());
+                }
                 e.consume();
             }
         });
@@ -252,6 +268,23 @@ final class ChatView extends BorderPane {
                 composerRow, null);
         pane.getStyleClass().add("conversation");
         return pane;
+    }
+
+    /** One text selection in the conversation at a time: starting one ends the previous. */
+    private void selecting(SelectableText now) {
+        if (textSelection != null && textSelection != now) {
+            textSelection.clearSelection();
+        }
+        textSelection = now;
+    }
+
+    private static boolean isWithin(Node n, Node ancestor) {
+        for (Node p = n; p != null; p = p.getParent()) {
+            if (p == ancestor) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An in-app notification of a message in another conversation or while the window is in the background. */

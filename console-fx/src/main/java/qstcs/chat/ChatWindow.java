@@ -20,6 +20,10 @@ public final class ChatWindow {
     private final Scene scene;
     private final StackPane root = new StackPane();
     private ChatTheme theme;
+    /** How the window is marked for attention, per device id (the window's title names it). */
+    private java.util.function.Function<String, WindowAttention> attention = cachedAttention();
+    private final java.util.concurrent.ExecutorService attentionCalls = java.util.concurrent.Executors
+            .newSingleThreadExecutor(Thread.ofVirtual().name("qstcs-attention").factory());
     /** Text size in px; Ctrl+/- steps it, every size in chat.css is relative to it (em). */
     private double fontSize = DEFAULT_FONT_SIZE;
     static final double DEFAULT_FONT_SIZE = 14;
@@ -53,6 +57,8 @@ public final class ChatWindow {
             e.consume();
         });
         model.useHome(options.home());
+        model.startFresh(options.freshHistory());
+        model.useIdentityAlgorithm(options.identityAlgorithm());
         model.useKme(options.kme());
         if (options.enroll().isPresent()) {
             model.joinWithEnrollment(options.enroll().get(), options.peer().orElse(null), options.pqc());
@@ -72,11 +78,15 @@ public final class ChatWindow {
         title.run();
         // Messages count as read only while the soldier can see them.
         stage.focusedProperty().addListener((o, was, now) -> model.setWindowFocused(now));
+        watchAttention();
         stage.setScene(scene);
         stage.setMinWidth(560);
         stage.setMinHeight(400);
         WindowPlacement.applyRequested(stage);
-        stage.setOnHidden(e -> model.leave());
+        stage.setOnHidden(e -> {
+            model.leave();
+            attentionCalls.shutdown();
+        });
         stage.setOnCloseRequest(e -> model.closeWarning().ifPresent(warning -> {
             javafx.scene.control.ButtonType close = new javafx.scene.control.ButtonType("Close anyway",
                     javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
@@ -99,6 +109,38 @@ public final class ChatWindow {
                 chat.composer.requestFocus();
             }
         });
+    }
+
+    /**
+     * Marks the window in the taskbar when a message arrives while it is in the background, once,
+     * and takes the mark away when the soldier looks ({@link AttentionState}); the marking itself
+     * ({@link WindowAttention}) may start a process, so it runs on its own thread, in order.
+     */
+    private void watchAttention() {
+        AttentionState state = new AttentionState();
+        java.util.function.Consumer<AttentionState.Step> apply = step -> {
+            if (step == AttentionState.Step.NOTHING) {
+                return;
+            }
+            String device = model.deviceIdProperty().get();
+            // Finding out what the desktop offers may load AWT or scan the PATH: not on the FX thread either.
+            attentionCalls.execute(() -> {
+                WindowAttention w = attention.apply(device);
+                if (step == AttentionState.Step.REQUEST) {
+                    w.request();
+                } else {
+                    w.clear();
+                }
+            });
+        };
+        model.windowFocusedProperty().addListener((o, was, now) -> apply.accept(state.focusChanged(now)));
+        model.unreadTotalProperty().addListener((o, was, now) -> apply.accept(state.unreadChanged(was.intValue(), now.intValue())));
+        state.focusChanged(model.windowFocusedProperty().get());
+    }
+
+    /** Replaces how the window is marked (tests record the calls instead of marking a real window). */
+    void useAttention(java.util.function.Function<String, WindowAttention> forDevice) {
+        attention = forDevice;
     }
 
     /** "(3) QSTCS Secure Chat — Soldier_Alpha": the unread count leads, so the taskbar entry shows it. */
@@ -133,6 +175,11 @@ public final class ChatWindow {
 
     private void applyFontSize() {
         root.setStyle("-fx-font-size: " + fontSize + "px;");
+    }
+
+    private static java.util.function.Function<String, WindowAttention> cachedAttention() {
+        java.util.Map<String, WindowAttention> made = new java.util.concurrent.ConcurrentHashMap<>();
+        return device -> made.computeIfAbsent(device, WindowAttention::forThisDesktop);
     }
 
     JoinView joinView() {

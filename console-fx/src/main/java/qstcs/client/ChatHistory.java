@@ -86,6 +86,21 @@ public final class ChatHistory implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes {@code deviceId}'s history, undelivered messages included, and its storage key, so
+     * the next {@link #open} starts empty (the demo's fresh start). Identity and credentials stay.
+     *
+     * @return whether there was anything to delete
+     */
+    public static boolean forget(Path home, String deviceId) throws IOException {
+        Path dir = directory(home, deviceId);
+        boolean any = false;
+        for (String name : new String[] {DATABASE, DATABASE + "-journal", DATABASE + "-wal", DATABASE + "-shm", KEY_FILE}) {
+            any |= Files.deleteIfExists(dir.resolve(name));
+        }
+        return any;
+    }
+
     private static SecretBytes storageKey(Path file) throws IOException {
         if (Files.exists(file)) {
             String hex = Files.readString(file, StandardCharsets.US_ASCII).strip();

@@ -6,12 +6,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import qstcs.crypto.identity.IdentityAlgorithm;
 import qstcs.crypto.identity.IdentityKey;
 import qstcs.crypto.identity.IdentityKeyPair;
 import qstcs.crypto.identity.SafetyNumber;
 
 /**
- * An enrolled device's identity: its own ML-DSA-65 key pair (made on first use under
+ * An enrolled device's identity: its own ML-DSA-65 (optionally also Ed25519) key pair (made on first use under
  * {@code $QSTCS_HOME/devices/<id>/}, published to the KMS) and the peers' keys, fetched from the
  * KMS and checked against the {@link PeerKeyBook}. Every key fetched is reported to the
  * listeners with how it compares to the remembered one, so a UI can warn about a changed key.
@@ -33,10 +34,18 @@ public final class DeviceIdentity implements PeerIdentities {
         this.kms = kms;
     }
 
-    /** Loads (or makes) the identity of {@code config}'s device under {@code home}. */
+    /** Loads (or makes, as ML-DSA-65) the identity of {@code config}'s device under {@code home}. */
     public static DeviceIdentity open(Path home, ClientConfig config) throws IOException {
+        return open(home, config, IdentityAlgorithm.ML_DSA_65);
+    }
+
+    /**
+     * Loads the identity of {@code config}'s device under {@code home}, or makes it as {@code forNew}
+     * when the device has none yet. An existing identity keeps its kind (see {@link IdentityKeyPair#loadOrCreate(Path, IdentityAlgorithm)}).
+     */
+    public static DeviceIdentity open(Path home, ClientConfig config, IdentityAlgorithm forNew) throws IOException {
         Path dir = new qstcs.crypto.home.StateHome(home).directory("devices/" + config.deviceId());
-        return new DeviceIdentity(config.deviceId(), IdentityKeyPair.loadOrCreate(dir), PeerKeyBook.open(dir),
+        return new DeviceIdentity(config.deviceId(), IdentityKeyPair.loadOrCreate(dir, forNew), PeerKeyBook.open(dir),
                 new KmsClient(config));
     }
 

@@ -100,7 +100,7 @@ public final class KmsClient implements KeySource {
     /** {@code PUT /devices/me/identity_key}: publishes this device's public identity key. */
     public void publishIdentityKey(IdentityKey key) throws ClientException {
         ObjectNode body = JSON.createObjectNode()
-                .put(IdentityRoutes.ALGORITHM, IdentityKey.ALGORITHM)
+                .put(IdentityRoutes.ALGORITHM, key.algorithm().wireName())
                 .put(IdentityRoutes.PUBLIC_KEY, key.base64());
         Request request = authorized(new Request.Builder().url(base.resolve(IdentityRoutes.OWN_KEY))
                 .put(RequestBody.create(body.toString(), JSON_TYPE))).build();
@@ -123,7 +123,8 @@ public final class KmsClient implements KeySource {
                 return Optional.of(IdentityKey.fromBase64(n == null ? "" : n.path(IdentityRoutes.PUBLIC_KEY).asText("")));
             } catch (IllegalArgumentException e) {
                 throw new ClientException(ClientException.Problem.PROTOCOL,
-                        "The key service sent an identity key for " + peer + " that is not an ML-DSA-65 key.");
+                        "The key service sent an identity key for " + peer + " that is not an identity key ("
+                                + e.getMessage() + ").");
             }
         } catch (IOException e) {
             throw ioProblem(e);

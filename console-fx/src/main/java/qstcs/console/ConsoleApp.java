@@ -54,8 +54,12 @@ public final class ConsoleApp extends Application {
             chats.setId("dockedChats");
             chats.getStyleClass().add("docked-chats");
             for (ConsoleOptions.DockedChat c : options.dockedChats()) {
-                ChatWindow chat = new ChatWindow(ChatOptions.parse("--device", c.device(), "--peer", c.peer(),
-                        "--home", options.home().toString()));
+                java.util.List<String> chatArgs = new java.util.ArrayList<>(java.util.List.of("--device", c.device(),
+                        "--peer", c.peer(), "--home", options.home().toString()));
+                if (options.freshChatHistory()) {
+                    chatArgs.add("--fresh-history");
+                }
+                ChatWindow chat = new ChatWindow(ChatOptions.parse(chatArgs.toArray(String[]::new)));
                 docked.add(chat);
                 Parent content = chat.dock();
                 // Docked, the chat has no title bar of its own: a caption says whose chat it is.

@@ -11,7 +11,8 @@ import qstcs.crypto.home.StateHome;
  * The console's command line: {@code [--home DIR] [--kms URL] [--relay URL]}.
  * URLs are checked here so a typo fails at start with a clear message instead of an OFFLINE lamp.
  */
-public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl, List<DockedChat> dockedChats) {
+public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl, List<DockedChat> dockedChats,
+                             boolean freshChatHistory) {
     public static final String DEFAULT_KMS = "https://127.0.0.1:8443";
     /** The relay serves TLS only; its {@code /stats} lists device ids only to the operator, over https. */
     public static final String DEFAULT_RELAY = "https://127.0.0.1:8765";
@@ -26,6 +27,7 @@ public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl, List<D
 
     static final String USAGE = """
             Usage: ./qstcs console [--home DIR] [--kms URL] [--relay URL] [--dock-chat DEVICE:PEER]...
+                                   [--fresh-chat-history]
 
             SOC console for QSTCS: live link state from the KMS event stream, Force Attack,
             Reset, the eavesdropper switch, and a BB84 step visualiser.
@@ -40,6 +42,9 @@ public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl, List<D
               --dock-chat DEVICE:PEER
                             also show DEVICE's chat with PEER inside the console window, right of
                             the dashboard (repeatable; the one-window presenter layout of the demo)
+              --fresh-chat-history
+                            the docked chats start with an empty conversation (their stored
+                            history is deleted first; ./qstcs demo does this unless --keep-history)
             Zoom: Ctrl + / Ctrl − / Ctrl 0. Window placement: -Dqstcs.window=X,Y,W,H (QSTCS_JAVA_OPTS).
             """.formatted(DEFAULT_KMS, DEFAULT_RELAY);
 
@@ -62,6 +67,7 @@ public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl, List<D
         String kms = DEFAULT_KMS;
         String relay = DEFAULT_RELAY;
         java.util.List<DockedChat> docked = new java.util.ArrayList<>();
+        boolean freshChatHistory = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
@@ -77,12 +83,13 @@ public record ConsoleOptions(Path home, HttpUrl kmsUrl, HttpUrl relayUrl, List<D
                     }
                     docked.add(new DockedChat(ids[0].strip(), ids[1].strip()));
                 }
+                case "--fresh-chat-history" -> freshChatHistory = true;
                 default -> throw new UsageException("unknown option '" + arg + "' (try --help)");
             }
         }
         try {
             return new ConsoleOptions(StateHome.resolve(Optional.ofNullable(home), env).root(), httpUrl(kms, "--kms"), httpUrl(relay, "--relay"),
-                    docked);
+                    docked, freshChatHistory);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

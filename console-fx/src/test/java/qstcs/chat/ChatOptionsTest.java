@@ -21,6 +21,11 @@ class ChatOptionsTest {
         assertEquals("ws://10.0.0.5:8765", o.relayUrl());
         assertEquals(Optional.of("qstcs://x"), o.enroll());
         assertTrue(o.pqc());
+        assertFalse(o.freshHistory(), "history is kept unless asked");
+        assertTrue(ChatOptions.parse("--device", "Soldier_Alpha", "--fresh-history").freshHistory());
+        assertEquals(qstcs.crypto.identity.IdentityAlgorithm.ML_DSA_65, o.identityAlgorithm());
+        assertEquals(qstcs.crypto.identity.IdentityAlgorithm.ML_DSA_65_ED25519,
+                ChatOptions.parse("--device", "Soldier_Alpha", "--hybrid-identity").identityAlgorithm());
     }
 
     @Test

@@ -33,7 +33,8 @@ import qstcs.client.LiveServers;
 /**
  * Two real chat windows (Soldier_Alpha, Soldier_Bravo) over the real KMS and relay, photographed
  * for the README: mid-conversation ({@code chat-conversation.png}) and during a forced attack with a
- * held message ({@code chat-compromised.png}). A tool, not a check: it runs only when asked, and
+ * held message ({@code chat-compromised.png}), and with part of a message selected in the dark and
+ * the light palette ({@code chat-selection-dark.png}, {@code chat-selection-light.png}). A tool, not a check: it runs only when asked, and
  * writes to the directory in {@code -Dqstcs.screenshots=DIR} (the README's images:
  * {@code mvn -pl console-fx test -Dtest=ChatScreenshotIT -Dqstcs.screenshots=$PWD/assets}).
  */
@@ -100,6 +101,36 @@ class ChatScreenshotIT {
         Files.createDirectories(dir);
         ImageIO.write(sideBySide(shots, TITLES), "png", dir.resolve("chat-conversation.png").toFile());
         assertEquals(script.size(), count(alpha));
+
+        // Part of a message selected with the mouse (received on the right, sent on the left), in both palettes.
+        robot.interact(() -> {
+            for (ChatWindow w : new ChatWindow[] {alpha, bravo}) {
+                SelectableText line = w.scene().getRoot().lookupAll(".bubble-text").stream().map(SelectableText.class::cast)
+                        .filter(t -> t.getText().startsWith("Copy. Convoy")).findFirst().orElseThrow();
+                int from = line.getText().indexOf(w == alpha ? "route" : "14:30");
+                line.select(from, line.getText().indexOf('.', from + 5));
+            }
+        });
+        for (ChatTheme theme : ChatTheme.values()) {
+            robot.interact(() -> {
+                alpha.setTheme(theme);
+                bravo.setTheme(theme);
+            });
+            WaitForAsyncUtils.waitForFxEvents();
+            robot.interact(() -> {
+                shots[0] = snapshot(alpha);
+                shots[1] = snapshot(bravo);
+            });
+            ImageIO.write(sideBySide(shots, TITLES), "png",
+                    dir.resolve("chat-selection-" + theme.name().toLowerCase(java.util.Locale.ROOT) + ".png").toFile());
+        }
+        robot.interact(() -> {
+            alpha.setTheme(ChatTheme.DARK);
+            bravo.setTheme(ChatTheme.DARK);
+            for (ChatWindow w : new ChatWindow[] {alpha, bravo}) {
+                w.scene().getRoot().lookupAll(".bubble-text").forEach(t -> ((SelectableText) t).clearSelection());
+            }
+        });
 
         // Act 2 as the soldiers see it: the red banner, and what they type meanwhile is held.
         servers.forceAttack();

@@ -32,6 +32,7 @@ class ChatWindowIT {
     private static final String PEER = "Window_Bravo";
     private static LiveServers servers;
     private ChatWindow window;
+    private java.nio.file.Path home;
     private SecureChatSession peer;
     private final java.util.List<String> peerInbox = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -43,8 +44,8 @@ class ChatWindowIT {
     @Start
     void start(Stage stage) {
         peer = ChatFixtures.peer(servers.config(PEER), ME, peerInbox);
-        window = new ChatWindow(ChatOptions.parse("--device", ME, "--peer", PEER, "--home",
-                servers.homeWith(ME).toString()));
+        home = servers.homeWith(ME);
+        window = new ChatWindow(ChatOptions.parse("--device", ME, "--peer", PEER, "--home", home.toString()));
         window.show(stage);
     }
 
@@ -75,10 +76,66 @@ class ChatWindowIT {
         assertFalse(reply.outgoing());
         assertEquals("Bravo here, loud and clear", reply.text());
         WaitForAsyncUtils.waitForFxEvents();
-        assertTrue(robot.lookup(".bubble-text").queryAllAs(Label.class).stream()
+        assertTrue(robot.lookup(".bubble-text").queryAllAs(SelectableText.class).stream()
                 .anyMatch(l -> l.getText().equals("Bravo here, loud and clear")), "the reply is a bubble");
         assertTrue(robot.lookup("#key-id").queryAs(Label.class).getText().startsWith("key "));
         assertEquals("Link GREEN", robot.lookup("#link-text").queryAs(Label.class).getText());
+    }
+
+    @Test
+    void partOfAMessageIsSelectedWithTheMouseAndCopied(FxRobot robot) throws Exception {
+        awaitOnline();
+        String said = "Bravo here, grid 4711 confirmed";
+        peer.send(ME, said);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> ChatFixtures.messages(robot).getItems().size() == 1);
+        WaitForAsyncUtils.waitForFxEvents();
+        SelectableText bubble = WaitForAsyncUtils.asyncFx(() -> robot.lookup(".bubble-text").queryAllAs(SelectableText.class)
+                .stream().filter(t -> t.getText().equals(said)).findFirst().orElseThrow()).get(10, TimeUnit.SECONDS);
+        int from = said.indexOf("grid");
+        int to = said.indexOf(" confirmed");
+        javafx.geometry.Point2D[] ends = WaitForAsyncUtils.asyncFx(() -> new javafx.geometry.Point2D[] {
+                bubble.caretOnScreen(from).add(1, 0), bubble.caretOnScreen(to).add(-1, 0)}).get(10, TimeUnit.SECONDS);
+        robot.moveTo(ends[0]).press(javafx.scene.input.MouseButton.PRIMARY).moveTo(ends[1])
+                .release(javafx.scene.input.MouseButton.PRIMARY);
+        robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.C)
+                .release(javafx.scene.input.KeyCode.C, javafx.scene.input.KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        String copied = WaitForAsyncUtils.asyncFx(() -> javafx.scene.input.Clipboard.getSystemClipboard().getString())
+                .get(10, TimeUnit.SECONDS);
+        assertEquals("grid 4711", copied, "Ctrl+C copies the dragged-over part only");
+
+        // A plain click ends that selection: Ctrl+C then copies the whole message again.
+        robot.clickOn(bubble).press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.C)
+                .release(javafx.scene.input.KeyCode.C, javafx.scene.input.KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(said, WaitForAsyncUtils.asyncFx(() -> javafx.scene.input.Clipboard.getSystemClipboard().getString())
+                .get(10, TimeUnit.SECONDS));
+    }
+
+    /** What the demo relies on: a fresh start shows an empty conversation; a plain start shows the kept one. */
+    @Test
+    void aFreshStartForgetsTheConversationAndAPlainStartShowsIt(FxRobot robot) throws Exception {
+        awaitOnline();
+        robot.clickOn("#composer").write("said at the rehearsal").type(javafx.scene.input.KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> peerInbox.contains("said at the rehearsal"));
+        robot.interact(() -> window.model().leave());
+        assertEquals(java.util.List.of("said at the rehearsal"), shownAfterJoin(false), "kept across a restart");
+        assertEquals(java.util.List.of(), shownAfterJoin(true), "--fresh-history starts empty");
+        assertEquals(java.util.List.of(), shownAfterJoin(false), "and it is gone from the disk");
+    }
+
+    /** The texts a new window of this device shows right after joining (the history is read at once). */
+    private java.util.List<String> shownAfterJoin(boolean fresh) throws Exception {
+        return WaitForAsyncUtils.asyncFx(() -> {
+            ChatOptions o = ChatOptions.parse(fresh ? new String[] {"--device", ME, "--fresh-history"} : new String[] {"--device", ME});
+            ChatModel m = new ChatModel();
+            m.useHome(home);
+            m.startFresh(o.freshHistory());
+            m.join(ME, o.kmsUrl(), o.relayUrl(), PEER, false);
+            java.util.List<String> texts = m.selectedProperty().get().messages().stream().map(MessageItem::text).toList();
+            m.leave();
+            return texts;
+        }).get(20, TimeUnit.SECONDS);
     }
 
     @Test

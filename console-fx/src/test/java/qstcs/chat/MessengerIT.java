@@ -84,9 +84,31 @@ class MessengerIT {
                 && bravo.model().connectionProperty().get() == ConnectionState.ONLINE);
     }
 
+    /** The taskbar marks the window asked for, as the desktop would receive them. */
+    private static final class RecordedAttention implements WindowAttention {
+        final java.util.List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void request() {
+            calls.add("request");
+        }
+
+        @Override
+        public void clear() {
+            calls.add("clear");
+        }
+
+        @Override
+        public String mechanism() {
+            return "recorded";
+        }
+    }
+
     @Test
     void unreadCountsAndNotificationsWhileInTheBackground(FxRobot robot) throws Exception {
         open(robot, "Msg_Alpha", "Msg_Bravo");
+        RecordedAttention taskbar = new RecordedAttention();
+        alpha.useAttention(device -> taskbar);
         awaitOnline();
         robot.interact(() -> alpha.model().setWindowFocused(false));
         robot.interact(() -> bravo.model().send("Alpha, radio check"));
@@ -100,10 +122,14 @@ class MessengerIT {
                 ((Label) alpha.scene().lookup("#notification-text")).getText());
         Contact bravoContact = alpha.model().selectedProperty().get();
         assertEquals(2, bravoContact.unreadProperty().get(), "not read while the window is in the background");
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !taskbar.calls.isEmpty());
+        assertEquals(java.util.List.of("request"), taskbar.calls, "the taskbar entry is marked once for two messages");
 
         robot.interact(() -> alpha.model().setWindowFocused(true));
         assertEquals(0, alpha.model().unreadTotalProperty().get());
         assertEquals("QSTCS Secure Chat — Msg_Alpha", alphaStage.getTitle());
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> taskbar.calls.size() == 2);
+        assertEquals(java.util.List.of("request", "clear"), taskbar.calls, "looking at the window takes the mark away");
 
         // Someone who never wrote before: a new contact, unread, announced; the open conversation stays read.
         try (SecureChatSession charlie = new SecureChatSession(servers.config("Msg_Charlie").withPqc(true))) {

@@ -28,7 +28,7 @@ class ThemeContrastTest {
             {"-qs-side-ink", "-qs-sidebar"}, {"-qs-side-muted", "-qs-sidebar"}, {"-qs-side-ink", "-qs-side-selected"},
             {"-qs-side-muted", "-qs-sidebar-2"}, {"-qs-notice-ink", "-qs-notice-bg"}, {"-qs-error-ink", "-qs-error-bg"},
             {"-qs-badge-ink", "-qs-badge-bg"}, {"-qs-trust-ink", "-qs-trust-bg"}, {"-qs-warn-ink", "-qs-warn-bg"},
-            {"-qs-ink", "-qs-line"}};
+            {"-qs-ink", "-qs-line"}, {"-qs-ink", "-qs-selection"}, {"-qs-on-accent", "-qs-selection-out"}};
 
     @Test
     void bothThemesMeetWcagAa() throws IOException {

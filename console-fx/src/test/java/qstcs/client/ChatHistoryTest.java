@@ -63,4 +63,21 @@ class ChatHistoryTest {
             }
         }
     }
+
+    @Test
+    void forgettingEmptiesTheHistoryAndItsQueueButKeepsTheIdentity() throws IOException {
+        try (ChatHistory h = ChatHistory.open(home, "Soldier_Alpha")) {
+            h.add(out("m1", "said at the rehearsal", DeliveryState.DELIVERED));
+            h.add(out("m2", "still held", DeliveryState.HELD));
+        }
+        Path dir = ChatHistory.directory(home, "Soldier_Alpha");
+        Path identity = Files.writeString(dir.resolve("identity.key"), "stays");
+        assertTrue(ChatHistory.forget(home, "Soldier_Alpha"));
+        try (ChatHistory h = ChatHistory.open(home, "Soldier_Alpha")) {
+            assertEquals(List.of(), h.messages());
+            assertEquals(List.of(), h.toResume(), "nothing held from the last run goes out");
+        }
+        assertTrue(Files.exists(identity));
+        assertFalse(ChatHistory.forget(home, "Soldier_Bravo"), "a device without history: nothing to do");
+    }
 }

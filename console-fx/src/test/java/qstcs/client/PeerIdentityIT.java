@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import qstcs.crypto.identity.IdentityAlgorithm;
 import qstcs.crypto.identity.IdentityKeyPair;
 
 /**
@@ -33,22 +34,36 @@ class PeerIdentityIT {
 
     @Test
     void signedHybridSessionDeliversAndBothSidesRememberTheOthersKey() throws Exception {
+        signedSession("Sig_Alpha", IdentityAlgorithm.ML_DSA_65, "Sig_Bravo", IdentityAlgorithm.ML_DSA_65);
+    }
+
+    /** A device with an ML-DSA-65+Ed25519 identity talks to one whose identity is ML-DSA-65 alone. */
+    @Test
+    void aHybridIdentityAndAnMlDsaOnlyOneSignAndVerifyEachOther() throws Exception {
+        signedSession("Hyb_Alpha", IdentityAlgorithm.ML_DSA_65_ED25519, "Hyb_Bravo", IdentityAlgorithm.ML_DSA_65);
+    }
+
+    private void signedSession(String alphaName, IdentityAlgorithm alphaKind, String bravoName, IdentityAlgorithm bravoKind)
+            throws Exception {
         Path home = Files.createTempDirectory("qstcs-identity");
-        ClientConfig alphaConfig = servers.config("Sig_Alpha").withPqc(true);
-        ClientConfig bravoConfig = servers.config("Sig_Bravo").withPqc(true);
-        DeviceIdentity alphaId = DeviceIdentity.open(home, alphaConfig);
-        DeviceIdentity bravoId = DeviceIdentity.open(home, bravoConfig);
+        ClientConfig alphaConfig = servers.config(alphaName).withPqc(true);
+        ClientConfig bravoConfig = servers.config(bravoName).withPqc(true);
+        DeviceIdentity alphaId = DeviceIdentity.open(home, alphaConfig, alphaKind);
+        DeviceIdentity bravoId = DeviceIdentity.open(home, bravoConfig, bravoKind);
+        assertEquals(alphaKind, alphaId.ownKey().algorithm());
         alphaId.publish();
         bravoId.publish();
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
-                home.resolve("devices/Sig_Alpha").resolve(IdentityKeyPair.FILE))));
+                home.resolve("devices/" + alphaName).resolve(IdentityKeyPair.FILE))));
 
         List<String> signedFrames = new CopyOnWriteArrayList<>();
         try (InterceptingRelayProxy tap = new InterceptingRelayProxy(servers.relayUrl(), frame -> {
             try {
                 JsonNode f = JSON.readTree(frame);
                 String type = f.path("type").asText();
-                if ((type.equals("kem_init") || type.equals("kem_resp")) && f.path("sig").asText().length() == 3309 * 2) {
+                IdentityAlgorithm signer = f.path("sender").asText().equals(alphaName) ? alphaKind : bravoKind;
+                if ((type.equals("kem_init") || type.equals("kem_resp"))
+                        && f.path("sig").asText().length() == signer.signatureBytes() * 2) {
                     signedFrames.add(type);
                 }
             } catch (Exception e) {
@@ -58,19 +73,19 @@ class PeerIdentityIT {
         })) {
             SessionRecorder a = new SessionRecorder();
             SessionRecorder b = new SessionRecorder();
-            try (SecureChatSession alpha = start(servers.config("Sig_Alpha", tap.url()).withPqc(true), alphaId, a, "Sig_Bravo");
-                 SecureChatSession bravo = start(servers.config("Sig_Bravo", tap.url()).withPqc(true), bravoId, b, "Sig_Alpha")) {
+            try (SecureChatSession alpha = start(servers.config(alphaName, tap.url()).withPqc(true), alphaId, a, bravoName);
+                 SecureChatSession bravo = start(servers.config(bravoName, tap.url()).withPqc(true), bravoId, b, alphaName)) {
                 servers.awaitOnline(alpha, bravo);
-                String id = alpha.send("Sig_Bravo", "signed and sealed");
+                String id = alpha.send(bravoName, "signed and sealed");
                 SessionRecorder.await(Duration.ofSeconds(20), "delivered", () -> a.delivery(id) == DeliveryState.DELIVERED);
                 assertEquals(List.of("signed and sealed"), b.receivedTexts());
                 assertTrue(a.problems().isEmpty() && b.problems().isEmpty(), () -> a.problems() + " " + b.problems());
             }
         }
         assertTrue(signedFrames.contains("kem_init") && signedFrames.contains("kem_resp"), signedFrames::toString);
-        assertEquals(bravoId.ownKey(), alphaId.book().remembered("Sig_Bravo").orElseThrow());
-        assertEquals(alphaId.ownKey(), bravoId.book().remembered("Sig_Alpha").orElseThrow());
-        assertEquals(alphaId.safetyNumber("Sig_Bravo", bravoId.ownKey()), bravoId.safetyNumber("Sig_Alpha", alphaId.ownKey()));
+        assertEquals(bravoId.ownKey(), alphaId.book().remembered(bravoName).orElseThrow());
+        assertEquals(alphaId.ownKey(), bravoId.book().remembered(alphaName).orElseThrow());
+        assertEquals(alphaId.safetyNumber(bravoName, bravoId.ownKey()), bravoId.safetyNumber(alphaName, alphaId.ownKey()));
     }
 
     @Test

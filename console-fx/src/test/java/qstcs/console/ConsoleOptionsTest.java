@@ -1,6 +1,7 @@
 package qstcs.console;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +45,9 @@ class ConsoleOptionsTest {
     void docksChatsGivenAsDevicePeerPairs() throws Exception {
         ConsoleOptions o = ConsoleOptions.parse(List.of("--dock-chat", "Soldier_Alpha:Soldier_Bravo"), Map.of());
         assertEquals(List.of(new ConsoleOptions.DockedChat("Soldier_Alpha", "Soldier_Bravo")), o.dockedChats());
+        assertFalse(o.freshChatHistory());
+        assertTrue(ConsoleOptions.parse(List.of("--dock-chat", "Soldier_Alpha:Soldier_Bravo", "--fresh-chat-history"),
+                Map.of()).freshChatHistory());
         org.junit.jupiter.api.Assertions.assertThrows(ConsoleOptions.UsageException.class,
                 () -> ConsoleOptions.parse(List.of("--dock-chat", "Soldier_Alpha"), Map.of()));
     }

@@ -22,7 +22,9 @@ import qstcs.kms.store.SqliteDatabase;
  * appended to the KMS database (an embedded SQLite file, or PostgreSQL shared by several KMS
  * processes, where ids order the entries of all of them). {@link #append} only enqueues, so request threads
  * and the link lock never wait for the disk; a single writer thread inserts in batches. Reads
- * first write whatever is pending, so a reader always sees its own earlier events. The caller
+ * first write whatever is pending, so a reader always sees its own earlier events. Entries the
+ * database refuses (a full disk, a read-only file) stay in memory, up to the queue's size, and
+ * are written first once it accepts them again, at most a second later. The caller
  * must never pass key material: entries describe events, with key ids at most.
  */
 final class AuditLog implements AutoCloseable {
@@ -46,7 +48,14 @@ final class AuditLog implements AutoCloseable {
     /** Serialises batches, so that a reader's {@link #writePending} and the writer never interleave. */
     private final Object writeLock = new Object();
     private final InstantSource clock;
-    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
+    private static final int CAPACITY = 100_000;
+    /** How often entries the database refused are tried again. */
+    private static final long RETRY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>(CAPACITY);
+    /** Entries a failed write left behind, oldest first; guarded by {@link #writeLock}. */
+    private final java.util.ArrayDeque<Pending> unwritten = new java.util.ArrayDeque<>();
+    /** Entries dropped because the database refused writes for too long; guarded by {@link #writeLock}. */
+    private long droppedUnwritten;
     private final Consumer<Entry> onWritten;
     private final Thread writer;
     /** Anonymous refusals folded per source and reason; guarded by itself. */
@@ -128,7 +137,7 @@ final class AuditLog implements AutoCloseable {
                 }
             });
         } catch (SQLException e) {
-            throw new IllegalStateException("audit query failed: " + e.getMessage(), e);
+            throw qstcs.kms.store.StorageUnavailableException.of("reading the audit log", e);
         }
     }
 
@@ -159,13 +168,16 @@ final class AuditLog implements AutoCloseable {
                     nextSummary = System.nanoTime() + intervalNanos;
                     continue;
                 }
-                Pending first = queue.poll(wait, java.util.concurrent.TimeUnit.NANOSECONDS);
-                if (first == null) {
-                    continue;
-                }
+                Pending first = queue.poll(Math.min(wait, RETRY_NANOS), java.util.concurrent.TimeUnit.NANOSECONDS);
                 synchronized (writeLock) {
-                    List<Pending> batch = new ArrayList<>();
-                    batch.add(first);
+                    if (first == null && unwritten.isEmpty()) {
+                        continue;
+                    }
+                    List<Pending> batch = new ArrayList<>(unwritten);
+                    unwritten.clear();
+                    if (first != null) {
+                        batch.add(first);
+                    }
                     queue.drainTo(batch, 999);
                     insert(batch);
                 }
@@ -177,23 +189,50 @@ final class AuditLog implements AutoCloseable {
 
     /** The caller holds {@link #writeLock}. */
     private void writePending() {
-        List<Pending> batch = new ArrayList<>();
+        List<Pending> batch = new ArrayList<>(unwritten);
+        unwritten.clear();
         queue.drainTo(batch);
         if (!batch.isEmpty()) {
             insert(batch);
         }
     }
 
+    /** The caller holds {@link #writeLock}. */
     private void insert(List<Pending> batch) {
         List<Entry> written;
         try {
             written = db.call(c -> insert(c, batch));
         } catch (SQLException e) {
-            LOG.log(System.Logger.Level.ERROR, "audit write failed, " + batch.size() + " event(s) lost: " + e.getMessage());
+            keepUnwritten(batch, e);
             return;
+        }
+        if (wasRefusing) {
+            wasRefusing = false;
+            LOG.log(System.Logger.Level.INFO, "the audit database accepts writes again; " + written.size()
+                    + " held entr(y/ies) written" + (droppedUnwritten > 0 ? ", " + droppedUnwritten + " lost meanwhile" : ""));
+            droppedUnwritten = 0;
         }
         for (Entry e : written) {
             onWritten.accept(e);
+        }
+    }
+
+    /** Set while the database refuses writes, so that the log says so once, not once a second. */
+    private boolean wasRefusing;
+
+    private void keepUnwritten(List<Pending> batch, SQLException e) {
+        for (int i = batch.size() - 1; i >= 0; i--) {
+            unwritten.addFirst(batch.get(i));
+        }
+        while (unwritten.size() > CAPACITY) {
+            unwritten.removeFirst();
+            droppedUnwritten++;
+        }
+        if (!wasRefusing) {
+            wasRefusing = true;
+            LOG.log(System.Logger.Level.ERROR, "audit write failed ("
+                    + qstcs.kms.store.StorageUnavailableException.of("writing the audit log", e).getMessage()
+                    + "); " + unwritten.size() + " entr(y/ies) held in memory and retried every second");
         }
     }
 

@@ -16,7 +16,9 @@ import java.util.Properties;
 /**
  * The latched RED on disk, so a restart cannot turn a breach into GREEN: written (and synced)
  * before the link shows RED, removed only by a reset. A latch file the KMS cannot read still
- * means RED: a damaged file must fail closed, not open.
+ * means RED: a damaged file must fail closed, not open. A latch that cannot be written (a full
+ * or read-only disk) leaves the link RED in memory and is written again on every round until
+ * it is on the disk. Not thread-safe: the link state's lock guards it.
  */
 final class BreachLatch {
     private static final System.Logger LOG = System.getLogger(BreachLatch.class.getName());
@@ -26,6 +28,8 @@ final class BreachLatch {
     }
 
     private final Path file;
+    /** A breach whose write failed, written again by {@link #retryUnwritten} until it succeeds. */
+    private Breach unwritten;
 
     private BreachLatch(Path file) {
         this.file = file;
@@ -66,6 +70,34 @@ final class BreachLatch {
         if (file == null) {
             return;
         }
+        unwritten = null;
+        try {
+            write(breach);
+        } catch (IOException e) {
+            unwritten = breach;
+            LOG.log(Level.ERROR, "cannot write the breach latch " + file + ": " + e.getMessage()
+                    + "; the link is RED now, and a restart before the write succeeds would not remember it;"
+                    + " trying again every round");
+        }
+    }
+
+    /** Writes a breach whose earlier write failed, if there is one; true once nothing is left unwritten. */
+    boolean retryUnwritten() {
+        Breach b = unwritten;
+        if (b == null) {
+            return true;
+        }
+        try {
+            write(b);
+            unwritten = null;
+            LOG.log(Level.INFO, "the breach latch " + file + " is written now: a restart keeps the link RED");
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void write(Breach breach) throws IOException {
         String text = "# QSTCS: the quantum link is latched RED until an operator reset\n"
                 + "qber=" + breach.qber() + "\nat=" + breach.at() + "\nforced=" + breach.forced() + "\n";
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -78,13 +110,18 @@ final class BreachLatch {
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            LOG.log(Level.ERROR, "cannot write the breach latch " + file + ": " + e.getMessage()
-                    + "; the link is RED now but a restart would not remember it");
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the next attempt deletes it first
+            }
+            throw e;
         }
     }
 
     /** Removes the latch (an operator reset). */
     void clear() {
+        unwritten = null;
         if (file == null) {
             return;
         }

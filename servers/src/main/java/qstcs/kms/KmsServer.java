@@ -28,6 +28,7 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 import qstcs.crypto.tls.CaFingerprint;
 import qstcs.kms.identity.AccessPolicy;
+import qstcs.kms.store.StorageUnavailableException;
 import qstcs.server.common.ApiError;
 import qstcs.server.common.CommandLine;
 import qstcs.server.common.JsonErrors;
@@ -188,6 +189,12 @@ public final class KmsServer implements AutoCloseable {
             // One second is about the take-over time: a client retrying then reaches the new leader.
             res.header(HeaderNames.RETRY_AFTER, "1");
             JsonErrors.send(res, ApiError.unavailable("standby", e.getMessage()));
+        });
+        routing.error(StorageUnavailableException.class, (req, res, e) -> {
+            // The change was not made; the client may retry once the disk has room again.
+            res.header(HeaderNames.RETRY_AFTER, "30");
+            JsonErrors.send(res, ApiError.unavailable("storage_unavailable", e.getMessage()
+                    + "; nothing was changed. Reads and the link status still work."));
         });
         routing.error(KeyAccessException.class, (req, res, e) -> {
             ApiError mapped = switch (e.reason()) {

@@ -37,6 +37,7 @@ final class LinkState {
 
     private final Object lock = new Object();
     private final Limits limits;
+    private final java.util.function.LongSupplier nanoTime;
     private final InstantSource clock;
     private final LinkListener listener;
     private final BreachLatch latch;
@@ -47,7 +48,13 @@ final class LinkState {
     private LinkColour status = LinkColour.GREEN;
     private double qber;
     private double lastRoundQber;
-    private long version = 1;
+    /**
+     * Grows on every status change. It starts at the wall clock's milliseconds, not at 1, so that
+     * a restarted KMS never answers with a version its previous run used for another status: a
+     * client long-polling with the old process's version would otherwise wait on the new one
+     * (a restart into a latched RED at the version a GREEN had before).
+     */
+    private long version;
     private long round;
     private double keyRateBps;
     private long lastRoundNanos;
@@ -86,12 +93,24 @@ final class LinkState {
      * this one start RED, with that breach's QBER, until {@link #reset}.
      */
     LinkState(Limits limits, InstantSource clock, LinkListener listener, BreachLatch latch) {
+        this(limits, clock, System::nanoTime, listener, latch);
+    }
+
+    /**
+     * @param clock    wall time for what people read (changed_at, key creation times)
+     * @param nanoTime monotonic time for what decides (a key's age): a clock set back by hours must
+     *                 not keep a key in service, nor a clock set forward retire every key at once
+     */
+    LinkState(Limits limits, InstantSource clock, java.util.function.LongSupplier nanoTime, LinkListener listener,
+              BreachLatch latch) {
         this.limits = limits;
         this.clock = clock;
+        this.nanoTime = nanoTime;
         this.listener = listener;
         this.latch = latch;
         this.pool = new KeyPool(limits.poolCapBits());
         this.changedAt = clock.instant();
+        this.version = Math.max(1, clock.millis());
         latch.load().ifPresent(b -> {
             status = LinkColour.RED;
             qber = b.qber();
@@ -173,6 +192,9 @@ final class LinkState {
         synchronized (lock) {
             requireLead();
             long now = System.nanoTime();
+            if (status == LinkColour.RED) {
+                latch.retryUnwritten(); // a breach the disk could not take yet
+            }
             round = Math.max(round, report.round());
             double seconds = lastRoundNanos == 0 ? 0 : (now - lastRoundNanos) / 1e9;
             lastRoundNanos = now;
@@ -265,20 +287,21 @@ final class LinkState {
                 return new KeyRequest.Compromised(qber);
             }
             Instant now = clock.instant();
+            long nowNanos = nanoTime.getAsLong();
             PairKey current = keys.current(pair);
-            if (current != null && !rotate && current.servable(now, limits.keyMaxAge())) {
+            if (current != null && !rotate && current.servable(nowNanos, limits.keyMaxAge())) {
                 return grantLocked(current, false);
             }
             Optional<SecretBytes> drawn = pool.draw();
             if (drawn.isEmpty()) {
                 return new KeyRequest.PoolEmpty();
             }
-            PairKey fresh = new PairKey(UUID.randomUUID(), pair, now, limits.messageBudget(), drawn.get());
+            PairKey fresh = new PairKey(UUID.randomUUID(), pair, now, nowNanos, limits.messageBudget(), drawn.get());
             String replaced = keys.install(fresh);
             if ((sessions & 1023) == 1023) {
                 // Rotated keys stay readable for late frames, but not forever: after twice the key
                 // lifetime no honest frame can still need them, and the registry must not grow without bound.
-                keys.forgetRotatedBefore(now.minus(limits.keyMaxAge().multipliedBy(2)));
+                keys.forgetRotatedOlderThan(limits.keyMaxAge().multipliedBy(2), nowNanos);
             }
             sessions++;
             KeyRequest.Granted granted = grantLocked(fresh, true);

@@ -16,16 +16,19 @@ final class PairKey {
     private final UUID id;
     private final DevicePair pair;
     private final Instant createdAt;
+    /** Monotonic ({@link System#nanoTime()}) creation time: the key's age survives a wall-clock jump. */
+    private final long createdAtNanos;
     /** ISO-8601 text of createdAt, made once: every key reply carries it. */
     private final String createdAtText;
     private final int messageBudget;
     private final SecretBytes key;
     private State state = State.ACTIVE;
 
-    PairKey(UUID id, DevicePair pair, Instant createdAt, int messageBudget, SecretBytes key) {
+    PairKey(UUID id, DevicePair pair, Instant createdAt, long createdAtNanos, int messageBudget, SecretBytes key) {
         this.id = id;
         this.pair = pair;
         this.createdAt = createdAt;
+        this.createdAtNanos = createdAtNanos;
         this.createdAtText = createdAt.toString();
         this.messageBudget = messageBudget;
         this.key = key;
@@ -55,9 +58,17 @@ final class PairKey {
         return state;
     }
 
-    /** An active key is handed to the next member who asks, unless it is older than {@code maxAge}. */
-    boolean servable(Instant now, Duration maxAge) {
-        return state == State.ACTIVE && createdAt.plus(maxAge).isAfter(now);
+    /**
+     * An active key is handed to the next member who asks, unless it is older than {@code maxAge}
+     * at monotonic time {@code nowNanos}.
+     */
+    boolean servable(long nowNanos, Duration maxAge) {
+        return state == State.ACTIVE && ageNanos(nowNanos) < maxAge.toNanos();
+    }
+
+    /** Nanoseconds since the key was made, at monotonic time {@code nowNanos}. */
+    long ageNanos(long nowNanos) {
+        return nowNanos - createdAtNanos;
     }
 
     /** Superseded by a newer key: still readable so frames in flight can be decrypted. */

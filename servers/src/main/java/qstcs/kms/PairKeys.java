@@ -1,6 +1,5 @@
 package qstcs.kms;
 
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -95,10 +94,13 @@ final class PairKeys {
         return revoked;
     }
 
-    /** Drops rotated keys made before {@code horizon}: no honest frame can still need them. */
-    void forgetRotatedBefore(Instant horizon) {
+    /**
+     * Drops rotated keys older than {@code age} at monotonic time {@code nowNanos}: no honest
+     * frame can still need them.
+     */
+    void forgetRotatedOlderThan(java.time.Duration age, long nowNanos) {
         byId.values().removeIf(k -> {
-            if (k.state() == PairKey.State.ROTATED && k.createdAt().isBefore(horizon)) {
+            if (k.state() == PairKey.State.ROTATED && k.ageNanos(nowNanos) > age.toNanos()) {
                 k.revoke();
                 return true;
             }

@@ -66,6 +66,7 @@ final class LinkWatch implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (IOException | RuntimeException e) {
+                version = -1; // a KMS that comes back may be a new process that counts versions anew
                 if (failures++ == 0) {
                     LOG.log(Level.WARNING, "cannot read the link status from {0} ({1}); keeping status {2}"
                             + " and retrying", linkStatus, e.getClass().getSimpleName(), switchboard.linkStatus());

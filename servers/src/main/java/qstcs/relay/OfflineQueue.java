@@ -1,7 +1,6 @@
 package qstcs.relay;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,16 +14,18 @@ final class OfflineQueue {
     /**
      * A frame held for later delivery: the original text, unchanged, plus what routing needs.
      * {@code size} is what it holds on the heap, so the queue bounds count memory, not characters.
+     * {@code enqueuedAtNanos} is monotonic time ({@link System#nanoTime()}), so a wall-clock jump
+     * neither expires every frame at once nor keeps them for hours.
      */
-    record Queued(String id, String sender, String text, Instant enqueuedAt, int size) {
+    record Queued(String id, String sender, String text, long enqueuedAtNanos, int size) {
         /**
          * Heap bytes of one queued frame besides its strings' contents: this record, three String
-         * objects and their arrays' headers, the Instant and the queue slot (compressed oops).
+         * objects and their arrays' headers and the queue slot (compressed oops).
          */
         static final int OVERHEAD_BYTES = 200;
 
-        Queued(String id, String sender, String text, Instant enqueuedAt) {
-            this(id, sender, text, enqueuedAt, OVERHEAD_BYTES + contentBytes(id) + contentBytes(sender) + contentBytes(text));
+        Queued(String id, String sender, String text, long enqueuedAtNanos) {
+            this(id, sender, text, enqueuedAtNanos, OVERHEAD_BYTES + contentBytes(id) + contentBytes(sender) + contentBytes(text));
         }
 
         /** A String stores one byte per character when all are Latin-1, else two. */
@@ -55,11 +56,14 @@ final class OfflineQueue {
         return dropped;
     }
 
-    /** Removes and returns frames older than {@code ttl} (they sit at the head: time order). */
-    List<Queued> expire(Instant now, Duration ttl) {
+    /**
+     * Removes and returns frames older than {@code ttl} at monotonic time {@code nowNanos} (they
+     * sit at the head: time order).
+     */
+    List<Queued> expire(long nowNanos, Duration ttl) {
         List<Queued> expired = List.of();
-        Instant cutoff = now.minus(ttl);
-        while (!frames.isEmpty() && frames.peekFirst().enqueuedAt().isBefore(cutoff)) {
+        long ttlNanos = ttl.toNanos();
+        while (!frames.isEmpty() && nowNanos - frames.peekFirst().enqueuedAtNanos() > ttlNanos) {
             if (expired.isEmpty()) {
                 expired = new ArrayList<>();
             }

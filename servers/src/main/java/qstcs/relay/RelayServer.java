@@ -6,7 +6,6 @@ import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -86,7 +85,7 @@ public final class RelayServer implements AutoCloseable {
      */
     public static RelayServer start(RelaySettings settings, RelayIdentity identity) {
         KmsIdentityClient kms = new KmsIdentityClient(identity.kmsTls(), identity.kmsCa(), identity.relayToken());
-        KmsAdmission admission = new KmsAdmission(kms, InstantSource.system());
+        KmsAdmission admission = new KmsAdmission(kms, System::nanoTime);
         RelayServer relay;
         try {
             relay = start(settings, admission, TlsReadAhead.of(identity.tls().tls()));
@@ -116,7 +115,7 @@ public final class RelayServer implements AutoCloseable {
             throw new IllegalArgumentException("refusing plain ws:// on " + bind + ": chat frames would cross the"
                     + " network without TLS. Bind to 127.0.0.1, or pass --insecure to accept other machines.");
         }
-        Switchboard switchboard = new Switchboard(settings.limits(), admission, InstantSource.system());
+        Switchboard switchboard = new Switchboard(settings.limits(), admission, System::nanoTime);
         WebServerConfig.Builder builder = WebServer.builder()
                 .host(bind)
                 .port(settings.port())
@@ -161,11 +160,20 @@ public final class RelayServer implements AutoCloseable {
      * Wires the relay into a server: WebSocket endpoint, plain HTTP routes, frame size, and the
      * connection gate (a deadline for the upgrade request's head, per-address limits).
      */
+    /** How long a connection may send nothing at all before the relay closes it. */
+    static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
+    /** How often connections are checked against {@link #IDLE_TIMEOUT}. */
+    static final Duration IDLE_SWEEP = Duration.ofMinutes(1);
+
     static void setup(WebServerConfig.Builder server, Switchboard switchboard, Instant started, ConnectionGate gate) {
         // Without TCP_NODELAY a small frame written while an earlier one is unacknowledged waits
         // for the client's delayed ACK (up to 40 ms on Linux): chat frames are small, latency matters.
         // No socket read timeout: a registered device may stay silent for minutes.
         server.connectionOptions(gate.socketOptions(SocketOptions.builder().tcpNoDelay(true).build()))
+                // A WebSocket (or kept-alive HTTP connection) that sends nothing, not even a ping,
+                // for this long is closed: the SDK pings every 10 s, a vanished client frees its slot.
+                .idleConnectionTimeout(IDLE_TIMEOUT)
+                .idleConnectionPeriod(IDLE_SWEEP)
                 // A blocking socket per connection holds one 8 KiB buffer; the NIO socket holds two.
                 // Every idle device keeps a connection open, so that is 8 KiB times thousands.
                 .useNio(false)

@@ -1,8 +1,6 @@
 package qstcs.relay;
 
 import java.lang.System.Logger.Level;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -29,7 +27,8 @@ final class Switchboard {
 
     private final RelayLimits limits;
     private final Admission admission;
-    private final InstantSource clock;
+    /** Monotonic time for queue TTLs: a wall-clock jump must not expire or keep frames. */
+    private final java.util.function.LongSupplier nanoTime;
     private final RelayStats stats = new RelayStats();
     private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
     /** Connections the relay has closed whose socket may still be open (see {@link #sweep}). */
@@ -48,10 +47,10 @@ final class Switchboard {
     /** The other relays of a cluster, or null when this relay is alone. */
     private volatile RelayCluster cluster;
 
-    Switchboard(RelayLimits limits, Admission admission, InstantSource clock) {
+    Switchboard(RelayLimits limits, Admission admission, java.util.function.LongSupplier nanoTime) {
         this.limits = limits;
         this.admission = admission;
-        this.clock = clock;
+        this.nanoTime = nanoTime;
     }
 
     RelayLimits limits() {
@@ -175,7 +174,7 @@ final class Switchboard {
                 c.bind(id);
                 c.send(RelayFrames.registered(id, online()));
                 // Queued frames go out before anything sent from now on: senders need this lock.
-                expired = box.queue.expire(clock.instant(), limits.queueTtl());
+                expired = box.queue.expire(nanoTime.getAsLong(), limits.queueTtl());
                 Queued q;
                 while ((q = box.queue.peek()) != null && c.send(q.text())) {
                     box.queue.poll();
@@ -265,7 +264,7 @@ final class Switchboard {
                     delivered = to.send(text);
                     lost = delivered ? null : to;
                 } else {
-                    Queued q = new Queued(h.id(), h.sender(), text, clock.instant());
+                    Queued q = new Queued(h.id(), h.sender(), text, nanoTime.getAsLong());
                     full = queuedBytes.addAndGet(q.size()) > limits.totalQueueBytes();
                     if (full) {
                         queuedBytes.addAndGet(-q.size());
@@ -543,7 +542,7 @@ final class Switchboard {
             }
         }
         deviceRates.values().removeIf(FrameRate::full);
-        Instant now = clock.instant();
+        long now = nanoTime.getAsLong();
         for (Mailbox box : mailboxes.values()) {
             List<Queued> expired;
             box.lock.lock();

@@ -75,7 +75,7 @@ class KeyRequestBodyTest {
             for (LinkColour status : LinkColour.values()) {
                 for (boolean pqc : new boolean[] {false, true}) {
                     PairKey pk = new PairKey(UUID.randomUUID(), DevicePair.of("Soldier_Alpha", "Soldier_Bravo"),
-                            Instant.parse("2026-11-25T23:30:01.123456789Z"), 1000, SecretBytes.random(32, new java.security.SecureRandom()));
+                            Instant.parse("2026-11-25T23:30:01.123456789Z"), 0L, 1000, SecretBytes.random(32, new java.security.SecureRandom()));
                     IssuedKey k = new IssuedKey(pk, qber, status, true);
                     assertArrayEquals(Json.bytes(jacksonTree(k, pqc)), KmsJson.keyBytes(k, pqc),
                             () -> new String(KmsJson.keyBytes(k, pqc), StandardCharsets.US_ASCII));

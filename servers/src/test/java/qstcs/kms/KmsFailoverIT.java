@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +14,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,6 +39,7 @@ import qstcs.crypto.tls.PinnedCaTrust;
 import qstcs.server.pki.LocalCa;
 import qstcs.kms.store.PostgresCluster;
 import qstcs.testing.Await;
+import qstcs.testing.KmsProcess;
 
 /**
  * Two real KMS processes on one real PostgreSQL database: one leads the link, the other stands
@@ -52,8 +49,6 @@ import qstcs.testing.Await;
  * 2 s goal is checked by {@code ./qstcs bench kms-takeover} (docs/BENCHMARKS.md), not asserted.
  */
 class KmsFailoverIT {
-    private static final Pattern TLS_URL = Pattern.compile("https://127\\.0\\.0\\.1:(\\d+)\\s");
-    private static final Pattern PLAIN_URL = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)\\s+public");
     private static final MediaType JSON = MediaType.get("application/json");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -64,52 +59,15 @@ class KmsFailoverIT {
     private final List<KmsProcess> processes = new ArrayList<>();
     private OkHttpClient http;
 
-    /** A KMS started as {@code ./qstcs kms --db …} starts it. */
-    private final class KmsProcess {
-        final Process process;
-        final StringBuffer output = new StringBuffer();
-        final int tlsPort;
-        final int plainPort;
-
-        KmsProcess(String instance, String... extra) throws Exception {
-            String java = ProcessHandle.current().info().command().orElseThrow();
-            List<String> argv = new ArrayList<>(List.of(java, "-Xmx192m", "-cp", System.getProperty("java.class.path"),
-                    "qstcs.kms.Main", "--home", home.toString(), "--bind", "127.0.0.1", "--port", "0", "--tls-port", "0",
-                    "--round-ms", "200", "--qubits", "16384", "--db", dbUrl, "--instance", instance));
-            argv.addAll(List.of(extra));
-            ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-            pb.environment().put("PGPASSWORD", postgres.password());
-            process = pb.start();
-            CompletableFuture<Integer> tls = new CompletableFuture<>();
-            CompletableFuture<Integer> plain = new CompletableFuture<>();
-            Thread.ofPlatform().daemon().name("kms-output-" + instance).start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        output.append(line).append('\n');
-                        Matcher t = TLS_URL.matcher(line);
-                        if (t.find()) {
-                            tls.complete(Integer.parseInt(t.group(1)));
-                        }
-                        Matcher p = PLAIN_URL.matcher(line);
-                        if (p.find()) {
-                            plain.complete(Integer.parseInt(p.group(1)));
-                        }
-                    }
-                } catch (IOException e) {
-                    // the process died; the futures below report it
-                }
-                tls.completeExceptionally(new IllegalStateException("KMS " + instance + " exited:\n" + output));
-                plain.completeExceptionally(new IllegalStateException("KMS " + instance + " exited:\n" + output));
-            });
-            tlsPort = tls.get(90, TimeUnit.SECONDS);
-            plainPort = plain.get(10, TimeUnit.SECONDS);
-            processes.add(this);
-        }
-
-        String base() {
-            return "https://127.0.0.1:" + tlsPort;
-        }
+    /** A KMS started as {@code ./qstcs kms --db …} starts it, named {@code instance} in the audit log. */
+    private KmsProcess startKms(String instance, String... extra) throws Exception {
+        List<String> flags = new ArrayList<>(List.of("--round-ms", "200", "--qubits", "16384", "--db", dbUrl,
+                "--instance", instance));
+        flags.addAll(List.of(extra));
+        KmsProcess kms = KmsProcess.start(home, java.util.Map.of("PGPASSWORD", postgres.password()),
+                flags.toArray(String[]::new));
+        processes.add(kms);
+        return kms;
     }
 
     @BeforeEach
@@ -121,8 +79,7 @@ class KmsFailoverIT {
     @AfterEach
     void stopAll() throws Exception {
         for (KmsProcess p : processes) {
-            p.process.destroy();
-            p.process.waitFor(20, TimeUnit.SECONDS);
+            p.close();
         }
         if (http != null) {
             http.dispatcher().executorService().shutdown();
@@ -134,7 +91,7 @@ class KmsFailoverIT {
 
     @Test
     void standbyTakesOverWithin2sAfterKill9AndTheChatReKeys() throws Exception {
-        KmsProcess a = new KmsProcess("kms-a", "--provision-demo");
+        KmsProcess a = startKms("kms-a", "--provision-demo");
         PinnedCaTrust trust = PinnedCaTrust.of(CaFingerprint.of(LocalCa.readCertificate(home.resolve("kms"))));
         http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(40))
                 .sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager()).build();
@@ -143,7 +100,7 @@ class KmsFailoverIT {
         String operator = Files.readString(home.resolve("kms").resolve("operator.token")).strip();
 
         JsonNode keyA = awaitKey(a, alpha, "Soldier_Alpha", "Soldier_Bravo");
-        KmsProcess b = new KmsProcess("kms-b");
+        KmsProcess b = startKms("kms-b");
 
         // The standby knows the devices (their tokens live in the shared database) but issues no key.
         try (Response r = http.newCall(keyRequest(b, alpha, "Soldier_Alpha", "Soldier_Bravo")).execute()) {
@@ -167,7 +124,7 @@ class KmsFailoverIT {
                 .map(e -> e.get("id").asLong()).collect(Collectors.toSet());
 
         long killedAt = System.nanoTime();
-        a.process.destroyForcibly(); // SIGKILL: no shutdown hook, no goodbye to the database
+        a.process().destroyForcibly(); // SIGKILL: no shutdown hook, no goodbye to the database
         JsonNode keyAfter = awaitKey(b, alpha, "Soldier_Alpha", "Soldier_Bravo");
         long takeOverMs = (System.nanoTime() - killedAt) / 1_000_000;
         System.out.println("[servers] KMS take-over: " + takeOverMs + " ms from kill -9 of the leader to the first key"
@@ -175,7 +132,7 @@ class KmsFailoverIT {
 
         // Old keys died with the leader's memory; the devices re-key and the chat continues.
         assertNotEquals(keyA.get("key_id").asText(), keyAfter.get("key_id").asText());
-        try (Response r = http.newCall(new Request.Builder().url(b.base() + "/keys/" + keyA.get("key_id").asText())
+        try (Response r = http.newCall(new Request.Builder().url(b.tlsUrl() + "/keys/" + keyA.get("key_id").asText())
                 .header("Authorization", "Bearer " + bravo).build()).execute()) {
             assertEquals(404, r.code(), r.body().string());
         }
@@ -211,7 +168,7 @@ class KmsFailoverIT {
 
     private Request keyRequest(KmsProcess kms, String token, String device, String peer) {
         String body = "{\"device_id\":\"" + device + "\",\"peer_id\":\"" + peer + "\"}";
-        return new Request.Builder().url(kms.base() + "/get_session_key").header("Authorization", "Bearer " + token)
+        return new Request.Builder().url(kms.tlsUrl() + "/get_session_key").header("Authorization", "Bearer " + token)
                 .post(RequestBody.create(body, JSON)).build();
     }
 
@@ -225,7 +182,7 @@ class KmsFailoverIT {
 
     /** Asks until the KMS issues a key (it stands by, or its pool is still empty, until then). */
     private JsonNode awaitKey(KmsProcess kms, String token, String device, String peer) {
-        String body = Await.value("a key from " + kms.base(), () -> {
+        String body = Await.value("a key from " + kms.tlsUrl(), () -> {
             try (Response r = http.newCall(keyRequest(kms, token, device, peer)).execute()) {
                 String text = r.body().string();
                 return r.code() == 200 && text.contains("key_hex") ? text : null;
@@ -241,7 +198,7 @@ class KmsFailoverIT {
     }
 
     private JsonNode get(KmsProcess kms, String path, String token) {
-        Request.Builder rb = new Request.Builder().url(kms.base() + path);
+        Request.Builder rb = new Request.Builder().url(kms.tlsUrl() + path);
         if (token != null) {
             rb.header("Authorization", "Bearer " + token);
         }

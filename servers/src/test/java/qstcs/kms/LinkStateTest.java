@@ -25,8 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LinkStateTest {
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
     private final List<String> events = new ArrayList<>();
+    /** Monotonic time, moved by hand apart from the wall clock {@link #now}. */
+    private final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(123_456_789L);
     private final LinkState link = new LinkState(new LinkState.Limits(256 * 8, 100, Duration.ofMinutes(10)),
-            now::get, recorder());
+            now::get, nanos::get, recorder(), BreachLatch.none());
     private long round;
 
     private LinkListener recorder() {
@@ -164,8 +166,48 @@ class LinkStateTest {
         assertEquals(PairKey.State.ROTATED, old.state());
         assertTrue(first.sameKeyAs(old));
         assertEquals(1, link.snapshot().activeSessions());
-        now.set(now.get().plus(Duration.ofMinutes(11)));
+        elapse(Duration.ofMinutes(11));
         assertNotEquals(second.keyId(), grant("Alpha", "Bravo", false).keyId(), "expired keys are replaced");
+    }
+
+    private void elapse(Duration d) {
+        now.set(now.get().plus(d));
+        nanos.addAndGet(d.toNanos());
+    }
+
+    /**
+     * A KMS killed right after latching a breach, before any client saw the change: the next
+     * process starts RED, and must not answer a client that long-polls with the version the GREEN
+     * had ({@code ?version=V} waits while the version is V), or that client keeps acting on GREEN.
+     */
+    @Test
+    void aRestartedLinkNeverReusesAVersionOfTheRunBefore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        BreachLatch latch = BreachLatch.at(dir.resolve("breach.latch"));
+        LinkState before = new LinkState(new LinkState.Limits(256 * 8, 100, Duration.ofMinutes(10)), now::get, nanos::get,
+                recorder(), latch);
+        long greenSeenByClients = before.snapshot().version();
+        before.breach(0.25, OperatorAction.SYSTEM, "QBER above the threshold");
+        long lastBefore = before.snapshot().version();
+        elapse(Duration.ofSeconds(3)); // the restart
+        LinkState after = new LinkState(new LinkState.Limits(256 * 8, 100, Duration.ofMinutes(10)), now::get, nanos::get,
+                recorder(), latch);
+        assertEquals(LinkColour.RED, after.snapshot().status());
+        assertNotEquals(greenSeenByClients, after.snapshot().version());
+        assertTrue(after.snapshot().version() > lastBefore, "versions keep growing across the restart");
+    }
+
+    /** A key's age is monotonic time: the wall clock set back or forward by hours changes nothing. */
+    @Test
+    void wallClockJumpsNeitherKeepNorRetireKeys() {
+        round(0.01, 4);
+        IssuedKey first = grant("Alpha", "Bravo", false);
+        now.set(now.get().minus(Duration.ofHours(5))); // the clock is set back
+        nanos.addAndGet(Duration.ofMinutes(11).toNanos()); // while the key's lifetime (10 min) passes
+        IssuedKey second = grant("Alpha", "Bravo", false);
+        assertNotEquals(first.keyId(), second.keyId(), "a clock set back does not keep an expired key in service");
+        now.set(now.get().plus(Duration.ofHours(7))); // the clock jumps forward
+        nanos.addAndGet(Duration.ofMinutes(1).toNanos());
+        assertEquals(second.keyId(), grant("Bravo", "Alpha", false).keyId(), "a clock set forward does not retire a young key");
     }
 
     @Test

@@ -1,19 +1,12 @@
 package qstcs.relay;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -28,6 +21,7 @@ import qstcs.server.pki.LocalCa;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import qstcs.testing.Await;
+import qstcs.testing.KmsProcess;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,49 +35,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KmsRedIT {
 
-    private static final Pattern PLAIN_URL = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)\\s+public");
-    private static final Pattern TLS_URL = Pattern.compile("https://127\\.0\\.0\\.1:(\\d+)\\s");
     private static final MediaType JSON = MediaType.get("application/json");
 
     @TempDir
     Path home;
-    private Process kms;
-    private final StringBuffer kmsOutput = new StringBuffer();
-    private int kmsPort;
-    private final CompletableFuture<Integer> kmsTlsPort = new CompletableFuture<>();
+    private KmsProcess kms;
     private OkHttpClient http;
     /** The operator's client: TLS pinned to the KMS's CA (operator routes are TLS-only, docs/identity.md). */
     private OkHttpClient operator;
 
     @BeforeEach
     void startKms() throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        kms = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), "qstcs.kms.Main",
-                "--home", home.toString(), "--bind", "127.0.0.1", "--port", "0", "--tls-port", "0",
-                "--round-ms", "200", "--qubits", "16384")
-                .redirectErrorStream(true)
-                .start();
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("kms-output").start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(kms.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    kmsOutput.append(line).append('\n');
-                    Matcher m = PLAIN_URL.matcher(line);
-                    if (m.find()) {
-                        port.complete(Integer.parseInt(m.group(1)));
-                    }
-                    Matcher t = TLS_URL.matcher(line);
-                    if (t.find()) {
-                        kmsTlsPort.complete(Integer.parseInt(t.group(1)));
-                    }
-                }
-            } catch (IOException e) {
-                port.completeExceptionally(e);
-            }
-            port.completeExceptionally(new IllegalStateException("KMS exited:\n" + kmsOutput));
-        });
-        kmsPort = port.get(90, TimeUnit.SECONDS);
+        kms = KmsProcess.start(home, "--round-ms", "200", "--qubits", "16384");
         http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
         PinnedCaTrust trust = PinnedCaTrust.of(CaFingerprint.of(LocalCa.readCertificate(home.resolve("kms"))));
         operator = http.newBuilder().sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager()).build();
@@ -91,15 +54,14 @@ class KmsRedIT {
 
     @AfterEach
     void stopKms() throws Exception {
-        kms.destroy();
-        kms.waitFor(20, TimeUnit.SECONDS);
+        kms.close();
         http.dispatcher().executorService().shutdown();
     }
 
     @Test
     void forceAttackCutsEverySessionAndResetReopens() throws Exception {
         try (RelayServer relay = RelayServer.start(RelaySettings.loopbackForTests()
-                .withKms(URI.create("http://127.0.0.1:" + kmsPort)))) {
+                .withKms(URI.create(kms.plainUrl())))) {
             awaitLink(relay, "GREEN");
             List<WsTestClient> clients = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
@@ -143,13 +105,7 @@ class KmsRedIT {
 
     private String post(String path) throws IOException {
         String token = Files.readString(home.resolve("kms").resolve("operator.token")).strip();
-        int tlsPort;
-        try {
-            tlsPort = kmsTlsPort.get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IOException("no TLS URL in the KMS banner:\n" + kmsOutput, e);
-        }
-        try (Response r = operator.newCall(new Request.Builder().url("https://127.0.0.1:" + tlsPort + path)
+        try (Response r = operator.newCall(new Request.Builder().url(kms.tlsUrl() + path)
                 .header("Authorization", "Bearer " + token)
                 .post(RequestBody.create("{}", JSON)).build()).execute()) {
             String body = r.body().string();

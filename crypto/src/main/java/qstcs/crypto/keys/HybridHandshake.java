@@ -47,9 +47,10 @@ import qstcs.crypto.wire.HeaderFields;
  * then replaces {@code k_qkd} as the session key for frames under the same {@code key_id}.
  *
  * <h2>Identity signatures</h2>
- * A device with an identity key pair ({@link IdentityKeyPair}, ML-DSA-65) also signs its
+ * A device with an identity key pair ({@link IdentityKeyPair}, ML-DSA-65, optionally with Ed25519) also signs its
  * transcript: {@code sig = ML-DSA-65.Sign(identity_sk, enc("qstcs/1 identity signature",
- * transcript))}, carried as the {@code sig} field. A side that knows the peer's identity key
+ * transcript))} (for an ML-DSA-65+Ed25519 identity, both signatures as {@link
+ * qstcs.crypto.identity.IdentityAlgorithm} describes), carried as the {@code sig} field. A side that knows the peer's identity key
  * requires that signature and verifies it; without it the frame is refused like a bad MAC. The
  * MAC is keyed from {@code k_qkd}, which the KMS knows; the signature is keyed from a secret only
  * the peer's device holds, so a KMS that substitutes its own ML-KEM key (a man in the middle)

@@ -1,5 +1,6 @@
 package qstcs.crypto.keys;
 
+import qstcs.crypto.identity.IdentityAlgorithm;
 import qstcs.crypto.identity.IdentityKey;
 import qstcs.crypto.wire.FlatJson;
 import qstcs.crypto.wire.FrameHeader;
@@ -12,7 +13,7 @@ import qstcs.crypto.wire.MalformedFrameException;
  * the transcript. On the wire (compact JSON, binary fields as lower-case hex):
  * <pre>{"type":"kem_init","id":"…","sender":"…","recipient":"…","key_id":"…",
  *  "ek":"&lt;1184 bytes hex&gt;","mac":"&lt;32 bytes hex&gt;"}</pre>
- * An optional {@code "sig"} (3309 bytes hex) is the sender's ML-DSA-65 identity signature of the
+ * An optional {@code "sig"} (3309 bytes hex, 3373 for an ML-DSA-65+Ed25519 identity) is the sender's identity signature of the
  * transcript ({@link HybridHandshake}). {@code ek} is the raw FIPS 203 encapsulation key (not X.509); {@code key_id} names the QKD
  * pair key both sides already hold.
  */
@@ -24,10 +25,20 @@ public record KemInit(String id, String sender, String recipient, String keyId, 
         new FrameHeader(id, sender, recipient, keyId).requireDirect(TYPE); // validates the shared header fields
         HeaderFields.requireHex("ek", ek, MlKem768.EK_BYTES, MlKem768.EK_BYTES);
         HeaderFields.requireHex("mac", mac, HybridKeySchedule.MAC_BYTES, HybridKeySchedule.MAC_BYTES);
-        sig = sig == null ? "" : sig;
-        if (!sig.isEmpty()) {
-            HeaderFields.requireHex("sig", sig, IdentityKey.SIGNATURE_BYTES, IdentityKey.SIGNATURE_BYTES);
+        sig = requireSignature(sig);
+    }
+
+    /** The optional {@code sig} field: empty, or lower-case hex of an identity signature of either kind. */
+    static String requireSignature(String sig) {
+        if (sig == null || sig.isEmpty()) {
+            return "";
         }
+        HeaderFields.requireHex("sig", sig, IdentityAlgorithm.minSignatureBytes(), IdentityAlgorithm.maxSignatureBytes());
+        if (!IdentityAlgorithm.isSignatureLength(sig.length() / 2)) {
+            throw new MalformedFrameException("sig must be an identity signature (" + IdentityKey.SIGNATURE_BYTES
+                    + " or " + IdentityAlgorithm.maxSignatureBytes() + " bytes), got " + sig.length() / 2 + " bytes");
+        }
+        return sig;
     }
 
     /** An unsigned frame (a device without an identity key). */

@@ -1,6 +1,5 @@
 package qstcs.crypto.keys;
 
-import qstcs.crypto.identity.IdentityKey;
 import qstcs.crypto.wire.FlatJson;
 import qstcs.crypto.wire.FrameHeader;
 import qstcs.crypto.wire.HeaderFields;
@@ -12,7 +11,8 @@ import qstcs.crypto.wire.MalformedFrameException;
  * MAC over the transcript (which also covers SHA-256 of the {@code ek} it answers). On the wire:
  * <pre>{"type":"kem_resp","id":"…","sender":"…","recipient":"…","key_id":"…",
  *  "ct":"&lt;1088 bytes hex&gt;","mac":"&lt;32 bytes hex&gt;","sig":"&lt;optional, 3309 bytes hex&gt;"}</pre>
- * {@code sig}, when present, is the sender's ML-DSA-65 identity signature of the transcript.
+ * {@code sig}, when present, is the sender's identity signature of the transcript (3373 bytes for
+ * an ML-DSA-65+Ed25519 identity).
  */
 public record KemResp(String id, String sender, String recipient, String keyId, String ct, String mac, String sig) {
 
@@ -22,10 +22,7 @@ public record KemResp(String id, String sender, String recipient, String keyId, 
         new FrameHeader(id, sender, recipient, keyId).requireDirect(TYPE); // validates the shared header fields
         HeaderFields.requireHex("ct", ct, MlKem768.CT_BYTES, MlKem768.CT_BYTES);
         HeaderFields.requireHex("mac", mac, HybridKeySchedule.MAC_BYTES, HybridKeySchedule.MAC_BYTES);
-        sig = sig == null ? "" : sig;
-        if (!sig.isEmpty()) {
-            HeaderFields.requireHex("sig", sig, IdentityKey.SIGNATURE_BYTES, IdentityKey.SIGNATURE_BYTES);
-        }
+        sig = KemInit.requireSignature(sig);
     }
 
     /** An unsigned frame (a device without an identity key). */

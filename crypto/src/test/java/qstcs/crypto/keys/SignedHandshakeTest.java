@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import qstcs.crypto.identity.IdentityAlgorithm;
 import qstcs.crypto.identity.IdentityKey;
 import qstcs.crypto.identity.IdentityKeyPair;
 import qstcs.crypto.wire.FlatJson;
@@ -36,6 +37,33 @@ class SignedHandshakeTest {
                 Optional.of(BRAVO_ID), Optional.of(ALPHA_ID.publicKey()));
         SecretBytes k = alpha.complete(KemResp.fromJson(bravo.kemResp().toJson()));
         assertTrue(k.equalsSecretBytes(bravo.sessionKey()));
+    }
+
+    @Test
+    void hybridIdentitiesSignAndVerifyBothWaysOverJson() throws Exception {
+        IdentityKeyPair alphaHybrid = IdentityKeyPair.generate(IdentityAlgorithm.ML_DSA_65_ED25519);
+        HybridHandshake.Initiator alpha = HybridHandshake.initiate(qkd, KEY_ID, ALPHA, BRAVO,
+                Optional.of(alphaHybrid), Optional.of(BRAVO_ID.publicKey()));
+        KemInit init = KemInit.fromJson(alpha.kemInit().toJson());
+        assertEquals(IdentityAlgorithm.ML_DSA_65_ED25519.signatureBytes(), init.sigBytes().length);
+        HybridHandshake.Response bravo = HybridHandshake.respond(qkd, KEY_ID, BRAVO, init,
+                Optional.of(BRAVO_ID), Optional.of(alphaHybrid.publicKey()));
+        assertTrue(alpha.complete(KemResp.fromJson(bravo.kemResp().toJson())).equalsSecretBytes(bravo.sessionKey()));
+
+        // The Ed25519 half flipped, or the frame signed with ML-DSA-65 alone: refused.
+        byte[] sig = init.sigBytes();
+        sig[sig.length - 1] ^= 0x01;
+        KemInit tampered = new KemInit(init.id(), init.sender(), init.recipient(), init.keyId(), init.ek(), init.mac(),
+                HexFormat.of().formatHex(sig));
+        assertThrows(HandshakeFailedException.class, () -> HybridHandshake.respond(qkd, KEY_ID, BRAVO, tampered,
+                Optional.of(BRAVO_ID), Optional.of(alphaHybrid.publicKey())));
+        KemInit downgraded = HybridHandshake.initiate(qkd, KEY_ID, ALPHA, BRAVO, Optional.of(ALPHA_ID), Optional.empty())
+                .kemInit();
+        assertThrows(HandshakeFailedException.class, () -> HybridHandshake.respond(qkd, KEY_ID, BRAVO, downgraded,
+                Optional.of(BRAVO_ID), Optional.of(alphaHybrid.publicKey())));
+        // A sig of neither size is a malformed frame.
+        assertThrows(qstcs.crypto.wire.MalformedFrameException.class, () -> new KemInit(init.id(), init.sender(),
+                init.recipient(), init.keyId(), init.ek(), init.mac(), init.sig().substring(2)));
     }
 
     /**

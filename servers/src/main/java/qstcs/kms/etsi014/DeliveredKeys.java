@@ -1,8 +1,6 @@
 package qstcs.kms.etsi014;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,7 +25,11 @@ final class DeliveredKeys {
     /** Bound on keys held for slaves, so a master that never lets its slaves fetch cannot grow memory. */
     static final int CAPACITY = 200_000;
 
-    private record Pending(String master, Set<String> slavesLeft, SecretBytes key, Instant expires) {
+    /** {@code expiresAtNanos} is monotonic: a clock jump neither drops undelivered keys nor keeps them for hours. */
+    private record Pending(String master, Set<String> slavesLeft, SecretBytes key, long expiresAtNanos) {
+        boolean expired(long nowNanos) {
+            return nowNanos - expiresAtNanos > 0;
+        }
     }
 
     /** A key with its id, as {@code enc_keys} and {@code dec_keys} answer it. */
@@ -52,13 +54,14 @@ final class DeliveredKeys {
     }
 
     private final Object lock = new Object();
-    private final InstantSource clock;
+    private final java.util.function.LongSupplier nanoTime;
     private final Map<UUID, Pending> byId = new HashMap<>();
     private long epoch;
     private long deposits;
 
-    DeliveredKeys(InstantSource clock) {
-        this.clock = clock;
+    /** @param nanoTime monotonic time ({@code System::nanoTime}) for the keys' {@link #TTL} */
+    DeliveredKeys(java.util.function.LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
     }
 
     /** Read before drawing from the pool and passed to {@link #deposit}. */
@@ -74,7 +77,7 @@ final class DeliveredKeys {
      */
     List<IdentifiedKey> deposit(long drawnInEpoch, String master, Set<String> slaves, List<SecretBytes> keys) {
         synchronized (lock) {
-            Instant now = clock.instant();
+            long now = nanoTime.getAsLong();
             if ((++deposits & 1023) == 0 || byId.size() + keys.size() > CAPACITY) {
                 expireLocked(now);
             }
@@ -85,7 +88,7 @@ final class DeliveredKeys {
             List<IdentifiedKey> out = new ArrayList<>(keys.size());
             for (SecretBytes k : keys) {
                 UUID id = UUID.randomUUID();
-                byId.put(id, new Pending(master, new HashSet<>(slaves), k, now.plus(TTL)));
+                byId.put(id, new Pending(master, new HashSet<>(slaves), k, now + TTL.toNanos()));
                 out.add(new IdentifiedKey(id, copy(k)));
             }
             return out;
@@ -100,13 +103,13 @@ final class DeliveredKeys {
      */
     Take take(String master, String caller, List<UUID> ids) {
         synchronized (lock) {
-            Instant now = clock.instant();
+            long now = nanoTime.getAsLong();
             Set<UUID> unique = new LinkedHashSet<>(ids);
             List<UUID> missing = new ArrayList<>();
             boolean foreign = false;
             for (UUID id : unique) {
                 Pending p = byId.get(id);
-                if (p == null || !p.master().equals(master) || p.expires().isBefore(now)) {
+                if (p == null || !p.master().equals(master) || p.expired(now)) {
                     missing.add(id);
                 } else if (!p.slavesLeft().contains(caller)) {
                     foreign = true;
@@ -157,10 +160,10 @@ final class DeliveredKeys {
         }
     }
 
-    private void expireLocked(Instant now) {
+    private void expireLocked(long now) {
         for (Iterator<Pending> it = byId.values().iterator(); it.hasNext(); ) {
             Pending p = it.next();
-            if (p.expires().isBefore(now)) {
+            if (p.expired(now)) {
                 p.key().destroy();
                 it.remove();
             }

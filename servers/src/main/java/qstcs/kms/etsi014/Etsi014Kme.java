@@ -25,7 +25,7 @@ public final class Etsi014Kme {
     public Etsi014Kme(Etsi014Limits limits, X509Certificate ca, Path kmsDir, InstantSource clock, SecurityAudit audit) {
         this.limits = limits;
         this.audit = audit;
-        this.delivered = new DeliveredKeys(clock);
+        this.delivered = new DeliveredKeys(System::nanoTime);
         this.authenticator = new SaeAuthenticator(ca, SaeRegistry.watching(kmsDir), clock);
     }
 

@@ -1,19 +1,20 @@
 package qstcs.kms.identity;
 
-import java.time.InstantSource;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * Counts failed attempts per key (a client address, or {@value #EVERYONE} for all clients
  * together) in a sliding window and refuses further attempts once a key reaches its limit. Used
  * for enrollment codes: with the per-address limit a single machine gets a handful of guesses
- * per window, and the global limit stops guessing spread over many addresses.
+ * per window, and the global limit stops guessing spread over many addresses. The window runs
+ * on monotonic time: setting the wall clock forward must not wipe a lockout, nor setting it back
+ * make one last for hours.
  */
 public final class AttemptLimiter {
 
@@ -21,14 +22,16 @@ public final class AttemptLimiter {
     public static final String EVERYONE = "*";
     private static final int MAX_TRACKED_KEYS = 10_000;
 
-    private final InstantSource clock;
+    private final LongSupplier nanoTime;
     private final Duration window;
     private final int perKey;
     private final int overall;
-    private final Map<String, Deque<Instant>> failures = new HashMap<>();
+    /** Monotonic times of failures, oldest first, per key. */
+    private final Map<String, Deque<Long>> failures = new HashMap<>();
 
-    public AttemptLimiter(InstantSource clock, Duration window, int perKey, int overall) {
-        this.clock = clock;
+    /** @param nanoTime monotonic time ({@code System::nanoTime}) */
+    public AttemptLimiter(LongSupplier nanoTime, Duration window, int perKey, int overall) {
+        this.nanoTime = nanoTime;
         this.window = window;
         this.perKey = perKey;
         this.overall = overall;
@@ -36,14 +39,14 @@ public final class AttemptLimiter {
 
     /** Empty when {@code key} may try now, else how long until it may. */
     public synchronized Optional<Duration> blockedFor(String key) {
-        Instant now = clock.instant();
+        long now = nanoTime.getAsLong();
         Optional<Duration> own = blocked(key, perKey, now);
         return own.isPresent() ? own : blocked(EVERYONE, overall, now);
     }
 
     /** Records a failed attempt by {@code key}. */
     public synchronized void failed(String key) {
-        Instant now = clock.instant();
+        long now = nanoTime.getAsLong();
         if (failures.size() >= MAX_TRACKED_KEYS) {
             failures.values().forEach(d -> prune(d, now));
             failures.values().removeIf(Deque::isEmpty);
@@ -52,8 +55,8 @@ public final class AttemptLimiter {
         failures.computeIfAbsent(EVERYONE, k -> new ArrayDeque<>()).addLast(now);
     }
 
-    private Optional<Duration> blocked(String key, int limit, Instant now) {
-        Deque<Instant> d = failures.get(key);
+    private Optional<Duration> blocked(String key, int limit, long now) {
+        Deque<Long> d = failures.get(key);
         if (d == null) {
             return Optional.empty();
         }
@@ -62,13 +65,13 @@ public final class AttemptLimiter {
             return Optional.empty();
         }
         // Blocked until enough of the oldest failures leave the window.
-        Instant freeAt = d.stream().skip(d.size() - limit).findFirst().orElse(now).plus(window);
-        return Optional.of(Duration.between(now, freeAt).plusSeconds(1));
+        long freeAt = d.stream().skip(d.size() - limit).findFirst().orElse(now) + window.toNanos();
+        return Optional.of(Duration.ofNanos(freeAt - now).plusSeconds(1));
     }
 
-    private void prune(Deque<Instant> d, Instant now) {
-        Instant cutoff = now.minus(window);
-        while (!d.isEmpty() && !d.peekFirst().isAfter(cutoff)) {
+    private void prune(Deque<Long> d, long now) {
+        long windowNanos = window.toNanos();
+        while (!d.isEmpty() && now - d.peekFirst() >= windowNanos) {
             d.removeFirst();
         }
     }

@@ -21,6 +21,7 @@ import qstcs.crypto.identity.IdentityKey;
 import qstcs.crypto.wire.DeviceId;
 import qstcs.kms.store.SqlDatabase;
 import qstcs.kms.store.SqliteDatabase;
+import qstcs.kms.store.StorageUnavailableException;
 import qstcs.server.auth.BearerTokens;
 
 /**
@@ -205,7 +206,7 @@ public final class DeviceRegistry implements AutoCloseable {
                 }
             });
         } catch (SQLException e) {
-            throw new IllegalStateException("device registry query failed: " + e.getMessage(), e);
+            throw StorageUnavailableException.of("reading the device registry", e);
         }
         if (device.isEmpty()) {
             return null;
@@ -259,16 +260,49 @@ public final class DeviceRegistry implements AutoCloseable {
                 }
             });
         } catch (SQLException e) {
-            throw new IllegalStateException("device registry query failed: " + e.getMessage(), e);
+            throw StorageUnavailableException.of("reading the device registry", e);
         }
         if (refusal.isPresent()) {
             return new Redemption.Refused(refusal.get());
         }
-        // Claimed only if still unused: another KMS process on a shared database may redeem it at the same moment.
-        if (sql("UPDATE enrollment_codes SET used_at = ? WHERE code_sha256 = ? AND used_at IS NULL", clock.millis(), hash) != 1) {
+        // Claimed only if still unused (another KMS process on a shared database may redeem it at
+        // the same moment), and in one transaction with the token: a code is never used up
+        // without a token to show for it, e.g. when the disk fills between the two statements.
+        String token = BearerTokens.newToken();
+        byte[] tokenHash = BearerTokens.hash(token);
+        boolean claimed;
+        try {
+            claimed = db.call(c -> {
+                c.setAutoCommit(false);
+                try {
+                    if (update(c, "UPDATE enrollment_codes SET used_at = ? WHERE code_sha256 = ? AND used_at IS NULL",
+                            clock.millis(), hash) != 1) {
+                        c.rollback();
+                        return false;
+                    }
+                    update(c, UPSERT_TOKEN, deviceId, tokenHash, clock.millis());
+                    c.commit();
+                    return true;
+                } catch (SQLException e) {
+                    try {
+                        c.rollback();
+                    } catch (SQLException alreadyRolledBack) {
+                        // SQLite ends the transaction itself on some errors (a full disk): report the cause
+                        e.addSuppressed(alreadyRolledBack);
+                    }
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            });
+        } catch (SQLException e) {
+            throw StorageUnavailableException.of("recording the enrollment", e);
+        }
+        if (!claimed) {
             return new Redemption.Refused(Refusal.ALREADY_USED);
         }
-        return new Redemption.Enrolled(deviceId, issueToken(deviceId));
+        tokenIssued(deviceId, tokenHash);
+        return new Redemption.Enrolled(deviceId, token);
     }
 
     /**
@@ -279,21 +313,32 @@ public final class DeviceRegistry implements AutoCloseable {
         checkDeviceId(deviceId);
         String token = BearerTokens.newToken();
         byte[] hash = BearerTokens.hash(token);
-        sql("INSERT INTO devices(device_id, token_sha256, enrolled_at, revoked_at) VALUES(?,?,?,NULL)"
-                + " ON CONFLICT(device_id) DO UPDATE SET token_sha256 = excluded.token_sha256,"
-                + " enrolled_at = excluded.enrolled_at, revoked_at = NULL", deviceId, hash, clock.millis());
-        activeByTokenHash.values().removeIf(a -> a.deviceId().equals(deviceId));
-        activeByTokenHash.put(HexFormat.of().formatHex(hash), new Active(deviceId));
-        db.announce(TOPIC, ISSUED + deviceId);
+        sql(UPSERT_TOKEN, deviceId, hash, clock.millis());
+        tokenIssued(deviceId, hash);
         return token;
     }
 
-    /** Revokes the device's token and any pending codes; true if it was active. */
+    /** A token of {@code deviceId} is recorded: it replaces the device's earlier one here and elsewhere. */
+    private void tokenIssued(String deviceId, byte[] hash) {
+        activeByTokenHash.values().removeIf(a -> a.deviceId().equals(deviceId));
+        activeByTokenHash.put(HexFormat.of().formatHex(hash), new Active(deviceId));
+        db.announce(TOPIC, ISSUED + deviceId);
+    }
+
+    private static final String UPSERT_TOKEN = "INSERT INTO devices(device_id, token_sha256, enrolled_at, revoked_at)"
+            + " VALUES(?,?,?,NULL) ON CONFLICT(device_id) DO UPDATE SET token_sha256 = excluded.token_sha256,"
+            + " enrolled_at = excluded.enrolled_at, revoked_at = NULL";
+
+    /**
+     * Revokes the device's token and any pending codes; true if it was active. The token stops
+     * working here first: when the database cannot record the revocation
+     * ({@link StorageUnavailableException}) the device is still refused until this process ends.
+     */
     public synchronized boolean revoke(String deviceId) {
+        forget(deviceId);
         int changed = sql("UPDATE devices SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL",
                 clock.millis(), deviceId);
         burnCodes(deviceId);
-        activeByTokenHash.values().removeIf(a -> a.deviceId().equals(deviceId));
         if (changed > 0) {
             db.announce(TOPIC, REVOKED + deviceId);
         }
@@ -317,7 +362,7 @@ public final class DeviceRegistry implements AutoCloseable {
                 }
             });
         } catch (SQLException e) {
-            throw new IllegalStateException("device registry query failed: " + e.getMessage(), e);
+            throw StorageUnavailableException.of("reading the device registry", e);
         }
     }
 
@@ -337,7 +382,7 @@ public final class DeviceRegistry implements AutoCloseable {
                 return out;
             });
         } catch (SQLException e) {
-            throw new IllegalStateException("device registry query failed: " + e.getMessage(), e);
+            throw StorageUnavailableException.of("reading the device registry", e);
         }
     }
 
@@ -374,7 +419,7 @@ public final class DeviceRegistry implements AutoCloseable {
                 }
             });
         } catch (SQLException e) {
-            throw new IllegalStateException("device registry query failed: " + e.getMessage(), e);
+            throw StorageUnavailableException.of("reading the device registry", e);
         }
     }
 
@@ -387,16 +432,18 @@ public final class DeviceRegistry implements AutoCloseable {
 
     private int sql(String statement, Object... args) {
         try {
-            return db.call(c -> {
-                try (PreparedStatement p = c.prepareStatement(statement)) {
-                    for (int i = 0; i < args.length; i++) {
-                        p.setObject(i + 1, args[i]);
-                    }
-                    return p.executeUpdate();
-                }
-            });
+            return db.call(c -> update(c, statement, args));
         } catch (SQLException e) {
-            throw new IllegalStateException("device registry update failed: " + e.getMessage(), e);
+            throw StorageUnavailableException.of("recording the change in the device registry", e);
+        }
+    }
+
+    private static int update(java.sql.Connection c, String statement, Object... args) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(statement)) {
+            for (int i = 0; i < args.length; i++) {
+                p.setObject(i + 1, args[i]);
+            }
+            return p.executeUpdate();
         }
     }
 }

@@ -13,10 +13,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import qstcs.crypto.identity.IdentityAlgorithm;
 import qstcs.crypto.identity.IdentityKey;
 import qstcs.crypto.identity.IdentityRoutes;
 import qstcs.crypto.tls.EnrollmentUri;
 import qstcs.server.common.ApiError;
+import qstcs.kms.store.StorageUnavailableException;
 import qstcs.server.common.Json;
 import qstcs.server.common.JsonRequest;
 import qstcs.server.http.RouteTable;
@@ -38,7 +40,8 @@ public final class IdentityService {
     /** A base64 ML-DSA-65 public key is 2632 characters. */
     private static final long MAX_KEY_BODY = 8 * 1024;
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/=]{1,4096}");
-    private static final Pattern IDENTITY_ALGORITHM = Pattern.compile(Pattern.quote(IdentityKey.ALGORITHM));
+    private static final Pattern IDENTITY_ALGORITHM = Pattern.compile(java.util.Arrays.stream(IdentityAlgorithm.values())
+            .map(a -> Pattern.quote(a.wireName())).collect(java.util.stream.Collectors.joining("|")));
 
     private final DeviceRegistry devices;
     private final RevocationFeed revocations;
@@ -151,12 +154,17 @@ public final class IdentityService {
     private void publishKey(AccessGrant device, ServerRequest req, ServerResponse res) {
         String self = device.deviceId().orElseThrow(() -> ApiError.forbidden("a device token is required"));
         JsonRequest body = JsonRequest.read(req, MAX_KEY_BODY, Set.of(IdentityRoutes.ALGORITHM, IdentityRoutes.PUBLIC_KEY), false);
-        body.requiredText(IdentityRoutes.ALGORITHM, IDENTITY_ALGORITHM, IdentityKey.ALGORITHM);
+        String algorithm = body.requiredText(IdentityRoutes.ALGORITHM, IDENTITY_ALGORITHM, IdentityKey.ALGORITHM + " or "
+                + IdentityAlgorithm.ML_DSA_65_ED25519.wireName());
         IdentityKey key;
         try {
             key = IdentityKey.fromBase64(body.requiredText(IdentityRoutes.PUBLIC_KEY, BASE64, "base64"));
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest("invalid_field", "field \"" + IdentityRoutes.PUBLIC_KEY + "\": " + e.getMessage());
+        }
+        if (!key.algorithm().wireName().equals(algorithm)) {
+            throw ApiError.badRequest("invalid_field", "field \"" + IdentityRoutes.PUBLIC_KEY + "\" is an "
+                    + key.algorithm().wireName() + " key, but \"" + IdentityRoutes.ALGORITHM + "\" says " + algorithm);
         }
         Optional<IdentityKey> replaced = devices.publishIdentityKey(self, key);
         if (replaced.isPresent()) {
@@ -182,7 +190,7 @@ public final class IdentityService {
     private static void sendKey(ServerResponse res, String id, DeviceRegistry.PublishedKey key) {
         ObjectNode out = Json.object();
         out.put(IdentityRoutes.DEVICE_ID, id);
-        out.put(IdentityRoutes.ALGORITHM, IdentityKey.ALGORITHM);
+        out.put(IdentityRoutes.ALGORITHM, key.key().algorithm().wireName());
         out.put(IdentityRoutes.PUBLIC_KEY, key.key().base64());
         out.put(IdentityRoutes.FINGERPRINT, key.key().fingerprint());
         out.put(IdentityRoutes.PUBLISHED_AT, key.publishedAt().toString());
@@ -194,7 +202,20 @@ public final class IdentityService {
         if (!devices.exists(deviceId)) {
             throw ApiError.notFound("unknown_device", "no device " + deviceId + " has been enrolled");
         }
-        boolean wasActive = devices.revoke(deviceId);
+        boolean wasActive;
+        try {
+            wasActive = devices.revoke(deviceId);
+        } catch (StorageUnavailableException e) {
+            // Fail closed: the token no longer works here, so its sessions and keys end now too;
+            // the operator hears that the revocation is not recorded and must be repeated.
+            revocations.publish(deviceId);
+            onRevoke.accept(deviceId);
+            audit.record("device_revoked", operator.actor(), deviceId + " revoked in memory only ("
+                    + e.storageCause().words() + "); it is active again after a restart unless revoked again");
+            throw ApiError.unavailable("storage_unavailable", "revoking " + deviceId + " could not be recorded: "
+                    + e.storageCause().words() + ". Its token is refused and its sessions are closed until this KMS"
+                    + " restarts; revoke it again once the database can be written.");
+        }
         if (wasActive) {
             revocations.publish(deviceId);
             onRevoke.accept(deviceId);

@@ -117,7 +117,7 @@ public final class KmsIdentity implements AutoCloseable {
             }
         }
         Authenticator authenticator = new Authenticator(operator, router, relay, devices, audit);
-        AttemptLimiter limiter = new AttemptLimiter(clock, Duration.ofMinutes(15), 10, 100);
+        AttemptLimiter limiter = new AttemptLimiter(System::nanoTime, Duration.ofMinutes(15), 10, 100);
         return new KmsIdentity(ca, tls, devices, authenticator, limiter, enrollment, audit, List.copyOf(provisioned));
     }
 

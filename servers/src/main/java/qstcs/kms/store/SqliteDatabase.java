@@ -48,9 +48,40 @@ public final class SqliteDatabase implements SqlDatabase {
     @Override
     public <T> T call(Work<T> work) throws SQLException {
         synchronized (connection) {
-            return work.run(connection);
+            try {
+                return work.run(connection);
+            } catch (SQLException e) {
+                throw explained(e);
+            }
         }
     }
+
+    /**
+     * SQLite reports a full disk as {@code SQLITE_FULL} only on the statement that hit it; a later
+     * commit of the same transaction just says none is active. When the error names no cause,
+     * the file system is asked, so that the client hears "disk full" or "read-only" all the same.
+     */
+    private SQLException explained(SQLException e) {
+        if (StorageUnavailableException.classify(e) != StorageUnavailableException.Cause.FAILED) {
+            return e;
+        }
+        try {
+            if (java.nio.file.Files.getFileStore(file).getUsableSpace() < MIN_FREE_BYTES) {
+                return new SQLException("database or disk is full (" + e.getMessage() + ")", e.getSQLState(),
+                        e.getErrorCode(), e);
+            }
+        } catch (java.io.IOException unknown) {
+            return e;
+        }
+        if (!java.nio.file.Files.isWritable(file) || !java.nio.file.Files.isWritable(file.toAbsolutePath().getParent())) {
+            return new SQLException("attempt to write a readonly database (" + e.getMessage() + ")", e.getSQLState(),
+                    e.getErrorCode(), e);
+        }
+        return e;
+    }
+
+    /** Less free space than this next to the file counts as a full disk (a few pages of WAL). */
+    private static final long MIN_FREE_BYTES = 64 * 1024;
 
     @Override
     public boolean shared() {

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.time.InstantSource;
+import java.util.function.LongSupplier;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -28,16 +28,18 @@ public final class KmsAdmission implements Admission {
     static final Duration INACTIVE_TTL = Duration.ofSeconds(2);
     private static final int MAX_ENTRIES = 50_000;
 
-    private record Answer(Optional<String> deviceId, long expiresAtMillis) {
+    /** {@code expiresAtNanos} is monotonic: a clock set back must not keep an answer for hours. */
+    private record Answer(Optional<String> deviceId, long expiresAtNanos) {
     }
 
     private final KmsIdentityClient kms;
-    private final InstantSource clock;
+    private final LongSupplier nanoTime;
     private final Map<String, Answer> cache = new ConcurrentHashMap<>();
 
-    public KmsAdmission(KmsIdentityClient kms, InstantSource clock) {
+    /** @param nanoTime monotonic time ({@code System::nanoTime}) for the cache's lifetimes */
+    public KmsAdmission(KmsIdentityClient kms, LongSupplier nanoTime) {
         this.kms = kms;
-        this.clock = clock;
+        this.nanoTime = nanoTime;
     }
 
     @Override
@@ -51,20 +53,20 @@ public final class KmsAdmission implements Admission {
     /** The device a token belongs to, from the cache or the KMS; empty if inactive or the KMS is unreachable. */
     Optional<String> device(String token) {
         String key = hash(token);
-        long now = clock.millis();
+        long now = nanoTime.getAsLong();
         Answer cached = cache.get(key);
-        if (cached != null && cached.expiresAtMillis() > now) {
+        if (cached != null && cached.expiresAtNanos() - now > 0) {
             return cached.deviceId();
         }
         try {
             Optional<String> device = kms.introspect(token);
             if (cache.size() >= MAX_ENTRIES) {
-                cache.values().removeIf(a -> a.expiresAtMillis() <= now);
+                cache.values().removeIf(a -> a.expiresAtNanos() - now <= 0);
                 if (cache.size() >= MAX_ENTRIES) {
                     cache.clear();
                 }
             }
-            cache.put(key, new Answer(device, now + (device.isPresent() ? ACTIVE_TTL : INACTIVE_TTL).toMillis()));
+            cache.put(key, new Answer(device, now + (device.isPresent() ? ACTIVE_TTL : INACTIVE_TTL).toNanos()));
             return device;
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot check a device token with the KMS at {0}: {1}", kms.kmsTls(), e.getMessage());
@@ -82,15 +84,15 @@ public final class KmsAdmission implements Admission {
             return false;
         }
         String key = "operator:" + hash(token);
-        long now = clock.millis();
+        long now = nanoTime.getAsLong();
         Answer cached = cache.get(key);
-        if (cached != null && cached.expiresAtMillis() > now) {
+        if (cached != null && cached.expiresAtNanos() - now > 0) {
             return cached.deviceId().isPresent();
         }
         try {
             boolean operator = kms.isOperator(token);
             cache.put(key, new Answer(operator ? Optional.of("operator") : Optional.empty(),
-                    now + (operator ? ACTIVE_TTL : INACTIVE_TTL).toMillis()));
+                    now + (operator ? ACTIVE_TTL : INACTIVE_TTL).toNanos()));
             return operator;
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot check an operator token with the KMS at {0}: {1}", kms.kmsTls(), e.getMessage());

@@ -32,7 +32,9 @@ import io.helidon.webserver.http.Filter;
  * <ul>
  *   <li>A connection must have finished its TLS handshake and its first request's headers (or
  *       its WebSocket upgrade) within {@link Limits#headerDeadline()} of being accepted, or it
- *       is cut.</li>
+ *       is cut. On a kept-alive connection the same deadline runs again from the end of each
+ *       response to the end of the next request's headers (a socket read timeout would not
+ *       stop a client that dribbles one header byte every few seconds).</li>
  *   <li>One address may have at most {@link Limits#pendingPerAddress()} connections that have not
  *       finished their headers yet; a newer one evicts its oldest (a flooding address keeps
  *       cutting its own connections, while a legitimate client's connection, which finishes its
@@ -134,12 +136,18 @@ public final class ConnectionGate implements AutoCloseable {
 
     /**
      * A routing filter that tells this gate a request's head is complete (routing starts only
-     * then); the server adds it first on the listener's routing.
+     * then), and that the connection waits for its next head once the response is sent; the
+     * server adds it first on the listener's routing.
      */
     public Filter filter() {
         return (chain, req, res) -> {
-            headersRead(req.remotePeer().address());
-            chain.proceed();
+            SocketAddress remote = req.remotePeer().address();
+            headersRead(remote);
+            try {
+                chain.proceed();
+            } finally {
+                awaitingNextHead(remote);
+            }
         };
     }
 
@@ -221,6 +229,17 @@ public final class ConnectionGate implements AutoCloseable {
                 t.established = true;
                 t.load.established.incrementAndGet();
             }
+        }
+    }
+
+    /**
+     * The response on {@code remote} is complete: a kept-alive connection's next head must arrive
+     * within the deadline too. It stays counted as established (it has proved it speaks HTTP).
+     */
+    void awaitingNextHead(SocketAddress remote) {
+        Tracked t = connections.get(remote);
+        if (t != null) {
+            t.deadline = nanos.getAsLong() + limits.headerDeadline().toNanos();
         }
     }
 

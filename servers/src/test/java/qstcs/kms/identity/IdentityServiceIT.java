@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import qstcs.crypto.identity.IdentityAlgorithm;
 import qstcs.crypto.identity.IdentityKey;
 import qstcs.crypto.identity.IdentityKeyPair;
 import qstcs.crypto.identity.IdentityRoutes;
@@ -66,7 +67,7 @@ class IdentityServiceIT {
         Authenticator auth = new Authenticator(ServiceToken.of(Role.OPERATOR, OPERATOR), ServiceToken.of(Role.ROUTER, ROUTER),
                 ServiceToken.of(Role.RELAY, RELAY), devices, sink);
         IdentityService service = new IdentityService(devices, revocationFeed,
-                new AttemptLimiter(clock, Duration.ofMinutes(15), 5, 50),
+                new AttemptLimiter(clock::nanos, Duration.ofMinutes(15), 5, 50),
                 new EnrollmentSettings("127.0.0.1", 8443, java.net.URI.create("wss://127.0.0.1:8765"), ca.fingerprint(),
                         EnrollmentSettings.DEFAULT_CODE_TTL), sink, revokedHook::add);
         server = WebServer.builder().host("127.0.0.1").port(0)
@@ -219,8 +220,30 @@ class IdentityServiceIT {
         assertEquals(400, call("GET", "/devices/a%20b/identity_key", bravo, null).status());
     }
 
+    @Test
+    void aHybridKeyIsPublishedUnderItsOwnNameAndAMismatchedNameIsRefused() throws Exception {
+        String alpha = devices.issueToken("Soldier_Alpha");
+        String bravo = devices.issueToken("Soldier_Bravo");
+        IdentityKey hybrid = IdentityKeyPair.generate(IdentityAlgorithm.ML_DSA_65_ED25519).publicKey();
+        IdentityKey plain = IdentityKeyPair.generate().publicKey();
+        for (String mismatched : List.of(
+                "{\"algorithm\":\"ML-DSA-65\",\"public_key\":\"" + hybrid.base64() + "\"}",
+                "{\"algorithm\":\"ML-DSA-65+Ed25519\",\"public_key\":\"" + plain.base64() + "\"}")) {
+            Reply r = call("PUT", IdentityRoutes.OWN_KEY, alpha, mismatched);
+            assertEquals(400, r.status(), r.raw());
+        }
+        assertEquals(404, call("GET", IdentityRoutes.peerKeyPath("Soldier_Alpha"), bravo, null).status(),
+                "refused input changed nothing");
+        Reply put = call("PUT", IdentityRoutes.OWN_KEY, alpha, keyBody(hybrid));
+        assertEquals(200, put.status(), put.raw());
+        Reply fetched = call("GET", IdentityRoutes.peerKeyPath("Soldier_Alpha"), bravo, null);
+        assertEquals("ML-DSA-65+Ed25519", fetched.body().get(IdentityRoutes.ALGORITHM).asText());
+        assertEquals(hybrid, IdentityKey.fromBase64(fetched.body().get(IdentityRoutes.PUBLIC_KEY).asText()));
+        assertEquals(hybrid.fingerprint(), fetched.body().get(IdentityRoutes.FINGERPRINT).asText());
+    }
+
     private static String keyBody(IdentityKey key) {
-        return "{\"algorithm\":\"ML-DSA-65\",\"public_key\":\"" + key.base64() + "\"}";
+        return "{\"algorithm\":\"" + key.algorithm().wireName() + "\",\"public_key\":\"" + key.base64() + "\"}";
     }
 
     @Test
