@@ -244,11 +244,19 @@ public final class KmsServer implements AutoCloseable {
         // A handshake the client never starts is not yet a connection the sweep sees: the socket's
         // own read timeout ends it.
         // The gate adds the deadline for the whole first request head (a client dribbling header
-        // bytes never trips the read timeout) and the per-address limits.
+        // bytes never trips the read timeout), the per-address limits, and a bound on unfinished
+        // connections at half the listener's cap: a flood from many addresses then evicts its own
+        // oldest connections instead of filling the cap, and established clients keep the other half.
         ConnectionGate gate = new ConnectionGate(new ConnectionGate.Limits(READ_TIMEOUT,
-                ConnectionGate.Limits.DEFAULT.pendingPerAddress(), ConnectionGate.Limits.DEFAULT.openPerAddress()));
+                ConnectionGate.Limits.DEFAULT.pendingPerAddress(), ConnectionGate.Limits.DEFAULT.openPerAddress(),
+                pendingBound(listener.maxTcpConnections())));
         listener.connectionOptions(gate.socketOptions(SocketOptions.builder().readTimeout(READ_TIMEOUT).build()));
         return gate;
+    }
+
+    /** Unfinished connections a listener with {@code maxConnections} may hold (0 or less: no cap). */
+    static int pendingBound(int maxConnections) {
+        return maxConnections > 0 ? Math.max(1, maxConnections / 2) : ConnectionGate.Limits.PENDING_PER_LISTENER;
     }
 
     /** The plain HTTP port (public routes, router heartbeats). */

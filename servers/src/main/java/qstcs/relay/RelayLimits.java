@@ -62,7 +62,11 @@ public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, i
                 4L * 1024 * 1024);
     }
 
-    /** The connection gate's limits: its head deadline, with this relay's per-address counts. */
+    /**
+     * The connection gate's limits: its head deadline and listener-wide bound of unfinished
+     * connections (the relay's listener has no connection cap, so the bound is what keeps a flood
+     * from many addresses from holding heap), with this relay's per-address counts.
+     */
     ConnectionGate.Limits gate() {
         return new ConnectionGate.Limits(ConnectionGate.Limits.DEFAULT.headerDeadline(), pendingPerAddress,
                 openPerAddress);

@@ -41,6 +41,12 @@ import io.helidon.webserver.http.Filter;
  *       headers in milliseconds, is seldom the oldest).</li>
  *   <li>One address may hold at most {@link Limits#openPerAddress()} connections past their
  *       headers; a connection beyond that is cut as soon as it is accepted.</li>
+ *   <li>The whole listener may hold at most {@link Limits#pendingPerListener()} connections that
+ *       have not finished their headers; a newer one evicts the listener's oldest. A flood spread
+ *       over many addresses, each under its own limits, would otherwise fill the listener's
+ *       connection cap with connections that never speak, and a new legitimate connection would
+ *       wait in the kernel's accept backlog; with this bound below the cap the listener keeps
+ *       accepting, and the flood keeps cutting its own oldest connections.</li>
  * </ul>
  * Cutting shuts the socket down in both directions: a reader blocked on it sees the end of the
  * stream and Helidon ends the connection quietly. The gate sees connections through the listener's
@@ -56,13 +62,25 @@ public final class ConnectionGate implements AutoCloseable {
             Thread.ofPlatform().name("connection-gate").daemon().factory());
 
     /**
-     * @param headerDeadline    time from accept to the end of the first request's headers
-     * @param pendingPerAddress connections of one address still before the end of their headers
-     * @param openPerAddress    connections of one address past their headers
+     * @param headerDeadline     time from accept to the end of the first request's headers
+     * @param pendingPerAddress  connections of one address still before the end of their headers
+     * @param openPerAddress     connections of one address past their headers
+     * @param pendingPerListener connections of the whole listener still before the end of their
+     *                           headers; below the listener's connection cap (if it has one), so
+     *                           that established connections always have room
      */
-    public record Limits(Duration headerDeadline, int pendingPerAddress, int openPerAddress) {
-        /** Ten seconds for a request head; 32 unfinished and 256 established connections per address. */
-        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(10), 32, 256);
+    public record Limits(Duration headerDeadline, int pendingPerAddress, int openPerAddress, int pendingPerListener) {
+        /**
+         * Unfinished connections of a listener by default: a legitimate client finishes its head in
+         * milliseconds, so even a reconnect wave of thousands of clients rarely has this many
+         * unfinished at once, and a TLS connection before its handshake holds about 90 KiB of heap.
+         */
+        public static final int PENDING_PER_LISTENER = 1024;
+        /**
+         * Ten seconds for a request head; 32 unfinished and 256 established connections per address;
+         * {@value #PENDING_PER_LISTENER} unfinished connections per listener.
+         */
+        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(10), 32, 256, PENDING_PER_LISTENER);
 
         public Limits {
             if (headerDeadline.isNegative() || headerDeadline.isZero()) {
@@ -72,6 +90,20 @@ public final class ConnectionGate implements AutoCloseable {
                 throw new IllegalArgumentException("per-address limits must be positive, were "
                         + pendingPerAddress + " and " + openPerAddress);
             }
+            if (pendingPerListener < 1) {
+                throw new IllegalArgumentException("the listener's limit of unfinished connections must be positive, was "
+                        + pendingPerListener);
+            }
+        }
+
+        /** Limits with the default listener-wide bound. */
+        public Limits(Duration headerDeadline, int pendingPerAddress, int openPerAddress) {
+            this(headerDeadline, pendingPerAddress, openPerAddress, PENDING_PER_LISTENER);
+        }
+
+        /** The same limits with another listener-wide bound of unfinished connections. */
+        public Limits withPendingPerListener(int bound) {
+            return new Limits(headerDeadline, pendingPerAddress, openPerAddress, bound);
         }
     }
 
@@ -108,10 +140,14 @@ public final class ConnectionGate implements AutoCloseable {
     private final LongSupplier nanos;
     private final Map<SocketAddress, Tracked> connections = new ConcurrentHashMap<>();
     private final Map<InetAddress, AddressLoad> addresses = new ConcurrentHashMap<>();
+    /** Every unfinished connection of the listener, oldest first; its size is {@link #pendingCount}. */
+    private final Deque<Tracked> pending = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger pendingCount = new AtomicInteger();
     private final ScheduledFuture<?> sweeping;
     private final LongAdder timedOut = new LongAdder();
     private final LongAdder evicted = new LongAdder();
     private final LongAdder refused = new LongAdder();
+    private final LongAdder crowdedOut = new LongAdder();
 
     /** A gate swept five times a second until {@link #close}. */
     public ConnectionGate(Limits limits) {
@@ -171,6 +207,16 @@ public final class ConnectionGate implements AutoCloseable {
         return refused.sum();
     }
 
+    /** Unfinished connections cut because the listener held its limit of unfinished connections. */
+    public long crowdedOut() {
+        return crowdedOut.sum();
+    }
+
+    /** Connections of the whole listener that have not finished their head yet. */
+    public int pending() {
+        return pendingCount.get();
+    }
+
     /** Connections of {@code address} that have not finished their head yet (the deadline applies). */
     public int pending(InetAddress address) {
         AddressLoad load = addresses.get(address);
@@ -205,6 +251,8 @@ public final class ConnectionGate implements AutoCloseable {
             release(reused); // the same address and port again: the earlier connection has ended
         }
         load.pending.addLast(t);
+        pending.addLast(t);
+        pendingCount.incrementAndGet();
         while (load.pending.size() > limits.pendingPerAddress()) {
             Tracked oldest = load.pending.peekFirst();
             if (oldest == null) {
@@ -214,6 +262,21 @@ public final class ConnectionGate implements AutoCloseable {
             evicted.increment();
             forget(oldest);
             cut(oldest.channel);
+        }
+        while (pendingCount.get() > limits.pendingPerListener()) {
+            Tracked oldest = pending.peekFirst();
+            if (oldest == null) {
+                break;
+            }
+            // Only a connection still unfinished is cut: one that finished its head meanwhile
+            // just leaves the queue.
+            if (releaseIfPending(oldest)) {
+                crowdedOut.increment();
+                connections.remove(oldest.remote, oldest);
+                cut(oldest.channel);
+            } else {
+                leaveListenerQueue(oldest);
+            }
         }
     }
 
@@ -228,6 +291,7 @@ public final class ConnectionGate implements AutoCloseable {
             if (!t.established && !t.released && t.load.pending.remove(t)) {
                 t.established = true;
                 t.load.established.incrementAndGet();
+                leaveListenerQueue(t);
             }
         }
     }
@@ -271,8 +335,8 @@ public final class ConnectionGate implements AutoCloseable {
         release(t);
     }
 
-    /** Its address stops counting {@code t} (once). */
-    private static void release(Tracked t) {
+    /** Its address and the listener stop counting {@code t} (once). */
+    private void release(Tracked t) {
         synchronized (t) {
             if (t.released) {
                 return;
@@ -282,7 +346,25 @@ public final class ConnectionGate implements AutoCloseable {
                 t.load.established.decrementAndGet();
             } else {
                 t.load.pending.remove(t);
+                leaveListenerQueue(t);
             }
+        }
+    }
+
+    /** Releases {@code t} if it has not finished its head and is still counted; true if it did. */
+    private boolean releaseIfPending(Tracked t) {
+        synchronized (t) {
+            if (t.established || t.released) {
+                return false;
+            }
+            release(t);
+            return true;
+        }
+    }
+
+    private void leaveListenerQueue(Tracked t) {
+        if (pending.remove(t)) {
+            pendingCount.decrementAndGet();
         }
     }
 

@@ -95,7 +95,7 @@ class ConnectionGateIT {
     }
 
     /** Reads one response with a Content-Length body and returns the body. */
-    private static String readResponseBody(InputStream in) throws IOException {
+    static String readResponseBody(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
             int c = in.read();

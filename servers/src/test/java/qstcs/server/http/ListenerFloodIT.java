@@ -1,0 +1,94 @@
+package qstcs.server.http;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.webserver.WebServer;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import qstcs.testing.Await;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A flood of bare connections spread over several addresses, each address under its own limits,
+ * on a listener with a connection cap (as the KMS's): the gate's listener-wide bound on unfinished
+ * connections, below the cap, keeps the listener accepting, so a new legitimate connection is
+ * served. Scaled down: a cap of 40, a bound of 20, 60 flood connections from four addresses. The
+ * head deadline is far longer than the test, so only the listener-wide bound can free the cap.
+ */
+class ListenerFloodIT {
+    private static final int CAP = 40;
+    private static final int BOUND = CAP / 2;
+    private static final int ADDRESSES = 4;
+    private static final int PER_ADDRESS = 15;
+    private static final byte[] REQUEST = "GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private ConnectionGate gate;
+    private WebServer server;
+
+    @BeforeEach
+    void start() {
+        gate = new ConnectionGate(new ConnectionGate.Limits(Duration.ofMinutes(5), 32, 256, BOUND));
+        server = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
+                .maxTcpConnections(CAP)
+                .connectionOptions(gate.socketOptions(SocketOptions.builder().build()))
+                .routing(r -> r.addFilter(gate.filter()).get("/ping", (req, res) -> res.send("pong")))
+                .build().start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop();
+        gate.close();
+    }
+
+    @Test
+    void aNewConnectionIsServedWhileAFloodFromManyAddressesExceedsTheCap() throws Exception {
+        InetAddress target = InetAddress.getByName("127.0.0.1");
+        List<Socket> flood = new ArrayList<>();
+        try {
+            for (int a = 0; a < ADDRESSES; a++) {
+                InetAddress from = InetAddress.getByName("127.0.0." + (2 + a));
+                for (int i = 0; i < PER_ADDRESS; i++) {
+                    flood.add(new Socket(target, server.port(), from, 0)); // connects, never sends a byte
+                }
+            }
+            int floodSize = flood.size();
+            Await.until("the listener took the whole flood, cutting its oldest unfinished connections",
+                    () -> gate.crowdedOut() >= floodSize - BOUND);
+            assertTrue(gate.pending() <= BOUND, "unfinished connections held: " + gate.pending());
+
+            CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> ping(server.port()));
+            Await.until("a new legitimate connection is answered", answer::isDone);
+            assertEquals("pong", answer.join());
+            assertTrue(gate.pending() <= BOUND, "unfinished connections held: " + gate.pending());
+            assertEquals(0, gate.evicted(), "no address went over its own limit");
+        } finally {
+            for (Socket s : flood) {
+                s.close();
+            }
+        }
+    }
+
+    /** One request on a new connection from 127.0.0.1; the body of the answer. */
+    private static String ping(int port) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.getOutputStream().write(REQUEST);
+            return ConnectionGateIT.readResponseBody(s.getInputStream());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
