@@ -121,6 +121,65 @@ class ConnectionFloodIT {
         assertEquals(List.of(), open, "listeners that kept a dribbling request head open");
     }
 
+    /**
+     * A flood of bare connections from several addresses, each under the per-address limits but
+     * together over the listener's connection cap (scaled down to 40 here): the KMS keeps half the
+     * cap for connections that have finished their head, cuts the flood's oldest unfinished
+     * connections, and answers a new connection on either listener.
+     */
+    @Test
+    void aNewConnectionIsAnsweredWhileAFloodFromManyAddressesExceedsTheCap() throws Exception {
+        int cap = 40;
+        try (KmsTestServer small = new KmsTestServer(KmsTestServer.tempHome(), java.time.InstantSource.system(),
+                java.util.Map.of(), java.util.Map.of("max-tcp-connections", String.valueOf(cap)))) {
+            int[] ports = {small.server.port(), small.server.port(KmsServer.TLS_SOCKET)};
+            java.net.InetAddress target = java.net.InetAddress.getByName("127.0.0.1");
+            for (int l = 0; l < ports.length; l++) {
+                qstcs.server.http.ConnectionGate gate = small.gates.get(l);
+                List<Socket> flood = new ArrayList<>();
+                try {
+                    for (int a = 0; a < 4; a++) {
+                        java.net.InetAddress from = java.net.InetAddress.getByName("127.0.0." + (2 + a));
+                        for (int i = 0; i < 15; i++) {
+                            flood.add(new Socket(target, ports[l], from, 0)); // never sends a byte
+                        }
+                    }
+                    int floodSize = flood.size();
+                    qstcs.testing.Await.until("the listener took the whole flood, cutting its oldest unfinished"
+                            + " connections", () -> gate.crowdedOut() >= floodSize - cap / 2);
+                    assertTrue(gate.pending() <= cap / 2, "unfinished connections held: " + gate.pending());
+                    boolean tls = l == 1;
+                    int port = ports[l];
+                    var answer = java.util.concurrent.CompletableFuture.supplyAsync(
+                            () -> statusLine(small, port, tls));
+                    qstcs.testing.Await.until("a new connection is answered", answer::isDone);
+                    assertEquals("HTTP/1.1 200 OK", answer.join(), tls ? "TLS" : "plain");
+                } finally {
+                    for (Socket s : flood) {
+                        s.close();
+                    }
+                }
+            }
+        }
+    }
+
+    /** The status line of {@code GET /link_status} on a new connection. */
+    private static String statusLine(KmsTestServer server, int port, boolean tls) {
+        try (Socket s = tls ? server.identitySocketFactory().createSocket("127.0.0.1", port)
+                : new Socket("127.0.0.1", port)) {
+            s.getOutputStream().write("GET /link_status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            StringBuilder line = new StringBuilder();
+            InputStream in = s.getInputStream();
+            for (int c = in.read(); c >= 0 && c != '\r'; c = in.read()) {
+                line.append((char) c);
+            }
+            return line.toString();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Sends one more header byte and waits a second for the server; false once it ended the connection. */
     private static boolean dribble(Socket s) throws IOException {
         try {

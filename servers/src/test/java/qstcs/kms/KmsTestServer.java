@@ -71,6 +71,15 @@ final class KmsTestServer implements AutoCloseable {
 
     /** @param clock the KMS's clock (a settable one expires enrollment codes without waiting) */
     KmsTestServer(Path home, InstantSource clock, Map<String, String> app, String... flags) {
+        this(home, clock, app, Map.of(), flags);
+    }
+
+    /**
+     * @param listeners extra settings of both listeners, as under {@code server} in
+     *                  {@code application.yaml} (e.g. {@code max-tcp-connections=40})
+     */
+    KmsTestServer(Path home, InstantSource clock, Map<String, String> app, Map<String, String> listeners,
+                  String... flags) {
         this.home = home;
         Map<String, String> props = new java.util.HashMap<>(Map.of(
                 "server.host", "127.0.0.1",
@@ -79,6 +88,10 @@ final class KmsTestServer implements AutoCloseable {
                 "server.sockets.0.host", "127.0.0.1",
                 "server.sockets.0.port", "0"));
         app.forEach((k, v) -> props.put("app." + k, v));
+        listeners.forEach((k, v) -> {
+            props.put("server." + k, v);
+            props.put("server.sockets.0." + k, v);
+        });
         Config config = Config.just(ConfigSources.create(props));
         List<String> args = new ArrayList<>(List.of("--home", home.toString(), "--bind", "127.0.0.1",
                 "--port", "0", "--tls-port", "0", "--round-ms", "200", "--qubits", "16384"));
