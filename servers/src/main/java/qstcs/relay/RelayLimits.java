@@ -23,15 +23,19 @@ import qstcs.server.http.ConnectionGate;
  * @param openPerAddress  connections one address may hold past their upgrade request (a site
  *                        behind one NAT address shares this)
  * @param pendingPerAddress connections of one address still sending their upgrade request
+ * @param pendingPerListener connections of all addresses together still sending their upgrade
+ *                        request; a newer one evicts the oldest (a flood from many addresses, each
+ *                        under its own limits, cannot hold the listener)
  */
 public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, int queueFrames,
                           long queueBytes, Duration queueTtl, long totalQueueBytes, long outboundBytes,
-                          int openPerAddress, int pendingPerAddress) {
+                          int openPerAddress, int pendingPerAddress, int pendingPerListener) {
 
     /** The defaults, also written in {@code relay/application.yaml}. */
     public static final RelayLimits DEFAULT = new RelayLimits(
             64 * 1024, 500, 1000, 256, 1024 * 1024, Duration.ofMinutes(10), 64L * 1024 * 1024, 4L * 1024 * 1024,
-            ConnectionGate.Limits.DEFAULT.openPerAddress(), ConnectionGate.Limits.DEFAULT.pendingPerAddress());
+            ConnectionGate.Limits.DEFAULT.openPerAddress(), ConnectionGate.Limits.DEFAULT.pendingPerAddress(),
+            ConnectionGate.Limits.DEFAULT.pendingPerListener());
 
     public RelayLimits {
         positive("max-frame-bytes", maxFrameBytes);
@@ -43,6 +47,7 @@ public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, i
         positive("outbound-bytes", outboundBytes);
         positive("open-per-address", openPerAddress);
         positive("pending-per-address", pendingPerAddress);
+        positive("pending-per-listener", pendingPerListener);
         if (queueTtl == null || queueTtl.isNegative() || queueTtl.isZero()) {
             throw new IllegalArgumentException("queue-ttl must be a positive duration, was " + queueTtl);
         }
@@ -52,7 +57,7 @@ public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, i
     public RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, int queueFrames,
                        long queueBytes, Duration queueTtl, long totalQueueBytes, long outboundBytes) {
         this(maxFrameBytes, ratePerSecond, rateBurst, queueFrames, queueBytes, queueTtl, totalQueueBytes,
-                outboundBytes, DEFAULT.openPerAddress, DEFAULT.pendingPerAddress);
+                outboundBytes, DEFAULT.openPerAddress, DEFAULT.pendingPerAddress, DEFAULT.pendingPerListener);
     }
 
     /** Limits with the default outbound budget (the form before that limit existed). */
@@ -63,13 +68,13 @@ public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, i
     }
 
     /**
-     * The connection gate's limits: its head deadline and listener-wide bound of unfinished
-     * connections (the relay's listener has no connection cap, so the bound is what keeps a flood
-     * from many addresses from holding heap), with this relay's per-address counts.
+     * The connection gate's limits: its head deadline, with this relay's per-address counts and
+     * listener-wide bound of unfinished connections (the relay's listener has no connection cap,
+     * so that bound is what keeps a flood from many addresses from holding heap).
      */
     ConnectionGate.Limits gate() {
         return new ConnectionGate.Limits(ConnectionGate.Limits.DEFAULT.headerDeadline(), pendingPerAddress,
-                openPerAddress);
+                openPerAddress, pendingPerListener);
     }
 
     /** Reads {@code app.limits} (any key missing keeps its default). */
@@ -85,25 +90,26 @@ public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, i
                 limits.get("total-queue-bytes").asLong().orElse(d.totalQueueBytes),
                 limits.get("outbound-bytes").asLong().orElse(d.outboundBytes),
                 limits.get("open-per-address").asInt().orElse(d.openPerAddress),
-                limits.get("pending-per-address").asInt().orElse(d.pendingPerAddress));
+                limits.get("pending-per-address").asInt().orElse(d.pendingPerAddress),
+                limits.get("pending-per-listener").asInt().orElse(d.pendingPerListener));
     }
 
     /** The same limits with another per-connection rate (benchmarks drive one connection hard). */
     public RelayLimits withRate(int perSecond, int burst) {
         return new RelayLimits(maxFrameBytes, perSecond, burst, queueFrames, queueBytes, queueTtl, totalQueueBytes,
-                outboundBytes, openPerAddress, pendingPerAddress);
+                outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener);
     }
 
     /** The same limits with another offline queue bound. */
     public RelayLimits withQueue(int frames, long bytes, Duration ttl) {
         return new RelayLimits(maxFrameBytes, ratePerSecond, rateBurst, frames, bytes, ttl, totalQueueBytes,
-                outboundBytes, openPerAddress, pendingPerAddress);
+                outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener);
     }
 
     /** The same limits with another per-connection outbound budget. */
     public RelayLimits withOutbound(long bytes) {
         return new RelayLimits(maxFrameBytes, ratePerSecond, rateBurst, queueFrames, queueBytes, queueTtl,
-                totalQueueBytes, bytes, openPerAddress, pendingPerAddress);
+                totalQueueBytes, bytes, openPerAddress, pendingPerAddress, pendingPerListener);
     }
 
     private static void positive(String name, long value) {

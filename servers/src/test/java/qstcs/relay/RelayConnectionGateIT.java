@@ -86,6 +86,39 @@ class RelayConnectionGateIT {
         devicesStillChat("after");
     }
 
+    /**
+     * Several addresses, each under its own limits, together open more silent connections than
+     * the listener's bound on unfinished connections (scaled down to 20 here): the oldest are cut,
+     * the relay holds no more than the bound, and devices keep chatting.
+     */
+    @Test
+    void theListenerHoldsAtMostItsPendingLimitOfSilentConnectionsFromManyAddresses() throws Exception {
+        relay.close();
+        RelayLimits d = RelayLimits.DEFAULT;
+        int bound = 20;
+        relay = RelayServer.start(RelaySettings.loopbackForTests().withLimits(new RelayLimits(d.maxFrameBytes(),
+                d.ratePerSecond(), d.rateBurst(), d.queueFrames(), d.queueBytes(), d.queueTtl(), d.totalQueueBytes(),
+                d.outboundBytes(), d.openPerAddress(), d.pendingPerAddress(), bound)));
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int a = 0; a < 4; a++) {
+                InetAddress from = address("127.0.0." + (2 + a));
+                for (int i = 0; i < 15; i++) {
+                    sockets.add(new Socket(InetAddress.getLoopbackAddress(), relay.port(), from, 0));
+                }
+            }
+            int flood = sockets.size();
+            Await.until("the oldest " + (flood - bound) + " of " + flood + " silent connections are cut",
+                    () -> relay.gate().crowdedOut() >= flood - bound);
+            assertTrue(relay.gate().pending() <= bound, "unfinished connections held: " + relay.gate().pending());
+            devicesStillChat("many");
+        } finally {
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
     private void devicesStillChat(String tag) {
         try (WsTestClient alpha = WsTestClient.register(WsTestClient.HTTP, relay.port(), "Soldier_Alpha");
              WsTestClient bravo = WsTestClient.register(WsTestClient.HTTP, relay.port(), "Soldier_Bravo")) {

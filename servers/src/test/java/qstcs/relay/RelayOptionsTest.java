@@ -53,6 +53,7 @@ class RelayOptionsTest {
                     queue-ttl: PT30S
                     open-per-address: 3000
                     pending-per-address: 40
+                    pending-per-listener: 300
                 """);
         RelaySettings fromYaml = parse("--insecure");
         assertEquals(9999, fromYaml.port());
@@ -60,8 +61,8 @@ class RelayOptionsTest {
         assertEquals(7, fromYaml.limits().queueFrames());
         assertEquals(Duration.ofSeconds(30), fromYaml.limits().queueTtl());
         assertEquals(RelayLimits.DEFAULT.maxFrameBytes(), fromYaml.limits().maxFrameBytes());
-        // The per-address limits reach the connection gate; its head deadline stays the default.
-        assertEquals(new ConnectionGate.Limits(ConnectionGate.Limits.DEFAULT.headerDeadline(), 40, 3000),
+        // The connection limits reach the gate; its head deadline stays the default.
+        assertEquals(new ConnectionGate.Limits(ConnectionGate.Limits.DEFAULT.headerDeadline(), 40, 3000, 300),
                 fromYaml.limits().gate());
 
         RelaySettings flags = parse("--port", "0", "--kms=http://kms.example:8000", "--insecure", "--bind", "10.0.0.2");
