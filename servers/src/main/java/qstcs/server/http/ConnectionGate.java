@@ -42,7 +42,8 @@ import io.helidon.webserver.http.Filter;
  *   <li>One address may hold at most {@link Limits#openPerAddress()} connections past their
  *       headers; a connection beyond that is cut as soon as it is accepted.</li>
  *   <li>The whole listener may hold at most {@link Limits#pendingPerListener()} connections that
- *       have not finished their headers; a newer one evicts the listener's oldest. A flood spread
+ *       have not finished their headers; a newer one evicts one of the listener's oldest, the one
+ *       whose address holds the most unfinished connections. A flood spread
  *       over many addresses, each under its own limits, would otherwise fill the listener's
  *       connection cap with connections that never speak, and a new legitimate connection would
  *       wait in the kernel's accept backlog; with this bound below the cap the listener keeps
@@ -57,6 +58,8 @@ public final class ConnectionGate implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ConnectionGate.class.getName());
     private static final Duration SWEEP_EVERY = Duration.ofMillis(200);
+    /** How many of the listener's oldest unfinished connections an eviction compares. */
+    private static final int EVICTION_CANDIDATES = 16;
     /** One thread sweeps every gate of the process (a few per server). */
     private static final ScheduledExecutorService SWEEPER = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("connection-gate").daemon().factory());
@@ -264,20 +267,42 @@ public final class ConnectionGate implements AutoCloseable {
             cut(oldest.channel);
         }
         while (pendingCount.get() > limits.pendingPerListener()) {
-            Tracked oldest = pending.peekFirst();
-            if (oldest == null) {
+            Tracked victim = crowdedOldest();
+            if (victim == null) {
                 break;
             }
             // Only a connection still unfinished is cut: one that finished its head meanwhile
             // just leaves the queue.
-            if (releaseIfPending(oldest)) {
+            if (releaseIfPending(victim)) {
                 crowdedOut.increment();
-                connections.remove(oldest.remote, oldest);
-                cut(oldest.channel);
+                connections.remove(victim.remote, victim);
+                cut(victim.channel);
             } else {
-                leaveListenerQueue(oldest);
+                leaveListenerQueue(victim);
             }
         }
+    }
+
+    /**
+     * Of the listener's {@value #EVICTION_CANDIDATES} oldest unfinished connections, the one whose
+     * address holds the most unfinished connections (the oldest of those on a tie). A flood from
+     * many addresses has each of them near its per-address limit, while a legitimate client has
+     * one or a few connections in its head: under a flood fast enough that a TLS handshake on a
+     * busy server outlasts the whole queue, the legitimate connection is still passed over.
+     */
+    private Tracked crowdedOldest() {
+        Tracked chosen = null;
+        int chosenLoad = -1;
+        int seen = 0;
+        for (java.util.Iterator<Tracked> it = pending.iterator(); it.hasNext() && seen < EVICTION_CANDIDATES; seen++) {
+            Tracked t = it.next();
+            int load = t.load.pending.size();
+            if (load > chosenLoad) {
+                chosen = t;
+                chosenLoad = load;
+            }
+        }
+        return chosen;
     }
 
     /** The request's headers are complete: the connection is past its deadline check. */

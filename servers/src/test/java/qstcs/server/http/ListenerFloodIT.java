@@ -82,6 +82,42 @@ class ListenerFloodIT {
         }
     }
 
+    /**
+     * A legitimate connection slow to send its head (a TLS handshake on a busy server) is older
+     * than the whole flood that follows it, yet the flood's addresses, each holding many
+     * unfinished connections, lose theirs first: it is served once its head arrives.
+     */
+    @Test
+    void theOldestUnfinishedConnectionOfAQuietAddressIsPassedOver() throws Exception {
+        InetAddress target = InetAddress.getByName("127.0.0.1");
+        List<Socket> flood = new ArrayList<>();
+        try (Socket slow = new Socket("127.0.0.1", server.port())) {
+            Await.until("the slow connection is accepted", () -> gate.pending() == 1);
+            for (int a = 0; a < ADDRESSES; a++) {
+                InetAddress from = InetAddress.getByName("127.0.0." + (2 + a));
+                for (int i = 0; i < PER_ADDRESS; i++) {
+                    flood.add(new Socket(target, server.port(), from, 0));
+                }
+            }
+            int floodSize = flood.size();
+            Await.until("the listener took the whole flood", () -> gate.crowdedOut() >= floodSize + 1 - BOUND);
+            slow.getOutputStream().write(REQUEST);
+            CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return ConnectionGateIT.readResponseBody(slow.getInputStream());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Await.until("the slow connection is answered", answer::isDone);
+            assertEquals("pong", answer.join());
+        } finally {
+            for (Socket s : flood) {
+                s.close();
+            }
+        }
+    }
+
     /** One request on a new connection from 127.0.0.1; the body of the answer. */
     private static String ping(int port) {
         try (Socket s = new Socket("127.0.0.1", port)) {
