@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import io.helidon.config.Config;
 
+import qstcs.server.http.ConnectionGate;
+
 /**
  * The relay's resource limits. A frame is counted in characters, which equals bytes for the ASCII
  * JSON the clients send (hex ciphertext, ids).
@@ -18,13 +20,18 @@ import io.helidon.config.Config;
  * @param outboundBytes   bytes waiting to be written to one connection before the relay drops it as
  *                        a client that does not read (more than a full offline queue, so delivering
  *                        a queue on register never trips it)
+ * @param openPerAddress  connections one address may hold past their upgrade request (a site
+ *                        behind one NAT address shares this)
+ * @param pendingPerAddress connections of one address still sending their upgrade request
  */
 public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, int queueFrames,
-                          long queueBytes, Duration queueTtl, long totalQueueBytes, long outboundBytes) {
+                          long queueBytes, Duration queueTtl, long totalQueueBytes, long outboundBytes,
+                          int openPerAddress, int pendingPerAddress) {
 
     /** The defaults, also written in {@code relay/application.yaml}. */
     public static final RelayLimits DEFAULT = new RelayLimits(
-            64 * 1024, 500, 1000, 256, 1024 * 1024, Duration.ofMinutes(10), 64L * 1024 * 1024, 4L * 1024 * 1024);
+            64 * 1024, 500, 1000, 256, 1024 * 1024, Duration.ofMinutes(10), 64L * 1024 * 1024, 4L * 1024 * 1024,
+            ConnectionGate.Limits.DEFAULT.openPerAddress(), ConnectionGate.Limits.DEFAULT.pendingPerAddress());
 
     public RelayLimits {
         positive("max-frame-bytes", maxFrameBytes);
@@ -34,9 +41,18 @@ public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, i
         positive("queue-bytes", queueBytes);
         positive("total-queue-bytes", totalQueueBytes);
         positive("outbound-bytes", outboundBytes);
+        positive("open-per-address", openPerAddress);
+        positive("pending-per-address", pendingPerAddress);
         if (queueTtl == null || queueTtl.isNegative() || queueTtl.isZero()) {
             throw new IllegalArgumentException("queue-ttl must be a positive duration, was " + queueTtl);
         }
+    }
+
+    /** Limits with the default per-address connection limits. */
+    public RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, int queueFrames,
+                       long queueBytes, Duration queueTtl, long totalQueueBytes, long outboundBytes) {
+        this(maxFrameBytes, ratePerSecond, rateBurst, queueFrames, queueBytes, queueTtl, totalQueueBytes,
+                outboundBytes, DEFAULT.openPerAddress, DEFAULT.pendingPerAddress);
     }
 
     /** Limits with the default outbound budget (the form before that limit existed). */
@@ -44,6 +60,12 @@ public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, i
                        long queueBytes, Duration queueTtl, long totalQueueBytes) {
         this(maxFrameBytes, ratePerSecond, rateBurst, queueFrames, queueBytes, queueTtl, totalQueueBytes,
                 4L * 1024 * 1024);
+    }
+
+    /** The connection gate's limits: its head deadline, with this relay's per-address counts. */
+    ConnectionGate.Limits gate() {
+        return new ConnectionGate.Limits(ConnectionGate.Limits.DEFAULT.headerDeadline(), pendingPerAddress,
+                openPerAddress);
     }
 
     /** Reads {@code app.limits} (any key missing keeps its default). */
@@ -57,25 +79,27 @@ public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, i
                 limits.get("queue-bytes").asLong().orElse(d.queueBytes),
                 limits.get("queue-ttl").as(Duration.class).orElse(d.queueTtl),
                 limits.get("total-queue-bytes").asLong().orElse(d.totalQueueBytes),
-                limits.get("outbound-bytes").asLong().orElse(d.outboundBytes));
+                limits.get("outbound-bytes").asLong().orElse(d.outboundBytes),
+                limits.get("open-per-address").asInt().orElse(d.openPerAddress),
+                limits.get("pending-per-address").asInt().orElse(d.pendingPerAddress));
     }
 
     /** The same limits with another per-connection rate (benchmarks drive one connection hard). */
     public RelayLimits withRate(int perSecond, int burst) {
         return new RelayLimits(maxFrameBytes, perSecond, burst, queueFrames, queueBytes, queueTtl, totalQueueBytes,
-                outboundBytes);
+                outboundBytes, openPerAddress, pendingPerAddress);
     }
 
     /** The same limits with another offline queue bound. */
     public RelayLimits withQueue(int frames, long bytes, Duration ttl) {
         return new RelayLimits(maxFrameBytes, ratePerSecond, rateBurst, frames, bytes, ttl, totalQueueBytes,
-                outboundBytes);
+                outboundBytes, openPerAddress, pendingPerAddress);
     }
 
     /** The same limits with another per-connection outbound budget. */
     public RelayLimits withOutbound(long bytes) {
         return new RelayLimits(maxFrameBytes, ratePerSecond, rateBurst, queueFrames, queueBytes, queueTtl,
-                totalQueueBytes, bytes);
+                totalQueueBytes, bytes, openPerAddress, pendingPerAddress);
     }
 
     private static void positive(String name, long value) {

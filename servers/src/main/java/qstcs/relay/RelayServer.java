@@ -88,7 +88,7 @@ public final class RelayServer implements AutoCloseable {
         KmsAdmission admission = new KmsAdmission(kms, System::nanoTime);
         RelayServer relay;
         try {
-            relay = start(settings, admission, identity.tls().tls());
+            relay = start(settings, admission, TlsReadAhead.of(identity.tls().tls()));
         } catch (RuntimeException e) {
             kms.close();
             throw e;
@@ -123,7 +123,7 @@ public final class RelayServer implements AutoCloseable {
         if (tls != null) {
             builder.tls(tls);
         }
-        ConnectionGate gate = new ConnectionGate(ConnectionGate.Limits.DEFAULT);
+        ConnectionGate gate = new ConnectionGate(settings.limits().gate());
         setup(builder, switchboard, Instant.now(), gate);
         UpgradeRaceGuard.prime();
         RelayCluster cluster = null;

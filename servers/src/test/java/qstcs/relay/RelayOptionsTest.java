@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qstcs.server.common.CommandLine.UsageException;
+import qstcs.server.http.ConnectionGate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -50,6 +51,8 @@ class RelayOptionsTest {
                   limits:
                     queue-frames: 7
                     queue-ttl: PT30S
+                    open-per-address: 3000
+                    pending-per-address: 40
                 """);
         RelaySettings fromYaml = parse("--insecure");
         assertEquals(9999, fromYaml.port());
@@ -57,6 +60,9 @@ class RelayOptionsTest {
         assertEquals(7, fromYaml.limits().queueFrames());
         assertEquals(Duration.ofSeconds(30), fromYaml.limits().queueTtl());
         assertEquals(RelayLimits.DEFAULT.maxFrameBytes(), fromYaml.limits().maxFrameBytes());
+        // The per-address limits reach the connection gate; its head deadline stays the default.
+        assertEquals(new ConnectionGate.Limits(ConnectionGate.Limits.DEFAULT.headerDeadline(), 40, 3000),
+                fromYaml.limits().gate());
 
         RelaySettings flags = parse("--port", "0", "--kms=http://kms.example:8000", "--insecure", "--bind", "10.0.0.2");
         assertEquals(0, flags.port());

@@ -31,7 +31,9 @@ final class IdleConnections implements AutoCloseable {
     IdleConnections(int port, int count, SSLContext tls) throws Exception {
         http = tls == null ? HttpClient.newHttpClient() : HttpClient.newBuilder().sslContext(tls).build();
         URI uri = URI.create((tls == null ? "ws" : "wss") + "://127.0.0.1:" + port + "/");
-        Semaphore opening = new Semaphore(256);
+        // Few handshakes at a time: each must finish within the relay's 10 s head deadline, also on
+        // a loaded machine, and the figure measured is memory, not how fast they open.
+        Semaphore opening = new Semaphore(32);
         List<CompletableFuture<WebSocket>> all = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             opening.acquire();

@@ -96,6 +96,30 @@ public final class RelayProcess implements AutoCloseable {
         return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
     }
 
+    /**
+     * CPU time (user plus system) of the relay's JIT compiler threads so far, in nanoseconds: code
+     * still being compiled is a cost of the relay's first minutes, not of each message it relays.
+     */
+    long compilerCpuNanos() throws IOException {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException gone) {
+                    continue; // the thread ended meanwhile
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                }
+            }
+        }
+        return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+    }
+
     /** Read and write system calls of the relay so far (syscr, syscw of /proc/PID/io; sockets included). */
     long[] syscalls() throws IOException {
         long r = 0;
@@ -115,8 +139,18 @@ public final class RelayProcess implements AutoCloseable {
         Path jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
         run(jcmd.toString(), Long.toString(process.pid()), "GC.run");
         String info = run(jcmd.toString(), Long.toString(process.pid()), "GC.heap_info");
-        Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
-        return m.find() ? (Long.parseLong(m.group(1)) >> 10) + " MB" : "unknown";
+        // One "used" per generation (G1 has one heap, Serial and Parallel a young and an old
+        // generation); the metaspace lines are not heap.
+        long usedK = 0;
+        boolean found = false;
+        for (String line : info.split("\n")) {
+            Matcher m = Pattern.compile("used (\\d+)K").matcher(line);
+            if (!line.contains("Metaspace") && !line.contains("class space") && m.find()) {
+                usedK += Long.parseLong(m.group(1));
+                found = true;
+            }
+        }
+        return found ? (usedK >> 10) + " MB" : "unknown";
     }
 
     private static String run(String... cmd) throws Exception {
