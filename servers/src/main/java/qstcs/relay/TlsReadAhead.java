@@ -110,12 +110,18 @@ final class TlsReadAhead {
             this.real = real;
         }
 
+        /**
+         * Always closes {@code s} with the TLS socket: Helidon asks for {@code autoClose=false} and
+         * then, when a connection ends, closes only the TLS socket; otherwise every ended
+         * {@code wss} session would keep its TCP socket open (a descriptor, and a place among its address's
+         * established connections in the connection gate).
+         */
         @Override
         public Socket createSocket(Socket s, InputStream consumed, boolean autoClose) throws IOException {
             if (consumed != null) {
-                return real.createSocket(s, consumed, autoClose);
+                return real.createSocket(s, consumed, true);
             }
-            return real.createSocket(s, new ReadAhead(s.getInputStream()), autoClose);
+            return real.createSocket(s, new ReadAhead(s.getInputStream()), true);
         }
 
         @Override

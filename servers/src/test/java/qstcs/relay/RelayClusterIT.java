@@ -68,8 +68,13 @@ class RelayClusterIT {
             assertEquals(ChatTraffic.ids("b", 1000), a.chats(), "Alpha got Bravo's 1,000 frames once each, in order");
             a.awaitAcks(1000);
             b.awaitAcks(1000);
-            assertEquals(Set.of("delivered"), a.ackStatuses(), "an online recipient's relay confirmed every frame");
-            assertEquals(Set.of("delivered"), b.ackStatuses());
+            // The recipient's relay reports every frame it handed out, so each ends "delivered"; a
+            // report later than RelayCluster.DELIVERED_WAIT (a loaded machine) is preceded by the
+            // fallback "queued", like ✓ before ✓✓.
+            for (ChatTraffic t : List.of(a, b)) {
+                t.awaitDelivered(1000);
+                assertTrue(Set.of("delivered", "queued").containsAll(t.ackStatuses()), t.ackStatuses().toString());
+            }
             a.close();
             b.close();
         }
@@ -199,6 +204,7 @@ class RelayClusterIT {
         private final List<String> chats = new ArrayList<>();
         private final Set<String> acked = new java.util.HashSet<>();
         private final Set<String> ackStatuses = new TreeSet<>();
+        private final Set<String> deliveredIds = new java.util.HashSet<>();
         private final Thread reader;
 
         ChatTraffic(WsTestClient client, String self) {
@@ -228,6 +234,9 @@ class RelayClusterIT {
                             case "chat" -> chats.add(n.get("id").asText());
                             case "ack" -> {
                                 acked.add(n.get("id").asText());
+                                if ("delivered".equals(n.path("status").asText())) {
+                                    deliveredIds.add(n.get("id").asText());
+                                }
                                 ackStatuses.add(n.get("status").asText());
                             }
                             case "error" -> throw new AssertionError(self + " got " + s);
@@ -280,6 +289,11 @@ class RelayClusterIT {
 
         synchronized Set<String> ackStatuses() {
             return new TreeSet<>(ackStatuses);
+        }
+
+        /** Waits until {@code n} different frames were acknowledged {@code delivered}. */
+        synchronized void awaitDelivered(int n) {
+            await(() -> deliveredIds.size() >= n, "delivered acks " + n);
         }
 
         @Override
