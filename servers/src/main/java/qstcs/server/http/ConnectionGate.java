@@ -52,9 +52,7 @@ import io.helidon.webserver.http.Filter;
  * Cutting shuts the socket down in both directions: a reader blocked on it sees the end of the
  * stream and Helidon ends the connection quietly. The gate sees connections through the listener's
  * {@link SocketOptions} (called on every accepted socket) and learns that a head is complete from
- * a routing {@link #filter} or, for a WebSocket, from {@link #upgraded}. Once the thread that served
- * an established connection has ended, the gate closes a socket Helidon left open, so an address's
- * ended connections never count against its limit.
+ * a routing {@link #filter} or, for a WebSocket, from {@link #upgraded}.
  */
 public final class ConnectionGate implements AutoCloseable {
 
@@ -118,8 +116,6 @@ public final class ConnectionGate implements AutoCloseable {
         final SocketAddress remote;
         final AddressLoad load;
         volatile long deadline;
-        /** The thread Helidon serves this connection on (known once its head is complete). */
-        volatile Thread handler;
         /** True once it counts as an established connection of its address. */
         boolean established;
         /** True once its address no longer counts it. */
@@ -316,9 +312,6 @@ public final class ConnectionGate implements AutoCloseable {
             return;
         }
         t.deadline = 0;
-        // Helidon serves a connection on one thread from accept to close; routing filters and
-        // WebSocket onOpen run on it.
-        t.handler = Thread.currentThread();
         synchronized (t) {
             if (!t.established && !t.released && t.load.pending.remove(t)) {
                 t.established = true;
@@ -344,15 +337,8 @@ public final class ConnectionGate implements AutoCloseable {
         try {
             long now = nanos.getAsLong();
             for (Tracked t : connections.values()) {
-                Thread handler = t.handler;
                 if (!t.channel.isOpen()) {
                     forget(t);
-                } else if (handler != null && !handler.isAlive()) {
-                    // Helidon has finished with the connection but left its socket open: on a TLS
-                    // listener with blocking sockets it closes only the SSLSocket layered over the
-                    // accepted socket, which it creates with autoClose=false.
-                    forget(t);
-                    closeQuietly(t.channel);
                 } else {
                     long deadline = t.deadline;
                     if (deadline != 0 && now - deadline > 0) {
@@ -404,14 +390,6 @@ public final class ConnectionGate implements AutoCloseable {
     private void leaveListenerQueue(Tracked t) {
         if (pending.remove(t)) {
             pendingCount.decrementAndGet();
-        }
-    }
-
-    private static void closeQuietly(SocketChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // already gone
         }
     }
 
