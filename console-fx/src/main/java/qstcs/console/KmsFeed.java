@@ -134,7 +134,19 @@ final class KmsFeed {
         KmsOperatorClient client = kms;
         int gen = generation;
         shownVersion = -1; // a new stream may come from a restarted KMS, whose versions start again
-        Task<LinkStatus> seed = statusRead(client, "Read link status", 0);
+        seedStatus(client, gen, 0);
+        loadAudit(client, gen);
+        loadAlarms(client, gen);
+        loadHistory();
+    }
+
+    /**
+     * The first full reading of a new stream, which makes it LIVE. A failed read (a slow first TLS
+     * handshake, a KMS still starting) is tried again each second while the stream is current:
+     * otherwise a stream that is up would stay short of LIVE until the next status event.
+     */
+    private void seedStatus(KmsOperatorClient client, int gen, long afterMillis) {
+        Task<LinkStatus> seed = statusRead(client, "Read link status", afterMillis);
         seed.setOnSucceeded(e -> {
             if (current(gen)) {
                 showUnlessOlder(seed.getValue());
@@ -144,12 +156,10 @@ final class KmsFeed {
         seed.setOnFailed(e -> {
             if (current(gen)) {
                 shown.offlineReason.set(OperatorCommands.describe(seed.getException()));
+                seedStatus(client, gen, 1000);
             }
         });
         background.execute(seed);
-        loadAudit(client, gen);
-        loadAlarms(client, gen);
-        loadHistory();
     }
 
     /** Reads the alarm list (on connect, and after an acknowledgement elsewhere failed to arrive). */
