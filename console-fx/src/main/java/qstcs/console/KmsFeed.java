@@ -35,6 +35,8 @@ final class KmsFeed {
     private volatile int generation;
     private KmsOperatorClient kms;
     private KmsEventStream events;
+    /** Streams opened so far (FX thread): only the newest one's first status read is retried. */
+    private int streamsOpened;
     private boolean statusRefreshPending;
     private long lastStatusRead = System.nanoTime();
     /**
@@ -134,7 +136,7 @@ final class KmsFeed {
         KmsOperatorClient client = kms;
         int gen = generation;
         shownVersion = -1; // a new stream may come from a restarted KMS, whose versions start again
-        seedStatus(client, gen, 0);
+        seedStatus(client, gen, ++streamsOpened, 0);
         loadAudit(client, gen);
         loadAlarms(client, gen);
         loadHistory();
@@ -143,9 +145,10 @@ final class KmsFeed {
     /**
      * The first full reading of a new stream, which makes it LIVE. A failed read (a slow first TLS
      * handshake, a KMS still starting) is tried again each second while the stream is current:
-     * otherwise a stream that is up would stay short of LIVE until the next status event.
+     * otherwise a stream that is up would stay short of LIVE until the next status event. A newer
+     * stream of the same connection takes over the retries ({@code stream}).
      */
-    private void seedStatus(KmsOperatorClient client, int gen, long afterMillis) {
+    private void seedStatus(KmsOperatorClient client, int gen, int stream, long afterMillis) {
         Task<LinkStatus> seed = statusRead(client, "Read link status", afterMillis);
         seed.setOnSucceeded(e -> {
             if (current(gen)) {
@@ -154,9 +157,9 @@ final class KmsFeed {
             }
         });
         seed.setOnFailed(e -> {
-            if (current(gen)) {
+            if (current(gen) && stream == streamsOpened) {
                 shown.offlineReason.set(OperatorCommands.describe(seed.getException()));
-                seedStatus(client, gen, 1000);
+                seedStatus(client, gen, stream, 1000);
             }
         });
         background.execute(seed);
