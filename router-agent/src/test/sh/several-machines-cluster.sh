@@ -109,14 +109,16 @@ ALPHA_PID="${PIDS[-1]}"
 soldier Soldier_Bravo Soldier_Alpha "wss://$RELAY_B:8765,wss://$RELAY_A:8765"
 BRAVO_PID="${PIDS[-1]}"
 
-# await_step STEP SECONDS — until both soldiers reached it; a soldier that exits has failed.
+# await_step STEP SECONDS — until both soldiers reached it; a soldier that exits before it has
+# failed (one that reached the last step exits at once, possibly before the other gets there).
 await_step() {
-  local i s
+  local i
   for i in $(seq 1 $(($2 * 5))); do
     if [ -e "$WORK/steps/Soldier_Alpha.$1" ] && [ -e "$WORK/steps/Soldier_Bravo.$1" ]; then return 0; fi
-    for s in "$ALPHA_PID" "$BRAVO_PID"; do
-      kill -0 "$s" 2>/dev/null || fail "a soldier stopped before '$1' (see its log)"
-    done
+    { [ -e "$WORK/steps/Soldier_Alpha.$1" ] || kill -0 "$ALPHA_PID" 2>/dev/null; } \
+      || fail "Soldier_Alpha stopped before '$1' (see its log)"
+    { [ -e "$WORK/steps/Soldier_Bravo.$1" ] || kill -0 "$BRAVO_PID" 2>/dev/null; } \
+      || fail "Soldier_Bravo stopped before '$1' (see its log)"
     sleep 0.2
   done
   fail "the soldiers did not reach '$1' within $2 s"
