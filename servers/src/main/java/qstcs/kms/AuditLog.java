@@ -237,38 +237,25 @@ final class AuditLog implements AutoCloseable {
     }
 
     private static List<Entry> insert(Connection c, List<Pending> batch) throws SQLException {
-        List<Entry> written = new ArrayList<>(batch.size());
-        c.setAutoCommit(false);
-        try (PreparedStatement ins = c.prepareStatement(
-                "INSERT INTO audit(at_ms, kind, actor, detail) VALUES (?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
-            for (Pending p : batch) {
-                ins.setLong(1, p.at().toEpochMilli());
-                ins.setString(2, p.kind());
-                ins.setString(3, p.actor());
-                ins.setString(4, p.detail());
-                ins.executeUpdate();
-                try (ResultSet keys = ins.getGeneratedKeys()) {
-                    long id = keys.next() ? keys.getLong(1) : -1;
-                    written.add(new Entry(id, Instant.ofEpochMilli(p.at().toEpochMilli()), p.kind(), p.actor(),
-                            p.detail()));
+        return SqlDatabase.inTransaction(c, conn -> {
+            List<Entry> written = new ArrayList<>(batch.size());
+            try (PreparedStatement ins = conn.prepareStatement(
+                    "INSERT INTO audit(at_ms, kind, actor, detail) VALUES (?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                for (Pending p : batch) {
+                    ins.setLong(1, p.at().toEpochMilli());
+                    ins.setString(2, p.kind());
+                    ins.setString(3, p.actor());
+                    ins.setString(4, p.detail());
+                    ins.executeUpdate();
+                    try (ResultSet keys = ins.getGeneratedKeys()) {
+                        long id = keys.next() ? keys.getLong(1) : -1;
+                        written.add(new Entry(id, Instant.ofEpochMilli(p.at().toEpochMilli()), p.kind(), p.actor(),
+                                p.detail()));
+                    }
                 }
             }
-            c.commit();
             return written;
-        } catch (SQLException e) {
-            try {
-                c.rollback();
-            } catch (SQLException ignored) {
-                // the connection is broken; health reports it
-            }
-            throw e;
-        } finally {
-            try {
-                c.setAutoCommit(true);
-            } catch (SQLException ignored) {
-                // the connection is broken; health reports it
-            }
-        }
+        });
     }
 
     @Override

@@ -234,10 +234,10 @@ final class MonitoringStore implements AutoCloseable {
             markers = new ArrayList<>();
         }
         try {
-            db.call(c -> {
-                inTransaction(c, () -> write(c, a, s, m));
+            db.call(c -> SqlDatabase.inTransaction(c, conn -> {
+                write(conn, a, s, m);
                 return null;
-            });
+            }));
         } catch (SQLException e) {
             LOG.log(System.Logger.Level.ERROR, "could not keep the board's state (" + a.size() + " alarm(s), " + s.size()
                     + " sample(s), " + m.size() + " marker(s)): " + e.getMessage());
@@ -299,52 +299,25 @@ final class MonitoringStore implements AutoCloseable {
     /** Drops rows older than the spans the history keeps, and markers beyond its capacity. */
     void prune(Instant now) {
         try {
-            db.call(c -> {
-                inTransaction(c, () -> {
-                    try (PreparedStatement d = c.prepareStatement("DELETE FROM link_samples WHERE resolution = ? AND at_ms < ?")) {
-                        d.setString(1, FINE);
-                        d.setLong(2, now.minus(LinkHistory.FINE_SPAN).toEpochMilli());
-                        d.executeUpdate();
-                        d.setString(1, COARSE);
-                        d.setLong(2, now.minus(LinkHistory.COARSE_SPAN).toEpochMilli());
-                        d.executeUpdate();
-                    }
-                    try (PreparedStatement d = c.prepareStatement("DELETE FROM link_markers WHERE at_ms < ? OR id NOT IN "
-                            + "(SELECT id FROM link_markers ORDER BY id DESC LIMIT ?)")) {
-                        d.setLong(1, now.minus(LinkHistory.COARSE_SPAN).toEpochMilli());
-                        d.setInt(2, LinkHistory.MARKER_CAPACITY);
-                        d.executeUpdate();
-                    }
-                });
+            db.call(c -> SqlDatabase.inTransaction(c, conn -> {
+                try (PreparedStatement d = conn.prepareStatement("DELETE FROM link_samples WHERE resolution = ? AND at_ms < ?")) {
+                    d.setString(1, FINE);
+                    d.setLong(2, now.minus(LinkHistory.FINE_SPAN).toEpochMilli());
+                    d.executeUpdate();
+                    d.setString(1, COARSE);
+                    d.setLong(2, now.minus(LinkHistory.COARSE_SPAN).toEpochMilli());
+                    d.executeUpdate();
+                }
+                try (PreparedStatement d = conn.prepareStatement("DELETE FROM link_markers WHERE at_ms < ? OR id NOT IN "
+                        + "(SELECT id FROM link_markers ORDER BY id DESC LIMIT ?)")) {
+                    d.setLong(1, now.minus(LinkHistory.COARSE_SPAN).toEpochMilli());
+                    d.setInt(2, LinkHistory.MARKER_CAPACITY);
+                    d.executeUpdate();
+                }
                 return null;
-            });
+            }));
         } catch (SQLException e) {
             LOG.log(System.Logger.Level.WARNING, "could not prune the kept link history: " + e.getMessage());
-        }
-    }
-
-    private interface SqlWork {
-        void run() throws SQLException;
-    }
-
-    private static void inTransaction(Connection c, SqlWork work) throws SQLException {
-        c.setAutoCommit(false);
-        try {
-            work.run();
-            c.commit();
-        } catch (SQLException | RuntimeException e) {
-            try {
-                c.rollback();
-            } catch (SQLException ignored) {
-                // the connection is broken; the health check reports it
-            }
-            throw e;
-        } finally {
-            try {
-                c.setAutoCommit(true);
-            } catch (SQLException ignored) {
-                // the connection is broken; the health check reports it
-            }
         }
     }
 

@@ -32,6 +32,32 @@ public interface SqlDatabase extends AutoCloseable {
     /** Runs {@code work} on a connection; callers serialise nothing themselves. */
     <T> T call(Work<T> work) throws SQLException;
 
+    /**
+     * Runs {@code work} on {@code c} as one transaction: committed if it returns, rolled back if it
+     * throws; {@code c} is back in auto-commit mode either way.
+     */
+    static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // the connection is broken; the health check reports it
+            }
+            throw e;
+        } finally {
+            try {
+                c.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the connection is broken; the health check reports it
+            }
+        }
+    }
+
     /** True when other KMS processes may read and write the same data. */
     boolean shared();
 
