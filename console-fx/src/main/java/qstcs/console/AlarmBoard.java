@@ -48,11 +48,26 @@ final class AlarmBoard {
         return unacknowledged;
     }
 
-    /** The list as {@code GET /admin/alarms} gave it. */
+    /**
+     * The list as {@code GET /admin/alarms} gave it, merged with what the stream delivered while it
+     * was loading: an alarm raised after the KMS answered is newer than every listed one and stays
+     * on top, and an acknowledgement is never undone by an answer read before it.
+     */
     void loaded(JsonNode answer) {
-        java.util.List<Alarm> list = new java.util.ArrayList<>();
-        answer.path("alarms").forEach(a -> list.add(Alarm.fromJson(a)));
-        alarms.setAll(list);
+        java.util.List<Alarm> listed = new java.util.ArrayList<>();
+        answer.path("alarms").forEach(a -> listed.add(Alarm.fromJson(a)));
+        long newestListed = listed.stream().mapToLong(Alarm::id).max().orElse(Long.MIN_VALUE);
+        java.util.List<Alarm> merged = new java.util.ArrayList<>();
+        for (Alarm shown : alarms) {
+            if (shown.id() > newestListed) {
+                merged.add(shown);
+            }
+        }
+        for (Alarm a : listed) {
+            Alarm shown = alarms.stream().filter(s -> s.id() == a.id()).findFirst().orElse(null);
+            merged.add(shown != null && shown.acknowledged() && !a.acknowledged() ? shown : a);
+        }
+        alarms.setAll(merged);
     }
 
     /** An {@code alarm} event: a new alarm, or a known one changed (acknowledged). Returns true for a new one. */

@@ -83,7 +83,7 @@ final class LinkTrends {
         return r.span == null ? from : now.minus(r.span);
     }
 
-    /** Replaces everything with a {@code /admin/history} answer. */
+    /** Replaces everything with a {@code /admin/history} answer, keeping what came live after it. */
     void loaded(JsonNode answer) {
         List<Sample> list = new ArrayList<>();
         for (JsonNode s : answer.path("samples")) {
@@ -97,6 +97,10 @@ final class LinkTrends {
         if (answer.has("from")) {
             from = Instant.parse(answer.path("from").asText());
         }
+        // What the live stream added while the history was loading is newer than the answer: kept.
+        Instant answered = list.isEmpty() ? Instant.MIN : list.getLast().at();
+        samples.stream().filter(s -> s.at().isAfter(answered)).forEach(list::add);
+        markers.stream().filter(m -> m.at().isAfter(answered)).forEach(marks::add);
         samples.setAll(list);
         markers.setAll(marks);
     }
