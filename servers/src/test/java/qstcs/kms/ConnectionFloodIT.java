@@ -164,6 +164,40 @@ class ConnectionFloodIT {
         }
     }
 
+    /**
+     * A TLS connection that ends gives back its TCP socket at once, whichever side ends it: a
+     * client that closes after its answer, and a client that stops in the middle of its handshake
+     * (the gate cuts it). Helidon layers its TLS socket over the accepted one and, when the
+     * connection ends, closes only the TLS layer; the socket beneath then stayed open (a descriptor
+     * in CLOSE_WAIT, and a place among its address's established connections at the gate) until
+     * the process ended.
+     */
+    @Test
+    void anEndedTlsConnectionGivesBackItsSocket() throws Exception {
+        int tls = kms.server.port(KmsServer.TLS_SOCKET);
+        qstcs.server.http.ConnectionGate gate = kms.gates.get(1);
+        java.net.InetAddress local = java.net.InetAddress.getByName("127.0.0.1");
+        assertEquals("HTTP/1.1 200 OK", statusLine(kms, tls, true), "warm-up");
+        qstcs.testing.Await.until("the warm-up connection is forgotten", () -> gate.held(local) == 0);
+        long before = openDescriptors();
+        int connections = 40;
+        for (int i = 0; i < connections; i++) {
+            assertEquals("HTTP/1.1 200 OK", statusLine(kms, tls, true));
+        }
+        qstcs.testing.Await.until("the gate no longer counts the ended connections (held "
+                + gate.held(local) + ")", () -> gate.held(local) == 0);
+        long after = openDescriptors();
+        assertTrue(after < before + connections / 2, "descriptors " + before + " before, " + after + " after "
+                + connections + " ended TLS connections");
+    }
+
+    /** Descriptors this JVM (client and KMS) holds now. */
+    private static long openDescriptors() throws IOException {
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
     /** The status line of {@code GET /link_status} on a new connection. */
     private static String statusLine(KmsTestServer server, int port, boolean tls) {
         try (Socket s = tls ? server.identitySocketFactory().createSocket("127.0.0.1", port)

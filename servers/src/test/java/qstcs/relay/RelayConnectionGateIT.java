@@ -98,7 +98,7 @@ class RelayConnectionGateIT {
         int bound = 20;
         relay = RelayServer.start(RelaySettings.loopbackForTests().withLimits(new RelayLimits(d.maxFrameBytes(),
                 d.ratePerSecond(), d.rateBurst(), d.queueFrames(), d.queueBytes(), d.queueTtl(), d.totalQueueBytes(),
-                d.outboundBytes(), d.openPerAddress(), d.pendingPerAddress(), bound)));
+                d.outboundBytes(), d.openPerAddress(), d.pendingPerAddress(), bound, d.silentDeadline())));
         List<Socket> sockets = new ArrayList<>();
         try {
             for (int a = 0; a < 4; a++) {
