@@ -123,6 +123,12 @@ public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, i
                 totalQueueBytes, bytes, openPerAddress, pendingPerAddress, pendingPerListener, silentDeadline);
     }
 
+    /** The same limits with another deadline for a new connection's first byte. */
+    public RelayLimits withSilentDeadline(Duration deadline) {
+        return new RelayLimits(maxFrameBytes, ratePerSecond, rateBurst, queueFrames, queueBytes, queueTtl,
+                totalQueueBytes, outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener, deadline);
+    }
+
     private static void positive(String name, long value) {
         if (value <= 0) {
             throw new IllegalArgumentException(name + " must be positive, was " + value);

@@ -33,7 +33,7 @@ final class TlsReadAhead {
      * {@code gate} when their first bytes arrive.
      */
     static Tls of(Tls tls, ConnectionGate gate) {
-        return AcceptedTls.of(tls, (socket, in) -> new ReadAhead(gate.firstBytesWatched(socket, in)));
+        return AcceptedTls.of(tls, (socket, in) -> new ReadAhead(gate.firstBytesWatched(socket, in)), gate::spoke);
     }
 
     /**

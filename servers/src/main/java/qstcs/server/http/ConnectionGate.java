@@ -315,11 +315,12 @@ public final class ConnectionGate implements AutoCloseable {
     }
 
     /**
-     * {@code tls} for a Helidon listener with blocking sockets: its accepted TLS sockets tell this
-     * gate when their first bytes (the ClientHello) arrive, and close their TCP socket with them.
+     * {@code tls} for a Helidon listener: its accepted connections tell this gate when their
+     * first bytes (the ClientHello) arrive, and on blocking sockets the TLS socket closes the TCP
+     * socket beneath with it.
      */
     public Tls tls(Tls tls) {
-        return AcceptedTls.of(tls, this::firstBytesWatched);
+        return AcceptedTls.of(tls, this::firstBytesWatched, this::spoke);
     }
 
     /**
