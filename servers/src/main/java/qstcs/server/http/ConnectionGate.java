@@ -74,6 +74,8 @@ public final class ConnectionGate implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ConnectionGate.class.getName());
     private static final Duration SWEEP_EVERY = Duration.ofMillis(200);
+    /** The name Helidon gives the HTTP/1 settings it finds by itself (package-private there). */
+    private static final String HTTP1_NAME = "http_1_1";
     /** How many of the listener's oldest unfinished connections an eviction compares. */
     private static final int EVICTION_CANDIDATES = 16;
     /**
@@ -344,9 +346,14 @@ public final class ConnectionGate implements AutoCloseable {
         };
     }
 
-    /** HTTP/1 settings (Helidon's defaults) with this gate's request-line hook. */
+    /**
+     * HTTP/1 settings (Helidon's defaults) with this gate's request-line hook. Named as Helidon
+     * names the HTTP/1 settings it finds by itself, so that they replace those instead of adding
+     * a second HTTP/1 protocol to the listener (with two, Helidon reads each connection's first
+     * bytes to choose, and closes one that neither accepts without an answer).
+     */
     public Http1Config http1() {
-        return Http1Config.builder().addReceiveListener(requestLines()).build();
+        return Http1Config.builder().name(HTTP1_NAME).addReceiveListener(requestLines()).build();
     }
 
     /** Connections cut for sending no byte within the silent deadline. */
