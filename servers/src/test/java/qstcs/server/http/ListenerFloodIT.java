@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on a listener with a connection cap (as the KMS's): the gate's listener-wide bound on unfinished
  * connections, below the cap, keeps the listener accepting, so a new legitimate connection is
  * served. Scaled down: a cap of 40, a bound of 20, 60 flood connections from four addresses. The
- * head deadline is far longer than the test, so only the listener-wide bound can free the cap.
+ * head and silent deadlines are far longer than the test, so only the listener-wide bound can
+ * free the cap.
  */
 class ListenerFloodIT {
     private static final int CAP = 40;
@@ -40,10 +41,11 @@ class ListenerFloodIT {
 
     @BeforeEach
     void start() {
-        gate = new ConnectionGate(new ConnectionGate.Limits(Duration.ofMinutes(5), 32, 256, BOUND));
+        gate = new ConnectionGate(new ConnectionGate.Limits(Duration.ofMinutes(5), 32, 256, BOUND, Duration.ofMinutes(5)));
         server = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
                 .maxTcpConnections(CAP)
                 .connectionOptions(gate.socketOptions(SocketOptions.builder().build()))
+                .addProtocol(gate.http1())
                 .routing(r -> r.addFilter(gate.filter()).get("/ping", (req, res) -> res.send("pong")))
                 .build().start();
     }
@@ -102,6 +104,46 @@ class ListenerFloodIT {
             int floodSize = flood.size();
             Await.until("the listener took the whole flood", () -> gate.crowdedOut() >= floodSize + 1 - BOUND);
             slow.getOutputStream().write(REQUEST);
+            CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return ConnectionGateIT.readResponseBody(slow.getInputStream());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Await.until("the slow connection is answered", answer::isDone);
+            assertEquals("pong", answer.join());
+        } finally {
+            for (Socket s : flood) {
+                s.close();
+            }
+        }
+    }
+
+    /**
+     * A legitimate connection that has sent its request line but not yet the rest of its head
+     * (as a TLS handshake on a busy server: it has spoken, it is not finished) is the oldest
+     * unfinished connection, and its own address then floods the listener too, so the address
+     * rule alone would pick it: a connection that has spoken is passed over while any silent one
+     * is left, and it is served once its head is complete.
+     */
+    @Test
+    void aConnectionThatHasSpokenIsPassedOverWhileSilentOnesAreLeft() throws Exception {
+        InetAddress target = InetAddress.getByName("127.0.0.1");
+        List<Socket> flood = new ArrayList<>();
+        try (Socket slow = new Socket("127.0.0.1", server.port())) {
+            slow.getOutputStream().write("GET /ping HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            Await.until("the slow connection's request line is read", () -> gate.pending() == 1
+                    && gate.spokenPending() == 1);
+            for (int a = 0; a < 2; a++) {
+                InetAddress from = InetAddress.getByName("127.0.0." + (1 + a)); // 127.0.0.1 is the slow one's
+                for (int i = 0; i < PER_ADDRESS; i++) {
+                    flood.add(new Socket(target, server.port(), from, 0));
+                }
+            }
+            int floodSize = flood.size();
+            Await.until("the listener took the whole flood", () -> gate.crowdedOut() >= floodSize + 1 - BOUND);
+            slow.getOutputStream().write("Host: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
                 try {
                     return ConnectionGateIT.readResponseBody(slow.getInputStream());
