@@ -1,6 +1,5 @@
 package qstcs.server.http;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.helidon.common.socket.SocketOptions;
-import io.helidon.webserver.WebServer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,26 +31,20 @@ class ListenerFloodIT {
     private static final int BOUND = CAP / 2;
     private static final int ADDRESSES = 4;
     private static final int PER_ADDRESS = 15;
-    private static final byte[] REQUEST = "GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    private GatedPingServer server;
     private ConnectionGate gate;
-    private WebServer server;
 
     @BeforeEach
     void start() {
-        gate = new ConnectionGate(new ConnectionGate.Limits(Duration.ofMinutes(5), 32, 256, BOUND, Duration.ofMinutes(5)));
-        server = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
-                .maxTcpConnections(CAP)
-                .connectionOptions(gate.socketOptions(SocketOptions.builder().build()))
-                .addProtocol(gate.http1())
-                .routing(r -> r.addFilter(gate.filter()).get("/ping", (req, res) -> res.send("pong")))
-                .build().start();
+        server = new GatedPingServer(new ConnectionGate.Limits(Duration.ofMinutes(5), 32, 256, BOUND, Duration.ofMinutes(5)),
+                CAP);
+        gate = server.gate();
     }
 
     @AfterEach
     void stop() {
-        server.stop();
-        gate.close();
+        server.close();
     }
 
     @Test
@@ -72,7 +63,7 @@ class ListenerFloodIT {
                     () -> gate.crowdedOut() >= floodSize - BOUND);
             assertTrue(gate.pending() <= BOUND, "unfinished connections held: " + gate.pending());
 
-            CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> ping(server.port()));
+            CompletableFuture<String> answer = CompletableFuture.supplyAsync(server::ping);
             Await.until("a new legitimate connection is answered", answer::isDone);
             assertEquals("pong", answer.join());
             assertTrue(gate.pending() <= BOUND, "unfinished connections held: " + gate.pending());
@@ -103,14 +94,8 @@ class ListenerFloodIT {
             }
             int floodSize = flood.size();
             Await.until("the listener took the whole flood", () -> gate.crowdedOut() >= floodSize + 1 - BOUND);
-            slow.getOutputStream().write(REQUEST);
-            CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return ConnectionGateIT.readResponseBody(slow.getInputStream());
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            slow.getOutputStream().write(GatedPingServer.PING);
+            CompletableFuture<String> answer = GatedPingServer.answerOn(slow);
             Await.until("the slow connection is answered", answer::isDone);
             assertEquals("pong", answer.join());
         } finally {
@@ -144,29 +129,13 @@ class ListenerFloodIT {
             int floodSize = flood.size();
             Await.until("the listener took the whole flood", () -> gate.crowdedOut() >= floodSize + 1 - BOUND);
             slow.getOutputStream().write("Host: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return ConnectionGateIT.readResponseBody(slow.getInputStream());
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            CompletableFuture<String> answer = GatedPingServer.answerOn(slow);
             Await.until("the slow connection is answered", answer::isDone);
             assertEquals("pong", answer.join());
         } finally {
             for (Socket s : flood) {
                 s.close();
             }
-        }
-    }
-
-    /** One request on a new connection from 127.0.0.1; the body of the answer. */
-    private static String ping(int port) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.getOutputStream().write(REQUEST);
-            return ConnectionGateIT.readResponseBody(s.getInputStream());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 }
