@@ -1,5 +1,6 @@
 package qstcs.server.http;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -49,15 +50,9 @@ class ListenerFloodIT {
 
     @Test
     void aNewConnectionIsServedWhileAFloodFromManyAddressesExceedsTheCap() throws Exception {
-        InetAddress target = InetAddress.getByName("127.0.0.1");
         List<Socket> flood = new ArrayList<>();
         try {
-            for (int a = 0; a < ADDRESSES; a++) {
-                InetAddress from = InetAddress.getByName("127.0.0." + (2 + a));
-                for (int i = 0; i < PER_ADDRESS; i++) {
-                    flood.add(new Socket(target, server.port(), from, 0)); // connects, never sends a byte
-                }
-            }
+            floodFrom(2, ADDRESSES, flood);
             int floodSize = flood.size();
             Await.until("the listener took the whole flood, cutting its oldest unfinished connections",
                     () -> gate.crowdedOut() >= floodSize - BOUND);
@@ -82,16 +77,10 @@ class ListenerFloodIT {
      */
     @Test
     void theOldestUnfinishedConnectionOfAQuietAddressIsPassedOver() throws Exception {
-        InetAddress target = InetAddress.getByName("127.0.0.1");
         List<Socket> flood = new ArrayList<>();
         try (Socket slow = new Socket("127.0.0.1", server.port())) {
             Await.until("the slow connection is accepted", () -> gate.pending() == 1);
-            for (int a = 0; a < ADDRESSES; a++) {
-                InetAddress from = InetAddress.getByName("127.0.0." + (2 + a));
-                for (int i = 0; i < PER_ADDRESS; i++) {
-                    flood.add(new Socket(target, server.port(), from, 0));
-                }
-            }
+            floodFrom(2, ADDRESSES, flood);
             int floodSize = flood.size();
             Await.until("the listener took the whole flood", () -> gate.crowdedOut() >= floodSize + 1 - BOUND);
             slow.getOutputStream().write(GatedPingServer.PING);
@@ -114,18 +103,12 @@ class ListenerFloodIT {
      */
     @Test
     void aConnectionThatHasSpokenIsPassedOverWhileSilentOnesAreLeft() throws Exception {
-        InetAddress target = InetAddress.getByName("127.0.0.1");
         List<Socket> flood = new ArrayList<>();
         try (Socket slow = new Socket("127.0.0.1", server.port())) {
             slow.getOutputStream().write("GET /ping HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
             Await.until("the slow connection's request line is read", () -> gate.pending() == 1
                     && gate.spokenPending() == 1);
-            for (int a = 0; a < 2; a++) {
-                InetAddress from = InetAddress.getByName("127.0.0." + (1 + a)); // 127.0.0.1 is the slow one's
-                for (int i = 0; i < PER_ADDRESS; i++) {
-                    flood.add(new Socket(target, server.port(), from, 0));
-                }
-            }
+            floodFrom(1, 2, flood); // 127.0.0.1 is the slow one's
             int floodSize = flood.size();
             Await.until("the listener took the whole flood", () -> gate.crowdedOut() >= floodSize + 1 - BOUND);
             slow.getOutputStream().write("Host: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -135,6 +118,20 @@ class ListenerFloodIT {
         } finally {
             for (Socket s : flood) {
                 s.close();
+            }
+        }
+    }
+
+    /**
+     * {@value #PER_ADDRESS} connections that never send a byte from each of {@code addresses}
+     * addresses, 127.0.0.{@code first} on, added to {@code flood} as they connect.
+     */
+    private void floodFrom(int first, int addresses, List<Socket> flood) throws IOException {
+        InetAddress target = InetAddress.getByName("127.0.0.1");
+        for (int a = 0; a < addresses; a++) {
+            InetAddress from = InetAddress.getByName("127.0.0." + (first + a));
+            for (int i = 0; i < PER_ADDRESS; i++) {
+                flood.add(new Socket(target, server.port(), from, 0));
             }
         }
     }
