@@ -44,16 +44,27 @@ class ReadOnlyStorageIT {
         dir = Files.createTempDirectory("qstcs-read-only");
         image = dir.resolve("home.ext4");
         mount = Files.createDirectory(dir.resolve("home"));
-        int made = run("truncate", "-s", "64M", image.toString());
-        if (made == 0) {
-            made = run("mkfs.ext4", "-q", "-F", image.toString());
+        int made;
+        String loop;
+        try {
+            run("e2fsck", "-V"); // the repair needs it: missing, the test cannot finish
+            made = run("truncate", "-s", "64M", image.toString());
+            if (made == 0) {
+                made = run("mkfs.ext4", "-q", "-F", image.toString());
+            }
+            loop = made == 0 ? attach() : null;
+        } catch (IOException missing) {
+            Assumptions.abort("ReadOnlyStorageIT needs e2fsck, truncate, mkfs.ext4 and losetup (" + missing.getMessage()
+                    + "); skipped");
+            return;
         }
         Assumptions.assumeTrue(made == 0, "ReadOnlyStorageIT could not make an ext4 image (exit " + made + "); skipped");
-        String loop = attach();
         Assumptions.assumeTrue(loop != null, "ReadOnlyStorageIT could not attach a loop device; skipped");
         int rc = run("mount", "-o", "errors=remount-ro", loop, mount.toString());
         Assumptions.assumeTrue(rc == 0, "ReadOnlyStorageIT could not mount ext4 from " + loop + " (exit " + rc + "); skipped");
         mounted = true;
+        Assumptions.assumeTrue(Files.exists(errorTrigger()),
+                "ReadOnlyStorageIT needs ext4's " + errorTrigger() + " (kernel 3.17 or later); skipped");
     }
 
     @AfterEach
@@ -169,10 +180,14 @@ class ReadOnlyStorageIT {
 
     /** An ext4 error on a file system mounted errors=remount-ro: the kernel makes it read-only at once. */
     private void turnReadOnly() throws Exception {
-        String device = Path.of(loops.getLast()).getFileName().toString();
-        Files.writeString(Path.of("/sys/fs/ext4", device, "trigger_fs_error"), "ReadOnlyStorageIT");
+        Files.writeString(errorTrigger(), "ReadOnlyStorageIT");
         assertThrows(IOException.class, () -> Files.createFile(mount.resolve("probe")),
                 "the file system did not turn read-only");
+    }
+
+    /** Where the kernel lets root raise an ext4 error on the mounted image's loop device. */
+    private Path errorTrigger() {
+        return Path.of("/sys/fs/ext4", Path.of(loops.getLast()).getFileName().toString(), "trigger_fs_error");
     }
 
     /**

@@ -155,7 +155,8 @@ public final class SqliteDatabase implements SqlDatabase {
             return e;
         }
         if (!java.nio.file.Files.isWritable(file) || !java.nio.file.Files.isWritable(file.toAbsolutePath().getParent())
-                || refusesNewFiles(file.toAbsolutePath().getParent())) {
+                || !String.valueOf(e.getMessage()).contains("SQLITE_CONSTRAINT")
+                        && refusesNewFiles(file.toAbsolutePath().getParent())) {
             return new SQLException("attempt to write a readonly database (" + e.getMessage() + ")", e.getSQLState(),
                     e.getErrorCode(), e);
         }
