@@ -107,6 +107,11 @@ public final class SqliteDatabase implements SqlDatabase {
             return;
         }
         lastReopenNanos = now;
+        if (!java.nio.file.Files.exists(file)) {
+            // Not mounted back yet (the directory left empty by the unmount): opening would
+            // create a new, empty database there.
+            return;
+        }
         Connection fresh = null;
         try {
             fresh = connect(file, schema);
