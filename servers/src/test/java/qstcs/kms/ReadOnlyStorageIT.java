@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Needs root, loop devices and ext4 (mkfs.ext4, e2fsck); otherwise the test is skipped and says so.
  */
 class ReadOnlyStorageIT {
+    private static final String READ_ONLY = "the KMS database is read-only";
+
     private Path dir;
     private Path image;
     private Path mount;
@@ -47,10 +50,10 @@ class ReadOnlyStorageIT {
         int made;
         String loop;
         try {
-            run("e2fsck", "-V"); // the repair needs it: missing, the test cannot finish
-            made = run("truncate", "-s", "64M", image.toString());
+            StorageFault.run("e2fsck", "-V"); // the repair needs it: missing, the test cannot finish
+            made = StorageFault.run("truncate", "-s", "64M", image.toString());
             if (made == 0) {
-                made = run("mkfs.ext4", "-q", "-F", image.toString());
+                made = StorageFault.run("mkfs.ext4", "-q", "-F", image.toString());
             }
             loop = made == 0 ? attach() : null;
         } catch (IOException missing) {
@@ -60,7 +63,7 @@ class ReadOnlyStorageIT {
         }
         Assumptions.assumeTrue(made == 0, "ReadOnlyStorageIT could not make an ext4 image (exit " + made + "); skipped");
         Assumptions.assumeTrue(loop != null, "ReadOnlyStorageIT could not attach a loop device; skipped");
-        int rc = run("mount", "-o", "errors=remount-ro", loop, mount.toString());
+        int rc = StorageFault.run("mount", "-o", "errors=remount-ro", loop, mount.toString());
         Assumptions.assumeTrue(rc == 0, "ReadOnlyStorageIT could not mount ext4 from " + loop + " (exit " + rc + "); skipped");
         mounted = true;
         Assumptions.assumeTrue(Files.exists(errorTrigger()),
@@ -70,10 +73,10 @@ class ReadOnlyStorageIT {
     @AfterEach
     void unmount() throws Exception {
         if (mounted) {
-            run("umount", "-l", mount.toString());
+            StorageFault.run("umount", "-l", mount.toString());
         }
         for (String loop : loops) {
-            run("losetup", "-d", loop);
+            StorageFault.run("losetup", "-d", loop);
         }
         if (dir != null) {
             Files.deleteIfExists(image);
@@ -105,8 +108,8 @@ class ReadOnlyStorageIT {
             turnReadOnly();
 
             // Changes that must be recorded are refused, clearly, and nothing of them is applied.
-            assertStorageRefusal(kms.post("/admin/enrollments", "{\"device_id\":\"Never_Enrolled\"}"));
-            assertStorageRefusal(kms.post("/enroll", "{\"device_id\":\"Late_Alpha\",\"code\":\"" + code + "\"}"));
+            StorageFault.assertStorageRefusal(kms.post("/admin/enrollments", "{\"device_id\":\"Never_Enrolled\"}"), READ_ONLY);
+            StorageFault.assertStorageRefusal(kms.post("/enroll", "{\"device_id\":\"Late_Alpha\",\"code\":\"" + code + "\"}"), READ_ONLY);
 
             // Reads, the link status and what is served from memory go on.
             assertEquals(200, kms.get("/link_status").code());
@@ -125,14 +128,7 @@ class ReadOnlyStorageIT {
 
             // Fail closed: a revocation that cannot be recorded still ends the token now,
             // and a breach whose latch cannot be written is still RED.
-            assertStorageRefusal(kms.request("DELETE", "/admin/devices/Soldier_Bravo", null));
-            assertEquals(401, kms.key("Soldier_Bravo", "Soldier_Alpha").code(), "the revoked token is refused");
-            assertEquals("RED", kms.post("/force_attack", "{}").text("status"));
-            assertFalse(Files.exists(mount.resolve("kms").resolve("breach.latch")), "the home really is read-only");
-            KmsTestServer.Reply red = kms.key("Soldier_Alpha", "Soldier_Charlie");
-            assertEquals("RED", red.text("status"), red.body());
-            assertFalse(red.json().has("key_hex"), red.body());
-            assertEquals("RED", kms.get("/link_status").text("status"));
+            StorageFault.assertFailsClosed(kms, mount, "Soldier_Bravo", "Soldier_Alpha", READ_ONLY);
             // The operator acknowledges the alarm meanwhile: the board keeps it in memory now
             // and on the disk once it can.
             com.fasterxml.jackson.databind.JsonNode alarm = kms.get("/admin/alarms").json().get("alarms").get(0);
@@ -170,14 +166,6 @@ class ReadOnlyStorageIT {
         }
     }
 
-    private static void assertStorageRefusal(KmsTestServer.Reply reply) {
-        assertEquals(503, reply.code(), reply.body());
-        assertEquals("storage_unavailable", reply.text("error"), reply.body());
-        String detail = reply.text("detail");
-        assertTrue(detail.contains("the KMS database is read-only"), detail);
-        assertFalse(detail.contains("Exception") || detail.contains("SQL") || detail.contains("\tat "), detail);
-    }
-
     /** An ext4 error on a file system mounted errors=remount-ro: the kernel makes it read-only at once. */
     private void turnReadOnly() throws Exception {
         Files.writeString(errorTrigger(), "ReadOnlyStorageIT");
@@ -195,13 +183,13 @@ class ReadOnlyStorageIT {
      * file system, and mount it again at the same place from a new loop device.
      */
     private void repairAndMountAgain() throws Exception {
-        assertEquals(0, run("umount", "-l", mount.toString()));
+        assertEquals(0, StorageFault.run("umount", "-l", mount.toString()));
         mounted = false;
-        int fsck = run("e2fsck", "-f", "-y", image.toString());
+        int fsck = StorageFault.run("e2fsck", "-f", "-y", image.toString());
         assertTrue(fsck == 0 || fsck == 1, "e2fsck exit " + fsck);
         String loop = attach();
         assertTrue(loop != null, "a new loop device");
-        assertEquals(0, run("mount", "-o", "errors=remount-ro", loop, mount.toString()));
+        assertEquals(0, StorageFault.run("mount", "-o", "errors=remount-ro", loop, mount.toString()));
         mounted = true;
     }
 
@@ -213,11 +201,5 @@ class ReadOnlyStorageIT {
         }
         loops.add(out);
         return out;
-    }
-
-    private static int run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor(60, TimeUnit.SECONDS) ? p.exitValue() : -1;
     }
 }
