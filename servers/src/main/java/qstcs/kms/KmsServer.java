@@ -258,7 +258,10 @@ public final class KmsServer implements AutoCloseable {
                 ConnectionGate.Limits.DEFAULT.pendingPerAddress(), ConnectionGate.Limits.DEFAULT.openPerAddress(),
                 pendingBound(listener.maxTcpConnections()), silentDeadline));
         listener.connectionOptions(gate.socketOptions(SocketOptions.builder().readTimeout(READ_TIMEOUT).build()))
-                .addProtocol(gate.http1());
+                // Only this HTTP/1 configuration: with the discovered one beside it Helidon has two
+                // candidates, asks each whether the first line is HTTP/1.1, and closes a connection
+                // whose first line is garbage without an answer instead of the JSON 400.
+                .protocolsDiscoverServices(false).addProtocol(gate.http1());
         return gate;
     }
 

@@ -427,18 +427,30 @@ public final class ConnectionGate implements AutoCloseable {
         if (!(remote instanceof InetSocketAddress inet)) {
             return; // a Unix-domain socket is local by definition
         }
-        AddressLoad load = addresses.computeIfAbsent(inet.getAddress(), a -> new AddressLoad());
-        if (load.established.get() >= limits.openPerAddress()) {
+        long now = nanos.getAsLong();
+        Tracked[] counted = new Tracked[1];
+        // Counted under the address's map lock: the sweep drops an address's record that holds
+        // nothing under the same lock, so it cannot drop the one this connection is joining.
+        addresses.compute(inet.getAddress(), (a, current) -> {
+            AddressLoad load = current == null ? new AddressLoad() : current;
+            if (load.established.get() >= limits.openPerAddress()) {
+                return load.idle() ? null : load;
+            }
+            counted[0] = new Tracked(channel, remote, load, now, limits);
+            load.pending.addLast(counted[0]);
+            return load;
+        });
+        Tracked t = counted[0];
+        if (t == null) {
             refused.increment();
             cut(channel);
             return;
         }
-        Tracked t = new Tracked(channel, remote, load, nanos.getAsLong(), limits);
+        AddressLoad load = t.load;
         Tracked reused = connections.put(remote, t);
         if (reused != null) {
             release(reused); // the same address and port again: the earlier connection has ended
         }
-        load.pending.addLast(t);
         pending.addLast(t);
         pendingCount.incrementAndGet();
         while (load.pending.size() > limits.pendingPerAddress()) {
@@ -536,10 +548,17 @@ public final class ConnectionGate implements AutoCloseable {
         t.deadline = 0;
         t.spoke = true;
         synchronized (t) {
-            if (!t.established && !t.released && t.load.pending.remove(t)) {
+            if (t.established || t.released) {
+                return;
+            }
+            // Counted as established before it leaves the unfinished ones, so that its address
+            // never looks empty to the sweep meanwhile.
+            t.load.established.incrementAndGet();
+            if (t.load.pending.remove(t)) {
                 t.established = true;
-                t.load.established.incrementAndGet();
                 leaveListenerQueue(t);
+            } else {
+                t.load.established.decrementAndGet(); // evicted meanwhile
             }
         }
     }
@@ -576,7 +595,9 @@ public final class ConnectionGate implements AutoCloseable {
                     }
                 }
             }
-            addresses.values().removeIf(AddressLoad::idle);
+            for (InetAddress address : addresses.keySet()) {
+                addresses.computeIfPresent(address, (a, load) -> load.idle() ? null : load);
+            }
         } catch (RuntimeException e) {
             // A failed sweep must not cancel the schedule.
             LOG.log(Level.WARNING, "connection sweep failed: {0}", e.getClass().getName());
