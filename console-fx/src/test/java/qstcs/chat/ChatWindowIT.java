@@ -143,8 +143,19 @@ class ChatWindowIT {
         awaitOnline();
         Node banner = robot.lookup("#banner").query();
         assertFalse(banner.isVisible());
+        // More than the window shows, so that the banner pushes the conversation up when it appears.
+        int before = 12;
+        for (int i = 1; i <= before; i++) {
+            peer.send(ME, "Bravo, report " + i + " of " + before + ". Over.");
+        }
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> ChatFixtures.messages(robot).getItems().size() == before);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> lastMessageShownWhole(robot));
+        robot.interact(() -> ChatFixtures.messagesOnFx(robot).scrollTo(0)); // the soldier reads back
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(lastMessageShownWhole(robot));
         servers.forceAttack();
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, banner::isVisible);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> lastMessageShownWhole(robot));
         assertTrue(robot.lookup("#banner .label").queryAllAs(Label.class).stream()
                 .anyMatch(l -> l.getText().equals(SecureChatSession.COMPROMISED_MESSAGE)));
         assertEquals("Link RED", robot.lookup("#link-text").queryAs(Label.class).getText());
@@ -156,6 +167,8 @@ class ChatWindowIT {
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(robot.lookup(".ticks").queryAllAs(Label.class).stream().anyMatch(l -> l.getText().equals("held")),
                 "the held message is marked");
+        assertTrue(lastMessageShownWhole(robot), "the held message is in view, under the banner that explains it");
+        assertTrue(banner.isVisible());
         // Held means no key and no relay connection: it cannot cross the network until the reset.
         assertEquals(ConnectionState.COMPROMISED, window.model().connectionProperty().get());
         assertFalse(peerInbox.contains("holding position"), "nothing crosses the network while RED");
@@ -166,6 +179,21 @@ class ChatWindowIT {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
                 () -> ChatFixtures.messages(robot).getItems().getLast().delivery() == DeliveryState.DELIVERED);
         assertEquals("Link GREEN", robot.lookup("#link-text").queryAs(Label.class).getText());
+    }
+
+    /** Whether the newest message's bubble lies wholly inside the visible part of the list. */
+    private static boolean lastMessageShownWhole(FxRobot robot) throws Exception {
+        return WaitForAsyncUtils.asyncFx(() -> {
+            javafx.scene.control.ListView<MessageItem> list = ChatFixtures.messagesOnFx(robot);
+            var flow = (javafx.scene.control.skin.VirtualFlow<?>) list.lookup(".virtual-flow");
+            javafx.scene.control.IndexedCell<?> last = flow.getLastVisibleCell();
+            if (last == null || last.getIndex() != list.getItems().size() - 1) {
+                return false;
+            }
+            javafx.geometry.Bounds cell = last.localToScene(last.getLayoutBounds());
+            javafx.geometry.Bounds view = flow.localToScene(flow.getLayoutBounds());
+            return cell.getMinY() >= view.getMinY() - 0.5 && cell.getMaxY() <= view.getMaxY() + 0.5;
+        }).get(10, TimeUnit.SECONDS);
     }
 
     private void awaitOnline() throws Exception {
