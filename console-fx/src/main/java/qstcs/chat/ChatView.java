@@ -226,12 +226,13 @@ final class ChatView extends BorderPane {
         empty.setTextAlignment(javafx.scene.text.TextAlignment.CENTER);
         empty.setPadding(new javafx.geometry.Insets(0, 16, 0, 16));
         messages.setPlaceholder(empty);
-        ListChangeListener<MessageItem> follow = c -> showNewest();
+        NewestInView newest = new NewestInView(messages);
+        ListChangeListener<MessageItem> follow = c -> newest.showNewest();
         // Going RED brings the newest messages into view, where the held ones will appear under
         // the banner that explains them, even if the soldier had scrolled back.
         model.compromisedProperty().addListener((o, was, now) -> {
             if (now) {
-                showNewest();
+                newest.showNewest();
             }
         });
         model.selectedProperty().addListener((o, was, now) -> {
@@ -241,7 +242,7 @@ final class ChatView extends BorderPane {
             messages.setItems(now == null ? FXCollections.observableArrayList() : now.messages());
             if (now != null) {
                 now.messages().addListener(follow);
-                showNewest();
+                newest.showNewest();
                 peerFace.show(now.deviceId());
                 peerName.setText(now.deviceId());
                 peerName.setTooltip(new Tooltip(now.deviceId()));
@@ -296,25 +297,6 @@ final class ChatView extends BorderPane {
                 composerRow, null);
         pane.getStyleClass().add("conversation");
         return pane;
-    }
-
-    /**
-     * Scrolls to the newest message once the list has taken in its latest items and size: at once
-     * the list would still count the old items and stop short of the end.
-     */
-    private void showNewest() {
-        javafx.application.Platform.runLater(() -> {
-            int n = messages.getItems().size();
-            if (n == 0) {
-                return;
-            }
-            messages.layout();
-            if (messages.lookup(".virtual-flow") instanceof javafx.scene.control.skin.VirtualFlow<?> flow) {
-                flow.scrollTo(n - 1);
-            } else {
-                messages.scrollTo(n - 1);
-            }
-        });
     }
 
     /** One text selection in the conversation at a time: starting one ends the previous. */

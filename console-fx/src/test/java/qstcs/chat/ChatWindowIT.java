@@ -150,9 +150,10 @@ class ChatWindowIT {
         }
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> ChatFixtures.messages(robot).getItems().size() == before);
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> lastMessageShownWhole(robot));
-        robot.interact(() -> ChatFixtures.messagesOnFx(robot).scrollTo(0)); // the soldier reads back
+        robot.interact(() -> ChatFixtures.messagesOnFx(robot).requestFocus());
+        robot.type(javafx.scene.input.KeyCode.HOME); // the soldier reads back from the first message
         WaitForAsyncUtils.waitForFxEvents();
-        assertFalse(lastMessageShownWhole(robot));
+        assertFalse(lastMessageShownWhole(robot), "scrolled back, the list stays where the soldier put it");
         servers.forceAttack();
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, banner::isVisible);
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> lastMessageShownWhole(robot));
@@ -161,7 +162,10 @@ class ChatWindowIT {
         assertEquals("Link RED", robot.lookup("#link-text").queryAs(Label.class).getText());
         assertEquals("no key", robot.lookup("#key-id").queryAs(Label.class).getText());
 
-        robot.clickOn("#composer").write("holding position").type(javafx.scene.input.KeyCode.ENTER);
+        // Long enough to wrap: the bubble grows when it is marked held, after it was scrolled to.
+        String held = "Holding position at the northern ridge until the link is green again, waiting for orders. Over.";
+        robot.interact(() -> robot.lookup("#composer").queryTextInputControl().setText(held));
+        robot.clickOn("#composer").type(javafx.scene.input.KeyCode.ENTER);
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !ChatFixtures.messages(robot).getItems().isEmpty()
                 && ChatFixtures.messages(robot).getItems().getLast().delivery() == DeliveryState.HELD);
         WaitForAsyncUtils.waitForFxEvents();
@@ -171,11 +175,11 @@ class ChatWindowIT {
         assertTrue(banner.isVisible());
         // Held means no key and no relay connection: it cannot cross the network until the reset.
         assertEquals(ConnectionState.COMPROMISED, window.model().connectionProperty().get());
-        assertFalse(peerInbox.contains("holding position"), "nothing crosses the network while RED");
+        assertFalse(peerInbox.contains(held), "nothing crosses the network while RED");
 
         servers.reset();
         WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> !banner.isVisible());
-        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> peerInbox.contains("holding position"));
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> peerInbox.contains(held));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
                 () -> ChatFixtures.messages(robot).getItems().getLast().delivery() == DeliveryState.DELIVERED);
         assertEquals("Link GREEN", robot.lookup("#link-text").queryAs(Label.class).getText());
