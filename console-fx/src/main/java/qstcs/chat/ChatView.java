@@ -184,6 +184,7 @@ final class ChatView extends BorderPane {
         bannerText.setWrapText(true);
         Label bannerHint = new Label("Messages you type now are held and sent with the new key.");
         bannerHint.getStyleClass().add("banner-hint");
+        bannerHint.setWrapText(true); // docked beside the console the line is wider than the chat
         VBox banner = new VBox(bannerText, bannerHint);
         banner.setId("banner");
         banner.getStyleClass().add("banner");

@@ -81,6 +81,14 @@ class ConsoleTruthTest {
         assertFalse(fx(() -> keys.getPseudoClassStates().contains(STALE)));
 
         fx(() -> {
+            model.show(status(LinkColour.GREEN, 0.012, 2, 1_048_600, 512, "none"));
+            return null;
+        });
+        ReadingView pool = view.dashboard.poolReading;
+        assertEquals(String.format("%.2f", 1.05) + " Mbit", fx(() -> pool.value.getText() + " " + pool.unit.getText()),
+                "a pool over 1000 kbit in Mbit, short enough for a laptop's tile");
+
+        fx(() -> {
             model.stream.set(ConsoleProperties.StreamState.OFFLINE);
             return null;
         });
