@@ -57,7 +57,7 @@ final class LinkState {
     private long version;
     private long round;
     private double keyRateBps;
-    private long lastRoundNanos;
+    private final KeyRate keyRate = new KeyRate();
     private Instant changedAt;
     private boolean eveActive;
     private double eveRate;
@@ -196,8 +196,6 @@ final class LinkState {
                 latch.retryUnwritten(); // a breach the disk could not take yet
             }
             round = Math.max(round, report.round());
-            double seconds = lastRoundNanos == 0 ? 0 : (now - lastRoundNanos) / 1e9;
-            lastRoundNanos = now;
             boolean measured = Double.isFinite(report.estimatedQber());
             if (measured) {
                 lastRoundQber = report.estimatedQber();
@@ -213,7 +211,8 @@ final class LinkState {
                         : status == LinkColour.RED ? LINK_RED : NO_REASON;
             }
             // Rounds keep running while RED so the console sees live QBER, but nothing is kept.
-            keyRateBps = keep && seconds > 0 ? report.finalBits() / seconds : 0;
+            keyRate.roundEnded(now, keep ? report.finalBits() : 0);
+            keyRateBps = status == LinkColour.RED ? 0 : keyRate.bitsPerSecond();
             cached = null;
             // The round event goes out before any status change it causes, so subscribers see cause then effect.
             listener.roundCompleted(report, snapshotLocked());
@@ -430,6 +429,7 @@ final class LinkState {
             sessions = 0;
             attacks = 0;
             keyRateBps = 0;
+            keyRate.clear();
             lastRoundKeyBits = 0;
             lastRoundReason = NO_REASON;
             qber = 0;
@@ -531,7 +531,7 @@ final class LinkState {
             leads = true;
             followedPoolBits = -1;
             keyRateBps = 0;
-            lastRoundNanos = 0;
+            keyRate.clear();
             changedAt = clock.instant();
             bumpVersionLocked();
             return snapshotLocked();
