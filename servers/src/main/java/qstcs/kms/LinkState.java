@@ -58,6 +58,12 @@ final class LinkState {
     private long round;
     private double keyRateBps;
     private final KeyRate keyRate = new KeyRate();
+    /**
+     * A reset leaves no measured QBER (the reading says 0): the first round after it moves the
+     * version too, so long-polling readers (chats, the guard) do not show 0 % until the next
+     * colour change.
+     */
+    private boolean qberUnmeasured;
     private Instant changedAt;
     private boolean eveActive;
     private double eveRate;
@@ -228,7 +234,10 @@ final class LinkState {
                 LinkColour next = LinkColour.forQber(qber);
                 if (next != status) {
                     changeStatusLocked(next, "round " + report.round() + " QBER " + percent(qber));
+                } else if (qberUnmeasured) {
+                    bumpVersionLocked();
                 }
+                qberUnmeasured = false;
             }
         }
     }
@@ -433,6 +442,7 @@ final class LinkState {
             lastRoundKeyBits = 0;
             lastRoundReason = NO_REASON;
             qber = 0;
+            qberUnmeasured = true;
             latch.clear();
             status = LinkColour.GREEN;
             changedAt = clock.instant();

@@ -245,4 +245,18 @@ class LinkStateTest {
         waker.join();
         assertEquals(v + 1, link.awaitChange(v + 1, Duration.ofMillis(50)).version(), "timeout returns the current state");
     }
+
+    @Test
+    void theFirstMeasuredRoundAfterAResetWakesLongPolls() throws Exception {
+        round(0.25, 1);
+        link.reset("test");
+        long v = link.snapshot().version();
+        assertEquals(0.0, link.snapshot().qber(), "a reset has no measurement yet");
+        round(0.012, 1);
+        LinkStatus after = link.awaitChange(v, Duration.ofMillis(50));
+        assertEquals(v + 1, after.version(), "readers learn the first measured QBER");
+        assertEquals(0.012, after.qber(), 1e-9);
+        round(0.013, 1);
+        assertEquals(v + 1, link.snapshot().version(), "later rounds of the same colour do not move it");
+    }
 }
