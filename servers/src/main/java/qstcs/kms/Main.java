@@ -171,13 +171,13 @@ public final class Main {
     static void printBanner(PrintStream out, KmsSettings s, KmsServer server) {
         ServerIdentity identity = server.kms().identity().serverIdentity();
         out.println("QSTCS KMS — simulated BB84 quantum link (classical simulation, not quantum hardware)");
-        out.println("Listening:");
-        ListenBanner.printListener(out, "http", s.bind(), server.port(), "public: /link_status, /observe/*, /router/heartbeat");
-        ListenBanner.printListener(out, "https", s.bind(), server.tlsPort(), "all routes");
         int[] caps = server.connectionCaps();
         out.printf(java.util.Locale.ROOT, "Connections: at most %d (http) and %d (https) at once; %s%n", caps[0], caps[1],
                 caps[0] == KmsServer.MAX_CONNECTIONS && caps[1] == KmsServer.MAX_CONNECTIONS
                         ? ConnectionBudget.describe() : "set by max-tcp-connections");
+        out.println("Listening:");
+        ListenBanner.printListener(out, "http", s.bind(), server.port(), "public: /link_status, /observe/*, /router/heartbeat");
+        ListenBanner.printListener(out, "https", s.bind(), server.tlsPort(), "all routes");
         out.println("TLS: certificate issued by the local CA " + identity.caFingerprint()
                 + " (" + s.home().root().resolve("kms").resolve(LocalCa.CERT_FILE) + ")");
         out.println(s.db().isPresent()

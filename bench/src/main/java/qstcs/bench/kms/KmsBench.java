@@ -329,10 +329,16 @@ public final class KmsBench {
 
     /** Reads the server's banner until it prints its plain and TLS URLs; keeps draining its output afterwards. */
     public static int[] awaitPorts(Process server) throws IOException {
+        return awaitPorts(server, line -> { });
+    }
+
+    /** The same, handing every banner line read until then to {@code banner}. */
+    public static int[] awaitPorts(Process server, java.util.function.Consumer<String> banner) throws IOException {
         BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         int[] ports = {-1, -1};
         String line;
         while ((line = r.readLine()) != null) {
+            banner.accept(line);
             Matcher plain = PORT.matcher(line);
             Matcher tls = TLS_PORT.matcher(line);
             if (plain.find() && ports[0] < 0) {

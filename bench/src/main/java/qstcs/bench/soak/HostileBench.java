@@ -47,8 +47,6 @@ public final class HostileBench {
     private static final String RELAY_SETTINGS = "app:\n  link-wait-seconds: 25\n";
     /** Connections per source address in the distributed runs: under the per-address limit. */
     private static final int DISTRIBUTED_PER_ADDRESS = 200;
-    /** The KMS's connection cap per listener (KmsServer.MAX_CONNECTIONS). */
-    private static final int KMS_LISTENER_LIMIT = 1000;
 
     private HostileBench() {
     }
@@ -82,13 +80,16 @@ public final class HostileBench {
     // --- idle connections ----------------------------------------------------------------------
 
     private static void idle(int most) throws Exception {
-        System.out.println("\nIdle connections held per listener (TLS handshake and one request, then silent)");
+        System.out.println("\nIdle connections held per listener (TLS handshake and one request, then silent;"
+                + " on the KMS a request every 5 s keeps them within its 10 s idle limit)");
         System.out.println("| listener | sources | tried | served | failed | held at peak | server RSS before → peak MiB"
-                + " | server descriptors before → peak | serves a new client after |");
-        System.out.println("|---|---|---:|---:|---:|---:|---|---|---|");
+                + " | server live heap before → held MiB (KiB per connection) | server descriptors before → peak"
+                + " | serves a new client after |");
+        System.out.println("|---|---|---:|---:|---:|---:|---|---|---|---|");
         try (KmsForRelay kms = new KmsForRelay()) {
             SSLContext tls = kms.pinnedTls();
-            int kmsMost = Math.min(most, KMS_LISTENER_LIMIT * 2);
+            System.out.printf(Locale.ROOT, "(the KMS holds at most %,d connections per listener)%n", kms.connectionCap());
+            int kmsMost = Math.min(most, kms.connectionCap() * 2);
             idleRun("KMS TLS", kms.pid(), kms.tlsPort(), tls, HeldConnections.Kind.KMS_REQUEST, 1, 1000);
             idleRun("KMS TLS", kms.pid(), kms.tlsPort(), tls, HeldConnections.Kind.KMS_REQUEST, -1, kmsMost);
             idleRun("KMS plain", kms.pid(), kms.plainPort(), null, HeldConnections.Kind.KMS_REQUEST, 1, 1000);
@@ -105,6 +106,7 @@ public final class HostileBench {
                                 int sources, int tried) throws Exception {
         Thread.sleep(3000);
         ServerFigures before = ServerFigures.of(pid);
+        long heapBefore = liveHeap(pid);
         int addresses = sources > 0 ? sources : (tried + DISTRIBUTED_PER_ADDRESS - 1) / DISTRIBUTED_PER_ADDRESS;
         List<InetAddress> from = new ArrayList<>();
         for (int a = 0; a < addresses; a++) {
@@ -113,6 +115,8 @@ public final class HostileBench {
         PeakSampler peak = new PeakSampler(pid);
         HeldConnections held = new HeldConnections(kind, port, tls, from, tried, 3000);
         Thread.sleep(1000);
+        int heldNow = held.open();
+        long heapHeld = liveHeap(pid);
         ServerFigures top = peak.stop();
         int heldAtPeak = held.peak();
         held.close();
@@ -120,10 +124,37 @@ public final class HostileBench {
         HeldConnections fresh = new HeldConnections(kind, port, tls, List.of(InetAddress.getByName("127.0.0.1")), 1, 5000);
         boolean serves = fresh.served() == 1;
         fresh.close();
-        System.out.printf(Locale.ROOT, "| %s | %s | %,d | %,d | %,d | %,d | %.0f → %.0f | %d → %d | %s |%n", listener,
-                addresses == 1 ? "one (127.0.0.2)" : addresses + " addresses", tried, held.served(), held.failed(),
-                heldAtPeak, before.rssMib(), top.rssMib(), before.fileDescriptors(), top.fileDescriptors(),
-                serves ? "yes" : "NO");
+        System.out.printf(Locale.ROOT, "| %s | %s | %,d | %,d | %,d | %,d | %.0f → %.0f | %.1f → %.1f (%s) | %d → %d | %s |%n",
+                listener, addresses == 1 ? "one (127.0.0.2)" : addresses + " addresses", tried, held.served(), held.failed(),
+                heldAtPeak, before.rssMib(), top.rssMib(), heapBefore / MIB, heapHeld / MIB,
+                heldNow > 0 ? String.format(Locale.ROOT, "%.1f", (heapHeld - heapBefore) / 1024.0 / heldNow) : "-",
+                before.fileDescriptors(), top.fileDescriptors(), serves ? "yes" : "NO");
+    }
+
+    private static final double MIB = 1024.0 * 1024.0;
+
+    /**
+     * Bytes of live objects in the server {@code pid} ({@code jcmd GC.class_histogram} collects
+     * fully first; the filler arrays a collector leaves in dead space are not counted), or -1.
+     */
+    static long liveHeap(long pid) throws Exception {
+        Process jcmd = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (jcmd.waitFor() != 0) {
+            return -1;
+        }
+        long total = -1;
+        long fillers = 0;
+        for (String line : out.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 3 && f[0].equals("Total")) {
+                total = Long.parseLong(f[2]);
+            } else if (f.length >= 4 && f[0].endsWith(":") && f[3].contains("FillerElement")) {
+                fillers += Long.parseLong(f[2]);
+            }
+        }
+        return total < 0 ? -1 : total - fillers;
     }
 
     /** The server's largest RSS and descriptor count, sampled every 250 ms until {@link #stop}. */
