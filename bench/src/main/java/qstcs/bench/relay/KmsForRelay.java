@@ -35,7 +35,7 @@ public final class KmsForRelay implements AutoCloseable {
     private final Process process;
     private final int plainPort;
     private final int tlsPort;
-    private int connectionCap = -1;
+    private final java.util.concurrent.CompletableFuture<Integer> connectionCap = new java.util.concurrent.CompletableFuture<>();
     private final SSLContext pinned;
     private final HttpClient http;
 
@@ -46,7 +46,7 @@ public final class KmsForRelay implements AutoCloseable {
         int[] ports = KmsBench.awaitPorts(process, line -> {
             Matcher cap = CAP.matcher(line);
             if (cap.find()) {
-                connectionCap = Integer.parseInt(cap.group(1));
+                connectionCap.complete(Integer.parseInt(cap.group(1)));
             }
         });
         plainPort = ports[0];
@@ -85,9 +85,9 @@ public final class KmsForRelay implements AutoCloseable {
         return token.group(1);
     }
 
-    /** Most connections each KMS listener holds, from its banner (-1: not printed). */
-    public int connectionCap() {
-        return connectionCap;
+    /** Most connections each KMS listener holds, from its start-up banner. */
+    public int connectionCap() throws Exception {
+        return connectionCap.get(60, TimeUnit.SECONDS);
     }
 
     /** The KMS process's id (for its /proc figures). */

@@ -38,21 +38,27 @@ public final class HostileBench {
 
     private static final String USAGE = """
             Usage: ./qstcs bench hostile [--only idle|flood|frames] [--idle 19000] [--flood 5000] [--seconds 10]
+                                         [--relay-jvm "OPTIONS"]
               idle:   idle connections held per listener (KMS TLS, KMS plain, relay wss), one address and many,
                       with the server's RSS and descriptors at the peak (--idle: the most tried per listener;
                       at most ~19,000 under this machine's 20,000 descriptor limit)
               flood:  legitimate GET /link_status p50/p99 before and during --flood bare connections
-              frames: relay p99 of paced chat alone and while two hostile clients send worst-case frames""";
+              frames: relay p99 of paced chat alone and while two hostile clients send worst-case frames
+              --relay-jvm: the relay's JVM options instead of the launcher's (e.g. "-XX:+UseG1GC -Xmx768m")""";
 
     private static final String RELAY_SETTINGS = "app:\n  link-wait-seconds: 25\n";
     /** Connections per source address in the distributed runs: under the per-address limit. */
     private static final int DISTRIBUTED_PER_ADDRESS = 200;
 
+    /** The relay's JVM options: the launcher's unless {@code --relay-jvm} says otherwise. */
+    private static List<String> relayJvm = RelayProcess.LAUNCHER_JVM;
+
     private HostileBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        CommandLine flags = CommandLine.parse(args, Set.of("only", "idle", "flood", "seconds"), Set.of());
+        CommandLine flags = CommandLine.parse(args, Set.of("only", "idle", "flood", "seconds", "relay-jvm"),
+                Set.of());
         if (flags.help()) {
             System.out.println(USAGE);
             return;
@@ -61,6 +67,7 @@ public final class HostileBench {
         int idle = flags.integer("idle", 1, 60_000).orElse(19_000);
         int flood = flags.integer("flood", 1, 60_000).orElse(5_000);
         int seconds = flags.integer("seconds", 1, 600).orElse(10);
+        relayJvm = flags.string("relay-jvm").map(o -> List.of(o.trim().split("\\s+"))).orElse(RelayProcess.LAUNCHER_JVM);
         System.setProperty("jdk.httpclient.keepalive.timeout", "5");
         System.out.printf(Locale.ROOT, "Hostile load — %d cores, load average %s at start%n",
                 Runtime.getRuntime().availableProcessors(), SoakBench.loadAverage());
@@ -94,7 +101,8 @@ public final class HostileBench {
             idleRun("KMS TLS", kms.pid(), kms.tlsPort(), tls, HeldConnections.Kind.KMS_REQUEST, -1, kmsMost);
             idleRun("KMS plain", kms.pid(), kms.plainPort(), null, HeldConnections.Kind.KMS_REQUEST, 1, 1000);
             idleRun("KMS plain", kms.pid(), kms.plainPort(), null, HeldConnections.Kind.KMS_REQUEST, -1, kmsMost);
-            try (RelayProcess relay = new RelayProcess(RELAY_SETTINGS, RelayProcess.LAUNCHER_JVM, kms)) {
+            System.out.println("(relay JVM: " + String.join(" ", relayJvm) + ")");
+            try (RelayProcess relay = new RelayProcess(RELAY_SETTINGS, relayJvm, kms)) {
                 idleRun("relay wss", relay.pid(), relay.port(), tls, HeldConnections.Kind.RELAY_SESSION, 1, 1000);
                 idleRun("relay wss", relay.pid(), relay.port(), tls, HeldConnections.Kind.RELAY_SESSION, -1, most);
             }
@@ -243,7 +251,7 @@ public final class HostileBench {
                 + " (answers) | relay CPU (% of a core) |");
         System.out.println("|---|---:|---:|---:|---:|---:|---|---:|");
         try (KmsForRelay kms = new KmsForRelay();
-             RelayProcess relay = new RelayProcess(RELAY_SETTINGS, RelayProcess.LAUNCHER_JVM, kms);
+             RelayProcess relay = new RelayProcess(RELAY_SETTINGS, relayJvm, kms);
              PairLoad load = new PairLoad(relay.port(), pairs, kms.pinnedTls(), kms::enroll)) {
             HttpClient ws = HttpClient.newBuilder().sslContext(kms.pinnedTls()).build();
             URI uri = URI.create("wss://127.0.0.1:" + relay.port() + "/");
