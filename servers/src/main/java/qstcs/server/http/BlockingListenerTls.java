@@ -44,14 +44,18 @@ public final class BlockingListenerTls {
         SSLParameters parameters = tls.sslParameters();
         // As Helidon's own NIO path does: a server does not match its clients' names.
         parameters.setEndpointIdentificationAlgorithm("");
+        SSLContext real = tls.sslContext();
         return Tls.builder()
-                .sslContext(context(tls.sslContext(), parameters))
+                .sslContext(withSocketFactory(real, new LayeredSocketFactory(real.getSocketFactory(), parameters)))
                 .sslParameters(parameters)
                 .build();
     }
 
-    private static SSLContext context(SSLContext real, SSLParameters parameters) {
-        SSLSocketFactory sockets = new LayeredSocketFactory(real.getSocketFactory(), parameters);
+    /**
+     * An initialised context that behaves as {@code real} except for the sockets {@code sockets}
+     * makes: how a listener's TLS changes what Helidon's blocking path layers over its sockets.
+     */
+    public static SSLContext withSocketFactory(SSLContext real, SSLSocketFactory sockets) {
         SSLContextSpi spi = new SSLContextSpi() {
             @Override
             protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom random)
