@@ -97,6 +97,15 @@ public final class Main {
             QSTCS_ROUTER_TOKEN, QSTCS_RELAY_TOKEN override), identity.db (hashed device tokens).
             Device and operator routes need TLS and a token; the plain port answers them 403.
 
+            Connections: each listener holds at most N connections at once (more wait in the
+            accept backlog), N = 50 % of the maximum heap / (40 KiB + 20 KiB): the heap one idle
+            TLS plus one idle plain connection may cost (measured 33 and 15 KiB), so both
+            listeners full still leave half the heap to the KMS; N is at most 20,000 and at most
+            (descriptor limit - 512) / 2. The launcher's 256 MiB heap gives 2,094; -Xmx2500m
+            (QSTCS_KMS_JVM_OPTS) gives 20,000. The banner prints N; server.max-tcp-connections
+            and server.sockets[tls].max-tcp-connections in application.yaml set it instead.
+            A connection without a request in progress is closed after 10 s.
+
             Defaults come from application.yaml (server: and app:); flags win.
             Stop with Ctrl-C or SIGTERM.
             """;
@@ -162,6 +171,10 @@ public final class Main {
     static void printBanner(PrintStream out, KmsSettings s, KmsServer server) {
         ServerIdentity identity = server.kms().identity().serverIdentity();
         out.println("QSTCS KMS — simulated BB84 quantum link (classical simulation, not quantum hardware)");
+        int[] caps = server.connectionCaps();
+        out.printf(java.util.Locale.ROOT, "Connections: at most %d (http) and %d (https) at once; %s%n", caps[0], caps[1],
+                caps[0] == KmsServer.MAX_CONNECTIONS && caps[1] == KmsServer.MAX_CONNECTIONS
+                        ? ConnectionBudget.describe() : "set by max-tcp-connections");
         out.println("Listening:");
         ListenBanner.printListener(out, "http", s.bind(), server.port(), "public: /link_status, /observe/*, /router/heartbeat");
         ListenBanner.printListener(out, "https", s.bind(), server.tlsPort(), "all routes");

@@ -28,11 +28,17 @@ public final class KmsProcess implements AutoCloseable {
     private final int tlsPort;
 
     private KmsProcess(Path home, int plainPort, int tlsPort, Map<String, String> env, List<String> extra) throws Exception {
+        this(home, plainPort, tlsPort, env, List.of(), extra);
+    }
+
+    private KmsProcess(Path home, int plainPort, int tlsPort, Map<String, String> env, List<String> jvm,
+                       List<String> extra) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         // C1 only and the serial collector: a test KMS starts in about half the time on a busy
         // machine, and nothing a test checks depends on peak compiled speed.
-        List<String> argv = new ArrayList<>(List.of(java, "-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"),
+        List<String> argv = new ArrayList<>(List.of(java, "-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        argv.addAll(jvm);
+        argv.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "qstcs.kms.Main", "--home", home.toString(), "--bind", "127.0.0.1",
                 "--port", Integer.toString(plainPort), "--tls-port", Integer.toString(tlsPort)));
         argv.addAll(extra);
@@ -73,6 +79,11 @@ public final class KmsProcess implements AutoCloseable {
     /** A KMS in {@code home} on free ports, with more flags (e.g. {@code --round-ms 200}). */
     public static KmsProcess start(Path home, String... flags) throws Exception {
         return new KmsProcess(home, 0, 0, Map.of(), List.of(flags));
+    }
+
+    /** A KMS with more JVM options (e.g. the launcher's {@code -XX:+UseCompactObjectHeaders}). */
+    public static KmsProcess startWithJvm(Path home, List<String> jvm, String... flags) throws Exception {
+        return new KmsProcess(home, 0, 0, Map.of(), jvm, List.of(flags));
     }
 
     /** A KMS with environment variables (e.g. {@code PGPASSWORD}). */

@@ -329,10 +329,16 @@ public final class KmsBench {
 
     /** Reads the server's banner until it prints its plain and TLS URLs; keeps draining its output afterwards. */
     public static int[] awaitPorts(Process server) throws IOException {
+        return awaitPorts(server, line -> { });
+    }
+
+    /** The same, handing every line the server prints to {@code output} (from another thread once the ports are known). */
+    public static int[] awaitPorts(Process server, java.util.function.Consumer<String> output) throws IOException {
         BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         int[] ports = {-1, -1};
         String line;
         while ((line = r.readLine()) != null) {
+            output.accept(line);
             Matcher plain = PORT.matcher(line);
             Matcher tls = TLS_PORT.matcher(line);
             if (plain.find() && ports[0] < 0) {
@@ -343,8 +349,9 @@ public final class KmsBench {
             if (ports[0] > 0 && ports[1] > 0) {
                 Thread.ofPlatform().daemon(true).start(() -> {
                     try {
-                        while (r.readLine() != null) {
-                            // discard: the server's log must not block on a full pipe
+                        String more;
+                        while ((more = r.readLine()) != null) {
+                            output.accept(more); // and read on: the server's log must not block on a full pipe
                         }
                     } catch (IOException ignored) {
                         // server gone

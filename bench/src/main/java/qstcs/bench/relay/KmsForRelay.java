@@ -28,12 +28,14 @@ import qstcs.crypto.tls.PinnedCaTrust;
 public final class KmsForRelay implements AutoCloseable {
 
     private static final Pattern CODE = Pattern.compile("\"code\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern CAP = Pattern.compile("Connections: at most (\\d+) \\(http\\)");
     private static final Pattern TOKEN = Pattern.compile("\"device_token\"\\s*:\\s*\"([0-9a-f]+)\"");
 
     private final Path home;
     private final Process process;
     private final int plainPort;
     private final int tlsPort;
+    private final java.util.concurrent.CompletableFuture<Integer> connectionCap = new java.util.concurrent.CompletableFuture<>();
     private final SSLContext pinned;
     private final HttpClient http;
 
@@ -41,7 +43,12 @@ public final class KmsForRelay implements AutoCloseable {
         home = Files.createTempDirectory("qstcs-relay-bench");
         String jvm = System.getenv().getOrDefault("QSTCS_BENCH_KMS_OPTS", "-XX:+UseParallelGC -Xmx256m");
         process = KmsBench.startServer(home, jvm, System.getProperty("java.class.path"), List.of());
-        int[] ports = KmsBench.awaitPorts(process);
+        int[] ports = KmsBench.awaitPorts(process, line -> {
+            Matcher cap = CAP.matcher(line);
+            if (cap.find()) {
+                connectionCap.complete(Integer.parseInt(cap.group(1)));
+            }
+        });
         plainPort = ports[0];
         tlsPort = ports[1];
         pinned = PinnedCaTrust.of(CaFingerprint.of(KmsBench.caCertificate(home))).sslContext();
@@ -76,6 +83,11 @@ public final class KmsForRelay implements AutoCloseable {
             throw new IOException("enrollment of " + deviceId + " gave no token");
         }
         return token.group(1);
+    }
+
+    /** Most connections each KMS listener holds, from its start-up banner. */
+    public int connectionCap() throws Exception {
+        return connectionCap.get(60, TimeUnit.SECONDS);
     }
 
     /** The KMS process's id (for its /proc figures). */

@@ -18,8 +18,10 @@ import javax.net.ssl.SSLSocket;
 /**
  * Idle connections as legitimate clients leave them: each finishes its TLS handshake (where there
  * is TLS) and one request — {@code GET /link_status} on the KMS, a WebSocket upgrade answered by a
- * ping/pong on the relay — and then sends nothing. Each runs on a virtual thread that blocks on
- * its socket until the server closes it, so {@link #open()} is what the server still holds.
+ * ping/pong on the relay — and then sends nothing (on the KMS, which closes a connection after
+ * 10 s without a request, it asks again every 5 s, as a polling client would). Each runs on a
+ * virtual thread that blocks on its socket until the server closes it, so {@link #open()} is what
+ * the server still holds.
  * Connections come from several loopback source addresses ({@code perSource} each), since the
  * servers limit what one address may hold.
  */
@@ -109,12 +111,22 @@ final class HeldConnections implements AutoCloseable {
             peak.accumulateAndGet(open.incrementAndGet(), Math::max);
             setUp.run();
             released = true;
+            if (kind == Kind.KMS_REQUEST) {
+                // The KMS closes a connection without a request for 10 s: ask again every 5 s or so.
+                s.setSoTimeout(10_000);
+                while (true) {
+                    Thread.sleep(4500 + java.util.concurrent.ThreadLocalRandom.current().nextInt(1000));
+                    out.write("GET /link_status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    readHttpReply(in);
+                }
+            }
             s.setSoTimeout(0);
             while (in.read() >= 0) {
                 // idle: nothing arrives until the server closes the connection
             }
             open.decrementAndGet();
-        } catch (IOException e) {
+        } catch (IOException | InterruptedException e) {
             if (released) {
                 open.decrementAndGet();
             } else {

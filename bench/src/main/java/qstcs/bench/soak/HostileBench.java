@@ -38,23 +38,27 @@ public final class HostileBench {
 
     private static final String USAGE = """
             Usage: ./qstcs bench hostile [--only idle|flood|frames] [--idle 19000] [--flood 5000] [--seconds 10]
+                                         [--relay-jvm "OPTIONS"]
               idle:   idle connections held per listener (KMS TLS, KMS plain, relay wss), one address and many,
                       with the server's RSS and descriptors at the peak (--idle: the most tried per listener;
                       at most ~19,000 under this machine's 20,000 descriptor limit)
               flood:  legitimate GET /link_status p50/p99 before and during --flood bare connections
-              frames: relay p99 of paced chat alone and while two hostile clients send worst-case frames""";
+              frames: relay p99 of paced chat alone and while two hostile clients send worst-case frames
+              --relay-jvm: the relay's JVM options instead of the launcher's (e.g. "-XX:+UseG1GC -Xmx768m")""";
 
     private static final String RELAY_SETTINGS = "app:\n  link-wait-seconds: 25\n";
     /** Connections per source address in the distributed runs: under the per-address limit. */
     private static final int DISTRIBUTED_PER_ADDRESS = 200;
-    /** The KMS's connection cap per listener (KmsServer.MAX_CONNECTIONS). */
-    private static final int KMS_LISTENER_LIMIT = 1000;
+
+    /** The relay's JVM options: the launcher's unless {@code --relay-jvm} says otherwise. */
+    private static List<String> relayJvm = RelayProcess.LAUNCHER_JVM;
 
     private HostileBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        CommandLine flags = CommandLine.parse(args, Set.of("only", "idle", "flood", "seconds"), Set.of());
+        CommandLine flags = CommandLine.parse(args, Set.of("only", "idle", "flood", "seconds", "relay-jvm"),
+                Set.of());
         if (flags.help()) {
             System.out.println(USAGE);
             return;
@@ -63,6 +67,7 @@ public final class HostileBench {
         int idle = flags.integer("idle", 1, 60_000).orElse(19_000);
         int flood = flags.integer("flood", 1, 60_000).orElse(5_000);
         int seconds = flags.integer("seconds", 1, 600).orElse(10);
+        relayJvm = flags.string("relay-jvm").map(o -> List.of(o.trim().split("\\s+"))).orElse(RelayProcess.LAUNCHER_JVM);
         System.setProperty("jdk.httpclient.keepalive.timeout", "5");
         System.out.printf(Locale.ROOT, "Hostile load — %d cores, load average %s at start%n",
                 Runtime.getRuntime().availableProcessors(), SoakBench.loadAverage());
@@ -82,18 +87,22 @@ public final class HostileBench {
     // --- idle connections ----------------------------------------------------------------------
 
     private static void idle(int most) throws Exception {
-        System.out.println("\nIdle connections held per listener (TLS handshake and one request, then silent)");
+        System.out.println("\nIdle connections held per listener (TLS handshake and one request, then silent;"
+                + " on the KMS a request every 5 s keeps them within its 10 s idle limit)");
         System.out.println("| listener | sources | tried | served | failed | held at peak | server RSS before → peak MiB"
-                + " | server descriptors before → peak | serves a new client after |");
-        System.out.println("|---|---|---:|---:|---:|---:|---|---|---|");
+                + " | server live heap before → held MiB (KiB per connection) | server descriptors before → peak"
+                + " | serves a new client after |");
+        System.out.println("|---|---|---:|---:|---:|---:|---|---|---|---|");
         try (KmsForRelay kms = new KmsForRelay()) {
             SSLContext tls = kms.pinnedTls();
-            int kmsMost = Math.min(most, KMS_LISTENER_LIMIT * 2);
+            System.out.printf(Locale.ROOT, "(the KMS holds at most %,d connections per listener)%n", kms.connectionCap());
+            int kmsMost = Math.min(most, kms.connectionCap() * 2);
             idleRun("KMS TLS", kms.pid(), kms.tlsPort(), tls, HeldConnections.Kind.KMS_REQUEST, 1, 1000);
             idleRun("KMS TLS", kms.pid(), kms.tlsPort(), tls, HeldConnections.Kind.KMS_REQUEST, -1, kmsMost);
             idleRun("KMS plain", kms.pid(), kms.plainPort(), null, HeldConnections.Kind.KMS_REQUEST, 1, 1000);
             idleRun("KMS plain", kms.pid(), kms.plainPort(), null, HeldConnections.Kind.KMS_REQUEST, -1, kmsMost);
-            try (RelayProcess relay = new RelayProcess(RELAY_SETTINGS, RelayProcess.LAUNCHER_JVM, kms)) {
+            System.out.println("(relay JVM: " + String.join(" ", relayJvm) + ")");
+            try (RelayProcess relay = new RelayProcess(RELAY_SETTINGS, relayJvm, kms)) {
                 idleRun("relay wss", relay.pid(), relay.port(), tls, HeldConnections.Kind.RELAY_SESSION, 1, 1000);
                 idleRun("relay wss", relay.pid(), relay.port(), tls, HeldConnections.Kind.RELAY_SESSION, -1, most);
             }
@@ -105,6 +114,7 @@ public final class HostileBench {
                                 int sources, int tried) throws Exception {
         Thread.sleep(3000);
         ServerFigures before = ServerFigures.of(pid);
+        long heapBefore = liveHeap(pid);
         int addresses = sources > 0 ? sources : (tried + DISTRIBUTED_PER_ADDRESS - 1) / DISTRIBUTED_PER_ADDRESS;
         List<InetAddress> from = new ArrayList<>();
         for (int a = 0; a < addresses; a++) {
@@ -113,6 +123,8 @@ public final class HostileBench {
         PeakSampler peak = new PeakSampler(pid);
         HeldConnections held = new HeldConnections(kind, port, tls, from, tried, 3000);
         Thread.sleep(1000);
+        int heldNow = held.open();
+        long heapHeld = liveHeap(pid);
         ServerFigures top = peak.stop();
         int heldAtPeak = held.peak();
         held.close();
@@ -120,10 +132,37 @@ public final class HostileBench {
         HeldConnections fresh = new HeldConnections(kind, port, tls, List.of(InetAddress.getByName("127.0.0.1")), 1, 5000);
         boolean serves = fresh.served() == 1;
         fresh.close();
-        System.out.printf(Locale.ROOT, "| %s | %s | %,d | %,d | %,d | %,d | %.0f → %.0f | %d → %d | %s |%n", listener,
-                addresses == 1 ? "one (127.0.0.2)" : addresses + " addresses", tried, held.served(), held.failed(),
-                heldAtPeak, before.rssMib(), top.rssMib(), before.fileDescriptors(), top.fileDescriptors(),
-                serves ? "yes" : "NO");
+        System.out.printf(Locale.ROOT, "| %s | %s | %,d | %,d | %,d | %,d | %.0f → %.0f | %.1f → %.1f (%s) | %d → %d | %s |%n",
+                listener, addresses == 1 ? "one (127.0.0.2)" : addresses + " addresses", tried, held.served(), held.failed(),
+                heldAtPeak, before.rssMib(), top.rssMib(), heapBefore / MIB, heapHeld / MIB,
+                heldNow > 0 ? String.format(Locale.ROOT, "%.1f", (heapHeld - heapBefore) / 1024.0 / heldNow) : "-",
+                before.fileDescriptors(), top.fileDescriptors(), serves ? "yes" : "NO");
+    }
+
+    private static final double MIB = 1024.0 * 1024.0;
+
+    /**
+     * Bytes of live objects in the server {@code pid} ({@code jcmd GC.class_histogram} collects
+     * fully first; the filler arrays a collector leaves in dead space are not counted), or -1.
+     */
+    static long liveHeap(long pid) throws Exception {
+        Process jcmd = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (jcmd.waitFor() != 0) {
+            return -1;
+        }
+        long total = -1;
+        long fillers = 0;
+        for (String line : out.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 3 && f[0].equals("Total")) {
+                total = Long.parseLong(f[2]);
+            } else if (f.length >= 4 && f[0].endsWith(":") && f[3].contains("FillerElement")) {
+                fillers += Long.parseLong(f[2]);
+            }
+        }
+        return total < 0 ? -1 : total - fillers;
     }
 
     /** The server's largest RSS and descriptor count, sampled every 250 ms until {@link #stop}. */
@@ -212,7 +251,7 @@ public final class HostileBench {
                 + " (answers) | relay CPU (% of a core) |");
         System.out.println("|---|---:|---:|---:|---:|---:|---|---:|");
         try (KmsForRelay kms = new KmsForRelay();
-             RelayProcess relay = new RelayProcess(RELAY_SETTINGS, RelayProcess.LAUNCHER_JVM, kms);
+             RelayProcess relay = new RelayProcess(RELAY_SETTINGS, relayJvm, kms);
              PairLoad load = new PairLoad(relay.port(), pairs, kms.pinnedTls(), kms::enroll)) {
             HttpClient ws = HttpClient.newBuilder().sslContext(kms.pinnedTls()).build();
             URI uri = URI.create("wss://127.0.0.1:" + relay.port() + "/");

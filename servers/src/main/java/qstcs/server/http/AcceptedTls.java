@@ -22,6 +22,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
@@ -37,7 +38,10 @@ import io.helidon.common.tls.Tls;
  *       socket left open beneath keeps a descriptor and its place among its address's
  *       connections at the {@link ConnectionGate}. The stream is handed to the JDK as the
  *       "already consumed" input it reads before the socket itself, so it may read ahead or
- *       watch for the first bytes.</li>
+ *       watch for the first bytes. Helidon does not apply the listener's {@link SSLParameters}
+ *       to the TLS socket it layers either (its NIO path does, on the engine): the factory
+ *       here does, or a request for client certificates, protocols and cipher suites set on
+ *       the {@link Tls} would be lost.</li>
  *   <li>NIO sockets (Helidon's default): the {@link SSLEngine} made for an accepted connection
  *       reports the peer's address on its first unwrap of received bytes. Helidon names the peer
  *       to the engine by host and port; the servers' resolver never looks up names, so the host
@@ -56,16 +60,23 @@ public final class AcceptedTls {
      */
     public static Tls of(Tls tls, BiFunction<Socket, InputStream, InputStream> input,
                          Consumer<InetSocketAddress> firstBytes) {
+        SSLParameters parameters = tls.sslParameters();
+        // As Helidon's NIO path does for its engines: a server does not match its clients' names.
+        parameters.setEndpointIdentificationAlgorithm("");
         return Tls.builder()
-                .sslContext(context(tls.sslContext(), input, firstBytes))
-                .sslParameters(tls.sslParameters())
+                .sslContext(context(tls.sslContext(), parameters, input, firstBytes))
+                .sslParameters(parameters)
                 .build();
     }
 
-    /** An initialised context that behaves as {@code real} except for the layered sockets and engines it makes. */
-    public static SSLContext context(SSLContext real, BiFunction<Socket, InputStream, InputStream> input,
+    /**
+     * An initialised context that behaves as {@code real} except for the layered sockets (which
+     * get {@code parameters}) and engines it makes.
+     */
+    public static SSLContext context(SSLContext real, SSLParameters parameters,
+                                     BiFunction<Socket, InputStream, InputStream> input,
                                      Consumer<InetSocketAddress> firstBytes) {
-        SSLSocketFactory sockets = new LayeredSocketFactory(real.getSocketFactory(), input);
+        SSLSocketFactory sockets = new LayeredSocketFactory(real.getSocketFactory(), parameters, input);
         SSLContextSpi spi = new SSLContextSpi() {
             @Override
             protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom random)
@@ -135,20 +146,23 @@ public final class AcceptedTls {
     private static final class LayeredSocketFactory extends SSLSocketFactory {
 
         private final SSLSocketFactory real;
+        private final SSLParameters parameters;
         private final BiFunction<Socket, InputStream, InputStream> input;
 
-        LayeredSocketFactory(SSLSocketFactory real, BiFunction<Socket, InputStream, InputStream> input) {
+        LayeredSocketFactory(SSLSocketFactory real, SSLParameters parameters,
+                             BiFunction<Socket, InputStream, InputStream> input) {
             this.real = real;
+            this.parameters = parameters;
             this.input = input;
         }
 
-        /** Always closes {@code s} with the TLS socket (see the class comment). */
+        /** Always closes {@code s} with the TLS socket, and carries the listener's parameters (see the class comment). */
         @Override
         public Socket createSocket(Socket s, InputStream consumed, boolean autoClose) throws IOException {
-            if (consumed != null) {
-                return real.createSocket(s, consumed, true);
-            }
-            return real.createSocket(s, input.apply(s, s.getInputStream()), true);
+            SSLSocket layered = (SSLSocket) real.createSocket(s,
+                    consumed != null ? consumed : input.apply(s, s.getInputStream()), true);
+            layered.setSSLParameters(parameters);
+            return layered;
         }
 
         @Override
