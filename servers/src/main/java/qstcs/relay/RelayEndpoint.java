@@ -52,8 +52,54 @@ final class RelayEndpoint implements WsListener {
         switchboard.opened(connection);
     }
 
+    /**
+     * A connection of the relay's event loop, upgraded: from here on its frames arrive through
+     * {@link #text}, {@link #binary}, {@link #ping} and {@link #ended}, all on the loop's thread.
+     */
+    void attach(ClientConnection c) {
+        connection = c;
+        switchboard.opened(connection);
+    }
+
+    /**
+     * A message whose text the event loop did not keep because it exceeds the frame limit: the
+     * same error as for a large message read whole.
+     */
+    void tooLarge() {
+        if (admitted()) {
+            switchboard.reject(connection, ErrorCode.FRAME_TOO_LARGE,
+                    "frame exceeds " + limits.maxFrameBytes() + " bytes", null);
+        }
+    }
+
+    /** A whole binary message (refused: frames are JSON text). */
+    void binary() {
+        if (admitted()) {
+            switchboard.reject(connection, ErrorCode.BINARY_UNSUPPORTED, "send frames as JSON text messages", null);
+        }
+    }
+
+    /** A WebSocket ping with {@code payload}: answered with a pong. */
+    void ping(byte[] payload) {
+        if (connection != null && admitted()) {
+            connection.send(Outbox.pong(payload));
+        }
+    }
+
+    /** The connection ended (close frame, end of stream, failed socket). */
+    void ended() {
+        if (connection != null) {
+            switchboard.closed(connection);
+        }
+    }
+
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
+        text(text, last);
+    }
+
+    /** One text message, or a fragment of one when {@code last} is false. */
+    void text(String text, boolean last) {
         if (!last || fragments != null) {
             text = assemble(text, last);
             if (text == null) {

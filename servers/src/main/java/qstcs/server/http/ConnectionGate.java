@@ -232,6 +232,14 @@ public final class ConnectionGate implements AutoCloseable {
         return load == null ? 0 : load.pending.size() + load.established.get();
     }
 
+    /**
+     * A listener that accepts sockets itself (the relay's event loop) reports each accepted
+     * socket here; the gate may cut it at once (its address holds its limit).
+     */
+    public void admit(SocketChannel channel) {
+        accepted(channel);
+    }
+
     void accepted(SocketChannel channel) {
         SocketAddress remote;
         try {
