@@ -68,6 +68,8 @@ final class LoopSocket implements ClientConnection.Wire {
     private ByteBuffer appIn;
     private ByteBuffer netOut;
     private boolean processing;
+    /** True while a register runs off the loop: this connection's input waits (its order is kept). */
+    private boolean suspended;
 
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong pending = new AtomicLong();
@@ -148,7 +150,7 @@ final class LoopSocket implements ClientConnection.Wire {
                     unwrapAll();
                 }
             }
-            if ((ops & SelectionKey.OP_READ) != 0 && channel.isOpen()) {
+            if ((ops & SelectionKey.OP_READ) != 0 && channel.isOpen() && !suspended) {
                 readIn();
             }
         } catch (IOException | RuntimeException e) {
@@ -193,7 +195,7 @@ final class LoopSocket implements ClientConnection.Wire {
 
     /** Decrypts what arrived, driving the handshake; then reads the plaintext. */
     private void unwrapAll() throws IOException {
-        while (channel.isOpen()) {
+        while (channel.isOpen() && !suspended) {
             HandshakeStatus hs = engine.getHandshakeStatus();
             if (hs == HandshakeStatus.NEED_TASK) {
                 Runnable task;
@@ -229,7 +231,7 @@ final class LoopSocket implements ClientConnection.Wire {
                 case BUFFER_OVERFLOW -> {
                     int before = appIn.position();
                     process();
-                    if (appIn != null && appIn.position() == before) {
+                    if (appIn != null && appIn.position() == before && !suspended) {
                         throw new SSLException("TLS record larger than the relay's buffer");
                     }
                 }
@@ -274,7 +276,7 @@ final class LoopSocket implements ClientConnection.Wire {
         in.flip();
         processing = true;
         try {
-            while (in.hasRemaining() && channel.isOpen()) {
+            while (in.hasRemaining() && channel.isOpen() && !suspended) {
                 int before = in.remaining();
                 switch (state) {
                     case HEAD -> readHead(in);
@@ -317,7 +319,7 @@ final class LoopSocket implements ClientConnection.Wire {
             in.position(in.position() + length);
             state = State.WEBSOCKET;
             sendRaw(UpgradeRequest.switching(accept));
-            endpoint = new RelayEndpoint(switchboard);
+            endpoint = new RelayEndpoint(switchboard, r -> { }, this::suspendFor);
             connection = new ClientConnection(this, switchboard.stats().slowClosed::increment);
             endpoint.attach(connection);
         } else {
@@ -342,7 +344,7 @@ final class LoopSocket implements ClientConnection.Wire {
 
     /** Reads RFC 6455 frames from {@code in} (read mode) for as long as whole parts are there. */
     private void readFrames(ByteBuffer in) {
-        while (state == State.WEBSOCKET && in.hasRemaining()) {
+        while (state == State.WEBSOCKET && in.hasRemaining() && !suspended) {
             if (!inFrame && !readFrameHeader(in)) {
                 return;
             }
@@ -529,6 +531,45 @@ final class LoopSocket implements ClientConnection.Wire {
         }
     }
 
+    /**
+     * Runs {@code work} on a virtual thread and reads nothing more from this client until it is
+     * done (loop thread): a register waits for the KMS there, not here.
+     */
+    private void suspendFor(Runnable work) {
+        suspended = true;
+        setInterest(interest & ~SelectionKey.OP_READ);
+        Thread.ofVirtual().name("relay-register").start(() -> {
+            try {
+                work.run();
+            } finally {
+                loop.execute(this::resume);
+            }
+        });
+    }
+
+    private void resume() {
+        suspended = false;
+        if (!channel.isOpen()) {
+            return;
+        }
+        setInterest(readOps() | (interest & SelectionKey.OP_WRITE));
+        try {
+            if (engine != null) {
+                unwrapAll();
+            } else {
+                process();
+            }
+            releaseEmpty();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "relay connection {0} ended: {1}", remote, e.toString());
+            closeNow();
+        }
+    }
+
+    private int readOps() {
+        return inputEnded || suspended ? 0 : SelectionKey.OP_READ;
+    }
+
     /** The client ended its side (end of stream, TLS close_notify). */
     private void inputEnded() {
         inputEnded = true;
@@ -686,7 +727,7 @@ final class LoopSocket implements ClientConnection.Wire {
                 if (staged != null) {
                     staged = null;
                 }
-                setInterest(inputEnded ? 0 : SelectionKey.OP_READ);
+                setInterest(readOps());
                 if (closeStaged && !outputShut) {
                     finishOutput();
                 }
@@ -749,7 +790,7 @@ final class LoopSocket implements ClientConnection.Wire {
             netOut.compact();
         }
         if (netOut.position() > 0) {
-            setInterest((inputEnded ? 0 : SelectionKey.OP_READ) | SelectionKey.OP_WRITE);
+            setInterest(readOps() | SelectionKey.OP_WRITE);
             return false;
         }
         return true;
