@@ -44,7 +44,7 @@ final class LoopTransport implements AutoCloseable {
                           Duration idleTimeout, Duration idleSweep) throws IOException {
         this.server = server;
         this.tls = tls;
-        this.tlsParameters = tlsParameters;
+        this.tlsParameters = tls == null ? null : http11(tls, tlsParameters);
         this.switchboard = switchboard;
         this.gate = gate;
         this.httpRoutes = httpRoutes;
@@ -88,6 +88,19 @@ final class LoopTransport implements AutoCloseable {
             server.close();
             throw e;
         }
+    }
+
+    /**
+     * {@code base} offering only HTTP/1.1 by ALPN: the loop speaks HTTP/1.1 (the WebSocket upgrade,
+     * and the requests it passes to the routes); a client that can do HTTP/2 would otherwise be
+     * told to, and its HTTP/2 preface is no request head.
+     */
+    private static SSLParameters http11(SSLContext tls, SSLParameters base) {
+        SSLEngine probe = tls.createSSLEngine();
+        probe.setSSLParameters(base);
+        SSLParameters p = probe.getSSLParameters();
+        p.setApplicationProtocols(new String[] {"http/1.1"});
+        return p;
     }
 
     int port() {

@@ -131,6 +131,15 @@ class LoopTransportIT {
         HttpResponse<String> root = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(426, root.statusCode());
+        // The answer ends with the connection even when the client asked to keep it: a TLS client
+        // closing it waits for the relay's close_notify, which follows the end of the answer.
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET /stats HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("HTTP/1.1 200 ") && answer.contains("{\"link_status\":"), answer);
+        }
         // A head beyond 16 KiB is refused without reaching the routes.
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
