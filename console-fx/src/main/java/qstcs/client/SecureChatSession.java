@@ -227,7 +227,8 @@ public final class SecureChatSession implements AutoCloseable {
 
     /** Long-polls the KMS for link changes for as long as the session lives (own thread: it blocks). */
     private void watchLink() {
-        // The KMS refuses a negative version; 0 before any reading just waits for the next change.
+        // The KMS refuses a negative version. Versions start at the KMS process start time, so 0 (no
+        // reading yet) never matches: the first poll answers at once with the current reading.
         long version = core.link().map(LinkStatus::version).orElse(0L);
         boolean reportedOutage = false;
         Backoff retry = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5));

@@ -14,6 +14,7 @@ import qstcs.kms.etsi014.SaeIds;
 import qstcs.kms.identity.KmsIdentity;
 import qstcs.kms.store.PostgresUrl;
 import qstcs.server.common.CommandLine;
+import qstcs.server.http.ConnectionGate;
 import qstcs.crypto.home.StateHome;
 
 /**
@@ -23,7 +24,7 @@ import qstcs.crypto.home.StateHome;
 record KmsSettings(StateHome home, String bind, int port, int tlsPort, Duration roundInterval, int qubits,
                    double noise, double sampleFraction, CascadeVariant cascade, long poolCapBits, int messageBudget,
                    Duration keyMaxAge, long maxBodyBytes, KmsIdentity.Options identity, String kmeId,
-                   Optional<PostgresUrl> db, String instance) {
+                   Optional<PostgresUrl> db, String instance, Duration silentDeadline) {
 
     /** The engine's recommended variant unless {@code app.cascade} names another. */
     static final CascadeVariant DEFAULT_CASCADE = CascadeVariant.fastest();
@@ -56,7 +57,21 @@ record KmsSettings(StateHome home, String bind, int port, int tlsPort, Duration 
                 kmeId(flags.string("kme-id").or(() -> app.get("kme-id").asString().asOptional())),
                 flags.string("db").or(() -> app.get("db").asString().asOptional()).map(KmsSettings::database),
                 flags.string("instance").or(() -> app.get("instance").asString().asOptional())
-                        .map(KmsSettings::instanceName).orElseGet(KmsSettings::defaultInstance));
+                        .map(KmsSettings::instanceName).orElseGet(KmsSettings::defaultInstance),
+                silentDeadline(app.get("silent-deadline").as(Duration.class)
+                        .orElse(ConnectionGate.Limits.SILENT_DEADLINE)));
+    }
+
+    /**
+     * {@code app.silent-deadline}: how long a new connection on either listener may send no byte
+     * at all before it is closed; positive and no longer than the head deadline.
+     */
+    private static Duration silentDeadline(Duration d) {
+        if (d.isNegative() || d.isZero() || d.compareTo(KmsServer.READ_TIMEOUT) > 0) {
+            throw new CommandLine.UsageException("app.silent-deadline must be positive and at most "
+                    + KmsServer.READ_TIMEOUT + ", was " + d);
+        }
+        return d;
     }
 
     /** {@code --kme-id}, else {@code KME-} and the host name, cut to the SAE/KME id rule. */

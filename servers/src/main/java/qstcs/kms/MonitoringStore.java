@@ -239,9 +239,47 @@ final class MonitoringStore implements AutoCloseable {
                 return null;
             }));
         } catch (SQLException e) {
-            LOG.log(System.Logger.Level.ERROR, "could not keep the board's state (" + a.size() + " alarm(s), " + s.size()
-                    + " sample(s), " + m.size() + " marker(s)): " + e.getMessage());
+            keepUnwritten(a, s, m);
+            if (!refusing) {
+                refusing = true;
+                LOG.log(System.Logger.Level.ERROR, "could not keep the board's state (" + e.getMessage() + "); its "
+                        + "changes are held in memory and written once the database takes writes again");
+            }
+            return;
         }
+        if (refusing) {
+            refusing = false;
+            LOG.log(System.Logger.Level.INFO, "the board's state is written again, with the changes held meanwhile");
+        }
+    }
+
+    /** Set while the database refuses the board's writes, so that the log says so once. */
+    private volatile boolean refusing;
+
+    /**
+     * Puts a batch the database refused back in front of what was queued since, to be written
+     * with the next flush; held as much as the memory it mirrors holds (the oldest go first).
+     */
+    private synchronized void keepUnwritten(Map<Long, Optional<AlarmBook.Alarm>> a, Map<SampleKey, LinkHistory.Sample> s,
+                                            List<LinkHistory.Marker> m) {
+        Map<Long, Optional<AlarmBook.Alarm>> keptAlarms = new LinkedHashMap<>(a);
+        keptAlarms.putAll(alarms);
+        alarms = keptAlarms;
+        Map<SampleKey, LinkHistory.Sample> keptSamples = new LinkedHashMap<>(s);
+        keptSamples.putAll(samples);
+        for (var it = keptSamples.keySet().iterator();
+             keptSamples.size() > LinkHistory.FINE_CAPACITY + LinkHistory.COARSE_CAPACITY && it.hasNext(); ) {
+            it.next();
+            it.remove();
+        }
+        samples = keptSamples;
+        List<LinkHistory.Marker> keptMarkers = new ArrayList<>(m);
+        keptMarkers.addAll(markers);
+        if (keptMarkers.size() > LinkHistory.MARKER_CAPACITY) {
+            keptMarkers = new ArrayList<>(keptMarkers.subList(keptMarkers.size() - LinkHistory.MARKER_CAPACITY,
+                    keptMarkers.size()));
+        }
+        markers = keptMarkers;
     }
 
     private static void write(Connection c, Map<Long, Optional<AlarmBook.Alarm>> alarms,

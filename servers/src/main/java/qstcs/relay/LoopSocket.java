@@ -82,6 +82,7 @@ final class LoopSocket implements ClientConnection.Wire {
     private boolean closeStaged;
     private boolean outputShut;
     private boolean inputEnded;
+    private boolean spoke;
     private long lastInput;
     private long lingerSince;
 
@@ -184,6 +185,11 @@ final class LoopSocket implements ClientConnection.Wire {
         }
         if (n > 0) {
             lastInput = System.nanoTime();
+            if (!spoke) {
+                // The gate cuts a connection that sends nothing soon after accept; this one spoke.
+                spoke = true;
+                loop.transport().gate().spoke(remote);
+            }
         }
         if (engine != null) {
             unwrapAll();

@@ -26,16 +26,19 @@ import qstcs.server.http.ConnectionGate;
  * @param pendingPerListener connections of all addresses together still sending their upgrade
  *                        request; a newer one evicts the oldest (a flood from many addresses, each
  *                        under its own limits, cannot hold the listener)
+ * @param silentDeadline  how long a new connection may send no byte at all before it is closed
+ *                        (no longer than the head deadline); the cheapest flood never sends one
  */
 public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, int queueFrames,
                           long queueBytes, Duration queueTtl, long totalQueueBytes, long outboundBytes,
-                          int openPerAddress, int pendingPerAddress, int pendingPerListener) {
+                          int openPerAddress, int pendingPerAddress, int pendingPerListener,
+                          Duration silentDeadline) {
 
     /** The defaults, also written in {@code relay/application.yaml}. */
     public static final RelayLimits DEFAULT = new RelayLimits(
             64 * 1024, 500, 1000, 256, 1024 * 1024, Duration.ofMinutes(10), 64L * 1024 * 1024, 4L * 1024 * 1024,
             ConnectionGate.Limits.DEFAULT.openPerAddress(), ConnectionGate.Limits.DEFAULT.pendingPerAddress(),
-            ConnectionGate.Limits.DEFAULT.pendingPerListener());
+            ConnectionGate.Limits.DEFAULT.pendingPerListener(), ConnectionGate.Limits.DEFAULT.silentDeadline());
 
     public RelayLimits {
         positive("max-frame-bytes", maxFrameBytes);
@@ -51,13 +54,20 @@ public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, i
         if (queueTtl == null || queueTtl.isNegative() || queueTtl.isZero()) {
             throw new IllegalArgumentException("queue-ttl must be a positive duration, was " + queueTtl);
         }
+        Duration head = ConnectionGate.Limits.DEFAULT.headerDeadline();
+        if (silentDeadline == null || silentDeadline.isNegative() || silentDeadline.isZero()
+                || silentDeadline.compareTo(head) > 0) {
+            throw new IllegalArgumentException("silent-deadline must be positive and at most " + head + ", was "
+                    + silentDeadline);
+        }
     }
 
     /** Limits with the default per-address connection limits. */
     public RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, int queueFrames,
                        long queueBytes, Duration queueTtl, long totalQueueBytes, long outboundBytes) {
         this(maxFrameBytes, ratePerSecond, rateBurst, queueFrames, queueBytes, queueTtl, totalQueueBytes,
-                outboundBytes, DEFAULT.openPerAddress, DEFAULT.pendingPerAddress, DEFAULT.pendingPerListener);
+                outboundBytes, DEFAULT.openPerAddress, DEFAULT.pendingPerAddress, DEFAULT.pendingPerListener,
+                DEFAULT.silentDeadline);
     }
 
     /** Limits with the default outbound budget (the form before that limit existed). */
@@ -74,7 +84,7 @@ public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, i
      */
     ConnectionGate.Limits gate() {
         return new ConnectionGate.Limits(ConnectionGate.Limits.DEFAULT.headerDeadline(), pendingPerAddress,
-                openPerAddress, pendingPerListener);
+                openPerAddress, pendingPerListener, silentDeadline);
     }
 
     /** Reads {@code app.limits} (any key missing keeps its default). */
@@ -91,25 +101,32 @@ public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, i
                 limits.get("outbound-bytes").asLong().orElse(d.outboundBytes),
                 limits.get("open-per-address").asInt().orElse(d.openPerAddress),
                 limits.get("pending-per-address").asInt().orElse(d.pendingPerAddress),
-                limits.get("pending-per-listener").asInt().orElse(d.pendingPerListener));
+                limits.get("pending-per-listener").asInt().orElse(d.pendingPerListener),
+                limits.get("silent-deadline").as(Duration.class).orElse(d.silentDeadline));
     }
 
     /** The same limits with another per-connection rate (benchmarks drive one connection hard). */
     public RelayLimits withRate(int perSecond, int burst) {
         return new RelayLimits(maxFrameBytes, perSecond, burst, queueFrames, queueBytes, queueTtl, totalQueueBytes,
-                outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener);
+                outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener, silentDeadline);
     }
 
     /** The same limits with another offline queue bound. */
     public RelayLimits withQueue(int frames, long bytes, Duration ttl) {
         return new RelayLimits(maxFrameBytes, ratePerSecond, rateBurst, frames, bytes, ttl, totalQueueBytes,
-                outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener);
+                outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener, silentDeadline);
     }
 
     /** The same limits with another per-connection outbound budget. */
     public RelayLimits withOutbound(long bytes) {
         return new RelayLimits(maxFrameBytes, ratePerSecond, rateBurst, queueFrames, queueBytes, queueTtl,
-                totalQueueBytes, bytes, openPerAddress, pendingPerAddress, pendingPerListener);
+                totalQueueBytes, bytes, openPerAddress, pendingPerAddress, pendingPerListener, silentDeadline);
+    }
+
+    /** The same limits with another deadline for a new connection's first byte. */
+    public RelayLimits withSilentDeadline(Duration deadline) {
+        return new RelayLimits(maxFrameBytes, ratePerSecond, rateBurst, queueFrames, queueBytes, queueTtl,
+                totalQueueBytes, outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener, deadline);
     }
 
     private static void positive(String name, long value) {

@@ -92,7 +92,7 @@ public final class RelayServer implements AutoCloseable {
         KmsAdmission admission = new KmsAdmission(kms, System::nanoTime);
         RelayServer relay;
         try {
-            relay = start(settings, admission, TlsReadAhead.of(identity.tls().tls()));
+            relay = start(settings, admission, identity.tls().tls());
         } catch (RuntimeException e) {
             kms.close();
             throw e;
@@ -125,10 +125,10 @@ public final class RelayServer implements AutoCloseable {
                 .host(ownLoop ? "127.0.0.1" : bind)
                 .port(ownLoop ? 0 : settings.port())
                 .shutdownHook(false);
-        if (tls != null && !ownLoop) {
-            builder.tls(tls);
-        }
         ConnectionGate gate = new ConnectionGate(settings.limits().gate());
+        if (tls != null && !ownLoop) {
+            builder.tls(TlsReadAhead.of(tls, gate));
+        }
         Instant started = Instant.now();
         if (ownLoop) {
             setupRoutes(builder, switchboard, started);
@@ -217,6 +217,8 @@ public final class RelayServer implements AutoCloseable {
                 .useNio(false)
                 .directHandlers(JsonErrors.directHandlers())
                 .addProtocol(WsConfig.builder().name("websocket").maxFrameLength(MAX_WIRE_FRAME).build())
+                // The gate hears of each request line (first bytes of a connection without TLS).
+                .addProtocol(gate.http1())
                 .routing(routing -> routing(routing.addFilter(gate.filter()), switchboard, started))
                 .addRouting(WsRouting.builder().endpoint(ENDPOINT, () -> new RelayEndpoint(switchboard, gate::upgraded)));
     }

@@ -164,6 +164,119 @@ class ConnectionFloodIT {
         }
     }
 
+    /**
+     * Bare connections that never send a byte are closed at the silent deadline (half a second
+     * here), long before the head deadline, on both listeners, and give back their descriptors.
+     * Clients that have spoken are not silent, though they are older than the whole flood: a TLS
+     * client that finished its handshake and a plain client that sent its request line are
+     * served once they send the rest, and a device gets its key meanwhile.
+     */
+    @Test
+    void silentConnectionsAreClosedAtTheSilentDeadlineWhileClientsThatSpokeAreServed() throws Exception {
+        try (KmsTestServer quick = new KmsTestServer(KmsTestServer.tempHome(),
+                java.util.Map.of("silent-deadline", "PT0.5S"))) {
+            quick.awaitPool(512);
+            int plain = quick.server.port();
+            int tls = quick.server.port(KmsServer.TLS_SOCKET);
+            byte[] requestLine = "GET /link_status HTTP/1.1\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] headRest = "Host: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            SSLSocket handshaken = (SSLSocket) quick.identitySocketFactory().createSocket("127.0.0.1", tls);
+            handshaken.startHandshake();
+            Socket lineSent = new Socket("127.0.0.1", plain);
+            lineSent.getOutputStream().write(requestLine);
+            List<Socket> flood = new ArrayList<>();
+            try {
+                long before = openDescriptors();
+                for (int a = 0; a < 3; a++) {
+                    java.net.InetAddress from = java.net.InetAddress.getByName("127.0.0." + (2 + a));
+                    for (int i = 0; i < 20; i++) {
+                        Socket s = new Socket(java.net.InetAddress.getByName("127.0.0.1"), i % 2 == 0 ? tls : plain, from, 0);
+                        s.setSoTimeout(1);
+                        flood.add(s);
+                    }
+                }
+                assertEquals(200, quick.key("Soldier_Alpha", "Soldier_Bravo").code(), "during the flood");
+                qstcs.testing.Await.until("every silent connection is closed by the KMS",
+                        () -> flood.stream().allMatch(ConnectionFloodIT::endedByServer));
+                for (Socket s : flood) {
+                    s.close();
+                }
+                qstcs.testing.Await.until("the KMS gave back the silent connections' descriptors",
+                        () -> openDescriptors() <= before + 4);
+                handshaken.getOutputStream().write(requestLine);
+                handshaken.getOutputStream().write(headRest);
+                lineSent.getOutputStream().write(headRest);
+                assertEquals("HTTP/1.1 200 OK", statusLine(handshaken.getInputStream()), "TLS, handshake done");
+                assertEquals("HTTP/1.1 200 OK", statusLine(lineSent.getInputStream()), "plain, request line sent");
+                assertTrue(quick.gates.get(0).silentCut() + quick.gates.get(1).silentCut() >= flood.size(),
+                        "cut as silent: " + quick.gates.get(0).silentCut() + " + " + quick.gates.get(1).silentCut());
+            } finally {
+                for (Socket s : flood) {
+                    s.close();
+                }
+                handshaken.close();
+                lineSent.close();
+            }
+        }
+    }
+
+    /** True once the server ended the connection (a read sees the end, or a reset). */
+    private static boolean endedByServer(Socket s) {
+        try {
+            return s.getInputStream().read() < 0;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /**
+     * A TLS connection that ends gives back its TCP socket at once, whichever side ends it: a
+     * client that closes after its answer, and a client that stops in the middle of its handshake
+     * (the gate cuts it). Helidon layers its TLS socket over the accepted one and, when the
+     * connection ends, closes only the TLS layer; the socket beneath then stayed open (a descriptor
+     * in CLOSE_WAIT, and a place among its address's established connections at the gate) until
+     * the process ended.
+     */
+    @Test
+    void anEndedTlsConnectionGivesBackItsSocket() throws Exception {
+        int tls = kms.server.port(KmsServer.TLS_SOCKET);
+        qstcs.server.http.ConnectionGate gate = kms.gates.get(1);
+        java.net.InetAddress local = java.net.InetAddress.getByName("127.0.0.1");
+        assertEquals("HTTP/1.1 200 OK", statusLine(kms, tls, true), "warm-up");
+        qstcs.testing.Await.until("the warm-up connection is forgotten", () -> gate.held(local) == 0);
+        long before = openDescriptors();
+        int connections = 40;
+        for (int i = 0; i < connections; i++) {
+            assertEquals("HTTP/1.1 200 OK", statusLine(kms, tls, true));
+        }
+        qstcs.testing.Await.until("the gate no longer counts the ended connections (held "
+                + gate.held(local) + ")", () -> gate.held(local) == 0);
+        long after = openDescriptors();
+        assertTrue(after < before + connections / 2, "descriptors " + before + " before, " + after + " after "
+                + connections + " ended TLS connections");
+    }
+
+    /** Descriptors this JVM (client and KMS) holds now. */
+    private static long openDescriptors() {
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The status line of the response on {@code in}. */
+    private static String statusLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c >= 0 && c != '\r'; c = in.read()) {
+            line.append((char) c);
+        }
+        return line.toString();
+    }
+
     /** The status line of {@code GET /link_status} on a new connection. */
     private static String statusLine(KmsTestServer server, int port, boolean tls) {
         try (Socket s = tls ? server.identitySocketFactory().createSocket("127.0.0.1", port)

@@ -4,10 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -29,6 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Mounting needs root; without it the test is skipped and says so.
  */
 class StorageFullIT {
+    private static final String FULL = "disk holding the KMS database is full";
+
     private Path mount;
     private boolean mounted;
 
@@ -37,7 +35,7 @@ class StorageFullIT {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
                 "StorageFullIT needs root to mount a small tmpfs as the KMS home; skipped (not root)");
         mount = Files.createTempDirectory("qstcs-full-disk");
-        int rc = run("mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "qstcs-full-disk", mount.toString());
+        int rc = StorageFault.run("mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "qstcs-full-disk", mount.toString());
         Assumptions.assumeTrue(rc == 0, "StorageFullIT could not mount a tmpfs (exit " + rc + "); skipped");
         mounted = true;
     }
@@ -45,7 +43,7 @@ class StorageFullIT {
     @AfterEach
     void unmount() throws Exception {
         if (mounted) {
-            run("umount", "-l", mount.toString());
+            StorageFault.run("umount", "-l", mount.toString());
         }
         if (mount != null) {
             Files.deleteIfExists(mount);
@@ -65,9 +63,9 @@ class StorageFullIT {
 
             // Changes that must be recorded are refused, clearly, and nothing of them is applied.
             KmsTestServer.Reply refused = kms.post("/admin/enrollments", "{\"device_id\":\"Never_Enrolled\"}");
-            assertStorageRefusal(refused);
+            StorageFault.assertStorageRefusal(refused, FULL);
             KmsTestServer.Reply enroll = kms.post("/enroll", "{\"device_id\":\"Late_Alpha\",\"code\":\"" + code + "\"}");
-            assertStorageRefusal(enroll);
+            StorageFault.assertStorageRefusal(enroll, FULL);
 
             // Reads, the link status and key issuance (memory only) go on.
             assertEquals(200, kms.get("/link_status").code());
@@ -78,13 +76,7 @@ class StorageFullIT {
 
             // Fail closed: a revocation that cannot be recorded still ends the token now,
             // and a breach whose latch cannot be written is still RED.
-            assertStorageRefusal(kms.request("DELETE", "/admin/devices/Soldier_Bravo", null));
-            assertEquals(401, kms.key("Soldier_Bravo", "Soldier_Alpha").code(), "the revoked token is refused");
-            assertEquals("RED", kms.post("/force_attack", "{}").text("status"));
-            assertFalse(Files.exists(mount.resolve("kms").resolve("breach.latch")), "the disk really is full");
-            KmsTestServer.Reply red = kms.key("Soldier_Alpha", "Soldier_Charlie");
-            assertEquals("RED", red.text("status"), red.body());
-            assertFalse(red.json().has("key_hex"), red.body());
+            StorageFault.assertFailsClosed(kms, mount, "Soldier_Bravo", "Soldier_Alpha", FULL);
 
             // Space returns: the same code enrolls (it was not used up), and the entries held
             // in memory reach the audit log.
@@ -100,14 +92,6 @@ class StorageFullIT {
             assertEquals(200, kms.post("/reset", "{}").code());
             assertEquals("GREEN", kms.get("/link_status").text("status"));
         }
-    }
-
-    private static void assertStorageRefusal(KmsTestServer.Reply reply) {
-        assertEquals(503, reply.code(), reply.body());
-        assertEquals("storage_unavailable", reply.text("error"), reply.body());
-        String detail = reply.text("detail");
-        assertTrue(detail.contains("disk holding the KMS database is full"), detail);
-        assertFalse(detail.contains("Exception") || detail.contains("SQL") || detail.contains("\tat "), detail);
     }
 
     /** Writes a file until the file system refuses another byte. */
@@ -129,11 +113,5 @@ class StorageFullIT {
         } catch (IOException full) {
             return filler;
         }
-    }
-
-    private static int run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
     }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import qstcs.server.http.ConnectionGate;
 import qstcs.testing.Await;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -98,7 +99,7 @@ class RelayConnectionGateIT {
         int bound = 20;
         relay = RelayServer.start(RelaySettings.loopbackForTests().withLimits(new RelayLimits(d.maxFrameBytes(),
                 d.ratePerSecond(), d.rateBurst(), d.queueFrames(), d.queueBytes(), d.queueTtl(), d.totalQueueBytes(),
-                d.outboundBytes(), d.openPerAddress(), d.pendingPerAddress(), bound)));
+                d.outboundBytes(), d.openPerAddress(), d.pendingPerAddress(), bound, d.silentDeadline())));
         List<Socket> sockets = new ArrayList<>();
         try {
             for (int a = 0; a < 4; a++) {
@@ -112,6 +113,45 @@ class RelayConnectionGateIT {
                     () -> relay.gate().crowdedOut() >= flood - bound);
             assertTrue(relay.gate().pending() <= bound, "unfinished connections held: " + relay.gate().pending());
             devicesStillChat("many");
+        } finally {
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
+    /**
+     * Connections that never send a byte are cut at the silent deadline (half a second here),
+     * long before the head deadline, while devices chat; a client that sent its request line
+     * before the flood began is older than all of it, yet it has spoken and is answered once its
+     * head is complete.
+     */
+    @Test
+    void silentConnectionsAreCutAtTheSilentDeadlineWhileAClientThatSpokeIsServed() throws Exception {
+        relay.close();
+        relay = RelayServer.start(RelaySettings.loopbackForTests().withLimits(
+                RelayLimits.DEFAULT.withSilentDeadline(java.time.Duration.ofMillis(500))));
+        List<Socket> sockets = new ArrayList<>();
+        try (Socket spoke = new Socket("127.0.0.1", relay.port())) {
+            spoke.getOutputStream().write("GET /stats HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            int flood = ConnectionGate.Limits.DEFAULT.pendingPerAddress() - 2;
+            for (int i = 0; i < flood; i++) {
+                Socket s = new Socket(InetAddress.getLoopbackAddress(), relay.port(), FLOODER, 0);
+                s.setSoTimeout(1);
+                sockets.add(s);
+            }
+            devicesStillChat("silent");
+            Await.until("every silent connection is cut",
+                    () -> sockets.stream().allMatch(RelayConnectionGateIT::endedByServer));
+            spoke.getOutputStream().write("Host: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            StringBuilder status = new StringBuilder();
+            InputStream in = spoke.getInputStream();
+            for (int c = in.read(); c >= 0 && c != '\r'; c = in.read()) {
+                status.append((char) c);
+            }
+            assertEquals("HTTP/1.1 200 OK", status.toString());
+            assertTrue(relay.gate().silentCut() >= flood, "cut as silent: " + relay.gate().silentCut());
         } finally {
             for (Socket s : sockets) {
                 s.close();

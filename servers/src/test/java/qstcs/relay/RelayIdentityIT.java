@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.helidon.webserver.WebServer;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
@@ -23,11 +19,7 @@ import qstcs.testing.Await;
 import org.junit.jupiter.api.io.TempDir;
 import qstcs.crypto.tls.PinnedCaTrust;
 import qstcs.crypto.wire.CloseCode;
-import qstcs.kms.identity.KmsIdentity;
 import qstcs.server.pki.LocalCa;
-import qstcs.relay.auth.RelayIdentity;
-import qstcs.server.common.JsonErrors;
-import qstcs.crypto.home.StateHome;
 
 /**
  * The relay with device identity: wss:// with a certificate from the local CA, register checked
@@ -37,59 +29,35 @@ class RelayIdentityIT {
 
     @TempDir
     Path home;
-    private KmsIdentity kmsIdentity;
-    private WebServer kms;
-    private RelayServer relay;
+    private RelayWithDeviceIdentity rig;
     private OkHttpClient pinned;
     private String wss;
 
     @BeforeEach
     void start() throws Exception {
-        kmsIdentity = KmsIdentity.open(new StateHome(home), new KmsIdentity.Options(8443, Optional.of("127.0.0.1"),
-                Optional.empty(), List.of(), false), Clock.systemUTC(), (e, a, d) -> { });
-        kms = WebServer.builder().host("127.0.0.1").port(0).tls(kmsIdentity.serverIdentity().tls())
-                .routing(r -> {
-                    JsonErrors.register(r);
-                    kmsIdentity.registerRoutes(r, id -> { });
-                }).build().start();
-        RelayIdentity identity = RelayIdentity.load(home, Optional.empty(), URI.create("https://127.0.0.1:" + kms.port()),
-                List.of());
-        relay = RelayServer.start(RelaySettings.loopbackForTests(), identity);
-        PinnedCaTrust trust = PinnedCaTrust.of(kmsIdentity.ca().fingerprint());
-        pinned = new OkHttpClient.Builder().sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager())
-                .build();
-        wss = "wss://127.0.0.1:" + relay.port() + "/";
+        rig = new RelayWithDeviceIdentity(home);
+        pinned = rig.pinned();
+        wss = rig.wss();
     }
 
     @AfterEach
     void stop() {
-        relay.close();
-        kms.stop();
-        kmsIdentity.close();
-        pinned.dispatcher().executorService().shutdown();
-        pinned.connectionPool().evictAll();
-    }
-
-    private WsTestClient registerWith(String deviceId, String token) {
-        WsTestClient c = WsTestClient.connect(pinned, wss);
-        c.send(token == null ? "{\"type\":\"register\",\"device_id\":\"" + deviceId + "\"}"
-                : "{\"type\":\"register\",\"device_id\":\"" + deviceId + "\",\"token\":\"" + token + "\"}");
-        return c;
+        rig.close();
     }
 
     /** Who is online is the operator's to know: anonymous callers and devices get the figures only. */
     @Test
     void statsListOnlineDevicesToTheOperatorOnly() throws Exception {
-        String alpha = kmsIdentity.devices().issueToken("Soldier_Alpha");
-        try (WsTestClient a = registerWith("Soldier_Alpha", alpha)) {
+        String alpha = rig.issueToken("Soldier_Alpha");
+        try (WsTestClient a = rig.register("Soldier_Alpha", alpha)) {
             a.next("registered");
-            String https = "https://127.0.0.1:" + relay.port() + "/stats";
+            String https = "https://127.0.0.1:" + rig.relay().port() + "/stats";
             JsonNode anonymous = statsAs(https, null);
             assertFalse(anonymous.has("online"), anonymous.toString());
             assertEquals(1, anonymous.get("online_count").asInt());
             assertFalse(statsAs(https, alpha).has("online"), "a device token does not list devices");
             assertFalse(statsAs(https, "f".repeat(64)).has("online"));
-            assertEquals("[\"Soldier_Alpha\"]", statsAs(https, operatorToken()).get("online").toString());
+            assertEquals("[\"Soldier_Alpha\"]", statsAs(https, rig.operatorToken()).get("online").toString());
         }
     }
 
@@ -106,22 +74,22 @@ class RelayIdentityIT {
 
     @Test
     void aDeviceRegistersOnlyUnderItsOwnIdWithItsOwnToken() {
-        String alpha = kmsIdentity.devices().issueToken("Soldier_Alpha");
-        String bravo = kmsIdentity.devices().issueToken("Soldier_Bravo");
-        try (WsTestClient a = registerWith("Soldier_Alpha", alpha)) {
+        String alpha = rig.issueToken("Soldier_Alpha");
+        String bravo = rig.issueToken("Soldier_Bravo");
+        try (WsTestClient a = rig.register("Soldier_Alpha", alpha)) {
             assertEquals("Soldier_Alpha", a.next("registered").get("device_id").asText());
-            try (WsTestClient spoof = registerWith("Soldier_Bravo", alpha)) {
+            try (WsTestClient spoof = rig.register("Soldier_Bravo", alpha)) {
                 JsonNode e = spoof.next("error");
                 assertEquals("unauthorized", e.get("code").asText());
                 assertFalse(e.toString().contains(alpha), "token echoed in an error frame");
             }
-            try (WsTestClient none = registerWith("Soldier_Bravo", null)) {
+            try (WsTestClient none = rig.register("Soldier_Bravo", null)) {
                 assertEquals("unauthorized", none.next("error").get("code").asText());
             }
-            try (WsTestClient forged = registerWith("Soldier_Bravo", "f".repeat(64))) {
+            try (WsTestClient forged = rig.register("Soldier_Bravo", "f".repeat(64))) {
                 assertEquals("unauthorized", forged.next("error").get("code").asText());
             }
-            try (WsTestClient b = registerWith("Soldier_Bravo", bravo)) {
+            try (WsTestClient b = rig.register("Soldier_Bravo", bravo)) {
                 assertEquals("Soldier_Bravo", b.next("registered").get("device_id").asText());
             }
         }
@@ -129,20 +97,16 @@ class RelayIdentityIT {
 
     @Test
     void aRevokedDeviceIsDisconnectedByTheRevocationFeed() throws Exception {
-        String alpha = kmsIdentity.devices().issueToken("Soldier_Alpha");
-        try (WsTestClient a = registerWith("Soldier_Alpha", alpha)) {
+        String alpha = rig.issueToken("Soldier_Alpha");
+        try (WsTestClient a = rig.register("Soldier_Alpha", alpha)) {
             a.next("registered");
-            Await.until("the relay's revocation long-poll is parked", () -> kmsIdentity.revocations().waiting() > 0);
-            var response = pinned.newCall(new Request.Builder()
-                    .url("https://127.0.0.1:" + kms.port() + "/admin/devices/Soldier_Alpha")
-                    .header("Authorization", "Bearer " + operatorToken()).delete().build()).execute();
-            assertEquals(200, response.code());
-            response.close();
+            Await.until("the relay's revocation long-poll is parked", rig::revocationFeedParked);
+            assertEquals(200, rig.revoke("Soldier_Alpha"));
             int code = a.closed.get(Await.BOUND.toSeconds(), TimeUnit.SECONDS);
             assertEquals(CloseCode.REVOKED.code(), code);
             assertEquals("revoked", a.next("error").get("code").asText());
         }
-        try (WsTestClient again = registerWith("Soldier_Alpha", alpha)) {
+        try (WsTestClient again = rig.register("Soldier_Alpha", alpha)) {
             assertEquals("unauthorized", again.next("error").get("code").asText());
         }
     }
@@ -164,7 +128,7 @@ class RelayIdentityIT {
         assertTrue(String.valueOf(e2.getCause().getMessage()).contains("pinned QSTCS CA")
                 || String.valueOf(e2.getCause().getCause()).contains("pinned QSTCS CA"), e2.getCause().toString());
 
-        WsTestClient plain = WsTestClient.attempt(pinned, "ws://127.0.0.1:" + relay.port() + "/");
+        WsTestClient plain = WsTestClient.attempt(pinned, "ws://127.0.0.1:" + rig.relay().port() + "/");
         assertThrows(CompletionException.class, () -> plain.opened.orTimeout(10, TimeUnit.SECONDS).join());
         jdkDefault.connectionPool().evictAll();
         wrongPin.connectionPool().evictAll();
@@ -177,14 +141,14 @@ class RelayIdentityIT {
     @Test
     void reEnrollmentRevokesTheOldTokenAndItsSessionAtOnce() throws Exception {
         String first = enroll("Soldier_Alpha");
-        try (WsTestClient a = registerWith("Soldier_Alpha", first)) {
+        try (WsTestClient a = rig.register("Soldier_Alpha", first)) {
             a.next("registered");
             String second = enroll("Soldier_Alpha");
             assertEquals(CloseCode.REVOKED.code(), (int) a.closed.get(5, TimeUnit.SECONDS));
-            try (WsTestClient old = registerWith("Soldier_Alpha", first)) {
+            try (WsTestClient old = rig.register("Soldier_Alpha", first)) {
                 assertEquals("unauthorized", old.next("error").get("code").asText());
             }
-            try (WsTestClient fresh = registerWith("Soldier_Alpha", second)) {
+            try (WsTestClient fresh = rig.register("Soldier_Alpha", second)) {
                 assertEquals("Soldier_Alpha", fresh.next("registered").get("device_id").asText());
             }
         }
@@ -194,21 +158,17 @@ class RelayIdentityIT {
     private String enroll(String deviceId) throws Exception {
         String json = "{\"device_id\":\"" + deviceId + "\"}";
         String code;
-        try (var r = pinned.newCall(new Request.Builder().url("https://127.0.0.1:" + kms.port() + "/admin/enrollments")
-                .header("Authorization", "Bearer " + operatorToken())
+        try (var r = pinned.newCall(new Request.Builder().url(rig.kmsUrl("/admin/enrollments"))
+                .header("Authorization", "Bearer " + rig.operatorToken())
                 .post(okhttp3.RequestBody.create(json, okhttp3.MediaType.get("application/json"))).build()).execute()) {
             assertEquals(200, r.code());
             code = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body().string()).get("code").asText();
         }
         String redeem = "{\"device_id\":\"" + deviceId + "\",\"code\":\"" + code + "\"}";
-        try (var r = pinned.newCall(new Request.Builder().url("https://127.0.0.1:" + kms.port() + "/enroll")
+        try (var r = pinned.newCall(new Request.Builder().url(rig.kmsUrl("/enroll"))
                 .post(okhttp3.RequestBody.create(redeem, okhttp3.MediaType.get("application/json"))).build()).execute()) {
             assertEquals(200, r.code());
             return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body().string()).get("device_token").asText();
         }
-    }
-
-    private String operatorToken() throws Exception {
-        return java.nio.file.Files.readString(home.resolve("kms/operator.token")).strip();
     }
 }

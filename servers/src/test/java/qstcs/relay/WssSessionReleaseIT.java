@@ -2,28 +2,17 @@ package qstcs.relay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.helidon.webserver.WebServer;
 import java.net.InetAddress;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import qstcs.crypto.home.StateHome;
 import qstcs.crypto.link.LinkColour;
-import qstcs.crypto.tls.PinnedCaTrust;
 import qstcs.crypto.wire.CloseCode;
-import qstcs.kms.identity.KmsIdentity;
-import qstcs.relay.auth.RelayIdentity;
-import qstcs.server.common.JsonErrors;
 import qstcs.testing.Await;
 
 /**
@@ -38,39 +27,22 @@ class WssSessionReleaseIT {
 
     @TempDir
     Path home;
-    private KmsIdentity kmsIdentity;
-    private WebServer kms;
+    private RelayWithDeviceIdentity rig;
     private RelayServer relay;
     private OkHttpClient pinned;
-    private String wss;
     private InetAddress loopback;
 
     @BeforeEach
     void start() throws Exception {
-        kmsIdentity = KmsIdentity.open(new StateHome(home), new KmsIdentity.Options(8443, Optional.of("127.0.0.1"),
-                Optional.empty(), List.of(), false), Clock.systemUTC(), (e, a, d) -> { });
-        kms = WebServer.builder().host("127.0.0.1").port(0).tls(kmsIdentity.serverIdentity().tls())
-                .routing(r -> {
-                    JsonErrors.register(r);
-                    kmsIdentity.registerRoutes(r, id -> { });
-                }).build().start();
-        RelayIdentity identity = RelayIdentity.load(home, Optional.empty(), URI.create("https://127.0.0.1:" + kms.port()),
-                List.of());
-        relay = RelayServer.start(RelaySettings.loopbackForTests(), identity);
-        PinnedCaTrust trust = PinnedCaTrust.of(kmsIdentity.ca().fingerprint());
-        pinned = new OkHttpClient.Builder().sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager())
-                .build();
-        wss = "wss://127.0.0.1:" + relay.port() + "/";
+        rig = new RelayWithDeviceIdentity(home);
+        relay = rig.relay();
+        pinned = rig.pinned();
         loopback = InetAddress.getByName("127.0.0.1");
     }
 
     @AfterEach
     void stop() {
-        relay.close();
-        kms.stop();
-        kmsIdentity.close();
-        pinned.dispatcher().executorService().shutdown();
-        pinned.connectionPool().evictAll();
+        rig.close();
     }
 
     @Test
@@ -99,19 +71,13 @@ class WssSessionReleaseIT {
         List<WsTestClient> clients = new ArrayList<>();
         for (int i = 0; i < SESSIONS; i++) {
             String id = "Soldier_" + i;
-            WsTestClient c = WsTestClient.connect(pinned, wss);
-            c.send("{\"type\":\"register\",\"device_id\":\"" + id + "\",\"token\":\""
-                    + kmsIdentity.devices().issueToken(id) + "\"}");
+            WsTestClient c = rig.register(id, rig.issueToken(id));
             c.next("registered");
             clients.add(c);
         }
-        Await.until("the relay's revocation long-poll is parked", () -> kmsIdentity.revocations().waiting() > 0);
+        Await.until("the relay's revocation long-poll is parked", rig::revocationFeedParked);
         for (int i = 0; i < SESSIONS; i++) {
-            try (var response = pinned.newCall(new Request.Builder()
-                    .url("https://127.0.0.1:" + kms.port() + "/admin/devices/Soldier_" + i)
-                    .header("Authorization", "Bearer " + operatorToken()).delete().build()).execute()) {
-                assertEquals(200, response.code());
-            }
+            assertEquals(200, rig.revoke("Soldier_" + i));
         }
         for (WsTestClient c : clients) {
             assertEquals(CloseCode.REVOKED.code(), c.closeCode());
@@ -127,7 +93,7 @@ class WssSessionReleaseIT {
             assertEquals(CloseCode.LINK_RED.code(), c.closeCode());
         }
         for (int i = 0; i < SESSIONS; i++) {
-            WsTestClient refused = WsTestClient.connect(pinned, wss);
+            WsTestClient refused = WsTestClient.connect(pinned, rig.wss());
             assertEquals(CloseCode.LINK_RED.code(), refused.closeCode());
         }
         awaitReleased("sessions closed and refused while the link is RED (4403)");
@@ -137,7 +103,7 @@ class WssSessionReleaseIT {
     private List<WsTestClient> openServed() {
         List<WsTestClient> clients = new ArrayList<>();
         for (int i = 0; i < SESSIONS; i++) {
-            WsTestClient c = WsTestClient.connect(pinned, wss);
+            WsTestClient c = WsTestClient.connect(pinned, rig.wss());
             c.assertAlive();
             clients.add(c);
         }
@@ -148,9 +114,5 @@ class WssSessionReleaseIT {
     private void awaitReleased(String what) {
         Await.until("127.0.0.1 holds no relay connection after " + what + " (still "
                 + relay.gate().held(loopback) + ")", () -> relay.gate().held(loopback) == 0);
-    }
-
-    private String operatorToken() throws Exception {
-        return Files.readString(home.resolve("kms/operator.token")).strip();
     }
 }

@@ -1,14 +1,18 @@
 package qstcs.server.http;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +26,12 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 import io.helidon.common.socket.SocketOptions;
+import io.helidon.common.tls.Tls;
+import io.helidon.http.HttpPrologue;
+import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionListener;
 
 /**
  * Bounds what a client may hold of a listener before it has sent a complete request head, and how
@@ -60,6 +69,12 @@ public final class ConnectionGate implements AutoCloseable {
     private static final Duration SWEEP_EVERY = Duration.ofMillis(200);
     /** How many of the listener's oldest unfinished connections an eviction compares. */
     private static final int EVICTION_CANDIDATES = 16;
+    /**
+     * How many of the oldest unfinished connections an eviction looks through for silent ones;
+     * bounded, so that a flood whose connections each send a byte costs no more than a scan of
+     * this many per accepted connection.
+     */
+    private static final int SILENT_SCAN = 64;
     /** One thread sweeps every gate of the process (a few per server). */
     private static final ScheduledExecutorService SWEEPER = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("connection-gate").daemon().factory());
@@ -71,8 +86,11 @@ public final class ConnectionGate implements AutoCloseable {
      * @param pendingPerListener connections of the whole listener still before the end of their
      *                           headers; below the listener's connection cap (if it has one), so
      *                           that established connections always have room
+     * @param silentDeadline     time from accept to the connection's first byte (no longer than
+     *                           {@code headerDeadline})
      */
-    public record Limits(Duration headerDeadline, int pendingPerAddress, int openPerAddress, int pendingPerListener) {
+    public record Limits(Duration headerDeadline, int pendingPerAddress, int openPerAddress, int pendingPerListener,
+                         Duration silentDeadline) {
         /**
          * Unfinished connections of a listener by default: a legitimate client finishes its head in
          * milliseconds, so even a reconnect wave of thousands of clients rarely has this many
@@ -80,10 +98,20 @@ public final class ConnectionGate implements AutoCloseable {
          */
         public static final int PENDING_PER_LISTENER = 1024;
         /**
-         * Ten seconds for a request head; 32 unfinished and 256 established connections per address;
-         * {@value #PENDING_PER_LISTENER} unfinished connections per listener.
+         * Time a new connection may stay silent by default. A legitimate client sends its first
+         * bytes (a TLS ClientHello, a request line) as soon as it is connected, and they are
+         * usually waiting when the server accepts; three seconds still cover a first segment
+         * lost on a slow link and sent again. A connection that never sends a byte is the
+         * cheapest flood, so it gets far less of the listener than {@code headerDeadline}.
          */
-        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(10), 32, 256, PENDING_PER_LISTENER);
+        public static final Duration SILENT_DEADLINE = Duration.ofSeconds(3);
+        /**
+         * Ten seconds for a request head, three for a first byte; 32 unfinished and 256
+         * established connections per address; {@value #PENDING_PER_LISTENER} unfinished
+         * connections per listener.
+         */
+        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(10), 32, 256, PENDING_PER_LISTENER,
+                SILENT_DEADLINE);
 
         public Limits {
             if (headerDeadline.isNegative() || headerDeadline.isZero()) {
@@ -97,16 +125,34 @@ public final class ConnectionGate implements AutoCloseable {
                 throw new IllegalArgumentException("the listener's limit of unfinished connections must be positive, was "
                         + pendingPerListener);
             }
+            if (silentDeadline.isNegative() || silentDeadline.isZero() || silentDeadline.compareTo(headerDeadline) > 0) {
+                throw new IllegalArgumentException("the silent deadline must be positive and no longer than the header"
+                        + " deadline (" + headerDeadline + "), was " + silentDeadline);
+            }
         }
 
-        /** Limits with the default listener-wide bound. */
+        /**
+         * Limits with the default silent deadline ({@link #SILENT_DEADLINE}, or the header
+         * deadline if that is shorter).
+         */
+        public Limits(Duration headerDeadline, int pendingPerAddress, int openPerAddress, int pendingPerListener) {
+            this(headerDeadline, pendingPerAddress, openPerAddress, pendingPerListener,
+                    headerDeadline.compareTo(SILENT_DEADLINE) < 0 ? headerDeadline : SILENT_DEADLINE);
+        }
+
+        /** Limits with the default listener-wide bound and silent deadline. */
         public Limits(Duration headerDeadline, int pendingPerAddress, int openPerAddress) {
             this(headerDeadline, pendingPerAddress, openPerAddress, PENDING_PER_LISTENER);
         }
 
         /** The same limits with another listener-wide bound of unfinished connections. */
         public Limits withPendingPerListener(int bound) {
-            return new Limits(headerDeadline, pendingPerAddress, openPerAddress, bound);
+            return new Limits(headerDeadline, pendingPerAddress, openPerAddress, bound, silentDeadline);
+        }
+
+        /** The same limits with another deadline for a new connection's first byte. */
+        public Limits withSilentDeadline(Duration deadline) {
+            return new Limits(headerDeadline, pendingPerAddress, openPerAddress, pendingPerListener, deadline);
         }
     }
 
@@ -115,17 +161,40 @@ public final class ConnectionGate implements AutoCloseable {
         final SocketChannel channel;
         final SocketAddress remote;
         final AddressLoad load;
+        /** When it must have sent its first byte (its head's deadline applies from then on). */
+        final long silentDeadline;
         volatile long deadline;
+        /** True once the server has read a byte from it (or found one waiting). */
+        volatile boolean spoke;
         /** True once it counts as an established connection of its address. */
         boolean established;
         /** True once its address no longer counts it. */
         boolean released;
 
-        Tracked(SocketChannel channel, SocketAddress remote, AddressLoad load, long deadline) {
+        Tracked(SocketChannel channel, SocketAddress remote, AddressLoad load, long now, Limits limits) {
             this.channel = channel;
             this.remote = remote;
             this.load = load;
-            this.deadline = deadline;
+            this.silentDeadline = now + limits.silentDeadline().toNanos();
+            this.deadline = now + limits.headerDeadline().toNanos();
+        }
+
+        /**
+         * Whether it has sent a byte: the server read one, or one is waiting to be read (the
+         * server's reader may not have run yet on a busy machine).
+         */
+        boolean hasSpoken() {
+            if (spoke) {
+                return true;
+            }
+            try {
+                if (channel.socket().getInputStream().available() > 0) {
+                    spoke = true;
+                }
+            } catch (IOException e) {
+                // shut down or closed: it is being cut or has ended
+            }
+            return spoke;
         }
     }
 
@@ -151,6 +220,7 @@ public final class ConnectionGate implements AutoCloseable {
     private final LongAdder evicted = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final LongAdder crowdedOut = new LongAdder();
+    private final LongAdder silentCut = new LongAdder();
 
     /** A gate swept five times a second until {@link #close}. */
     public ConnectionGate(Limits limits) {
@@ -195,6 +265,88 @@ public final class ConnectionGate implements AutoCloseable {
         headersRead(remote);
     }
 
+    /**
+     * The server has read the first bytes from {@code remote} (a transport calls this on its first
+     * read that returns data, or on every one: after the first it costs a map look-up): the
+     * connection is no longer held to the silent deadline, and it is evicted only after every
+     * silent connection.
+     */
+    public void spoke(SocketAddress remote) {
+        Tracked t = connections.get(remote);
+        if (t != null && !t.spoke) {
+            t.spoke = true;
+        }
+    }
+
+    /**
+     * {@code in}, the input of the accepted socket {@code socket}, telling this gate when its
+     * first bytes arrive; for a transport that reads accepted sockets through streams.
+     */
+    public InputStream firstBytesWatched(Socket socket, InputStream in) {
+        SocketAddress remote = socket.getRemoteSocketAddress();
+        return new FilterInputStream(in) {
+            private boolean heard;
+
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    heard();
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    heard();
+                }
+                return n;
+            }
+
+            private void heard() {
+                if (!heard) {
+                    heard = true;
+                    spoke(remote);
+                }
+            }
+        };
+    }
+
+    /**
+     * {@code tls} for a Helidon listener: its accepted connections tell this gate when their
+     * first bytes (the ClientHello) arrive, and on blocking sockets the TLS socket closes the TCP
+     * socket beneath with it.
+     */
+    public Tls tls(Tls tls) {
+        return AcceptedTls.of(tls, this::firstBytesWatched, this::spoke);
+    }
+
+    /**
+     * An HTTP/1 listener's receive hook telling this gate of every request line: on a listener
+     * without TLS it is the first thing the server reads, so a connection that has sent one is
+     * not silent (the server adds it with {@link #http1()}).
+     */
+    private Http1ConnectionListener requestLines() {
+        return new Http1ConnectionListener() {
+            @Override
+            public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
+                spoke(ctx.remotePeer().address());
+            }
+        };
+    }
+
+    /** HTTP/1 settings (Helidon's defaults) with this gate's request-line hook. */
+    public Http1Config http1() {
+        return Http1Config.builder().addReceiveListener(requestLines()).build();
+    }
+
+    /** Connections cut for sending no byte within the silent deadline. */
+    public long silentCut() {
+        return silentCut.sum();
+    }
+
     /** Connections cut for not finishing their headers in time. */
     public long timedOut() {
         return timedOut.sum();
@@ -218,6 +370,17 @@ public final class ConnectionGate implements AutoCloseable {
     /** Connections of the whole listener that have not finished their head yet. */
     public int pending() {
         return pendingCount.get();
+    }
+
+    /** Unfinished connections of the whole listener that have sent something. */
+    public int spokenPending() {
+        int n = 0;
+        for (Tracked t : pending) {
+            if (t.spoke) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Connections of {@code address} that have not finished their head yet (the deadline applies). */
@@ -250,22 +413,34 @@ public final class ConnectionGate implements AutoCloseable {
         if (!(remote instanceof InetSocketAddress inet)) {
             return; // a Unix-domain socket is local by definition
         }
-        AddressLoad load = addresses.computeIfAbsent(inet.getAddress(), a -> new AddressLoad());
-        if (load.established.get() >= limits.openPerAddress()) {
+        long now = nanos.getAsLong();
+        Tracked[] counted = new Tracked[1];
+        // Counted under the address's map lock: the sweep drops an address's record that holds
+        // nothing under the same lock, so it cannot drop the one this connection is joining.
+        addresses.compute(inet.getAddress(), (a, current) -> {
+            AddressLoad load = current == null ? new AddressLoad() : current;
+            if (load.established.get() >= limits.openPerAddress()) {
+                return load.idle() ? null : load;
+            }
+            counted[0] = new Tracked(channel, remote, load, now, limits);
+            load.pending.addLast(counted[0]);
+            return load;
+        });
+        Tracked t = counted[0];
+        if (t == null) {
             refused.increment();
             cut(channel);
             return;
         }
-        Tracked t = new Tracked(channel, remote, load, nanos.getAsLong() + limits.headerDeadline().toNanos());
+        AddressLoad load = t.load;
         Tracked reused = connections.put(remote, t);
         if (reused != null) {
             release(reused); // the same address and port again: the earlier connection has ended
         }
-        load.pending.addLast(t);
         pending.addLast(t);
         pendingCount.incrementAndGet();
         while (load.pending.size() > limits.pendingPerAddress()) {
-            Tracked oldest = load.pending.peekFirst();
+            Tracked oldest = oldestOf(load.pending);
             if (oldest == null) {
                 break;
             }
@@ -291,19 +466,56 @@ public final class ConnectionGate implements AutoCloseable {
         }
     }
 
+    /** The oldest silent connection of {@code queue} among its first few, else its oldest. */
+    private static Tracked oldestOf(Deque<Tracked> queue) {
+        int seen = 0;
+        for (Iterator<Tracked> it = queue.iterator(); it.hasNext() && seen < SILENT_SCAN; seen++) {
+            Tracked t = it.next();
+            if (!t.spoke && !t.hasSpoken()) {
+                return t;
+            }
+        }
+        return queue.peekFirst();
+    }
+
     /**
-     * Of the listener's {@value #EVICTION_CANDIDATES} oldest unfinished connections, the one whose
-     * address holds the most unfinished connections (the oldest of those on a tie). A flood from
-     * many addresses has each of them near its per-address limit, while a legitimate client has
-     * one or a few connections in its head: under a flood fast enough that a TLS handshake on a
-     * busy server outlasts the whole queue, the legitimate connection is still passed over.
+     * The unfinished connection to cut when the listener holds too many: of the listener's
+     * {@value #EVICTION_CANDIDATES} oldest silent connections (among its {@value #SILENT_SCAN}
+     * oldest), the one whose address holds the most unfinished connections (the oldest of those
+     * on a tie); if none of them is silent, the same choice among the
+     * {@value #EVICTION_CANDIDATES} oldest. A legitimate client sends its first bytes as soon as
+     * it is connected, a flood of bare connections never does: under a flood fast enough that a
+     * TLS handshake on a busy server outlasts the whole queue, the handshake is still passed
+     * over. Preferring the most loaded address keeps the choice fair to a quiet address under a
+     * flood whose connections do send something.
      */
     private Tracked crowdedOldest() {
+        // The scan reads only what the server has seen; the one chosen is asked the kernel too
+        // (a byte may be waiting unread), and then the choice is made again without it.
+        for (int tries = 0; tries < EVICTION_CANDIDATES; tries++) {
+            Tracked chosen = mostLoaded(true);
+            if (chosen == null) {
+                break;
+            }
+            if (!chosen.hasSpoken()) {
+                return chosen;
+            }
+        }
+        return mostLoaded(false);
+    }
+
+    private Tracked mostLoaded(boolean silentOnly) {
         Tracked chosen = null;
         int chosenLoad = -1;
+        int candidates = 0;
         int seen = 0;
-        for (java.util.Iterator<Tracked> it = pending.iterator(); it.hasNext() && seen < EVICTION_CANDIDATES; seen++) {
+        for (Iterator<Tracked> it = pending.iterator();
+             it.hasNext() && candidates < EVICTION_CANDIDATES && seen < SILENT_SCAN; seen++) {
             Tracked t = it.next();
+            if (silentOnly && t.spoke) {
+                continue;
+            }
+            candidates++;
             int load = t.load.pending.size();
             if (load > chosenLoad) {
                 chosen = t;
@@ -320,11 +532,19 @@ public final class ConnectionGate implements AutoCloseable {
             return;
         }
         t.deadline = 0;
+        t.spoke = true;
         synchronized (t) {
-            if (!t.established && !t.released && t.load.pending.remove(t)) {
+            if (t.established || t.released) {
+                return;
+            }
+            // Counted as established before it leaves the unfinished ones, so that its address
+            // never looks empty to the sweep meanwhile.
+            t.load.established.incrementAndGet();
+            if (t.load.pending.remove(t)) {
                 t.established = true;
-                t.load.established.incrementAndGet();
                 leaveListenerQueue(t);
+            } else {
+                t.load.established.decrementAndGet(); // evicted meanwhile
             }
         }
     }
@@ -353,10 +573,17 @@ public final class ConnectionGate implements AutoCloseable {
                         timedOut.increment();
                         forget(t);
                         cut(t.channel);
+                    } else if (deadline != 0 && !t.spoke && !t.established && now - t.silentDeadline > 0
+                            && !t.hasSpoken()) {
+                        silentCut.increment();
+                        forget(t);
+                        cut(t.channel);
                     }
                 }
             }
-            addresses.values().removeIf(AddressLoad::idle);
+            for (InetAddress address : addresses.keySet()) {
+                addresses.computeIfPresent(address, (a, load) -> load.idle() ? null : load);
+            }
         } catch (RuntimeException e) {
             // A failed sweep must not cancel the schedule.
             LOG.log(Level.WARNING, "connection sweep failed: {0}", e.getClass().getName());

@@ -1,16 +1,12 @@
 package qstcs.server.http;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-
-import io.helidon.common.socket.SocketOptions;
-import io.helidon.webserver.WebServer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,31 +24,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ConnectionGateIT {
     private static final Duration DEADLINE = Duration.ofMillis(800);
-    private static final byte[] REQUEST = "GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    private GatedPingServer server;
     private ConnectionGate gate;
-    private WebServer server;
 
     @BeforeEach
     void start() {
-        gate = new ConnectionGate(new ConnectionGate.Limits(DEADLINE, 32, 256));
-        server = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
-                .connectionOptions(gate.socketOptions(SocketOptions.builder().build()))
-                .routing(r -> r.addFilter(gate.filter()).get("/ping", (req, res) -> res.send("pong")))
-                .build().start();
+        server = new GatedPingServer(new ConnectionGate.Limits(DEADLINE, 32, 256));
+        gate = server.gate();
     }
 
     @AfterEach
     void stop() {
-        server.stop();
-        gate.close();
+        server.close();
     }
 
     @Test
     void aLaterRequestHeadDribbledByteByByteIsCut() throws Exception {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
-            s.getOutputStream().write(REQUEST);
-            assertEquals("pong", readResponseBody(s.getInputStream()));
+            s.getOutputStream().write(GatedPingServer.PING);
+            assertEquals("pong", GatedPingServer.readResponseBody(s.getInputStream()));
             Thread dribbler = Thread.ofPlatform().daemon().start(() -> dribble(s));
             s.setSoTimeout(1);
             Await.until("the second request head, one byte every 100 ms, is cut",
@@ -69,8 +60,8 @@ class ConnectionGateIT {
             long start = System.nanoTime();
             int served = 0;
             while (System.nanoTime() - start < DEADLINE.multipliedBy(3).toNanos()) {
-                s.getOutputStream().write(REQUEST);
-                assertEquals("pong", readResponseBody(s.getInputStream()));
+                s.getOutputStream().write(GatedPingServer.PING);
+                assertEquals("pong", GatedPingServer.readResponseBody(s.getInputStream()));
                 served++;
                 Thread.sleep(DEADLINE.toMillis() / 4); // pacing: a client with pauses below the deadline
             }
@@ -92,25 +83,6 @@ class ConnectionGateIT {
         } catch (IOException | InterruptedException e) {
             // cut by the server, or the test is over
         }
-    }
-
-    /** Reads one response with a Content-Length body and returns the body. */
-    static String readResponseBody(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                throw new IOException("connection ended inside a response head: " + head);
-            }
-            head.append((char) c);
-        }
-        int length = 0;
-        for (String line : head.toString().split("\r\n")) {
-            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(line.indexOf(':') + 1).strip());
-            }
-        }
-        return new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 
     private static boolean endedByServer(Socket s) {

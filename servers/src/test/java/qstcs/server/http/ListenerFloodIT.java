@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.helidon.common.socket.SocketOptions;
-import io.helidon.webserver.WebServer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,51 +24,41 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on a listener with a connection cap (as the KMS's): the gate's listener-wide bound on unfinished
  * connections, below the cap, keeps the listener accepting, so a new legitimate connection is
  * served. Scaled down: a cap of 40, a bound of 20, 60 flood connections from four addresses. The
- * head deadline is far longer than the test, so only the listener-wide bound can free the cap.
+ * head and silent deadlines are far longer than the test, so only the listener-wide bound can
+ * free the cap.
  */
 class ListenerFloodIT {
     private static final int CAP = 40;
     private static final int BOUND = CAP / 2;
     private static final int ADDRESSES = 4;
     private static final int PER_ADDRESS = 15;
-    private static final byte[] REQUEST = "GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    private GatedPingServer server;
     private ConnectionGate gate;
-    private WebServer server;
 
     @BeforeEach
     void start() {
-        gate = new ConnectionGate(new ConnectionGate.Limits(Duration.ofMinutes(5), 32, 256, BOUND));
-        server = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
-                .maxTcpConnections(CAP)
-                .connectionOptions(gate.socketOptions(SocketOptions.builder().build()))
-                .routing(r -> r.addFilter(gate.filter()).get("/ping", (req, res) -> res.send("pong")))
-                .build().start();
+        server = new GatedPingServer(new ConnectionGate.Limits(Duration.ofMinutes(5), 32, 256, BOUND, Duration.ofMinutes(5)),
+                CAP);
+        gate = server.gate();
     }
 
     @AfterEach
     void stop() {
-        server.stop();
-        gate.close();
+        server.close();
     }
 
     @Test
     void aNewConnectionIsServedWhileAFloodFromManyAddressesExceedsTheCap() throws Exception {
-        InetAddress target = InetAddress.getByName("127.0.0.1");
         List<Socket> flood = new ArrayList<>();
         try {
-            for (int a = 0; a < ADDRESSES; a++) {
-                InetAddress from = InetAddress.getByName("127.0.0." + (2 + a));
-                for (int i = 0; i < PER_ADDRESS; i++) {
-                    flood.add(new Socket(target, server.port(), from, 0)); // connects, never sends a byte
-                }
-            }
+            floodFrom(2, ADDRESSES, flood);
             int floodSize = flood.size();
             Await.until("the listener took the whole flood, cutting its oldest unfinished connections",
                     () -> gate.crowdedOut() >= floodSize - BOUND);
             assertTrue(gate.pending() <= BOUND, "unfinished connections held: " + gate.pending());
 
-            CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> ping(server.port()));
+            CompletableFuture<String> answer = CompletableFuture.supplyAsync(server::ping);
             Await.until("a new legitimate connection is answered", answer::isDone);
             assertEquals("pong", answer.join());
             assertTrue(gate.pending() <= BOUND, "unfinished connections held: " + gate.pending());
@@ -89,26 +77,14 @@ class ListenerFloodIT {
      */
     @Test
     void theOldestUnfinishedConnectionOfAQuietAddressIsPassedOver() throws Exception {
-        InetAddress target = InetAddress.getByName("127.0.0.1");
         List<Socket> flood = new ArrayList<>();
         try (Socket slow = new Socket("127.0.0.1", server.port())) {
             Await.until("the slow connection is accepted", () -> gate.pending() == 1);
-            for (int a = 0; a < ADDRESSES; a++) {
-                InetAddress from = InetAddress.getByName("127.0.0." + (2 + a));
-                for (int i = 0; i < PER_ADDRESS; i++) {
-                    flood.add(new Socket(target, server.port(), from, 0));
-                }
-            }
+            floodFrom(2, ADDRESSES, flood);
             int floodSize = flood.size();
             Await.until("the listener took the whole flood", () -> gate.crowdedOut() >= floodSize + 1 - BOUND);
-            slow.getOutputStream().write(REQUEST);
-            CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return ConnectionGateIT.readResponseBody(slow.getInputStream());
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            slow.getOutputStream().write(GatedPingServer.PING);
+            CompletableFuture<String> answer = GatedPingServer.answerOn(slow);
             Await.until("the slow connection is answered", answer::isDone);
             assertEquals("pong", answer.join());
         } finally {
@@ -118,13 +94,45 @@ class ListenerFloodIT {
         }
     }
 
-    /** One request on a new connection from 127.0.0.1; the body of the answer. */
-    private static String ping(int port) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.getOutputStream().write(REQUEST);
-            return ConnectionGateIT.readResponseBody(s.getInputStream());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+    /**
+     * A legitimate connection that has sent its request line but not yet the rest of its head
+     * (as a TLS handshake on a busy server: it has spoken, it is not finished) is the oldest
+     * unfinished connection, and its own address then floods the listener too, so the address
+     * rule alone would pick it: a connection that has spoken is passed over while any silent one
+     * is left, and it is served once its head is complete.
+     */
+    @Test
+    void aConnectionThatHasSpokenIsPassedOverWhileSilentOnesAreLeft() throws Exception {
+        List<Socket> flood = new ArrayList<>();
+        try (Socket slow = new Socket("127.0.0.1", server.port())) {
+            slow.getOutputStream().write("GET /ping HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            Await.until("the slow connection's request line is read", () -> gate.pending() == 1
+                    && gate.spokenPending() == 1);
+            floodFrom(1, 2, flood); // 127.0.0.1 is the slow one's
+            int floodSize = flood.size();
+            Await.until("the listener took the whole flood", () -> gate.crowdedOut() >= floodSize + 1 - BOUND);
+            slow.getOutputStream().write("Host: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            CompletableFuture<String> answer = GatedPingServer.answerOn(slow);
+            Await.until("the slow connection is answered", answer::isDone);
+            assertEquals("pong", answer.join());
+        } finally {
+            for (Socket s : flood) {
+                s.close();
+            }
+        }
+    }
+
+    /**
+     * {@value #PER_ADDRESS} connections that never send a byte from each of {@code addresses}
+     * addresses, 127.0.0.{@code first} on, added to {@code flood} as they connect.
+     */
+    private void floodFrom(int first, int addresses, List<Socket> flood) throws IOException {
+        InetAddress target = InetAddress.getByName("127.0.0.1");
+        for (int a = 0; a < addresses; a++) {
+            InetAddress from = InetAddress.getByName("127.0.0." + (first + a));
+            for (int i = 0; i < PER_ADDRESS; i++) {
+                flood.add(new Socket(target, server.port(), from, 0));
+            }
         }
     }
 }
