@@ -68,6 +68,7 @@ public final class ChatModel {
     private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<Contact> selected = new ReadOnlyObjectWrapper<>();
     private final ObservableList<Contact> contacts = FXCollections.observableArrayList();
+    private final ObservableList<Contact> contactsView = FXCollections.unmodifiableObservableList(contacts);
     private final Map<String, MessageItem> outgoing = new HashMap<>();
     /** Messages shown, by sender and id: a retransmission after a restart is not shown twice. */
     private final java.util.Set<String> shown = new java.util.HashSet<>();
@@ -87,6 +88,7 @@ public final class ChatModel {
     private String notificationPeer = "";
     private final ReadOnlyObjectWrapper<Verification> verification = new ReadOnlyObjectWrapper<>();
     private final ObservableList<String> directory = FXCollections.observableArrayList();
+    private final ObservableList<String> directoryView = FXCollections.unmodifiableObservableList(directory);
     private final ReadOnlyBooleanWrapper windowFocused = new ReadOnlyBooleanWrapper(true);
     private DeviceIdentity identity;
     private ChatHistory history;
@@ -106,7 +108,8 @@ public final class ChatModel {
     /** A transient problem worth showing in the conversation (not a breach). */
     public ReadOnlyStringProperty noticeProperty() { return notice.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<Contact> selectedProperty() { return selected.getReadOnlyProperty(); }
-    public ObservableList<Contact> contacts() { return FXCollections.unmodifiableObservableList(contacts); }
+    /** Always the same read-only list (see {@link Contact#messages()} for why). */
+    public ObservableList<Contact> contacts() { return contactsView; }
     /** What every badge and status line shows, derived once (see {@link ChatStatus}). */
     public ReadOnlyObjectProperty<ChatStatus> statusProperty() { return status.getReadOnlyProperty(); }
     /** Outgoing messages of this run not yet delivered (✓✓), failed ones included. */
@@ -505,7 +508,7 @@ public final class ChatModel {
     // ---- directory: new conversation ------------------------------------------------------------------
 
     /** Enrolled devices other than this one, from the key service's directory (refresh with {@link #refreshDirectory}). */
-    public ObservableList<String> directory() { return FXCollections.unmodifiableObservableList(directory); }
+    public ObservableList<String> directory() { return directoryView; }
 
     /** Fetches the directory off the FX thread. */
     public void refreshDirectory() {

@@ -47,6 +47,8 @@ final class ChatView extends BorderPane {
 
     /** Below this width (a chat docked beside the console) the contact list gives way to the conversation. */
     static final double SIDEBAR_MIN_VIEW_WIDTH = 620;
+    /** The share of the conversation header a peer's name may always take, cutting the badges short if need be. */
+    static final double NAME_SHARE = 0.4;
 
     ChatView(ChatModel model) {
         getStyleClass().add("chat");
@@ -137,7 +139,6 @@ final class ChatView extends BorderPane {
         Label peerName = new Label("No conversation");
         peerName.setId("peer-name");
         peerName.getStyleClass().add("peer-name");
-        peerName.setWrapText(true);
         Label presence = new Label();
         presence.setId("peer-presence");
         presence.getStyleClass().add("peer-presence");
@@ -157,16 +158,33 @@ final class ChatView extends BorderPane {
         trust.getStyleClass().add("trust-badge");
         trust.setOnAction(e -> model.openVerification());
         trust.setTooltip(new Tooltip("Compare safety numbers with this contact in person"));
-        trust.setMinWidth(Region.USE_PREF_SIZE);
         trust.visibleProperty().bind(model.selectedProperty().isNotNull());
         HBox header = new HBox(peerFace, titles, spacer, trust, lock);
         header.getStyleClass().add("conversation-header");
         header.setAlignment(Pos.CENTER_LEFT);
+        // The name is what the header is for: narrow (docked beside the console) the face gives
+        // way, and the name stays whole on one line. Only a name longer than the room beside the
+        // badges and more than NAME_SHARE of the header is cut with "…" (the tooltip names it).
+        peerFace.managedProperty().bind(widthProperty().greaterThanOrEqualTo(SIDEBAR_MIN_VIEW_WIDTH));
+        peerFace.visibleProperty().bind(peerFace.managedProperty());
+        trust.setMinWidth(Region.USE_COMPUTED_SIZE);
+        javafx.beans.binding.DoubleBinding nameWidth = Bindings.createDoubleBinding(() -> {
+            double beside = header.snappedLeftInset() + header.snappedRightInset();
+            for (Node n : new Node[] {peerFace, trust, lock}) {
+                beside += n.isManaged() ? n.prefWidth(-1) + header.getSpacing() : 0;
+            }
+            double room = Math.max(header.getWidth() - beside - header.getSpacing(), header.getWidth() * NAME_SHARE);
+            return Math.min(Math.max(peerName.prefWidth(-1), presence.prefWidth(-1)), room);
+        }, header.widthProperty(), peerName.textProperty(), peerName.fontProperty(), presence.textProperty(),
+                trust.textProperty(), lock.textProperty(), peerFace.managedProperty());
+        titles.minWidthProperty().bind(nameWidth);
+        titles.prefWidthProperty().bind(nameWidth);
 
         Label bannerText = new Label(qstcs.client.SecureChatSession.COMPROMISED_MESSAGE);
         bannerText.setWrapText(true);
         Label bannerHint = new Label("Messages you type now are held and sent with the new key.");
         bannerHint.getStyleClass().add("banner-hint");
+        bannerHint.setWrapText(true); // docked beside the console the line is wider than the chat
         VBox banner = new VBox(bannerText, bannerHint);
         banner.setId("banner");
         banner.getStyleClass().add("banner");
@@ -204,8 +222,20 @@ final class ChatView extends BorderPane {
                 e.consume();
             }
         });
-        messages.setPlaceholder(new Label("No messages yet. Say hello — it is end-to-end encrypted."));
-        ListChangeListener<MessageItem> follow = c -> messages.scrollTo(messages.getItems().size() - 1);
+        Label empty = new Label("No messages yet. Say hello — it is end-to-end encrypted.");
+        empty.setWrapText(true);
+        empty.setTextAlignment(javafx.scene.text.TextAlignment.CENTER);
+        empty.setPadding(new javafx.geometry.Insets(0, 16, 0, 16));
+        messages.setPlaceholder(empty);
+        NewestInView newest = new NewestInView(messages);
+        ListChangeListener<MessageItem> follow = c -> newest.showNewest();
+        // Going RED brings the newest messages into view, where the held ones will appear under
+        // the banner that explains them, even if the soldier had scrolled back.
+        model.compromisedProperty().addListener((o, was, now) -> {
+            if (now) {
+                newest.showNewest();
+            }
+        });
         model.selectedProperty().addListener((o, was, now) -> {
             if (was != null) {
                 was.messages().removeListener(follow);
@@ -213,7 +243,7 @@ final class ChatView extends BorderPane {
             messages.setItems(now == null ? FXCollections.observableArrayList() : now.messages());
             if (now != null) {
                 now.messages().addListener(follow);
-                messages.scrollTo(now.messages().size() - 1);
+                newest.showNewest();
                 peerFace.show(now.deviceId());
                 peerName.setText(now.deviceId());
                 peerName.setTooltip(new Tooltip(now.deviceId()));

@@ -16,6 +16,7 @@ public final class Contact {
     private final ReadOnlyIntegerWrapper unread = new ReadOnlyIntegerWrapper(0);
     private final ReadOnlyStringWrapper lastLine = new ReadOnlyStringWrapper("");
     private final ObservableList<MessageItem> messages = FXCollections.observableArrayList();
+    private final ObservableList<MessageItem> messagesView = FXCollections.unmodifiableObservableList(messages);
     private final javafx.beans.property.ReadOnlyObjectWrapper<Trust> trust =
             new javafx.beans.property.ReadOnlyObjectWrapper<>(Trust.UNKNOWN);
 
@@ -59,8 +60,13 @@ public final class Contact {
         return lastLine.getReadOnlyProperty();
     }
 
+    /**
+     * The conversation, read-only. Always the same list: a read-only view listens to its source
+     * only weakly, so a listener added to a view made for the call would stop firing once that
+     * view was collected.
+     */
     public ObservableList<MessageItem> messages() {
-        return FXCollections.unmodifiableObservableList(messages);
+        return messagesView;
     }
 
     void setOnline(boolean on) {

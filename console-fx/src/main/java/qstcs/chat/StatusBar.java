@@ -19,6 +19,9 @@ final class StatusBar extends HBox {
     private static final PseudoClass STALE = PseudoClass.getPseudoClass("stale");
     private static final PseudoClass NO_KEYS = PseudoClass.getPseudoClass("no-keys");
 
+    private static final double LINK_MIN_WIDTH = 160;
+    private final Label caption;
+
     StatusBar(ChatModel model) {
         getStyleClass().add("status-bar");
         setAlignment(Pos.CENTER_LEFT);
@@ -28,9 +31,11 @@ final class StatusBar extends HBox {
         lamp.getStyleClass().add("lamp");
         Label link = new Label();
         link.setId("link-text");
-        // The link words may be long (the no-key zone): they wrap rather than push QBER and key id out.
+        // The link words may be long (the no-key zone): they wrap rather than push QBER and key id
+        // out, but short words ("Link GREEN") keep no more room than they need.
         link.setWrapText(true);
-        link.setMinWidth(160);
+        link.minWidthProperty().bind(javafx.beans.binding.Bindings.createDoubleBinding(
+                () -> Math.min(LINK_MIN_WIDTH, link.prefWidth(-1)), link.textProperty(), link.fontProperty()));
         HBox.setHgrow(link, Priority.SOMETIMES);
 
         Label qber = new Label();
@@ -53,15 +58,31 @@ final class StatusBar extends HBox {
         for (Label l : new Label[] {qber, key, pqc}) {
             l.getStyleClass().add("status-item");
         }
-        // Narrow (a chat docked beside the console) the caption goes first, then the key id and PQC
-        // state shorten with an ellipsis; the link words and the QBER always stay whole.
-        caption.setMinWidth(0);
+        // Narrow (a chat docked beside the console) the caption goes first, whole (see
+        // layoutChildren), then the key id and PQC state shorten with an ellipsis; the link words
+        // and the QBER always stay whole.
+        this.caption = caption;
         qber.setMinWidth(Region.USE_PREF_SIZE);
         key.setMinWidth(0);
         pqc.setMinWidth(0);
         getChildren().addAll(lamp, link, qber, key, pqc, spacer, caption);
         model.statusProperty().addListener((o, was, now) -> show(now, lamp, link, qber));
         show(model.statusProperty().get(), lamp, link, qber);
+    }
+
+    /** The caption is shown only where everything fits beside it, never cut to "simu…". */
+    @Override
+    protected void layoutChildren() {
+        double need = snappedLeftInset() + snappedRightInset() + getSpacing() * (getChildren().size() - 1);
+        for (javafx.scene.Node n : getChildren()) {
+            need += n.prefWidth(-1);
+        }
+        boolean fits = getWidth() >= need;
+        if (caption.isManaged() != fits) {
+            caption.setManaged(fits);
+            caption.setVisible(fits);
+        }
+        super.layoutChildren();
     }
 
     /** The colour as a pseudo-class ({@code :green}, {@code :yellow}, {@code :red}; {@code :unknown} before the first reading). */

@@ -50,9 +50,7 @@ public final class ConsoleApp extends Application {
         ConsoleView view = new ConsoleView(model, visualiser());
         Parent root = view;
         if (!options.dockedChats().isEmpty()) {
-            VBox chats = new VBox(6);
-            chats.setId("dockedChats");
-            chats.getStyleClass().add("docked-chats");
+            List<Node> panes = new java.util.ArrayList<>();
             for (ConsoleOptions.DockedChat c : options.dockedChats()) {
                 java.util.List<String> chatArgs = new java.util.ArrayList<>(java.util.List.of("--device", c.device(),
                         "--peer", c.peer(), "--home", options.home().toString()));
@@ -61,22 +59,9 @@ public final class ConsoleApp extends Application {
                 }
                 ChatWindow chat = new ChatWindow(ChatOptions.parse(chatArgs.toArray(String[]::new)));
                 docked.add(chat);
-                Parent content = chat.dock();
-                // Docked, the chat has no title bar of its own: a caption says whose chat it is.
-                javafx.scene.control.Label whose = new javafx.scene.control.Label(c.device() + " — chat with " + c.peer());
-                whose.getStyleClass().add("docked-chat-title");
-                whose.setMaxWidth(Double.MAX_VALUE);
-                VBox pane = new VBox(whose, content);
-                VBox.setVgrow(content, Priority.ALWAYS);
-                VBox.setVgrow(pane, Priority.ALWAYS);
-                chats.getChildren().add(pane);
+                panes.add(dockedChat(c, chat.dock()));
             }
-            chats.setMinWidth(DOCK_WIDTH * 0.8);
-            chats.setPrefWidth(DOCK_WIDTH);
-            SplitPane split = new SplitPane(view, chats);
-            split.setDividerPositions(0.7);
-            SplitPane.setResizableWithParent(chats, false);
-            root = split;
+            root = withDockedChats(view, panes);
         }
         Rectangle2D screen = Screen.getPrimary().getVisualBounds();
         Scene scene = new Scene(root, Math.min(WIDTH + (docked.isEmpty() ? 0 : DOCK_WIDTH), screen.getWidth()),
@@ -88,6 +73,31 @@ public final class ConsoleApp extends Application {
         WindowPlacement.applyRequested(stage);
         stage.show();
         model.start();
+    }
+
+    /** Docked, a chat has no title bar of its own: a caption above it says whose chat it is. */
+    static VBox dockedChat(ConsoleOptions.DockedChat c, Parent content) {
+        javafx.scene.control.Label whose = new javafx.scene.control.Label(c.device() + " — chat with " + c.peer());
+        whose.getStyleClass().add("docked-chat-title");
+        whose.setMaxWidth(Double.MAX_VALUE);
+        VBox pane = new VBox(whose, content);
+        VBox.setVgrow(content, Priority.ALWAYS);
+        VBox.setVgrow(pane, Priority.ALWAYS);
+        return pane;
+    }
+
+    /** The presenter layout: the console with a column of docked chats on its right. */
+    static SplitPane withDockedChats(Node console, List<Node> chatPanes) {
+        VBox chats = new VBox(6);
+        chats.setId("dockedChats");
+        chats.getStyleClass().add("docked-chats");
+        chats.getChildren().addAll(chatPanes);
+        chats.setMinWidth(DOCK_WIDTH * 0.8);
+        chats.setPrefWidth(DOCK_WIDTH);
+        SplitPane split = new SplitPane(console, chats);
+        split.setDividerPositions(0.7);
+        SplitPane.setResizableWithParent(chats, false);
+        return split;
     }
 
     /** The last window closed: every client thread stops, so the JVM exits at once. */

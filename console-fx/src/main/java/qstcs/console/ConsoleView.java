@@ -42,6 +42,8 @@ public final class ConsoleView extends BorderPane {
 
     /** Whether a new alarm is heard, and what plays it. */
     final AlarmBell bell;
+    /** The window whose title and attention follow the alarms. */
+    private javafx.stage.Stage attentionOn;
 
     public ConsoleView(ConsoleModel model, Node visualiser) {
         this(model, visualiser, new AlarmTone());
@@ -145,13 +147,12 @@ public final class ConsoleView extends BorderPane {
                     + " not yet acknowledged. Open the alarm list to acknowledge.";
         }, model.alarms.unacknowledged()));
         alarmBanner.setOnAction(e -> tabs.getSelectionModel().select(alarmsTab));
-        sceneProperty().addListener((obs, was, scene) -> {
-            if (scene != null) {
-                scene.windowProperty().addListener((o, w, window) -> {
-                    if (window instanceof javafx.stage.Stage stage) {
-                        AlarmAttention.watch(stage, model, bell);
-                    }
-                });
+        // The stage this view ends up in, whenever it gets there: docked in a split pane the view
+        // joins the scene only when the pane's skin is made, after the scene is already in its stage.
+        sceneProperty().flatMap(javafx.scene.Scene::windowProperty).subscribe(window -> {
+            if (window instanceof javafx.stage.Stage stage && stage != attentionOn) {
+                attentionOn = stage;
+                AlarmAttention.watch(stage, model, bell);
             }
         });
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);

@@ -215,7 +215,11 @@ final class DashboardView extends HBox {
         attacksReading.unit.setText(model.attacksDetectedProperty().get() == 1 ? "breach" : "breaches");
         sessionsReading.show(Long.toString(model.activeSessionsProperty().get()), age, at);
         sessionsReading.unit.setText(model.activeSessionsProperty().get() == 1 ? "pair" : "pairs");
-        poolReading.show(String.format("%.1f", model.poolBitsProperty().get() / 1000.0), age, at);
+        long poolBits = model.poolBitsProperty().get();
+        // From 1000 kbit on in Mbit: "1048.6" would not fit the tile on a laptop screen and end in "…".
+        boolean mbit = poolBits >= 1_000_000;
+        poolReading.show(mbit ? String.format("%.2f", poolBits / 1e6) : String.format("%.1f", poolBits / 1000.0), age, at);
+        poolReading.unit.setText(mbit ? "Mbit" : "kbit");
         boolean draining = model.lastRoundKeyBitsProperty().get() == 0 && model.lampProperty().get() != LinkState.RED
                 && age == ValueAge.FRESH;
         poolReading.describe(draining ? "▼ draining: rounds add no key now; keys are drawn from what is left"

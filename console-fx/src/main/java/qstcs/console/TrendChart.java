@@ -11,15 +11,15 @@ import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
-import javafx.util.StringConverter;
 import qstcs.crypto.link.LinkColour;
 
 /**
  * One chart of the link over time, drawn the same way wherever it appears (the Trends tab, the
- * Link tab's history tiles): a time axis in local clock time that spans exactly the range shown,
- * the value as one line of real points (no padding, no smoothing), breaches, resets, Eve changes
- * and outages as vertical markers, and for QBER a fixed 0–30 % scale with the YELLOW and RED
- * lines where {@link LinkColour} draws them. FX thread only.
+ * Link tab's history tiles): a time axis in local clock time that spans exactly the range shown
+ * with its ticks on round clock times ({@link TimeAxis}), the value as one line of real points
+ * (no padding, no smoothing), breaches, resets, Eve changes and outages as vertical markers, and
+ * for QBER a fixed 0–30 % scale with the YELLOW and RED lines where {@link LinkColour} draws them.
+ * FX thread only.
  */
 final class TrendChart {
     static final double QBER_MAX_PERCENT = 30;
@@ -35,19 +35,7 @@ final class TrendChart {
         this.value = value;
         this.fixedTop = fixedTop;
         this.levels = levels;
-        NumberAxis x = new NumberAxis();
-        x.setAutoRanging(false);
-        x.setTickLabelFormatter(new StringConverter<>() {
-            @Override
-            public String toString(Number seconds) {
-                return AuditWording.time(Instant.ofEpochSecond(seconds.longValue()));
-            }
-
-            @Override
-            public Number fromString(String s) {
-                return 0;
-            }
-        });
+        TimeAxis x = new TimeAxis(java.time.ZoneId.systemDefault());
         NumberAxis y = new NumberAxis();
         y.setLabel(axisLabel);
         if (Double.isNaN(fixedTop)) {
@@ -95,10 +83,7 @@ final class TrendChart {
         List<LinkTrends.Marker> marks = markers.stream().filter(m -> !m.at().isBefore(from) && !m.at().isAfter(to)).toList();
         double lo = from.getEpochSecond();
         double hi = Math.max(lo + 60, to.getEpochSecond());
-        NumberAxis x = (NumberAxis) chart.getXAxis();
-        x.setLowerBound(lo);
-        x.setUpperBound(hi);
-        x.setTickUnit(niceTick(hi - lo));
+        ((TimeAxis) chart.getXAxis()).show(lo, hi);
         double top = Double.isNaN(fixedTop) ? Math.max(1, shown.stream().mapToDouble(value).max().orElse(1)) : fixedTop;
 
         List<XYChart.Series<Number, Number>> all = new ArrayList<>();
@@ -137,20 +122,10 @@ final class TrendChart {
         all.getFirst().getNode().getStyleClass().add("value-line");
     }
 
-    /** A tick every 30 s … 1 day: at most eight labels on the axis. */
-    static double niceTick(double spanSeconds) {
-        for (double t : new double[] {30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400}) {
-            if (spanSeconds / t <= 8) {
-                return t;
-            }
-        }
-        return 86400;
-    }
-
     /** Shows in {@code into} the time and value ({@code format}) of the sample nearest the mouse. */
     void hoverInto(Label into, String format, Supplier<List<LinkTrends.Sample>> samples) {
         chart.setOnMouseMoved(e -> {
-            NumberAxis x = (NumberAxis) chart.getXAxis();
+            TimeAxis x = (TimeAxis) chart.getXAxis();
             double local = x.sceneToLocal(e.getSceneX(), e.getSceneY()).getX();
             Number t = x.getValueForDisplay(local);
             if (t == null) {

@@ -30,12 +30,16 @@ final class ChatFixtures {
         return peer;
     }
 
-    /** The window's message list, looked up on the FX thread: a lookup elsewhere races the scene graph it walks. */
+    /** The window's message list; FX thread only. */
     @SuppressWarnings("unchecked")
+    static ListView<MessageItem> messagesOnFx(FxRobot robot) {
+        return (ListView<MessageItem>) robot.lookup("#messages").queryAs(ListView.class);
+    }
+
+    /** The window's message list, looked up on the FX thread: a lookup elsewhere races the scene graph it walks. */
     static ListView<MessageItem> messages(FxRobot robot) {
         try {
-            return WaitForAsyncUtils.asyncFx(() -> (ListView<MessageItem>) robot.lookup("#messages").queryAs(ListView.class))
-                    .get(10, TimeUnit.SECONDS);
+            return WaitForAsyncUtils.asyncFx(() -> messagesOnFx(robot)).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("the message list could not be looked up", e);
         }

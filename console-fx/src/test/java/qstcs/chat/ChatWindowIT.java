@@ -143,29 +143,61 @@ class ChatWindowIT {
         awaitOnline();
         Node banner = robot.lookup("#banner").query();
         assertFalse(banner.isVisible());
+        // More than the window shows, so that the banner pushes the conversation up when it appears.
+        int before = 12;
+        for (int i = 1; i <= before; i++) {
+            peer.send(ME, "Bravo, report " + i + " of " + before + ". Over.");
+        }
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> ChatFixtures.messages(robot).getItems().size() == before);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> lastMessageShownWhole(robot));
+        robot.interact(() -> ChatFixtures.messagesOnFx(robot).requestFocus());
+        robot.type(javafx.scene.input.KeyCode.HOME); // the soldier reads back from the first message
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(lastMessageShownWhole(robot), "scrolled back, the list stays where the soldier put it");
         servers.forceAttack();
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, banner::isVisible);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> lastMessageShownWhole(robot));
         assertTrue(robot.lookup("#banner .label").queryAllAs(Label.class).stream()
                 .anyMatch(l -> l.getText().equals(SecureChatSession.COMPROMISED_MESSAGE)));
         assertEquals("Link RED", robot.lookup("#link-text").queryAs(Label.class).getText());
         assertEquals("no key", robot.lookup("#key-id").queryAs(Label.class).getText());
 
-        robot.clickOn("#composer").write("holding position").type(javafx.scene.input.KeyCode.ENTER);
+        // Long enough to wrap: the bubble grows when it is marked held, after it was scrolled to.
+        String held = "Holding position at the northern ridge until the link is green again, waiting for orders. Over.";
+        robot.interact(() -> robot.lookup("#composer").queryTextInputControl().setText(held));
+        robot.clickOn("#composer").type(javafx.scene.input.KeyCode.ENTER);
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !ChatFixtures.messages(robot).getItems().isEmpty()
                 && ChatFixtures.messages(robot).getItems().getLast().delivery() == DeliveryState.HELD);
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(robot.lookup(".ticks").queryAllAs(Label.class).stream().anyMatch(l -> l.getText().equals("held")),
                 "the held message is marked");
+        assertTrue(lastMessageShownWhole(robot), "the held message is in view, under the banner that explains it");
+        assertTrue(banner.isVisible());
         // Held means no key and no relay connection: it cannot cross the network until the reset.
         assertEquals(ConnectionState.COMPROMISED, window.model().connectionProperty().get());
-        assertFalse(peerInbox.contains("holding position"), "nothing crosses the network while RED");
+        assertFalse(peerInbox.contains(held), "nothing crosses the network while RED");
 
         servers.reset();
         WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> !banner.isVisible());
-        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> peerInbox.contains("holding position"));
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> peerInbox.contains(held));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
                 () -> ChatFixtures.messages(robot).getItems().getLast().delivery() == DeliveryState.DELIVERED);
         assertEquals("Link GREEN", robot.lookup("#link-text").queryAs(Label.class).getText());
+    }
+
+    /** Whether the newest message's bubble lies wholly inside the visible part of the list. */
+    private static boolean lastMessageShownWhole(FxRobot robot) throws Exception {
+        return WaitForAsyncUtils.asyncFx(() -> {
+            javafx.scene.control.ListView<MessageItem> list = ChatFixtures.messagesOnFx(robot);
+            var flow = (javafx.scene.control.skin.VirtualFlow<?>) list.lookup(".virtual-flow");
+            javafx.scene.control.IndexedCell<?> last = flow.getLastVisibleCell();
+            if (last == null || last.getIndex() != list.getItems().size() - 1) {
+                return false;
+            }
+            javafx.geometry.Bounds cell = last.localToScene(last.getLayoutBounds());
+            javafx.geometry.Bounds view = flow.localToScene(flow.getLayoutBounds());
+            return cell.getMinY() >= view.getMinY() - 0.5 && cell.getMaxY() <= view.getMaxY() + 0.5;
+        }).get(10, TimeUnit.SECONDS);
     }
 
     private void awaitOnline() throws Exception {

@@ -81,6 +81,14 @@ class ConsoleTruthTest {
         assertFalse(fx(() -> keys.getPseudoClassStates().contains(STALE)));
 
         fx(() -> {
+            model.show(status(LinkColour.GREEN, 0.012, 2, 1_048_600, 512, "none"));
+            return null;
+        });
+        ReadingView pool = view.dashboard.poolReading;
+        assertEquals(String.format("%.2f", 1.05) + " Mbit", fx(() -> pool.value.getText() + " " + pool.unit.getText()),
+                "a pool over 1000 kbit in Mbit, short enough for a laptop's tile");
+
+        fx(() -> {
             model.stream.set(ConsoleProperties.StreamState.OFFLINE);
             return null;
         });
@@ -131,9 +139,21 @@ class ConsoleTruthTest {
         DashboardView d = view.dashboard;
         assertTrue(fx(() -> d.qberHistory.getTitle()).contains("last 5 min"), fx(() -> d.qberHistory.getTitle()));
         assertTrue(fx(() -> d.keyRateHistory.getTitle()).contains("last 5 min"));
-        javafx.scene.chart.NumberAxis time = (javafx.scene.chart.NumberAxis) d.qberChart.chart.getXAxis();
+        javafx.scene.chart.ValueAxis<Number> time = (javafx.scene.chart.ValueAxis<Number>) d.qberChart.chart.getXAxis();
         assertEquals(300, fx(() -> time.getUpperBound() - time.getLowerBound()), 1, "the time axis spans what the title says");
         assertEquals(now.getEpochSecond(), fx(time::getUpperBound), 1, "and ends now");
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> fx(() -> !time.getTickMarks().isEmpty()
+                && time.getTickMarks().getFirst().getValue().doubleValue() >= time.getLowerBound()));
+        long offset = java.time.ZoneId.systemDefault().getRules().getOffset(now).getTotalSeconds();
+        for (var tick : fx(() -> java.util.List.copyOf(time.getTickMarks()))) {
+            long t = tick.getValue().longValue();
+            assertEquals(0, (t + offset) % 60, "a tick on a whole minute of the local clock: " + t);
+        }
+        java.util.List<String> labels = fx(() -> time.getChildrenUnmodifiable().stream()
+                .filter(n -> n instanceof javafx.scene.text.Text && n.isVisible())
+                .map(n -> ((javafx.scene.text.Text) n).getText()).toList());
+        assertFalse(labels.isEmpty());
+        assertTrue(labels.stream().allMatch(l -> l.matches("\\d\\d:\\d\\d")), "whole minutes read HH:mm: " + labels);
         javafx.scene.chart.NumberAxis qber = (javafx.scene.chart.NumberAxis) d.qberChart.chart.getYAxis();
         assertFalse(fx(qber::isAutoRanging), "a spike never rescales the QBER chart");
         assertEquals(0, fx(qber::getLowerBound));

@@ -159,7 +159,7 @@ final class LoopTransport implements AutoCloseable {
                 closeQuietly(ch);
                 continue;
             }
-            gate.admit(ch);
+            gate.accepted(ch);
             SelectorLoop loop = loops[nextLoop];
             nextLoop = (nextLoop + 1) % loops.length;
             if (loop.inLoop()) {

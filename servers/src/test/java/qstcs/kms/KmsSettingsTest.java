@@ -9,7 +9,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import qstcs.server.common.CommandLine;
 
-/** Defaults that depend on other settings: the host enrollment strings name. */
+/** Defaults that depend on other settings: the host enrollment strings name, the silent deadline. */
 class KmsSettingsTest {
 
     private static KmsSettings parse(String... args) {
@@ -28,5 +28,16 @@ class KmsSettingsTest {
         assertEquals(Optional.empty(), parse().identity().publicHost());
         assertEquals(Optional.empty(), parse("--bind", "0.0.0.0").identity().publicHost());
         assertEquals(Optional.of("kms.lan"), parse("--bind", "127.0.0.1", "--public-host", "kms.lan").identity().publicHost());
+    }
+
+    @Test
+    void theSilentDeadlineDefaultsToThreeSecondsAndIsBoundedByTheHeadDeadline() {
+        assertEquals(java.time.Duration.ofSeconds(3), parse().silentDeadline());
+        KmsSettings shorter = KmsSettings.from(Config.just(ConfigSources.create(Map.of("app.silent-deadline", "PT1S"))),
+                CommandLine.parse(new String[0], Main.valueFlags(), Main.switches()));
+        assertEquals(java.time.Duration.ofSeconds(1), shorter.silentDeadline());
+        org.junit.jupiter.api.Assertions.assertThrows(CommandLine.UsageException.class, () -> KmsSettings.from(
+                Config.just(ConfigSources.create(Map.of("app.silent-deadline", "PT11S"))),
+                CommandLine.parse(new String[0], Main.valueFlags(), Main.switches())));
     }
 }

@@ -63,6 +63,7 @@ class RelayOptionsTest {
                     open-per-address: 3000
                     pending-per-address: 40
                     pending-per-listener: 300
+                    silent-deadline: PT1.5S
                 """);
         RelaySettings fromYaml = parse("--insecure");
         assertEquals(9999, fromYaml.port());
@@ -71,8 +72,8 @@ class RelayOptionsTest {
         assertEquals(Duration.ofSeconds(30), fromYaml.limits().queueTtl());
         assertEquals(RelayLimits.DEFAULT.maxFrameBytes(), fromYaml.limits().maxFrameBytes());
         // The connection limits reach the gate; its head deadline stays the default.
-        assertEquals(new ConnectionGate.Limits(ConnectionGate.Limits.DEFAULT.headerDeadline(), 40, 3000, 300),
-                fromYaml.limits().gate());
+        assertEquals(new ConnectionGate.Limits(ConnectionGate.Limits.DEFAULT.headerDeadline(), 40, 3000, 300,
+                Duration.ofMillis(1500)), fromYaml.limits().gate());
 
         RelaySettings flags = parse("--port", "0", "--kms=http://kms.example:8000", "--insecure", "--bind", "10.0.0.2");
         assertEquals(0, flags.port());

@@ -44,15 +44,21 @@ import io.helidon.webserver.http1.Http1ConnectionListener;
  *       is cut. On a kept-alive connection the same deadline runs again from the end of each
  *       response to the end of the next request's headers (a socket read timeout would not
  *       stop a client that dribbles one header byte every few seconds).</li>
+ *   <li>A connection that has sent no byte at all within {@link Limits#silentDeadline()} of being
+ *       accepted is cut: a legitimate client sends its ClientHello or request line at once, a
+ *       flood of bare connections never does. The gate hears of the first bytes through
+ *       {@link #spoke} (Helidon's listener: {@link #tls} for TLS, {@link #http1} for request lines)
+ *       and, before it cuts, asks the kernel whether bytes wait unread.</li>
  *   <li>One address may have at most {@link Limits#pendingPerAddress()} connections that have not
- *       finished their headers yet; a newer one evicts its oldest (a flooding address keeps
+ *       finished their headers yet; a newer one evicts its oldest silent one, else its oldest (a flooding address keeps
  *       cutting its own connections, while a legitimate client's connection, which finishes its
  *       headers in milliseconds, is seldom the oldest).</li>
  *   <li>One address may hold at most {@link Limits#openPerAddress()} connections past their
  *       headers; a connection beyond that is cut as soon as it is accepted.</li>
  *   <li>The whole listener may hold at most {@link Limits#pendingPerListener()} connections that
- *       have not finished their headers; a newer one evicts one of the listener's oldest, the one
- *       whose address holds the most unfinished connections. A flood spread
+ *       have not finished their headers; a newer one evicts one of the listener's oldest silent
+ *       connections (any of its oldest if none is silent), the one whose address holds the most
+ *       unfinished connections. A flood spread
  *       over many addresses, each under its own limits, would otherwise fill the listener's
  *       connection cap with connections that never speak, and a new legitimate connection would
  *       wait in the kernel's accept backlog; with this bound below the cap the listener keeps
@@ -60,13 +66,16 @@ import io.helidon.webserver.http1.Http1ConnectionListener;
  * </ul>
  * Cutting shuts the socket down in both directions: a reader blocked on it sees the end of the
  * stream and Helidon ends the connection quietly. The gate sees connections through the listener's
- * {@link SocketOptions} (called on every accepted socket) and learns that a head is complete from
- * a routing {@link #filter} or, for a WebSocket, from {@link #upgraded}.
+ * {@link SocketOptions} (called on every accepted socket, or {@link #accepted} from another
+ * transport) and learns that a head is complete from a routing {@link #filter} or, for a
+ * WebSocket, from {@link #upgraded}.
  */
 public final class ConnectionGate implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ConnectionGate.class.getName());
     private static final Duration SWEEP_EVERY = Duration.ofMillis(200);
+    /** The name Helidon gives the HTTP/1 settings it finds by itself (package-private there). */
+    private static final String HTTP1_NAME = "http_1_1";
     /** How many of the listener's oldest unfinished connections an eviction compares. */
     private static final int EVICTION_CANDIDATES = 16;
     /**
@@ -337,9 +346,14 @@ public final class ConnectionGate implements AutoCloseable {
         };
     }
 
-    /** HTTP/1 settings (Helidon's defaults) with this gate's request-line hook. */
+    /**
+     * HTTP/1 settings (Helidon's defaults) with this gate's request-line hook. Named as Helidon
+     * names the HTTP/1 settings it finds by itself, so that they replace those instead of adding
+     * a second HTTP/1 protocol to the listener (with two, Helidon reads each connection's first
+     * bytes to choose, and closes one that neither accepts without an answer).
+     */
     public Http1Config http1() {
-        return Http1Config.builder().addReceiveListener(requestLines()).build();
+        return Http1Config.builder().name(HTTP1_NAME).addReceiveListener(requestLines()).build();
     }
 
     /** Connections cut for sending no byte within the silent deadline. */
@@ -396,14 +410,14 @@ public final class ConnectionGate implements AutoCloseable {
     }
 
     /**
-     * A listener that accepts sockets itself (the relay's event loop) reports each accepted
-     * socket here; the gate may cut it at once (its address holds its limit).
+     * The listener accepted {@code channel}: the gate counts it, cuts it if its address already
+     * holds its limit, and evicts older unfinished connections beyond the bounds. Helidon's
+     * listener calls it through {@link #socketOptions}; a transport that accepts sockets itself
+     * calls it for each, then {@link #spoke} on its first read of data and {@link #upgraded} (or
+     * the {@link #filter}) once the head is complete. A cut connection is shut down in both
+     * directions: the transport sees the end of the stream and closes it.
      */
-    public void admit(SocketChannel channel) {
-        accepted(channel);
-    }
-
-    void accepted(SocketChannel channel) {
+    public void accepted(SocketChannel channel) {
         SocketAddress remote;
         try {
             remote = channel.getRemoteAddress();
