@@ -21,9 +21,31 @@ final class ClientConnection {
     /** How long a close may wait behind a socket the client does not read before the socket is cut. */
     static final long CLOSE_GRACE_NANOS = 2_000_000_000L;
 
-    private final WsSession session;
-    private final Thread reader;
-    private final Outbox outbox;
+    /**
+     * The transport under one connection: Helidon's blocking socket with an {@link Outbox}, or a
+     * socket of the relay's own event loop ({@link LoopSocket}). Any thread may call it.
+     */
+    interface Wire {
+        /** Queues an encoded frame; never blocks. */
+        Outbox.Offer offer(byte[] frame);
+
+        /** Queues a close frame behind everything queued before it. */
+        void close(int code, String reason);
+
+        /** Drops whatever is queued and refuses more. */
+        void discard();
+
+        /** Sends a close frame past the queue (the client does not read; the queue is dropped). */
+        void closeAside(int code, String reason);
+
+        /** True while the socket is open. */
+        boolean alive();
+
+        /** Ends the socket now. */
+        void cut();
+    }
+
+    private final Wire outbox;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Runnable onSlow;
     private volatile String deviceId;
@@ -36,13 +58,13 @@ final class ClientConnection {
      * @param onSlow        called once when the client is dropped for reading too slowly
      */
     ClientConnection(WsSession session, Thread reader, long outboundBytes, Runnable onSlow) {
-        this.session = session;
-        this.reader = reader;
+        this(new HelidonWire(session, reader, outboundBytes), onSlow);
+    }
+
+    /** A connection over {@code wire}; {@code onSlow} is called once when it is dropped for reading too slowly. */
+    ClientConnection(Wire wire, Runnable onSlow) {
+        this.outbox = wire;
         this.onSlow = onSlow;
-        if (!(session.socketContext() instanceof ConnectionContext ctx)) {
-            throw new IllegalStateException("not a Helidon server WebSocket session");
-        }
-        this.outbox = new Outbox(Outbox.sink(ctx.dataWriter(), session), outboundBytes);
     }
 
     String deviceId() {
@@ -54,11 +76,11 @@ final class ClientConnection {
     }
 
     boolean readerAlive() {
-        return reader.isAlive();
+        return outbox.alive();
     }
 
     boolean isOpen() {
-        return !closed.get() && reader.isAlive();
+        return !closed.get() && outbox.alive();
     }
 
     /**
@@ -115,13 +137,7 @@ final class ClientConnection {
             onSlow.run();
             // The close frame cannot pass the unread data: try it on the side, and cut the socket
             // from the sweep if it is still stuck after the grace period.
-            Thread.startVirtualThread(() -> {
-                try {
-                    session.close(CloseCode.POLICY.code(), "reading too slowly: outbound backlog over the limit");
-                } catch (RuntimeException e) {
-                    // The socket was cut meanwhile.
-                }
-            });
+            outbox.closeAside(CloseCode.POLICY.code(), "reading too slowly: outbound backlog over the limit");
         }
     }
 
@@ -131,10 +147,62 @@ final class ClientConnection {
      */
     void cutIfStuck(long now) {
         long since = closingSince;
-        if (since != 0 && now - since > CLOSE_GRACE_NANOS && reader.isAlive()
-                && session instanceof ServerConnection server) {
-            // Interrupting the reader closes the socket, which also fails a write blocked on it.
-            server.close(true);
+        if (since != 0 && now - since > CLOSE_GRACE_NANOS && outbox.alive()) {
+            outbox.cut();
+        }
+    }
+
+    /** Helidon's blocking WebSocket: an {@link Outbox} over its socket writer, and the reader thread. */
+    private record HelidonWire(WsSession session, Thread reader, Outbox outbox) implements Wire {
+
+        HelidonWire(WsSession session, Thread reader, long outboundBytes) {
+            this(session, reader, new Outbox(Outbox.sink(writer(session), session), outboundBytes));
+        }
+
+        private static io.helidon.common.buffers.DataWriter writer(WsSession session) {
+            if (!(session.socketContext() instanceof ConnectionContext ctx)) {
+                throw new IllegalStateException("not a Helidon server WebSocket session");
+            }
+            return ctx.dataWriter();
+        }
+
+        @Override
+        public Outbox.Offer offer(byte[] frame) {
+            return outbox.offer(frame);
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            outbox.close(code, reason);
+        }
+
+        @Override
+        public void discard() {
+            outbox.discard();
+        }
+
+        @Override
+        public void closeAside(int code, String reason) {
+            Thread.startVirtualThread(() -> {
+                try {
+                    session.close(code, reason);
+                } catch (RuntimeException e) {
+                    // The socket was cut meanwhile.
+                }
+            });
+        }
+
+        @Override
+        public boolean alive() {
+            return reader.isAlive();
+        }
+
+        @Override
+        public void cut() {
+            if (session instanceof ServerConnection server) {
+                // Interrupting the reader closes the socket, which also fails a write blocked on it.
+                server.close(true);
+            }
         }
     }
 

@@ -27,6 +27,13 @@ final class RelayEndpoint implements WsListener {
     private StringBuilder fragments;
     private boolean fragmentsTooLarge;
 
+    /**
+     * Runs work that may wait on the network (a register asks the KMS about the token, a cluster
+     * records presence in NATS) away from an event loop, which must never wait; null: run it on
+     * the calling thread (Helidon's reader thread per connection may wait).
+     */
+    private final java.util.function.Consumer<Runnable> blockingWork;
+
     /** Told the peer's address once the upgrade is done (the connection gate stops its head deadline). */
     private final java.util.function.Consumer<java.net.SocketAddress> onUpgraded;
 
@@ -35,6 +42,13 @@ final class RelayEndpoint implements WsListener {
     }
 
     RelayEndpoint(Switchboard switchboard, java.util.function.Consumer<java.net.SocketAddress> onUpgraded) {
+        this(switchboard, onUpgraded, null);
+    }
+
+    /** An endpoint of the event loop, whose register runs through {@code blockingWork}. */
+    RelayEndpoint(Switchboard switchboard, java.util.function.Consumer<java.net.SocketAddress> onUpgraded,
+                  java.util.function.Consumer<Runnable> blockingWork) {
+        this.blockingWork = blockingWork;
         this.onUpgraded = onUpgraded;
         this.switchboard = switchboard;
         this.limits = switchboard.limits();
@@ -52,8 +66,54 @@ final class RelayEndpoint implements WsListener {
         switchboard.opened(connection);
     }
 
+    /**
+     * A connection of the relay's event loop, upgraded: from here on its frames arrive through
+     * {@link #text}, {@link #binary}, {@link #ping} and {@link #ended}, all on the loop's thread.
+     */
+    void attach(ClientConnection c) {
+        connection = c;
+        switchboard.opened(connection);
+    }
+
+    /**
+     * A message whose text the event loop did not keep because it exceeds the frame limit: the
+     * same error as for a large message read whole.
+     */
+    void tooLarge() {
+        if (admitted()) {
+            switchboard.reject(connection, ErrorCode.FRAME_TOO_LARGE,
+                    "frame exceeds " + limits.maxFrameBytes() + " bytes", null);
+        }
+    }
+
+    /** A whole binary message (refused: frames are JSON text). */
+    void binary() {
+        if (admitted()) {
+            switchboard.reject(connection, ErrorCode.BINARY_UNSUPPORTED, "send frames as JSON text messages", null);
+        }
+    }
+
+    /** A WebSocket ping with {@code payload}: answered with a pong. */
+    void ping(byte[] payload) {
+        if (connection != null && admitted()) {
+            connection.send(Outbox.pong(payload));
+        }
+    }
+
+    /** The connection ended (close frame, end of stream, failed socket). */
+    void ended() {
+        if (connection != null) {
+            switchboard.closed(connection);
+        }
+    }
+
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
+        text(text, last);
+    }
+
+    /** One text message, or a fragment of one when {@code last} is false. */
+    void text(String text, boolean last) {
         if (!last || fragments != null) {
             text = assemble(text, last);
             if (text == null) {
@@ -137,9 +197,19 @@ final class RelayEndpoint implements WsListener {
                 switch (h.type()) {
                     case "ping" -> connection.send(RelayFrames.PONG);
                     case "register" -> {
-                        switchboard.register(connection, h);
-                        if (connection.deviceId() != null) {
-                            rate = switchboard.deviceRate(connection.deviceId());
+                        if (blockingWork == null) {
+                            register(h);
+                        } else {
+                            blockingWork.accept(() -> {
+                                try {
+                                    register(h);
+                                } catch (RuntimeException e) {
+                                    LOG.log(Level.WARNING, "register failed on {0}: {1}", connection,
+                                            e.getClass().getName());
+                                    switchboard.reject(connection, ErrorCode.INTERNAL,
+                                            "the relay could not handle this frame", null);
+                                }
+                            });
                         }
                     }
                     default -> {
@@ -152,6 +222,14 @@ final class RelayEndpoint implements WsListener {
                     }
                 }
             }
+        }
+    }
+
+    /** Checks the device's token (with the KMS, unless cached) and binds the connection to it. */
+    private void register(RoutingHeader h) {
+        switchboard.register(connection, h);
+        if (connection.deviceId() != null) {
+            rate = switchboard.deviceRate(connection.deviceId());
         }
     }
 

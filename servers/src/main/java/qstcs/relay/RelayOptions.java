@@ -23,7 +23,7 @@ final class RelayOptions {
     static final String USAGE = """
             Usage: ./qstcs relay [--home DIR] [--bind ADDR] [--port 8765] [--kms URL] [--kms-tls URL]
                                  [--tls-cert FILE] [--san NAME[,NAME...]] [--insecure]
-                                 [--cluster nats://HOST:PORT [--node NAME]]
+                                 [--cluster nats://HOST:PORT [--node NAME]] [--io loop|helidon]
 
             Zero-knowledge WebSocket relay of QSTCS. Chat clients connect to wss://HOST:PORT/ and
             register a device id with their device token (checked with the KMS); the relay routes their sealed frames by recipient, reading only
@@ -48,6 +48,9 @@ final class RelayOptions {
                              (nats://HOST:4222): a device may register on any of them; frames,
                              acks, presence and offline queues go through the server's stream
               --node NAME    this relay's name in the cluster (default HOSTNAME-PORT); unique
+              --io MODE      socket I/O: loop (default) is the relay's own event loop, one
+                             thread reading, routing and writing with non-blocking sockets;
+                             helidon is Helidon's WebSocket server (a thread per connection)
               --help         show this text
 
             Needs the relay token: DIR/kms/relay.token (the KMS writes it) or QSTCS_RELAY_TOKEN.
@@ -69,7 +72,7 @@ final class RelayOptions {
      * @throws UsageException for a flag or setting the relay cannot run with; the message says which
      */
     static Parsed parse(String[] args) {
-        CommandLine flags = CommandLine.parse(args, Set.of("home", "bind", "port", "kms", "kms-tls", "tls-cert", "san", "cluster", "node"),
+        CommandLine flags = CommandLine.parse(args, Set.of("home", "bind", "port", "kms", "kms-tls", "tls-cert", "san", "cluster", "node", "io"),
                 Set.of("insecure"));
         StateHome home = StateHome.resolve(flags.string("home"));
         if (flags.help()) {
@@ -118,8 +121,10 @@ final class RelayOptions {
         Optional<RelaySettings.Cluster> member = cluster.map(url -> new RelaySettings.Cluster(natsUri(url),
                 flags.string("node").or(() -> app.get("node").asString().asOptional())
                         .orElseGet(() -> defaultNode(port))));
+        RelaySettings.Io io = RelaySettings.Io.parse(flags.string("io")
+                .orElse(app.get("io").asString().orElse(RelaySettings.Io.DEFAULT.name())));
         return new RelaySettings(bind, port, kmsUri(kms), insecure, RelayLimits.from(app.get("limits")),
-                app.get("link-wait-seconds").asInt().orElse(25), member);
+                app.get("link-wait-seconds").asInt().orElse(25), member, io);
     }
 
     private static URI natsUri(String s) {

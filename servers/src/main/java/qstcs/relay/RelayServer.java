@@ -49,7 +49,10 @@ public final class RelayServer implements AutoCloseable {
 
     private final RelaySettings settings;
     private final Switchboard switchboard;
+    /** The public listener with {@code --io helidon}; with the event loop, the HTTP routes on loopback. */
     private final WebServer server;
+    /** The public listener with {@code --io loop}; null with Helidon. */
+    private final LoopTransport loop;
     private final RelayMetrics metrics;
     private final ScheduledExecutorService sweeper;
     private final LinkWatch linkWatch;
@@ -57,15 +60,16 @@ public final class RelayServer implements AutoCloseable {
     private RelayCluster cluster;
     private final ConnectionGate gate;
 
-    private RelayServer(RelaySettings settings, Switchboard switchboard, WebServer server, LinkWatch linkWatch,
-                        boolean secure, ConnectionGate gate) {
+    private RelayServer(RelaySettings settings, Switchboard switchboard, WebServer server, LoopTransport loop,
+                        LinkWatch linkWatch, boolean secure, ConnectionGate gate) {
         this.settings = settings;
+        this.loop = loop;
         this.gate = gate;
         this.secure = secure;
         this.switchboard = switchboard;
         this.server = server;
         this.linkWatch = linkWatch;
-        this.metrics = new RelayMetrics(switchboard, server.port());
+        this.metrics = new RelayMetrics(switchboard, port());
         this.sweeper = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("relay-sweep").daemon().factory());
         sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_EVERY.toMillis(), SWEEP_EVERY.toMillis(),
@@ -116,16 +120,22 @@ public final class RelayServer implements AutoCloseable {
                     + " network without TLS. Bind to 127.0.0.1, or pass --insecure to accept other machines.");
         }
         Switchboard switchboard = new Switchboard(settings.limits(), admission, System::nanoTime);
+        boolean ownLoop = settings.io() == RelaySettings.Io.LOOP;
         WebServerConfig.Builder builder = WebServer.builder()
-                .host(bind)
-                .port(settings.port())
+                .host(ownLoop ? "127.0.0.1" : bind)
+                .port(ownLoop ? 0 : settings.port())
                 .shutdownHook(false);
         ConnectionGate gate = new ConnectionGate(settings.limits().gate());
-        if (tls != null) {
+        if (tls != null && !ownLoop) {
             builder.tls(TlsReadAhead.of(tls, gate));
         }
-        setup(builder, switchboard, Instant.now(), gate);
-        UpgradeRaceGuard.prime();
+        Instant started = Instant.now();
+        if (ownLoop) {
+            setupRoutes(builder, switchboard, started);
+        } else {
+            setup(builder, switchboard, started, gate);
+            UpgradeRaceGuard.prime();
+        }
         RelayCluster cluster = null;
         if (settings.cluster().isPresent()) {
             RelaySettings.Cluster member = settings.cluster().get();
@@ -138,8 +148,21 @@ public final class RelayServer implements AutoCloseable {
             switchboard.join(cluster);
         }
         WebServer server;
+        LoopTransport loop = null;
         try {
             server = builder.build().start();
+            if (ownLoop) {
+                try {
+                    loop = LoopTransport.start(bind, settings.port(), LOOP_THREADS,
+                            tls == null ? null : tls.sslContext(), tls == null ? null : tls.sslParameters(),
+                            switchboard, gate, new java.net.InetSocketAddress("127.0.0.1", server.port()),
+                            IDLE_TIMEOUT, IDLE_SWEEP);
+                } catch (java.io.IOException e) {
+                    server.stop();
+                    throw new IllegalStateException("cannot listen on " + bind + ":" + settings.port() + ": "
+                            + e.getMessage(), e);
+                }
+            }
         } catch (RuntimeException e) {
             if (cluster != null) {
                 cluster.close();
@@ -151,7 +174,7 @@ public final class RelayServer implements AutoCloseable {
                 .map(uri -> new LinkWatch(uri, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(),
                         switchboard, settings.linkWaitSeconds()).start())
                 .orElse(null);
-        RelayServer relay = new RelayServer(settings, switchboard, server, watch, tls != null, gate);
+        RelayServer relay = new RelayServer(settings, switchboard, server, loop, watch, tls != null, gate);
         relay.cluster = cluster;
         return relay;
     }
@@ -164,6 +187,21 @@ public final class RelayServer implements AutoCloseable {
     static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
     /** How often connections are checked against {@link #IDLE_TIMEOUT}. */
     static final Duration IDLE_SWEEP = Duration.ofMinutes(1);
+
+    /**
+     * Threads of the relay's event loop. One: on the machines the relay targets, a second loop
+     * thread mostly adds wake-ups between the two for frames crossing them.
+     */
+    static final int LOOP_THREADS = 1;
+
+    /**
+     * The relay's HTTP routes alone, for the server behind the event loop: loopback, plain, no
+     * WebSocket (the loop answers upgrades) and no connection gate (the loop's listener has it).
+     */
+    static void setupRoutes(WebServerConfig.Builder server, Switchboard switchboard, Instant started) {
+        server.directHandlers(JsonErrors.directHandlers())
+                .routing(routing -> routing(routing, switchboard, started));
+    }
 
     static void setup(WebServerConfig.Builder server, Switchboard switchboard, Instant started, ConnectionGate gate) {
         // Without TCP_NODELAY a small frame written while an earlier one is unacknowledged waits
@@ -212,7 +250,7 @@ public final class RelayServer implements AutoCloseable {
 
     /** The port the relay listens on (useful when started on port 0). */
     public int port() {
-        return server.port();
+        return loop != null ? loop.port() : server.port();
     }
 
     public RelaySettings settings() {
@@ -265,6 +303,9 @@ public final class RelayServer implements AutoCloseable {
             cluster.close();
         }
         switchboard.shutdown();
+        if (loop != null) {
+            loop.close();
+        }
         server.stop();
         gate.close();
         metrics.close();

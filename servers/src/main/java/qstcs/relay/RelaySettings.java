@@ -15,9 +15,37 @@ import java.util.Optional;
  * @param limits           resource limits
  * @param linkWaitSeconds  long-poll duration asked of the KMS
  * @param cluster          the NATS JetStream server joining this relay to others, if any
+ * @param io               how the relay serves its sockets
  */
 public record RelaySettings(String bind, int port, Optional<URI> kms, boolean insecure, RelayLimits limits,
-                            int linkWaitSeconds, Optional<Cluster> cluster) {
+                            int linkWaitSeconds, Optional<Cluster> cluster, Io io) {
+
+    /**
+     * The relay's socket I/O. {@code LOOP}: its own event loop (non-blocking sockets, TLS through
+     * {@code SSLEngine}, one thread reads, routes and writes). {@code HELIDON}: Helidon's
+     * WebSocket server, a virtual thread reading each connection and a writer thread per burst.
+     */
+    public enum Io {
+        LOOP, HELIDON;
+
+        /** The default of {@code ./qstcs relay}, the tests and the benchmarks. */
+        public static final Io DEFAULT = LOOP;
+
+        /** {@code loop} or {@code helidon}. */
+        public static Io parse(String s) {
+            return switch (s.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "loop" -> LOOP;
+                case "helidon" -> HELIDON;
+                default -> throw new IllegalArgumentException("io must be loop or helidon, was '" + s + "'");
+            };
+        }
+    }
+
+    /** A relay with the default I/O. */
+    public RelaySettings(String bind, int port, Optional<URI> kms, boolean insecure, RelayLimits limits,
+                         int linkWaitSeconds, Optional<Cluster> cluster) {
+        this(bind, port, kms, insecure, limits, linkWaitSeconds, cluster, Io.DEFAULT);
+    }
 
     /**
      * Membership of a relay cluster.
@@ -54,25 +82,37 @@ public record RelaySettings(String bind, int port, Optional<URI> kms, boolean in
         }
         kms = kms == null ? Optional.empty() : kms;
         cluster = cluster == null ? Optional.empty() : cluster;
+        io = io == null ? Io.DEFAULT : io;
     }
 
-    /** A relay on loopback, any free port, following no KMS, default limits: what tests start. */
+    /**
+     * A relay on loopback, any free port, following no KMS, default limits: what tests start. The
+     * system property {@code qstcs.relay.io} ({@code loop} or {@code helidon}) picks the I/O, so
+     * the same tests run against either.
+     */
     public static RelaySettings loopbackForTests() {
-        return new RelaySettings("127.0.0.1", 0, Optional.empty(), false, RelayLimits.DEFAULT, 25);
+        String io = System.getProperty("qstcs.relay.io");
+        return new RelaySettings("127.0.0.1", 0, Optional.empty(), false, RelayLimits.DEFAULT, 25, Optional.empty(),
+                io == null || io.isBlank() ? Io.DEFAULT : Io.parse(io));
     }
 
     public RelaySettings withKms(URI kmsUrl) {
-        return new RelaySettings(bind, port, Optional.of(kmsUrl), insecure, limits, linkWaitSeconds, cluster);
+        return new RelaySettings(bind, port, Optional.of(kmsUrl), insecure, limits, linkWaitSeconds, cluster, io);
     }
 
     public RelaySettings withLimits(RelayLimits newLimits) {
-        return new RelaySettings(bind, port, kms, insecure, newLimits, linkWaitSeconds, cluster);
+        return new RelaySettings(bind, port, kms, insecure, newLimits, linkWaitSeconds, cluster, io);
+    }
+
+    /** The same relay with another socket I/O. */
+    public RelaySettings withIo(Io newIo) {
+        return new RelaySettings(bind, port, kms, insecure, limits, linkWaitSeconds, cluster, newIo);
     }
 
     /** The same relay as member {@code node} of the cluster at {@code nats}. */
     public RelaySettings inCluster(URI nats, String node) {
         return new RelaySettings(bind, port, kms, insecure, limits, linkWaitSeconds,
-                Optional.of(new Cluster(nats, node)));
+                Optional.of(new Cluster(nats, node)), io);
     }
 
     /** The address actually bound: plain ws stays on loopback unless {@code --insecure}; wss listens everywhere. */

@@ -41,6 +41,15 @@ class RelayOptionsTest {
     }
 
     @Test
+    void theEventLoopIsTheDefaultIoAndHelidonStaysSelectable() {
+        assertEquals(RelaySettings.Io.LOOP, parse().io());
+        assertEquals(RelaySettings.Io.HELIDON, parse("--io", "helidon").io());
+        assertEquals(RelaySettings.Io.LOOP, parse("--io", "loop").io());
+        UsageException e = assertThrows(UsageException.class, () -> parse("--io", "epoll"));
+        assertTrue(e.getMessage().contains("loop or helidon"), e.getMessage());
+    }
+
+    @Test
     void homeYamlOverridesDefaultsAndFlagsOverrideBoth() throws Exception {
         Path dir = Files.createDirectories(home.resolve("relay"));
         Files.writeString(dir.resolve("application.yaml"), """

@@ -14,7 +14,7 @@ import qstcs.server.common.CommandLine;
 
 /**
  * {@code ./qstcs bench relay [--pairs 100] [--window 8] [--seconds 10] [--rate 10000] [--idle 10000]
- * [--only throughput|steady|idle] [--relay-jvm "OPTIONS"] [--insecure]}.
+ * [--only throughput|steady|idle] [--relay-jvm "OPTIONS"] [--io loop|helidon] [--insecure]}.
  *
  * <p>The relay runs as {@code qstcs.relay.Main} in its own JVM (as {@code ./qstcs relay} does), so
  * its CPU time and memory are its own; the load generator runs here. Both share the machine, so
@@ -24,7 +24,7 @@ import qstcs.server.common.CommandLine;
  * {@code --insecure} measures plain {@code ws://} without tokens, for comparison only. The
  * per-connection rate limit is lifted for the run: one benchmark connection sends far more than a
  * person can type; so are the per-address connection limits, since every benchmark connection
- * comes from 127.0.0.1.
+ * comes from 127.0.0.1. {@code --io} picks the relay's socket I/O (default: the relay's own).
  */
 public final class RelayBench {
 
@@ -42,12 +42,13 @@ public final class RelayBench {
 
     public static void main(String[] args) throws Exception {
         CommandLine flags = CommandLine.parse(args,
-                Set.of("pairs", "window", "seconds", "rate", "idle", "only", "relay-jvm", "hold"), Set.of("insecure"));
+                Set.of("pairs", "window", "seconds", "rate", "idle", "only", "relay-jvm", "hold", "io"), Set.of("insecure"));
         if (flags.help()) {
             System.out.println("Usage: ./qstcs bench relay [--pairs 100] [--window 8] [--seconds 10] [--rate 10000]"
-                    + " [--idle 10000] [--only throughput|steady|idle] [--relay-jvm \"OPTIONS\"] [--insecure]\n"
+                    + " [--idle 10000] [--only throughput|steady|idle] [--relay-jvm \"OPTIONS\"] [--io loop|helidon] [--insecure]\n"
                     + "Default: wss:// with device tokens checked by a real KMS (as users run it);"
-                    + " --insecure: plain ws:// without tokens, for comparison.");
+                    + " --insecure: plain ws:// without tokens, for comparison;"
+                    + " --io: the relay's socket I/O (loop: its event loop, the default; helidon: Helidon's WebSocket).");
             return;
         }
         boolean insecure = flags.isSet("insecure");
@@ -57,29 +58,32 @@ public final class RelayBench {
         int rate = flags.integer("rate", 1, 1_000_000).orElse(10_000);
         int idle = flags.integer("idle", 0, 60_000).orElse(10_000);
         String only = flags.string("only").orElse("all");
+        List<String> relayFlags = flags.string("io").map(io -> List.of("--io", io)).orElse(List.of());
         List<String> relayJvm = flags.string("relay-jvm").map(s -> Arrays.asList(s.trim().split("\\s+")))
                 .filter(l -> !l.getFirst().isEmpty()).orElse(RelayProcess.LAUNCHER_JVM);
 
         System.out.printf("Relay benchmark — %d cores, load average %s at start, relay JVM options %s%n",
                 Runtime.getRuntime().availableProcessors(), loadAverage(), relayJvm.isEmpty() ? "(none)" : relayJvm);
         System.out.println("(relay in its own JVM; this JVM generates the load over real WebSockets on loopback)");
+        System.out.println("relay I/O: " + flags.string("io").orElse("the relay's default (loop)"));
         System.out.println(insecure ? "configuration: plain ws://, no device tokens (--insecure; not what users run)"
                 : "configuration: wss:// (TLS 1.3, CA-pinned), each device registered with its own token checked by the KMS");
         System.out.println();
         try (KmsForRelay kms = insecure ? null : new KmsForRelay()) {
-            run(flags, kms, pairs, window, seconds, rate, idle, only, relayJvm);
+            run(flags, kms, pairs, window, seconds, rate, idle, only, relayJvm, relayFlags);
         }
         System.out.printf("%nload average at end: %s%n", loadAverage());
         System.exit(0); // OkHttp and HttpClient keep non-daemon threads for a while
     }
 
     private static void run(CommandLine flags, KmsForRelay kms, int pairs, int window, Duration seconds, int rate,
-                            int idle, String only, List<String> relayJvm) throws Exception {
+                            int idle, String only, List<String> relayJvm, List<String> relayFlags)
+            throws Exception {
         SSLContext tls = kms == null ? null : kms.pinnedTls();
         PairLoad.DeviceTokens tokens = kms == null ? id -> "" : kms::enroll;
 
         if (only.equals("all") || only.equals("throughput") || only.equals("steady")) {
-            try (RelayProcess relay = new RelayProcess(SETTINGS, relayJvm, kms);
+            try (RelayProcess relay = new RelayProcess(SETTINGS, relayJvm, kms, relayFlags);
                  PairLoad load = new PairLoad(relay.port(), pairs, tls, tokens)) {
                 // Warm-up: let the JIT compile both sides before anything is measured.
                 int warm = warmUp(relay, d -> load.closedLoop(window, d));
@@ -136,7 +140,7 @@ public final class RelayBench {
             }
         }
         if ((only.equals("all") || only.equals("idle")) && idle > 0) {
-            try (RelayProcess relay = new RelayProcess(SETTINGS, relayJvm, kms)) {
+            try (RelayProcess relay = new RelayProcess(SETTINGS, relayJvm, kms, relayFlags)) {
                 Thread.sleep(2000);
                 long baseline = relay.rssBytes();
                 long start = System.nanoTime();

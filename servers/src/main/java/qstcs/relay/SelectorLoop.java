@@ -1,0 +1,178 @@
+package qstcs.relay;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One thread of the relay's event loop: a selector, the sockets it owns, and the buffers they
+ * borrow while they have bytes in flight. Everything a socket does (read, TLS, WebSocket framing,
+ * routing through the switchboard, writing) runs here; other threads only queue work with
+ * {@link #execute}. Sockets that got frames during one round are written once at its end, so a
+ * burst for one recipient costs one write.
+ */
+final class SelectorLoop implements Runnable {
+
+    private static final System.Logger LOG = System.getLogger(SelectorLoop.class.getName());
+    /** Buffers kept for reuse; beyond this a returned buffer is left to the collector. */
+    private static final int POOL_KEEP = 256;
+    /** How often lingering closes and idle connections are looked at. */
+    private static final long TICK_NANOS = 250_000_000L;
+
+    final Selector selector;
+    final Thread thread;
+    private final LoopTransport transport;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeRequested = new AtomicBoolean();
+    /** Sockets with frames queued this round (only this thread touches it). */
+    private final ArrayDeque<LoopSocket> dirty = new ArrayDeque<>();
+    /** Sockets that sent their close and wait for the peer's end of stream. */
+    private final List<LoopSocket> lingering = new ArrayList<>();
+    private final ArrayDeque<ByteBuffer> pool = new ArrayDeque<>();
+    /** Reused for gathering several frames into one TLS record. */
+    final ByteBuffer[] gather = new ByteBuffer[32];
+    private volatile boolean stopping;
+    private long nextTick;
+    private long nextIdleSweep;
+
+    SelectorLoop(LoopTransport transport, String name) throws IOException {
+        this.transport = transport;
+        this.selector = Selector.open();
+        this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this);
+    }
+
+    LoopTransport transport() {
+        return transport;
+    }
+
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Runs {@code task} on this loop's thread soon (any thread may call this). */
+    void execute(Runnable task) {
+        tasks.offer(task);
+        if (wakeRequested.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    /** {@code socket} has frames to write at the end of this round (loop thread only). */
+    void markDirty(LoopSocket socket) {
+        dirty.add(socket);
+    }
+
+    void linger(LoopSocket socket) {
+        lingering.add(socket);
+    }
+
+    /** A buffer of {@link LoopTransport#bufferBytes()} in write mode, from the pool when one is there. */
+    ByteBuffer take() {
+        ByteBuffer b = pool.poll();
+        return b != null ? b : ByteBuffer.allocate(transport.bufferBytes());
+    }
+
+    void give(ByteBuffer b) {
+        if (b != null && b.capacity() == transport.bufferBytes() && pool.size() < POOL_KEEP) {
+            b.clear();
+            pool.push(b);
+        }
+    }
+
+    void stop() {
+        stopping = true;
+        selector.wakeup();
+    }
+
+    @Override
+    public void run() {
+        nextTick = System.nanoTime() + TICK_NANOS;
+        nextIdleSweep = System.nanoTime() + transport.idleSweep().toNanos();
+        while (!stopping) {
+            try {
+                if (tasks.isEmpty() && dirty.isEmpty()) {
+                    selector.select(this::ready, TICK_NANOS / 1_000_000L);
+                } else {
+                    selector.selectNow(this::ready);
+                }
+                wakeRequested.set(false);
+                runTasks();
+                flushDirty();
+                long now = System.nanoTime();
+                if (now - nextTick >= 0) {
+                    nextTick = now + TICK_NANOS;
+                    tick(now);
+                }
+            } catch (IOException | RuntimeException e) {
+                // One socket's failure is handled where it happens; this keeps the loop alive
+                // whatever slipped through.
+                LOG.log(Level.WARNING, "relay event loop: {0}", e.toString());
+            }
+        }
+        runTasks();
+        flushDirty();
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof LoopSocket s) {
+                s.closeNow();
+            } else {
+                try {
+                    key.channel().close();
+                } catch (IOException e) {
+                    // closing anyway
+                }
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
+    private void ready(SelectionKey key) {
+        Object a = key.attachment();
+        if (a instanceof LoopSocket s) {
+            s.ready(key);
+        } else if (key.isValid() && key.isAcceptable()) {
+            transport.acceptAll();
+        }
+    }
+
+    private void runTasks() {
+        Runnable r;
+        while ((r = tasks.poll()) != null) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "relay event loop task failed: {0}", e.toString());
+            }
+        }
+    }
+
+    private void flushDirty() {
+        LoopSocket s;
+        while ((s = dirty.poll()) != null) {
+            s.flush();
+        }
+    }
+
+    private void tick(long now) {
+        lingering.removeIf(s -> s.lingerOver(now));
+        if (now - nextIdleSweep >= 0) {
+            nextIdleSweep = now + transport.idleSweep().toNanos();
+            long idle = transport.idleTimeout().toNanos();
+            for (SelectionKey key : selector.keys()) {
+                if (key.attachment() instanceof LoopSocket s) {
+                    s.closeIfIdle(now, idle);
+                }
+            }
+        }
+    }
+}
