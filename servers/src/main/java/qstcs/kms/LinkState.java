@@ -218,7 +218,7 @@ final class LinkState {
             }
             // Rounds keep running while RED so the console sees live QBER, but nothing is kept.
             keyRate.roundEnded(now, keep ? report.finalBits() : 0);
-            keyRateBps = status == LinkColour.RED ? 0 : keyRate.bitsPerSecond();
+            keyRateBps = keep ? keyRate.bitsPerSecond() : 0; // a breaching round shows 0 at once
             cached = null;
             // The round event goes out before any status change it causes, so subscribers see cause then effect.
             listener.roundCompleted(report, snapshotLocked());
