@@ -1,8 +1,6 @@
 package qstcs.kms;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -135,27 +133,7 @@ class IdleConnectionHeapIT {
     }
 
     private static void ask(Socket s) throws IOException {
-        OutputStream out = s.getOutputStream();
-        out.write(REQUEST);
-        out.flush();
-        InputStream in = s.getInputStream();
-        StringBuilder head = new StringBuilder();
-        while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                throw new IOException("closed by the KMS");
-            }
-            head.append((char) c);
-        }
-        int length = 0;
-        for (String line : head.toString().split("\r\n")) {
-            if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
-                length = Integer.parseInt(line.substring(15).trim());
-            }
-        }
-        if (in.readNBytes(length).length != length) {
-            throw new IOException("short body");
-        }
+        ListenerCapIT.exchange(s, REQUEST);
     }
 
     /**

@@ -75,9 +75,13 @@ class ListenerCapIT {
         }
     }
 
-    /** Sends one request and reads its whole answer; the status line. */
     private static String ask(Socket s) throws IOException {
-        s.getOutputStream().write(REQUEST);
+        return exchange(s, REQUEST);
+    }
+
+    /** Sends {@code request} and reads its whole answer (head and Content-Length body); the status line. */
+    static String exchange(Socket s, byte[] request) throws IOException {
+        s.getOutputStream().write(request);
         s.getOutputStream().flush();
         InputStream in = s.getInputStream();
         StringBuilder head = new StringBuilder();
@@ -94,7 +98,9 @@ class ListenerCapIT {
                 length = Integer.parseInt(line.substring(15).trim());
             }
         }
-        in.readNBytes(length);
+        if (in.readNBytes(length).length != length) {
+            throw new IOException("short body");
+        }
         return head.substring(0, head.indexOf("\r\n"));
     }
 }
