@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * An idle kept-alive connection costs the KMS no more heap than {@link ConnectionBudget} allows
+ * An idle kept-alive connection costs the KMS no more heap than {@link KmsServer#BUDGET} allows
  * for it, on either listener, so the listener cap derived from the budget keeps both listeners
  * full inside half the heap. Measured on a KMS process of its own: live heap after a full
  * collection ({@code jcmd GC.class_histogram}) before and after 200 connections per listener,
@@ -81,8 +81,8 @@ class IdleConnectionHeapIT {
                 long tlsEach = (withBoth - withPlain) / CONNECTIONS;
                 System.out.printf("[servers] idle connection heap: plain %.1f KiB, TLS %.1f KiB%n",
                         plainEach / 1024.0, tlsEach / 1024.0);
-                assertTrue(plainEach <= ConnectionBudget.PLAIN_CONNECTION_BYTES, "plain: " + plainEach + " bytes each");
-                assertTrue(tlsEach <= ConnectionBudget.TLS_CONNECTION_BYTES, "TLS: " + tlsEach + " bytes each");
+                assertTrue(plainEach <= KmsServer.PLAIN_CONNECTION_BYTES, "plain: " + plainEach + " bytes each");
+                assertTrue(tlsEach <= KmsServer.TLS_CONNECTION_BYTES, "TLS: " + tlsEach + " bytes each");
             } finally {
                 for (Socket s : plain) {
                     s.close();

@@ -33,6 +33,11 @@ final class RelayWithDeviceIdentity implements AutoCloseable {
 
     /** Starts the KMS identity routes and a relay checking tokens against them, both under {@code home}. */
     RelayWithDeviceIdentity(Path home) throws Exception {
+        this(home, RelaySettings.loopbackForTests());
+    }
+
+    /** As {@link #RelayWithDeviceIdentity(Path)}, the relay with {@code settings}. */
+    RelayWithDeviceIdentity(Path home, RelaySettings settings) throws Exception {
         this.home = home;
         kmsIdentity = KmsIdentity.open(new StateHome(home), new KmsIdentity.Options(8443, Optional.of("127.0.0.1"),
                 Optional.empty(), List.of(), false), Clock.systemUTC(), (e, a, d) -> { });
@@ -42,7 +47,7 @@ final class RelayWithDeviceIdentity implements AutoCloseable {
                     kmsIdentity.registerRoutes(r, id -> { });
                 }).build().start();
         RelayIdentity identity = RelayIdentity.load(home, Optional.empty(), URI.create(kmsUrl("")), List.of());
-        relay = RelayServer.start(RelaySettings.loopbackForTests(), identity);
+        relay = RelayServer.start(settings, identity);
         PinnedCaTrust trust = PinnedCaTrust.of(kmsIdentity.ca().fingerprint());
         pinned = new OkHttpClient.Builder().sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager())
                 .build();

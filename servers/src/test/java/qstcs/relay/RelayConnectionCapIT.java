@@ -1,0 +1,189 @@
+package qstcs.relay;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import qstcs.crypto.tls.PinnedCaTrust;
+import qstcs.server.http.ConnectionGate;
+import qstcs.testing.Await;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * A relay whose listener holds its cap (scaled down to 6 here; the full size, the cap from the
+ * heap, is {@code ./qstcs bench hostile --only idle}) closes every newer connection at once,
+ * before a TLS handshake, instead of taking it on; the connections it holds are still served (a
+ * registered device's frames are relayed); it counts the refusals and logs the burst once; and
+ * it takes new connections again as soon as some have ended. On both socket I/Os, in the
+ * production set-up ({@code wss}, device tokens checked with the KMS identity routes).
+ */
+class RelayConnectionCapIT {
+
+    private static final int CAP = 6;
+    private static final int EXTRA = 3;
+
+    @TempDir
+    Path home;
+
+    @ParameterizedTest
+    @EnumSource(RelaySettings.Io.class)
+    void aFullRelayRefusesNewcomersAtOnceKeepsRelayingAndTakesThemAgainWhenSomeLeave(RelaySettings.Io io)
+            throws Exception {
+        RelaySettings settings = RelaySettings.loopbackForTests().withIo(io)
+                .withLimits(RelayLimits.DEFAULT.withMaxConnections(CAP));
+        CapLog log = CapLog.attach();
+        List<Socket> crowd = new ArrayList<>();
+        try (RelayWithDeviceIdentity rig = new RelayWithDeviceIdentity(home, settings);
+             WsTestClient alpha = rig.register("Soldier_Alpha", rig.issueToken("Soldier_Alpha"));
+             WsTestClient bravo = rig.register("Soldier_Bravo", rig.issueToken("Soldier_Bravo"))) {
+            RelayServer relay = rig.relay();
+            assertEquals(CAP, relay.maxConnections());
+            alpha.next("registered");
+            bravo.next("registered");
+            SSLSocketFactory tls = PinnedCaTrust.of(rig.kmsIdentity().ca().fingerprint()).sslContext()
+                    .getSocketFactory();
+            InetAddress crowdAddress = InetAddress.getByName("127.0.0.2");
+            for (int i = 2; i < CAP; i++) {
+                crowd.add(upgraded(tls, relay.port(), crowdAddress));
+            }
+            Await.until("the relay holds its cap of " + CAP, () -> relay.gate().held() == CAP);
+
+            InetAddress newcomers = InetAddress.getByName("127.0.0.3");
+            for (int i = 0; i < EXTRA; i++) {
+                int n = i;
+                assertThrows(IOException.class, () -> upgraded(tls, relay.port(), newcomers).close(),
+                        "newcomer " + n + " past the cap was served");
+            }
+            assertEquals(EXTRA, relay.gate().refusedOverCap());
+
+            alpha.send(WsTestClient.chat("m1", "Soldier_Alpha", "Soldier_Bravo", "00aa"));
+            JsonNode relayed = bravo.nextWithId("m1");
+            assertEquals("Soldier_Alpha", relayed.get("sender").asText(), "a held device's frame is relayed");
+            for (Socket s : crowd) {
+                assertEquals(-1, pingPong(s), "a held connection is still served");
+            }
+
+            crowd.remove(crowd.size() - 1).close();
+            crowd.remove(crowd.size() - 1).close();
+            Await.until("the relay counts the two that left", () -> relay.gate().held() <= CAP - 2);
+            crowd.add(upgraded(tls, relay.port(), newcomers));
+            try (Response stats = rig.pinned().newCall(new Request.Builder()
+                    .url("https://127.0.0.1:" + relay.port() + "/stats").build()).execute()) {
+                JsonNode body = WsTestClient.JSON.readTree(stats.body().string());
+                assertEquals(CAP, body.get("max_connections").asInt());
+                assertEquals(EXTRA, body.get("refused_over_cap").asInt());
+            }
+            assertEquals(1, log.burstsStarted(), "one log line for the burst, not one per connection");
+        } finally {
+            for (Socket s : crowd) {
+                s.close();
+            }
+            log.detach();
+        }
+    }
+
+    /** A raw TLS connection from {@code from} that has finished its handshake and a WebSocket upgrade. */
+    private static Socket upgraded(SSLSocketFactory tls, int port, InetAddress from) throws IOException {
+        Socket tcp = new Socket(InetAddress.getLoopbackAddress(), port, from, 0);
+        try {
+            // Bounds a wait for an answer that never comes (without the cap the handshake is served).
+            tcp.setSoTimeout(30_000);
+            SSLSocket s = (SSLSocket) tls.createSocket(tcp, "127.0.0.1", port, true);
+            s.startHandshake();
+            OutputStream out = s.getOutputStream();
+            out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: cXN0Y3MtY2FwLWNsaWVudA==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String head = head(s.getInputStream());
+            if (!head.startsWith("HTTP/1.1 101")) {
+                throw new IOException("no upgrade: " + head);
+            }
+            return s;
+        } catch (IOException | RuntimeException e) {
+            tcp.close();
+            throw e;
+        }
+    }
+
+    /** Sends a masked ping on an upgraded connection and reads the pong; -1 when it came. */
+    private static int pingPong(Socket s) throws IOException {
+        s.getOutputStream().write(new byte[] {(byte) 0x89, (byte) 0x80, 0, 0, 0, 0});
+        s.getOutputStream().flush();
+        InputStream in = s.getInputStream();
+        int opcode = in.read() & 0x0f;
+        int length = in.read() & 0x7f;
+        in.readNBytes(length);
+        return opcode == 0xA ? -1 : opcode;
+    }
+
+    private static String head(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("closed by the relay after " + head.length() + " bytes");
+            }
+            head.append((char) c);
+        }
+        return head.toString();
+    }
+
+    /** Counts the connection gate's "cap reached" lines while attached. */
+    private static final class CapLog extends Handler {
+        private static final Logger GATE = Logger.getLogger(ConnectionGate.class.getName());
+        private int started;
+
+        static CapLog attach() {
+            CapLog log = new CapLog();
+            GATE.addHandler(log);
+            return log;
+        }
+
+        void detach() {
+            GATE.removeHandler(this);
+        }
+
+        synchronized int burstsStarted() {
+            return started;
+        }
+
+        @Override
+        public synchronized void publish(LogRecord r) {
+            if (r.getLevel().intValue() >= Level.WARNING.intValue() && r.getMessage() != null
+                    && r.getMessage().startsWith("connection cap reached")) {
+                started++;
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
