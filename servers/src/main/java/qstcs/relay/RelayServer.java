@@ -197,9 +197,9 @@ public final class RelayServer implements AutoCloseable {
 
     /**
      * Heap one {@code wss} session on the event loop may hold: measured 5.9 KiB of live heap per
-     * idle session (19,000 held, compact object headers: its {@code SSLEngine} with the session
-     * keys, the socket channel and selection key, the relay's connection state); the rest is
-     * margin. The read and write buffers (about 17 KiB each) are borrowed from the loop only while
+     * idle session (19,000 held with the launcher's JVM options, {@code ./qstcs bench hostile
+     * --only idle}: its {@code SSLEngine} with the session keys, the socket channel and selection
+     * key, the relay's connection state); the rest is margin. The read and write buffers (about 17 KiB each) are borrowed from the loop only while
      * bytes are in flight, and come out of the other half of the heap.
      */
     static final long LOOP_CONNECTION_BYTES = 8 * 1024;
