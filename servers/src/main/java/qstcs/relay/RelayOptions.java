@@ -54,7 +54,7 @@ final class RelayOptions {
                              helidon is Helidon's WebSocket server (a thread per connection)
               --max-connections N
                              connections held at once; newer ones are closed at accept (default:
-                             what the heap bears, N x 8 KiB <= half of it on the loop, 40 KiB
+                             what the heap bears, N x 8 KiB <= half of it on the loop, 48 KiB
                              with helidon, and the descriptor limit; the banner prints N)
               --help         show this text
 

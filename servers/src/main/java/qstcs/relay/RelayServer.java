@@ -204,11 +204,12 @@ public final class RelayServer implements AutoCloseable {
      */
     static final long LOOP_CONNECTION_BYTES = 8 * 1024;
     /**
-     * Heap one {@code wss} session on Helidon's listener may hold: measured 29.9–31.8 KiB
-     * (Helidon's 8 KiB read buffer, the JDK's {@code SSLSocket} buffers, the 1 KiB read-ahead, the
-     * parked reader's stack), the same make-up as a KMS TLS connection, so the same 40 KiB.
+     * Heap one {@code wss} session on Helidon's listener may hold: measured 29.9–31.8 KiB with
+     * 19,000 held and 35.7–37.6 KiB with a few hundred (Helidon's 8 KiB read buffer, the JDK's
+     * {@code SSLSocket} buffers, the 1 KiB read-ahead, the parked reader's stack); the rest is
+     * margin.
      */
-    static final long HELIDON_CONNECTION_BYTES = 40 * 1024;
+    static final long HELIDON_CONNECTION_BYTES = 48 * 1024;
 
     /** What a connection of {@code io} may cost, under the servers' one rule. */
     static ConnectionBudget budget(RelaySettings.Io io) {

@@ -105,7 +105,7 @@ class RelayConnectionCapIT {
     }
 
     /** A raw TLS connection from {@code from} that has finished its handshake and a WebSocket upgrade. */
-    private static Socket upgraded(SSLSocketFactory tls, int port, InetAddress from) throws IOException {
+    static Socket upgraded(SSLSocketFactory tls, int port, InetAddress from) throws IOException {
         Socket tcp = new Socket(InetAddress.getLoopbackAddress(), port, from, 0);
         try {
             // Bounds a wait for an answer that never comes (without the cap the handshake is served).
@@ -129,7 +129,7 @@ class RelayConnectionCapIT {
     }
 
     /** Sends a masked ping on an upgraded connection and reads the pong; -1 when it came. */
-    private static int pingPong(Socket s) throws IOException {
+    static int pingPong(Socket s) throws IOException {
         s.getOutputStream().write(new byte[] {(byte) 0x89, (byte) 0x80, 0, 0, 0, 0});
         s.getOutputStream().flush();
         InputStream in = s.getInputStream();
