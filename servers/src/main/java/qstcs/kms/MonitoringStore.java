@@ -65,6 +65,8 @@ final class MonitoringStore implements AutoCloseable {
     private Map<SampleKey, LinkHistory.Sample> samples = new LinkedHashMap<>();
     private List<LinkHistory.Marker> markers = new ArrayList<>();
     private volatile boolean closed;
+    /** Held while a batch is written, so that a flush returns only when nothing taken is still unwritten. */
+    private final Object flushing = new Object();
 
     /** Reads and writes {@code db}, which already holds the tables. */
     MonitoringStore(SqlDatabase db, InstantSource clock) {
@@ -312,8 +314,17 @@ final class MonitoringStore implements AutoCloseable {
         }
     }
 
-    /** Writes everything queued so far (the writer each second, and close). */
+    /**
+     * Writes everything queued so far (the writer each second, a process taking the lead, and
+     * close); returns once it is stored, also when the writer had already taken it.
+     */
     void flush() {
+        synchronized (flushing) {
+            flushQueued();
+        }
+    }
+
+    private void flushQueued() {
         Map<Long, Optional<AlarmBook.Alarm>> a;
         Map<SampleKey, LinkHistory.Sample> s;
         List<LinkHistory.Marker> m;
