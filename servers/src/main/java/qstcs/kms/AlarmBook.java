@@ -144,7 +144,11 @@ final class AlarmBook implements LinkListener, AutoCloseable {
             return;
         }
         Instant at = clock.instant();
-        raiser.execute(() -> raiseShared(at, kind, qber, detail));
+        try {
+            raiser.execute(() -> raiseShared(at, kind, qber, detail));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.ERROR, "a " + kind + " alarm came after this KMS closed its alarm book; not stored");
+        }
     }
 
     /** Inserts until the database takes it (a breach's alarm must not be lost to a short outage). */

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -34,28 +32,18 @@ import qstcs.testing.Await;
  */
 class SharedAlarmsIT {
     private static PostgresCluster postgres;
-    private static Path pgpass;
-    private static String previousPgpass;
+    private static AutoCloseable login;
 
     @BeforeAll
     static void startDatabase() throws Exception {
         postgres = PostgresCluster.startOrSkip("alarms shared by two KMS processes (SharedAlarmsIT)");
-        // A KMS reads the password as psql does; a test cannot set PGPASSWORD for its own JVM.
-        pgpass = Files.createTempFile("qstcs-pgpass", "");
-        Files.writeString(pgpass, "*:*:*:" + PostgresCluster.USER + ":" + postgres.password() + "\n");
-        previousPgpass = System.getProperty("org.postgresql.pgpassfile");
-        System.setProperty("org.postgresql.pgpassfile", pgpass.toString());
+        login = postgres.passwordForThisJvm();
     }
 
     @AfterAll
     static void stopDatabase() throws Exception {
-        if (previousPgpass == null) {
-            System.clearProperty("org.postgresql.pgpassfile");
-        } else {
-            System.setProperty("org.postgresql.pgpassfile", previousPgpass);
-        }
-        if (pgpass != null) {
-            Files.deleteIfExists(pgpass);
+        if (login != null) {
+            login.close();
         }
         if (postgres != null) {
             postgres.close();
