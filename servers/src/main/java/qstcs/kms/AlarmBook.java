@@ -100,8 +100,12 @@ final class AlarmBook implements LinkListener, AutoCloseable {
         }
         List<Alarm> kept = store.alarms();
         synchronized (this) {
+            // An alarm this process raised while the table was being read is newer than all of it.
+            long newest = kept.isEmpty() ? 0 : kept.getLast().id();
+            List<Alarm> raisedMeanwhile = alarms.values().stream().filter(a -> a.id() > newest).toList();
             alarms.clear();
             kept.forEach(a -> alarms.put(a.id(), a));
+            raisedMeanwhile.forEach(a -> alarms.put(a.id(), a));
         }
     }
 
