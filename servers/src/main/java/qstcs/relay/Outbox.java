@@ -29,6 +29,14 @@ final class Outbox {
     record Close(int code, String reason) {
     }
 
+    /** A frame whose sender wants to hear when it is in the socket: {@code written} runs then. */
+    record Tracked(byte[] frame, Runnable written) {
+    }
+
+    /** The receipt of the frame at {@code at} in a batch being written. */
+    private record Receipt(int at, Runnable written) {
+    }
+
     /** Does the actual writes; separate so tests of the queueing need no socket. */
     interface Sink {
         void write(byte[] bytes, int length);
@@ -73,6 +81,14 @@ final class Outbox {
      * throughput) and to save nothing at light load.
      */
     Offer offer(byte[] frame) {
+        return offer(frame, null);
+    }
+
+    /**
+     * As {@link #offer(byte[])}; {@code written} (may be null) runs on the writer once the socket
+     * write holding the frame's last byte has returned, never for a frame that is not written.
+     */
+    Offer offer(byte[] frame, Runnable written) {
         if (failed) {
             return Offer.FAILED;
         }
@@ -80,7 +96,7 @@ final class Outbox {
             pendingBytes.addAndGet(-frame.length);
             return Offer.OVER_BUDGET;
         }
-        queue.offer(frame);
+        queue.offer(written == null ? frame : new Tracked(frame, written));
         startWriter();
         return Offer.QUEUED;
     }
@@ -117,23 +133,28 @@ final class Outbox {
     /** Writes until the queue is empty; exactly one thread runs this at a time. */
     private void drain() {
         List<byte[]> batch = new ArrayList<>();
+        List<Receipt> receipts = null;
         while (true) {
             Object next;
             while ((next = queue.poll()) != null) {
                 if (next instanceof Close c) {
-                    write(batch);
-                    batch.clear();
+                    writeBatch(batch, receipts);
                     closeQuietly(c);
                 } else {
+                    if (next instanceof Tracked t) {
+                        if (receipts == null) {
+                            receipts = new ArrayList<>();
+                        }
+                        receipts.add(new Receipt(batch.size(), t.written()));
+                        next = t.frame();
+                    }
                     batch.add((byte[]) next);
                     if (batch.size() >= 256) {
-                        write(batch);
-                        batch.clear();
+                        writeBatch(batch, receipts);
                     }
                 }
             }
-            write(batch);
-            batch.clear();
+            writeBatch(batch, receipts);
             writing.set(false);
             // A frame queued after the last poll but before the flag was cleared found the flag
             // still set and started no writer: pick it up here.
@@ -143,12 +164,27 @@ final class Outbox {
         }
     }
 
-    private void write(List<byte[]> batch) {
-        if (batch.isEmpty() || failed) {
-            return;
+    /** Writes {@code batch}, runs the receipts of the frames that went out, and empties both lists. */
+    private void writeBatch(List<byte[]> batch, List<Receipt> receipts) {
+        int done = write(batch);
+        batch.clear();
+        if (receipts != null) {
+            for (Receipt r : receipts) {
+                if (r.at() < done) {
+                    r.written().run();
+                }
+            }
+            receipts.clear();
         }
+    }
+
+    /** Writes the frames of {@code batch} in order; how many of them were written whole. */
+    private int write(List<byte[]> batch) {
+        if (batch.isEmpty() || failed) {
+            return 0;
+        }
+        int i = 0;
         try {
-            int i = 0;
             while (i < batch.size()) {
                 byte[] first = batch.get(i);
                 if (i + 1 == batch.size() || first.length >= BATCH_BYTES) {
@@ -178,6 +214,7 @@ final class Outbox {
         } finally {
             pendingBytes.addAndGet(-sumOf(batch));
         }
+        return i;
     }
 
     private static long sumOf(List<byte[]> batch) {

@@ -324,8 +324,9 @@ final class Switchboard {
     /**
      * Hands a frame from the cluster to {@code c}, in order with everything sent to it, if that
      * connection is still the device's; false when it is not (the frame then stays in the stream).
+     * {@code written} runs once the frame is in the socket, never if it does not get there.
      */
-    boolean deliverHere(String deviceId, ClientConnection c, String text) {
+    boolean deliverHere(String deviceId, ClientConnection c, String text, Runnable written) {
         Mailbox box = mailboxes.get(deviceId);
         if (box == null) {
             return false;
@@ -333,7 +334,7 @@ final class Switchboard {
         boolean sent;
         box.lock.lock();
         try {
-            sent = box.connection == c && c.send(text);
+            sent = box.connection == c && c.send(text, written);
         } finally {
             box.lock.unlock();
         }
