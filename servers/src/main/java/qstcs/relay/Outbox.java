@@ -164,32 +164,32 @@ final class Outbox {
         }
     }
 
-    /** Writes {@code batch}, runs the receipts of the frames that went out, and empties both lists. */
+    /** Writes {@code batch}, running the receipts of its frames as they go out, and empties both lists. */
     private void writeBatch(List<byte[]> batch, List<Receipt> receipts) {
-        int done = write(batch);
+        write(batch, receipts);
         batch.clear();
         if (receipts != null) {
-            for (Receipt r : receipts) {
-                if (r.at() < done) {
-                    r.written().run();
-                }
-            }
             receipts.clear();
         }
     }
 
-    /** Writes the frames of {@code batch} in order; how many of them were written whole. */
-    private int write(List<byte[]> batch) {
+    /**
+     * Writes the frames of {@code batch} in order. After each socket write the receipts of the
+     * frames it completed run (a client that stops reading blocks a later write of the batch).
+     */
+    private void write(List<byte[]> batch, List<Receipt> receipts) {
         if (batch.isEmpty() || failed) {
-            return 0;
+            return;
         }
         int i = 0;
+        int confirmed = 0;
         try {
             while (i < batch.size()) {
                 byte[] first = batch.get(i);
                 if (i + 1 == batch.size() || first.length >= BATCH_BYTES) {
                     sink.write(first, first.length);
                     i++;
+                    confirmed = confirm(receipts, confirmed, i);
                     continue;
                 }
                 int size = 0;
@@ -207,6 +207,7 @@ final class Outbox {
                 }
                 sink.write(joined, size);
                 i = end;
+                confirmed = confirm(receipts, confirmed, i);
             }
         } catch (RuntimeException e) {
             // The peer is gone (or the socket was closed under us): nothing more can be written.
@@ -214,7 +215,17 @@ final class Outbox {
         } finally {
             pendingBytes.addAndGet(-sumOf(batch));
         }
-        return i;
+    }
+
+    /** Runs the receipts from {@code from} on of frames before {@code written}; the next receipt's index. */
+    private static int confirm(List<Receipt> receipts, int from, int written) {
+        int k = from;
+        if (receipts != null) {
+            for (; k < receipts.size() && receipts.get(k).at() < written; k++) {
+                receipts.get(k).written().run();
+            }
+        }
+        return k;
     }
 
     private static long sumOf(List<byte[]> batch) {

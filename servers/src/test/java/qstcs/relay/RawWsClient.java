@@ -25,7 +25,19 @@ final class RawWsClient implements AutoCloseable {
     private final OutputStream out;
 
     RawWsClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, 0);
+    }
+
+    /**
+     * Connects with a receive buffer of about {@code receiveBuffer} bytes (0: the system's, which
+     * grows); set before connecting, so the window the client offers stays that small.
+     */
+    RawWsClient(int port, int receiveBuffer) throws IOException {
+        socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
         socket.setSoTimeout(10_000);
         out = socket.getOutputStream();
         in = new DataInputStream(socket.getInputStream());
@@ -87,6 +99,11 @@ final class RawWsClient implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** The socket's receive buffer as the kernel sized it. */
+    int receiveBufferSize() throws IOException {
+        return socket.getReceiveBufferSize();
     }
 
     @Override
