@@ -341,6 +341,12 @@ final class Switchboard {
         return sent;
     }
 
+    /** The connection {@code deviceId} is registered with on this relay, or null. */
+    ClientConnection connectionOf(String deviceId) {
+        Mailbox box = mailboxes.get(deviceId);
+        return box == null ? null : box.connection;
+    }
+
     /** A frame to everyone from a device on another relay: delivered to every device here. */
     void deliverToEveryoneHere(String sender, String text) {
         byte[] frame = Outbox.encode(text);

@@ -113,8 +113,7 @@ class RelayClusterFailoverIT {
         // From here Bravo reads nothing until its relay is dead.
 
         String body = "0".repeat(60_000);
-        long kernelHolds = sendBufferLimit() + stalled.receiveBufferSize();
-        int count = (int) (kernelHolds / body.length()) + 32;
+        int count = (int) (stalled.kernelBufferLimit() / body.length()) + 32;
         assertTrue(count < 1000, "the kernel's buffers allow a test of this size (" + count + " frames)");
         for (int i = 0; i < count; i++) {
             alpha.send(WsTestClient.chat("big-" + i, "Soldier_Alpha", "Soldier_Bravo", body));
@@ -200,22 +199,6 @@ class RelayClusterFailoverIT {
             }
         }
         return status;
-    }
-
-    /**
-     * The most a TCP socket that did not set its own send buffer can hold unsent
-     * ({@code net.ipv4.tcp_wmem}'s maximum), or one that did ({@code net.core.wmem_max}, doubled).
-     */
-    private static long sendBufferLimit() throws java.io.IOException {
-        String[] tcp = sysctl("net/ipv4/tcp_wmem").split("\\s+");
-        return Math.max(Long.parseLong(tcp[2]), 2 * Long.parseLong(sysctl("net/core/wmem_max")));
-    }
-
-    private static String sysctl(String name) throws java.io.IOException {
-        // Read as a stream: /proc files report size 0, and Files.readString then stops early.
-        try (java.io.InputStream in = Files.newInputStream(Path.of("/proc/sys", name))) {
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
-        }
     }
 
     private static int freePort() throws java.io.IOException {
