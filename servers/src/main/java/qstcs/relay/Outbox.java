@@ -19,9 +19,13 @@ import io.helidon.common.buffers.DataWriter;
  * <p>The bytes waiting here are bounded ({@code budget}): a client that stops reading fills its
  * socket buffer, then its outbox, and is then refused further frames, so the relay's memory does not
  * grow with it and no sender waits for it. {@link ClientConnection} closes such a client.
+ *
+ * <p>A frame may carry a receipt ({@link Tracked}), run once the socket write holding it has
+ * returned: a relay of a cluster leaves the frame in its stream until then.
  */
 final class Outbox {
 
+    private static final System.Logger LOG = System.getLogger(Outbox.class.getName());
     /** Frames larger than this are written on their own rather than copied into a batch. */
     private static final int BATCH_BYTES = 64 * 1024;
 
@@ -222,7 +226,12 @@ final class Outbox {
         int k = from;
         if (receipts != null) {
             for (; k < receipts.size() && receipts.get(k).at() < written; k++) {
-                receipts.get(k).written().run();
+                try {
+                    receipts.get(k).written().run();
+                } catch (RuntimeException e) {
+                    // Not the socket's failure: the connection goes on.
+                    LOG.log(System.Logger.Level.WARNING, "a write receipt failed: {0}", e.toString());
+                }
             }
         }
         return k;
