@@ -330,8 +330,9 @@ final class RelayCluster implements AutoCloseable {
 
     /**
      * The frame {@code m} is in its recipient's socket (called by the connection's writer): it
-     * leaves the stream, and its sender hears {@code delivered}. Publishing to NATS only queues in
-     * the client library, so the writer does not wait.
+     * leaves the stream, and its sender hears {@code delivered}. Both are NATS publishes, which
+     * queue in the client library as the publish of every frame routed here does; the writer
+     * waits only when that queue is full.
      */
     private void written(Message m) {
         try {
