@@ -254,8 +254,6 @@ final class Outbox {
         failed = true;
     }
 
-    /** One unfragmented, unmasked text frame (RFC 6455 §5.2: servers do not mask). */
-    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exact for ASCII
     /**
      * A pong answering a ping with {@code payload} (RFC 6455 5.5.3), queued like any frame so it
      * never interleaves with a batch being written. Control payloads are at most 125 bytes.
@@ -269,6 +267,8 @@ final class Outbox {
         return frame;
     }
 
+    /** One unfragmented, unmasked text frame (RFC 6455 §5.2: servers do not mask). */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exact for ASCII
     static byte[] encode(String text) {
         // Frames are JSON with hex and base64 payloads: almost always ASCII, whose UTF-8 bytes are
         // the chars themselves, copied straight behind the header (one copy, not two).
