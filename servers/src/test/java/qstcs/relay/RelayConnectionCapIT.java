@@ -1,11 +1,8 @@
 package qstcs.relay;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,12 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import qstcs.crypto.tls.PinnedCaTrust;
 import qstcs.server.http.ConnectionGate;
 import qstcs.testing.Await;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A relay whose listener holds its cap (scaled down to 6 here; the full size, the cap from the
@@ -54,7 +51,7 @@ class RelayConnectionCapIT {
         RelaySettings settings = RelaySettings.loopbackForTests().withIo(io)
                 .withLimits(RelayLimits.DEFAULT.withMaxConnections(CAP));
         CapLog log = CapLog.attach();
-        List<Socket> crowd = new ArrayList<>();
+        List<RawWsClient> crowd = new ArrayList<>();
         try (RelayWithDeviceIdentity rig = new RelayWithDeviceIdentity(home, settings);
              WsTestClient alpha = rig.register("Soldier_Alpha", rig.issueToken("Soldier_Alpha"));
              WsTestClient bravo = rig.register("Soldier_Bravo", rig.issueToken("Soldier_Bravo"))) {
@@ -62,8 +59,7 @@ class RelayConnectionCapIT {
             assertEquals(CAP, relay.maxConnections());
             alpha.next("registered");
             bravo.next("registered");
-            SSLSocketFactory tls = PinnedCaTrust.of(rig.kmsIdentity().ca().fingerprint()).sslContext()
-                    .getSocketFactory();
+            SSLSocketFactory tls = rig.pinnedSockets();
             InetAddress crowdAddress = InetAddress.getByName("127.0.0.2");
             for (int i = 2; i < CAP; i++) {
                 crowd.add(upgraded(tls, relay.port(), crowdAddress));
@@ -81,8 +77,8 @@ class RelayConnectionCapIT {
             alpha.send(WsTestClient.chat("m1", "Soldier_Alpha", "Soldier_Bravo", "00aa"));
             JsonNode relayed = bravo.nextWithId("m1");
             assertEquals("Soldier_Alpha", relayed.get("sender").asText(), "a held device's frame is relayed");
-            for (Socket s : crowd) {
-                assertEquals(-1, pingPong(s), "a held connection is still served");
+            for (RawWsClient c : crowd) {
+                assertTrue(answersPing(c), "a held connection is still served");
             }
 
             crowd.remove(crowd.size() - 1).close();
@@ -97,58 +93,32 @@ class RelayConnectionCapIT {
             }
             assertEquals(1, log.burstsStarted(), "one log line for the burst, not one per connection");
         } finally {
-            for (Socket s : crowd) {
-                s.close();
+            for (RawWsClient c : crowd) {
+                c.close();
             }
             log.detach();
         }
     }
 
     /** A raw TLS connection from {@code from} that has finished its handshake and a WebSocket upgrade. */
-    static Socket upgraded(SSLSocketFactory tls, int port, InetAddress from) throws IOException {
+    static RawWsClient upgraded(SSLSocketFactory tls, int port, InetAddress from) throws IOException {
         Socket tcp = new Socket(InetAddress.getLoopbackAddress(), port, from, 0);
         try {
             // Bounds a wait for an answer that never comes (without the cap the handshake is served).
             tcp.setSoTimeout(30_000);
             SSLSocket s = (SSLSocket) tls.createSocket(tcp, "127.0.0.1", port, true);
             s.startHandshake();
-            OutputStream out = s.getOutputStream();
-            out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: cXN0Y3MtY2FwLWNsaWVudA==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            String head = head(s.getInputStream());
-            if (!head.startsWith("HTTP/1.1 101")) {
-                throw new IOException("no upgrade: " + head);
-            }
-            return s;
+            return new RawWsClient(s, port);
         } catch (IOException | RuntimeException e) {
             tcp.close();
             throw e;
         }
     }
 
-    /** Sends a masked ping on an upgraded connection and reads the pong; -1 when it came. */
-    static int pingPong(Socket s) throws IOException {
-        s.getOutputStream().write(new byte[] {(byte) 0x89, (byte) 0x80, 0, 0, 0, 0});
-        s.getOutputStream().flush();
-        InputStream in = s.getInputStream();
-        int opcode = in.read() & 0x0f;
-        int length = in.read() & 0x7f;
-        in.readNBytes(length);
-        return opcode == 0xA ? -1 : opcode;
-    }
-
-    private static String head(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                throw new IOException("closed by the relay after " + head.length() + " bytes");
-            }
-            head.append((char) c);
-        }
-        return head.toString();
+    /** Whether an upgraded connection answers a ping with a pong. */
+    static boolean answersPing(RawWsClient c) throws IOException {
+        c.send(0x9, new byte[0]);
+        return c.next(0xA) != null;
     }
 
     /** Counts the connection gate's "cap reached" lines while attached. */

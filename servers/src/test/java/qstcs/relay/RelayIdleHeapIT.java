@@ -3,7 +3,6 @@ package qstcs.relay;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +53,7 @@ class RelayIdleHeapIT {
                     "--bind", "127.0.0.1", "--port", "0", "--kms", kms.plainUrl(), "--kms-tls", kms.tlsUrl(),
                     "--io", io.name().toLowerCase(Locale.ROOT))
                     .redirectErrorStream(true).start();
-            List<Socket> held = new ArrayList<>();
+            List<RawWsClient> held = new ArrayList<>();
             try {
                 StringBuffer output = new StringBuffer();
                 int port = portOf(relay, output);
@@ -63,19 +62,19 @@ class RelayIdleHeapIT {
                 InetAddress from = InetAddress.getByName("127.0.0.2");
                 for (int i = 0; i < 100; i++) {
                     // Sessions that come and go first: classes loaded and code compiled on first use are in the baseline.
-                    try (Socket s = RelayConnectionCapIT.upgraded(tls, port, from)) {
-                        assertEquals(-1, RelayConnectionCapIT.pingPong(s));
+                    try (RawWsClient c = RelayConnectionCapIT.upgraded(tls, port, from)) {
+                        assertTrue(RelayConnectionCapIT.answersPing(c));
                     }
                 }
                 long before = LiveHeap.of(relay.pid());
                 for (int i = 0; i < CONNECTIONS; i++) {
-                    Socket s = RelayConnectionCapIT.upgraded(tls, port, from);
-                    held.add(s);
-                    assertEquals(-1, RelayConnectionCapIT.pingPong(s), "session " + i);
+                    RawWsClient c = RelayConnectionCapIT.upgraded(tls, port, from);
+                    held.add(c);
+                    assertTrue(RelayConnectionCapIT.answersPing(c), "session " + i);
                 }
                 long with = LiveHeap.of(relay.pid());
-                for (Socket s : held) {
-                    assertEquals(-1, RelayConnectionCapIT.pingPong(s), "a session closed during the measurement");
+                for (RawWsClient c : held) {
+                    assertTrue(RelayConnectionCapIT.answersPing(c), "a session closed during the measurement");
                 }
                 long each = (with - before) / CONNECTIONS;
                 System.out.printf("[servers] idle relay wss session heap (%s): %.1f KiB%n", io, each / 1024.0);
@@ -87,8 +86,8 @@ class RelayIdleHeapIT {
                 assertEquals(RelayServer.budget(io).capPerListener(384L * 1024 * 1024,
                         descriptorLimit(relay.pid())), Integer.parseInt(cap.group(1)), cap.group());
             } finally {
-                for (Socket s : held) {
-                    s.close();
+                for (RawWsClient c : held) {
+                    c.close();
                 }
                 relay.destroy();
                 if (!relay.waitFor(10, TimeUnit.SECONDS)) {

@@ -30,10 +30,16 @@ final class RelayWithDeviceIdentity implements AutoCloseable {
     private final WebServer kms;
     private final RelayServer relay;
     private final OkHttpClient pinned;
+    private final PinnedCaTrust trust;
 
     /** Starts the KMS identity routes and a relay checking tokens against them, both under {@code home}. */
     RelayWithDeviceIdentity(Path home) throws Exception {
-        this(home, RelaySettings.loopbackForTests());
+        this(home, RelayLimits.DEFAULT);
+    }
+
+    /** As {@link #RelayWithDeviceIdentity(Path)}, with a relay that has {@code limits}. */
+    RelayWithDeviceIdentity(Path home, RelayLimits limits) throws Exception {
+        this(home, RelaySettings.loopbackForTests().withLimits(limits));
     }
 
     /** As {@link #RelayWithDeviceIdentity(Path)}, the relay with {@code settings}. */
@@ -48,7 +54,7 @@ final class RelayWithDeviceIdentity implements AutoCloseable {
                 }).build().start();
         RelayIdentity identity = RelayIdentity.load(home, Optional.empty(), URI.create(kmsUrl("")), List.of());
         relay = RelayServer.start(settings, identity);
-        PinnedCaTrust trust = PinnedCaTrust.of(kmsIdentity.ca().fingerprint());
+        trust = PinnedCaTrust.of(kmsIdentity.ca().fingerprint());
         pinned = new OkHttpClient.Builder().sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager())
                 .build();
     }
@@ -64,6 +70,11 @@ final class RelayWithDeviceIdentity implements AutoCloseable {
     /** An HTTP client that trusts the KMS's CA and nothing else, as enrolled devices do. */
     OkHttpClient pinned() {
         return pinned;
+    }
+
+    /** TLS sockets that trust the KMS's CA and nothing else, for clients below OkHttp. */
+    javax.net.ssl.SSLSocketFactory pinnedSockets() {
+        return trust.sslContext().getSocketFactory();
     }
 
     /** The relay's WebSocket address. */
