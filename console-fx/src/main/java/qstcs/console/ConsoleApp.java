@@ -103,6 +103,7 @@ public final class ConsoleApp extends Application {
     /** The last window closed: every client thread stops, so the JVM exits at once. */
     @Override
     public void stop() {
+        DemoLauncher.consoleClosed();
         docked.forEach(c -> c.model().leave());
         if (model != null) {
             model.close();
