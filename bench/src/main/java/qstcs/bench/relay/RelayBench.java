@@ -89,11 +89,13 @@ public final class RelayBench {
                 int warm = warmUp(relay, d -> load.closedLoop(window, d));
                 if (only.equals("all") || only.equals("throughput")) {
                     long cpu0 = relay.cpuNanos();
+                    long sys0 = relay.systemCpuNanos();
                     long jit0 = relay.compilerCpuNanos();
                     long gen0 = generatorCpuNanos();
                     long[] io0 = relay.syscalls();
                     PairLoad.Run run = load.closedLoop(window, seconds);
                     long cpu = relay.cpuNanos() - cpu0;
+                    long sys = relay.systemCpuNanos() - sys0;
                     long jit = relay.compilerCpuNanos() - jit0;
                     long gen = generatorCpuNanos() - gen0;
                     long[] io = relay.syscalls();
@@ -104,8 +106,9 @@ public final class RelayBench {
                     System.out.printf("  latency          p50 %.2f ms   p99 %.2f ms   p99.9 %.2f ms%n",
                             ms(run, 50), ms(run, 99), ms(run, 99.9));
                     System.out.printf("  relay CPU        %.1f µs per message (user+system, whole relay process;"
-                                    + " JIT compiler threads %.1f µs of it)%n",
-                            cpu / 1000.0 / Math.max(1, run.received()), jit / 1000.0 / Math.max(1, run.received()));
+                                    + " JIT compiler threads %.1f µs of it; kernel %.1f µs of it)%n",
+                            cpu / 1000.0 / Math.max(1, run.received()), jit / 1000.0 / Math.max(1, run.received()),
+                            sys / 1000.0 / Math.max(1, run.received()));
                     System.out.printf("  generator CPU    %.1f µs per message (this JVM, both clients of a pair)%n",
                             gen / 1000.0 / Math.max(1, run.received()));
                     printSyscalls(io0, io, run.received());
@@ -116,11 +119,13 @@ public final class RelayBench {
                     // (one frame per read), and that compile time is not what a steady relay costs.
                     int warmPaced = warmUp(relay, d -> load.paced(rate, d));
                     long cpu0 = relay.cpuNanos();
+                    long sys0 = relay.systemCpuNanos();
                     long jit0 = relay.compilerCpuNanos();
                     long gen0 = generatorCpuNanos();
                     long[] io0 = relay.syscalls();
                     PairLoad.Run run = load.paced(rate, seconds);
                     long cpu = relay.cpuNanos() - cpu0;
+                    long sys = relay.systemCpuNanos() - sys0;
                     long jit = relay.compilerCpuNanos() - jit0;
                     long gen = generatorCpuNanos() - gen0;
                     long[] io = relay.syscalls();
@@ -130,9 +135,10 @@ public final class RelayBench {
                             run.received(), run.sent(), run.sent() - run.received(), run.outOfOrder());
                     System.out.printf("  latency          p50 %.2f ms   p99 %.2f ms   p99.9 %.2f ms   max %.2f ms%n",
                             ms(run, 50), ms(run, 99), ms(run, 99.9), ms(run, 100));
-                    System.out.printf("  relay CPU        %.1f µs per message, %.0f %% of one core (JIT compiler threads %.1f µs of it)%n",
+                    System.out.printf("  relay CPU        %.1f µs per message, %.0f %% of one core (JIT compiler threads %.1f µs"
+                                    + " of it; kernel %.1f µs of it)%n",
                             cpu / 1000.0 / Math.max(1, run.received()), cpu * 100.0 / run.elapsed().toNanos(),
-                            jit / 1000.0 / Math.max(1, run.received()));
+                            jit / 1000.0 / Math.max(1, run.received()), sys / 1000.0 / Math.max(1, run.received()));
                     System.out.printf("  generator CPU    %.1f µs per message%n", gen / 1000.0 / Math.max(1, run.received()));
                     printSyscalls(io0, io, run.received());
                     System.out.println();
