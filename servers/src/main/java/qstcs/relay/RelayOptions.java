@@ -123,8 +123,10 @@ final class RelayOptions {
                         .orElseGet(() -> defaultNode(port))));
         RelaySettings.Io io = RelaySettings.Io.parse(flags.string("io")
                 .orElse(app.get("io").asString().orElse(RelaySettings.Io.DEFAULT.name())));
+        java.time.Duration wakePause = java.time.Duration.ofNanos(1000L * app.get("wake-pause-micros").asInt()
+                .orElse((int) (RelaySettings.DEFAULT_WAKE_PAUSE.toNanos() / 1000)));
         return new RelaySettings(bind, port, kmsUri(kms), insecure, RelayLimits.from(app.get("limits")),
-                app.get("link-wait-seconds").asInt().orElse(25), member, io);
+                app.get("link-wait-seconds").asInt().orElse(25), member, io, wakePause);
     }
 
     private static URI natsUri(String s) {

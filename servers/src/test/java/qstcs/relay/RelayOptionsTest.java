@@ -50,6 +50,17 @@ class RelayOptionsTest {
     }
 
     @Test
+    void theEventLoopsPauseIsASettingWithABound() throws Exception {
+        assertEquals(Duration.ofNanos(300_000), parse().wakePause());
+        Path dir = Files.createDirectories(home.resolve("relay"));
+        Files.writeString(dir.resolve("application.yaml"), "app:\n  wake-pause-micros: 0\n");
+        assertEquals(Duration.ZERO, parse().wakePause(), "0 switches the pause off");
+        Files.writeString(dir.resolve("application.yaml"), "app:\n  wake-pause-micros: 5000\n");
+        UsageException e = assertThrows(UsageException.class, () -> parse());
+        assertTrue(e.getMessage().contains("wake-pause-micros must be 0-2000"), e.getMessage());
+    }
+
+    @Test
     void homeYamlOverridesDefaultsAndFlagsOverrideBoth() throws Exception {
         Path dir = Files.createDirectories(home.resolve("relay"));
         Files.writeString(dir.resolve("application.yaml"), """
