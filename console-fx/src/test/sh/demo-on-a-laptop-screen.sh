@@ -5,10 +5,11 @@
 # --layout windows) it waits until the demo's windows are mapped, checks that every window, frame
 # included, lies inside the screen, closes the SOC console the way a user does (the window
 # manager's close), and checks that every process of the demo ends and its ports are free.
-# The time that takes is reported against the 2 s goal; as a test it only fails when the demo
-# does not stop at all (15 s, or QSTCS_DEMO_STOP_LIMIT_MS): a timing goal is a measurement, and
-# a machine loaded by other work must not turn it red. To measure it, run this script alone under
-# the exclusive CPU lock and read the reported figure (docs/BENCHMARKS.md, Console section).
+# It fails when a process of the demo remains 2 s after the console closed: that is the demo's
+# promise to a presenter (the launcher TERMs the servers and chats, and KILLs what is left after
+# 0.5 s, so the bound holds by construction on a machine running only this check). On a machine
+# loaded by other work (parallel builds stretch every JVM exit), widen it with
+# QSTCS_DEMO_STOP_LIMIT_MS; the time taken is printed either way (docs/console.md).
 #
 # Needs Xvfb, openbox, xdotool, wmctrl, xwininfo (x11-utils) and GTK 3; .ci/run installs them.
 # Run by ./qstcs test; alone: bash THIS_FILE. Prints the demo's logs when a step fails.
@@ -17,7 +18,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)"
 W=1366
 H=768
-STOP_LIMIT_MS="${QSTCS_DEMO_STOP_LIMIT_MS:-15000}"
+STOP_LIMIT_MS="${QSTCS_DEMO_STOP_LIMIT_MS:-2000}"
 say() { printf 'demo-on-a-laptop-screen: %s\n' "$*" >&2; }
 
 for tool in Xvfb openbox xdotool wmctrl xwininfo; do
@@ -118,7 +119,7 @@ run_layout() {
   wmctrl -i -c "$console"
   while pgrep -f -- "$WORK/home" >/dev/null; do
     elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
-    [ "$elapsed" -le "$STOP_LIMIT_MS" ] || fail "$layout: demo processes left $((STOP_LIMIT_MS / 1000)) s after closing the console: $(pgrep -af -- "$WORK/home" | cut -c1-120)"
+    [ "$elapsed" -le "$STOP_LIMIT_MS" ] || fail "$layout: demo processes left ${STOP_LIMIT_MS} ms after closing the console (load average $(cut -d' ' -f1 /proc/loadavg)): $(pgrep -af -- "$WORK/home" | cut -c1-120)"
     sleep 0.05
   done
   elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -127,9 +128,7 @@ run_layout() {
   for p in 8000 8443 8765; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then fail "$layout: port $p still in use after the demo stopped"; fi
   done
-  goal="within the 2 s goal"
-  [ "$elapsed" -le 2000 ] || goal="over the 2 s goal (load average $(cut -d' ' -f1 /proc/loadavg): measure alone under the CPU lock)"
-  say "$layout: every window inside ${W}x${H}; closing the console stopped the whole demo in ${elapsed} ms, $goal; ports free"
+  say "$layout: every window inside ${W}x${H}; closing the console stopped the whole demo in ${elapsed} ms (limit ${STOP_LIMIT_MS} ms); ports free"
 }
 
 run_layout auto 1        # presenter: the console with both chats docked

@@ -195,9 +195,10 @@ final class Kms implements AutoCloseable {
                         + ", latched before this start");
             }
         }
+        alarms.followOtherProcesses();
         sharedLink.ifPresent(SharedLink::start);
         quantumLink.start();
-        leadership.start(sharedLink.<LinkLeadership.Transitions>map(s -> s).orElse(new LinkLeadership.Transitions() {
+        leadership.start(sharedLink.map(this::withBoard).orElse(new LinkLeadership.Transitions() {
             @Override
             public void lead() {
                 // the lone KMS leads from the start
@@ -208,6 +209,28 @@ final class Kms implements AutoCloseable {
                 // a lone KMS never stands by
             }
         }));
+    }
+
+    /**
+     * On a shared database the operator's board goes with the lead: a process taking it reads the
+     * alarms and the history back from the database before its first round; one standing by
+     * answers from what the leader stores.
+     */
+    private LinkLeadership.Transitions withBoard(SharedLink link) {
+        return new LinkLeadership.Transitions() {
+            @Override
+            public void lead() {
+                history.lead();
+                alarms.reload();
+                link.lead();
+            }
+
+            @Override
+            public void standBy() {
+                link.standBy();
+                history.standBy();
+            }
+        };
     }
 
     /** Whether this process runs the quantum link (always, unless it shares a database with others). */
@@ -304,6 +327,7 @@ final class Kms implements AutoCloseable {
         events.closeAll();
         link.close();
         audit.append("server_stopped", LinkEvents.SYSTEM, "KMS " + settings.instance() + " stopped");
+        alarms.close();
         board.close(); // before the audit log, which closes the embedded file they share
         audit.close();
         identity.close();

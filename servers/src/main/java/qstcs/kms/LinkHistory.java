@@ -22,6 +22,11 @@ import qstcs.crypto.link.LinkStatus;
  * short and synchronised on this object only. Everything is also handed to a
  * {@link MonitoringStore}, and a new start continues from what it kept: "since start" then means
  * since the oldest kept sample, and the time the KMS was down shows as a gap.
+ *
+ * <p>When several KMS processes share the store's database only the leader has rounds: a
+ * process standing by answers from the stored history, which the leader writes about once a
+ * second, and a process taking the lead reads it back before its first round, so its charts go
+ * on from the old leader's.
  */
 final class LinkHistory implements LinkListener {
     /** One bucket: the highest round QBER in it, and the last key rate and pool size. */
@@ -74,12 +79,14 @@ final class LinkHistory implements LinkListener {
     static final Duration GAP = Duration.ofSeconds(15);
 
     private final InstantSource clock;
-    private final Instant started;
+    private Instant started;
     private final Deque<Sample> fine = new ArrayDeque<>();
     private final Deque<Sample> coarse = new ArrayDeque<>();
     private final Deque<Marker> markers = new ArrayDeque<>();
     private final MonitoringStore store;
     private Instant lastRoundAt;
+    /** True while another process leads the link on a shared database: answers come from the store. */
+    private volatile boolean following;
 
     /** A history in memory only. */
     LinkHistory(InstantSource clock) {
@@ -90,32 +97,76 @@ final class LinkHistory implements LinkListener {
     LinkHistory(InstantSource clock, MonitoringStore store) {
         this.clock = clock;
         this.store = store;
+        this.following = store.shared();
         Instant now = clock.instant();
-        MonitoringStore.Restored kept = store.history(now);
-        coarse.addAll(kept.coarse());
-        fine.addAll(kept.fine());
-        markers.addAll(kept.markers());
-        Instant oldest = now;
-        for (Instant t : new Instant[] {coarse.isEmpty() ? null : coarse.getFirst().at(),
-                fine.isEmpty() ? null : fine.getFirst().at(), markers.isEmpty() ? null : markers.getFirst().at()}) {
-            if (t != null && t.isBefore(oldest)) {
-                oldest = t;
-            }
-        }
-        this.started = oldest;
-        Sample last = fine.isEmpty() ? coarse.peekLast() : fine.getLast();
-        lastRoundAt = last == null ? null : last.at();
+        restore(store.history(now), now);
         mark(new Marker(now, Kind.START, "KMS started"));
     }
 
+    /** Replaces what memory holds with {@code kept}; rounds go on from its last sample. */
+    private void restore(MonitoringStore.Restored kept, Instant now) {
+        coarse.clear();
+        fine.clear();
+        markers.clear();
+        coarse.addAll(kept.coarse());
+        fine.addAll(kept.fine());
+        markers.addAll(kept.markers());
+        started = oldest(kept, now);
+        Sample last = fine.isEmpty() ? coarse.peekLast() : fine.getLast();
+        lastRoundAt = last == null ? null : last.at();
+    }
+
+    /** When the kept history begins (each list is oldest first), or {@code now} when nothing is kept. */
+    private static Instant oldest(MonitoringStore.Restored kept, Instant now) {
+        Instant oldest = now;
+        if (!kept.coarse().isEmpty() && kept.coarse().getFirst().at().isBefore(oldest)) {
+            oldest = kept.coarse().getFirst().at();
+        }
+        if (!kept.fine().isEmpty() && kept.fine().getFirst().at().isBefore(oldest)) {
+            oldest = kept.fine().getFirst().at();
+        }
+        if (!kept.markers().isEmpty() && kept.markers().getFirst().at().isBefore(oldest)) {
+            oldest = kept.markers().getFirst().at();
+        }
+        return oldest;
+    }
+
+    /** This process runs the rounds from now on: it continues from the stored history (its own writes first). */
+    void lead() {
+        store.flush();
+        MonitoringStore.Restored kept = store.history(clock.instant());
+        synchronized (this) {
+            if (store.shared()) {
+                restore(kept, clock.instant());
+            }
+            following = false;
+        }
+    }
+
+    /** Another process runs the rounds: answers come from what it stores. */
+    void standBy() {
+        following = store.shared();
+    }
+
     /** The history of {@code range}: samples oldest first (coarse ones only before the fine ones), then markers. */
-    synchronized View view(Range range) {
-        Instant now = clock.instant();
+    View view(Range range) {
+        if (following) {
+            Instant now = clock.instant();
+            MonitoringStore.Restored kept = store.history(now);
+            return view(range, now, oldest(kept, now), kept.coarse(), kept.fine(), kept.markers());
+        }
+        synchronized (this) {
+            return view(range, clock.instant(), started, coarse, fine, markers);
+        }
+    }
+
+    private static View view(Range range, Instant now, Instant started, java.util.Collection<Sample> coarse,
+                             java.util.Collection<Sample> fine, java.util.Collection<Marker> markers) {
         // Samples carry whole seconds: the start's own second counts as since start.
         Instant from = range.span == null ? started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                 : now.minus(range.span);
         List<Sample> out = new ArrayList<>();
-        Instant fineFrom = fine.isEmpty() ? now : fine.getFirst().at();
+        Instant fineFrom = fine.isEmpty() ? now : fine.iterator().next().at();
         for (Sample s : coarse) {
             if (!s.at().isBefore(from) && s.at().isBefore(fineFrom)) {
                 out.add(s);

@@ -19,10 +19,13 @@ import qstcs.kms.store.SqlDatabase;
 /**
  * Keeps what the operator's board shows across KMS restarts: the breach alarms (raised,
  * acknowledged, by whom and when) and the link history the console draws (samples and markers),
- * in the KMS database (the embedded SQLite file, or PostgreSQL with {@code --db}). Memory stays
- * the truth while the KMS runs; this only writes behind it and reads it back at start. Writes are
- * queued and a writer thread stores them about once a second in one transaction, so the link lock
- * never waits for the disk; a bucket updated several times in that second is written once. The
+ * in the KMS database (the embedded SQLite file, or PostgreSQL with {@code --db}). The history is
+ * written behind memory: writes are queued and a writer thread stores them about once a second in
+ * one transaction, so the link lock never waits for the disk; a bucket updated several times in
+ * that second is written once. Alarms are written behind memory too in a private file; in a
+ * database {@link #shared()} by several KMS processes the table is their one truth instead: an
+ * alarm is numbered by the database when it is inserted, an acknowledgement is one conditional
+ * update, and each change is announced to the other processes ({@link #followAlarms}). The
  * tables are bounded like the memory they mirror ({@link LinkHistory}'s spans and capacities,
  * {@link AlarmBook#CAPACITY}). Nothing secret is stored: QBER, rates, pool sizes, words.
  */
@@ -42,6 +45,8 @@ final class MonitoringStore implements AutoCloseable {
     private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
     private static final String FINE = "fine";
     private static final String COARSE = "coarse";
+    private static final String ALARM_TOPIC = "alarm";
+    private static final String ALARM_COLUMNS = "id, raised_at_ms, kind, qber, detail, acknowledged_by, acknowledged_at_ms";
     private static final System.Logger LOG = System.getLogger(MonitoringStore.class.getName());
 
     /** What a start reads back: samples and markers oldest first. */
@@ -60,6 +65,8 @@ final class MonitoringStore implements AutoCloseable {
     private Map<SampleKey, LinkHistory.Sample> samples = new LinkedHashMap<>();
     private List<LinkHistory.Marker> markers = new ArrayList<>();
     private volatile boolean closed;
+    /** Held while a batch is written, so that a flush returns only when nothing taken is still unwritten. */
+    private final Object flushing = new Object();
 
     /** Reads and writes {@code db}, which already holds the tables. */
     MonitoringStore(SqlDatabase db, InstantSource clock) {
@@ -83,23 +90,113 @@ final class MonitoringStore implements AutoCloseable {
         try {
             return db.call(c -> {
                 List<AlarmBook.Alarm> out = new ArrayList<>();
-                try (PreparedStatement q = c.prepareStatement("SELECT id, raised_at_ms, kind, qber, detail, acknowledged_by, "
-                        + "acknowledged_at_ms FROM alarms ORDER BY id");
+                try (PreparedStatement q = c.prepareStatement("SELECT " + ALARM_COLUMNS + " FROM alarms ORDER BY id");
                      ResultSet rs = q.executeQuery()) {
                     while (rs.next()) {
-                        long ackAt = rs.getLong(7);
-                        boolean acked = !rs.wasNull();
-                        out.add(new AlarmBook.Alarm(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
-                                rs.getDouble(4), rs.getString(5), Optional.ofNullable(rs.getString(6)),
-                                acked ? Optional.of(Instant.ofEpochMilli(ackAt)) : Optional.empty()));
+                        out.add(alarm(rs));
                     }
                 }
                 return out;
             });
         } catch (SQLException e) {
-            LOG.log(System.Logger.Level.ERROR, "cannot read the kept alarms (" + e.getMessage() + "); starting without them");
+            LOG.log(System.Logger.Level.ERROR, "cannot read the kept alarms (" + e.getMessage() + "); going on without them");
             return List.of();
         }
+    }
+
+    private static AlarmBook.Alarm alarm(ResultSet rs) throws SQLException {
+        long ackAt = rs.getLong(7);
+        boolean acked = !rs.wasNull();
+        return new AlarmBook.Alarm(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
+                rs.getDouble(4), rs.getString(5), Optional.ofNullable(rs.getString(6)),
+                acked ? Optional.of(Instant.ofEpochMilli(ackAt)) : Optional.empty());
+    }
+
+    // ---- alarms in a database shared by several KMS processes ---------------------------------
+
+    /** True when other KMS processes use the same tables: alarms are then written through, not behind. */
+    boolean shared() {
+        return db != null && db.shared();
+    }
+
+    /**
+     * Inserts a new alarm, numbered by the database, and drops the one {@link AlarmBook}'s rule
+     * drops when the table holds more than {@link AlarmBook#CAPACITY}; one transaction.
+     */
+    AlarmBook.Alarm insertAlarm(Instant raisedAt, String kind, double qber, String detail) throws SQLException {
+        return db.call(c -> SqlDatabase.inTransaction(c, conn -> {
+            long id;
+            try (PreparedStatement ins = conn.prepareStatement("INSERT INTO alarms (raised_at_ms, kind, qber, detail) "
+                    + "VALUES (?, ?, ?, ?) RETURNING id")) {
+                ins.setLong(1, raisedAt.toEpochMilli());
+                ins.setString(2, kind);
+                ins.setDouble(3, finite(qber));
+                ins.setString(4, detail);
+                try (ResultSet rs = ins.executeQuery()) {
+                    rs.next();
+                    id = rs.getLong(1);
+                }
+            }
+            try (PreparedStatement trim = conn.prepareStatement("DELETE FROM alarms WHERE id = (SELECT id FROM alarms "
+                    + "ORDER BY acknowledged_at_ms IS NULL, id LIMIT 1) AND (SELECT count(*) FROM alarms) > ?")) {
+                trim.setInt(1, AlarmBook.CAPACITY);
+                trim.executeUpdate();
+            }
+            return new AlarmBook.Alarm(id, Instant.ofEpochMilli(raisedAt.toEpochMilli()), kind, qber, detail,
+                    Optional.empty(), Optional.empty());
+        }));
+    }
+
+    /** Marks alarm {@code id} acknowledged unless it is already (or gone): true when this call did it. */
+    boolean acknowledgeAlarm(long id, String by, Instant at) throws SQLException {
+        return db.call(c -> {
+            try (PreparedStatement up = c.prepareStatement("UPDATE alarms SET acknowledged_by = ?, acknowledged_at_ms = ? "
+                    + "WHERE id = ? AND acknowledged_at_ms IS NULL")) {
+                up.setString(1, by);
+                up.setLong(2, at.toEpochMilli());
+                up.setLong(3, id);
+                return up.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Alarm {@code id} as stored now; empty when there is none (never raised, or dropped). */
+    Optional<AlarmBook.Alarm> alarm(long id) throws SQLException {
+        return db.call(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT " + ALARM_COLUMNS + " FROM alarms WHERE id = ?")) {
+                q.setLong(1, id);
+                try (ResultSet rs = q.executeQuery()) {
+                    return rs.next() ? Optional.of(alarm(rs)) : Optional.<AlarmBook.Alarm>empty();
+                }
+            }
+        });
+    }
+
+    /** Tells the other KMS processes that alarm {@code id} was raised or acknowledged here. */
+    void announceAlarm(long id) {
+        db.announce(ALARM_TOPIC, Long.toString(id));
+    }
+
+    /**
+     * Calls {@code changed} with the id of every alarm another process raises or acknowledges,
+     * and {@code missed} when announcements may have been lost (the alarms are to be read again).
+     */
+    void followAlarms(java.util.function.LongConsumer changed, Runnable missed) {
+        db.listen(ALARM_TOPIC, new SqlDatabase.Listener() {
+            @Override
+            public void announced(String payload) {
+                try {
+                    changed.accept(Long.parseLong(payload));
+                } catch (NumberFormatException e) {
+                    LOG.log(System.Logger.Level.WARNING, "ignored a malformed alarm announcement");
+                }
+            }
+
+            @Override
+            public void mayHaveMissed() {
+                missed.run();
+            }
+        });
     }
 
     /** The kept history that still falls inside the spans {@link LinkHistory} holds at {@code now}. */
@@ -217,8 +314,17 @@ final class MonitoringStore implements AutoCloseable {
         }
     }
 
-    /** Writes everything queued so far (the writer each second, and close). */
+    /**
+     * Writes everything queued so far (the writer each second, a process taking the lead, and
+     * close); returns once it is stored, also when the writer had already taken it.
+     */
     void flush() {
+        synchronized (flushing) {
+            flushQueued();
+        }
+    }
+
+    private void flushQueued() {
         Map<Long, Optional<AlarmBook.Alarm>> a;
         Map<SampleKey, LinkHistory.Sample> s;
         List<LinkHistory.Marker> m;

@@ -27,7 +27,17 @@ final class ClientConnection {
      */
     interface Wire {
         /** Queues an encoded frame; never blocks. */
-        Outbox.Offer offer(byte[] frame);
+        default Outbox.Offer offer(byte[] frame) {
+            return offer(frame, null);
+        }
+
+        /**
+         * Queues an encoded frame; never blocks. {@code written} (may be null) runs once the frame's
+         * bytes have been handed to the kernel by a successful socket write (with TLS, the record
+         * holding its last byte), on the writing thread; it never runs for a frame that is dropped
+         * (the connection closed, its queue discarded), so it must be quick and must not throw.
+         */
+        Outbox.Offer offer(byte[] frame, Runnable written);
 
         /** Queues a close frame behind everything queued before it. */
         void close(int code, String reason);
@@ -89,15 +99,27 @@ final class ClientConnection {
      * reach it.
      */
     boolean send(String text) {
-        return send(Outbox.encode(text));
+        return send(Outbox.encode(text), null);
+    }
+
+    /**
+     * As {@link #send(String)}, and {@code written} runs once the frame's bytes are in the socket
+     * (see {@link Wire#offer(byte[], Runnable)}); never when the frame does not get there.
+     */
+    boolean send(String text, Runnable written) {
+        return send(Outbox.encode(text), written);
     }
 
     /** Queues a frame already encoded with {@link Outbox#encode} (one encoding for many recipients). */
     boolean send(byte[] frame) {
+        return send(frame, null);
+    }
+
+    private boolean send(byte[] frame, Runnable written) {
         if (closed.get()) {
             return false;
         }
-        switch (outbox.offer(frame)) {
+        switch (outbox.offer(frame, written)) {
             case QUEUED -> {
                 return true;
             }
@@ -167,8 +189,8 @@ final class ClientConnection {
         }
 
         @Override
-        public Outbox.Offer offer(byte[] frame) {
-            return outbox.offer(frame);
+        public Outbox.Offer offer(byte[] frame, Runnable written) {
+            return outbox.offer(frame, written);
         }
 
         @Override

@@ -76,6 +76,12 @@ final class LoopSocket implements ClientConnection.Wire {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /** Frames taken from the queue, not yet encrypted or copied out (loop thread only). */
     private ArrayDeque<ByteBuffer> staged;
+    /** Staged frames with a receipt, in order; null while there are none (loop thread only). */
+    private ArrayDeque<Receipt> staging;
+    /** Frames with a receipt wholly in {@code netOut}, waiting for the socket to take them; null while none. */
+    private ArrayDeque<Receipt> unsent;
+    /** Bytes the socket has taken so far (the end of {@code netOut} is at {@code sent + netOut.position()}). */
+    private long sent;
     private volatile boolean discarded;
     private volatile boolean closing;
     private volatile Outbox.Close aside;
@@ -590,7 +596,7 @@ final class LoopSocket implements ClientConnection.Wire {
     // --- output -----------------------------------------------------------------------------------
 
     @Override
-    public Outbox.Offer offer(byte[] frame) {
+    public Outbox.Offer offer(byte[] frame, Runnable written) {
         if (discarded || closing) {
             return Outbox.Offer.FAILED;
         }
@@ -598,7 +604,7 @@ final class LoopSocket implements ClientConnection.Wire {
             pending.addAndGet(-frame.length);
             return Outbox.Offer.OVER_BUDGET;
         }
-        queue.offer(frame);
+        queue.offer(written == null ? frame : new Outbox.Tracked(frame, written));
         schedule();
         return Outbox.Offer.QUEUED;
     }
@@ -675,6 +681,7 @@ final class LoopSocket implements ClientConnection.Wire {
             if (staged != null) {
                 staged.clear();
             }
+            staging = null;
             pending.set(0);
         }
         Outbox.Close side = aside;
@@ -689,11 +696,20 @@ final class LoopSocket implements ClientConnection.Wire {
             if (closeStaged) {
                 if (o instanceof byte[] b) {
                     pending.addAndGet(-b.length);
+                } else if (o instanceof Outbox.Tracked t) {
+                    pending.addAndGet(-t.frame().length);
                 }
                 continue;
             }
             if (o instanceof byte[] b) {
                 stage(ByteBuffer.wrap(b));
+            } else if (o instanceof Outbox.Tracked t) {
+                ByteBuffer frame = ByteBuffer.wrap(t.frame());
+                stage(frame);
+                if (staging == null) {
+                    staging = new ArrayDeque<>();
+                }
+                staging.add(new Receipt(frame, t.written()));
             } else if (o instanceof Outbox.Close c) {
                 stage(ByteBuffer.wrap(closeFrame(c)));
                 closeStaged = true;
@@ -761,6 +777,9 @@ final class LoopSocket implements ClientConnection.Wire {
                 while (!staged.isEmpty() && !staged.peek().hasRemaining()) {
                     staged.poll();
                 }
+                if (staging != null) {
+                    packed();
+                }
                 if (r.getStatus() == SSLEngineResult.Status.CLOSED
                         || r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && netOut.position() == 0) {
                     closeNow();
@@ -783,7 +802,42 @@ final class LoopSocket implements ClientConnection.Wire {
                     }
                 }
                 pending.addAndGet(-copied);
+                if (staging != null) {
+                    packed();
+                }
             }
+        }
+    }
+
+    /** Receipts whose frame is now wholly in {@code netOut} wait for the write that takes its last byte. */
+    private void packed() {
+        Receipt r;
+        while ((r = staging.peek()) != null && !r.frame.hasRemaining()) {
+            staging.poll();
+            r.end = sent + netOut.position();
+            if (unsent == null) {
+                unsent = new ArrayDeque<>();
+            }
+            unsent.add(r);
+        }
+        if (staging.isEmpty()) {
+            staging = null;
+        }
+    }
+
+    /** Runs the receipts of the frames the socket has now taken whole. */
+    private void confirmSent() {
+        Receipt r;
+        while ((r = unsent.peek()) != null && r.end <= sent) {
+            unsent.poll();
+            try {
+                r.written.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "relay connection {0}: a write receipt failed: {1}", remote, e.toString());
+            }
+        }
+        if (unsent.isEmpty()) {
+            unsent = null;
         }
     }
 
@@ -791,9 +845,12 @@ final class LoopSocket implements ClientConnection.Wire {
     private boolean writeNet() throws IOException {
         netOut.flip();
         try {
-            channel.write(netOut);
+            sent += channel.write(netOut);
         } finally {
             netOut.compact();
+        }
+        if (unsent != null) {
+            confirmSent();
         }
         if (netOut.position() > 0) {
             setInterest(readOps() | SelectionKey.OP_WRITE);
@@ -861,6 +918,8 @@ final class LoopSocket implements ClientConnection.Wire {
         LoopTransport.closeQuietly(channel);
         queue.clear();
         staged = null;
+        staging = null;
+        unsent = null;
         pending.set(0);
         if (wasOpen) {
             if (endpoint != null) {
@@ -915,6 +974,18 @@ final class LoopSocket implements ClientConnection.Wire {
         netOut = null;
         message = null;
         control = null;
+    }
+
+    /** A frame with a receipt, and (once it is wholly in {@code netOut}) the byte count that ends it. */
+    private static final class Receipt {
+        final ByteBuffer frame;
+        final Runnable written;
+        long end;
+
+        Receipt(ByteBuffer frame, Runnable written) {
+            this.frame = frame;
+            this.written = written;
+        }
     }
 
     /** A close frame with {@code c}'s code and reason (at most 123 bytes of it). */

@@ -19,14 +19,26 @@ import io.helidon.common.buffers.DataWriter;
  * <p>The bytes waiting here are bounded ({@code budget}): a client that stops reading fills its
  * socket buffer, then its outbox, and is then refused further frames, so the relay's memory does not
  * grow with it and no sender waits for it. {@link ClientConnection} closes such a client.
+ *
+ * <p>A frame may carry a receipt ({@link Tracked}), run once the socket write holding it has
+ * returned: a relay of a cluster leaves the frame in its stream until then.
  */
 final class Outbox {
 
+    private static final System.Logger LOG = System.getLogger(Outbox.class.getName());
     /** Frames larger than this are written on their own rather than copied into a batch. */
     private static final int BATCH_BYTES = 64 * 1024;
 
     /** A close frame to write after everything queued before it. */
     record Close(int code, String reason) {
+    }
+
+    /** A frame whose sender wants to hear when it is in the socket: {@code written} runs then. */
+    record Tracked(byte[] frame, Runnable written) {
+    }
+
+    /** The receipt of the frame at {@code at} in a batch being written. */
+    private record Receipt(int at, Runnable written) {
     }
 
     /** Does the actual writes; separate so tests of the queueing need no socket. */
@@ -73,6 +85,14 @@ final class Outbox {
      * throughput) and to save nothing at light load.
      */
     Offer offer(byte[] frame) {
+        return offer(frame, null);
+    }
+
+    /**
+     * As {@link #offer(byte[])}; {@code written} (may be null) runs on the writer once the socket
+     * write holding the frame's last byte has returned, never for a frame that is not written.
+     */
+    Offer offer(byte[] frame, Runnable written) {
         if (failed) {
             return Offer.FAILED;
         }
@@ -80,7 +100,7 @@ final class Outbox {
             pendingBytes.addAndGet(-frame.length);
             return Offer.OVER_BUDGET;
         }
-        queue.offer(frame);
+        queue.offer(written == null ? frame : new Tracked(frame, written));
         startWriter();
         return Offer.QUEUED;
     }
@@ -117,23 +137,28 @@ final class Outbox {
     /** Writes until the queue is empty; exactly one thread runs this at a time. */
     private void drain() {
         List<byte[]> batch = new ArrayList<>();
+        List<Receipt> receipts = null;
         while (true) {
             Object next;
             while ((next = queue.poll()) != null) {
                 if (next instanceof Close c) {
-                    write(batch);
-                    batch.clear();
+                    writeBatch(batch, receipts);
                     closeQuietly(c);
                 } else {
+                    if (next instanceof Tracked t) {
+                        if (receipts == null) {
+                            receipts = new ArrayList<>();
+                        }
+                        receipts.add(new Receipt(batch.size(), t.written()));
+                        next = t.frame();
+                    }
                     batch.add((byte[]) next);
                     if (batch.size() >= 256) {
-                        write(batch);
-                        batch.clear();
+                        writeBatch(batch, receipts);
                     }
                 }
             }
-            write(batch);
-            batch.clear();
+            writeBatch(batch, receipts);
             writing.set(false);
             // A frame queued after the last poll but before the flag was cleared found the flag
             // still set and started no writer: pick it up here.
@@ -143,17 +168,32 @@ final class Outbox {
         }
     }
 
-    private void write(List<byte[]> batch) {
+    /** Writes {@code batch}, running the receipts of its frames as they go out, and empties both lists. */
+    private void writeBatch(List<byte[]> batch, List<Receipt> receipts) {
+        write(batch, receipts);
+        batch.clear();
+        if (receipts != null) {
+            receipts.clear();
+        }
+    }
+
+    /**
+     * Writes the frames of {@code batch} in order. After each socket write the receipts of the
+     * frames it completed run (a client that stops reading blocks a later write of the batch).
+     */
+    private void write(List<byte[]> batch, List<Receipt> receipts) {
         if (batch.isEmpty() || failed) {
             return;
         }
+        int i = 0;
+        int confirmed = 0;
         try {
-            int i = 0;
             while (i < batch.size()) {
                 byte[] first = batch.get(i);
                 if (i + 1 == batch.size() || first.length >= BATCH_BYTES) {
                     sink.write(first, first.length);
                     i++;
+                    confirmed = confirm(receipts, confirmed, i);
                     continue;
                 }
                 int size = 0;
@@ -171,6 +211,7 @@ final class Outbox {
                 }
                 sink.write(joined, size);
                 i = end;
+                confirmed = confirm(receipts, confirmed, i);
             }
         } catch (RuntimeException e) {
             // The peer is gone (or the socket was closed under us): nothing more can be written.
@@ -178,6 +219,22 @@ final class Outbox {
         } finally {
             pendingBytes.addAndGet(-sumOf(batch));
         }
+    }
+
+    /** Runs the receipts from {@code from} on of frames before {@code written}; the next receipt's index. */
+    private static int confirm(List<Receipt> receipts, int from, int written) {
+        int k = from;
+        if (receipts != null) {
+            for (; k < receipts.size() && receipts.get(k).at() < written; k++) {
+                try {
+                    receipts.get(k).written().run();
+                } catch (RuntimeException e) {
+                    // Not the socket's failure: the connection goes on.
+                    LOG.log(System.Logger.Level.WARNING, "a write receipt failed: {0}", e.toString());
+                }
+            }
+        }
+        return k;
     }
 
     private static long sumOf(List<byte[]> batch) {
@@ -197,8 +254,6 @@ final class Outbox {
         failed = true;
     }
 
-    /** One unfragmented, unmasked text frame (RFC 6455 §5.2: servers do not mask). */
-    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exact for ASCII
     /**
      * A pong answering a ping with {@code payload} (RFC 6455 5.5.3), queued like any frame so it
      * never interleaves with a batch being written. Control payloads are at most 125 bytes.
@@ -212,6 +267,8 @@ final class Outbox {
         return frame;
     }
 
+    /** One unfragmented, unmasked text frame (RFC 6455 §5.2: servers do not mask). */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exact for ASCII
     static byte[] encode(String text) {
         // Frames are JSON with hex and base64 payloads: almost always ASCII, whose UTF-8 bytes are
         // the chars themselves, copied straight behind the header (one copy, not two).

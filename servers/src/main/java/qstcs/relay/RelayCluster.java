@@ -42,16 +42,19 @@ import io.nats.client.impl.Headers;
  * One relay's part in a cluster of relays joined by NATS JetStream. Every unicast frame goes
  * through one JetStream stream, one subject per recipient ({@value #SUBJECT_PREFIX}{@code ID}), as
  * a work queue: the relay where the recipient is registered consumes that subject and delivers in
- * stream order; a frame leaves the stream only once that relay has handed it to the connection.
- * So a frame acknowledged {@code queued} survives the death of any relay, and a device moving to
- * another relay picks up exactly what was not yet handed out. A key-value bucket says which relay
- * each device is registered on (presence, the replace rule, and where acks go).
+ * stream order; a frame leaves the stream only once that relay has written it to the recipient's
+ * socket (the kernel has its bytes), not when it is merely queued for the socket. So a frame
+ * acknowledged {@code queued} survives the death of any relay, and a device moving to another
+ * relay picks up everything not yet written to it. A key-value bucket says which relay each device
+ * is registered on (presence, the replace rule, and where acks go).
  *
  * <p>The broker sees the sealed frame text and the four routing headers ({@code type},
  * {@code id}, {@code sender}, {@code recipient}). It does not drop a frame whose sender and id it
  * has seen: a client sends a frame again under the same id exactly when the first copy may not
  * have reached the device (it was written to a connection that died), and that copy must go
- * through; the recipient's client drops the copies it already has.
+ * through; the recipient's client drops the copies it already has. The same rule covers the one
+ * copy the cluster itself may repeat: a frame written by a relay that dies before its stream ack
+ * reaches NATS is delivered again from the stream.
  */
 final class RelayCluster implements AutoCloseable {
 
@@ -69,8 +72,9 @@ final class RelayCluster implements AutoCloseable {
     /** A relay not heard for this long is dead: its devices are offline. */
     static final Duration DEAD_AFTER = Duration.ofSeconds(3);
     /**
-     * How long a sender's relay waits for the recipient's relay to report a frame handed out before
-     * it acknowledges {@code queued} (the frame is safe in the stream either way).
+     * How long a sender's relay waits for the recipient's relay to report a frame written to the
+     * recipient's socket before it acknowledges {@code queued} (the frame is safe in the stream
+     * either way, and a recipient that reads slowly may hold it back for longer).
      */
     static final Duration DELIVERED_WAIT = Duration.ofSeconds(2);
 
@@ -257,8 +261,8 @@ final class RelayCluster implements AutoCloseable {
 
     /**
      * Stores a unicast frame in the recipient's subject. The sender hears {@code delivered} when
-     * the recipient's relay hands it out, or {@code queued} once it is stored and the recipient is
-     * offline (or its relay is slow to answer).
+     * the recipient's relay has written it to the recipient's socket, or {@code queued} once it is
+     * stored and the recipient is offline (or not written within {@link #DELIVERED_WAIT}).
      */
     void publish(ClientConnection from, RoutingHeader h, String text) {
         Headers headers = routingHeaders(h);
@@ -322,6 +326,23 @@ final class RelayCluster implements AutoCloseable {
         awaitingDelivery.put(sender + "\n" + id, -(System.nanoTime() + DELIVERED_WAIT.toNanos()));
         board.stats().framesRelayed.increment();
         board.sendToDevice(sender, RelayFrames.ack(id, true));
+    }
+
+    /**
+     * The frame {@code m} is in its recipient's socket (called by the connection's writer): it
+     * leaves the stream, and its sender hears {@code delivered}. Both are NATS publishes, which
+     * queue in the client library as the publish of every frame routed here does; the writer
+     * waits only when that queue is full.
+     */
+    private void written(Message m) {
+        try {
+            m.ack();
+            reportDelivered(m);
+        } catch (RuntimeException e) {
+            // NATS closed (this relay stops) or its output queue is full: the frame stays in the
+            // stream and comes again with the device's next feed; its client drops the copy.
+            LOG.log(Level.DEBUG, "cannot acknowledge a written frame: {0}", e.toString());
+        }
     }
 
     private void reportDelivered(Message m) {
@@ -464,9 +485,14 @@ final class RelayCluster implements AutoCloseable {
 
     /**
      * Delivers the frames of one device registered here, in stream order, for as long as that
-     * connection is the device's. Each frame is acknowledged to the stream (and so removed) once
-     * handed to the connection. A frame in flight when the feed stops stays in the stream and is
-     * delivered first by the device's next feed, here or on another relay.
+     * connection is the device's. Each frame is acknowledged to the stream (and so removed), and
+     * reported {@code delivered} to its sender's relay, once the connection has written it to the
+     * socket; a frame the connection drops (it closed, or was cut as too slow) is never
+     * acknowledged. Such frames stay in the stream and are delivered first by the device's next
+     * feed, here or on another relay: that feed deletes and recreates the device's consumer, which
+     * makes every unacknowledged frame deliverable again at once, in stream order. (A {@code nak}
+     * on a drop would add nothing to that, and would reorder the frame behind later ones if this
+     * feed were still delivering.)
      */
     private final class Feed implements Runnable {
         private final String deviceId;
@@ -533,7 +559,12 @@ final class RelayCluster implements AutoCloseable {
                     .filterSubject(SUBJECT_PREFIX + deviceId)
                     .deliverPolicy(DeliverPolicy.All)
                     .ackPolicy(AckPolicy.Explicit)
-                    .ackWait(Duration.ofSeconds(30))
+                    // A frame is acknowledged when written, and a client that reads slowly can hold
+                    // written frames back for a long while: redelivery on a timer would only send
+                    // this live connection a second copy. Frames of a connection that is gone come
+                    // back when the next feed recreates the consumer; the stream's maximum age
+                    // removes a frame before this wait runs out.
+                    .ackWait(board.limits().queueTtl())
                     .maxAckPending(1024)
                     .build());
             try (IterableConsumer it = context.iterate(ConsumeOptions.builder().batchSize(128).build())) {
@@ -550,11 +581,10 @@ final class RelayCluster implements AutoCloseable {
                         }
                         continue;
                     }
-                    if (!board.deliverHere(deviceId, connection, new String(m.getData(), StandardCharsets.UTF_8))) {
+                    if (!board.deliverHere(deviceId, connection, new String(m.getData(), StandardCharsets.UTF_8),
+                            () -> written(m))) {
                         return;
                     }
-                    m.ack();
-                    reportDelivered(m);
                 }
             }
         }

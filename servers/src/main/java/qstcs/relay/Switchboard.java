@@ -324,8 +324,9 @@ final class Switchboard {
     /**
      * Hands a frame from the cluster to {@code c}, in order with everything sent to it, if that
      * connection is still the device's; false when it is not (the frame then stays in the stream).
+     * {@code written} runs once the frame is in the socket, never if it does not get there.
      */
-    boolean deliverHere(String deviceId, ClientConnection c, String text) {
+    boolean deliverHere(String deviceId, ClientConnection c, String text, Runnable written) {
         Mailbox box = mailboxes.get(deviceId);
         if (box == null) {
             return false;
@@ -333,11 +334,17 @@ final class Switchboard {
         boolean sent;
         box.lock.lock();
         try {
-            sent = box.connection == c && c.send(text);
+            sent = box.connection == c && c.send(text, written);
         } finally {
             box.lock.unlock();
         }
         return sent;
+    }
+
+    /** The connection {@code deviceId} is registered with on this relay, or null. */
+    ClientConnection connectionOf(String deviceId) {
+        Mailbox box = mailboxes.get(deviceId);
+        return box == null ? null : box.connection;
     }
 
     /** A frame to everyone from a device on another relay: delivered to every device here. */

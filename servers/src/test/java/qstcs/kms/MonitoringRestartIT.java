@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,21 +33,8 @@ class MonitoringRestartIT {
     void alarmsAndHistorySurviveARestartOnPostgresql() throws Exception {
         try (PostgresCluster postgres = PostgresCluster.startOrSkip("board on PostgreSQL (MonitoringRestartIT)")) {
             String url = postgres.createDatabase("board");
-            // The KMS reads the password as psql does; a test cannot set PGPASSWORD for its own JVM,
-            // so it hands pgjdbc a password file instead.
-            Path pgpass = Files.createTempFile("qstcs-pgpass", "");
-            Files.writeString(pgpass, "*:*:*:" + PostgresCluster.USER + ":" + postgres.password() + "\n");
-            String before = System.getProperty("org.postgresql.pgpassfile");
-            System.setProperty("org.postgresql.pgpassfile", pgpass.toString());
-            try {
+            try (AutoCloseable login = postgres.passwordForThisJvm()) {
                 survivesRestart(KmsTestServer.tempHome(), "--db", url);
-            } finally {
-                if (before == null) {
-                    System.clearProperty("org.postgresql.pgpassfile");
-                } else {
-                    System.setProperty("org.postgresql.pgpassfile", before);
-                }
-                Files.deleteIfExists(pgpass);
             }
         }
     }

@@ -25,7 +25,17 @@ final class RawWsClient implements AutoCloseable {
     private final OutputStream out;
 
     RawWsClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, 0);
+    }
+
+    /** Connects with a receive buffer of about {@code receiveBuffer} bytes (see {@link #connected}). */
+    RawWsClient(int port, int receiveBuffer) throws IOException {
+        this(connected(new Socket(), port, receiveBuffer), port);
+    }
+
+    /** Upgrades {@code socket} (connected to the relay at {@code port}; a TLS socket for wss). */
+    RawWsClient(Socket socket, int port) throws IOException {
+        this.socket = socket;
         socket.setSoTimeout(10_000);
         out = socket.getOutputStream();
         in = new DataInputStream(socket.getInputStream());
@@ -39,6 +49,19 @@ final class RawWsClient implements AutoCloseable {
         if (!head.toString().startsWith("HTTP/1.1 101")) {
             throw new IOException("no upgrade: " + head);
         }
+    }
+
+    /**
+     * Connects {@code socket} to the relay on loopback at {@code port} with a receive buffer of
+     * about {@code receiveBuffer} bytes (0: the system's, which grows). The buffer is set before
+     * connecting, so the window the client offers stays that small.
+     */
+    static Socket connected(Socket socket, int port, int receiveBuffer) throws IOException {
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+        return socket;
     }
 
     /** Sends one final frame with {@code opcode} and {@code payload}. */
@@ -87,6 +110,25 @@ final class RawWsClient implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * The most bytes the kernel can hold on their way from the relay to this client: the relay
+     * socket's send buffer at its largest ({@code net.ipv4.tcp_wmem}'s maximum, or
+     * {@code net.core.wmem_max} doubled for a socket that sets its own) plus this socket's receive
+     * buffer. Frames sent beyond that while the client reads nothing are still in the relay.
+     */
+    long kernelBufferLimit() throws IOException {
+        String[] tcp = sysctl("net/ipv4/tcp_wmem").split("\\s+");
+        long send = Math.max(Long.parseLong(tcp[2]), 2 * Long.parseLong(sysctl("net/core/wmem_max")));
+        return send + socket.getReceiveBufferSize();
+    }
+
+    private static String sysctl(String name) throws IOException {
+        // Read as a stream: /proc files report size 0, and Files.readString then stops early.
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of("/proc/sys", name))) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
+        }
     }
 
     @Override

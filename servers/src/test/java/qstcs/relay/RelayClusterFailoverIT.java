@@ -79,6 +79,128 @@ class RelayClusterFailoverIT {
         bravo.close();
     }
 
+    /**
+     * The recipient stops reading, so frames for it pile up in its relay behind full socket
+     * buffers; that relay is killed with frames it has taken from the stream but not written. The
+     * recipient reads what the dead relay's kernel still delivers, moves to another relay, and
+     * gets every frame its sender's relay acknowledged, once each, in order: the unwritten ones
+     * come again from the stream. Nothing here depends on timing: the number of frames is
+     * chosen from the kernel's socket buffer limits so that some cannot have left the relay.
+     */
+    @Test
+    void framesARelayHadNotWrittenWhenKilledComeFromTheStreamOnTheNextRelay() throws Exception {
+        nats = NatsEngine.startOrSkip("RelayClusterFailoverIT");
+        Path home = Files.createTempDirectory("qstcs-relay-home");
+        // A backlog far beyond the default outbound budget, so the recipient that does not read
+        // is not cut as too slow: its frames stay queued in the relay.
+        Files.createDirectories(home.resolve("relay"));
+        Files.writeString(home.resolve("relay/application.yaml"), """
+                app:
+                  limits:
+                    outbound-bytes: 536870912
+                    queue-frames: 1024
+                """);
+        int doomedPort = freePort();
+        relays.add(startRelay(home, "r1", doomedPort));
+        int survivorPort = freePort();
+        relays.add(startRelay(home, "r2", survivorPort));
+
+        WsTestClient alpha = WsTestClient.register(WsTestClient.HTTP, survivorPort, "Soldier_Alpha");
+        RawWsClient stalled = new RawWsClient(doomedPort, 4096);
+        List<String> received = new ArrayList<>();
+        stalled.sendText("{\"type\":\"register\",\"device_id\":\"Soldier_Bravo\"}");
+        readChats(stalled, received, "registered");
+        // From here Bravo reads nothing until its relay is dead.
+
+        String body = "0".repeat(60_000);
+        int count = (int) (stalled.kernelBufferLimit() / body.length()) + 32;
+        assertTrue(count < 1000, "the kernel's buffers allow a test of this size (" + count + " frames)");
+        for (int i = 0; i < count; i++) {
+            alpha.send(WsTestClient.chat("big-" + i, "Soldier_Alpha", "Soldier_Bravo", body));
+        }
+        Map<String, String> acks = awaitAcks(alpha, count);
+
+        relays.getFirst().destroyForcibly().waitFor();
+        // What the dead relay had written is still in the kernel's buffers: a client reads it,
+        // then the end of the connection.
+        readChats(stalled, received, null);
+        int fromDeadRelay = received.size();
+        stalled.close();
+        alpha.send(WsTestClient.chat("after-kill", "Soldier_Alpha", "Soldier_Bravo", "00"));
+        try (RawWsClient moved = new RawWsClient(survivorPort)) {
+            moved.sendText("{\"type\":\"register\",\"device_id\":\"Soldier_Bravo\"}");
+            readChats(moved, received, "after-kill");
+        }
+
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            expected.add("big-" + i);
+        }
+        expected.add("after-kill");
+        List<String> shown = new ArrayList<>(new java.util.LinkedHashSet<>(received));
+        assertEquals(expected, shown, "Bravo: every frame Alpha's relay acknowledged, once, in order (" + fromDeadRelay
+                + " read from the killed relay's socket)");
+        long queued = acks.values().stream().filter("queued"::equals).count();
+        assertTrue(queued > 0, "the killed relay had frames it had not written: their sender heard queued, not"
+                + " delivered");
+        System.out.println("[servers] RelayClusterFailoverIT: " + count + " frames of 60 kB; " + fromDeadRelay
+                + " came through the killed relay's socket, " + queued + " were acknowledged queued (unwritten);"
+                + " frames seen twice on the wire (dropped by id): " + (received.size() - shown.size()));
+        alpha.close();
+    }
+
+    /**
+     * Reads frames, adding the ids of chats to {@code chats}, until a frame of type (or chat id)
+     * {@code until}, or with {@code until} null until the connection ends (a frame cut off by the
+     * end is not one: a client drops it, as the relay had not written it whole).
+     */
+    private static void readChats(RawWsClient c, List<String> chats, String until) throws java.io.IOException {
+        while (true) {
+            RawWsClient.Frame f;
+            try {
+                f = c.next();
+            } catch (java.io.EOFException cut) {
+                f = null;
+            }
+            if (f == null) {
+                break;
+            }
+            if (f.opcode() != 1) {
+                continue;
+            }
+            JsonNode n = WsTestClient.JSON.readTree(f.text());
+            String type = n.path("type").asText();
+            if (type.equals("chat")) {
+                chats.add(n.get("id").asText());
+                if (n.get("id").asText().equals(until)) {
+                    return;
+                }
+            } else if (type.equals("error")) {
+                throw new AssertionError("relay error: " + f.text());
+            } else if (type.equals(until)) {
+                return;
+            }
+        }
+        assertTrue(until == null, "the connection ended before " + until);
+    }
+
+    /** Waits until each of {@code count} frames has an ack; its status (the first one heard) by id. */
+    private static Map<String, String> awaitAcks(WsTestClient c, int count) throws Exception {
+        Map<String, String> status = new LinkedHashMap<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (status.size() < count) {
+            String s = c.received.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            assertTrue(s != null, "acks for " + status.size() + " of " + count + " frames");
+            JsonNode n = WsTestClient.JSON.readTree(s);
+            if (n.path("type").asText().equals("ack")) {
+                status.putIfAbsent(n.get("id").asText(), n.get("status").asText());
+            } else if (n.path("type").asText().equals("error")) {
+                throw new AssertionError("relay error: " + s);
+            }
+        }
+        return status;
+    }
+
     private static int freePort() throws java.io.IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
@@ -88,10 +210,15 @@ class RelayClusterFailoverIT {
     /** Starts {@code ./qstcs relay} in its own JVM (so it can be killed) and waits until it serves. */
     private Process startRelay(Path home, String node, int port) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "qstcs.relay.Main",
-                "--home", home.toString(), "--insecure", "--bind", "127.0.0.1", "--port", Integer.toString(port),
-                "--kms", "off", "--cluster", nats.url().toString(), "--node", node)
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "qstcs.relay.Main", "--home", home.toString(), "--insecure", "--bind", "127.0.0.1",
+                "--port", Integer.toString(port), "--kms", "off", "--cluster", nats.url().toString(), "--node", node));
+        String io = System.getProperty("qstcs.relay.io");
+        if (io != null && !io.isBlank()) {
+            // The suite's choice of socket I/O reaches the relay processes too.
+            command.addAll(List.of("--io", io));
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = out.readLine()) != null && !line.startsWith("Ctrl+C stops the relay")) {

@@ -30,9 +30,15 @@ final class RelayWithDeviceIdentity implements AutoCloseable {
     private final WebServer kms;
     private final RelayServer relay;
     private final OkHttpClient pinned;
+    private final PinnedCaTrust trust;
 
     /** Starts the KMS identity routes and a relay checking tokens against them, both under {@code home}. */
     RelayWithDeviceIdentity(Path home) throws Exception {
+        this(home, RelayLimits.DEFAULT);
+    }
+
+    /** As {@link #RelayWithDeviceIdentity(Path)}, with a relay that has {@code limits}. */
+    RelayWithDeviceIdentity(Path home, RelayLimits limits) throws Exception {
         this.home = home;
         kmsIdentity = KmsIdentity.open(new StateHome(home), new KmsIdentity.Options(8443, Optional.of("127.0.0.1"),
                 Optional.empty(), List.of(), false), Clock.systemUTC(), (e, a, d) -> { });
@@ -42,8 +48,8 @@ final class RelayWithDeviceIdentity implements AutoCloseable {
                     kmsIdentity.registerRoutes(r, id -> { });
                 }).build().start();
         RelayIdentity identity = RelayIdentity.load(home, Optional.empty(), URI.create(kmsUrl("")), List.of());
-        relay = RelayServer.start(RelaySettings.loopbackForTests(), identity);
-        PinnedCaTrust trust = PinnedCaTrust.of(kmsIdentity.ca().fingerprint());
+        relay = RelayServer.start(RelaySettings.loopbackForTests().withLimits(limits), identity);
+        trust = PinnedCaTrust.of(kmsIdentity.ca().fingerprint());
         pinned = new OkHttpClient.Builder().sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager())
                 .build();
     }
@@ -59,6 +65,11 @@ final class RelayWithDeviceIdentity implements AutoCloseable {
     /** An HTTP client that trusts the KMS's CA and nothing else, as enrolled devices do. */
     OkHttpClient pinned() {
         return pinned;
+    }
+
+    /** TLS sockets that trust the KMS's CA and nothing else, for clients below OkHttp. */
+    javax.net.ssl.SSLSocketFactory pinnedSockets() {
+        return trust.sslContext().getSocketFactory();
     }
 
     /** The relay's WebSocket address. */

@@ -96,6 +96,26 @@ public final class PostgresCluster implements AutoCloseable {
         return password;
     }
 
+    /**
+     * Lets a KMS opened inside this JVM log in: it reads the password as psql does, and a test
+     * cannot set {@code PGPASSWORD} for its own JVM, so pgjdbc gets a password file until the
+     * returned handle is closed.
+     */
+    public AutoCloseable passwordForThisJvm() throws IOException {
+        Path pgpass = Files.createTempFile("qstcs-pgpass", "");
+        Files.writeString(pgpass, "*:*:*:" + USER + ":" + password + "\n");
+        String before = System.getProperty("org.postgresql.pgpassfile");
+        System.setProperty("org.postgresql.pgpassfile", pgpass.toString());
+        return () -> {
+            if (before == null) {
+                System.clearProperty("org.postgresql.pgpassfile");
+            } else {
+                System.setProperty("org.postgresql.pgpassfile", before);
+            }
+            Files.deleteIfExists(pgpass);
+        };
+    }
+
     public Connection connect(String database) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", USER);
