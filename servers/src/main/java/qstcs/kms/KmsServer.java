@@ -32,6 +32,7 @@ import qstcs.kms.store.StorageUnavailableException;
 import qstcs.server.common.ApiError;
 import qstcs.server.common.CommandLine;
 import qstcs.server.common.JsonErrors;
+import qstcs.server.http.ConnectionBudget;
 import qstcs.server.http.ConnectionGate;
 
 /**
@@ -221,11 +222,30 @@ public final class KmsServer implements AutoCloseable {
         throw guard.table().refuseUnmatched(req, res, "no such route; see docs/kms-api.md for the API");
     }
     /**
+     * Heap a TLS connection may cost. Measured (live heap after a full collection, blocking
+     * sockets, compact object headers): 32.6 KiB kept alive after a request — 8 KiB Helidon read
+     * buffer, about 8 KiB of the JDK's {@code SSLSocket} buffers, a 10 KiB virtual-thread stack,
+     * the session and ciphers — and 13.6 KiB before its handshake; the rest is margin for a
+     * request in progress.
+     */
+    static final long TLS_CONNECTION_BYTES = 40 * 1024;
+    /** Heap a plain connection may cost: measured 15.4 KiB kept alive (8 KiB read buffer, 4 KiB stack). */
+    static final long PLAIN_CONNECTION_BYTES = 20 * 1024;
+    /**
+     * Both listeners by the servers' one rule: {@code cap × (40 KiB + 20 KiB) ≤ half the heap},
+     * {@code 2 × cap ≤} descriptors − 512. With the launcher's 256 MiB heap that is 2,094 per
+     * listener; {@code -Xmx2400m} gives 20,000. The other half of the heap is the KMS's own: key
+     * pools, the link history, requests in progress and the collector's room.
+     */
+    static final ConnectionBudget BUDGET = ConnectionBudget.of(
+            new ConnectionBudget.Listener("TLS", TLS_CONNECTION_BYTES),
+            new ConnectionBudget.Listener("plain", PLAIN_CONNECTION_BYTES));
+    /**
      * Most connections one listener holds at once, unless {@code max-tcp-connections} says
-     * otherwise: what the heap bears ({@link ConnectionBudget}; 2,094 with the launcher's 256 MiB).
+     * otherwise: what the heap bears ({@link #BUDGET}; 2,094 with the launcher's 256 MiB).
      * A crowd beyond it waits in the accept backlog instead of filling the heap.
      */
-    static final int MAX_CONNECTIONS = ConnectionBudget.capPerListener();
+    static final int MAX_CONNECTIONS = BUDGET.capPerListener();
     /**
      * How long a connection may wait without a request in progress: a TLS handshake, request
      * headers, or the gap before the next request on a kept-alive connection. A connection that
@@ -241,7 +261,7 @@ public final class KmsServer implements AutoCloseable {
         }
         // Blocking sockets: an idle TLS connection then holds 33 KiB of heap instead of 98 KiB (the
         // NIO socket keeps four SSLEngine buffers of 16 KiB and two of 8 KiB for its whole life),
-        // a plain one 15 KiB instead of 22 KiB; ConnectionBudget has the figures.
+        // a plain one 15 KiB instead of 22 KiB; TLS_CONNECTION_BYTES has the figures.
         listener.useNio(false);
         // Helidon's sweep closes connections that wait for a request longer than this (also
         // those that never finish a TLS handshake); its default is 5 minutes every 2 minutes.
@@ -271,7 +291,7 @@ public final class KmsServer implements AutoCloseable {
 
     /** Unfinished connections a listener with {@code maxConnections} may hold (0 or less: no cap). */
     static int pendingBound(int maxConnections) {
-        return maxConnections > 0 ? Math.max(1, maxConnections * 3 / 4) : ConnectionGate.Limits.PENDING_PER_LISTENER;
+        return maxConnections > 0 ? ConnectionGate.Limits.pendingBound(maxConnections) : ConnectionGate.Limits.PENDING_PER_LISTENER;
     }
 
     /** Most connections the plain and the TLS listener each hold ({@code max-tcp-connections}). */

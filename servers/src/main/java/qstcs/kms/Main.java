@@ -174,7 +174,7 @@ public final class Main {
         int[] caps = server.connectionCaps();
         out.printf(java.util.Locale.ROOT, "Connections: at most %d (http) and %d (https) at once; %s%n", caps[0], caps[1],
                 caps[0] == KmsServer.MAX_CONNECTIONS && caps[1] == KmsServer.MAX_CONNECTIONS
-                        ? ConnectionBudget.describe() : "set by max-tcp-connections");
+                        ? KmsServer.BUDGET.describe() : "set by max-tcp-connections");
         out.println("Listening:");
         ListenBanner.printListener(out, "http", s.bind(), server.port(), "public: /link_status, /observe/*, /router/heartbeat");
         ListenBanner.printListener(out, "https", s.bind(), server.tlsPort(), "all routes");

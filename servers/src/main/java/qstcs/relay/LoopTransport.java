@@ -167,7 +167,13 @@ final class LoopTransport implements AutoCloseable {
                 closeQuietly(ch);
                 continue;
             }
-            gate.accepted(ch);
+            if (!gate.accepted(ch)) {
+                // Its address or the listener is full: closed before any TLS handshake, so a flood
+                // past the cap costs the loop an accept and a close, and the client sees its
+                // connection end at once.
+                closeQuietly(ch);
+                continue;
+            }
             SelectorLoop loop = loops[nextLoop];
             nextLoop = (nextLoop + 1) % loops.length;
             if (loop.inLoop()) {

@@ -67,6 +67,8 @@ public final class Main {
         ListenBanner.printListener(out, relay.secure() ? "wss" : "ws", bind, port, "chat clients (WebSocket, path /)");
         ListenBanner.printListener(out, relay.secure() ? "https" : "http", bind, port,
                 "GET /stats, /observe/health, /observe/metrics");
+        out.printf(java.util.Locale.ROOT, "  connections: at most %d at once; %s%n", relay.maxConnections(),
+                relay.maxConnectionsReason());
         out.println(s.kms().map(k -> "  link status: following " + k + "/link_status (RED closes every session)")
                 .orElse("  link status: not following a KMS (--kms URL to enable)"));
         s.cluster().ifPresent(c -> out.println("  cluster: relay " + c.node() + " of the relays sharing " + c.nats()

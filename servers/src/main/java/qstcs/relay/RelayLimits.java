@@ -28,17 +28,20 @@ import qstcs.server.http.ConnectionGate;
  *                        under its own limits, cannot hold the listener)
  * @param silentDeadline  how long a new connection may send no byte at all before it is closed
  *                        (no longer than the head deadline); the cheapest flood never sends one
+ * @param maxConnections  connections the relay's listener holds at once, any kind; a newer one is
+ *                        closed at once. 0 (the default): from the heap and the descriptor limit
+ *                        ({@link RelayServer#connectionCap})
  */
 public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, int queueFrames,
                           long queueBytes, Duration queueTtl, long totalQueueBytes, long outboundBytes,
                           int openPerAddress, int pendingPerAddress, int pendingPerListener,
-                          Duration silentDeadline) {
+                          Duration silentDeadline, int maxConnections) {
 
     /** The defaults, also written in {@code relay/application.yaml}. */
     public static final RelayLimits DEFAULT = new RelayLimits(
             64 * 1024, 500, 1000, 256, 1024 * 1024, Duration.ofMinutes(10), 64L * 1024 * 1024, 4L * 1024 * 1024,
             ConnectionGate.Limits.DEFAULT.openPerAddress(), ConnectionGate.Limits.DEFAULT.pendingPerAddress(),
-            ConnectionGate.Limits.DEFAULT.pendingPerListener(), ConnectionGate.Limits.DEFAULT.silentDeadline());
+            ConnectionGate.Limits.DEFAULT.pendingPerListener(), ConnectionGate.Limits.DEFAULT.silentDeadline(), 0);
 
     public RelayLimits {
         positive("max-frame-bytes", maxFrameBytes);
@@ -51,6 +54,10 @@ public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, i
         positive("open-per-address", openPerAddress);
         positive("pending-per-address", pendingPerAddress);
         positive("pending-per-listener", pendingPerListener);
+        if (maxConnections < 0) {
+            throw new IllegalArgumentException("max-connections must be positive (or 0: from the heap), was "
+                    + maxConnections);
+        }
         if (queueTtl == null || queueTtl.isNegative() || queueTtl.isZero()) {
             throw new IllegalArgumentException("queue-ttl must be a positive duration, was " + queueTtl);
         }
@@ -60,6 +67,14 @@ public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, i
             throw new IllegalArgumentException("silent-deadline must be positive and at most " + head + ", was "
                     + silentDeadline);
         }
+    }
+
+    /** Limits with the listener's cap from the heap. */
+    public RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, int queueFrames,
+                       long queueBytes, Duration queueTtl, long totalQueueBytes, long outboundBytes,
+                       int openPerAddress, int pendingPerAddress, int pendingPerListener, Duration silentDeadline) {
+        this(maxFrameBytes, ratePerSecond, rateBurst, queueFrames, queueBytes, queueTtl, totalQueueBytes,
+                outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener, silentDeadline, 0);
     }
 
     /** Limits with the default per-address connection limits. */
@@ -78,13 +93,17 @@ public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, i
     }
 
     /**
-     * The connection gate's limits: its head deadline, with this relay's per-address counts and
-     * listener-wide bound of unfinished connections (the relay's listener has no connection cap,
-     * so that bound is what keeps a flood from many addresses from holding heap).
+     * The connection gate's limits: its head deadline, with this relay's per-address counts, its
+     * listener-wide bound of unfinished connections (at most three quarters of the cap, so a flood
+     * of unfinished connections from many addresses cannot fill it) and the listener's connection
+     * cap, which the gate enforces (neither the event loop nor Helidon's WebSocket listener caps
+     * itself here).
+     *
+     * @param cap the listener's connection cap ({@link RelayServer#connectionCap})
      */
-    ConnectionGate.Limits gate() {
+    ConnectionGate.Limits gate(int cap) {
         return new ConnectionGate.Limits(ConnectionGate.Limits.DEFAULT.headerDeadline(), pendingPerAddress,
-                openPerAddress, pendingPerListener, silentDeadline);
+                openPerAddress, pendingPerListener, silentDeadline).withMaxConnections(cap);
     }
 
     /** Reads {@code app.limits} (any key missing keeps its default). */
@@ -102,31 +121,41 @@ public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, i
                 limits.get("open-per-address").asInt().orElse(d.openPerAddress),
                 limits.get("pending-per-address").asInt().orElse(d.pendingPerAddress),
                 limits.get("pending-per-listener").asInt().orElse(d.pendingPerListener),
-                limits.get("silent-deadline").as(Duration.class).orElse(d.silentDeadline));
+                limits.get("silent-deadline").as(Duration.class).orElse(d.silentDeadline),
+                limits.get("max-connections").asInt().orElse(d.maxConnections));
     }
 
     /** The same limits with another per-connection rate (benchmarks drive one connection hard). */
     public RelayLimits withRate(int perSecond, int burst) {
         return new RelayLimits(maxFrameBytes, perSecond, burst, queueFrames, queueBytes, queueTtl, totalQueueBytes,
-                outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener, silentDeadline);
+                outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener, silentDeadline, maxConnections);
     }
 
     /** The same limits with another offline queue bound. */
     public RelayLimits withQueue(int frames, long bytes, Duration ttl) {
         return new RelayLimits(maxFrameBytes, ratePerSecond, rateBurst, frames, bytes, ttl, totalQueueBytes,
-                outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener, silentDeadline);
+                outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener, silentDeadline, maxConnections);
     }
 
     /** The same limits with another per-connection outbound budget. */
     public RelayLimits withOutbound(long bytes) {
         return new RelayLimits(maxFrameBytes, ratePerSecond, rateBurst, queueFrames, queueBytes, queueTtl,
-                totalQueueBytes, bytes, openPerAddress, pendingPerAddress, pendingPerListener, silentDeadline);
+                totalQueueBytes, bytes, openPerAddress, pendingPerAddress, pendingPerListener, silentDeadline,
+                maxConnections);
     }
 
     /** The same limits with another deadline for a new connection's first byte. */
     public RelayLimits withSilentDeadline(Duration deadline) {
         return new RelayLimits(maxFrameBytes, ratePerSecond, rateBurst, queueFrames, queueBytes, queueTtl,
-                totalQueueBytes, outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener, deadline);
+                totalQueueBytes, outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener, deadline,
+                maxConnections);
+    }
+
+    /** The same limits with the listener's connection cap set ({@code 0}: from the heap). */
+    public RelayLimits withMaxConnections(int cap) {
+        return new RelayLimits(maxFrameBytes, ratePerSecond, rateBurst, queueFrames, queueBytes, queueTtl,
+                totalQueueBytes, outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener, silentDeadline,
+                cap);
     }
 
     private static void positive(String name, long value) {

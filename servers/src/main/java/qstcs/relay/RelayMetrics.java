@@ -11,6 +11,7 @@ import io.helidon.metrics.api.Meter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.Tag;
+import qstcs.server.http.ConnectionGate;
 
 /**
  * Publishes the switchboard's figures on {@code /observe/metrics}. Meters carry the relay's port
@@ -23,7 +24,7 @@ final class RelayMetrics implements AutoCloseable {
     private final List<Meter> meters = new ArrayList<>();
     private final List<Tag> tags;
 
-    RelayMetrics(Switchboard switchboard, int port) {
+    RelayMetrics(Switchboard switchboard, ConnectionGate gate, int port) {
         this.tags = List.of(Tag.create("port", Integer.toString(port)));
         RelayStats s = switchboard.stats();
         gauge("qstcs_relay_online_devices", "devices registered now", () -> switchboard.online().size());
@@ -37,6 +38,10 @@ final class RelayMetrics implements AutoCloseable {
         counter("qstcs_relay_frames_dropped", "queued frames lost (overflow, TTL, storage, RED)", s.framesDropped);
         counter("qstcs_relay_errors", "error frames sent", s.errors);
         counter("qstcs_relay_link_cuts", "times every session was cut on RED", s.linkCuts);
+        gauge("qstcs_relay_max_connections", "connections the listener holds at most", () -> gate.limits().maxConnections());
+        meters.add(registry.getOrCreate(FunctionalCounter.builder("qstcs_relay_refused_over_cap", gate,
+                        ConnectionGate::refusedOverCap)
+                .description("connections closed at accept because the listener held its cap").tags(tags)));
     }
 
     private <N extends Number> void gauge(String name, String description, Supplier<N> value) {

@@ -24,6 +24,7 @@ final class RelayOptions {
             Usage: ./qstcs relay [--home DIR] [--bind ADDR] [--port 8765] [--kms URL] [--kms-tls URL]
                                  [--tls-cert FILE] [--san NAME[,NAME...]] [--insecure]
                                  [--cluster nats://HOST:PORT [--node NAME]] [--io loop|helidon]
+                                 [--max-connections N]
 
             Zero-knowledge WebSocket relay of QSTCS. Chat clients connect to wss://HOST:PORT/ and
             register a device id with their device token (checked with the KMS); the relay routes their sealed frames by recipient, reading only
@@ -51,6 +52,10 @@ final class RelayOptions {
               --io MODE      socket I/O: loop (default) is the relay's own event loop, one
                              thread reading, routing and writing with non-blocking sockets;
                              helidon is Helidon's WebSocket server (a thread per connection)
+              --max-connections N
+                             connections held at once; newer ones are closed at accept (default:
+                             what the heap bears, N x 8 KiB <= half of it on the loop, 48 KiB
+                             with helidon, and the descriptor limit; the banner prints N)
               --help         show this text
 
             Needs the relay token: DIR/kms/relay.token (the KMS writes it) or QSTCS_RELAY_TOKEN.
@@ -72,7 +77,8 @@ final class RelayOptions {
      * @throws UsageException for a flag or setting the relay cannot run with; the message says which
      */
     static Parsed parse(String[] args) {
-        CommandLine flags = CommandLine.parse(args, Set.of("home", "bind", "port", "kms", "kms-tls", "tls-cert", "san", "cluster", "node", "io"),
+        CommandLine flags = CommandLine.parse(args, Set.of("home", "bind", "port", "kms", "kms-tls", "tls-cert", "san", "cluster", "node", "io",
+                        "max-connections"),
                 Set.of("insecure"));
         StateHome home = StateHome.resolve(flags.string("home"));
         if (flags.help()) {
@@ -123,9 +129,12 @@ final class RelayOptions {
                         .orElseGet(() -> defaultNode(port))));
         RelaySettings.Io io = RelaySettings.Io.parse(flags.string("io")
                 .orElse(app.get("io").asString().orElse(RelaySettings.Io.DEFAULT.name())));
+        RelayLimits limits = RelayLimits.from(app.get("limits"));
+        limits = limits.withMaxConnections(flags.integer("max-connections", 1, 1_000_000)
+                .orElse(limits.maxConnections()));
         java.time.Duration wakePause = java.time.Duration.ofNanos(1000L * app.get("wake-pause-micros").asInt()
                 .orElse((int) (RelaySettings.DEFAULT_WAKE_PAUSE.toNanos() / 1000)));
-        return new RelaySettings(bind, port, kmsUri(kms), insecure, RelayLimits.from(app.get("limits")),
+        return new RelaySettings(bind, port, kmsUri(kms), insecure, limits,
                 app.get("link-wait-seconds").asInt().orElse(25), member, io, wakePause);
     }
 

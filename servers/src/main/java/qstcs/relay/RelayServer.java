@@ -26,6 +26,7 @@ import qstcs.relay.auth.KmsIdentityClient;
 import qstcs.relay.auth.RelayIdentity;
 import qstcs.relay.auth.RevocationWatch;
 import qstcs.server.common.JsonErrors;
+import qstcs.server.http.ConnectionBudget;
 import qstcs.server.http.ConnectionGate;
 import qstcs.server.http.RouteTable;
 
@@ -69,7 +70,7 @@ public final class RelayServer implements AutoCloseable {
         this.switchboard = switchboard;
         this.server = server;
         this.linkWatch = linkWatch;
-        this.metrics = new RelayMetrics(switchboard, port());
+        this.metrics = new RelayMetrics(switchboard, gate, port());
         this.sweeper = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("relay-sweep").daemon().factory());
         sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_EVERY.toMillis(), SWEEP_EVERY.toMillis(),
@@ -125,13 +126,13 @@ public final class RelayServer implements AutoCloseable {
                 .host(ownLoop ? "127.0.0.1" : bind)
                 .port(ownLoop ? 0 : settings.port())
                 .shutdownHook(false);
-        ConnectionGate gate = new ConnectionGate(settings.limits().gate());
+        ConnectionGate gate = new ConnectionGate(settings.limits().gate(connectionCap(settings)));
         if (tls != null && !ownLoop) {
             builder.tls(TlsReadAhead.of(tls, gate));
         }
         Instant started = Instant.now();
         if (ownLoop) {
-            setupRoutes(builder, switchboard, started);
+            setupRoutes(builder, switchboard, started, gate);
         } else {
             setup(builder, switchboard, started, gate);
             UpgradeRaceGuard.prime();
@@ -195,12 +196,46 @@ public final class RelayServer implements AutoCloseable {
     static final int LOOP_THREADS = 1;
 
     /**
+     * Heap one {@code wss} session on the event loop may hold: measured 5.9 KiB of live heap per
+     * idle session (19,000 held with the launcher's JVM options, {@code ./qstcs bench hostile
+     * --only idle}: its {@code SSLEngine} with the session keys, the socket channel and selection
+     * key, the relay's connection state); the rest is margin. The read and write buffers (about 17 KiB each) are borrowed from the loop only while
+     * bytes are in flight, and come out of the other half of the heap.
+     */
+    static final long LOOP_CONNECTION_BYTES = 8 * 1024;
+    /**
+     * Heap one {@code wss} session on Helidon's listener may hold: measured 29.9–31.8 KiB with
+     * 19,000 held and 35.7–37.6 KiB with a few hundred (Helidon's 8 KiB read buffer, the JDK's
+     * {@code SSLSocket} buffers, the 1 KiB read-ahead, the parked reader's stack); the rest is
+     * margin.
+     */
+    static final long HELIDON_CONNECTION_BYTES = 48 * 1024;
+
+    /** What a connection of {@code io} may cost, under the servers' one rule. */
+    static ConnectionBudget budget(RelaySettings.Io io) {
+        return ConnectionBudget.of(new ConnectionBudget.Listener("wss",
+                io == RelaySettings.Io.HELIDON ? HELIDON_CONNECTION_BYTES : LOOP_CONNECTION_BYTES));
+    }
+
+    /**
+     * Most connections the relay's listener holds at once: {@code max-connections} when set, else
+     * what this JVM's heap and descriptors bear for the relay's socket I/O ({@link #budget}:
+     * {@code cap × 8 KiB ≤ half the heap} on the event loop, at most the descriptor limit − 512):
+     * 19,488 with the launcher's 384 MiB heap and 20,000 descriptors.
+     */
+    static int connectionCap(RelaySettings settings) {
+        int set = settings.limits().maxConnections();
+        return set > 0 ? set : budget(settings.io()).capPerListener();
+    }
+
+    /**
      * The relay's HTTP routes alone, for the server behind the event loop: loopback, plain, no
      * WebSocket (the loop answers upgrades) and no connection gate (the loop's listener has it).
      */
-    static void setupRoutes(WebServerConfig.Builder server, Switchboard switchboard, Instant started) {
+    static void setupRoutes(WebServerConfig.Builder server, Switchboard switchboard, Instant started,
+                            ConnectionGate gate) {
         server.directHandlers(JsonErrors.directHandlers())
-                .routing(routing -> routing(routing, switchboard, started));
+                .routing(routing -> routing(routing, switchboard, started, gate));
     }
 
     static void setup(WebServerConfig.Builder server, Switchboard switchboard, Instant started, ConnectionGate gate) {
@@ -219,7 +254,7 @@ public final class RelayServer implements AutoCloseable {
                 .addProtocol(WsConfig.builder().name("websocket").maxFrameLength(MAX_WIRE_FRAME).build())
                 // The gate hears of each request line (first bytes of a connection without TLS).
                 .addProtocol(gate.http1())
-                .routing(routing -> routing(routing.addFilter(gate.filter()), switchboard, started))
+                .routing(routing -> routing(routing.addFilter(gate.filter()), switchboard, started, gate))
                 .addRouting(WsRouting.builder().endpoint(ENDPOINT, () -> new RelayEndpoint(switchboard, gate::upgraded)));
     }
 
@@ -229,10 +264,10 @@ public final class RelayServer implements AutoCloseable {
      * {@code /observe} passes to the observe feature. The routes are public, read-only figures,
      * so there is no access check and no latency metric.
      */
-    static void routing(HttpRouting.Builder routing, Switchboard switchboard, Instant started) {
+    static void routing(HttpRouting.Builder routing, Switchboard switchboard, Instant started, ConnectionGate gate) {
         JsonErrors.register(routing);
         RouteTable<Access, Access> routes = new RouteTable<>((access, req) -> access, (metric, nanos) -> { });
-        StatsService stats = new StatsService(switchboard, started);
+        StatsService stats = new StatsService(switchboard, started, gate);
         routes.add(routing, Method.GET, "/stats", Access.PUBLIC, "stats", (grant, req, res) -> stats.stats(req, res))
                 .add(routing, Method.GET, ENDPOINT, Access.PUBLIC, "root", (grant, req, res) -> stats.root(req, res));
         routing.any((req, res) -> {
@@ -269,6 +304,17 @@ public final class RelayServer implements AutoCloseable {
 
     Switchboard switchboard() {
         return switchboard;
+    }
+
+    /** Most connections the listener holds at once ({@link #connectionCap}). */
+    public int maxConnections() {
+        return gate.limits().maxConnections();
+    }
+
+    /** How the listener's cap came about, for the start-up banner. */
+    public String maxConnectionsReason() {
+        return settings.limits().maxConnections() > 0 ? "set by max-connections"
+                : budget(settings.io()).describe();
     }
 
     ConnectionGate gate() {

@@ -10,6 +10,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import qstcs.server.common.Json;
 import qstcs.server.common.JsonErrors;
+import qstcs.server.http.ConnectionGate;
 
 /**
  * Plain HTTP on the relay's port: {@code GET /stats} (read-only figures for the SOC console) and
@@ -20,10 +21,12 @@ final class StatsService {
 
     private final Switchboard switchboard;
     private final Instant started;
+    private final ConnectionGate gate;
 
-    StatsService(Switchboard switchboard, Instant started) {
+    StatsService(Switchboard switchboard, Instant started, ConnectionGate gate) {
         this.switchboard = switchboard;
         this.started = started;
+        this.gate = gate;
     }
 
     /** Figures for anyone; which devices are online only for the operator (when the relay has identities). */
@@ -79,6 +82,8 @@ final class StatsService {
                 .append(",\"link_cuts\":").append(s.linkCuts.sum())
                 .append(",\"refused\":").append(s.refused.sum())
                 .append(",\"slow_closed\":").append(s.slowClosed.sum())
+                .append(",\"max_connections\":").append(gate.limits().maxConnections())
+                .append(",\"refused_over_cap\":").append(gate.refusedOverCap())
                 .append(",\"uptime_s\":").append(Duration.between(started, Instant.now()).toSeconds())
                 .append('}').toString();
     }

@@ -18,12 +18,13 @@ import qstcs.crypto.tls.CaFingerprint;
 import qstcs.crypto.tls.PinnedCaTrust;
 import qstcs.server.pki.LocalCa;
 import qstcs.testing.KmsProcess;
+import qstcs.testing.LiveHeap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * An idle kept-alive connection costs the KMS no more heap than {@link ConnectionBudget} allows
+ * An idle kept-alive connection costs the KMS no more heap than {@link KmsServer#BUDGET} allows
  * for it, on either listener, so the listener cap derived from the budget keeps both listeners
  * full inside half the heap. Measured on a KMS process of its own: live heap after a full
  * collection ({@code jcmd GC.class_histogram}) before and after 200 connections per listener,
@@ -55,13 +56,13 @@ class IdleConnectionHeapIT {
             List<Socket> secure = new ArrayList<>();
             try {
                 warmUp(kms, tls);
-                long before = liveHeap(pid);
+                long before = LiveHeap.of(pid);
                 for (int i = 0; i < CONNECTIONS; i++) {
                     plain.add(kept(new Socket(InetAddress.getLoopbackAddress(), kms.plainPort(),
                             InetAddress.getByName("127.0.0.2"), 0)));
                 }
                 refresh(plain);
-                long withPlain = liveHeap(pid);
+                long withPlain = LiveHeap.of(pid);
                 assertAllOpen(plain, "plain");
                 for (int i = 0; i < CONNECTIONS; i++) {
                     Socket s = new Socket(InetAddress.getLoopbackAddress(), kms.tlsPort(), InetAddress.getByName("127.0.0.3"), 0);
@@ -74,15 +75,15 @@ class IdleConnectionHeapIT {
                 }
                 refresh(plain);
                 refresh(secure);
-                long withBoth = liveHeap(pid);
+                long withBoth = LiveHeap.of(pid);
                 assertAllOpen(plain, "plain");
                 assertAllOpen(secure, "TLS");
                 long plainEach = (withPlain - before) / CONNECTIONS;
                 long tlsEach = (withBoth - withPlain) / CONNECTIONS;
                 System.out.printf("[servers] idle connection heap: plain %.1f KiB, TLS %.1f KiB%n",
                         plainEach / 1024.0, tlsEach / 1024.0);
-                assertTrue(plainEach <= ConnectionBudget.PLAIN_CONNECTION_BYTES, "plain: " + plainEach + " bytes each");
-                assertTrue(tlsEach <= ConnectionBudget.TLS_CONNECTION_BYTES, "TLS: " + tlsEach + " bytes each");
+                assertTrue(plainEach <= KmsServer.PLAIN_CONNECTION_BYTES, "plain: " + plainEach + " bytes each");
+                assertTrue(tlsEach <= KmsServer.TLS_CONNECTION_BYTES, "TLS: " + tlsEach + " bytes each");
             } finally {
                 for (Socket s : plain) {
                     s.close();
@@ -134,28 +135,5 @@ class IdleConnectionHeapIT {
 
     private static void ask(Socket s) throws IOException {
         ListenerCapIT.exchange(s, REQUEST);
-    }
-
-    /**
-     * Bytes of live objects in process {@code pid}: {@code GC.class_histogram} runs a full
-     * collection first. Filler arrays (dead space a collector left in place) are not live.
-     */
-    private static long liveHeap(long pid) throws Exception {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
-        String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, jcmd.waitFor(), out);
-        long total = -1;
-        long fillers = 0;
-        for (String line : out.split("\n")) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length >= 3 && f[0].equals("Total")) {
-                total = Long.parseLong(f[2]);
-            } else if (f.length >= 4 && f[0].endsWith(":") && f[3].contains("FillerElement")) {
-                fillers += Long.parseLong(f[2]);
-            }
-        }
-        assertTrue(total > 0, out);
-        return total - fillers;
     }
 }

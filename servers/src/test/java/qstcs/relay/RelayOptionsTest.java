@@ -82,9 +82,13 @@ class RelayOptionsTest {
         assertEquals(7, fromYaml.limits().queueFrames());
         assertEquals(Duration.ofSeconds(30), fromYaml.limits().queueTtl());
         assertEquals(RelayLimits.DEFAULT.maxFrameBytes(), fromYaml.limits().maxFrameBytes());
-        // The connection limits reach the gate; its head deadline stays the default.
+        // The connection limits reach the gate; its head deadline stays the default; the bound on
+        // unfinished connections stays under three quarters of the listener's cap.
         assertEquals(new ConnectionGate.Limits(ConnectionGate.Limits.DEFAULT.headerDeadline(), 40, 3000, 300,
-                Duration.ofMillis(1500)), fromYaml.limits().gate());
+                Duration.ofMillis(1500), 5000), fromYaml.limits().gate(5000));
+        assertEquals(new ConnectionGate.Limits(ConnectionGate.Limits.DEFAULT.headerDeadline(), 40, 3000, 150,
+                Duration.ofMillis(1500), 200), fromYaml.limits().gate(200));
+        assertEquals(0, fromYaml.limits().maxConnections(), "the cap comes from the heap unless set");
 
         RelaySettings flags = parse("--port", "0", "--kms=http://kms.example:8000", "--insecure", "--bind", "10.0.0.2");
         assertEquals(0, flags.port());
@@ -92,6 +96,23 @@ class RelayOptionsTest {
         assertEquals("10.0.0.2", flags.effectiveBind(false));
         assertTrue(flags.insecure());
         assertEquals("0.0.0.0", parse("--insecure").effectiveBind(false));
+    }
+
+    @Test
+    void theConnectionCapComesFromTheHeapUnlessTheYamlOrTheFlagSetsIt() throws Exception {
+        assertEquals(0, parse().limits().maxConnections());
+        assertEquals(RelayServer.budget(RelaySettings.Io.LOOP).capPerListener(),
+                RelayServer.connectionCap(parse()));
+        assertEquals(RelayServer.budget(RelaySettings.Io.HELIDON).capPerListener(),
+                RelayServer.connectionCap(parse("--io", "helidon")));
+        Path dir = Files.createDirectories(home.resolve("relay"));
+        Files.writeString(dir.resolve("application.yaml"), "app:\n  limits:\n    max-connections: 700\n");
+        assertEquals(700, RelayServer.connectionCap(parse()));
+        assertEquals(90, RelayServer.connectionCap(parse("--max-connections", "90")), "the flag wins");
+        assertTrue(assertThrows(UsageException.class, () -> parse("--max-connections", "0"))
+                .getMessage().contains("--max-connections"));
+        Files.writeString(dir.resolve("application.yaml"), "app:\n  limits:\n    max-connections: -3\n");
+        assertTrue(assertThrows(UsageException.class, this::parse).getMessage().contains("max-connections"));
     }
 
     @Test

@@ -39,6 +39,11 @@ final class RelayWithDeviceIdentity implements AutoCloseable {
 
     /** As {@link #RelayWithDeviceIdentity(Path)}, with a relay that has {@code limits}. */
     RelayWithDeviceIdentity(Path home, RelayLimits limits) throws Exception {
+        this(home, RelaySettings.loopbackForTests().withLimits(limits));
+    }
+
+    /** As {@link #RelayWithDeviceIdentity(Path)}, the relay with {@code settings}. */
+    RelayWithDeviceIdentity(Path home, RelaySettings settings) throws Exception {
         this.home = home;
         kmsIdentity = KmsIdentity.open(new StateHome(home), new KmsIdentity.Options(8443, Optional.of("127.0.0.1"),
                 Optional.empty(), List.of(), false), Clock.systemUTC(), (e, a, d) -> { });
@@ -48,7 +53,7 @@ final class RelayWithDeviceIdentity implements AutoCloseable {
                     kmsIdentity.registerRoutes(r, id -> { });
                 }).build().start();
         RelayIdentity identity = RelayIdentity.load(home, Optional.empty(), URI.create(kmsUrl("")), List.of());
-        relay = RelayServer.start(RelaySettings.loopbackForTests().withLimits(limits), identity);
+        relay = RelayServer.start(settings, identity);
         trust = PinnedCaTrust.of(kmsIdentity.ca().fingerprint());
         pinned = new OkHttpClient.Builder().sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager())
                 .build();

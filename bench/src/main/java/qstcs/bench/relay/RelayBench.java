@@ -14,8 +14,8 @@ import qstcs.server.common.CommandLine;
 
 /**
  * {@code ./qstcs bench relay [--pairs 100] [--window 8] [--seconds 10] [--rate 10000] [--idle 10000]
- * [--only throughput|steady|idle] [--relay-jvm "OPTIONS"] [--io loop|helidon] [--wake-pause MICROS]
- * [--insecure]}.
+ * [--only throughput|steady|idle|handshake] [--relay-jvm "OPTIONS"] [--io loop|helidon] [--wake-pause MICROS]
+ * [--insecure] [--burst N]}.
  *
  * <p>The relay runs as {@code qstcs.relay.Main} in its own JVM (as {@code ./qstcs relay} does), so
  * its CPU time and memory are its own; the load generator runs here. Both share the machine, so
@@ -26,6 +26,10 @@ import qstcs.server.common.CommandLine;
  * per-connection rate limit is lifted for the run: one benchmark connection sends far more than a
  * person can type; so are the per-address connection limits, since every benchmark connection
  * comes from 127.0.0.1. {@code --io} picks the relay's socket I/O (default: the relay's own).
+ * {@code --burst N} repeats the steady run while N new connections open (TLS handshake, upgrade,
+ * one ping each, 32 at a time), to see what a reconnect wave costs the devices already connected.
+ * {@code --only handshake} measures the server's CPU per TLS handshake in this JVM
+ * ({@link ServerHandshakeCost}).
  */
 public final class RelayBench {
 
@@ -43,16 +47,22 @@ public final class RelayBench {
 
     public static void main(String[] args) throws Exception {
         CommandLine flags = CommandLine.parse(args,
-                Set.of("pairs", "window", "seconds", "rate", "idle", "only", "relay-jvm", "hold", "io",
+                Set.of("pairs", "window", "seconds", "rate", "idle", "only", "relay-jvm", "hold", "io", "burst",
                         "wake-pause"), Set.of("insecure"));
         if (flags.help()) {
             System.out.println("Usage: ./qstcs bench relay [--pairs 100] [--window 8] [--seconds 10] [--rate 10000]"
-                    + " [--idle 10000] [--only throughput|steady|idle] [--relay-jvm \"OPTIONS\"] [--io loop|helidon]"
-                    + " [--wake-pause MICROS] [--insecure]\n"
+                    + " [--idle 10000] [--only throughput|steady|idle|handshake] [--relay-jvm \"OPTIONS\"] [--io loop|helidon]"
+                    + " [--wake-pause MICROS] [--insecure] [--burst N]\n"
                     + "Default: wss:// with device tokens checked by a real KMS (as users run it);"
                     + " --insecure: plain ws:// without tokens, for comparison;"
                     + " --io: the relay's socket I/O (loop: its event loop, the default; helidon: Helidon's WebSocket);"
                     + " --wake-pause: the event loop's longest pause gathering frames (app.wake-pause-micros; 0: none).");
+            return;
+        }
+        if (flags.string("only").orElse("").equals("handshake")) {
+            double nanos = new ServerHandshakeCost().measure(2000);
+            System.out.printf("server TLS handshake (TLS 1.3, EC P-256 certificate from the local CA): %.3f ms of CPU"
+                    + " each (mean of 2,000 after 2,000 to warm up; load average %s)%n", nanos / 1e6, loadAverage());
             return;
         }
         boolean insecure = flags.isSet("insecure");
@@ -150,6 +160,10 @@ public final class RelayBench {
                     System.out.printf("  generator CPU    %.1f µs per message%n", gen / 1000.0 / Math.max(1, run.received()));
                     printSyscalls(io0, io, run.received());
                     System.out.println();
+                    int burst = flags.integer("burst", 0, 20_000).orElse(0);
+                    if (burst > 0) {
+                        steadyDuringBurst(relay, load, rate, seconds, burst, tls);
+                    }
                 }
             }
         }
@@ -178,6 +192,38 @@ public final class RelayBench {
                 }
             }
         }
+    }
+
+    /**
+     * The steady run again while {@code burst} new connections open, starting a second into it:
+     * each a TLS handshake (about a millisecond of the relay's CPU), an upgrade and a ping.
+     */
+    private static void steadyDuringBurst(RelayProcess relay, PairLoad load, int rate, Duration seconds, int burst,
+                                          SSLContext tls) throws Exception {
+        java.util.concurrent.CompletableFuture<double[]> opened = new java.util.concurrent.CompletableFuture<>();
+        long cpu0 = relay.cpuNanos();
+        Thread.ofPlatform().daemon().name("burst").start(() -> {
+            try {
+                Thread.sleep(1000);
+                long t0 = System.nanoTime();
+                try (IdleConnections conns = new IdleConnections(relay.port(), burst, tls)) {
+                    opened.complete(new double[] {(System.nanoTime() - t0) / 1e9, conns.count()});
+                }
+            } catch (Exception e) {
+                opened.completeExceptionally(e);
+            }
+        });
+        PairLoad.Run run = load.paced(rate, seconds);
+        long cpu = relay.cpuNanos() - cpu0;
+        double[] o = opened.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        System.out.printf("steady during a burst: %,d new %s connections opened from 1 s into the run (in %.1f s)%n",
+                (long) o[1], tls == null ? "ws" : "wss", o[0]);
+        System.out.printf("  delivered        %,d of %,d (lost %,d, out of order %,d)%n",
+                run.received(), run.sent(), run.sent() - run.received(), run.outOfOrder());
+        System.out.printf("  latency          p50 %.2f ms   p99 %.2f ms   p99.9 %.2f ms   max %.2f ms%n",
+                ms(run, 50), ms(run, 99), ms(run, 99.9), ms(run, 100));
+        System.out.printf("  relay CPU        %.0f %% of one core over the run%n", cpu * 100.0 / run.elapsed().toNanos());
+        System.out.println();
     }
 
     /** One stretch of load, for {@link #warmUp}. */

@@ -103,10 +103,24 @@ public final class HostileBench {
             idleRun("KMS plain", kms.pid(), kms.plainPort(), null, HeldConnections.Kind.KMS_REQUEST, -1, kmsMost);
             System.out.println("(relay JVM: " + String.join(" ", relayJvm) + ")");
             try (RelayProcess relay = new RelayProcess(RELAY_SETTINGS, relayJvm, kms)) {
+                System.out.println("(the relay: " + relayCap(relay) + ")");
                 idleRun("relay wss", relay.pid(), relay.port(), tls, HeldConnections.Kind.RELAY_SESSION, 1, 1000);
                 idleRun("relay wss", relay.pid(), relay.port(), tls, HeldConnections.Kind.RELAY_SESSION, -1, most);
             }
         }
+    }
+
+    /** The relay banner's line on its connection cap (printed just after its listeners). */
+    private static String relayCap(RelayProcess relay) throws InterruptedException {
+        for (int i = 0; i < 50; i++) {
+            for (String line : relay.output().split("\n")) {
+                if (line.contains("connections: at most")) {
+                    return line.strip();
+                }
+            }
+            Thread.sleep(100);
+        }
+        return "its banner names no connection cap";
     }
 
     /** {@code sources} 1: one address (127.0.0.2); -1: as many as needed at 200 each. */

@@ -63,6 +63,11 @@ import io.helidon.webserver.http1.Http1ConnectionListener;
  *       connection cap with connections that never speak, and a new legitimate connection would
  *       wait in the kernel's accept backlog; with this bound below the cap the listener keeps
  *       accepting, and the flood keeps cutting its own oldest connections.</li>
+ *   <li>The whole listener may hold at most {@link Limits#maxConnections()} connections (for a
+ *       transport whose listener has no cap of its own, such as the relay's): a newer one is cut
+ *       as soon as it is accepted, before any TLS handshake, so the client sees its connection end
+ *       at once instead of waiting in the kernel's backlog. Such refusals are counted
+ *       ({@link #refusedOverCap}) and logged once per burst, not per connection.</li>
  * </ul>
  * Cutting shuts the socket down in both directions: a reader blocked on it sees the end of the
  * stream and Helidon ends the connection quietly. The gate sees connections through the listener's
@@ -74,6 +79,8 @@ public final class ConnectionGate implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ConnectionGate.class.getName());
     private static final Duration SWEEP_EVERY = Duration.ofMillis(200);
+    /** Refusals over the cap this far apart belong to separate bursts (each logged once). */
+    static final Duration BURST_QUIET = Duration.ofSeconds(10);
     /** The name Helidon gives the HTTP/1 settings it finds by itself (package-private there). */
     private static final String HTTP1_NAME = "http_1_1";
     /** How many of the listener's oldest unfinished connections an eviction compares. */
@@ -97,9 +104,11 @@ public final class ConnectionGate implements AutoCloseable {
      *                           that established connections always have room
      * @param silentDeadline     time from accept to the connection's first byte (no longer than
      *                           {@code headerDeadline})
+     * @param maxConnections     connections of the whole listener, finished or not; {@link #NO_CAP}
+     *                           where the listener caps itself (Helidon's {@code max-tcp-connections})
      */
     public record Limits(Duration headerDeadline, int pendingPerAddress, int openPerAddress, int pendingPerListener,
-                         Duration silentDeadline) {
+                         Duration silentDeadline, int maxConnections) {
         /**
          * Unfinished connections of a listener by default: a legitimate client finishes its head in
          * milliseconds, so even a reconnect wave of thousands of clients rarely has this many
@@ -114,6 +123,8 @@ public final class ConnectionGate implements AutoCloseable {
          * cheapest flood, so it gets far less of the listener than {@code headerDeadline}.
          */
         public static final Duration SILENT_DEADLINE = Duration.ofSeconds(3);
+        /** {@link #maxConnections()} of a listener the gate does not cap. */
+        public static final int NO_CAP = Integer.MAX_VALUE;
         /**
          * Ten seconds for a request head, three for a first byte; 32 unfinished and 256
          * established connections per address; {@value #PENDING_PER_LISTENER} unfinished
@@ -138,6 +149,25 @@ public final class ConnectionGate implements AutoCloseable {
                 throw new IllegalArgumentException("the silent deadline must be positive and no longer than the header"
                         + " deadline (" + headerDeadline + "), was " + silentDeadline);
             }
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("the listener's connection cap must be positive, was " + maxConnections);
+            }
+        }
+
+        /** Limits of a listener the gate does not cap ({@link #NO_CAP}). */
+        public Limits(Duration headerDeadline, int pendingPerAddress, int openPerAddress, int pendingPerListener,
+                      Duration silentDeadline) {
+            this(headerDeadline, pendingPerAddress, openPerAddress, pendingPerListener, silentDeadline, NO_CAP);
+        }
+
+        /**
+         * The bound on unfinished connections for a listener that holds at most {@code maxConnections}:
+         * three quarters of it, so that a flood from many addresses evicts its own oldest
+         * connections instead of filling the cap, and established clients keep a quarter (and
+         * room for cut connections the server has not closed yet).
+         */
+        public static int pendingBound(int maxConnections) {
+            return Math.max(1, maxConnections * 3 / 4);
         }
 
         /**
@@ -156,12 +186,22 @@ public final class ConnectionGate implements AutoCloseable {
 
         /** The same limits with another listener-wide bound of unfinished connections. */
         public Limits withPendingPerListener(int bound) {
-            return new Limits(headerDeadline, pendingPerAddress, openPerAddress, bound, silentDeadline);
+            return new Limits(headerDeadline, pendingPerAddress, openPerAddress, bound, silentDeadline, maxConnections);
         }
 
         /** The same limits with another deadline for a new connection's first byte. */
         public Limits withSilentDeadline(Duration deadline) {
-            return new Limits(headerDeadline, pendingPerAddress, openPerAddress, pendingPerListener, deadline);
+            return new Limits(headerDeadline, pendingPerAddress, openPerAddress, pendingPerListener, deadline,
+                    maxConnections);
+        }
+
+        /**
+         * The same limits for a listener the gate caps at {@code cap} connections, with its bound
+         * on unfinished ones no higher than {@link #pendingBound} of the cap.
+         */
+        public Limits withMaxConnections(int cap) {
+            return new Limits(headerDeadline, pendingPerAddress, openPerAddress,
+                    Math.min(pendingPerListener, pendingBound(cap)), silentDeadline, cap);
         }
     }
 
@@ -230,6 +270,8 @@ public final class ConnectionGate implements AutoCloseable {
     private final LongAdder refused = new LongAdder();
     private final LongAdder crowdedOut = new LongAdder();
     private final LongAdder silentCut = new LongAdder();
+    private final LongAdder refusedOverCap = new LongAdder();
+    private final RefusalBurst overCapBurst = new RefusalBurst(BURST_QUIET.toNanos());
 
     /** A gate swept five times a second until {@link #close}. */
     public ConnectionGate(Limits limits) {
@@ -376,6 +418,16 @@ public final class ConnectionGate implements AutoCloseable {
         return refused.sum();
     }
 
+    /** Connections cut at accept because the listener held {@link Limits#maxConnections()} connections. */
+    public long refusedOverCap() {
+        return refusedOverCap.sum();
+    }
+
+    /** Connections the gate counts on the whole listener now (those ended show up to a sweep later). */
+    public int held() {
+        return connections.size();
+    }
+
     /** Unfinished connections cut because the listener held its limit of unfinished connections. */
     public long crowdedOut() {
         return crowdedOut.sum();
@@ -416,18 +468,30 @@ public final class ConnectionGate implements AutoCloseable {
      * calls it for each, then {@link #spoke} on its first read of data and {@link #upgraded} (or
      * the {@link #filter}) once the head is complete. A cut connection is shut down in both
      * directions: the transport sees the end of the stream and closes it.
+     *
+     * @return false when {@code channel} was cut at once (its address or the listener already
+     *         held its limit): a transport that has not started on it yet may just close it
      */
-    public void accepted(SocketChannel channel) {
+    public boolean accepted(SocketChannel channel) {
         SocketAddress remote;
         try {
             remote = channel.getRemoteAddress();
         } catch (IOException e) {
-            return;
+            return true; // already gone: the transport finds out on its first read
         }
         if (!(remote instanceof InetSocketAddress inet)) {
-            return; // a Unix-domain socket is local by definition
+            return true; // a Unix-domain socket is local by definition
         }
         long now = nanos.getAsLong();
+        if (connections.size() >= limits.maxConnections()) {
+            refusedOverCap.increment();
+            if (overCapBurst.refused(now)) {
+                LOG.log(Level.WARNING, "connection cap reached: the listener holds {0} connections, its cap; new"
+                        + " ones are closed at once until some end", limits.maxConnections());
+            }
+            cut(channel);
+            return false;
+        }
         Tracked[] counted = new Tracked[1];
         // Counted under the address's map lock: the sweep drops an address's record that holds
         // nothing under the same lock, so it cannot drop the one this connection is joining.
@@ -444,7 +508,7 @@ public final class ConnectionGate implements AutoCloseable {
         if (t == null) {
             refused.increment();
             cut(channel);
-            return;
+            return false;
         }
         AddressLoad load = t.load;
         Tracked reused = connections.put(remote, t);
@@ -478,6 +542,7 @@ public final class ConnectionGate implements AutoCloseable {
                 leaveListenerQueue(victim);
             }
         }
+        return true;
     }
 
     /** The oldest silent connection of {@code queue} among its first few, else its oldest. */
@@ -597,6 +662,12 @@ public final class ConnectionGate implements AutoCloseable {
             }
             for (InetAddress address : addresses.keySet()) {
                 addresses.computeIfPresent(address, (a, load) -> load.idle() ? null : load);
+            }
+            RefusalBurst.Ended burst = overCapBurst.endedBy(now);
+            if (burst != null) {
+                LOG.log(Level.WARNING, "connection cap: {0} connections refused over {1} s at the cap of {2};"
+                        + " none for {3} s since", burst.refused(), burst.seconds(), limits.maxConnections(),
+                        BURST_QUIET.toSeconds());
             }
         } catch (RuntimeException e) {
             // A failed sweep must not cancel the schedule.
