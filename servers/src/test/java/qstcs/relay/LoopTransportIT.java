@@ -155,7 +155,8 @@ class LoopTransportIT {
         Switchboard board = new Switchboard(RelayLimits.DEFAULT, Admission.OPEN, System::nanoTime);
         try (ConnectionGate gate = new ConnectionGate(ConnectionGate.Limits.DEFAULT);
              LoopTransport loop = LoopTransport.start("127.0.0.1", 0, 1, null, null, board, gate,
-                     new InetSocketAddress("127.0.0.1", 9), Duration.ofSeconds(1), Duration.ofMillis(200));
+                     new InetSocketAddress("127.0.0.1", 9), Duration.ofSeconds(1), Duration.ofMillis(200),
+                     RelayServer.lentBudget(RelayLimits.DEFAULT));
              WsTestClient silent = WsTestClient.register(WsTestClient.HTTP, loop.port(), "Idle_Silent");
              WsTestClient pinging = WsTestClient.register(WsTestClient.HTTP, loop.port(), "Idle_Pinging")) {
             Await.until("the silent device is closed after 1 s", () -> {
