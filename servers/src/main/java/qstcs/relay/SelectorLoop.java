@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One thread of the relay's event loop: a selector, the sockets it owns, and the buffers they
@@ -107,9 +108,12 @@ final class SelectorLoop implements Runnable {
     void lend(LoopSocket borrower, long bytes) {
         LoopSocket oldest;
         while ((oldest = loans.toCutFor(borrower, bytes)) != null) {
-            LOG.log(Level.INFO, "closing relay connection {0}: it has held buffers longest while the loop''s"
-                    + " {1} bytes for bytes in flight are lent", oldest, loans.budget());
-            transport.switchboard().stats().lentCuts.increment();
+            LongAdder cuts = transport.switchboard().stats().lentCuts;
+            // The first cut is logged; /stats counts them all (a flood of stallers is thousands).
+            LOG.log(cuts.sum() == 0 ? Level.INFO : Level.DEBUG, "closing relay connection {0}: it has held"
+                    + " buffers longest while the loop''s {1} bytes for bytes in flight are lent",
+                    oldest, Long.toString(loans.budget()));
+            cuts.increment();
             oldest.closeNow();
             forget(oldest);
         }
