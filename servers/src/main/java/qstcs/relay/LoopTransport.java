@@ -38,12 +38,15 @@ final class LoopTransport implements AutoCloseable {
     private final Duration idleTimeout;
     private final Duration idleSweep;
     private final int bufferBytes;
+    private final Duration wakePause;
     private int nextLoop;
 
     private LoopTransport(ServerSocketChannel server, int threads, SSLContext tls, SSLParameters tlsParameters,
                           Switchboard switchboard, ConnectionGate gate, InetSocketAddress httpRoutes,
-                          Duration idleTimeout, Duration idleSweep, long lentBudget) throws IOException {
+                          Duration idleTimeout, Duration idleSweep, Duration wakePause, long lentBudget)
+            throws IOException {
         this.server = server;
+        this.wakePause = wakePause;
         this.tls = tls;
         this.tlsParameters = tls == null ? null : http11(tls, tlsParameters);
         this.switchboard = switchboard;
@@ -69,18 +72,20 @@ final class LoopTransport implements AutoCloseable {
      *
      * @param tls        the server's TLS context, or null for plain {@code ws://}
      * @param httpRoutes where the relay's HTTP routes are served (loopback)
+     * @param wakePause  the longest pause of a loop gathering frames ({@link WakeModeration})
      * @param lentBudget bytes the loops lend their connections at most at once, shared evenly among them
      */
     static LoopTransport start(String bind, int port, int threads, SSLContext tls, SSLParameters tlsParameters,
                                Switchboard switchboard, ConnectionGate gate, InetSocketAddress httpRoutes,
-                               Duration idleTimeout, Duration idleSweep, long lentBudget) throws IOException {
+                               Duration idleTimeout, Duration idleSweep, Duration wakePause, long lentBudget)
+            throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open();
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             server.bind(new InetSocketAddress(bind, port), 1024);
             server.configureBlocking(false);
             LoopTransport t = new LoopTransport(server, threads, tls, tlsParameters, switchboard, gate, httpRoutes,
-                    idleTimeout, idleSweep, lentBudget);
+                    idleTimeout, idleSweep, wakePause, lentBudget);
             server.register(t.loops[0].selector, SelectionKey.OP_ACCEPT);
             for (SelectorLoop loop : t.loops) {
                 loop.thread.start();
@@ -119,6 +124,11 @@ final class LoopTransport implements AutoCloseable {
 
     Duration idleSweep() {
         return idleSweep;
+    }
+
+    /** The longest pause of a loop gathering frames before it looks at its sockets again ({@link WakeModeration}). */
+    Duration wakePause() {
+        return wakePause;
     }
 
     Switchboard switchboard() {

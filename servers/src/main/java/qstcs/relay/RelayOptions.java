@@ -132,8 +132,10 @@ final class RelayOptions {
         RelayLimits limits = RelayLimits.from(app.get("limits"));
         limits = limits.withMaxConnections(flags.integer("max-connections", 1, 1_000_000)
                 .orElse(limits.maxConnections()));
+        java.time.Duration wakePause = java.time.Duration.ofNanos(1000L * app.get("wake-pause-micros").asInt()
+                .orElse((int) (RelaySettings.DEFAULT_WAKE_PAUSE.toNanos() / 1000)));
         return new RelaySettings(bind, port, kmsUri(kms), insecure, limits,
-                app.get("link-wait-seconds").asInt().orElse(25), member, io);
+                app.get("link-wait-seconds").asInt().orElse(25), member, io, wakePause);
     }
 
     private static URI natsUri(String s) {

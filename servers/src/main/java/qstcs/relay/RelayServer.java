@@ -157,7 +157,7 @@ public final class RelayServer implements AutoCloseable {
                     loop = LoopTransport.start(bind, settings.port(), LOOP_THREADS,
                             tls == null ? null : tls.sslContext(), tls == null ? null : tls.sslParameters(),
                             switchboard, gate, new java.net.InetSocketAddress("127.0.0.1", server.port()),
-                            IDLE_TIMEOUT, IDLE_SWEEP, lentBudget(settings.limits()));
+                            IDLE_TIMEOUT, IDLE_SWEEP, settings.wakePause(), lentBudget(settings.limits()));
                 } catch (java.io.IOException e) {
                     server.stop();
                     throw new IllegalStateException("cannot listen on " + bind + ":" + settings.port() + ": "

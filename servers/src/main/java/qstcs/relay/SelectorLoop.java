@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One thread of the relay's event loop: a selector, the sockets it owns, and the buffers they
@@ -42,7 +43,12 @@ final class SelectorLoop implements Runnable {
     private final BufferLoans<LoopSocket> loans;
     /** Reused for gathering several frames into one TLS record. */
     final ByteBuffer[] gather = new ByteBuffer[32];
+    private final WakeModeration moderation;
     private volatile boolean stopping;
+    /** True while the loop pauses to gather frames (see {@link WakeModeration}): {@link #execute} ends the pause. */
+    private volatile boolean pausing;
+    /** Sockets the selector reported in the current round. */
+    private int ready;
     private long nextTick;
     private long nextIdleSweep;
 
@@ -50,6 +56,7 @@ final class SelectorLoop implements Runnable {
         this.transport = transport;
         this.loans = new BufferLoans<>(lentBudget);
         this.selector = Selector.open();
+        this.moderation = new WakeModeration(transport.wakePause().toNanos());
         this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this);
     }
 
@@ -66,6 +73,9 @@ final class SelectorLoop implements Runnable {
         tasks.offer(task);
         if (wakeRequested.compareAndSet(false, true)) {
             selector.wakeup();
+        }
+        if (pausing) {
+            LockSupport.unpark(thread);
         }
     }
 
@@ -137,23 +147,29 @@ final class SelectorLoop implements Runnable {
     void stop() {
         stopping = true;
         selector.wakeup();
+        LockSupport.unpark(thread);
     }
 
     @Override
     public void run() {
         nextTick = System.nanoTime() + TICK_NANOS;
         nextIdleSweep = System.nanoTime() + transport.idleSweep().toNanos();
+        long pause = 0;
         while (!stopping) {
             try {
-                if (tasks.isEmpty() && dirty.isEmpty()) {
-                    selector.select(this::ready, TICK_NANOS / 1_000_000L);
-                } else {
+                ready = 0;
+                if (!tasks.isEmpty() || !dirty.isEmpty()) {
                     selector.selectNow(this::ready);
+                } else if (pause > 0) {
+                    pauseThenLook(pause);
+                } else {
+                    selector.select(this::ready, TICK_NANOS / 1_000_000L);
                 }
                 wakeRequested.set(false);
                 runTasks();
                 flushDirty();
                 long now = System.nanoTime();
+                pause = moderation.pauseAfter(ready, !tasks.isEmpty() || !dirty.isEmpty(), now);
                 if (now - nextTick >= 0) {
                     nextTick = now + TICK_NANOS;
                     tick(now);
@@ -184,7 +200,21 @@ final class SelectorLoop implements Runnable {
         }
     }
 
+    /** Sleeps up to {@code nanos} (less when work is queued meanwhile), then takes what arrived. */
+    private void pauseThenLook(long nanos) throws IOException {
+        pausing = true;
+        try {
+            if (tasks.isEmpty() && !stopping) {
+                LockSupport.parkNanos(nanos);
+            }
+        } finally {
+            pausing = false;
+        }
+        selector.selectNow(this::ready);
+    }
+
     private void ready(SelectionKey key) {
+        ready++;
         Object a = key.attachment();
         if (a instanceof LoopSocket s) {
             s.ready(key);

@@ -151,12 +151,38 @@ class LoopTransportIT {
     }
 
     @Test
+    void aLoopThatPausesToGatherFramesDeliversEverythingInOrder() {
+        // The longest pause, so that a pause is nearly always under way: frames, acks, a register
+        // finished on another thread (which ends a pause) and a ping all still get through.
+        relay.close();
+        relay = RelayServer.start(RelaySettings.loopbackForTests().withIo(RelaySettings.Io.LOOP)
+                .withWakePause(RelaySettings.MAX_WAKE_PAUSE));
+        try (WsTestClient alpha = WsTestClient.register(WsTestClient.HTTP, relay.port(), "Pause_Alpha");
+             WsTestClient bravo = WsTestClient.register(WsTestClient.HTTP, relay.port(), "Pause_Bravo")) {
+            int n = 300;
+            for (int i = 0; i < n; i++) {
+                alpha.send(WsTestClient.chat("p-" + i, "Pause_Alpha", "Pause_Bravo", "m" + i));
+            }
+            try (WsTestClient charlie = WsTestClient.register(WsTestClient.HTTP, relay.port(), "Pause_Charlie")) {
+                charlie.send("{\"type\":\"ping\"}");
+                charlie.next("pong");
+            }
+            for (int i = 0; i < n; i++) {
+                assertEquals("p-" + i, bravo.next("chat").path("id").asText());
+                com.fasterxml.jackson.databind.JsonNode ack = alpha.next("ack");
+                assertEquals("p-" + i, ack.path("id").asText());
+                assertEquals("delivered", ack.path("status").asText(), ack.toString());
+            }
+        }
+    }
+
+    @Test
     void aSilentDeviceIsClosedAfterTheIdleLimitAndAPingingOneIsNot() throws Exception {
         Switchboard board = new Switchboard(RelayLimits.DEFAULT, Admission.OPEN, System::nanoTime);
         try (ConnectionGate gate = new ConnectionGate(ConnectionGate.Limits.DEFAULT);
              LoopTransport loop = LoopTransport.start("127.0.0.1", 0, 1, null, null, board, gate,
                      new InetSocketAddress("127.0.0.1", 9), Duration.ofSeconds(1), Duration.ofMillis(200),
-                     RelayServer.lentBudget(RelayLimits.DEFAULT));
+                     RelaySettings.DEFAULT_WAKE_PAUSE, RelayServer.lentBudget(RelayLimits.DEFAULT));
              WsTestClient silent = WsTestClient.register(WsTestClient.HTTP, loop.port(), "Idle_Silent");
              WsTestClient pinging = WsTestClient.register(WsTestClient.HTTP, loop.port(), "Idle_Pinging")) {
             Await.until("the silent device is closed after 1 s", () -> {

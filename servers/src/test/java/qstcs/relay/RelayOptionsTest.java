@@ -50,6 +50,17 @@ class RelayOptionsTest {
     }
 
     @Test
+    void theEventLoopsPauseIsASettingWithABound() throws Exception {
+        assertEquals(Duration.ZERO, parse().wakePause(), "off unless asked for");
+        Path dir = Files.createDirectories(home.resolve("relay"));
+        Files.writeString(dir.resolve("application.yaml"), "app:\n  wake-pause-micros: 300\n");
+        assertEquals(Duration.ofNanos(300_000), parse().wakePause());
+        Files.writeString(dir.resolve("application.yaml"), "app:\n  wake-pause-micros: 5000\n");
+        UsageException e = assertThrows(UsageException.class, () -> parse());
+        assertTrue(e.getMessage().contains("wake-pause-micros must be 0-2000"), e.getMessage());
+    }
+
+    @Test
     void homeYamlOverridesDefaultsAndFlagsOverrideBoth() throws Exception {
         Path dir = Files.createDirectories(home.resolve("relay"));
         Files.writeString(dir.resolve("application.yaml"), """

@@ -14,7 +14,8 @@ import qstcs.server.common.CommandLine;
 
 /**
  * {@code ./qstcs bench relay [--pairs 100] [--window 8] [--seconds 10] [--rate 10000] [--idle 10000]
- * [--only throughput|steady|idle|handshake] [--relay-jvm "OPTIONS"] [--io loop|helidon] [--insecure] [--burst N]}.
+ * [--only throughput|steady|idle|handshake] [--relay-jvm "OPTIONS"] [--io loop|helidon] [--wake-pause MICROS]
+ * [--insecure] [--burst N]}.
  *
  * <p>The relay runs as {@code qstcs.relay.Main} in its own JVM (as {@code ./qstcs relay} does), so
  * its CPU time and memory are its own; the load generator runs here. Both share the machine, so
@@ -46,15 +47,16 @@ public final class RelayBench {
 
     public static void main(String[] args) throws Exception {
         CommandLine flags = CommandLine.parse(args,
-                Set.of("pairs", "window", "seconds", "rate", "idle", "only", "relay-jvm", "hold", "io", "burst"),
-                Set.of("insecure"));
+                Set.of("pairs", "window", "seconds", "rate", "idle", "only", "relay-jvm", "hold", "io", "burst",
+                        "wake-pause"), Set.of("insecure"));
         if (flags.help()) {
             System.out.println("Usage: ./qstcs bench relay [--pairs 100] [--window 8] [--seconds 10] [--rate 10000]"
-                    + " [--idle 10000] [--only throughput|steady|idle|handshake] [--relay-jvm \"OPTIONS\"] [--io loop|helidon] [--insecure]"
-                    + " [--burst N]\n"
+                    + " [--idle 10000] [--only throughput|steady|idle|handshake] [--relay-jvm \"OPTIONS\"]"
+                    + " [--io loop|helidon] [--wake-pause MICROS] [--insecure] [--burst N]\n"
                     + "Default: wss:// with device tokens checked by a real KMS (as users run it);"
                     + " --insecure: plain ws:// without tokens, for comparison;"
-                    + " --io: the relay's socket I/O (loop: its event loop, the default; helidon: Helidon's WebSocket).");
+                    + " --io: the relay's socket I/O (loop: its event loop, the default; helidon: Helidon's WebSocket);"
+                    + " --wake-pause: the event loop's longest pause gathering frames (app.wake-pause-micros; 0: none).");
             return;
         }
         if (flags.string("only").orElse("").equals("handshake")) {
@@ -77,35 +79,41 @@ public final class RelayBench {
         System.out.printf("Relay benchmark — %d cores, load average %s at start, relay JVM options %s%n",
                 Runtime.getRuntime().availableProcessors(), loadAverage(), relayJvm.isEmpty() ? "(none)" : relayJvm);
         System.out.println("(relay in its own JVM; this JVM generates the load over real WebSockets on loopback)");
-        System.out.println("relay I/O: " + flags.string("io").orElse("the relay's default (loop)"));
+        System.out.println("relay I/O: " + flags.string("io").orElse("the relay's default (loop)")
+                + flags.integer("wake-pause", 0, 2000).map(p -> ", wake pause " + p + " µs").orElse(""));
         System.out.println(insecure ? "configuration: plain ws://, no device tokens (--insecure; not what users run)"
                 : "configuration: wss:// (TLS 1.3, CA-pinned), each device registered with its own token checked by the KMS");
         System.out.println();
+        String settings = SETTINGS + flags.integer("wake-pause", 0, 2000).map(p -> "  wake-pause-micros: " + p + "\n")
+                .orElse("");
         try (KmsForRelay kms = insecure ? null : new KmsForRelay()) {
-            run(flags, kms, pairs, window, seconds, rate, idle, only, relayJvm, relayFlags);
+            run(flags, settings, kms, pairs, window, seconds, rate, idle, only, relayJvm, relayFlags);
         }
         System.out.printf("%nload average at end: %s%n", loadAverage());
         System.exit(0); // OkHttp and HttpClient keep non-daemon threads for a while
     }
 
-    private static void run(CommandLine flags, KmsForRelay kms, int pairs, int window, Duration seconds, int rate,
+    private static void run(CommandLine flags, String settings, KmsForRelay kms, int pairs, int window,
+                            Duration seconds, int rate,
                             int idle, String only, List<String> relayJvm, List<String> relayFlags)
             throws Exception {
         SSLContext tls = kms == null ? null : kms.pinnedTls();
         PairLoad.DeviceTokens tokens = kms == null ? id -> "" : kms::enroll;
 
         if (only.equals("all") || only.equals("throughput") || only.equals("steady")) {
-            try (RelayProcess relay = new RelayProcess(SETTINGS, relayJvm, kms, relayFlags);
+            try (RelayProcess relay = new RelayProcess(settings, relayJvm, kms, relayFlags);
                  PairLoad load = new PairLoad(relay.port(), pairs, tls, tokens)) {
                 // Warm-up: let the JIT compile both sides before anything is measured.
                 int warm = warmUp(relay, d -> load.closedLoop(window, d));
                 if (only.equals("all") || only.equals("throughput")) {
                     long cpu0 = relay.cpuNanos();
+                    long sys0 = relay.systemCpuNanos();
                     long jit0 = relay.compilerCpuNanos();
                     long gen0 = generatorCpuNanos();
                     long[] io0 = relay.syscalls();
                     PairLoad.Run run = load.closedLoop(window, seconds);
                     long cpu = relay.cpuNanos() - cpu0;
+                    long sys = relay.systemCpuNanos() - sys0;
                     long jit = relay.compilerCpuNanos() - jit0;
                     long gen = generatorCpuNanos() - gen0;
                     long[] io = relay.syscalls();
@@ -116,8 +124,9 @@ public final class RelayBench {
                     System.out.printf("  latency          p50 %.2f ms   p99 %.2f ms   p99.9 %.2f ms%n",
                             ms(run, 50), ms(run, 99), ms(run, 99.9));
                     System.out.printf("  relay CPU        %.1f µs per message (user+system, whole relay process;"
-                                    + " JIT compiler threads %.1f µs of it)%n",
-                            cpu / 1000.0 / Math.max(1, run.received()), jit / 1000.0 / Math.max(1, run.received()));
+                                    + " JIT compiler threads %.1f µs of it; kernel %.1f µs of it)%n",
+                            cpu / 1000.0 / Math.max(1, run.received()), jit / 1000.0 / Math.max(1, run.received()),
+                            sys / 1000.0 / Math.max(1, run.received()));
                     System.out.printf("  generator CPU    %.1f µs per message (this JVM, both clients of a pair)%n",
                             gen / 1000.0 / Math.max(1, run.received()));
                     printSyscalls(io0, io, run.received());
@@ -128,11 +137,13 @@ public final class RelayBench {
                     // (one frame per read), and that compile time is not what a steady relay costs.
                     int warmPaced = warmUp(relay, d -> load.paced(rate, d));
                     long cpu0 = relay.cpuNanos();
+                    long sys0 = relay.systemCpuNanos();
                     long jit0 = relay.compilerCpuNanos();
                     long gen0 = generatorCpuNanos();
                     long[] io0 = relay.syscalls();
                     PairLoad.Run run = load.paced(rate, seconds);
                     long cpu = relay.cpuNanos() - cpu0;
+                    long sys = relay.systemCpuNanos() - sys0;
                     long jit = relay.compilerCpuNanos() - jit0;
                     long gen = generatorCpuNanos() - gen0;
                     long[] io = relay.syscalls();
@@ -142,9 +153,10 @@ public final class RelayBench {
                             run.received(), run.sent(), run.sent() - run.received(), run.outOfOrder());
                     System.out.printf("  latency          p50 %.2f ms   p99 %.2f ms   p99.9 %.2f ms   max %.2f ms%n",
                             ms(run, 50), ms(run, 99), ms(run, 99.9), ms(run, 100));
-                    System.out.printf("  relay CPU        %.1f µs per message, %.0f %% of one core (JIT compiler threads %.1f µs of it)%n",
+                    System.out.printf("  relay CPU        %.1f µs per message, %.0f %% of one core (JIT compiler threads %.1f µs"
+                                    + " of it; kernel %.1f µs of it)%n",
                             cpu / 1000.0 / Math.max(1, run.received()), cpu * 100.0 / run.elapsed().toNanos(),
-                            jit / 1000.0 / Math.max(1, run.received()));
+                            jit / 1000.0 / Math.max(1, run.received()), sys / 1000.0 / Math.max(1, run.received()));
                     System.out.printf("  generator CPU    %.1f µs per message%n", gen / 1000.0 / Math.max(1, run.received()));
                     printSyscalls(io0, io, run.received());
                     System.out.println();
@@ -156,7 +168,7 @@ public final class RelayBench {
             }
         }
         if ((only.equals("all") || only.equals("idle")) && idle > 0) {
-            try (RelayProcess relay = new RelayProcess(SETTINGS, relayJvm, kms, relayFlags)) {
+            try (RelayProcess relay = new RelayProcess(settings, relayJvm, kms, relayFlags)) {
                 Thread.sleep(2000);
                 long baseline = relay.rssBytes();
                 long start = System.nanoTime();

@@ -89,11 +89,20 @@ public final class RelayProcess implements AutoCloseable {
 
     /** User plus system CPU time of the relay process so far, in nanoseconds. */
     public long cpuNanos() throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
-        // Fields after the command name (which may contain spaces) start after the last ')'.
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] f = statFields();
         long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
         return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+    }
+
+    /** The kernel's share of {@link #cpuNanos()} (system calls, the TCP stack, wake-ups). */
+    long systemCpuNanos() throws IOException {
+        return Long.parseLong(statFields()[12]) * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+    }
+
+    private String[] statFields() throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+        // Fields after the command name (which may contain spaces) start after the last ')'.
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
     /**
