@@ -51,8 +51,8 @@ public final class RelayBench {
                         "wake-pause"), Set.of("insecure"));
         if (flags.help()) {
             System.out.println("Usage: ./qstcs bench relay [--pairs 100] [--window 8] [--seconds 10] [--rate 10000]"
-                    + " [--idle 10000] [--only throughput|steady|idle|handshake] [--relay-jvm \"OPTIONS\"]"
-                    + " [--io loop|helidon] [--wake-pause MICROS] [--insecure] [--burst N]\n"
+                    + " [--idle 10000] [--only throughput|steady|idle|handshake] [--relay-jvm \"OPTIONS\"] [--io loop|helidon]"
+                    + " [--wake-pause MICROS] [--insecure] [--burst N]\n"
                     + "Default: wss:// with device tokens checked by a real KMS (as users run it);"
                     + " --insecure: plain ws:// without tokens, for comparison;"
                     + " --io: the relay's socket I/O (loop: its event loop, the default; helidon: Helidon's WebSocket);"
