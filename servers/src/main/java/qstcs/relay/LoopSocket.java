@@ -171,12 +171,12 @@ final class LoopSocket implements ClientConnection.Wire {
         ByteBuffer target;
         if (engine != null) {
             if (netIn == null) {
-                netIn = loop.take();
+                netIn = loop.take(this);
             }
             target = netIn;
         } else {
             if (appIn == null) {
-                appIn = loop.take();
+                appIn = loop.take(this);
             }
             target = appIn;
         }
@@ -226,7 +226,7 @@ final class LoopSocket implements ClientConnection.Wire {
                 break;
             }
             if (appIn == null) {
-                appIn = loop.take();
+                appIn = loop.take(this);
             }
             netIn.flip();
             SSLEngineResult r;
@@ -268,7 +268,7 @@ final class LoopSocket implements ClientConnection.Wire {
     /** Writes the engine's handshake bytes; false while the socket takes no more. */
     private boolean wrapHandshake() throws IOException {
         if (netOut == null) {
-            netOut = loop.take();
+            netOut = loop.take(this);
         }
         SSLEngineResult r = engine.wrap(EMPTY, netOut);
         if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
@@ -375,12 +375,14 @@ final class LoopSocket implements ClientConnection.Wire {
             } else if (!messageDropped) {
                 if (messageLength + take > maxKeep) {
                     messageDropped = true;
-                    message = null;
+                    dropMessage();
                 } else {
                     if (message == null || message.length < messageLength + take) {
                         long want = Math.max((long) messageLength + remaining, 256);
-                        message = Arrays.copyOf(message == null ? new byte[0] : message,
-                                (int) Math.min(want, maxKeep));
+                        int size = (int) Math.min(want, maxKeep);
+                        // Counted before it is allocated: the frame may have announced 64 KiB and sent one byte.
+                        loop.lend(this, size - (message == null ? 0 : message.length));
+                        message = Arrays.copyOf(message == null ? new byte[0] : message, size);
                     }
                     unmaskInto(a, at, message, messageLength, take);
                     messageLength += take;
@@ -477,7 +479,7 @@ final class LoopSocket implements ClientConnection.Wire {
         int n = messageLength;
         boolean dropped = messageDropped;
         messageType = 0;
-        message = null;
+        dropMessage();
         messageLength = 0;
         if (type == 2) {
             endpoint.binary();
@@ -743,7 +745,7 @@ final class LoopSocket implements ClientConnection.Wire {
             }
             if (staged == null || staged.isEmpty()) {
                 if (netOut != null && netOut.position() == 0) {
-                    loop.give(netOut);
+                    loop.give(this, netOut);
                     netOut = null;
                 }
                 if (staged != null) {
@@ -756,7 +758,7 @@ final class LoopSocket implements ClientConnection.Wire {
                 return;
             }
             if (netOut == null) {
-                netOut = loop.take();
+                netOut = loop.take(this);
             }
             if (engine != null) {
                 ByteBuffer[] g = loop.gather;
@@ -867,7 +869,7 @@ final class LoopSocket implements ClientConnection.Wire {
             if (engine != null) {
                 engine.closeOutbound();
                 if (netOut == null) {
-                    netOut = loop.take();
+                    netOut = loop.take(this);
                 }
                 engine.wrap(EMPTY, netOut);
                 writeNet();
@@ -946,19 +948,19 @@ final class LoopSocket implements ClientConnection.Wire {
     /** Returns buffers that hold nothing to the loop's pool. */
     private void releaseEmpty() {
         if (netIn != null && netIn.position() == 0) {
-            loop.give(netIn);
+            loop.give(this, netIn);
             netIn = null;
         }
         if (appIn != null && appIn.position() == 0 && !processing) {
-            loop.give(appIn);
+            loop.give(this, appIn);
             appIn = null;
         }
         if (netOut != null && netOut.position() == 0 && (staged == null || staged.isEmpty())) {
-            loop.give(netOut);
+            loop.give(this, netOut);
             netOut = null;
         }
         if (message != null && messageType == 0) {
-            message = null;
+            dropMessage();
         }
     }
 
@@ -966,14 +968,22 @@ final class LoopSocket implements ClientConnection.Wire {
         if (processing) {
             return;
         }
-        loop.give(netIn);
-        loop.give(appIn);
-        loop.give(netOut);
+        loop.give(this, netIn);
+        loop.give(this, appIn);
+        loop.give(this, netOut);
         netIn = null;
         appIn = null;
         netOut = null;
-        message = null;
+        dropMessage();
         control = null;
+    }
+
+    /** Lets go of the message being assembled, and of its loan. */
+    private void dropMessage() {
+        if (message != null) {
+            loop.repay(this, message.length);
+            message = null;
+        }
     }
 
     /** A frame with a receipt, and (once it is wholly in {@code netOut}) the byte count that ends it. */

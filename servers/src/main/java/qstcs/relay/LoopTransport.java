@@ -20,7 +20,8 @@ import qstcs.server.http.ConnectionGate;
  * through {@link SSLEngine}, the WebSocket upgrade and RFC 6455 framing, all on a few
  * {@link SelectorLoop} threads that read, route and write without handing frames to other
  * threads. A connection borrows read and write buffers only while it has bytes in flight, so an
- * idle one holds none. Requests that are not a WebSocket upgrade of {@code /} go to the relay's
+ * idle one holds none; what all of them borrow at once is bounded ({@link BufferLoans}).
+ * Requests that are not a WebSocket upgrade of {@code /} go to the relay's
  * HTTP routes, served by Helidon on a loopback port ({@link HttpHandOff}).
  */
 final class LoopTransport implements AutoCloseable {
@@ -42,7 +43,8 @@ final class LoopTransport implements AutoCloseable {
 
     private LoopTransport(ServerSocketChannel server, int threads, SSLContext tls, SSLParameters tlsParameters,
                           Switchboard switchboard, ConnectionGate gate, InetSocketAddress httpRoutes,
-                          Duration idleTimeout, Duration idleSweep, Duration wakePause) throws IOException {
+                          Duration idleTimeout, Duration idleSweep, Duration wakePause, long lentBudget)
+            throws IOException {
         this.server = server;
         this.wakePause = wakePause;
         this.tls = tls;
@@ -61,7 +63,7 @@ final class LoopTransport implements AutoCloseable {
         this.bufferBytes = size;
         this.loops = new SelectorLoop[threads];
         for (int i = 0; i < threads; i++) {
-            loops[i] = new SelectorLoop(this, "relay-loop-" + i);
+            loops[i] = new SelectorLoop(this, "relay-loop-" + i, Math.max(1, lentBudget / threads));
         }
     }
 
@@ -71,17 +73,19 @@ final class LoopTransport implements AutoCloseable {
      * @param tls        the server's TLS context, or null for plain {@code ws://}
      * @param httpRoutes where the relay's HTTP routes are served (loopback)
      * @param wakePause  the longest pause of a loop gathering frames ({@link WakeModeration})
+     * @param lentBudget bytes the loops lend their connections at most at once, shared evenly among them
      */
     static LoopTransport start(String bind, int port, int threads, SSLContext tls, SSLParameters tlsParameters,
                                Switchboard switchboard, ConnectionGate gate, InetSocketAddress httpRoutes,
-                               Duration idleTimeout, Duration idleSweep, Duration wakePause) throws IOException {
+                               Duration idleTimeout, Duration idleSweep, Duration wakePause, long lentBudget)
+            throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open();
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             server.bind(new InetSocketAddress(bind, port), 1024);
             server.configureBlocking(false);
             LoopTransport t = new LoopTransport(server, threads, tls, tlsParameters, switchboard, gate, httpRoutes,
-                    idleTimeout, idleSweep, wakePause);
+                    idleTimeout, idleSweep, wakePause, lentBudget);
             server.register(t.loops[0].selector, SelectionKey.OP_ACCEPT);
             for (SelectorLoop loop : t.loops) {
                 loop.thread.start();

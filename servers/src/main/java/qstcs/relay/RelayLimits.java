@@ -31,17 +31,20 @@ import qstcs.server.http.ConnectionGate;
  * @param maxConnections  connections the relay's listener holds at once, any kind; a newer one is
  *                        closed at once. 0 (the default): from the heap and the descriptor limit
  *                        ({@link RelayServer#connectionCap})
+ * @param lentBytes       heap the event loop lends its connections at most at once for bytes in
+ *                        flight; over it, the connection that has held a loan longest is cut.
+ *                        0 (the default): a quarter of the heap ({@link RelayServer#lentBudget})
  */
 public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, int queueFrames,
                           long queueBytes, Duration queueTtl, long totalQueueBytes, long outboundBytes,
                           int openPerAddress, int pendingPerAddress, int pendingPerListener,
-                          Duration silentDeadline, int maxConnections) {
+                          Duration silentDeadline, int maxConnections, long lentBytes) {
 
     /** The defaults, also written in {@code relay/application.yaml}. */
     public static final RelayLimits DEFAULT = new RelayLimits(
             64 * 1024, 500, 1000, 256, 1024 * 1024, Duration.ofMinutes(10), 64L * 1024 * 1024, 4L * 1024 * 1024,
             ConnectionGate.Limits.DEFAULT.openPerAddress(), ConnectionGate.Limits.DEFAULT.pendingPerAddress(),
-            ConnectionGate.Limits.DEFAULT.pendingPerListener(), ConnectionGate.Limits.DEFAULT.silentDeadline(), 0);
+            ConnectionGate.Limits.DEFAULT.pendingPerListener(), ConnectionGate.Limits.DEFAULT.silentDeadline(), 0, 0);
 
     public RelayLimits {
         positive("max-frame-bytes", maxFrameBytes);
@@ -58,6 +61,9 @@ public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, i
             throw new IllegalArgumentException("max-connections must be positive (or 0: from the heap), was "
                     + maxConnections);
         }
+        if (lentBytes < 0) {
+            throw new IllegalArgumentException("lent-bytes must be positive (or 0: from the heap), was " + lentBytes);
+        }
         if (queueTtl == null || queueTtl.isNegative() || queueTtl.isZero()) {
             throw new IllegalArgumentException("queue-ttl must be a positive duration, was " + queueTtl);
         }
@@ -67,6 +73,16 @@ public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, i
             throw new IllegalArgumentException("silent-deadline must be positive and at most " + head + ", was "
                     + silentDeadline);
         }
+    }
+
+    /** Limits with the budget for lent buffers from the heap. */
+    public RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, int queueFrames,
+                       long queueBytes, Duration queueTtl, long totalQueueBytes, long outboundBytes,
+                       int openPerAddress, int pendingPerAddress, int pendingPerListener, Duration silentDeadline,
+                       int maxConnections) {
+        this(maxFrameBytes, ratePerSecond, rateBurst, queueFrames, queueBytes, queueTtl, totalQueueBytes,
+                outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener, silentDeadline,
+                maxConnections, 0);
     }
 
     /** Limits with the listener's cap from the heap. */
@@ -122,40 +138,50 @@ public record RelayLimits(int maxFrameBytes, int ratePerSecond, int rateBurst, i
                 limits.get("pending-per-address").asInt().orElse(d.pendingPerAddress),
                 limits.get("pending-per-listener").asInt().orElse(d.pendingPerListener),
                 limits.get("silent-deadline").as(Duration.class).orElse(d.silentDeadline),
-                limits.get("max-connections").asInt().orElse(d.maxConnections));
+                limits.get("max-connections").asInt().orElse(d.maxConnections),
+                limits.get("lent-bytes").asLong().orElse(d.lentBytes));
     }
 
     /** The same limits with another per-connection rate (benchmarks drive one connection hard). */
     public RelayLimits withRate(int perSecond, int burst) {
         return new RelayLimits(maxFrameBytes, perSecond, burst, queueFrames, queueBytes, queueTtl, totalQueueBytes,
-                outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener, silentDeadline, maxConnections);
+                outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener, silentDeadline, maxConnections,
+                lentBytes);
     }
 
     /** The same limits with another offline queue bound. */
     public RelayLimits withQueue(int frames, long bytes, Duration ttl) {
         return new RelayLimits(maxFrameBytes, ratePerSecond, rateBurst, frames, bytes, ttl, totalQueueBytes,
-                outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener, silentDeadline, maxConnections);
+                outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener, silentDeadline, maxConnections,
+                lentBytes);
     }
 
     /** The same limits with another per-connection outbound budget. */
     public RelayLimits withOutbound(long bytes) {
         return new RelayLimits(maxFrameBytes, ratePerSecond, rateBurst, queueFrames, queueBytes, queueTtl,
                 totalQueueBytes, bytes, openPerAddress, pendingPerAddress, pendingPerListener, silentDeadline,
-                maxConnections);
+                maxConnections, lentBytes);
     }
 
     /** The same limits with another deadline for a new connection's first byte. */
     public RelayLimits withSilentDeadline(Duration deadline) {
         return new RelayLimits(maxFrameBytes, ratePerSecond, rateBurst, queueFrames, queueBytes, queueTtl,
                 totalQueueBytes, outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener, deadline,
-                maxConnections);
+                maxConnections, lentBytes);
     }
 
     /** The same limits with the listener's connection cap set ({@code 0}: from the heap). */
     public RelayLimits withMaxConnections(int cap) {
         return new RelayLimits(maxFrameBytes, ratePerSecond, rateBurst, queueFrames, queueBytes, queueTtl,
                 totalQueueBytes, outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener, silentDeadline,
-                cap);
+                cap, lentBytes);
+    }
+
+    /** The same limits with the budget for lent buffers set ({@code 0}: from the heap). */
+    public RelayLimits withLentBytes(long bytes) {
+        return new RelayLimits(maxFrameBytes, ratePerSecond, rateBurst, queueFrames, queueBytes, queueTtl,
+                totalQueueBytes, outboundBytes, openPerAddress, pendingPerAddress, pendingPerListener, silentDeadline,
+                maxConnections, bytes);
     }
 
     private static void positive(String name, long value) {

@@ -38,6 +38,8 @@ final class RelayMetrics implements AutoCloseable {
         counter("qstcs_relay_frames_dropped", "queued frames lost (overflow, TTL, storage, RED)", s.framesDropped);
         counter("qstcs_relay_errors", "error frames sent", s.errors);
         counter("qstcs_relay_link_cuts", "times every session was cut on RED", s.linkCuts);
+        gauge("qstcs_relay_lent_bytes", "heap the event loop lends connections for bytes in flight", s.lentBytes::sum);
+        counter("qstcs_relay_lent_cuts", "connections cut for holding lent buffers longest", s.lentCuts);
         gauge("qstcs_relay_max_connections", "connections the listener holds at most", () -> gate.limits().maxConnections());
         meters.add(registry.getOrCreate(FunctionalCounter.builder("qstcs_relay_refused_over_cap", gate,
                         ConnectionGate::refusedOverCap)

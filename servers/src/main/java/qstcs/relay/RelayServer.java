@@ -157,7 +157,7 @@ public final class RelayServer implements AutoCloseable {
                     loop = LoopTransport.start(bind, settings.port(), LOOP_THREADS,
                             tls == null ? null : tls.sslContext(), tls == null ? null : tls.sslParameters(),
                             switchboard, gate, new java.net.InetSocketAddress("127.0.0.1", server.port()),
-                            IDLE_TIMEOUT, IDLE_SWEEP, settings.wakePause());
+                            IDLE_TIMEOUT, IDLE_SWEEP, settings.wakePause(), lentBudget(settings.limits()));
                 } catch (java.io.IOException e) {
                     server.stop();
                     throw new IllegalStateException("cannot listen on " + bind + ":" + settings.port() + ": "
@@ -200,7 +200,7 @@ public final class RelayServer implements AutoCloseable {
      * idle session (19,000 held with the launcher's JVM options, {@code ./qstcs bench hostile
      * --only idle}: its {@code SSLEngine} with the session keys, the socket channel and selection
      * key, the relay's connection state); the rest is margin. The read and write buffers (about 17 KiB each) are borrowed from the loop only while
-     * bytes are in flight, and come out of the other half of the heap.
+     * bytes are in flight, and come out of the other half of the heap ({@link #lentBudget}).
      */
     static final long LOOP_CONNECTION_BYTES = 8 * 1024;
     /**
@@ -215,6 +215,18 @@ public final class RelayServer implements AutoCloseable {
     static ConnectionBudget budget(RelaySettings.Io io) {
         return ConnectionBudget.of(new ConnectionBudget.Listener("wss",
                 io == RelaySettings.Io.HELIDON ? HELIDON_CONNECTION_BYTES : LOOP_CONNECTION_BYTES));
+    }
+
+    /**
+     * Bytes the event loop lends its connections at most at once for bytes in flight (read and
+     * write buffers, a WebSocket message being assembled): {@code lent-bytes} when set, else
+     * {@link ConnectionBudget#inFlightBytes} of this JVM's heap (a quarter: 96 MiB of the
+     * launcher's 384 MiB, about 5,600 buffers of 17 KiB, where legitimate traffic holds a few for
+     * a round each).
+     */
+    static long lentBudget(RelayLimits limits) {
+        return limits.lentBytes() > 0 ? limits.lentBytes()
+                : ConnectionBudget.inFlightBytes(Runtime.getRuntime().maxMemory());
     }
 
     /**

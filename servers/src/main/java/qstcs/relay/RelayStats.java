@@ -2,7 +2,7 @@ package qstcs.relay;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters shown by {@code GET /stats} and {@code /observe/metrics}; they only ever grow. */
+/** Counters shown by {@code GET /stats} and {@code /observe/metrics}; all but {@link #lentBytes} only ever grow. */
 final class RelayStats {
     /** WebSocket connections accepted. */
     final LongAdder connections = new LongAdder();
@@ -24,4 +24,8 @@ final class RelayStats {
     final LongAdder slowClosed = new LongAdder();
     /** Sessions refused (link frame, close 4403) because the link was RED when they opened. */
     final LongAdder refused = new LongAdder();
+    /** Heap the event loop has lent its connections for bytes in flight, now (it goes up and down). */
+    final LongAdder lentBytes = new LongAdder();
+    /** Connections cut because they held lent buffers longest when a loan would pass the budget. */
+    final LongAdder lentCuts = new LongAdder();
 }

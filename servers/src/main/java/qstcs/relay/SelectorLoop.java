@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -17,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * borrow while they have bytes in flight. Everything a socket does (read, TLS, WebSocket framing,
  * routing through the switchboard, writing) runs here; other threads only queue work with
  * {@link #execute}. Sockets that got frames during one round are written once at its end, so a
- * burst for one recipient costs one write.
+ * burst for one recipient costs one write. What the sockets borrow together is bounded
+ * ({@link BufferLoans}).
  */
 final class SelectorLoop implements Runnable {
 
@@ -37,6 +39,8 @@ final class SelectorLoop implements Runnable {
     /** Sockets that sent their close and wait for the peer's end of stream. */
     private final List<LoopSocket> lingering = new ArrayList<>();
     private final ArrayDeque<ByteBuffer> pool = new ArrayDeque<>();
+    /** Heap lent to this loop's connections for bytes in flight, against its share of the relay's budget. */
+    private final BufferLoans<LoopSocket> loans;
     /** Reused for gathering several frames into one TLS record. */
     final ByteBuffer[] gather = new ByteBuffer[32];
     private final WakeModeration moderation;
@@ -48,8 +52,9 @@ final class SelectorLoop implements Runnable {
     private long nextTick;
     private long nextIdleSweep;
 
-    SelectorLoop(LoopTransport transport, String name) throws IOException {
+    SelectorLoop(LoopTransport transport, String name, long lentBudget) throws IOException {
         this.transport = transport;
+        this.loans = new BufferLoans<>(lentBudget);
         this.selector = Selector.open();
         this.moderation = new WakeModeration(transport.wakePause().toNanos());
         this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this);
@@ -83,17 +88,60 @@ final class SelectorLoop implements Runnable {
         lingering.add(socket);
     }
 
-    /** A buffer of {@link LoopTransport#bufferBytes()} in write mode, from the pool when one is there. */
-    ByteBuffer take() {
+    /**
+     * A buffer of {@link LoopTransport#bufferBytes()} in write mode for {@code borrower}, from the
+     * pool when one is there; over the loop's budget, the connection that has held a loan longest
+     * is cut first.
+     */
+    ByteBuffer take(LoopSocket borrower) {
+        lend(borrower, transport.bufferBytes());
         ByteBuffer b = pool.poll();
         return b != null ? b : ByteBuffer.allocate(transport.bufferBytes());
     }
 
-    void give(ByteBuffer b) {
-        if (b != null && b.capacity() == transport.bufferBytes() && pool.size() < POOL_KEEP) {
+    /** {@code borrower} returns {@code b} (null: nothing). */
+    void give(LoopSocket borrower, ByteBuffer b) {
+        if (b == null) {
+            return;
+        }
+        repay(borrower, b.capacity());
+        if (b.capacity() == transport.bufferBytes() && pool.size() < POOL_KEEP) {
             b.clear();
             pool.push(b);
         }
+    }
+
+    /**
+     * Counts {@code bytes} of heap {@code borrower} holds for bytes in flight; over the budget, the
+     * connections that have held a loan longest are cut first.
+     */
+    void lend(LoopSocket borrower, long bytes) {
+        LoopSocket oldest;
+        while ((oldest = loans.toCutFor(borrower, bytes)) != null) {
+            LongAdder cuts = transport.switchboard().stats().lentCuts;
+            // The first cut is logged; /stats counts them all (a flood of stallers is thousands).
+            LOG.log(cuts.sum() == 0 ? Level.INFO : Level.DEBUG, "closing relay connection {0}: it has held"
+                    + " buffers longest while the loop''s {1} bytes for bytes in flight are lent",
+                    oldest, Long.toString(loans.budget()));
+            cuts.increment();
+            oldest.closeNow();
+            forget(oldest);
+        }
+        loans.lend(borrower, bytes);
+        transport.switchboard().stats().lentBytes.add(bytes);
+    }
+
+    void repay(LoopSocket borrower, long bytes) {
+        long before = loans.lent();
+        loans.repay(borrower, bytes);
+        transport.switchboard().stats().lentBytes.add(loans.lent() - before);
+    }
+
+    /** Writes off what a closed connection still holds. */
+    void forget(LoopSocket borrower) {
+        long before = loans.lent();
+        loans.forget(borrower);
+        transport.switchboard().stats().lentBytes.add(loans.lent() - before);
     }
 
     void stop() {

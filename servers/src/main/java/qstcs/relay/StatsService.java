@@ -84,6 +84,9 @@ final class StatsService {
                 .append(",\"slow_closed\":").append(s.slowClosed.sum())
                 .append(",\"max_connections\":").append(gate.limits().maxConnections())
                 .append(",\"refused_over_cap\":").append(gate.refusedOverCap())
+                .append(",\"lent_bytes\":").append(s.lentBytes.sum())
+                .append(",\"max_lent_bytes\":").append(RelayServer.lentBudget(switchboard.limits()))
+                .append(",\"lent_cuts\":").append(s.lentCuts.sum())
                 .append(",\"uptime_s\":").append(Duration.between(started, Instant.now()).toSeconds())
                 .append('}').toString();
     }

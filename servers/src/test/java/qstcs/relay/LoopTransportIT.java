@@ -182,7 +182,7 @@ class LoopTransportIT {
         try (ConnectionGate gate = new ConnectionGate(ConnectionGate.Limits.DEFAULT);
              LoopTransport loop = LoopTransport.start("127.0.0.1", 0, 1, null, null, board, gate,
                      new InetSocketAddress("127.0.0.1", 9), Duration.ofSeconds(1), Duration.ofMillis(200),
-                     RelaySettings.DEFAULT_WAKE_PAUSE);
+                     RelaySettings.DEFAULT_WAKE_PAUSE, RelayServer.lentBudget(RelayLimits.DEFAULT));
              WsTestClient silent = WsTestClient.register(WsTestClient.HTTP, loop.port(), "Idle_Silent");
              WsTestClient pinging = WsTestClient.register(WsTestClient.HTTP, loop.port(), "Idle_Pinging")) {
             Await.until("the silent device is closed after 1 s", () -> {

@@ -77,6 +77,20 @@ final class RawWsClient implements AutoCloseable {
         out.flush();
     }
 
+    /**
+     * Writes {@code bytes} as they are: part of a frame (a header announcing more than follows),
+     * or the rest of one. With the zero mask, payload bytes are sent as they read.
+     */
+    void sendBytes(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** The header of a final text frame of {@code length} bytes (126 to 65,535), masked with zeros. */
+    static byte[] textHeader(int length) {
+        return new byte[] {(byte) 0x81, (byte) (0x80 | 126), (byte) (length >>> 8), (byte) length, 0, 0, 0, 0};
+    }
+
     void sendText(String text) throws IOException {
         send(0x1, text.getBytes(StandardCharsets.UTF_8));
     }

@@ -116,6 +116,17 @@ class RelayOptionsTest {
     }
 
     @Test
+    void theBudgetForLentBuffersIsAQuarterOfTheHeapUnlessTheYamlSetsIt() throws Exception {
+        assertEquals(0, parse().limits().lentBytes());
+        assertEquals(Runtime.getRuntime().maxMemory() / 4, RelayServer.lentBudget(parse().limits()));
+        Path dir = Files.createDirectories(home.resolve("relay"));
+        Files.writeString(dir.resolve("application.yaml"), "app:\n  limits:\n    lent-bytes: 1048576\n");
+        assertEquals(1_048_576, RelayServer.lentBudget(parse().limits()));
+        Files.writeString(dir.resolve("application.yaml"), "app:\n  limits:\n    lent-bytes: -1\n");
+        assertTrue(assertThrows(UsageException.class, this::parse).getMessage().contains("lent-bytes"));
+    }
+
+    @Test
     void homeFlagPicksTheSettingsDirectory(@TempDir Path other) throws Exception {
         Files.createDirectories(other.resolve("relay"));
         Files.writeString(other.resolve("relay/application.yaml"), "server:\n  port: 7000\n");

@@ -16,12 +16,16 @@ import java.util.stream.Collectors;
  * heap}, no more than the process's descriptors allow for all of them
  * ({@code listeners × cap ≤ limit − DESCRIPTORS_KEPT}), between {@link #FEWEST} and {@link #MOST}.
  * The other half of the heap is the server's own: its state, requests and frames in progress, and
- * the collector's room.
+ * the collector's room. Of it, a server that lends connections buffers while they have bytes in
+ * flight (the relay's event loop) lends at most {@link #IN_FLIGHT_SHARE_PERCENT} % of the heap at
+ * once, so connections that keep a frame unfinished cannot take the rest.
  */
 public final class ConnectionBudget {
 
     /** Share of the maximum heap the connections of all listeners together may take. */
     public static final int HEAP_SHARE_PERCENT = 50;
+    /** Share of the maximum heap lent at once for bytes in flight: half of what the connections leave. */
+    public static final int IN_FLIGHT_SHARE_PERCENT = (100 - HEAP_SHARE_PERCENT) / 2;
     /** Descriptors kept for everything else: databases, logs, the JDK's own files, outgoing connections. */
     public static final int DESCRIPTORS_KEPT = 512;
     /** Most connections a listener holds however large the heap: the machine's usual descriptor limit. */
@@ -68,6 +72,11 @@ public final class ConnectionBudget {
         long byHeap = maxHeapBytes * HEAP_SHARE_PERCENT / 100 / together;
         long byDescriptors = descriptorLimit > 0 ? (descriptorLimit - DESCRIPTORS_KEPT) / listeners.size() : MOST;
         return (int) Math.clamp(Math.min(byHeap, byDescriptors), FEWEST, MOST);
+    }
+
+    /** Bytes lent at once for bytes in flight with {@code maxHeapBytes} of heap ({@link #IN_FLIGHT_SHARE_PERCENT}). */
+    public static long inFlightBytes(long maxHeapBytes) {
+        return maxHeapBytes * IN_FLIGHT_SHARE_PERCENT / 100;
     }
 
     /** How this JVM's cap came about, for the start-up banner. */
