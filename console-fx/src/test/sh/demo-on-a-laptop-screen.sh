@@ -7,7 +7,7 @@
 # manager's close), and checks that every process of the demo ends and its ports are free.
 # It fails when a process of the demo remains 2 s after the console closed: that is the demo's
 # promise to a presenter (the launcher TERMs the servers and chats, and KILLs what is left after
-# 0.5 s, so the bound holds by construction on a machine running only this check). On a machine
+# 0.3 s, so the bound holds by construction on a machine running only this check). On a machine
 # loaded by other work (parallel builds stretch every JVM exit), widen it with
 # QSTCS_DEMO_STOP_LIMIT_MS; the time taken is printed either way (docs/console.md).
 #

@@ -3,11 +3,12 @@ package qstcs.console;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@code ./qstcs demo} launcher that started this console, when there is one. Closing the
  * console ends the demo; the launcher is told the moment the window closes, before this JVM
- * winds down, so its stop (TERM to every process of the demo, KILL after 0.5 s) starts at once
+ * winds down, so its stop (TERM to every process of the demo, KILL after 0.3 s) starts at once
  * and the demo is gone within 2 s however slowly this JVM exits on a busy machine.
  *
  * <p>The launcher passes its process id as {@code -Dqstcs.demo.launcher=PID} and stops the demo on
@@ -17,6 +18,7 @@ final class DemoLauncher {
 
     static final String PROPERTY = "qstcs.demo.launcher";
     private static final System.Logger LOG = System.getLogger(DemoLauncher.class.getName());
+    private static final AtomicBoolean TOLD = new AtomicBoolean();
 
     private DemoLauncher() {
     }
@@ -29,9 +31,9 @@ final class DemoLauncher {
         return ProcessHandle.of(Long.parseLong(property)).filter(ProcessHandle::isAlive);
     }
 
-    /** Tells the launcher (if any) that the console has closed; never throws. */
+    /** Tells the launcher (if any) that the console has closed, once per process; never throws. */
     static void consoleClosed() {
-        of(System.getProperty(PROPERTY)).ifPresent(launcher -> {
+        of(System.getProperty(PROPERTY)).filter(launcher -> !TOLD.getAndSet(true)).ifPresent(launcher -> {
             try {
                 // The JDK sends only TERM and KILL; USR1 says "the console closed", so the
                 // launcher can tell it from a TERM sent by somebody else and exit 0.
