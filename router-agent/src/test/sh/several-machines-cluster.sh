@@ -7,8 +7,9 @@
 #   Soldier_Alpha 10.79.5.2 ┘                   └── Soldier_Bravo 10.79.6.2
 #
 # NATS runs with JetStream on its own machine; each relay gets its certificate from the KMS
-# (issue-cert) and joins the cluster; each soldier enrolls over the network and starts with the
-# list of both relays, Alpha's list beginning with relay-a and Bravo's with relay-b, so the
+# (issue-cert) and joins the cluster; the KMS names both relays in its enrollment strings
+# (--relay-url A,B), so each soldier enrolls over the network and knows both: Alpha starts with
+# the saved list (relay-a first), Bravo types the list beginning with relay-b, so the
 # conversation crosses relays. The soldiers are played by qstcs.demo.ScriptedSoldier (the chat
 # window's session with the same saved credentials and --relay list): both stream messages; in
 # the middle relay-a's machine dies (its network goes silent, then its process is killed):
@@ -64,8 +65,8 @@ wait_log() {
 wait_port_on_address nat "$NATS_HOST" 4222 "nats-server" "${PIDS[-1]}"
 
 # --- KMS machine -----------------------------------------------------------------------------------
-say "kms: ./qstcs kms --relay-url wss://$RELAY_A:8765"
-start_on srv "$WORK/kms.log" "$QSTCS" kms --home "$WORK/server" --relay-url "wss://$RELAY_A:8765"
+say "kms: ./qstcs kms --relay-url wss://$RELAY_A:8765,wss://$RELAY_B:8765"
+start_on srv "$WORK/kms.log" "$QSTCS" kms --home "$WORK/server" --relay-url "wss://$RELAY_A:8765,wss://$RELAY_B:8765"
 wait_port srv 8443 "the KMS" "${PIDS[-1]}"
 
 # --- relay machines --------------------------------------------------------------------------------
@@ -87,7 +88,7 @@ for relay in a b; do
     "relay-$relay's banner naming its node and the cluster"
 done
 
-# --- soldier machines: enroll, then chat with the list of relays -----------------------------------
+# --- soldier machines: enroll (the string names both relays), then chat ----------------------------
 soldier_home() { if [ "$1" = Soldier_Alpha ]; then echo "$WORK/alpha"; else echo "$WORK/bravo"; fi; }
 soldier_machine() { if [ "$1" = Soldier_Alpha ]; then echo sa; else echo sb; fi; }
 for soldier in Soldier_Alpha Soldier_Bravo; do
@@ -96,15 +97,17 @@ for soldier in Soldier_Alpha Soldier_Bravo; do
   say "$soldier: ./qstcs chat --enroll 'qstcs://$KMS_HOST:8443/?device=$soldier&…' --enroll-only"
   on "$(soldier_machine "$soldier")" "$QSTCS" chat --enroll "$enrollment" --enroll-only --home "$(soldier_home "$soldier")" \
     >>"$WORK/redeem.log" 2>&1 || fail "redeeming the enrollment of $soldier"
+  grep -q "\"relay_urls\":\"wss://$RELAY_A:8765,wss://$RELAY_B:8765\"" "$(soldier_home "$soldier")/devices/$soldier.json" \
+    || fail "$soldier's saved credentials do not list both relays"
 done
 
 SOLDIER_CP="$ROOT/console-fx/target/test-classes:$ROOT/console-fx/target/classes:$(cat "$ROOT/console-fx/target/test-classpath.txt")"
-soldier() {  # ID PEER RELAYS — stands in for ./qstcs chat --device ID --relay RELAYS
-  say "$1: ./qstcs chat --device $1 --relay $3"
+soldier() {  # ID PEER [RELAYS] — stands in for ./qstcs chat --device ID [--relay RELAYS]
+  say "$1: ./qstcs chat --device $1${3:+ --relay $3}"
   start_on "$(soldier_machine "$1")" "$WORK/$1.log" "$JAVA" -cp "$SOLDIER_CP" qstcs.demo.ScriptedSoldier \
-    --home "$(soldier_home "$1")" --device "$1" --peer "$2" --relay "$3" --steps "$WORK/steps" --messages "$MESSAGES"
+    --home "$(soldier_home "$1")" --device "$1" --peer "$2" ${3:+--relay "$3"} --steps "$WORK/steps" --messages "$MESSAGES"
 }
-soldier Soldier_Alpha Soldier_Bravo "wss://$RELAY_A:8765,wss://$RELAY_B:8765"
+soldier Soldier_Alpha Soldier_Bravo
 ALPHA_PID="${PIDS[-1]}"
 soldier Soldier_Bravo Soldier_Alpha "wss://$RELAY_B:8765,wss://$RELAY_A:8765"
 BRAVO_PID="${PIDS[-1]}"

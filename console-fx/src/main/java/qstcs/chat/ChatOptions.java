@@ -30,9 +30,10 @@ public record ChatOptions(Optional<String> device, Optional<String> peer, Path h
               --home DIR        state directory (default $QSTCS_HOME or ~/.qstcs)
               --kms URL         key service (default https://localhost:8443); an enrolled
                                 device uses the address saved at enrollment
-              --relay URL[,URL...]  relay (default wss://localhost:8765); likewise. Several
-                                URLs (relays of one cluster) replace the saved one: the chat
-                                moves to the next when its relay is lost
+              --relay URL[,URL...]  relay (default wss://localhost:8765); an enrolled device
+                                uses the relays saved at enrollment (all of a cluster's when
+                                the KMS named several). Several URLs typed replace the saved
+                                ones: the chat moves to the next when its relay is lost
               --enroll STRING   enrollment string qstcs://… from the operator (./qstcs enroll ID)
               --enroll-only     with --enroll: save the device's credentials and exit without a
                                 window (to prepare a machine before handing it over)

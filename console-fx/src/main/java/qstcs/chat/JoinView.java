@@ -23,6 +23,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import qstcs.crypto.tls.EnrollmentUri;
+import qstcs.crypto.tls.RelayAddresses;
 import qstcs.fx.QrCode;
 
 /**
@@ -40,6 +41,8 @@ final class JoinView extends StackPane {
     final TextField peer = field("peer", "e.g. Soldier_Bravo (optional)");
     final TextField kms = field("kms", "https://HOST:8443");
     final TextField relay = field("relay", "wss://HOST:8765");
+    /** "Relays" when the field lists several of one cluster (comma-separated), else "Relay". */
+    final Label relayLabel = label("Relay");
     final CheckBox pqc = new CheckBox("Hybrid post-quantum handshake (ML-KEM-768)");
     final Button join = new Button("Join");
     /** Asks the soldier for an image file; tests put their own chooser here (a file dialog cannot be driven headless). */
@@ -54,6 +57,8 @@ final class JoinView extends StackPane {
         peer.setText(options.peer().orElse(""));
         kms.setText(options.kmsUrl());
         relay.setText(options.relayUrl());
+        relay.textProperty().addListener((o, was, now) -> relayLabel.setText(now != null && now.contains(",") ? "Relays" : "Relay"));
+        relayLabel.setText(options.relayUrl().contains(",") ? "Relays" : "Relay");
         // An enrollment string (from --enroll or pasted) is redeemed over TLS when Join is pressed.
         enroll.setText(options.enroll().orElse(""));
         enroll.textProperty().addListener((o, was, now) -> fillFrom(now));
@@ -90,7 +95,8 @@ final class JoinView extends StackPane {
         form.addRow(0, label("Device ID"), device);
         form.addRow(1, label("Contact"), peer);
         form.addRow(2, label("Key service"), kms);
-        form.addRow(3, label("Relay"), relay);
+        relayLabel.setId("relay-label");
+        form.addRow(3, relayLabel, relay);
         form.add(pqc, 1, 4);
 
         ProgressIndicator spinner = new ProgressIndicator();
@@ -148,7 +154,7 @@ final class JoinView extends StackPane {
             EnrollmentUri uri = EnrollmentUri.parse(text.trim());
             device.setText(uri.deviceId());
             kms.setText(uri.kmsUrl().toString());
-            relay.setText(uri.relayUrl().toString());
+            relay.setText(RelayAddresses.format(uri.relayUrls()));
             device.setDisable(true);
             kms.setDisable(true);
             relay.setDisable(true);

@@ -57,10 +57,14 @@ public record ClientConfig(String deviceId, URI kmsUrl, URI relayUrl, Optional<S
                 Optional.empty(), false, null, null, Optional.empty(), relays.subList(1, relays.size()));
     }
 
-    /** The configuration for saved credentials: TLS pinned to their CA, their token on every call. */
+    /**
+     * The configuration for saved credentials: TLS pinned to their CA, their token on every call, and
+     * every relay saved at enrollment (the relays of a cluster, in the order the device tries them).
+     */
     public static ClientConfig of(DeviceCredentials saved) {
-        return new ClientConfig(saved.deviceId(), saved.kmsUrl(), saved.relayUrl(), Optional.of(saved.deviceToken()),
-                Optional.of(saved.ca()), false, null, null, Optional.empty(), List.of());
+        List<URI> relays = saved.relayUrls();
+        return new ClientConfig(saved.deviceId(), saved.kmsUrl(), relays.getFirst(), Optional.of(saved.deviceToken()),
+                Optional.of(saved.ca()), false, null, null, Optional.empty(), relays.subList(1, relays.size()));
     }
 
     /** Every relay this device may use, in the order it tries them. */

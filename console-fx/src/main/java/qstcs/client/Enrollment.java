@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import javax.net.ssl.SSLHandshakeException;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -14,10 +16,12 @@ import okhttp3.Response;
 import qstcs.crypto.tls.EnrollmentUri;
 import qstcs.crypto.tls.DeviceCredentials;
 import qstcs.crypto.tls.PinnedCaTrust;
+import qstcs.crypto.tls.RelayAddresses;
 
 /**
  * Redeems an enrollment string ({@code qstcs://HOST:8443/?device=…&code=…&ca=sha256:…&relay=…}):
- * {@code POST /enroll} over TLS pinned to the CA the string names, which answers the device token.
+ * {@code POST /enroll} over TLS pinned to the CA the string names, which answers the device token
+ * and the relays to use (every relay of a cluster when the KMS was given several).
  * The one-time code is spent by this call; the caller saves the result with
  * {@link DeviceCredentials#save}.
  */
@@ -45,8 +49,8 @@ public final class Enrollment {
                 throw new ClientException(ClientException.Problem.KEY_REFUSED,
                         "Enrollment of " + uri.deviceId() + " was refused: " + detail);
             }
-            URI relay = json.hasNonNull("relay_url") ? ClientConfig.parseRelayUrl(json.get("relay_url").asText()) : uri.relayUrl();
-            return new DeviceCredentials(uri.deviceId(), json.path("device_token").asText(), uri.kmsUrl(), relay, uri.ca());
+            return new DeviceCredentials(uri.deviceId(), json.path("device_token").asText(), uri.kmsUrl(),
+                    relays(json, uri), uri.ca());
         } catch (SSLHandshakeException e) {
             throw new ClientException(ClientException.Problem.KMS_UNREACHABLE, "The key service at " + uri.kmsUrl()
                     + " is not the one this enrollment string names (" + rootMessage(e) + ").");
@@ -57,6 +61,22 @@ public final class Enrollment {
             http.dispatcher().executorService().shutdown();
             http.connectionPool().evictAll();
         }
+    }
+
+    /**
+     * The KMS's current relays, which win over the string's (the operator may have moved the relays
+     * since printing it): {@code relay_urls}, else the older single {@code relay_url}, else the string's.
+     */
+    private static List<URI> relays(JsonNode json, EnrollmentUri uri) {
+        if (json.path("relay_urls").isArray() && !json.path("relay_urls").isEmpty()) {
+            List<URI> out = new ArrayList<>();
+            json.get("relay_urls").forEach(u -> out.add(ClientConfig.parseRelayUrl(u.asText())));
+            return RelayAddresses.check(out);
+        }
+        if (json.hasNonNull("relay_url")) {
+            return List.of(ClientConfig.parseRelayUrl(json.get("relay_url").asText()));
+        }
+        return uri.relayUrls();
     }
 
     private static String rootMessage(Throwable t) {

@@ -51,6 +51,24 @@ class EnrollOnlyIT {
         }
     }
 
+    @Test
+    void aKmsGivenTheRelaysOfAClusterEnrollsADeviceThatKeepsThemAll() throws Exception {
+        java.util.List<java.net.URI> relays = java.util.List.of(java.net.URI.create("wss://127.0.0.1:18765"),
+                java.net.URI.create("wss://127.0.0.2:28765"));
+        try (KmsServer kms = KmsServer.startOnLoopback(KmsServer.tempHome("qstcs-chat-kms"),
+                "--relay-url", "wss://127.0.0.1:18765,wss://127.0.0.2:28765")) {
+            String enrollment = createEnrollment(kms, "Soldier_Delta");
+            assertEquals(relays, qstcs.crypto.tls.EnrollmentUri.parse(enrollment).relayUrls(), enrollment);
+            Path home = Files.createTempDirectory("qstcs-enroll-cluster");
+
+            Captured run = Captured.run(() -> Main.enrollOnly(enrollment, home));
+            assertEquals(0, run.status, run.err);
+            DeviceCredentials saved = DeviceCredentials.load(home, "Soldier_Delta").orElseThrow();
+            assertEquals(relays, saved.relayUrls());
+            assertEquals(relays, qstcs.client.ClientConfig.of(saved).relayUrls(), "later starts fail over along both");
+        }
+    }
+
     /** What the operator does (console Ctrl+E or ./qstcs enroll): a one-time code over TLS. */
     private static String createEnrollment(KmsServer kms, String deviceId) throws Exception {
         PinnedCaTrust trust = PinnedCaTrust.of(kms.ca());

@@ -111,6 +111,16 @@ class JoinViewTest {
     }
 
     @Test
+    void anEnrollmentStringNamingAClusterShowsEveryRelay(FxRobot robot) {
+        String two = ENROLLMENT.formatted(kmsPort) + "%2Cwss%3A%2F%2F127.0.0.2%3A8765";
+        robot.interact(() -> window.joinView().enroll.setText(two));
+        javafx.scene.control.TextField relay = robot.lookup("#relay").queryAs(javafx.scene.control.TextField.class);
+        assertEquals("wss://127.0.0.1:8765,wss://127.0.0.2:8765", relay.getText());
+        assertTrue(relay.isDisabled(), "the relays come from the string");
+        assertEquals("Relays", robot.lookup("#relay-label").queryAs(Label.class).getText());
+    }
+
+    @Test
     void pasteTakesTheEnrollmentStringFromTheClipboard(FxRobot robot) {
         String uri = ENROLLMENT.formatted(kmsPort);
         robot.interact(() -> {

@@ -20,8 +20,8 @@ import qstcs.crypto.tls.DeviceCredentials;
 
 /**
  * One soldier of the several-machines cluster test, standing in for the chat window
- * ({@code ./qstcs chat --device ID --relay URL,URL}) on that soldier's own machine: the same
- * saved credentials, the relay list typed instead of the one saved at enrollment, the same
+ * ({@code ./qstcs chat --device ID [--relay URL,URL]}) on that soldier's own machine: the same
+ * saved credentials, the relays saved at enrollment or a relay list typed instead, the same
  * session. It plays a fixed script and tells the test script where it is by creating files
  * {@code STEPS/ID.STEP}; the test script drives the servers (kills a relay, attacks, resets)
  * between steps. Exits 0 when every step passed, 1 with the reason otherwise.
@@ -54,9 +54,9 @@ public final class ScriptedSoldier {
         for (int i = 0; i + 1 < args.length; i += 2) {
             opts.put(args[i], args[i + 1]);
         }
-        for (String required : List.of("--home", "--device", "--peer", "--relay", "--steps", "--messages")) {
+        for (String required : List.of("--home", "--device", "--peer", "--steps", "--messages")) {
             if (!opts.containsKey(required)) {
-                System.err.println("Usage: ScriptedSoldier --home DIR --device ID --peer ID --relay URL[,URL…]"
+                System.err.println("Usage: ScriptedSoldier --home DIR --device ID --peer ID [--relay URL[,URL…]]"
                         + " --steps DIR --messages N   (missing " + required + ")");
                 System.exit(2);
             }
@@ -77,7 +77,8 @@ public final class ScriptedSoldier {
     private void play(Path home, String relays, int n) throws IOException {
         DeviceCredentials saved = DeviceCredentials.load(home, me)
                 .orElseThrow(() -> new IOException("no credentials for " + me + " under " + home));
-        ClientConfig config = ClientConfig.of(saved).withRelays(ClientConfig.parseRelayUrls(relays));
+        ClientConfig config = relays == null ? ClientConfig.of(saved)
+                : ClientConfig.of(saved).withRelays(ClientConfig.parseRelayUrls(relays));
         try (SecureChatSession session = new SecureChatSession(config)) {
             session.addListener(new Recorder());
             session.start(peer);

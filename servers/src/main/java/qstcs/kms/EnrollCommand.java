@@ -116,7 +116,7 @@ public final class EnrollCommand {
                 err.println("qstcs enroll: the KMS is not running; created the code in "
                         + shared.map(PostgresUrl::toString).orElse(kmsDir.toString()) + " (valid until " + code.expiresAt() + ")");
                 out.println(new qstcs.crypto.tls.EnrollmentUri(s.publicHost(), s.tlsPort(), deviceId, code.code(), s.ca(),
-                        s.relayUrl()).toUriString());
+                        s.relayUrls()).toUriString());
                 return 0;
             }
         } catch (IOException e) {

@@ -1,7 +1,6 @@
 package qstcs.kms;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -10,6 +9,7 @@ import java.util.Optional;
 import io.helidon.config.Config;
 
 import qstcs.crypto.qkd.CascadeVariant;
+import qstcs.crypto.tls.RelayAddresses;
 import qstcs.kms.etsi014.SaeIds;
 import qstcs.kms.identity.KmsIdentity;
 import qstcs.kms.store.PostgresUrl;
@@ -51,7 +51,7 @@ record KmsSettings(StateHome home, String bind, int port, int tlsPort, Duration 
                 new KmsIdentity.Options(tlsPort,
                         flags.string("public-host").or(() -> app.get("public-host").asString().asOptional())
                                 .or(() -> boundToOneAddress(bind)),
-                        flags.string("relay-url").or(() -> app.get("relay-url").asString().asOptional()).map(KmsSettings::relayUrl),
+                        flags.string("relay-url").or(() -> app.get("relay-url").asString().asOptional()).map(KmsSettings::relayUrls),
                         flags.string("san").map(KmsSettings::names).orElse(List.of()),
                         flags.isSet("provision-demo")),
                 kmeId(flags.string("kme-id").or(() -> app.get("kme-id").asString().asOptional())),
@@ -134,15 +134,13 @@ record KmsSettings(StateHome home, String bind, int port, int tlsPort, Duration 
         return Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
-    private static URI relayUrl(String text) {
+    /** One relay URL, or the relays of one cluster comma-separated, as enrollment strings carry them. */
+    private static List<URI> relayUrls(String text) {
         try {
-            URI uri = new URI(text.strip());
-            if (!("wss".equals(uri.getScheme()) || "ws".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new URISyntaxException(text, "not a ws:// or wss:// URL");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new CommandLine.UsageException("--relay-url must look like wss://HOST:8765, was '" + text + "'");
+            return RelayAddresses.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.UsageException("--relay-url must look like wss://HOST:8765[,wss://HOST2:8765...]: "
+                    + e.getMessage());
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 
+import qstcs.crypto.tls.RelayAddresses;
 import qstcs.server.pki.IssueCertCommand;
 import qstcs.server.pki.LocalCa;
 import qstcs.server.pki.ServerIdentity;
@@ -42,7 +43,7 @@ public final class Main {
     static final String USAGE = """
             Usage: ./qstcs kms [--home DIR] [--bind ADDR] [--port 8000] [--tls-port 8443]
                                [--round-ms 500] [--qubits 65536] [--noise 0.01]
-                               [--san NAME[,NAME...]] [--public-host HOST] [--relay-url URL]
+                               [--san NAME[,NAME...]] [--public-host HOST] [--relay-url URL[,URL...]]
                                [--provision-demo] [--kme-id ID]
                                [--db postgresql://USER@HOST:PORT/DB [--instance NAME]]
                    ./qstcs kms issue-cert --for relay|kms --san HOST[,HOST...] --out FILE [--home DIR]
@@ -74,7 +75,10 @@ public final class Main {
                                127.0.0.1, the host name and LAN addresses are always in it)
               --public-host H  host devices use in enrollment strings (default: the --bind
                                address, or the first LAN address when binding every interface)
-              --relay-url URL  relay put in enrollment strings (default wss://PUBLIC-HOST:8765)
+              --relay-url URL[,URL...]  relay put in enrollment strings (default
+                               wss://PUBLIC-HOST:8765); several (the relays of one cluster,
+                               comma-separated) all go in, and an enrolled chat fails over
+                               along them
               --provision-demo give Soldier_Alpha and Soldier_Bravo device tokens now and write
                                DIR/devices/<id>.json, which ./qstcs chat --device ID reads
               --db URL         keep devices, enrollment codes, token hashes, revocations and the
@@ -194,7 +198,8 @@ public final class Main {
                 + kmsDir.resolve("router.token") + "; relay token in " + kmsDir.resolve("relay.token"));
         out.println("  device and operator routes: TLS port only, with a token (the plain port answers 403)");
         out.println("  new device: ./qstcs enroll DEVICE_ID   (enrollment strings name " + kms.identity().enrollment().publicHost()
-                + ":" + kms.identity().enrollment().tlsPort() + " and relay " + kms.identity().enrollment().relayUrl() + ")");
+                + ":" + kms.identity().enrollment().tlsPort() + " and relay "
+                + RelayAddresses.format(kms.identity().enrollment().relayUrls()) + ")");
         for (Path device : kms.identity().provisioned()) {
             out.println("  provisioned " + device);
         }

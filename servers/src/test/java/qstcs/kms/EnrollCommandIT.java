@@ -92,6 +92,30 @@ class EnrollCommandIT {
     }
 
     @Test
+    void theRelaysOfAClusterReachTheStringWithTheKmsUpAndDown() throws Exception {
+        List<java.net.URI> relays = List.of(java.net.URI.create("wss://10.1.2.3:8765"), java.net.URI.create("wss://10.1.2.4:8765"));
+        Optional<List<java.net.URI>> given = Optional.of(relays);
+        try (KmsIdentity identity = KmsIdentity.open(new StateHome(home), new KmsIdentity.Options(8443, Optional.of("10.1.2.3"),
+                given, List.of(), false), Clock.systemUTC(), (e, a, d) -> { })) {
+            WebServer server = WebServer.builder().host("127.0.0.1").port(0).tls(identity.serverIdentity().tls())
+                    .routing(r -> {
+                        JsonErrors.register(r);
+                        identity.registerRoutes(r, id -> { });
+                    }).build().start();
+            try {
+                Run up = enroll("Soldier_Charlie", "--home", home.toString(), "--kms", "https://127.0.0.1:" + server.port());
+                assertEquals(0, up.status(), up.err());
+                assertEquals(relays, EnrollmentUri.parse(up.out().strip()).relayUrls(), up.out());
+            } finally {
+                server.stop();
+            }
+        }
+        Run down = enroll("Soldier_Delta", "--home", home.toString(), "--kms", "https://127.0.0.1:1");
+        assertEquals(0, down.status(), down.err());
+        assertEquals(relays, EnrollmentUri.parse(down.out().strip()).relayUrls(), "recorded for the KMS being down: " + down.out());
+    }
+
+    @Test
     void usageErrorsAreClear() {
         assertEquals(2, enroll().status());
         assertEquals(2, enroll("bad id!").status());

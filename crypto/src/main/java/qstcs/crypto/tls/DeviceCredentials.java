@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,17 +16,19 @@ import qstcs.crypto.wire.FlatJson;
 /**
  * A device's credentials on its own machine, {@code $QSTCS_HOME/devices/<id>.json} (0600):
  * {@code device_id}, {@code device_token}, {@code kms_url}, {@code relay_url} and
- * {@code ca_fingerprint}. The chat writes it after enrollment and the KMS writes it for the
+ * {@code ca_fingerprint}, and {@code relay_urls} when the device was given several relays of one
+ * cluster (the whole list, comma-separated; {@code relay_url} stays its first, so a reader that
+ * knows one relay still finds one). The chat writes it after enrollment and the KMS writes it for the
  * demo's local soldiers ({@code --provision-demo}); {@code ./qstcs chat --device ID} reads it,
  * so a device enrolls once. The one definition of that file, shared by the client and the KMS.
  *
  * @param deviceId    the device id
  * @param deviceToken its token (a secret: never printed)
  * @param kmsUrl      the KMS URL (https, or http for a plain development KMS)
- * @param relayUrl    the relay URL (wss or ws)
+ * @param relayUrls   the relay URLs (wss or ws) in the order the device tries them, at least one
  * @param ca          the CA to pin for both
  */
-public record DeviceCredentials(String deviceId, String deviceToken, URI kmsUrl, URI relayUrl, CaFingerprint ca) {
+public record DeviceCredentials(String deviceId, String deviceToken, URI kmsUrl, List<URI> relayUrls, CaFingerprint ca) {
 
     /** Directory under {@code $QSTCS_HOME}. */
     public static final String DIRECTORY = "devices";
@@ -36,8 +39,18 @@ public record DeviceCredentials(String deviceId, String deviceToken, URI kmsUrl,
             throw new IllegalArgumentException("no device token");
         }
         checkUrl(kmsUrl, "KMS", "http", "https");
-        checkUrl(relayUrl, "relay", "ws", "wss");
+        relayUrls = RelayAddresses.check(relayUrls);
         Objects.requireNonNull(ca, "ca");
+    }
+
+    /** Credentials naming one relay. */
+    public DeviceCredentials(String deviceId, String deviceToken, URI kmsUrl, URI relayUrl, CaFingerprint ca) {
+        this(deviceId, deviceToken, kmsUrl, List.of(Objects.requireNonNull(relayUrl, "relay URL")), ca);
+    }
+
+    /** The relay the device tries first. */
+    public URI relayUrl() {
+        return relayUrls.getFirst();
     }
 
     /** Where the credentials of {@code deviceId} live under {@code home}. */
@@ -53,8 +66,13 @@ public record DeviceCredentials(String deviceId, String deviceToken, URI kmsUrl,
         }
         try {
             FlatJson o = FlatJson.parse(Files.readString(file, StandardCharsets.UTF_8).strip());
+            URI first = url(o.string("relay_url"));
+            List<URI> relays = o.has("relay_urls") ? RelayAddresses.parse(o.string("relay_urls")) : List.of(first);
+            if (!relays.getFirst().equals(first)) {
+                throw new IllegalArgumentException("relay_url is not the first of relay_urls");
+            }
             DeviceCredentials saved = new DeviceCredentials(o.string("device_id"), o.string("device_token"),
-                    url(o.string("kms_url")), url(o.string("relay_url")), CaFingerprint.parse(o.string("ca_fingerprint")));
+                    url(o.string("kms_url")), relays, CaFingerprint.parse(o.string("ca_fingerprint")));
             if (!saved.deviceId.equals(deviceId)) {
                 throw new IllegalArgumentException("it names device " + saved.deviceId);
             }
@@ -70,13 +88,15 @@ public record DeviceCredentials(String deviceId, String deviceToken, URI kmsUrl,
     public Path save(Path home) throws IOException {
         // Created 0600 before the token is written, so it is never readable by others, even briefly.
         Path file = StateHome.privateFile(path(home, deviceId).toAbsolutePath());
-        String json = FlatJson.writer()
+        FlatJson.Writer writer = FlatJson.writer()
                 .string("device_id", deviceId)
                 .string("device_token", deviceToken)
                 .string("kms_url", kmsUrl.toString())
-                .string("relay_url", relayUrl.toString())
-                .string("ca_fingerprint", ca.toString())
-                .toString();
+                .string("relay_url", relayUrl().toString());
+        if (relayUrls.size() > 1) {
+            writer.string("relay_urls", RelayAddresses.format(relayUrls));
+        }
+        String json = writer.string("ca_fingerprint", ca.toString()).toString();
         Files.writeString(file, json + "\n", StandardCharsets.UTF_8);
         return file;
     }
@@ -109,7 +129,7 @@ public record DeviceCredentials(String deviceId, String deviceToken, URI kmsUrl,
 
     @Override
     public String toString() {
-        return "DeviceCredentials[" + deviceId + ", kms=" + kmsUrl + ", relay=" + relayUrl + ", ca=" + ca
+        return "DeviceCredentials[" + deviceId + ", kms=" + kmsUrl + ", relay=" + RelayAddresses.format(relayUrls) + ", ca=" + ca
                 + ", token=(hidden)]";
     }
 }

@@ -6,6 +6,7 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -14,8 +15,10 @@ import qstcs.crypto.wire.DeviceId;
 
 /**
  * The enrollment string an operator hands to a new device (as text or QR code):
- * {@code qstcs://HOST:8443/?device=ID&code=CODE&ca=sha256:HEX&relay=URL}. It tells the device where
- * the KMS's TLS port is, which CA to pin, its one-time code and the relay to use.
+ * {@code qstcs://HOST:8443/?device=ID&code=CODE&ca=sha256:HEX&relay=URL[,URL...]}. It tells the device
+ * where the KMS's TLS port is, which CA to pin, its one-time code and the relays to use: one relay,
+ * or every relay of a cluster, comma-separated inside the one percent-encoded {@code relay}
+ * parameter (split after decoding, see {@link RelayAddresses}), in the order the device tries them.
  *
  * <p>The code is a one-time credential: {@link #toString()} hides it; only {@link #toUriString()}
  * writes it, for the operator's screen and the QR code.
@@ -25,10 +28,10 @@ import qstcs.crypto.wire.DeviceId;
  * @param deviceId the device this code enrolls
  * @param code the one-time enrollment code
  * @param ca fingerprint of the QSTCS CA to pin
- * @param relayUrl the relay's WebSocket URL ({@code wss://…} or {@code ws://…})
+ * @param relayUrls the relays' WebSocket URLs ({@code wss://…} or {@code ws://…}), at least one, none twice
  */
 public record EnrollmentUri(String kmsHost, int kmsPort, String deviceId, String code, CaFingerprint ca,
-                            URI relayUrl) {
+                            List<URI> relayUrls) {
 
     /** The URI scheme. */
     public static final String SCHEME = "qstcs";
@@ -42,7 +45,6 @@ public record EnrollmentUri(String kmsHost, int kmsPort, String deviceId, String
         Objects.requireNonNull(deviceId, "deviceId");
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(ca, "ca");
-        Objects.requireNonNull(relayUrl, "relayUrl");
         if (!HOST.matcher(kmsHost).matches()) {
             throw new IllegalArgumentException("bad KMS host '" + kmsHost + "' in the enrollment string");
         }
@@ -56,10 +58,21 @@ public record EnrollmentUri(String kmsHost, int kmsPort, String deviceId, String
         if (!CODE.matcher(code).matches()) {
             throw new IllegalArgumentException("the enrollment code is malformed (copy the whole enrollment string)");
         }
-        String rs = relayUrl.getScheme();
-        if (rs == null || !(rs.equals("wss") || rs.equals("ws")) || relayUrl.getHost() == null) {
-            throw new IllegalArgumentException("bad relay URL '" + relayUrl + "' in the enrollment string (want wss://HOST:PORT)");
+        try {
+            relayUrls = RelayAddresses.check(relayUrls);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " in the enrollment string");
         }
+    }
+
+    /** An enrollment string naming one relay. */
+    public EnrollmentUri(String kmsHost, int kmsPort, String deviceId, String code, CaFingerprint ca, URI relayUrl) {
+        this(kmsHost, kmsPort, deviceId, code, ca, List.of(Objects.requireNonNull(relayUrl, "relayUrl")));
+    }
+
+    /** The relay the device tries first. */
+    public URI relayUrl() {
+        return relayUrls.getFirst();
     }
 
     /** Parses an enrollment string; every error message says what is wrong and never echoes the code. */
@@ -80,14 +93,14 @@ public record EnrollmentUri(String kmsHost, int kmsPort, String deviceId, String
         }
         Map<String, String> q = query(uri.getRawQuery());
         String relay = require(q, "relay");
-        URI relayUrl;
+        List<URI> relayUrls;
         try {
-            relayUrl = new URI(relay);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("bad relay URL in the enrollment string: " + e.getReason());
+            relayUrls = RelayAddresses.parse(relay);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " in the enrollment string");
         }
         return new EnrollmentUri(uri.getHost(), uri.getPort() < 0 ? DEFAULT_KMS_PORT : uri.getPort(),
-                require(q, "device"), require(q, "code"), CaFingerprint.parse(require(q, "ca")), relayUrl);
+                require(q, "device"), require(q, "code"), CaFingerprint.parse(require(q, "ca")), relayUrls);
     }
 
     /** The KMS base URL for enrollment and device routes, {@code https://HOST:PORT}. */
@@ -98,12 +111,12 @@ public record EnrollmentUri(String kmsHost, int kmsPort, String deviceId, String
     /** The full string including the one-time code. */
     public String toUriString() {
         return SCHEME + "://" + kmsHost + ":" + kmsPort + "/?device=" + enc(deviceId) + "&code=" + enc(code)
-                + "&ca=" + ca + "&relay=" + enc(relayUrl.toString());
+                + "&ca=" + ca + "&relay=" + enc(RelayAddresses.format(relayUrls));
     }
 
     @Override
     public String toString() {
-        return "EnrollmentUri[device=" + deviceId + ", kms=" + kmsUrl() + ", ca=" + ca + ", relay=" + relayUrl
+        return "EnrollmentUri[device=" + deviceId + ", kms=" + kmsUrl() + ", ca=" + ca + ", relay=" + RelayAddresses.format(relayUrls)
                 + ", code=(hidden)]";
     }
 

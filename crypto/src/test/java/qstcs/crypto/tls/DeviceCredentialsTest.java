@@ -76,4 +76,23 @@ class DeviceCredentialsTest {
         assertFalse(alpha().toString().contains(TOKEN));
         assertFalse(alpha().toString().contains(TOKEN.substring(0, 6)));
     }
+
+    @Test
+    void keepsEveryRelayOfAClusterAndTheFirstWhereOneRelayWasKept(@TempDir Path home) throws IOException {
+        java.util.List<URI> relays = java.util.List.of(URI.create("wss://10.0.0.5:8765"), URI.create("wss://10.0.0.6:8765"));
+        DeviceCredentials two = new DeviceCredentials("Soldier_Alpha", TOKEN, URI.create("https://10.0.0.5:8443"), relays, CA);
+        Path file = two.save(home);
+        String text = Files.readString(file);
+        assertTrue(text.contains("\"relay_url\":\"wss://10.0.0.5:8765\""), text);
+        assertTrue(text.contains("\"relay_urls\":\"wss://10.0.0.5:8765,wss://10.0.0.6:8765\""), text);
+        DeviceCredentials back = DeviceCredentials.load(home, "Soldier_Alpha").orElseThrow();
+        assertEquals(relays, back.relayUrls());
+        assertEquals(relays.getFirst(), back.relayUrl());
+        assertFalse(back.toString().contains(TOKEN), back.toString());
+        assertFalse(Files.readString(alpha().save(home)).contains("relay_urls"), "one relay: the file is as before");
+
+        Files.writeString(file, text.replace("\"relay_url\":\"wss://10.0.0.5:8765\"", "\"relay_url\":\"wss://10.0.0.9:8765\""));
+        IOException e = assertThrows(IOException.class, () -> DeviceCredentials.load(home, "Soldier_Alpha"));
+        assertTrue(e.getMessage().contains("damaged"), e.getMessage());
+    }
 }

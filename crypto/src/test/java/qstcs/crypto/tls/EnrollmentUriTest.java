@@ -67,4 +67,45 @@ class EnrollmentUriTest {
             assertFalse(e.getMessage().contains(CODE), e.getMessage());
         });
     }
+
+    @Test
+    void carriesEveryRelayOfAClusterInItsOneRelayParameter() {
+        java.util.List<URI> three = java.util.List.of(URI.create("wss://10.0.0.5:8765"), URI.create("wss://relay-b.lan:8765"),
+                URI.create("ws://[fe80::2]:9000"));
+        EnrollmentUri e = new EnrollmentUri("10.0.0.5", 8443, "Soldier_Delta", CODE, CA, three);
+        String s = e.toUriString();
+        assertTrue(s.endsWith("&relay=wss%3A%2F%2F10.0.0.5%3A8765%2Cwss%3A%2F%2Frelay-b.lan%3A8765%2Cws%3A%2F%2F%5Bfe80%3A%3A2%5D%3A9000"), s);
+        EnrollmentUri back = EnrollmentUri.parse(s);
+        assertEquals(e, back);
+        assertEquals(three, back.relayUrls());
+        assertEquals(three.getFirst(), back.relayUrl(), "the first relay is the one older code paths use");
+        assertTrue(e.toString().contains("wss://relay-b.lan:8765"), e.toString());
+        assertFalse(e.toString().contains(CODE), e.toString());
+        assertFalse(e.toString().contains(CODE.substring(0, 4)), e.toString());
+
+        EnrollmentUri one = EnrollmentUri.parse(new EnrollmentUri("h", 8443, "d", CODE, CA, URI.create("wss://h:8765")).toUriString());
+        assertEquals(java.util.List.of(URI.create("wss://h:8765")), one.relayUrls());
+        assertEquals(EnrollmentUri.parse("qstcs://h/?device=d&code=" + CODE + "&ca=" + CA + "&relay=wss://a:1,wss://b:2").relayUrls(),
+                java.util.List.of(URI.create("wss://a:1"), URI.create("wss://b:2")), "an unencoded list is read as well");
+    }
+
+    @Test
+    void refusesAFaultyRelayListWhole() {
+        String base = "qstcs://h:8443/?device=d&code=" + CODE + "&ca=" + CA + "&relay=";
+        Map<String, String> cases = Map.ofEntries(
+                Map.entry("wss://a:8765,", "empty relay URL"),
+                Map.entry(",wss://a:8765", "empty relay URL"),
+                Map.entry("wss://a:8765,,wss://b:8765", "empty relay URL"),
+                Map.entry("wss%3A%2F%2Fa%3A8765%2C%20", "empty relay URL"),
+                Map.entry("wss://a:8765,https://b:8765", "bad relay URL 'https://b:8765'"),
+                Map.entry("wss://a:8765,b:8765", "bad relay URL 'b:8765'"),
+                Map.entry("wss://a:8765,wss://a:8765", "'wss://a:8765' is listed twice"),
+                Map.entry("wss://a:8765,WSS://A:8765", "listed twice"));
+        cases.forEach((relay, expected) -> {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EnrollmentUri.parse(base + relay), relay);
+            assertTrue(e.getMessage().contains(expected) && e.getMessage().contains("enrollment string"), relay + " -> " + e.getMessage());
+            assertFalse(e.getMessage().contains(CODE), e.getMessage());
+        });
+        assertThrows(IllegalArgumentException.class, () -> new EnrollmentUri("h", 8443, "d", CODE, CA, java.util.List.of()));
+    }
 }

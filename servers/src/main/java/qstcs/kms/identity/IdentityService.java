@@ -111,7 +111,7 @@ public final class IdentityService {
     EnrollmentUri enrollmentUri(EnrollmentCode code, int arrivedOnPort) {
         int port = settings.tlsPort() > 0 ? settings.tlsPort() : arrivedOnPort;
         return new EnrollmentUri(settings.publicHost(), port, code.deviceId(), code.code(), settings.ca(),
-                settings.relayUrl());
+                settings.relayUrls());
     }
 
     private void listDevices(AccessGrant operator, ServerRequest req, ServerResponse res) {
@@ -267,6 +267,8 @@ public final class IdentityService {
                 out.put("device_id", deviceId);
                 out.put("device_token", enrolled.deviceToken());
                 out.put("relay_url", settings.relayUrl().toString());
+                ArrayNode relays = out.putArray("relay_urls");
+                settings.relayUrls().forEach(u -> relays.add(u.toString()));
                 out.put("ca_fingerprint", settings.ca().toString());
                 Json.send(res, Status.OK_200, out);
             }

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import io.helidon.webserver.http.HttpRules;
 import qstcs.server.http.RouteTable;
 import qstcs.crypto.tls.DeviceCredentials;
+import qstcs.crypto.tls.RelayAddresses;
 import qstcs.kms.store.SqlDatabase;
 import qstcs.server.auth.Role;
 import qstcs.server.auth.ServiceToken;
@@ -43,11 +44,11 @@ public final class KmsIdentity implements AutoCloseable {
     /**
      * @param tlsPort the KMS TLS port
      * @param publicHost the name or address devices use for this machine (default: first LAN address)
-     * @param relayUrl the relay URL put in enrollment strings (default wss://publicHost:8765)
+     * @param relayUrls the relays put in enrollment strings (default wss://publicHost:8765)
      * @param extraSans more names for the KMS certificate ({@code --san})
      * @param provisionDemo provision Soldier_Alpha and Soldier_Bravo on this machine
      */
-    public record Options(int tlsPort, Optional<String> publicHost, Optional<URI> relayUrl, List<String> extraSans,
+    public record Options(int tlsPort, Optional<String> publicHost, Optional<List<URI>> relayUrls, List<String> extraSans,
                           boolean provisionDemo) {
         public Options {
             extraSans = List.copyOf(extraSans);
@@ -101,12 +102,14 @@ public final class KmsIdentity implements AutoCloseable {
         DeviceRegistry devices = sharedDb.isPresent() ? DeviceRegistry.open(sharedDb.get(), clock)
                 : DeviceRegistry.open(kmsDir, clock);
         String host = options.publicHost().orElseGet(KmsIdentity::defaultPublicHost);
-        URI relayUrl = options.relayUrl().orElseGet(() -> URI.create("wss://" + bracket(host) + ":" + DEFAULT_RELAY_PORT));
-        EnrollmentSettings enrollment = new EnrollmentSettings(bracket(host), options.tlsPort(), relayUrl, ca.fingerprint(),
+        List<URI> relayUrls = options.relayUrls()
+                .orElseGet(() -> List.of(URI.create("wss://" + bracket(host) + ":" + DEFAULT_RELAY_PORT)));
+        EnrollmentSettings enrollment = new EnrollmentSettings(bracket(host), options.tlsPort(), relayUrls, ca.fingerprint(),
                 EnrollmentSettings.DEFAULT_CODE_TTL);
         saveSettings(kmsDir, enrollment);
         List<Path> provisioned = new ArrayList<>();
         if (options.provisionDemo()) {
+            URI relayUrl = relayUrls.getFirst();
             int relayPort = relayUrl.getPort() > 0 ? relayUrl.getPort() : DEFAULT_RELAY_PORT;
             for (String device : DEMO_DEVICES) {
                 String token = devices.issueToken(device);
@@ -200,7 +203,9 @@ public final class KmsIdentity implements AutoCloseable {
         }
         try {
             return Optional.of(new EnrollmentSettings(p.getProperty("public_host"),
-                    Integer.parseInt(p.getProperty("tls_port")), URI.create(p.getProperty("relay_url")), ca.fingerprint(),
+                    Integer.parseInt(p.getProperty("tls_port")),
+                    p.getProperty("relay_urls") != null ? RelayAddresses.parse(p.getProperty("relay_urls"))
+                            : List.of(URI.create(p.getProperty("relay_url"))), ca.fingerprint(),
                     EnrollmentSettings.DEFAULT_CODE_TTL));
         } catch (RuntimeException e) {
             throw new IOException(file + " is damaged; start the KMS once to rewrite it", e);
@@ -212,6 +217,7 @@ public final class KmsIdentity implements AutoCloseable {
         p.setProperty("public_host", s.publicHost());
         p.setProperty("tls_port", Integer.toString(s.tlsPort()));
         p.setProperty("relay_url", s.relayUrl().toString());
+        p.setProperty("relay_urls", RelayAddresses.format(s.relayUrls()));
         Path file = StateHome.privateFile(kmsDir.resolve(SETTINGS_FILE));
         try (OutputStream out = Files.newOutputStream(file)) {
             p.store(out, "written by the KMS at start; read by ./qstcs enroll while the KMS is down");

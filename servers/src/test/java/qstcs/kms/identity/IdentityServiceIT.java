@@ -129,6 +129,7 @@ class IdentityServiceIT {
         String token = enrolled.body().get("device_token").asText();
         assertEquals(ca.fingerprint().toString(), enrolled.body().get("ca_fingerprint").asText());
         assertEquals("wss://127.0.0.1:8765", enrolled.body().get("relay_url").asText());
+        assertEquals("[\"wss://127.0.0.1:8765\"]", enrolled.body().get("relay_urls").toString(), "every relay, here one");
 
         Reply active = call("POST", "/auth/introspect", RELAY, "{\"token\":\"" + token + "\"}");
         assertEquals("{\"active\":true,\"device_id\":\"Soldier_Charlie\"}", active.raw());
