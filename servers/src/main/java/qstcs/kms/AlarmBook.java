@@ -212,6 +212,11 @@ final class AlarmBook implements LinkListener, AutoCloseable {
         return alarms.values().stream().anyMatch(a -> !a.acknowledged() && !a.raisedAt().isBefore(since));
     }
 
+    /** True if an alarm raised at or after {@code since} is kept, acknowledged or not. */
+    synchronized boolean anySince(Instant since) {
+        return alarms.values().stream().anyMatch(a -> !a.raisedAt().isBefore(since));
+    }
+
     /** {@code actor} acknowledges alarm {@code id}; audited and published only when it changes something. */
     Ack acknowledge(long id, String actor, String note) {
         if (store.shared()) {

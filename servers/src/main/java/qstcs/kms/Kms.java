@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
 
@@ -190,7 +191,10 @@ final class Kms implements AutoCloseable {
             audit.append("breach_latched", LinkEvents.SYSTEM, "link RED since " + now.changedAt() + " (QBER "
                     + LinkState.percent(now.qber()) + ") latched before this start; no key is issued until an operator reset");
             // The breach's own alarm, kept from before the restart, may still be waiting: one is enough.
-            if (!alarms.openSince(now.changedAt().minusSeconds(1))) {
+            // On a shared database the breach's alarm is in the one shared list, acknowledged or
+            // not, and this process joining a running service is no news to the operator.
+            Instant breachAt = now.changedAt().minusSeconds(1);
+            if (sharedDb.isPresent() ? !alarms.anySince(breachAt) : !alarms.openSince(breachAt)) {
                 alarms.raise("breach_latched", now.qber(), "link RED since " + now.changedAt()
                         + ", latched before this start");
             }

@@ -196,6 +196,30 @@ class SharedBoardIT {
                 + " AND raised_at_ms = " + Instant.parse(kept.get("raised_at").asText()).toEpochMilli()));
     }
 
+    @Test
+    void aProcessJoiningOnALatchedRedAddsNoAlarmForTheBreachAlreadyListed() throws Exception {
+        KmsProcess a = startKms("kms-a");
+        assertEquals(200, postCode(a, "/force_attack"));
+        Await.until("the breach's alarm is stored", () -> count("SELECT count(*) FROM alarms") == 1);
+        long breach = count("SELECT max(id) FROM alarms");
+        try (Response ack = post(a, "/admin/alarms/" + breach + "/ack", "{}")) {
+            assertEquals(200, ack.code());
+        }
+
+        // The link stays RED (latched) while a second process joins; then it takes the lead,
+        // resets and forces an attack. Its alarms are written in order on one thread, so once the
+        // forced attack's alarm is stored, any alarm its start raised is stored before it.
+        KmsProcess b = startKms("kms-b");
+        a.kill();
+        Await.until("the second process leads (an operator reset succeeds there)", () -> postCode(b, "/reset") == 200);
+        assertEquals(200, postCode(b, "/force_attack"));
+        Await.until("the forced attack's alarm is stored",
+                () -> count("SELECT count(*) FROM alarms WHERE kind = 'forced_attack' AND id > " + breach) == 1);
+        assertEquals(0, count("SELECT count(*) FROM alarms WHERE kind = 'breach_latched'"),
+                "a process joining the service raised a second alarm for a breach the operator had acknowledged");
+        assertEquals(2, count("SELECT count(*) FROM alarms"));
+    }
+
     private static long lastSampleAt(JsonNode history) {
         JsonNode samples = history.get("samples");
         return samples.isEmpty() ? 0 : Instant.parse(samples.get(samples.size() - 1).get("at").asText()).toEpochMilli();
