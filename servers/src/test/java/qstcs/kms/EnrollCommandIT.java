@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.WebServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,19 +45,28 @@ class EnrollCommandIT {
     }
 
     private KmsIdentity identity(List<String> audit, boolean demo) throws Exception {
+        return identity(audit, demo, Optional.empty());
+    }
+
+    private KmsIdentity identity(List<String> audit, boolean demo, Optional<List<URI>> relays) throws Exception {
         return KmsIdentity.open(new StateHome(home), new KmsIdentity.Options(8443, Optional.of("10.1.2.3"),
-                Optional.empty(), List.of(), demo), Clock.systemUTC(), (e, a, d) -> audit.add(e + " " + a + " " + d));
+                relays, List.of(), demo), Clock.systemUTC(), (e, a, d) -> audit.add(e + " " + a + " " + d));
+    }
+
+    /** The running KMS's identity routes (where {@code ./qstcs enroll} asks first) over its TLS. */
+    private static WebServer serving(KmsIdentity identity) {
+        return WebServer.builder().host("127.0.0.1").port(0).tls(identity.serverIdentity().tls())
+                .routing(r -> {
+                    JsonErrors.register(r);
+                    identity.registerRoutes(r, id -> { });
+                }).build().start();
     }
 
     @Test
     void asksTheRunningKmsWhichAuditsTheCode() throws Exception {
         List<String> audit = new CopyOnWriteArrayList<>();
         try (KmsIdentity identity = identity(audit, false)) {
-            WebServer server = WebServer.builder().host("127.0.0.1").port(0).tls(identity.serverIdentity().tls())
-                    .routing(r -> {
-                        JsonErrors.register(r);
-                        identity.registerRoutes(r, id -> { });
-                    }).build().start();
+            WebServer server = serving(identity);
             try {
                 Run run = enroll("Soldier_Charlie", "--home", home.toString(), "--kms", "https://127.0.0.1:" + server.port());
                 assertEquals(0, run.status(), run.err());
@@ -93,15 +103,9 @@ class EnrollCommandIT {
 
     @Test
     void theRelaysOfAClusterReachTheStringWithTheKmsUpAndDown() throws Exception {
-        List<java.net.URI> relays = List.of(java.net.URI.create("wss://10.1.2.3:8765"), java.net.URI.create("wss://10.1.2.4:8765"));
-        Optional<List<java.net.URI>> given = Optional.of(relays);
-        try (KmsIdentity identity = KmsIdentity.open(new StateHome(home), new KmsIdentity.Options(8443, Optional.of("10.1.2.3"),
-                given, List.of(), false), Clock.systemUTC(), (e, a, d) -> { })) {
-            WebServer server = WebServer.builder().host("127.0.0.1").port(0).tls(identity.serverIdentity().tls())
-                    .routing(r -> {
-                        JsonErrors.register(r);
-                        identity.registerRoutes(r, id -> { });
-                    }).build().start();
+        List<URI> relays = List.of(URI.create("wss://10.1.2.3:8765"), URI.create("wss://10.1.2.4:8765"));
+        try (KmsIdentity identity = identity(new CopyOnWriteArrayList<>(), false, Optional.of(relays))) {
+            WebServer server = serving(identity);
             try {
                 Run up = enroll("Soldier_Charlie", "--home", home.toString(), "--kms", "https://127.0.0.1:" + server.port());
                 assertEquals(0, up.status(), up.err());
