@@ -70,6 +70,7 @@ final class PeerChannel {
     private IssuedKey current;
     /** The connection generation our {@code kem_init} was last sent on (-1: send it again). */
     long kemInitSentOn = -1;
+    /** The last seq sealed; it only grows, across keys too (see {@link ReplayWindow#startingSeq}). */
     private long sendSeq;
     private long sentUnderCurrent;
     private Instant currentSince = Instant.EPOCH;
@@ -106,7 +107,8 @@ final class PeerChannel {
         accept(key);
         if (current == null || !current.keyId().equals(key.keyId())) {
             current = keys.get(key.keyId());
-            sendSeq = 0;
+            // Never below a seq this device may have used under the key before (an earlier run).
+            sendSeq = Math.max(sendSeq, ReplayWindow.startingSeq(now) - 1);
             sentUnderCurrent = 0;
             currentSince = now;
             abandonInitiator();

@@ -229,8 +229,11 @@ class SessionCoreTest {
         String receipt = net.sent("receipt").getFirst();
         assertTrue(receipt.matches("\\{\"type\":\"receipt\",\"id\":\"m1\",\"sender\":\"Bravo\",\"recipient\":\"Alpha\","
                 + "\"key_id\":\"key-1\",\"mac\":\"[0-9a-f]+\"}"), receipt);
+        // The first seq under a key is the sender's clock in microseconds (FakeNetwork's clock here).
         assertTrue(net.sent("chat").getFirst().startsWith("{\"type\":\"chat\",\"id\":\"m1\",\"sender\":\"Alpha\","
-                + "\"recipient\":\"Bravo\",\"key_id\":\"key-1\",\"seq\":1,"));
+                + "\"recipient\":\"Bravo\",\"key_id\":\"key-1\",\"seq\":"
+                + qstcs.crypto.seal.ReplayWindow.startingSeq(java.time.Instant.parse("2026-12-01T10:00:00Z")) + ","),
+                net.sent("chat").getFirst());
     }
 
     @Test

@@ -72,6 +72,19 @@ public final class ReplayWindow {
         };
     }
 
+    /**
+     * The first {@code seq} a sender uses under a key, taken at {@code now}: the microseconds since
+     * the epoch. Receivers remember (key_id, sender) windows for as long as they hold the key, so a
+     * sender that restarted (a chat window closed and opened again) and took up a key it used before
+     * must continue above every seq it sent under it, or its new messages would be dropped as
+     * replays. Counting from the clock does that without storing anything: a sender would have to
+     * seal more than a million frames a second to catch up with it (the chat client sends at most
+     * a few hundred). Within a run a sender's seq only ever grows.
+     */
+    public static long startingSeq(java.time.Instant now) {
+        return Math.max(0, Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000));
+    }
+
     /** The verdict for {@code frame} without recording anything. */
     public Verdict check(SealedFrame frame) {
         return check(frame.keyId(), frame.sender(), frame.id(), frame.seq());

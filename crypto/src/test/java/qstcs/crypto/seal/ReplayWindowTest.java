@@ -22,6 +22,19 @@ class ReplayWindowTest {
     }
 
     @Test
+    void aSenderRestartedUnderTheSameKeyStartsAboveEverySeqOfItsEarlierRun() {
+        java.time.Instant firstRun = java.time.Instant.parse("2026-12-04T17:00:00Z");
+        long first = ReplayWindow.startingSeq(firstRun);
+        for (long seq = first; seq < first + 400; seq++) { // a whole second at the chat client's pace
+            assertEquals(FRESH, accept(seq));
+        }
+        long again = ReplayWindow.startingSeq(firstRun.plusSeconds(1));
+        assertEquals(FRESH, window.accept(K, A, "after-restart", again), "not taken for a replay");
+        assertEquals(1_796_403_600_000_000L, first, "microseconds since the epoch");
+        assertEquals(0, ReplayWindow.startingSeq(java.time.Instant.EPOCH));
+    }
+
+    @Test
     void aDuplicateSeqIsRejected() {
         assertEquals(FRESH, accept(1));
         assertEquals(FRESH, accept(2));
