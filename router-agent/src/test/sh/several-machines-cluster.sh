@@ -145,6 +145,8 @@ kill -9 "${RELAY_PIDS[0]}"
 await_step delivered 150
 for s in Soldier_Alpha Soldier_Bravo; do say "$s: $(cat "$WORK/steps/$s.delivered")"; done
 grep -q "reconnected: true" "$WORK/steps/Soldier_Alpha.delivered" || fail "Alpha never lost relay-a"
+grep -q "Soldier_Alpha: RECONNECTING — Connecting to the relay at wss://$RELAY_B:8765" "$WORK/Soldier_Alpha.log" \
+  || fail "Alpha's status never named relay-b, the relay it moved to"
 
 say "operator: Force Attack"
 operator force_attack

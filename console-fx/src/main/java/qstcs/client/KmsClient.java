@@ -203,6 +203,14 @@ public final class KmsClient implements KeySource {
             return text;
         } catch (IOException e) {
             throw ioProblem(e);
+        } catch (ClientException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            // OkHttp (Kotlin) throws InterruptedException without declaring it when the calling
+            // thread is interrupted while it connects: the session is closing its link watcher.
+            Thread.currentThread().interrupt();
+            throw new ClientException(ClientException.Problem.KMS_UNREACHABLE,
+                    "Stopped while calling the key service at " + config.kmsUrl() + ".");
         }
     }
 

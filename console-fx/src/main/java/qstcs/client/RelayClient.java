@@ -43,6 +43,12 @@ final class RelayClient {
         this.http = http;
     }
 
+    /** The relay the next {@link #connect} goes to: the cluster's next one after a relay was unreachable. */
+    public java.net.URI next() {
+        java.util.List<java.net.URI> relays = config.relayUrls();
+        return relays.get(Math.floorMod(relayIndex.get(), relays.size()));
+    }
+
     /** Opens a connection; it registers by itself once open and reports through {@code listener}. */
     public Connection connect(Listener listener) {
         java.util.List<java.net.URI> relays = config.relayUrls();
@@ -64,6 +70,8 @@ final class RelayClient {
         /** System.nanoTime() of the last frame from the relay (or of the connect). */
         private volatile long lastHeard = System.nanoTime();
         private volatile boolean silent;
+        /** Opens when the socket is gone: both close frames exchanged, or the connection failed. */
+        private final java.util.concurrent.CountDownLatch gone = new java.util.concurrent.CountDownLatch(1);
 
         private Connection(Listener listener, java.net.URI relay, int slot) {
             this.listener = listener;
@@ -109,6 +117,15 @@ final class RelayClient {
             }
         }
 
+        /**
+         * Waits at most {@code limit} for the socket to be gone after {@link #close}: a graceful
+         * close sends the frames already queued, then the close frame, and the relay answers it.
+         * True when it is gone.
+         */
+        public boolean awaitGone(java.time.Duration limit) throws InterruptedException {
+            return socket == null || gone.await(limit.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+
         private void end(int code, String reason, ClientException problem) {
             if (!ended || problem != null || code != 0) {
                 boolean first = !ended;
@@ -148,11 +165,13 @@ final class RelayClient {
 
             @Override
             public void onClosed(WebSocket ws, int code, String reason) {
+                gone.countDown();
                 end(code, reason, null);
             }
 
             @Override
             public void onFailure(WebSocket ws, Throwable t, Response response) {
+                gone.countDown();
                 if (ended && response == null) {
                     end(0, "", null);
                     return;

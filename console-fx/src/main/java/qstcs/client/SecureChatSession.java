@@ -33,6 +33,8 @@ public final class SecureChatSession implements AutoCloseable {
     public static final int MAX_TEXT_CHARS = 8_000;
     private static final Duration LONG_POLL = Duration.ofSeconds(25);
     private static final Duration RESEND_CHECK = Duration.ofSeconds(2);
+    /** How long closing the session waits for the relay to answer its close frame (a dead relay never does). */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
 
     private final ClientConfig config;
     private final OkHttpClient http;
@@ -47,6 +49,8 @@ public final class SecureChatSession implements AutoCloseable {
     private volatile boolean closed;
     private volatile Thread sessionThread;
     private RelayClient.Connection connection;
+    /** The connection closed last, so {@link #close} can let it finish its close handshake. */
+    private volatile RelayClient.Connection closing;
     private FramePacer pacer;
     private ScheduledFuture<?> pendingRetry;
 
@@ -188,6 +192,13 @@ public final class SecureChatSession implements AutoCloseable {
         actor.shutdown();
         try {
             actor.awaitTermination(2, TimeUnit.SECONDS);
+            // The relay connection closes gracefully: frames already handed to it (the message
+            // sent just before the window closed) go out before the close frame. Cancelling the
+            // HTTP calls below at once would cut the socket under them.
+            RelayClient.Connection last = closing;
+            if (last != null) {
+                last.awaitGone(CLOSE_GRACE);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -269,6 +280,11 @@ public final class SecureChatSession implements AutoCloseable {
         }
 
         @Override
+        public Optional<java.net.URI> nextRelay() {
+            return Optional.of(relay.next());
+        }
+
+        @Override
         public void disconnect() {
             if (pacer != null) {
                 pacer.stop();
@@ -276,6 +292,7 @@ public final class SecureChatSession implements AutoCloseable {
             }
             if (connection != null) {
                 connection.close();
+                closing = connection;
                 connection = null;
             }
         }

@@ -69,6 +69,11 @@ final class SessionCore {
 
         /** Starts following link changes; readings arrive through {@link #linkReading}. */
         void watchLink();
+
+        /** The relay the next {@link #connect} goes to, when it knows (one of a cluster's several). */
+        default Optional<java.net.URI> nextRelay() {
+            return Optional.empty();
+        }
     }
 
     private final ClientConfig config;
@@ -449,7 +454,7 @@ final class SessionCore {
             return;
         }
         setState(everOnline ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING,
-                "Connecting to the relay at " + config.relayUrl() + "…");
+                "Connecting to the relay at " + port.nextRelay().orElse(config.relayUrl()) + "…");
         dropConnection();
         generation++;
         registered = false;

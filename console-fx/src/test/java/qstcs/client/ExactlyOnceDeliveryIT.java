@@ -76,6 +76,36 @@ class ExactlyOnceDeliveryIT {
         }
     }
 
+    /**
+     * A chat window closed right after its last message and opened again, twenty times, while the
+     * peer stays. Two things must hold: the close is graceful, so the frame already handed to the
+     * connection reaches the relay (the session used to cancel its HTTP calls at once, cutting the
+     * socket under it); and the reopened chat, taking up the same pair key, continues that key's
+     * sequence numbers (it used to start again at 1, and the peer dropped its messages as replays
+     * while acknowledging them).
+     */
+    @Test
+    void aChatClosedRightAfterSendingAndOpenedAgainLosesNothing() throws Exception {
+        SessionRecorder b = new SessionRecorder();
+        try (SecureChatSession bravo = servers.session("Closing_Bravo", b, "Closing_Alpha")) {
+            for (int i = 1; i <= 20; i++) {
+                SessionRecorder a = new SessionRecorder();
+                String hello = "hello " + i;
+                String lastWords = "last words " + i;
+                try (SecureChatSession alpha = servers.session("Closing_Alpha", a, "Closing_Bravo")) {
+                    servers.awaitOnline(alpha, bravo);
+                    alpha.send("Closing_Bravo", hello); // the key is ready after it: the last one goes at once
+                    SessionRecorder.await(Duration.ofSeconds(20), "bravo got '" + hello + "' (run " + i
+                            + " of the chat, key " + a.keyIds() + ")", () -> b.receivedTexts().contains(hello));
+                    alpha.send("Closing_Bravo", lastWords); // and the window closes at once
+                }
+                SessionRecorder.await(Duration.ofSeconds(20), "bravo got '" + lastWords + "' after alpha closed",
+                        () -> b.receivedTexts().contains(lastWords));
+            }
+            assertTrue(b.problems().isEmpty(), () -> "bravo problems: " + b.problems());
+        }
+    }
+
     static List<String> expected(String prefix, int n) {
         List<String> l = new ArrayList<>();
         for (int i = 1; i <= n; i++) {

@@ -28,6 +28,24 @@ class PlainWordsErrorsIT {
         assertTrue(e.getMessage().startsWith(notAKms + " answered, but it is not a QSTCS key service"), e.getMessage());
     }
 
+    /**
+     * A key-service call on a thread that is interrupted (a session closing its link watcher) ends
+     * in a ClientException, with the interrupt kept: OkHttp throws an undeclared
+     * InterruptedException there, which used to escape the watcher as an uncaught exception.
+     */
+    @Test
+    void aCallOnAnInterruptedThreadEndsInWordsWithTheInterruptKept() {
+        KmsClient kms = new KmsClient(servers.config("Errors_Interrupted"));
+        Thread.currentThread().interrupt();
+        try {
+            ClientException e = org.junit.jupiter.api.Assertions.assertThrows(ClientException.class, kms::linkStatus);
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller");
+            assertFalse(e.getMessage().contains("Exception"), e.getMessage());
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
     @Test
     void anUnreachableRelayIsNamedAndRetriedNotGivenUpOn() {
         String relay = "ws://127.0.0.1:" + freePort();

@@ -85,6 +85,8 @@ class RelayClusterSessionIT {
                     assertEquals(ExactlyOnceDeliveryIT.expected("N", n), a.receivedTexts());
                     assertTrue(a.states().stream().anyMatch(s -> s.state() == ConnectionState.RECONNECTING),
                             "alpha lost its relay and reconnected");
+                    assertTrue(a.states().stream().anyMatch(s -> s.message().equals("Connecting to the relay at " + second + "…")),
+                            () -> "alpha's status names the relay it moved to: " + a.states());
 
                     // RED on the cluster: the relay follows the KMS and cuts; after the reset both
                     // re-key by themselves and talk again through the cluster.

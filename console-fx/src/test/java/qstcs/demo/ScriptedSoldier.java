@@ -29,7 +29,8 @@ import qstcs.crypto.tls.DeviceCredentials;
  * <p>Steps: {@code online} (registered, peer online); {@code streaming} (a quarter of the peer's
  * messages arrived while ours keep going); {@code delivered} (every message of the peer once and
  * in order, every one of ours confirmed by the peer, ✓✓); {@code compromised} (the RED cut-off
- * reached this soldier); {@code done} (re-keyed after the reset, one message each way).
+ * reached this soldier); {@code done} (re-keyed after the reset, one message each way, ours
+ * confirmed).
  */
 public final class ScriptedSoldier {
 
@@ -124,8 +125,10 @@ public final class ScriptedSoldier {
 
             await("online again after the reset", () -> session.state() == ConnectionState.ONLINE
                     && session.keyId(peer).isPresent());
-            session.send(peer, me + " after reset");
-            await(peer + "'s message after the reset", () -> receivedText(peer + " after reset"));
+            String last = session.send(peer, me + " after reset");
+            // Both ways, and ours confirmed (✓✓) before the window closes, as a soldier would wait.
+            await(peer + "'s message after the reset and ✓✓ on ours", () -> receivedText(peer + " after reset")
+                    && delivery(last) == DeliveryState.DELIVERED);
             step("done");
         }
     }
@@ -166,6 +169,10 @@ public final class ScriptedSoldier {
         return mine.values().stream().filter(s -> s == DeliveryState.DELIVERED).count();
     }
 
+    private synchronized DeliveryState delivery(String id) {
+        return mine.get(id);
+    }
+
     private synchronized boolean sawState(ConnectionState s) {
         return states.contains(s);
     }
@@ -194,6 +201,11 @@ public final class ScriptedSoldier {
                     fromPeer.add(m.text());
                 }
             }
+        }
+
+        @Override
+        public void problem(qstcs.client.ClientException e) {
+            System.out.println(me + ": problem — " + e.getMessage());
         }
 
         @Override
