@@ -581,7 +581,9 @@ public final class ChatModel {
             history = null;
             identity = null;
             verification.set(null);
-            Thread.ofPlatform().daemon(true).name("qstcs-chat-close").start(() -> {
+            // Not a daemon: when this was the last window, the JVM waits for the relay connection's
+            // graceful close (a second at most) and for the history's last writes before it exits.
+            Thread.ofPlatform().daemon(false).name("qstcs-chat-close").start(() -> {
                 s.close();
                 h.close(); // after the session: its last events are written first
             });
