@@ -90,4 +90,23 @@ class HybridHandshakeIT {
             return frame;
         }
     }
+
+    /** pqc on, the chat closed and opened again on the same pair key: a new exchange, nothing lost. */
+    @org.junit.jupiter.api.Test
+    void aReopenedChatRunsANewExchangeAndIsHeard() throws Exception {
+        SessionRecorder b = new SessionRecorder();
+        try (SecureChatSession bravo = servers.session(servers.config("PqcReopen_Bravo").withPqc(true), b, "PqcReopen_Alpha")) {
+            for (int i = 1; i <= 3; i++) {
+                SessionRecorder a = new SessionRecorder();
+                String text = "over ML-KEM, run " + i;
+                try (SecureChatSession alpha = servers.session(servers.config("PqcReopen_Alpha").withPqc(true), a,
+                        "PqcReopen_Bravo")) {
+                    servers.awaitOnline(alpha, bravo);
+                    alpha.send("PqcReopen_Bravo", text);
+                    SessionRecorder.await(java.time.Duration.ofSeconds(20), "bravo got '" + text + "'",
+                            () -> b.receivedTexts().contains(text));
+                }
+            }
+        }
+    }
 }
