@@ -285,18 +285,41 @@ final class RelayCluster implements AutoCloseable {
     }
 
     private void stored(ClientConnection from, RoutingHeader h, Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
         board.stats().framesDropped.increment();
-        if (cause instanceof JetStreamApiException api) {
-            LOG.log(Level.DEBUG, "frame for {0} not stored: {1}", h.recipient(), api.getApiErrorCode());
+        JetStreamApiException api = refusal(failure);
+        if (api != null) {
+            LOG.log(Level.DEBUG, "frame for {0} not stored: {1} ({2})", h.recipient(), api.getApiErrorCode(),
+                    api.getErrorDescription());
             board.reject(from, ErrorCode.QUEUE_FULL, "the offline queue for " + h.recipient()
                     + " is full; this frame was not queued", h.id());
         } else {
+            Throwable cause = failure;
+            while (cause.getCause() != null && (cause instanceof java.util.concurrent.CompletionException
+                    || cause.getClass() == RuntimeException.class)) {
+                cause = cause.getCause();
+            }
             LOG.log(Level.WARNING, "frame for {0} not stored: {1}", h.recipient(), cause.getClass().getSimpleName());
             board.reject(from, ErrorCode.INTERNAL, "the relay cluster could not store this frame; send it again",
                     h.id());
         }
+    }
+
+    /**
+     * The stream's refusal in a failed publish, or null when the publish failed otherwise. The NATS
+     * client completes the publish exceptionally with a {@code RuntimeException} wrapping the
+     * {@link JetStreamApiException} (a full recipient subject: 10077), itself inside a
+     * {@code CompletionException} when it reaches a dependent stage.
+     */
+    static JetStreamApiException refusal(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof JetStreamApiException api) {
+                return api;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
     }
 
     /** Sends a frame to every device on the other relays (this relay delivers to its own). */

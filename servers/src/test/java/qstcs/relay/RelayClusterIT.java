@@ -122,6 +122,36 @@ class RelayClusterIT {
         }
     }
 
+    /**
+     * A recipient's subject holding its 256 frames refuses the next one, and its sender hears
+     * {@code queue_full} with the frame's id, as the protocol says (the SDK marks the message not
+     * sent). The NATS client reports the stream's refusal wrapped in a {@code RuntimeException}:
+     * read as any other failure, it was answered {@code internal}, which the SDK takes for "send it
+     * again later", so the refused frame arrived after later ones (seen in RelayClusterSessionIT).
+     */
+    @Test
+    void aFullRecipientQueueRefusesTheNewestFrameWithQueueFull() throws Exception {
+        int frames = RelayLimits.DEFAULT.queueFrames();
+        try (WsTestClient alpha = WsTestClient.register(WsTestClient.HTTP, port(0), "Soldier_Alpha")) {
+            for (int i = 0; i < frames; i++) {
+                alpha.send(WsTestClient.chat("full-" + i, "Soldier_Alpha", "Soldier_Bravo", "0" + i));
+                JsonNode ack = alpha.nextWithId("full-" + i);
+                assertEquals("queued", ack.get("status").asText(), ack.toString());
+            }
+            alpha.send(WsTestClient.chat("full-over", "Soldier_Alpha", "Soldier_Bravo", "01"));
+            JsonNode refused = alpha.nextWithId("full-over");
+            assertEquals("error", refused.get("type").asText(), refused.toString());
+            assertEquals("queue_full", refused.get("code").asText(), refused.toString());
+            try (WsTestClient bravo = WsTestClient.register(WsTestClient.HTTP, port(1), "Soldier_Bravo")) {
+                for (int i = 0; i < frames; i++) {
+                    assertEquals("full-" + i, bravo.next("chat").get("id").asText());
+                }
+                assertTrue(bravo.drain(Duration.ofMillis(300)).stream().noneMatch(f -> f.contains("full-over")),
+                        "the refused frame was not queued");
+            }
+        }
+    }
+
     @Test
     void presenceAndTheReplaceRuleSpanRelays() throws Exception {
         try (WsTestClient alpha = WsTestClient.register(WsTestClient.HTTP, port(0), "Soldier_Alpha");
