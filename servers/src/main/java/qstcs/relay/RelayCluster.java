@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 
@@ -33,6 +34,7 @@ import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.api.PublishAck;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
@@ -270,18 +272,25 @@ final class RelayCluster implements AutoCloseable {
             board.reject(from, ErrorCode.INTERNAL, "the relay is shutting down; send it again", h.id());
             return;
         }
-        js.publishAsync(SUBJECT_PREFIX + h.recipient(), headers, text.getBytes(StandardCharsets.UTF_8))
-                .whenComplete((ack, failure) -> {
-                    if (failure != null) {
-                        stored(from, h, failure);
-                    } else if (places.containsKey(h.recipient())) {
-                        awaitingDelivery.putIfAbsent(h.sender() + "\n" + h.id(),
-                                System.nanoTime() + DELIVERED_WAIT.toNanos());
-                    } else {
-                        board.stats().framesQueued.increment();
-                        from.send(RelayFrames.ack(h.id(), false));
-                    }
-                });
+        CompletableFuture<PublishAck> pending;
+        try {
+            pending = js.publishAsync(SUBJECT_PREFIX + h.recipient(), headers, text.getBytes(StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            // Refused before it left: NATS has been away for longer than the client's reconnect
+            // buffer lasts, or the connection closed. The sender hears it under the frame's id.
+            stored(from, h, e);
+            return;
+        }
+        pending.whenComplete((ack, failure) -> {
+            if (failure != null) {
+                stored(from, h, failure);
+            } else if (places.containsKey(h.recipient())) {
+                awaitingDelivery.putIfAbsent(h.sender() + "\n" + h.id(), System.nanoTime() + DELIVERED_WAIT.toNanos());
+            } else {
+                board.stats().framesQueued.increment();
+                from.send(RelayFrames.ack(h.id(), false));
+            }
+        });
     }
 
     private void stored(ClientConnection from, RoutingHeader h, Throwable failure) {

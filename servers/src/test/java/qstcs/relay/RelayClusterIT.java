@@ -152,6 +152,31 @@ class RelayClusterIT {
         }
     }
 
+    /**
+     * With NATS gone, the relay's NATS client keeps publishes for its reconnect (up to 8 MB) and
+     * then refuses them on the spot, on the relay's event loop. Each refused frame is answered
+     * under its own id, so its sender knows which one to send again; the refusal escaped to the
+     * frame handler before, which answers {@code internal} with no id.
+     */
+    @Test
+    void aFrameRefusedWhileNatsIsAwayIsAnsweredUnderItsId() throws Exception {
+        try (WsTestClient alpha = WsTestClient.register(WsTestClient.HTTP, port(0), "Soldier_Alpha")) {
+            nats.close();
+            nats = null;
+            String body = "0".repeat(20_000);
+            // 10 MB: more than the reconnect buffer holds, less than the test client queues (16 MiB)
+            int frames = 500;
+            for (int i = 0; i < frames; i++) {
+                alpha.send(WsTestClient.chat("away-" + i, "Soldier_Alpha", "Soldier_Bravo", body));
+            }
+            for (int i = 0; i < 20; i++) {
+                JsonNode error = alpha.next("error");
+                assertTrue(error.hasNonNull("id") && error.get("id").asText().startsWith("away-"), error.toString());
+                assertEquals("internal", error.get("code").asText(), error.toString());
+            }
+        }
+    }
+
     @Test
     void presenceAndTheReplaceRuleSpanRelays() throws Exception {
         try (WsTestClient alpha = WsTestClient.register(WsTestClient.HTTP, port(0), "Soldier_Alpha");
