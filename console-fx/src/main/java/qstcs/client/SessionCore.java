@@ -36,11 +36,15 @@ final class SessionCore {
     /** Exactly what a soldier sees when the link is breached (the original protocol's wording, kept exactly). */
     static final String COMPROMISED_MESSAGE = "Connection lost — quantum channel compromised. Awaiting re-key.";
     /**
-     * Unconfirmed messages per peer on the wire at once. Below the relay's offline queue (256
-     * frames) so that a retransmission burst to an offline peer never makes the relay drop the
-     * oldest ones (which would reach the peer out of order).
+     * Unconfirmed messages per peer on the wire at once. What waits at the relay for a peer that
+     * comes back is at worst four windows: the peer's messages, a receipt for each of ours, and,
+     * once it is back, both sides' windows sent again (its new connection, its presence) with a
+     * receipt for each copy of ours. Four windows fit the relay's queue of 256 frames per
+     * recipient, which a single relay makes room in by dropping the oldest frames and a cluster by
+     * refusing the newest ({@code queue_full}): either way a message would arrive out of order or
+     * not at all.
      */
-    static final int WINDOW = 128;
+    static final int WINDOW = 64;
     /** An unconfirmed message this old on a live connection to an online peer is sent again. */
     static final Duration RESEND_AFTER = Duration.ofSeconds(8);
     /**

@@ -33,6 +33,10 @@ final class FakeNetwork {
     private final Map<String, String> keysById = new HashMap<>();
     /** Every frame a device put on the wire, in order, as sent. */
     final List<String> wire = new ArrayList<>();
+    /** Per recipient: frames routed to it that it has not read yet (queued, or on their way to it). */
+    private final Map<String, Integer> waiting = new HashMap<>();
+    /** Per recipient: the most frames that ever waited for it at once (what a relay had to hold). */
+    final Map<String, Integer> mostWaiting = new HashMap<>();
     private LinkStatus link = reading(LinkColour.GREEN, 1, 0);
     private int keyCount;
     private boolean relayUp = true;
@@ -95,7 +99,7 @@ final class FakeNetwork {
                 }
             }
             for (String queued : offline.getOrDefault(id, new ArrayList<>())) {
-                inFlight.add(() -> relay(queued));
+                inFlight.add(() -> read(queued));
             }
             offline.remove(id);
         }
@@ -126,8 +130,10 @@ final class FakeNetwork {
             String routed = tamper.apply(frame);
             Device recipient = devices.get(to);
             boolean delivered = recipient != null && recipient.registered;
+            int now = waiting.merge(to, 1, Integer::sum);
+            mostWaiting.merge(to, now, Math::max);
             if (delivered) {
-                inFlight.add(() -> recipient.relay(routed));
+                inFlight.add(() -> recipient.read(routed));
             } else {
                 offline.computeIfAbsent(to, k -> new ArrayList<>()).add(routed);
             }
@@ -141,6 +147,12 @@ final class FakeNetwork {
             if (registered) {
                 core.relayFrame(parse(frame));
             }
+        }
+
+        /** A frame another device sent reaches this one: it no longer waits for it. */
+        private void read(String frame) {
+            waiting.merge(id, -1, Integer::sum);
+            relay(frame);
         }
 
         @Override
@@ -228,6 +240,7 @@ final class FakeNetwork {
     void dropInFlight() {
         inFlight.clear();
         offline.clear();
+        waiting.clear();
     }
 
     /** The relay goes down: every connection closes, nobody can register until it is back. */
@@ -245,6 +258,16 @@ final class FakeNetwork {
 
     void relayUp() {
         relayUp = true;
+    }
+
+    /**
+     * The relay of {@code id} shuts down under it (another relay of a cluster carries on): the
+     * others see it go offline, and what is sent to it waits for it until it registers again.
+     */
+    void connectionLost(String id) {
+        Device d = devices.get(id);
+        d.disconnect();
+        d.core.relayClosed(1001, null);
     }
 
     /** Runs every scheduled reconnect or re-key attempt, then delivers. */

@@ -89,7 +89,7 @@ class SessionCoreTest {
     }
 
     @Test
-    void theWindowKeepsAtMost128UnconfirmedOnTheWireToAnOfflinePeer() {
+    void theWindowKeepsAtMostItsSizeUnconfirmedOnTheWireToAnOfflinePeer() {
         FakeNetwork.Device a = net.device("Alpha");
         net.device("Bravo");
         a.core.start(List.of("Bravo"));
@@ -101,6 +101,43 @@ class SessionCoreTest {
         assertEquals(SessionCore.WINDOW, net.sent("chat").size());
         assertEquals(DeliveryState.RELAYED, a.seen.delivery("m0"));
         assertEquals(DeliveryState.PENDING, a.seen.delivery("m" + SessionCore.WINDOW));
+    }
+
+    /**
+     * A device whose relay shuts down while both sides stream comes back to the worst backlog the
+     * window allows: its peer's window of messages and a receipt for each message of its own window
+     * wait for it, and on its return it sends its window again (a new connection) and its peer
+     * does too (it came online), each copy answered by a receipt. A relay of a cluster holds at
+     * most 256 frames for one recipient and refuses more (queue_full: the message is marked not
+     * sent); with a window of 128 these 4 × 128 frames got messages refused in
+     * RelayClusterSessionIT (2 runs of 20). The window keeps them within the relay's queue.
+     */
+    @Test
+    void aDeviceComingBackNeverFindsMoreWaitingForItThanARelayQueueHolds() {
+        FakeNetwork.Device[] ab = online(false);
+        FakeNetwork.Device a = ab[0];
+        FakeNetwork.Device b = ab[1];
+        int n = 3 * SessionCore.WINDOW;
+        List<String> ms = new ArrayList<>();
+        List<String> ns = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            a.core.send("m" + i, "Bravo", "M" + i);
+            ms.add("M" + i);
+            ns.add("N" + i);
+        }
+        net.connectionLost("Alpha"); // Alpha's window is on its way to Bravo; the acks are lost
+        net.deliver(); // Bravo reads it and sends a receipt for each: they wait for Alpha
+        for (int i = 0; i < n; i++) {
+            b.core.send("n" + i, "Alpha", "N" + i); // Bravo's window waits for Alpha
+        }
+        net.deliver();
+        net.fireRetries(); // Alpha registers again: both sides send again what is unconfirmed
+        assertEquals(ms, b.seen.receivedTexts());
+        assertEquals(ns, a.seen.receivedTexts());
+        int most = net.mostWaiting.get("Alpha");
+        assertTrue(most <= qstcs.relay.RelayLimits.DEFAULT.queueFrames(),
+                () -> most + " frames waited for Alpha at once; a relay queue holds "
+                        + qstcs.relay.RelayLimits.DEFAULT.queueFrames());
     }
 
     @Test

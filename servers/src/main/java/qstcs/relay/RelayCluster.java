@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 
@@ -33,6 +34,7 @@ import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.api.PublishAck;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
@@ -270,33 +272,63 @@ final class RelayCluster implements AutoCloseable {
             board.reject(from, ErrorCode.INTERNAL, "the relay is shutting down; send it again", h.id());
             return;
         }
-        js.publishAsync(SUBJECT_PREFIX + h.recipient(), headers, text.getBytes(StandardCharsets.UTF_8))
-                .whenComplete((ack, failure) -> {
-                    if (failure != null) {
-                        stored(from, h, failure);
-                    } else if (places.containsKey(h.recipient())) {
-                        awaitingDelivery.putIfAbsent(h.sender() + "\n" + h.id(),
-                                System.nanoTime() + DELIVERED_WAIT.toNanos());
-                    } else {
-                        board.stats().framesQueued.increment();
-                        from.send(RelayFrames.ack(h.id(), false));
-                    }
-                });
+        CompletableFuture<PublishAck> pending;
+        try {
+            pending = js.publishAsync(SUBJECT_PREFIX + h.recipient(), headers, text.getBytes(StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            // Refused before it left: NATS has been away for longer than the client's reconnect
+            // buffer lasts, or the connection closed. The sender hears it under the frame's id.
+            stored(from, h, e);
+            return;
+        }
+        pending.whenComplete((ack, failure) -> {
+            if (failure != null) {
+                stored(from, h, failure);
+            } else if (places.containsKey(h.recipient())) {
+                awaitingDelivery.putIfAbsent(h.sender() + "\n" + h.id(), System.nanoTime() + DELIVERED_WAIT.toNanos());
+            } else {
+                board.stats().framesQueued.increment();
+                from.send(RelayFrames.ack(h.id(), false));
+            }
+        });
     }
 
     private void stored(ClientConnection from, RoutingHeader h, Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
         board.stats().framesDropped.increment();
-        if (cause instanceof JetStreamApiException api) {
-            LOG.log(Level.DEBUG, "frame for {0} not stored: {1}", h.recipient(), api.getApiErrorCode());
+        JetStreamApiException api = refusal(failure);
+        if (api != null) {
+            LOG.log(Level.DEBUG, "frame for {0} not stored: {1} ({2})", h.recipient(), api.getApiErrorCode(),
+                    api.getErrorDescription());
             board.reject(from, ErrorCode.QUEUE_FULL, "the offline queue for " + h.recipient()
                     + " is full; this frame was not queued", h.id());
         } else {
+            Throwable cause = failure;
+            while (cause.getCause() != null && (cause instanceof java.util.concurrent.CompletionException
+                    || cause.getClass() == RuntimeException.class)) {
+                cause = cause.getCause();
+            }
             LOG.log(Level.WARNING, "frame for {0} not stored: {1}", h.recipient(), cause.getClass().getSimpleName());
             board.reject(from, ErrorCode.INTERNAL, "the relay cluster could not store this frame; send it again",
                     h.id());
         }
+    }
+
+    /**
+     * The stream's refusal in a failed publish, or null when the publish failed otherwise. The NATS
+     * client completes the publish exceptionally with a {@code RuntimeException} wrapping the
+     * {@link JetStreamApiException} (a full recipient subject: 10077), itself inside a
+     * {@code CompletionException} when it reaches a dependent stage.
+     */
+    static JetStreamApiException refusal(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof JetStreamApiException api) {
+                return api;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
     }
 
     /** Sends a frame to every device on the other relays (this relay delivers to its own). */

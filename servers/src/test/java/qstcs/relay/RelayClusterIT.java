@@ -122,6 +122,61 @@ class RelayClusterIT {
         }
     }
 
+    /**
+     * A recipient's subject holding its 256 frames refuses the next one, and its sender hears
+     * {@code queue_full} with the frame's id, as the protocol says (the SDK marks the message not
+     * sent). The NATS client reports the stream's refusal wrapped in a {@code RuntimeException}:
+     * read as any other failure, it was answered {@code internal}, which the SDK takes for "send it
+     * again later", so the refused frame arrived after later ones (seen in RelayClusterSessionIT).
+     */
+    @Test
+    void aFullRecipientQueueRefusesTheNewestFrameWithQueueFull() throws Exception {
+        int frames = RelayLimits.DEFAULT.queueFrames();
+        try (WsTestClient alpha = WsTestClient.register(WsTestClient.HTTP, port(0), "Soldier_Alpha")) {
+            for (int i = 0; i < frames; i++) {
+                alpha.send(WsTestClient.chat("full-" + i, "Soldier_Alpha", "Soldier_Bravo", "0" + i));
+                JsonNode ack = alpha.nextWithId("full-" + i);
+                assertEquals("queued", ack.get("status").asText(), ack.toString());
+            }
+            alpha.send(WsTestClient.chat("full-over", "Soldier_Alpha", "Soldier_Bravo", "01"));
+            JsonNode refused = alpha.nextWithId("full-over");
+            assertEquals("error", refused.get("type").asText(), refused.toString());
+            assertEquals("queue_full", refused.get("code").asText(), refused.toString());
+            try (WsTestClient bravo = WsTestClient.register(WsTestClient.HTTP, port(1), "Soldier_Bravo")) {
+                for (int i = 0; i < frames; i++) {
+                    assertEquals("full-" + i, bravo.next("chat").get("id").asText());
+                }
+                assertTrue(bravo.drain(Duration.ofMillis(300)).stream().noneMatch(f -> f.contains("full-over")),
+                        "the refused frame was not queued");
+            }
+        }
+    }
+
+    /**
+     * With NATS gone, the relay's NATS client keeps publishes for its reconnect (up to 8 MB) and
+     * then refuses them on the spot, on the relay's event loop. Each refused frame is answered
+     * under its own id, so its sender knows which one to send again; the refusal escaped to the
+     * frame handler before, which answers {@code internal} with no id.
+     */
+    @Test
+    void aFrameRefusedWhileNatsIsAwayIsAnsweredUnderItsId() throws Exception {
+        try (WsTestClient alpha = WsTestClient.register(WsTestClient.HTTP, port(0), "Soldier_Alpha")) {
+            nats.close();
+            nats = null;
+            String body = "0".repeat(20_000);
+            // 10 MB: more than the reconnect buffer holds, less than the test client queues (16 MiB)
+            int frames = 500;
+            for (int i = 0; i < frames; i++) {
+                alpha.send(WsTestClient.chat("away-" + i, "Soldier_Alpha", "Soldier_Bravo", body));
+            }
+            for (int i = 0; i < 20; i++) {
+                JsonNode error = alpha.next("error");
+                assertTrue(error.hasNonNull("id") && error.get("id").asText().startsWith("away-"), error.toString());
+                assertEquals("internal", error.get("code").asText(), error.toString());
+            }
+        }
+    }
+
     @Test
     void presenceAndTheReplaceRuleSpanRelays() throws Exception {
         try (WsTestClient alpha = WsTestClient.register(WsTestClient.HTTP, port(0), "Soldier_Alpha");
