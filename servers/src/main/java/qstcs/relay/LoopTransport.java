@@ -62,8 +62,10 @@ final class LoopTransport implements AutoCloseable {
         }
         this.bufferBytes = size;
         this.loops = new SelectorLoop[threads];
+        // The port in the name tells the loops of several relays in one JVM (tests) apart in a thread dump.
+        int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
         for (int i = 0; i < threads; i++) {
-            loops[i] = new SelectorLoop(this, "relay-loop-" + i, Math.max(1, lentBudget / threads));
+            loops[i] = new SelectorLoop(this, "relay-loop-" + i + "@" + port, Math.max(1, lentBudget / threads));
         }
     }
 
