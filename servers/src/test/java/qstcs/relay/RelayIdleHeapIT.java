@@ -23,7 +23,7 @@ import qstcs.crypto.tls.CaFingerprint;
 import qstcs.crypto.tls.PinnedCaTrust;
 import qstcs.server.pki.LocalCa;
 import qstcs.testing.KmsProcess;
-import qstcs.testing.LiveHeap;
+import qstcs.server.http.LiveHeap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

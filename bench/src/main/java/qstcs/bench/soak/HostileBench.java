@@ -160,23 +160,11 @@ public final class HostileBench {
      * fully first; the filler arrays a collector leaves in dead space are not counted), or -1.
      */
     static long liveHeap(long pid) throws Exception {
-        Process jcmd = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
-        String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        if (jcmd.waitFor() != 0) {
+        try {
+            return qstcs.server.http.LiveHeap.of(pid);
+        } catch (IllegalStateException e) {
             return -1;
         }
-        long total = -1;
-        long fillers = 0;
-        for (String line : out.split("\n")) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length >= 3 && f[0].equals("Total")) {
-                total = Long.parseLong(f[2]);
-            } else if (f.length >= 4 && f[0].endsWith(":") && f[3].contains("FillerElement")) {
-                fillers += Long.parseLong(f[2]);
-            }
-        }
-        return total < 0 ? -1 : total - fillers;
     }
 
     /** The server's largest RSS and descriptor count, sampled every 250 ms until {@link #stop}. */

@@ -1,9 +1,12 @@
-package qstcs.testing;
+package qstcs.server.http;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
-/** What a server process holds on its heap, for tests that check a per-connection budget. */
+/**
+ * What a server process holds on its heap: how the per-connection figures behind
+ * {@link ConnectionBudget} are measured, by the tests that check them and by the benchmarks.
+ */
 public final class LiveHeap {
 
     private LiveHeap() {
