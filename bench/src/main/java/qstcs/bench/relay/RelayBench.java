@@ -1,8 +1,6 @@
 package qstcs.bench.relay;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -141,12 +139,14 @@ public final class RelayBench {
                     long jit0 = relay.compilerCpuNanos();
                     long gen0 = generatorCpuNanos();
                     long[] io0 = relay.syscalls();
+                    long sleeps0 = relay.loopSleeps();
                     PairLoad.Run run = load.paced(rate, seconds);
                     long cpu = relay.cpuNanos() - cpu0;
                     long sys = relay.systemCpuNanos() - sys0;
                     long jit = relay.compilerCpuNanos() - jit0;
                     long gen = generatorCpuNanos() - gen0;
                     long[] io = relay.syscalls();
+                    long sleeps = relay.loopSleeps() - sleeps0;
                     System.out.printf("steady      %,d msgs/s spread over %d pairs, %d s (after %d s of warm-up at that rate)%n",
                             rate, pairs, seconds.toSeconds(), warmPaced);
                     System.out.printf("  delivered        %,d of %,d (lost %,d, out of order %,d)%n",
@@ -159,6 +159,10 @@ public final class RelayBench {
                             jit / 1000.0 / Math.max(1, run.received()), sys / 1000.0 / Math.max(1, run.received()));
                     System.out.printf("  generator CPU    %.1f µs per message%n", gen / 1000.0 / Math.max(1, run.received()));
                     printSyscalls(io0, io, run.received());
+                    if (sleeps > 0) {
+                        System.out.printf("  loop sleeps      %.2f per message (voluntary context switches of relay-loop-*)%n",
+                                sleeps / (double) Math.max(1, run.received()));
+                    }
                     System.out.println();
                     int burst = flags.integer("burst", 0, 20_000).orElse(0);
                     if (burst > 0) {
@@ -252,14 +256,16 @@ public final class RelayBench {
         return seconds;
     }
 
-    private static void printSyscalls(long[] before, long[] after, long messages) {
+    static void printSyscalls(long[] before, long[] after, long messages) {
         double m = Math.max(1, messages);
-        System.out.printf("  relay syscalls   %.2f reads + %.2f writes per message (/proc/PID/io)%n",
-                (after[0] - before[0]) / m, (after[1] - before[1]) / m);
+        System.out.printf("  relay syscalls   %.2f reads + %.2f writes per message; %.0f bytes read + %.0f written"
+                        + " per message (/proc/PID/io)%n",
+                (after[0] - before[0]) / m, (after[1] - before[1]) / m, (after[2] - before[2]) / m,
+                (after[3] - before[3]) / m);
     }
 
     /** CPU time of this JVM (the load generator), user plus system. */
-    private static long generatorCpuNanos() {
+    static long generatorCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
@@ -268,12 +274,7 @@ public final class RelayBench {
         return run.latencies().percentileMicros(percentile) / 1000.0;
     }
 
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (Exception e) {
-            return "unknown";
-        }
+    static String loadAverage() {
+        return ProcFigures.loadAverage();
     }
 }

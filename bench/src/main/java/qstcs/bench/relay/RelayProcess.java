@@ -24,9 +24,9 @@ public final class RelayProcess implements AutoCloseable {
     public static final List<String> LAUNCHER_JVM = List.of("-XX:+UseG1GC", "-Xmx384m");
 
     private static final Pattern WS_URL = Pattern.compile("wss?://127\\.0\\.0\\.1:(\\d+)");
-    private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
     private final Process process;
+    private final ProcFigures proc;
     private final Path home;
     private final boolean ownHome;
     private final int port;
@@ -54,6 +54,7 @@ public final class RelayProcess implements AutoCloseable {
         cmd.addAll(kms == null ? List.of("--kms", "off", "--insecure") : kms.relayFlags());
         cmd.addAll(flags);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        proc = new ProcFigures(process.pid());
         CompletableFuture<Integer> found = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("relay-output").start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
@@ -89,20 +90,12 @@ public final class RelayProcess implements AutoCloseable {
 
     /** User plus system CPU time of the relay process so far, in nanoseconds. */
     public long cpuNanos() throws IOException {
-        String[] f = statFields();
-        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
-        return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+        return proc.cpuNanos();
     }
 
     /** The kernel's share of {@link #cpuNanos()} (system calls, the TCP stack, wake-ups). */
     long systemCpuNanos() throws IOException {
-        return Long.parseLong(statFields()[12]) * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
-    }
-
-    private String[] statFields() throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
-        // Fields after the command name (which may contain spaces) start after the last ')'.
-        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return proc.systemCpuNanos();
     }
 
     /**
@@ -110,37 +103,17 @@ public final class RelayProcess implements AutoCloseable {
      * still being compiled is a cost of the relay's first minutes, not of each message it relays.
      */
     long compilerCpuNanos() throws IOException {
-        long ticks = 0;
-        try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                String stat;
-                try {
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (IOException gone) {
-                    continue; // the thread ended meanwhile
-                }
-                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                }
-            }
-        }
-        return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+        return proc.compilerCpuNanos();
     }
 
-    /** Read and write system calls of the relay so far (syscr, syscw of /proc/PID/io; sockets included). */
+    /** Read and write system calls and bytes of the relay so far ({@link ProcFigures#syscalls()}). */
     long[] syscalls() throws IOException {
-        long r = 0;
-        long w = 0;
-        for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/io"))) {
-            if (line.startsWith("syscr:")) {
-                r = Long.parseLong(line.substring(6).trim());
-            } else if (line.startsWith("syscw:")) {
-                w = Long.parseLong(line.substring(6).trim());
-            }
-        }
-        return new long[] {r, w};
+        return proc.syscalls();
+    }
+
+    /** How often the relay's event-loop threads ({@code relay-loop-*}) went to sleep so far (0 with Helidon's I/O). */
+    long loopSleeps() throws IOException {
+        return proc.sleeps("relay-loop");
     }
 
     /** Runs a full GC in the relay (jcmd) and returns its heap use afterwards, e.g. "93 MB". */
@@ -171,12 +144,7 @@ public final class RelayProcess implements AutoCloseable {
 
     /** Resident set size of the relay process, in bytes. */
     public long rssBytes() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-            }
-        }
-        throw new IOException("no VmRSS for the relay process");
+        return proc.rssBytes();
     }
 
     @Override
