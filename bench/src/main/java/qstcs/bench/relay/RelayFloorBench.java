@@ -22,17 +22,19 @@ import qstcs.server.common.CommandLine;
  * figure minus this one is what TLS, WebSocket framing and routing add.
  *
  * <p>The default frame, {@value #WSS_FRAME} bytes, is what one of {@link PairLoad}'s chat frames
- * is on the wire from the sender over {@code wss://}: 410 bytes of JSON (a run number of one
- * digit, a pair index of two, a sequence number of three), a masked WebSocket header of 8 bytes
- * (2, a 16-bit length, a 4-byte mask) and a TLS 1.3 record's 22 (a 5-byte header, the content
- * type byte, a 16-byte AES-GCM tag). The relay forwards it with a 4-byte unmasked header (436
- * bytes) and acks with about 76 bytes; the null relay forwards the frame as it came and acks
- * with 40. On loopback a write costs nearly the same for any of these sizes.
+ * is on the wire from the sender over {@code wss://}, measured (the real relay's bytes read per
+ * message in the steady phase, {@code rchar} of {@code /proc/PID/io}) and computed: 409 bytes of
+ * JSON on average (a run number of one or two digits, pair indexes of one or two, sequence numbers
+ * of up to three), a masked WebSocket header of 8 bytes (2, a 16-bit length, a 4-byte mask) and a
+ * TLS 1.3 record's 38 (a 5-byte header, the content type byte, the 16 zero bytes of padding the
+ * JDK puts in every record, a 16-byte AES-GCM tag). The relay forwards it with a 4-byte unmasked
+ * header (451 bytes) and acks with 92 (the JSON ack is 52); the null relay forwards the frame as
+ * it came and acks with 40. On loopback a write costs nearly the same for any of these sizes.
  */
 public final class RelayFloorBench {
 
     /** PairLoad's chat frame on the wire from the sender over {@code wss://}, in bytes (see above). */
-    static final int WSS_FRAME = 440;
+    static final int WSS_FRAME = 455;
     /** A frame holds at least its sequence number and its send time. */
     static final int MIN_FRAME = 16;
     static final int MAX_FRAME = 16 * 1024;
