@@ -73,14 +73,23 @@ final class NullRelayProcess implements AutoCloseable {
      * Waits (up to 10 s) for the null relay to end on its own, which it does once every client has
      * closed, else stops it. Its output then holds its last line (partial writes).
      */
-    @Override
-    public void close() throws Exception {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroy();
+    void awaitExit() {
+        try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+                process.destroy();
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
             }
+            reader.join(5000);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
-        reader.join(5000);
+    }
+
+    @Override
+    public void close() {
+        awaitExit();
     }
 }

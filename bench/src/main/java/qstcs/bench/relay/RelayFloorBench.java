@@ -91,7 +91,7 @@ public final class RelayFloorBench {
                 r = measure(relay.proc(), load, rate, seconds, writes);
             }
             print(r, pairs, rate, seconds, writes);
-            relay.close();
+            relay.awaitExit();
             relay.output().lines().filter(l -> l.contains("partial writes"))
                     .forEach(l -> System.out.println("  " + l));
         }

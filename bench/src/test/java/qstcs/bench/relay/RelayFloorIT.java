@@ -37,7 +37,7 @@ class RelayFloorIT {
                 assertAllThrough(load.paced(RATE, Duration.ofSeconds(1), 2));
                 return load.paced(RATE, Duration.ofSeconds(1), 2);
             } finally {
-                relay.close();
+                relay.awaitExit();
                 assertTrue(relay.output().contains("partial writes"), "the null relay ended on its own:\n"
                         + relay.output());
             }
