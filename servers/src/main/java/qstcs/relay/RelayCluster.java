@@ -84,6 +84,9 @@ final class RelayCluster implements AutoCloseable {
     static final int SENDER_TASKS = 16_384;
     static final long SENDER_BYTES = 8L << 20;
 
+    /** How long a relay stopping waits for NATS to take its devices out of the presence bucket. */
+    static final Duration FORGET_WAIT = Duration.ofSeconds(2);
+
     /** How often an idle feed makes sure its consumer still exists. */
     private static final Duration CONSUMER_CHECK = Duration.ofSeconds(5);
 
@@ -493,10 +496,28 @@ final class RelayCluster implements AutoCloseable {
         for (Feed f : feeds.values()) {
             f.stop();
         }
+        // All at once, and only for so long: one request after another, a relay with many devices
+        // and NATS not answering would take minutes to stop. What is not cleared in time, the
+        // other relays clear once this one is silent for DEAD_AFTER.
+        java.util.List<Thread> forgets = new java.util.ArrayList<>();
         for (Map.Entry<String, Long> e : ownEntries.entrySet()) {
             if (e.getValue() != Long.MAX_VALUE) {
-                forget(e.getKey(), e.getValue());
+                forgets.add(Thread.ofVirtual().name("relay-forget-" + e.getKey())
+                        .start(() -> forget(e.getKey(), e.getValue())));
             }
+        }
+        long deadline = System.nanoTime() + FORGET_WAIT.toNanos();
+        try {
+            for (Thread t : forgets) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+                    LOG.log(Level.WARNING, "NATS did not answer in time; the other relays will mark this relay's"
+                            + " devices offline once it is silent");
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         try {
             nats.close();

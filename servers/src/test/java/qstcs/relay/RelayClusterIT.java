@@ -232,6 +232,35 @@ class RelayClusterIT {
         }
     }
 
+    /**
+     * A relay stopping takes its devices out of the cluster's presence, one request to NATS each.
+     * With NATS hanging, each request waits for its timeout: one after another, a relay with many
+     * devices took minutes to stop. The other relays mark a silent relay's devices offline after
+     * {@link RelayCluster#DEAD_AFTER} anyway, so stopping waits a bounded time for those requests.
+     */
+    @Test
+    void aRelayWithManyDevicesStopsPromptlyWhileNatsHangs() throws Exception {
+        List<WsTestClient> devices = new ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                devices.add(WsTestClient.register(WsTestClient.HTTP, port(0), "Soldier_" + i));
+            }
+            nats.pause();
+            long start = System.nanoTime();
+            try {
+                relays.get(0).close();
+            } finally {
+                nats.resume();
+            }
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            System.out.println("[servers] relay with 40 devices stopped in " + seconds + " s with NATS hanging");
+            // One request after another, 40 devices would take over 80 s (2 s each).
+            assertTrue(seconds < 30, "stopping took " + seconds + " s");
+        } finally {
+            devices.forEach(WsTestClient::close);
+        }
+    }
+
     /** What Alpha heard about its {@code hang-N} frames, and which of them reached Bravo. */
     private static final class HangTally {
         final java.util.Map<Integer, List<String>> answers = new java.util.HashMap<>();
