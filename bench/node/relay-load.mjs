@@ -71,13 +71,13 @@ function relayCounters(pid) {
   const { fields } = statFields(`/proc/${pid}/stat`);
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
-  let syscr = 0;
-  let syscw = 0;
+  const io = {};
   for (const line of readFileSync(`/proc/${pid}/io`, 'utf8').split('\n')) {
-    if (line.startsWith('syscr:')) syscr = Number(line.slice(6));
-    if (line.startsWith('syscw:')) syscw = Number(line.slice(6));
+    const [key, value] = line.split(':');
+    if (value !== undefined) io[key] = Number(value);
   }
-  return { cpuNs: (utime + stime) * NS_PER_TICK, sysNs: stime * NS_PER_TICK, jitNs: compilerNs(pid), syscr, syscw };
+  return { cpuNs: (utime + stime) * NS_PER_TICK, sysNs: stime * NS_PER_TICK, jitNs: compilerNs(pid),
+    syscr: io.syscr, syscw: io.syscw, rchar: io.rchar, wchar: io.wchar };
 }
 
 /** CPU time of the relay's C1/C2 compiler threads so far. */
@@ -159,6 +159,15 @@ function register(url, ca, device) {
 const CHAT = Buffer.from('{"type":"chat"');
 const ERROR = Buffer.from('{"type":"error"');
 const ID = Buffer.from('"id":"');
+// A TLS 1.3 record's bytes beyond its payload: 5-byte header, inner content type, 16-byte AEAD tag;
+// the JDK (the relay) also pads every record it writes with 16 zero bytes, OpenSSL (Node) does not.
+const NODE_RECORD_BYTES = 22;
+const RELAY_RECORD_BYTES = 38;
+
+/** Bytes of a WebSocket frame carrying `length` bytes: header, extended length, mask (client's only). */
+function wsFrameBytes(length, masked) {
+  return length + (length < 126 ? 2 : length < 65536 ? 4 : 10) + (masked ? 4 : 0);
+}
 
 class Load {
   constructor(pairs) {
@@ -171,6 +180,10 @@ class Load {
     this.received = 0; // every chat frame received, warm-up included
     this.outOfOrder = 0;
     this.measuring = false;
+    // WebSocket bytes through the relay while measuring: what the senders wrote (frames) and what
+    // the relay wrote (frames to receivers, acks to senders); TLS adds its records' bytes to these.
+    this.bytesIn = 0;
+    this.bytesOut = 0;
     const run = Date.now() % 100000; // ids unique across runs, as a client's UUIDs are
     for (const p of pairs) {
       p.sent = 0;
@@ -194,6 +207,7 @@ class Load {
     p.sentAt[seq & (RING - 1)] = performance.now();
     p.sender.send(frame);
     p.sent = seq + 1;
+    if (this.measuring) this.bytesIn += wsFrameBytes(frame.length, true);
   }
 
   onReceived(p, data) {
@@ -214,6 +228,7 @@ class Load {
     this.received++;
     if (this.measuring) {
       this.latencies.add(now - p.sentAt[seq & (RING - 1)]);
+      this.bytesOut += wsFrameBytes(data.length, false);
     }
     if (this.closedLoop && !this.stopped) {
       this.send(p);
@@ -221,6 +236,7 @@ class Load {
   }
 
   onSenderFrame(data) {
+    if (this.measuring) this.bytesOut += wsFrameBytes(data.length, false);
     // Acks are dropped; an error is shown (the first few).
     if (data.length >= ERROR.length && data.compare(ERROR, 0, ERROR.length, 0, ERROR.length) === 0
         && this.errors++ < 5) {
@@ -340,6 +356,12 @@ async function main() {
     + ` kernel ${us(relay1.sysNs - relay0.sysNs)} µs of it)`);
   console.log(`  relay syscalls   ${((relay1.syscr - relay0.syscr) / m).toFixed(2)} reads + `
     + `${((relay1.syscw - relay0.syscw) / m).toFixed(2)} writes per message (/proc/PID/io)`);
+  // The relay's socket bytes beyond the WebSocket frames are TLS records' overhead: records per message.
+  const recordsIn = ((relay1.rchar - relay0.rchar) - load.bytesIn) / NODE_RECORD_BYTES / m;
+  const recordsOut = ((relay1.wchar - relay0.wchar) - load.bytesOut) / RELAY_RECORD_BYTES / m;
+  console.log(`  relay TLS        about ${recordsIn.toFixed(2)} records read + ${recordsOut.toFixed(2)} written per message`
+    + ` (the relay's socket bytes, rchar and wchar of /proc/PID/io, beyond the WebSocket frames:`
+    + ` ${NODE_RECORD_BYTES} bytes per record from Node, ${RELAY_RECORD_BYTES} per record from the relay)`);
   console.log(`  node CPU         ${us((node.user + node.system) * 1000)} µs per message`
     + ` (this Node process, both clients of a pair; kernel ${us(node.system * 1000)} µs of it)`);
 
