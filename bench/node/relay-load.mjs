@@ -77,7 +77,24 @@ function relayCounters(pid) {
     if (value !== undefined) io[key] = Number(value);
   }
   return { cpuNs: (utime + stime) * NS_PER_TICK, sysNs: stime * NS_PER_TICK, jitNs: compilerNs(pid),
-    syscr: io.syscr, syscw: io.syscw, rchar: io.rchar, wchar: io.wchar };
+    sleeps: loopSleeps(pid), syscr: io.syscr, syscw: io.syscw, rchar: io.rchar, wchar: io.wchar };
+}
+
+/** Times the relay's event-loop threads went to sleep (voluntary context switches): its wake-ups. */
+function loopSleeps(pid) {
+  let n = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    let status;
+    try {
+      status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (/^Name:\s*relay-loop/m.test(status)) {
+      n += Number(/^voluntary_ctxt_switches:\s*(\d+)/m.exec(status)[1]);
+    }
+  }
+  return n;
 }
 
 /** CPU time of the relay's C1/C2 compiler threads so far. */
@@ -355,7 +372,8 @@ async function main() {
     + ` (user+system, whole relay process; JIT compiler threads ${us(relay1.jitNs - relay0.jitNs)} µs of it;`
     + ` kernel ${us(relay1.sysNs - relay0.sysNs)} µs of it)`);
   console.log(`  relay syscalls   ${((relay1.syscr - relay0.syscr) / m).toFixed(2)} reads + `
-    + `${((relay1.syscw - relay0.syscw) / m).toFixed(2)} writes per message (/proc/PID/io)`);
+    + `${((relay1.syscw - relay0.syscw) / m).toFixed(2)} writes per message (/proc/PID/io);`
+    + ` its event loop slept ${((relay1.sleeps - relay0.sleeps) / m).toFixed(2)} times per message`);
   // The relay's socket bytes beyond the WebSocket frames are TLS records' overhead: records per message.
   const recordsIn = ((relay1.rchar - relay0.rchar) - load.bytesIn) / NODE_RECORD_BYTES / m;
   const recordsOut = ((relay1.wchar - relay0.wchar) - load.bytesOut) / RELAY_RECORD_BYTES / m;
