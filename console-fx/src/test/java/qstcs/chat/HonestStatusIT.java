@@ -75,6 +75,9 @@ class HonestStatusIT {
     void withTheKmsStoppedTheStatusBarNoLongerShowsLinkGreen(FxRobot robot) throws Exception {
         awaitOnline();
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> "AES-256-GCM".equals(text(robot, "#e2e-badge")));
+        // The labels are read off the FX thread: let the FX thread finish the update that set the
+        // text (it sets the lamp's colour and stale state right after) before reading the rest.
+        WaitForAsyncUtils.waitForFxEvents();
         assertEquals("Link GREEN", text(robot, "#link-text"));
         assertEquals("online · encrypted", text(robot, "#connection"));
         assertFalse(robot.lookup("#link-lamp").query().getPseudoClassStates().contains(STALE));
@@ -83,6 +86,7 @@ class HonestStatusIT {
         try {
             // A KMS shutting down may hold a long-poll open until its read timeout (25 s + slack).
             WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> text(robot, "#link-text").contains("last known"));
+            WaitForAsyncUtils.waitForFxEvents();
             assertEquals("Link GREEN (last known) — key service unreachable", text(robot, "#link-text"));
             assertNotEquals("Link GREEN", text(robot, "#link-text"));
             for (String id : List.of("#link-lamp", "#link-text", "#qber")) {
@@ -95,6 +99,7 @@ class HonestStatusIT {
             servers.startKms();
         }
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> "Link GREEN".equals(text(robot, "#link-text")));
+        WaitForAsyncUtils.waitForFxEvents();
         assertFalse(robot.lookup("#link-lamp").query().getPseudoClassStates().contains(STALE));
     }
 

@@ -80,6 +80,13 @@ final class RelayCluster implements AutoCloseable {
      */
     static final Duration DELIVERED_WAIT = Duration.ofSeconds(2);
 
+    /** Most NATS calls waiting for the cluster's sender thread, and most frame bytes among them. */
+    static final int SENDER_TASKS = 16_384;
+    static final long SENDER_BYTES = 8L << 20;
+
+    /** How long a relay stopping waits for NATS to take its devices out of the presence bucket. */
+    static final Duration FORGET_WAIT = Duration.ofSeconds(2);
+
     /** How often an idle feed makes sure its consumer still exists. */
     private static final Duration CONSUMER_CHECK = Duration.ofSeconds(5);
 
@@ -91,6 +98,8 @@ final class RelayCluster implements AutoCloseable {
     private final StreamContext stream;
     private final KeyValue presence;
     private final Dispatcher dispatcher;
+    /** Where the event loop hands its NATS calls: the NATS client may make its caller wait. */
+    private final ClusterSender sender;
     /** Device id → where it is registered (from the presence bucket's watch). */
     private final Map<String, Place> places = new ConcurrentHashMap<>();
     /** Registered device ids of the whole cluster, sorted (the online list of {@code registered}). */
@@ -149,6 +158,7 @@ final class RelayCluster implements AutoCloseable {
         }
         this.presence = nats.keyValue(PRESENCE_BUCKET);
         this.dispatcher = nats.createDispatcher();
+        this.sender = new ClusterSender("relay-cluster-out@" + node, SENDER_TASKS, SENDER_BYTES);
         dispatcher.subscribe(ACKS + node, this::onDelivered);
         dispatcher.subscribe(EVERYONE + "*", this::onEveryone);
         dispatcher.subscribe(ALIVE, m -> {
@@ -267,17 +277,32 @@ final class RelayCluster implements AutoCloseable {
      * stored and the recipient is offline (or not written within {@link #DELIVERED_WAIT}).
      */
     void publish(ClientConnection from, RoutingHeader h, String text) {
-        Headers headers = routingHeaders(h);
+        if (closed) {
+            board.reject(from, ErrorCode.INTERNAL, "the relay is shutting down; send it again", h.id());
+            return;
+        }
+        byte[] data = text.getBytes(StandardCharsets.UTF_8);
+        if (!sender.offer(() -> store(from, h, data), data.length)) {
+            // NATS has not taken the frames before this one yet (slow, or stopped while connected).
+            board.stats().framesDropped.increment();
+            board.reject(from, ErrorCode.INTERNAL, "the relay cluster is behind (NATS is slow or away);"
+                    + " this frame was not relayed, send it again", h.id());
+        }
+    }
+
+    /** The sender thread's half of {@link #publish}: the NATS client may wait here. */
+    private void store(ClientConnection from, RoutingHeader h, byte[] data) {
         if (closed) {
             board.reject(from, ErrorCode.INTERNAL, "the relay is shutting down; send it again", h.id());
             return;
         }
         CompletableFuture<PublishAck> pending;
         try {
-            pending = js.publishAsync(SUBJECT_PREFIX + h.recipient(), headers, text.getBytes(StandardCharsets.UTF_8));
+            pending = js.publishAsync(SUBJECT_PREFIX + h.recipient(), routingHeaders(h), data);
         } catch (RuntimeException e) {
             // Refused before it left: NATS has been away for longer than the client's reconnect
-            // buffer lasts, or the connection closed. The sender hears it under the frame's id.
+            // buffer lasts, its output queue stayed full, or the connection closed. The sender
+            // hears it under the frame's id.
             stored(from, h, e);
             return;
         }
@@ -333,7 +358,12 @@ final class RelayCluster implements AutoCloseable {
 
     /** Sends a frame to every device on the other relays (this relay delivers to its own). */
     int publishToEveryone(RoutingHeader h, String text) {
-        nats.publish(EVERYONE + node, routingHeaders(h), text.getBytes(StandardCharsets.UTF_8));
+        byte[] data = text.getBytes(StandardCharsets.UTF_8);
+        if (!sender.offer(() -> nats.publish(EVERYONE + node, routingHeaders(h), data), data.length)) {
+            // The cluster is behind: only this relay's devices get it, and the ack counts only them.
+            LOG.log(Level.DEBUG, "a frame to everyone from {0} stays on this relay: the cluster is behind", h.sender());
+            return 0;
+        }
         int remote = 0;
         for (Map.Entry<String, Place> e : places.entrySet()) {
             if (!e.getValue().node().equals(node) && !e.getKey().equals(h.sender())) {
@@ -362,18 +392,18 @@ final class RelayCluster implements AutoCloseable {
 
     /**
      * The frame {@code m} is in its recipient's socket (called by the connection's writer): it
-     * leaves the stream, and its sender hears {@code delivered}. Both are NATS publishes, which
-     * queue in the client library as the publish of every frame routed here does; the writer
-     * waits only when that queue is full.
+     * leaves the stream, and its sender hears {@code delivered}. Both are NATS publishes, made on
+     * the cluster's sender thread like the publish of every frame routed here, so the writer never
+     * waits for NATS.
      */
     private void written(Message m) {
-        try {
+        if (!sender.offer(() -> {
             m.ack();
             reportDelivered(m);
-        } catch (RuntimeException e) {
-            // NATS closed (this relay stops) or its output queue is full: the frame stays in the
-            // stream and comes again with the device's next feed; its client drops the copy.
-            LOG.log(Level.DEBUG, "cannot acknowledge a written frame: {0}", e.toString());
+        }, 0)) {
+            // The cluster is behind or this relay stops: the frame stays in the stream and comes
+            // again with the device's next feed; its client drops the copy.
+            LOG.log(Level.DEBUG, "cannot acknowledge a written frame: the cluster is behind");
         }
     }
 
@@ -461,13 +491,33 @@ final class RelayCluster implements AutoCloseable {
             return;
         }
         closed = true;
+        // Acknowledgements of written frames still waiting go out; frames still waiting are refused.
+        sender.close(Duration.ofSeconds(1));
         for (Feed f : feeds.values()) {
             f.stop();
         }
+        // All at once, and only for so long: one request after another, a relay with many devices
+        // and NATS not answering would take minutes to stop. What is not cleared in time, the
+        // other relays clear once this one is silent for DEAD_AFTER.
+        java.util.List<Thread> forgets = new java.util.ArrayList<>();
         for (Map.Entry<String, Long> e : ownEntries.entrySet()) {
             if (e.getValue() != Long.MAX_VALUE) {
-                forget(e.getKey(), e.getValue());
+                forgets.add(Thread.ofVirtual().name("relay-forget-" + e.getKey())
+                        .start(() -> forget(e.getKey(), e.getValue())));
             }
+        }
+        long deadline = System.nanoTime() + FORGET_WAIT.toNanos();
+        try {
+            for (Thread t : forgets) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+                    LOG.log(Level.WARNING, "NATS did not answer in time; the other relays will mark this relay's"
+                            + " devices offline once it is silent");
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         try {
             nats.close();

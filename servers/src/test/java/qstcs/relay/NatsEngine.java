@@ -74,6 +74,26 @@ final class NatsEngine implements AutoCloseable {
         return url;
     }
 
+    /**
+     * Stops the server's process (SIGSTOP) without closing anything: its sockets stay open and the
+     * kernel keeps taking bytes until the buffers fill, as with a server that hangs.
+     */
+    void pause() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** Lets a paused server run again (SIGCONT). */
+    void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String which) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", which, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill " + which + " " + process.pid() + " failed");
+        }
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         process.destroy();

@@ -177,6 +177,161 @@ class RelayClusterIT {
         }
     }
 
+    /**
+     * A NATS server that hangs while connected (SIGSTOP here) fills the NATS client's output
+     * queue, and the client then makes each publish wait up to 2 s. Those waits must not land on
+     * the relay's event loop: there they stalled every connection of the relay, one frame after
+     * another. Now the loop hands NATS calls to the cluster's sender thread and refuses, under
+     * the frame's id, what that thread's bounded backlog cannot take; other devices on the relay
+     * are still served; once NATS runs again, every frame not refused reaches its recipient once,
+     * in order.
+     */
+    @Test
+    void aHangingNatsServerNeverStallsTheRelaysOtherConnections() throws Exception {
+        try (WsTestClient alpha = WsTestClient.register(WsTestClient.HTTP, port(0), "Soldier_Alpha");
+             WsTestClient bravo = WsTestClient.register(WsTestClient.HTTP, port(0), "Soldier_Bravo")) {
+            alpha.send(WsTestClient.chat("warm", "Soldier_Alpha", "Soldier_Bravo", "00"));
+            assertEquals("warm", bravo.next("chat").get("id").asText());
+            HangTally tally = new HangTally();
+            int sent = 0;
+            nats.pause();
+            try {
+                String body = "0".repeat(200);
+                while (tally.refusal == null) {
+                    assertTrue(sent < 400_000, "no frame was refused after " + sent + " frames with NATS hanging");
+                    for (int i = 0; i < 500; i++, sent++) {
+                        alpha.send(WsTestClient.chat("hang-" + sent, "Soldier_Alpha", "Soldier_Bravo", body));
+                    }
+                    // Lets the relay read what was sent: waits on what the client still holds.
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (alpha.socket().queueSize() > (1 << 20)) {
+                        assertTrue(System.nanoTime() < deadline, "the relay stopped reading Alpha's frames");
+                        tally.collect(alpha, bravo, 1);
+                    }
+                    tally.collect(alpha, bravo, 0);
+                }
+                // The loop is free: Bravo, on the same relay, is served while NATS still hangs.
+                bravo.assertAlive();
+            } finally {
+                nats.resume();
+            }
+            assertTrue(tally.refusal.contains("\"code\":\"internal\""), tally.refusal);
+            // Every frame gets an answer, and each one acknowledged reaches Bravo.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!tally.settled(sent)) {
+                assertTrue(System.nanoTime() < deadline, tally.summary(sent));
+                tally.collect(alpha, bravo, 10);
+            }
+            List<Integer> arrived = tally.arrived;
+            for (int i = 1; i < arrived.size(); i++) {
+                assertTrue(arrived.get(i) > arrived.get(i - 1), "out of order or twice: hang-" + arrived.get(i - 1)
+                        + " then hang-" + arrived.get(i));
+            }
+            assertTrue(tally.refused() > 0 && tally.acked() > 0, tally.summary(sent));
+            System.out.println("[servers] NATS hanging: " + tally.summary(sent));
+        }
+    }
+
+    /**
+     * A relay stopping takes its devices out of the cluster's presence, one request to NATS each.
+     * With NATS hanging, each request waits for its timeout: one after another, a relay with many
+     * devices took minutes to stop. The other relays mark a silent relay's devices offline after
+     * {@link RelayCluster#DEAD_AFTER} anyway, so stopping waits a bounded time for those requests.
+     */
+    @Test
+    void aRelayWithManyDevicesStopsPromptlyWhileNatsHangs() throws Exception {
+        List<WsTestClient> devices = new ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                devices.add(WsTestClient.register(WsTestClient.HTTP, port(0), "Soldier_" + i));
+            }
+            nats.pause();
+            long start = System.nanoTime();
+            try {
+                relays.get(0).close();
+            } finally {
+                nats.resume();
+            }
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            System.out.println("[servers] relay with 40 devices stopped in " + seconds + " s with NATS hanging");
+            // One request after another, 40 devices would take over 80 s (2 s each).
+            assertTrue(seconds < 30, "stopping took " + seconds + " s");
+        } finally {
+            devices.forEach(WsTestClient::close);
+        }
+    }
+
+    /** What Alpha heard about its {@code hang-N} frames, and which of them reached Bravo. */
+    private static final class HangTally {
+        final java.util.Map<Integer, List<String>> answers = new java.util.HashMap<>();
+        final List<Integer> arrived = new ArrayList<>();
+        final Set<Integer> arrivedSet = new java.util.HashSet<>();
+        String refusal;
+
+        /** Takes in everything both clients hold; waits up to {@code millis} when there is nothing. */
+        void collect(WsTestClient alpha, WsTestClient bravo, long millis) throws Exception {
+            boolean any = false;
+            String a;
+            while ((a = alpha.received.poll()) != null) {
+                any = true;
+                answer(a);
+            }
+            String b;
+            while ((b = bravo.received.poll()) != null) {
+                any = true;
+                JsonNode n = WsTestClient.JSON.readTree(b);
+                Integer i = number(n.path("id").asText());
+                if (i != null && "chat".equals(n.path("type").asText())) {
+                    arrived.add(i);
+                    arrivedSet.add(i);
+                }
+            }
+            if (!any && millis > 0 && (a = alpha.received.poll(millis, TimeUnit.MILLISECONDS)) != null) {
+                answer(a);
+            }
+        }
+
+        private void answer(String a) throws java.io.IOException {
+            JsonNode n = WsTestClient.JSON.readTree(a);
+            Integer i = number(n.path("id").asText());
+            if (i != null) {
+                answers.computeIfAbsent(i, k -> new ArrayList<>()).add(n.path("type").asText() + " "
+                        + n.path("code").asText() + n.path("status").asText());
+                if (refusal == null && "error".equals(n.path("type").asText())
+                        && n.path("message").asText().contains("behind")) {
+                    refusal = a;
+                }
+            }
+        }
+
+        private static Integer number(String id) {
+            return id.startsWith("hang-") ? Integer.valueOf(id.substring(5)) : null;
+        }
+
+        boolean settled(int sent) {
+            for (int i = 0; i < sent; i++) {
+                List<String> got = answers.get(i);
+                if (got == null || got.stream().anyMatch(x -> x.startsWith("ack")) && !arrivedSet.contains(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        long acked() {
+            return answers.values().stream().filter(l -> l.stream().anyMatch(x -> x.startsWith("ack"))).count();
+        }
+
+        long refused() {
+            return answers.values().stream().filter(l -> l.stream().allMatch(x -> x.startsWith("error"))).count();
+        }
+
+        String summary(int sent) {
+            return "sent " + sent + ", answered " + answers.size() + ", acked " + acked() + ", refused " + refused()
+                    + ", arrived " + arrived.size();
+        }
+    }
+
     @Test
     void presenceAndTheReplaceRuleSpanRelays() throws Exception {
         try (WsTestClient alpha = WsTestClient.register(WsTestClient.HTTP, port(0), "Soldier_Alpha");

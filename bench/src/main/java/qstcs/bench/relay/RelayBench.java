@@ -31,7 +31,8 @@ import qstcs.server.common.CommandLine;
  */
 public final class RelayBench {
 
-    private static final String SETTINGS = """
+    /** The relay's settings for a bench: rate and per-address limits lifted (see the class comment). */
+    static final String SETTINGS = """
             app:
               limits:
                 rate-per-second: 10000000
