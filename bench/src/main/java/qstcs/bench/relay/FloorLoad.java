@@ -10,7 +10,6 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The load generator of {@link RelayFloorBench}: {@link PairLoad#paced}'s open loop over plain TCP
@@ -144,33 +143,18 @@ final class FloorLoad implements AutoCloseable {
     }
 
     /**
-     * Open loop: {@code perSecond} frames spread evenly over all pairs, for {@code duration}; as
-     * {@link PairLoad#paced} (the same pacing, polling and sleeping), so the relay sees the same
+     * Open loop: {@code perSecond} frames spread evenly over all pairs, for {@code duration}; paced
+     * by {@link OpenLoop}, as {@link PairLoad#paced} is, so the relay sees the same
      * arrival pattern. Then waits (up to 10 s) for frames and acks still in flight: with
      * {@code writes} 0 nothing comes back, with 1 the frames, with 2 the frames and their acks.
      */
     Run paced(int perSecond, Duration duration, int writes) throws IOException {
         reset((int) (perSecond * duration.toSeconds() + 1024));
-        long interval = 1_000_000_000L / perSecond;
-        long total = perSecond * duration.toSeconds();
-        long start = System.nanoTime();
-        long next = start;
-        long i = 0;
-        while (i < total) {
-            long now = System.nanoTime();
-            while (i < total && next <= now) {
-                Pair p = pairs[(int) (i % pairs.length)];
-                p.queueNext();
-                p.dirty = true;
-                i++;
-                next += interval;
-            }
-            poll(-1);
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-        }
+        long start = OpenLoop.run(perSecond, perSecond * duration.toSeconds(), i -> {
+            Pair p = pairs[(int) (i % pairs.length)];
+            p.queueNext();
+            p.dirty = true;
+        }, () -> poll(-1));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline && (dirty() || (writes >= 1 && sum(p -> p.received) < sum(p -> p.sent))
                 || (writes == 2 && sum(p -> p.acks) < sum(p -> p.sent)))) {

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 import javax.net.ssl.SSLContext;
 
@@ -169,34 +168,18 @@ public final class PairLoad implements AutoCloseable {
     }
 
     /**
-     * Open loop: {@code perSecond} frames spread evenly over all pairs, for {@code duration}. One
-     * thread both paces and reads: between due frames it sleeps (no busy wait, which would take the
-     * CPU the relay needs on two cores) and then polls the sockets without blocking. A frame that
-     * arrives while it sleeps is timestamped when it wakes, so latencies err on the high side by
-     * at most one sleep (the send interval plus the kernel's ~50 µs timer slack).
+     * Open loop: {@code perSecond} frames spread evenly over all pairs, for {@code duration}, paced
+     * by {@link OpenLoop} (one thread; it sleeps between due frames and polls without blocking). A
+     * frame that arrives while it sleeps is timestamped when it wakes, so latencies err on the high
+     * side by at most one sleep.
      */
     public Run paced(int perSecond, Duration duration) throws IOException {
         reset((int) (perSecond * duration.toSeconds() + 1024));
-        long interval = 1_000_000_000L / perSecond;
-        long total = perSecond * duration.toSeconds();
-        long start = System.nanoTime();
-        long next = start;
-        long i = 0;
-        while (i < total) {
-            long now = System.nanoTime();
-            while (i < total && next <= now) {
-                Pair p = pairs.get((int) (i % pairs.size()));
-                p.queueNext();
-                p.dirty = true;
-                i++;
-                next += interval;
-            }
-            poll(-1);
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-        }
+        long start = OpenLoop.run(perSecond, perSecond * duration.toSeconds(), i -> {
+            Pair p = pairs.get((int) (i % pairs.size()));
+            p.queueNext();
+            p.dirty = true;
+        }, () -> poll(-1));
         return finish(start);
     }
 
