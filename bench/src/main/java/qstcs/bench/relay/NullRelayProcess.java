@@ -1,14 +1,9 @@
 package qstcs.bench.relay;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -24,8 +19,7 @@ final class NullRelayProcess implements AutoCloseable {
     private final Process process;
     private final ProcFigures proc;
     private final int port;
-    private final StringBuffer output = new StringBuffer();
-    private final Thread reader;
+    private final ChildOutput output;
 
     NullRelayProcess(int pairs, int frame, int writes, int pauseMicros) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
@@ -36,24 +30,8 @@ final class NullRelayProcess implements AutoCloseable {
                 "--writes", Integer.toString(writes), "--pause", Integer.toString(pauseMicros)));
         process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         proc = new ProcFigures(process.pid());
-        CompletableFuture<Integer> found = new CompletableFuture<>();
-        reader = Thread.ofPlatform().daemon().name("null-relay-output").start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    output.append(line).append('\n');
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) {
-                        found.complete(Integer.parseInt(m.group(1)));
-                    }
-                }
-            } catch (IOException e) {
-                found.completeExceptionally(e);
-            }
-            found.completeExceptionally(new IllegalStateException("null relay exited:\n" + output));
-        });
-        port = found.get(60, TimeUnit.SECONDS);
+        output = new ChildOutput(process, LISTENING, "null relay");
+        port = output.port(Duration.ofSeconds(60));
     }
 
     int port() {
@@ -66,7 +44,7 @@ final class NullRelayProcess implements AutoCloseable {
 
     /** What the null relay printed so far. */
     String output() {
-        return output.toString();
+        return output.text();
     }
 
     /**
@@ -81,7 +59,7 @@ final class NullRelayProcess implements AutoCloseable {
                     process.destroyForcibly();
                 }
             }
-            reader.join(5000);
+            output.awaitEnd(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();

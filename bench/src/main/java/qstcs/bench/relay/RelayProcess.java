@@ -1,13 +1,11 @@
 package qstcs.bench.relay;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,7 +28,7 @@ public final class RelayProcess implements AutoCloseable {
     private final Path home;
     private final boolean ownHome;
     private final int port;
-    private final StringBuffer output = new StringBuffer();
+    private final ChildOutput output;
 
     /**
      * @param yaml the relay's {@code application.yaml} for this run (limits)
@@ -55,29 +53,13 @@ public final class RelayProcess implements AutoCloseable {
         cmd.addAll(flags);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         proc = new ProcFigures(process.pid());
-        CompletableFuture<Integer> found = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("relay-output").start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    output.append(line).append('\n');
-                    Matcher m = WS_URL.matcher(line);
-                    if (m.find()) {
-                        found.complete(Integer.parseInt(m.group(1)));
-                    }
-                }
-            } catch (IOException e) {
-                found.completeExceptionally(e);
-            }
-            found.completeExceptionally(new IllegalStateException("relay exited:\n" + output));
-        });
-        port = found.get(120, TimeUnit.SECONDS);
+        output = new ChildOutput(process, WS_URL, "relay");
+        port = output.port(Duration.ofSeconds(120));
     }
 
     /** What the relay printed so far (banner, warnings). */
     public String output() {
-        return output.toString();
+        return output.text();
     }
 
     public long pid() {
