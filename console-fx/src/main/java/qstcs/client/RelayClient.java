@@ -45,15 +45,19 @@ final class RelayClient {
 
     /** The relay the next {@link #connect} goes to: the cluster's next one after a relay was unreachable. */
     public java.net.URI next() {
+        return relayAt(relayIndex.get());
+    }
+
+    /** The relay of the list at {@code slot}, counting round the list. */
+    private java.net.URI relayAt(int slot) {
         java.util.List<java.net.URI> relays = config.relayUrls();
-        return relays.get(Math.floorMod(relayIndex.get(), relays.size()));
+        return relays.get(Math.floorMod(slot, relays.size()));
     }
 
     /** Opens a connection; it registers by itself once open and reports through {@code listener}. */
     public Connection connect(Listener listener) {
-        java.util.List<java.net.URI> relays = config.relayUrls();
         int slot = relayIndex.get();
-        java.net.URI relay = relays.get(Math.floorMod(slot, relays.size()));
+        java.net.URI relay = relayAt(slot);
         Connection c = new Connection(listener, relay, slot);
         Request request = new Request.Builder().url(relay.toString()).build();
         c.socket = http.newWebSocket(request, c.new Events());

@@ -30,20 +30,18 @@ final class FloorLoad implements AutoCloseable {
     private final class Pair {
         final SocketChannel sender;
         final SocketChannel receiver;
-        final ByteBuffer senderIn = ByteBuffer.allocate(64 * 1024);
-        final ByteBuffer receiverIn;
+        /** The frames arriving at the receiver, each timed on arrival. */
+        final Records frames;
+        /** The acks arriving at the sender. */
+        final Records acks = new Records(NullRelay.ACK_BYTES);
         ByteBuffer out;
         long sent;
-        long received;
-        long outOfOrder;
-        long acks;
-        long acksOutOfOrder;
         boolean dirty;
 
         Pair(SocketChannel sender, SocketChannel receiver) {
             this.sender = sender;
             this.receiver = receiver;
-            this.receiverIn = ByteBuffer.allocate(Math.max(64 * 1024, 4 * frame));
+            this.frames = new Records(frame);
             this.out = ByteBuffer.allocate(16 * frame);
         }
 
@@ -72,40 +70,53 @@ final class FloorLoad implements AutoCloseable {
 
         /** Reads the receiver socket once and checks each whole frame; false at EOF. */
         boolean readFrames() throws IOException {
-            if (receiver.read(receiverIn) < 0) {
-                return false;
-            }
             long now = System.nanoTime();
-            receiverIn.flip();
-            while (receiverIn.remaining() >= frame) {
-                int p = receiverIn.position();
-                if (receiverIn.getLong(p) != received) {
-                    outOfOrder++;
-                }
-                received++;
-                latencies.add(now - receiverIn.getLong(p + 8));
-                receiverIn.position(p + frame);
-            }
-            receiverIn.compact();
-            return true;
+            return frames.read(receiver, (b, p) -> latencies.add(now - b.getLong(p + 8)));
         }
 
         /** Reads the sender socket once and checks each whole ack; false at EOF. */
         boolean readAcks() throws IOException {
-            if (sender.read(senderIn) < 0) {
+            return acks.read(sender, (b, p) -> { });
+        }
+    }
+
+    /**
+     * Fixed-size records arriving on one socket, each starting with its sequence number (0, 1, …):
+     * counts them and those out of order.
+     */
+    private static final class Records {
+        final int size;
+        final ByteBuffer in;
+        long count;
+        long outOfOrder;
+
+        Records(int size) {
+            this.size = size;
+            this.in = ByteBuffer.allocate(Math.max(64 * 1024, 4 * size));
+        }
+
+        /** Reads {@code ch} once and hands each whole record (buffer, position) to {@code each}; false at EOF. */
+        boolean read(SocketChannel ch, java.util.function.ObjIntConsumer<ByteBuffer> each) throws IOException {
+            if (ch.read(in) < 0) {
                 return false;
             }
-            senderIn.flip();
-            while (senderIn.remaining() >= NullRelay.ACK_BYTES) {
-                int p = senderIn.position();
-                if (senderIn.getLong(p) != acks) {
-                    acksOutOfOrder++;
+            in.flip();
+            while (in.remaining() >= size) {
+                int p = in.position();
+                if (in.getLong(p) != count) {
+                    outOfOrder++;
                 }
-                acks++;
-                senderIn.position(p + NullRelay.ACK_BYTES);
+                count++;
+                each.accept(in, p);
+                in.position(p + size);
             }
-            senderIn.compact();
+            in.compact();
             return true;
+        }
+
+        void reset() {
+            count = 0;
+            outOfOrder = 0;
         }
     }
 
@@ -156,12 +167,12 @@ final class FloorLoad implements AutoCloseable {
             p.dirty = true;
         }, () -> poll(-1));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline && (dirty() || (writes >= 1 && sum(p -> p.received) < sum(p -> p.sent))
-                || (writes == 2 && sum(p -> p.acks) < sum(p -> p.sent)))) {
+        while (System.nanoTime() < deadline && (dirty() || (writes >= 1 && sum(p -> p.frames.count) < sum(p -> p.sent))
+                || (writes == 2 && sum(p -> p.acks.count) < sum(p -> p.sent)))) {
             poll(5);
         }
-        return new Run(sum(p -> p.sent), sum(p -> p.received), sum(p -> p.outOfOrder), sum(p -> p.acks),
-                sum(p -> p.acksOutOfOrder), Duration.ofNanos(System.nanoTime() - start), latencies);
+        return new Run(sum(p -> p.sent), sum(p -> p.frames.count), sum(p -> p.frames.outOfOrder),
+                sum(p -> p.acks.count), sum(p -> p.acks.outOfOrder), Duration.ofNanos(System.nanoTime() - start), latencies);
     }
 
     /** Waits for readable sockets (-1: does not wait) and handles what arrived; flushes queued sends. */
@@ -187,10 +198,8 @@ final class FloorLoad implements AutoCloseable {
         latencies = new Latencies(expected);
         for (Pair p : pairs) {
             p.sent = 0;
-            p.received = 0;
-            p.outOfOrder = 0;
-            p.acks = 0;
-            p.acksOutOfOrder = 0;
+            p.frames.reset();
+            p.acks.reset();
         }
     }
 

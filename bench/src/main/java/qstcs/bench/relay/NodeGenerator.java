@@ -146,7 +146,8 @@ final class NodeGenerator {
         }
     }
 
-    private static void deleteQuietly(Path path) {
+    /** Deletes {@code path} and everything under it, as far as it can. */
+    static void deleteQuietly(Path path) {
         if (!Files.exists(path)) {
             return;
         }

@@ -61,7 +61,7 @@ public final class RelayBench {
         if (flags.string("only").orElse("").equals("handshake")) {
             double nanos = new ServerHandshakeCost().measure(2000);
             System.out.printf("server TLS handshake (TLS 1.3, EC P-256 certificate from the local CA): %.3f ms of CPU"
-                    + " each (mean of 2,000 after 2,000 to warm up; load average %s)%n", nanos / 1e6, loadAverage());
+                    + " each (mean of 2,000 after 2,000 to warm up; load average %s)%n", nanos / 1e6, ProcFigures.loadAverage());
             return;
         }
         boolean insecure = flags.isSet("insecure");
@@ -76,7 +76,7 @@ public final class RelayBench {
                 .filter(l -> !l.getFirst().isEmpty()).orElse(RelayProcess.LAUNCHER_JVM);
 
         System.out.printf("Relay benchmark — %d cores, load average %s at start, relay JVM options %s%n",
-                Runtime.getRuntime().availableProcessors(), loadAverage(), relayJvm.isEmpty() ? "(none)" : relayJvm);
+                Runtime.getRuntime().availableProcessors(), ProcFigures.loadAverage(), relayJvm.isEmpty() ? "(none)" : relayJvm);
         System.out.println("(relay in its own JVM; this JVM generates the load over real WebSockets on loopback)");
         System.out.println("relay I/O: " + flags.string("io").orElse("the relay's default (loop)")
                 + flags.integer("wake-pause", 0, 2000).map(p -> ", wake pause " + p + " µs").orElse(""));
@@ -88,7 +88,7 @@ public final class RelayBench {
         try (KmsForRelay kms = insecure ? null : new KmsForRelay()) {
             run(flags, settings, kms, pairs, window, seconds, rate, idle, only, relayJvm, relayFlags);
         }
-        System.out.printf("%nload average at end: %s%n", loadAverage());
+        System.out.printf("%nload average at end: %s%n", ProcFigures.loadAverage());
         System.exit(0); // OkHttp and HttpClient keep non-daemon threads for a while
     }
 
@@ -273,9 +273,5 @@ public final class RelayBench {
 
     private static double ms(PairLoad.Run run, double percentile) {
         return run.latencies().percentileMicros(percentile) / 1000.0;
-    }
-
-    static String loadAverage() {
-        return ProcFigures.loadAverage();
     }
 }

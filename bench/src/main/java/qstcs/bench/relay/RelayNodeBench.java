@@ -69,7 +69,7 @@ public final class RelayNodeBench {
 
         System.out.printf("Relay benchmark with a Node ws generator — %d cores, load average %s at start,"
                         + " relay JVM options %s, Node %s%n", Runtime.getRuntime().availableProcessors(),
-                loadAverage(), RelayProcess.LAUNCHER_JVM, nodeVersion);
+                ProcFigures.loadAverage(), RelayProcess.LAUNCHER_JVM, nodeVersion);
         System.out.println("configuration: wss:// (TLS 1.3, CA-verified), each device registered with its own token"
                 + " checked by the KMS; relay I/O: the relay's default (loop)");
         Path tmp = Files.createTempDirectory("qstcs-relay-node");
@@ -100,11 +100,9 @@ public final class RelayNodeBench {
             }
             exit = node.run(scriptArgs);
         } finally {
-            try (var files = Files.walk(tmp)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            NodeGenerator.deleteQuietly(tmp);
         }
-        System.out.printf("%nload average at end: %s%n", loadAverage());
+        System.out.printf("%nload average at end: %s%n", ProcFigures.loadAverage());
         if (exit != 0) {
             System.err.println("qstcs bench relay-node: the Node generator exited with " + exit);
             return 1;
@@ -144,14 +142,5 @@ public final class RelayNodeBench {
             }
         }
         return b.toString();
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (Exception e) {
-            return "unknown";
-        }
     }
 }
